@@ -1,0 +1,141 @@
+#include "controlclient.h"
+#include "statusprinter.h"
+
+#include "config/serverconfig.h"
+#include "manifold/version.h"
+#include "platform/runtimepaths.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace {
+
+constexpr const char *Usage =
+    "Usage: manifoldctl [--socket PATH] COMMAND\n"
+    "\n"
+    "Commands:\n"
+    "  status [--json]                               servers, their children and connected sessions\n"
+    "  add NAME [--env K=V]... [--cwd DIR] -- COMMAND [ARGS...]\n"
+    "                                                register a server in servers.json\n"
+    "  remove NAME                                   unregister a server (stops its child)\n"
+    "  start NAME                                    start the server's child now\n"
+    "  restart NAME                                  stop gracefully, then start again\n"
+    "  stop NAME                                     close stdin, SIGTERM, SIGKILL (restarts on demand)\n"
+    "  kill NAME                                     SIGKILL the child's process group (auto-restarts)\n"
+    "  --version                                     print the version\n";
+
+int fail(const QString &message, int code = 1)
+{
+    std::fprintf(stderr, "manifoldctl: %s\n", qPrintable(message));
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QStringList args = app.arguments().mid(1);
+    QString socketPath = qEnvironmentVariable("MANIFOLD_SOCKET", manifold::platform::defaultSocketPath());
+
+    while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
+        const QString option = args.takeFirst();
+        if (option == QLatin1String("--version")) {
+            std::printf("manifoldctl %s\n", manifold::versionString());
+            return 0;
+        }
+        if (option == QLatin1String("--help")) {
+            std::printf("%s", Usage);
+            return 0;
+        }
+        if (option == QLatin1String("--socket") && !args.isEmpty()) {
+            socketPath = args.takeFirst();
+            continue;
+        }
+        if (option.startsWith(QLatin1String("--socket="))) {
+            socketPath = option.mid(9);
+            continue;
+        }
+        return fail(QStringLiteral("unknown option '%1'\n%2").arg(option, QString::fromLatin1(Usage)), 2);
+    }
+    if (args.isEmpty()) {
+        std::fprintf(stderr, "%s", Usage);
+        return 2;
+    }
+
+    const QString command = args.takeFirst();
+    QString method = command;
+    QJsonObject params;
+    bool json = false;
+
+    if (command == QLatin1String("status")) {
+        json = args.removeAll(QStringLiteral("--json")) > 0;
+        if (!args.isEmpty())
+            return fail(QStringLiteral("status takes only --json"), 2);
+    } else if (command == QLatin1String("add")) {
+        if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
+            return fail(QStringLiteral("add needs a NAME\n%1").arg(QString::fromLatin1(Usage)), 2);
+        const QString name = args.takeFirst();
+        if (!manifold::ServerConfig::isValidName(name))
+            return fail(QStringLiteral("'%1' is not a usable server name: use letters, digits, '.', '_' and '-'").arg(name), 2);
+        QJsonObject env;
+        QString cwd;
+        while (!args.isEmpty() && args.first() != QLatin1String("--")) {
+            const QString option = args.takeFirst();
+            if (option == QLatin1String("--env") && !args.isEmpty()) {
+                const QString pair = args.takeFirst();
+                const qsizetype eq = pair.indexOf(QLatin1Char('='));
+                if (eq <= 0)
+                    return fail(QStringLiteral("--env wants K=V, got '%1'").arg(pair), 2);
+                env.insert(pair.left(eq), pair.mid(eq + 1));
+            } else if (option == QLatin1String("--cwd") && !args.isEmpty()) {
+                cwd = args.takeFirst();
+            } else {
+                return fail(QStringLiteral("unexpected '%1' (put the server command after --)").arg(option), 2);
+            }
+        }
+        if (args.isEmpty() || args.size() < 2)
+            return fail(QStringLiteral("add needs -- COMMAND [ARGS...]"), 2);
+        args.removeFirst();   // "--"
+        params.insert(QStringLiteral("name"), name);
+        params.insert(QStringLiteral("command"), args.takeFirst());
+        params.insert(QStringLiteral("args"), QJsonArray::fromStringList(args));
+        params.insert(QStringLiteral("env"), env);
+        if (!cwd.isEmpty())
+            params.insert(QStringLiteral("cwd"), cwd);
+    } else if (command == QLatin1String("remove") || command == QLatin1String("start") ||
+               command == QLatin1String("restart") || command == QLatin1String("stop") ||
+               command == QLatin1String("kill")) {
+        if (args.size() != 1)
+            return fail(QStringLiteral("%1 needs exactly one server NAME").arg(command), 2);
+        params.insert(QStringLiteral("name"), args.first());
+    } else {
+        return fail(QStringLiteral("unknown command '%1'\n%2").arg(command, QString::fromLatin1(Usage)), 2);
+    }
+
+    ControlClient client(socketPath);
+    QString error;
+    if (!client.connectToBroker(&error))
+        return fail(error);
+    QJsonObject result;
+    if (!client.call(method, params, &result, &error))
+        return fail(error);
+
+    if (command == QLatin1String("status")) {
+        if (json)
+            std::printf("%s", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
+        else
+            std::printf("%s", qPrintable(formatStatus(result)));
+    } else if (command == QLatin1String("add")) {
+        std::printf("added %s\n", qPrintable(params.value(QStringLiteral("name")).toString()));
+    } else if (command == QLatin1String("remove")) {
+        std::printf("removed %s\n", qPrintable(params.value(QStringLiteral("name")).toString()));
+    } else {
+        std::printf("%s: %s\n", qPrintable(params.value(QStringLiteral("name")).toString()),
+                    qPrintable(result.value(QStringLiteral("state")).toString()));
+    }
+    return 0;
+}

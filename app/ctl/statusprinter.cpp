@@ -1,0 +1,94 @@
+#include "statusprinter.h"
+
+#include <QJsonArray>
+#include <QStringList>
+
+namespace {
+
+QString formatUptime(qint64 ms)
+{
+    if (ms <= 0)
+        return QStringLiteral("-");
+    const qint64 s = ms / 1000;
+    if (s < 60)
+        return QStringLiteral("%1s").arg(s);
+    if (s < 3600)
+        return QStringLiteral("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString table(const QList<QStringList> &rows)
+{
+    QList<int> widths;
+    for (const QStringList &row : rows) {
+        for (int i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i)
+                widths.append(0);
+            widths[i] = qMax(widths[i], int(row[i].size()));
+        }
+    }
+    QString out;
+    for (const QStringList &row : rows) {
+        QStringList cells;
+        for (int i = 0; i < row.size(); ++i)
+            cells.append(i + 1 < row.size() ? row[i].leftJustified(widths[i]) : row[i]);
+        out += cells.join(QStringLiteral("  ")).trimmed() + QLatin1Char('\n');
+    }
+    return out;
+}
+
+QString orDash(const QJsonValue &value)
+{
+    if (value.isNull() || value.isUndefined())
+        return QStringLiteral("-");
+    if (value.isDouble())
+        return QString::number(value.toInteger());
+    const QString text = value.toString();
+    return text.isEmpty() ? QStringLiteral("-") : text;
+}
+
+} // namespace
+
+QString formatStatus(const QJsonObject &status)
+{
+    const QJsonObject broker = status.value(QStringLiteral("broker")).toObject();
+    QString out = QStringLiteral("Manifold %1, broker pid %2, socket %3\n")
+                      .arg(broker.value(QStringLiteral("version")).toString())
+                      .arg(broker.value(QStringLiteral("pid")).toInteger())
+                      .arg(broker.value(QStringLiteral("socket")).toString());
+    if (broker.contains(QStringLiteral("registryError")))
+        out += QStringLiteral("WARNING: %1\n").arg(broker.value(QStringLiteral("registryError")).toString());
+
+    QList<QStringList> servers{{QStringLiteral("SERVER"), QStringLiteral("STATE"), QStringLiteral("PID"),
+                                QStringLiteral("UPTIME"), QStringLiteral("RESTARTS"), QStringLiteral("SESSIONS"),
+                                QStringLiteral("IN-FLIGHT"), QStringLiteral("LAST HEARTBEAT")}};
+    for (const QJsonValue &value : status.value(QStringLiteral("servers")).toArray()) {
+        const QJsonObject s = value.toObject();
+        QString state = s.value(QStringLiteral("state")).toString();
+        if (s.value(QStringLiteral("unresponsive")).toBool())
+            state += QStringLiteral(" (unresponsive)");
+        servers.append({s.value(QStringLiteral("name")).toString(), state, orDash(s.value(QStringLiteral("pid"))),
+                        formatUptime(s.value(QStringLiteral("uptimeMs")).toInteger()),
+                        orDash(s.value(QStringLiteral("restarts"))), orDash(s.value(QStringLiteral("sessions"))),
+                        orDash(s.value(QStringLiteral("inFlight"))), orDash(s.value(QStringLiteral("lastHeartbeat")))});
+    }
+    out += QLatin1Char('\n') + table(servers);
+
+    const QJsonArray sessionList = status.value(QStringLiteral("sessions")).toArray();
+    if (sessionList.isEmpty())
+        return out + QStringLiteral("\nNo sessions connected.\n");
+    QList<QStringList> sessions{{QStringLiteral("SESSION"), QStringLiteral("SERVER"), QStringLiteral("CLIENT"),
+                                 QStringLiteral("SHIM PID"), QStringLiteral("CONNECTED SINCE"),
+                                 QStringLiteral("REQUESTS")}};
+    for (const QJsonValue &value : sessionList) {
+        const QJsonObject s = value.toObject();
+        const QString client = (s.value(QStringLiteral("clientName")).toString() + QLatin1Char(' ') +
+                                s.value(QStringLiteral("clientVersion")).toString())
+                                   .trimmed();
+        sessions.append({orDash(s.value(QStringLiteral("id"))), s.value(QStringLiteral("server")).toString(),
+                         client.isEmpty() ? QStringLiteral("-") : client, orDash(s.value(QStringLiteral("shimPid"))),
+                         s.value(QStringLiteral("connectedSince")).toString(),
+                         orDash(s.value(QStringLiteral("requestsServed")))});
+    }
+    return out + QLatin1Char('\n') + table(sessions);
+}

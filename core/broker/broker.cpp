@@ -1,0 +1,347 @@
+#include "broker.h"
+
+#include "broker/serverhost.h"
+#include "broker/session.h"
+#include "control/controlservice.h"
+#include "control/hello.h"
+#include "jsonrpc/linebuffer.h"
+#include "manifold/version.h"
+#include "platform/childledger.h"
+#include "platform/guardian.h"
+#include "platform/peercredentials.h"
+#include "platform/runtimepaths.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QLockFile>
+#include <QLoggingCategory>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcBroker, "manifold.broker")
+
+namespace manifold {
+
+namespace {
+constexpr int HelloTimeoutMs = 10000;
+constexpr qsizetype MaxHelloBytes = 64 * 1024;
+} // namespace
+
+Broker::Broker(Options options, QObject *parent)
+    : QObject(parent),
+      m_configDir(options.configDir.isEmpty() ? ServerRegistry::defaultConfigDir() : options.configDir),
+      m_socketPath(options.socketPath.isEmpty() ? platform::defaultSocketPath() : options.socketPath),
+      m_useGuardian(options.useGuardian),
+      m_registry(m_configDir)
+{
+}
+
+Broker::~Broker()
+{
+    // Sessions first: their teardown talks to the hosts.
+    qDeleteAll(m_sessions);
+    m_sessions.clear();
+    m_sessionHost.clear();
+    qDeleteAll(m_hosts);
+    m_hosts.clear();
+}
+
+Broker::ListenResult Broker::listen(QString *message)
+{
+    const QString dir = QFileInfo(m_socketPath).absolutePath();
+    if (m_socketPath == platform::defaultSocketPath() || !QFileInfo::exists(dir)) {
+        if (!platform::ensurePrivateDirectory(dir, message))
+            return ListenResult::Failed;
+    }
+
+    m_lock = std::make_unique<QLockFile>(m_socketPath + QStringLiteral(".lock"));
+    m_lock->setStaleLockTime(0);
+    if (!m_lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host;
+        QString app;
+        m_lock->getLockInfo(&pid, &host, &app);
+        if (m_lock->error() == QLockFile::LockFailedError) {
+            *message = QStringLiteral("Manifold is already running (pid %1) on %2").arg(pid).arg(m_socketPath);
+            return ListenResult::AlreadyRunning;
+        }
+        *message = QStringLiteral("cannot take the broker lock %1.lock").arg(m_socketPath);
+        return ListenResult::Failed;
+    }
+
+    if (QFileInfo::exists(m_socketPath)) {
+        QLocalSocket probe;
+        probe.connectToServer(m_socketPath);
+        if (probe.waitForConnected(500)) {
+            *message = QStringLiteral("another broker already answers on %1").arg(m_socketPath);
+            return ListenResult::AlreadyRunning;
+        }
+        qCInfo(lcBroker) << "removing stale socket left by a broker that is gone:" << m_socketPath;
+        QLocalServer::removeServer(m_socketPath);
+    }
+
+    // Children recorded by a previous broker of this socket that crashed before stopping them.
+    m_ledger = std::make_unique<platform::ChildLedger>(m_socketPath + QStringLiteral(".children.json"));
+    if (const int reaped = m_ledger->reapLeftovers())
+        qCInfo(lcBroker) << "stopped" << reaped << "server(s) left behind by a previous broker";
+    if (m_useGuardian)
+        platform::Guardian::start();
+
+    if (!m_registry.load(&m_registryError))
+        qCWarning(lcBroker).noquote() << m_registryError;
+    for (const ServerConfig &config : m_registry.servers())
+        createHost(config);
+
+    m_server = new QLocalServer(this);
+    m_server->setSocketOptions(QLocalServer::UserAccessOption);
+    if (!m_server->listen(m_socketPath)) {
+        *message = QStringLiteral("cannot listen on %1: %2").arg(m_socketPath, m_server->errorString());
+        return ListenResult::Failed;
+    }
+    QFile::setPermissions(m_socketPath, QFile::ReadOwner | QFile::WriteOwner);
+    connect(m_server, &QLocalServer::newConnection, this, &Broker::onNewConnection);
+    m_control = new ControlService(this, this);
+    m_startedAt = QDateTime::currentDateTime();
+    *message = QStringLiteral("listening on %1 with %2 server(s) from %3")
+                   .arg(m_socketPath)
+                   .arg(m_hosts.size())
+                   .arg(m_registry.filePath());
+    return ListenResult::Listening;
+}
+
+void Broker::shutdown(std::function<void()> done)
+{
+    if (m_server)
+        m_server->close();
+    for (Session *session : std::as_const(m_sessions))
+        session->close();
+    auto remaining = std::make_shared<int>(0);
+    auto finished = std::make_shared<bool>(false);
+    auto finish = [done, finished] {
+        if (!std::exchange(*finished, true))
+            done();
+    };
+    for (ServerHost *host : std::as_const(m_hosts)) {
+        if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
+            continue;
+        ++*remaining;
+        connect(host, &ServerHost::stateChanged, this, [remaining, finish](ServerHost::State state) {
+            if (state == ServerHost::State::Stopped && --*remaining == 0)
+                finish();
+        });
+        host->stop();
+    }
+    if (*remaining == 0) {
+        QTimer::singleShot(0, this, finish);
+        return;
+    }
+    // Stop escalates to SIGKILL on its own; this only bounds a wedged kernel.
+    QTimer::singleShot(8000, this, finish);
+}
+
+QJsonObject Broker::status() const
+{
+    QJsonArray servers;
+    for (const ServerHost *host : m_hosts)
+        servers.append(host->statusJson());
+    QJsonArray sessions;
+    for (const Session *session : m_sessions) {
+        const ServerHost *host = m_sessionHost.value(session->id());
+        const Router::SessionInfo info = host ? host->router().sessionInfo(session->id()) : Router::SessionInfo{};
+        const Hello &hello = session->hello();
+        sessions.append(QJsonObject{
+            {QStringLiteral("id"), qint64(session->id())},
+            {QStringLiteral("server"), hello.server},
+            {QStringLiteral("clientName"), QString::fromUtf8(info.clientName)},
+            {QStringLiteral("clientVersion"), QString::fromUtf8(info.clientVersion)},
+            {QStringLiteral("protocolVersion"), QString::fromUtf8(info.protocolVersion)},
+            {QStringLiteral("shimPid"), hello.pid},
+            {QStringLiteral("parentPid"), hello.ppid},
+            {QStringLiteral("parentExe"), hello.parentExe},
+            {QStringLiteral("cwd"), hello.cwd},
+            {QStringLiteral("connectedSince"), session->connectedSince().toString(Qt::ISODateWithMs)},
+            {QStringLiteral("requestsServed"), info.requestsServed},
+        });
+    }
+    QJsonObject broker{{QStringLiteral("pid"), QCoreApplication::applicationPid()},
+                       {QStringLiteral("version"), QString::fromLatin1(versionString())},
+                       {QStringLiteral("socket"), m_socketPath},
+                       {QStringLiteral("configFile"), m_registry.filePath()},
+                       {QStringLiteral("startedAt"), m_startedAt.toString(Qt::ISODateWithMs)}};
+    if (!m_registryError.isEmpty())
+        broker.insert(QStringLiteral("registryError"), m_registryError);
+    return QJsonObject{{QStringLiteral("broker"), broker},
+                       {QStringLiteral("servers"), servers},
+                       {QStringLiteral("sessions"), sessions}};
+}
+
+bool Broker::addServer(const ServerConfig &config, QString *error)
+{
+    if (!m_registry.add(config, error))
+        return false;
+    if (!m_registry.save(error)) {
+        QString ignored;
+        m_registry.remove(config.name, &ignored);
+        return false;
+    }
+    createHost(config);
+    emit serverAdded(config.name);
+    return true;
+}
+
+bool Broker::removeServer(const QString &name, QString *error)
+{
+    if (!m_registry.remove(name, error))
+        return false;
+    if (!m_registry.save(error)) {
+        m_registry.load(error);
+        return false;
+    }
+    ServerHost *host = m_hosts.take(name);
+    if (host) {
+        const QList<SessionId> ids = m_sessionHost.keys(host);
+        for (SessionId id : ids) {
+            if (Session *session = m_sessions.value(id))
+                session->close();
+            closeSession(id);
+        }
+        // Deleting the host stops its child; do it gracefully first when possible.
+        connect(host, &ServerHost::stateChanged, host, [host](ServerHost::State state) {
+            if (state == ServerHost::State::Stopped || state == ServerHost::State::Failed)
+                host->deleteLater();
+        });
+        if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
+            host->deleteLater();
+        else
+            host->stop();
+    }
+    emit serverRemoved(name);
+    return true;
+}
+
+ServerHost *Broker::createHost(const ServerConfig &config)
+{
+    auto *host = new ServerHost(config, m_ledger.get(), this);
+    connect(host, &ServerHost::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
+        if (Session *session = m_sessions.value(id))
+            session->send(line);
+    });
+    m_hosts.insert(config.name, host);
+    return host;
+}
+
+void Broker::onNewConnection()
+{
+    while (QLocalSocket *socket = m_server->nextPendingConnection()) {
+        const auto peer = platform::peerCredentials(socket->socketDescriptor());
+        if (peer && peer->uid != platform::currentUid()) {
+            qCWarning(lcBroker) << "refused a connection from uid" << peer->uid;
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        auto buffer = std::make_shared<LineBuffer>(MaxHelloBytes);
+        auto *timeout = new QTimer(socket);
+        timeout->setSingleShot(true);
+        connect(timeout, &QTimer::timeout, socket, [socket] {
+            qCWarning(lcBroker) << "a peer sent no hello in time";
+            socket->abort();
+        });
+        connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+        auto onData = [this, socket, buffer, timeout] {
+            buffer->append(socket->readAll());
+            LineBuffer::Item item = buffer->next();
+            if (item.kind == LineBuffer::Item::Kind::None)
+                return;
+            timeout->deleteLater();
+            socket->disconnect(this);
+            QObject::disconnect(socket, &QLocalSocket::readyRead, nullptr, nullptr);
+            QString error;
+            const auto hello = item.kind == LineBuffer::Item::Kind::Line
+                                   ? Hello::fromLine(item.line, &error)
+                                   : std::optional<Hello>();
+            if (!hello) {
+                HelloReply reply{false, error.isEmpty() ? QStringLiteral("hello line too long") : error,
+                                 QCoreApplication::applicationPid(), QString::fromLatin1(versionString())};
+                socket->write(reply.toLine() + '\n');
+                socket->disconnectFromServer();
+                return;
+            }
+            onHello(socket, *hello, buffer->takeRemainder());
+        };
+        connect(socket, &QLocalSocket::readyRead, this, onData);
+        timeout->start(HelloTimeoutMs);
+        if (socket->bytesAvailable() > 0)
+            onData();
+    }
+}
+
+void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray &rest)
+{
+    HelloReply reply{true, {}, QCoreApplication::applicationPid(), QString::fromLatin1(versionString())};
+    if (hello.role == QLatin1String("control")) {
+        socket->write(reply.toLine() + '\n');
+        m_control->serve(socket, rest);
+        return;
+    }
+    if (!m_hosts.contains(hello.server)) {
+        reply.accepted = false;
+        reply.error = unknownServerMessage(hello.server);
+        socket->write(reply.toLine() + '\n');
+        socket->disconnectFromServer();
+        qCInfo(lcBroker).noquote() << reply.error;
+        return;
+    }
+    if (!hello.peerVersion.isEmpty() && hello.peerVersion != QLatin1String(versionString())) {
+        qCInfo(lcBroker).noquote() << "shim" << hello.pid << "is version" << hello.peerVersion
+                                   << "while the broker is" << versionString();
+    }
+    socket->write(reply.toLine() + '\n');
+    openSession(socket, hello, rest);
+}
+
+void Broker::openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest)
+{
+    ServerHost *host = m_hosts.value(hello.server);
+    const SessionId id = m_nextSession++;
+    auto *session = new Session(id, socket, hello, host->config().maxLineBytes, this);
+    QObject::disconnect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+    m_sessions.insert(id, session);
+    m_sessionHost.insert(id, host);
+    connect(session, &Session::lineReceived, host, &ServerHost::sessionLine);
+    connect(session, &Session::lineTooLong, host, &ServerHost::sessionLineTooLong);
+    connect(session, &Session::closed, this, &Broker::closeSession);
+    host->attachSession(id);
+    emit sessionOpened(id);
+    qCInfo(lcBroker).noquote() << "session" << id << "for" << hello.server << "from shim pid" << hello.pid;
+    session->begin(rest);
+}
+
+void Broker::closeSession(SessionId id)
+{
+    Session *session = m_sessions.take(id);
+    ServerHost *host = m_sessionHost.take(id);
+    if (!session)
+        return;
+    if (host)
+        host->detachSession(id);
+    session->deleteLater();
+    emit sessionClosed(id);
+    qCInfo(lcBroker) << "session" << id << "closed";
+}
+
+QString Broker::unknownServerMessage(const QString &name) const
+{
+    QString message = QStringLiteral("no server named '%1'; known: %2")
+                          .arg(name, m_hosts.isEmpty() ? QStringLiteral("(none)")
+                                                       : m_hosts.keys().join(QStringLiteral(", ")));
+    if (!m_registryError.isEmpty())
+        message += QStringLiteral(" (servers.json could not be read: %1)").arg(m_registryError);
+    return message;
+}
+
+} // namespace manifold

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "broker/router.h"
+#include "config/serverregistry.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QMap>
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class QLocalServer;
+class QLocalSocket;
+class QLockFile;
+
+namespace manifold {
+
+namespace platform {
+class ChildLedger;
+}
+class ControlService;
+class ServerHost;
+class Session;
+struct Hello;
+
+// The per-user broker: owns the local socket, the server registry, one ServerHost per server and
+// the sessions of connected shims. The tray app and `manifold --headless` both host one.
+class Broker final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString configDir;     // empty: ServerRegistry::defaultConfigDir()
+        QString socketPath;    // empty: platform::defaultSocketPath()
+        bool useGuardian = true;
+    };
+
+    enum class ListenResult { Listening, AlreadyRunning, Failed };
+
+    explicit Broker(Options options, QObject *parent = nullptr);
+    ~Broker() override;
+
+    // Takes the per-socket lock, recovers a stale socket, loads servers.json and listens.
+    ListenResult listen(QString *message);
+    // Stops every child (close stdin -> SIGTERM -> SIGKILL) and calls done when all are gone.
+    void shutdown(std::function<void()> done);
+
+    QString socketPath() const { return m_socketPath; }
+    QString configDir() const { return m_configDir; }
+    QString registryError() const { return m_registryError; }
+    const ServerRegistry &registry() const { return m_registry; }
+    ServerHost *host(const QString &name) const { return m_hosts.value(name); }
+    QStringList serverNames() const { return m_hosts.keys(); }
+
+    QJsonObject status() const;
+    bool addServer(const ServerConfig &config, QString *error);
+    bool removeServer(const QString &name, QString *error);
+
+signals:
+    void serverAdded(const QString &name);
+    void serverRemoved(const QString &name);
+    void sessionOpened(manifold::SessionId session);
+    void sessionClosed(manifold::SessionId session);
+
+private:
+    void onNewConnection();
+    void onHello(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
+    void openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
+    void closeSession(SessionId id);
+    ServerHost *createHost(const ServerConfig &config);
+    QString unknownServerMessage(const QString &name) const;
+
+    QString m_configDir;
+    QString m_socketPath;
+    bool m_useGuardian;
+    QString m_registryError;
+    ServerRegistry m_registry;
+    QLocalServer *m_server = nullptr;
+    std::unique_ptr<QLockFile> m_lock;
+    std::unique_ptr<platform::ChildLedger> m_ledger;
+    ControlService *m_control = nullptr;
+    QMap<QString, ServerHost *> m_hosts;
+    QMap<SessionId, Session *> m_sessions;
+    QMap<SessionId, ServerHost *> m_sessionHost;
+    SessionId m_nextSession = 1;
+    QDateTime m_startedAt;
+};
+
+} // namespace manifold

@@ -1,0 +1,476 @@
+#include "serverhost.h"
+
+#include "platform/childledger.h"
+#include "platform/childprocess.h"
+#include "platform/guardian.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QProcessEnvironment>
+
+#include <csignal>
+
+Q_LOGGING_CATEGORY(lcHost, "manifold.broker.host")
+
+namespace manifold {
+
+namespace {
+QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
+{
+    if (status == QProcess::CrashExit || signal > 0)
+        return QStringLiteral("server '%1' was killed by signal %2").arg(name).arg(signal > 0 ? signal : exitCode);
+    return QStringLiteral("server '%1' exited with code %2").arg(name).arg(exitCode);
+}
+} // namespace
+
+ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObject *parent)
+    : QObject(parent),
+      m_config(std::move(config)),
+      m_ledger(ledger),
+      m_router(m_config.name, [this] { return m_clock.elapsed(); }),
+      m_policy(m_timing.restart),
+      m_stdout(m_config.maxLineBytes)
+{
+    m_clock.start();
+    m_sinceChildTraffic.start();
+    m_restartTimer.setSingleShot(true);
+    m_lingerTimer.setSingleShot(true);
+    m_escalateTimer.setSingleShot(true);
+    connect(&m_restartTimer, &QTimer::timeout, this, &ServerHost::startProcess);
+    connect(&m_lingerTimer, &QTimer::timeout, this, &ServerHost::onLingerTimeout);
+    connect(&m_heartbeatTimer, &QTimer::timeout, this, &ServerHost::onHeartbeatTimer);
+    connect(&m_escalateTimer, &QTimer::timeout, this, [this] {
+        if (m_pid <= 0)
+            return;
+        if (m_escalateStep == 0) {
+            event(QStringLiteral("still running after stdin closed: SIGTERM"));
+            platform::signalProcessGroup(m_pid, SIGTERM);
+            m_escalateStep = 1;
+            m_escalateTimer.start(m_timing.termGraceMs);
+        } else {
+            event(QStringLiteral("still running after SIGTERM: SIGKILL"));
+            platform::signalProcessGroup(m_pid, SIGKILL);
+        }
+    });
+}
+
+ServerHost::~ServerHost()
+{
+    if (m_process && m_pid > 0) {
+        // Never leave a child behind, even when torn down abruptly.
+        m_process->disconnect(this);
+        platform::signalProcessGroup(m_pid, SIGKILL);
+        m_process->waitForFinished(2000);
+        cleanupGroup();
+    }
+}
+
+void ServerHost::setConfig(const ServerConfig &config)
+{
+    if (m_state == State::Stopped || m_state == State::Failed) {
+        m_config = config;
+        m_stdout.setMaxLineBytes(config.maxLineBytes);
+    } else {
+        m_pendingConfig = config;
+        m_hasPendingConfig = true;
+    }
+}
+
+void ServerHost::setTiming(const Timing &timing)
+{
+    m_timing = timing;
+    m_policy = RestartPolicy(timing.restart);
+}
+
+QString ServerHost::stateName(State state)
+{
+    switch (state) {
+    case State::Stopped: return QStringLiteral("stopped");
+    case State::Starting: return QStringLiteral("starting");
+    case State::Running: return QStringLiteral("running");
+    case State::Backoff: return QStringLiteral("restarting");
+    case State::Stopping: return QStringLiteral("stopping");
+    case State::Failed: return QStringLiteral("failed");
+    }
+    return {};
+}
+
+qint64 ServerHost::pid() const
+{
+    return m_pid;
+}
+
+QJsonObject ServerHost::statusJson() const
+{
+    QJsonObject object;
+    object.insert(QStringLiteral("name"), m_config.name);
+    object.insert(QStringLiteral("state"), stateName(m_state));
+    object.insert(QStringLiteral("pid"), m_pid > 0 ? QJsonValue(m_pid) : QJsonValue());
+    object.insert(QStringLiteral("uptimeMs"),
+                  m_pid > 0 && m_startedAt.isValid()
+                      ? QJsonValue(m_startedAt.msecsTo(QDateTime::currentDateTime()))
+                      : QJsonValue(0));
+    object.insert(QStringLiteral("restarts"), m_restarts);
+    object.insert(QStringLiteral("sessions"), m_router.sessionCount());
+    object.insert(QStringLiteral("inFlight"), m_router.inFlightCount());
+    object.insert(QStringLiteral("waiting"), m_router.waitingCount());
+    object.insert(QStringLiteral("lastHeartbeat"),
+                  m_lastHeartbeat.isValid() ? QJsonValue(m_lastHeartbeat.toString(Qt::ISODateWithMs))
+                                            : QJsonValue());
+    object.insert(QStringLiteral("unresponsive"), m_unresponsive);
+    object.insert(QStringLiteral("lastExit"), m_lastExit.isEmpty() ? QJsonValue() : QJsonValue(m_lastExit));
+    object.insert(QStringLiteral("command"), m_config.command);
+    object.insert(QStringLiteral("args"), QJsonArray::fromStringList(m_config.args));
+    object.insert(QStringLiteral("sharing"), ServerConfig::sharingName(m_config.sharing));
+    return object;
+}
+
+void ServerHost::attachSession(SessionId session)
+{
+    m_lingerTimer.stop();
+    m_router.addSession(session);
+    if (m_state == State::Stopped)
+        start();
+}
+
+void ServerHost::detachSession(SessionId session)
+{
+    dispatch(m_router.removeSession(session));
+    if (m_router.hasSessions() || m_config.lingerMs < 0)
+        return;
+    if (m_state == State::Running || m_state == State::Starting || m_state == State::Backoff)
+        m_lingerTimer.start(m_config.lingerMs);
+}
+
+void ServerHost::sessionLine(SessionId session, const QByteArray &line)
+{
+    dispatch(m_router.fromSession(session, line));
+}
+
+void ServerHost::sessionLineTooLong(SessionId session, qsizetype limit)
+{
+    dispatch(m_router.oversizedFromSession(session, limit));
+}
+
+void ServerHost::start()
+{
+    m_lingerTimer.stop();
+    if (m_state == State::Failed) {
+        m_policy.reset();
+        m_router.childExited(QString());   // Failed -> Down
+        setState(State::Stopped);
+    }
+    if (m_state == State::Stopping) {
+        m_restartAfterStop = true;
+        return;
+    }
+    if (m_state == State::Backoff) {
+        m_restartTimer.stop();
+        startProcess();
+        return;
+    }
+    if (m_state != State::Stopped)
+        return;
+    startProcess();
+}
+
+void ServerHost::startProcess()
+{
+    if (m_hasPendingConfig) {
+        m_config = m_pendingConfig;
+        m_hasPendingConfig = false;
+        m_stdout.setMaxLineBytes(m_config.maxLineBytes);
+    }
+    m_stopRequested = false;
+    m_unresponsive = false;
+    m_escalateStep = 0;
+    m_stdout = LineBuffer(m_config.maxLineBytes);
+    m_stderr = LineBuffer(64 * 1024);
+    setState(State::Starting);
+
+    m_process = new QProcess(this);
+    m_process->setProgram(m_config.command);
+    m_process->setArguments(m_config.args);
+    if (!m_config.cwd.isEmpty())
+        m_process->setWorkingDirectory(m_config.cwd);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_config.env.cbegin(); it != m_config.env.cend(); ++it)
+        env.insert(it.key(), it.value());
+    m_process->setProcessEnvironment(env);
+    platform::placeInOwnProcessGroup(*m_process);
+    connect(m_process, &QProcess::started, this, &ServerHost::onStarted);
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &ServerHost::onStdout);
+    connect(m_process, &QProcess::readyReadStandardError, this, &ServerHost::onStderr);
+    connect(m_process, &QProcess::finished, this, &ServerHost::onFinished);
+    connect(m_process, &QProcess::errorOccurred, this, &ServerHost::onErrorOccurred);
+    event(QStringLiteral("starting: %1 %2").arg(m_config.command, m_config.args.join(QLatin1Char(' '))));
+    m_process->start();
+}
+
+void ServerHost::onStarted()
+{
+    m_pid = m_process->processId();
+    m_startedAt = QDateTime::currentDateTime();
+    if (m_everStarted)
+        ++m_restarts;
+    m_everStarted = true;
+    if (m_ledger)
+        m_ledger->record(m_pid, platform::processStartTime(m_pid), m_config.command);
+    platform::Guardian::watch(m_pid);
+    event(QStringLiteral("started, pid %1").arg(m_pid));
+    m_sinceChildTraffic.restart();
+    if (m_config.heartbeatMs > 0)
+        m_heartbeatTimer.start(qMax(50, m_config.heartbeatMs / 2));
+    dispatch(m_router.childStarted());
+}
+
+void ServerHost::stop()
+{
+    m_restartTimer.stop();
+    m_lingerTimer.stop();
+    if (m_state == State::Backoff) {
+        setState(State::Stopped);
+        return;
+    }
+    if (!m_process || m_state == State::Stopping)
+        return;
+    if (m_pid <= 0) {
+        // Not started yet: there is no group to signal, so just end it.
+        m_stopRequested = true;
+        setState(State::Stopping);
+        m_process->kill();
+        return;
+    }
+    m_stopRequested = true;
+    setState(State::Stopping);
+    event(QStringLiteral("stopping: closing stdin"));
+    m_process->closeWriteChannel();
+    m_escalateStep = 0;
+    m_escalateTimer.start(m_timing.stdinGraceMs);
+}
+
+void ServerHost::restart()
+{
+    if (m_state == State::Running || m_state == State::Starting) {
+        m_restartAfterStop = true;
+        stop();
+    } else {
+        start();
+    }
+}
+
+void ServerHost::kill()
+{
+    if (!m_process || m_pid <= 0)
+        return;
+    event(QStringLiteral("killing process group %1").arg(m_pid));
+    platform::signalProcessGroup(m_pid, SIGKILL);
+}
+
+void ServerHost::shutdownBlocking(int timeoutMs)
+{
+    m_restartTimer.stop();
+    m_lingerTimer.stop();
+    m_heartbeatTimer.stop();
+    if (!m_process || m_pid <= 0)
+        return;
+    m_stopRequested = true;
+    m_process->closeWriteChannel();
+    if (!m_process->waitForFinished(timeoutMs / 2)) {
+        platform::signalProcessGroup(m_pid, SIGTERM);
+        if (!m_process->waitForFinished(timeoutMs / 2)) {
+            platform::signalProcessGroup(m_pid, SIGKILL);
+            m_process->waitForFinished(1000);
+        }
+    }
+}
+
+void ServerHost::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void ServerHost::dispatch(const RouterActions &actions)
+{
+    for (const RouterAction &action : actions) {
+        switch (action.kind) {
+        case RouterAction::Kind::ToChild:
+            writeToChild(action.data);
+            break;
+        case RouterAction::Kind::ToSession:
+            emit sessionOutput(action.session, action.data);
+            break;
+        case RouterAction::Kind::Log:
+            event(QString::fromUtf8(action.data));
+            break;
+        case RouterAction::Kind::ChildReady:
+            setState(State::Running);
+            m_policy.reset();
+            event(QStringLiteral("initialized"));
+            break;
+        case RouterAction::Kind::HeartbeatAnswered:
+            m_lastHeartbeat = QDateTime::currentDateTime();
+            if (m_unresponsive)
+                event(QStringLiteral("answers heartbeats again"));
+            m_unresponsive = false;
+            emit heartbeat(true);
+            break;
+        case RouterAction::Kind::NeedChild:
+            if (m_state == State::Stopped)
+                start();
+            break;
+        }
+    }
+}
+
+void ServerHost::writeToChild(const QByteArray &line)
+{
+    if (!m_process || m_process->state() != QProcess::Running)
+        return;
+    m_process->write(line);
+    m_process->write("\n", 1);
+}
+
+void ServerHost::onStdout()
+{
+    m_sinceChildTraffic.restart();
+    m_stdout.append(m_process->readAllStandardOutput());
+    for (;;) {
+        LineBuffer::Item item = m_stdout.next();
+        if (item.kind == LineBuffer::Item::Kind::None)
+            break;
+        if (item.kind == LineBuffer::Item::Kind::Oversized) {
+            event(QStringLiteral("skipped an oversized line from the server"));
+            continue;
+        }
+        if (item.line.trimmed().isEmpty())
+            continue;
+        dispatch(m_router.fromChild(item.line));
+        if (!m_process)
+            break;   // a dispatched action tore the child down
+    }
+}
+
+void ServerHost::onStderr()
+{
+    m_stderr.append(m_process->readAllStandardError());
+    for (;;) {
+        LineBuffer::Item item = m_stderr.next();
+        if (item.kind == LineBuffer::Item::Kind::None)
+            break;
+        const QString text = item.kind == LineBuffer::Item::Kind::Oversized
+                                 ? QStringLiteral("[oversized stderr line skipped]")
+                                 : QString::fromUtf8(item.line);
+        m_log.append(RingLog::Source::Stderr, text);
+        emit logged(text);
+    }
+}
+
+void ServerHost::onErrorOccurred(QProcess::ProcessError error)
+{
+    if (error != QProcess::FailedToStart)
+        return;
+    const QString description = QStringLiteral("server '%1' could not start '%2': %3")
+                                    .arg(m_config.name, m_config.command, m_process->errorString());
+    m_process->deleteLater();
+    m_process = nullptr;
+    m_pid = 0;
+    childGone(description, true);
+}
+
+void ServerHost::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    onStdout();
+    onStderr();
+    const QByteArray rest = m_stderr.takeRemainder();
+    if (!rest.isEmpty())
+        m_log.append(RingLog::Source::Stderr, QString::fromUtf8(rest));
+    const int signal = status == QProcess::CrashExit ? exitCode : 0;
+    const QString description = describeExit(m_config.name, exitCode, status, signal);
+    cleanupGroup();
+    m_process->deleteLater();
+    m_process = nullptr;
+    m_pid = 0;
+    childGone(description, !m_stopRequested);
+}
+
+void ServerHost::cleanupGroup()
+{
+    if (m_pid <= 0)
+        return;
+    // The leader is gone; grandchildren (npx -> node) may still hold the group.
+    if (platform::processGroupAlive(m_pid))
+        platform::signalProcessGroup(m_pid, SIGKILL);
+    platform::Guardian::unwatch(m_pid);
+    if (m_ledger)
+        m_ledger->forget(m_pid);
+}
+
+void ServerHost::childGone(const QString &description, bool crashed)
+{
+    m_escalateTimer.stop();
+    m_heartbeatTimer.stop();
+    m_lastExit = description;
+    event(description);
+    if (!crashed) {
+        dispatch(m_router.childExited(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
+        setState(State::Stopped);
+        if (std::exchange(m_restartAfterStop, false) || (m_router.waitingCount() > 0 && m_router.hasSessions()))
+            start();
+        return;
+    }
+    dispatch(m_router.childExited(description + QStringLiteral(" while handling this request")));
+    if (!m_router.hasSessions()) {
+        setState(State::Stopped);
+        return;
+    }
+    const auto delay = m_policy.onCrash(m_clock.elapsed());
+    if (!delay) {
+        const QStringList lastLines = m_log.lastStderr(10);
+        dispatch(m_router.childFailed(
+            QStringLiteral("%1; it keeps crashing, so Manifold stopped restarting it").arg(description)));
+        setState(State::Failed);
+        event(QStringLiteral("crash loop: giving up until restarted by hand"));
+        emit crashLooped(lastLines);
+        return;
+    }
+    event(QStringLiteral("restarting in %1 ms").arg(*delay));
+    setState(State::Backoff);
+    m_restartTimer.start(*delay);
+}
+
+void ServerHost::onHeartbeatTimer()
+{
+    if (m_state != State::Running)
+        return;
+    if (m_router.heartbeatOutstanding()) {
+        if (!m_unresponsive) {
+            m_unresponsive = true;
+            event(QStringLiteral("no answer to heartbeat ping"));
+            emit heartbeat(false);
+        }
+        return;   // never restart just for that: some servers do not answer ping
+    }
+    if (m_sinceChildTraffic.elapsed() >= m_config.heartbeatMs / 2)
+        dispatch(m_router.heartbeat());
+}
+
+void ServerHost::onLingerTimeout()
+{
+    if (m_router.hasSessions())
+        return;
+    event(QStringLiteral("no sessions for %1 ms: stopping").arg(m_config.lingerMs));
+    stop();
+}
+
+void ServerHost::event(const QString &text)
+{
+    qCInfo(lcHost).noquote() << m_config.name << text;
+    m_log.append(RingLog::Source::Event, text);
+    emit logged(text);
+}
+
+} // namespace manifold

@@ -1,0 +1,122 @@
+#pragma once
+
+#include "broker/restartpolicy.h"
+#include "broker/ringlog.h"
+#include "broker/router.h"
+#include "config/serverconfig.h"
+#include "jsonrpc/linebuffer.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QProcess>
+#include <QTimer>
+
+namespace manifold {
+
+namespace platform {
+class ChildLedger;
+}
+
+// Supervises one child process for one server and multiplexes its sessions onto it through a
+// Router: spawn in its own process group, initialize, heartbeat, graceful stop, restart with
+// backoff after a crash, give up on a crash loop, linger after the last session leaves.
+class ServerHost final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Stopped, Starting, Running, Backoff, Stopping, Failed };
+    Q_ENUM(State)
+
+    struct Timing
+    {
+        int stdinGraceMs = 2000;   // after closing stdin, before SIGTERM
+        int termGraceMs = 2000;    // after SIGTERM, before SIGKILL
+        RestartPolicy::Settings restart;
+    };
+
+    ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObject *parent = nullptr);
+    ~ServerHost() override;
+
+    const ServerConfig &config() const { return m_config; }
+    void setConfig(const ServerConfig &config);   // takes effect at the next start
+    void setTiming(const Timing &timing);
+
+    State state() const { return m_state; }
+    static QString stateName(State state);
+    qint64 pid() const;
+    int restarts() const { return m_restarts; }
+    bool unresponsive() const { return m_unresponsive; }
+    const RingLog &log() const { return m_log; }
+    const Router &router() const { return m_router; }
+    QJsonObject statusJson() const;
+
+    void attachSession(SessionId session);
+    void detachSession(SessionId session);
+    void sessionLine(SessionId session, const QByteArray &line);
+    void sessionLineTooLong(SessionId session, qsizetype limit);
+
+    void start();      // also clears a Failed state
+    void stop();       // close stdin -> SIGTERM -> SIGKILL; stays stopped until needed again
+    void restart();    // stop, then start
+    void kill();       // SIGKILL the whole group now; treated like a crash (restarts)
+
+    // Waits (spinning the caller's event loop is not allowed) — only for shutdown paths.
+    void shutdownBlocking(int timeoutMs);
+
+signals:
+    void stateChanged(manifold::ServerHost::State state);
+    void sessionOutput(manifold::SessionId session, const QByteArray &line);
+    void logged(const QString &line);
+    void crashLooped(const QStringList &lastStderr);
+    void heartbeat(bool answered);
+
+private:
+    void setState(State state);
+    void dispatch(const RouterActions &actions);
+    void writeToChild(const QByteArray &line);
+    void onStarted();
+    void onStdout();
+    void onStderr();
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void onErrorOccurred(QProcess::ProcessError error);
+    void onHeartbeatTimer();
+    void onLingerTimeout();
+    void childGone(const QString &description, bool crashed);
+    void cleanupGroup();
+    void event(const QString &text);
+    void startProcess();
+
+    ServerConfig m_config;
+    ServerConfig m_pendingConfig;
+    bool m_hasPendingConfig = false;
+    platform::ChildLedger *m_ledger;
+    Timing m_timing;
+    Router m_router;
+    RestartPolicy m_policy;
+    RingLog m_log;
+    QProcess *m_process = nullptr;
+    LineBuffer m_stdout;
+    LineBuffer m_stderr{64 * 1024};
+    State m_state = State::Stopped;
+    qint64 m_pid = 0;
+    QDateTime m_startedAt;
+    QDateTime m_lastHeartbeat;
+    QString m_lastExit;
+    int m_restarts = 0;
+    bool m_everStarted = false;
+    bool m_stopRequested = false;
+    bool m_restartAfterStop = false;
+    bool m_unresponsive = false;
+    QTimer m_restartTimer;
+    QTimer m_heartbeatTimer;
+    QTimer m_lingerTimer;
+    QTimer m_escalateTimer;
+    int m_escalateStep = 0;
+    QElapsedTimer m_sinceChildTraffic;
+    QElapsedTimer m_clock;
+};
+
+} // namespace manifold

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+namespace manifold {
+
+// One configured MCP server: how to start its child and how to share it.
+struct ServerConfig
+{
+    enum class Sharing { Shared, PerClient, Isolated };
+
+    QString name;
+    QString command;
+    QStringList args;
+    QMap<QString, QString> env;
+    QString cwd;                  // empty: the broker's working directory
+    Sharing sharing = Sharing::Shared;
+    int lingerMs = 60000;         // idle time after the last session leaves; -1 keeps it warm
+    int heartbeatMs = 30000;      // ping the child after this much idle time; 0 disables
+    int maxLineBytes = 64 * 1024 * 1024;
+
+    QJsonObject toJson() const;
+    static ServerConfig fromJson(const QString &name, const QJsonObject &object);
+
+    static QString sharingName(Sharing sharing);
+    static bool parseSharing(const QString &text, Sharing *sharing);
+
+    // Names end up in shell-free argv of client configs and in file names:
+    // letters, digits, '.', '_' and '-', not starting with '.' or '-', at most 64 chars.
+    static bool isValidName(const QString &name);
+
+    friend bool operator==(const ServerConfig &a, const ServerConfig &b);
+};
+
+} // namespace manifold

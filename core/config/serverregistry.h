@@ -1,0 +1,41 @@
+#pragma once
+
+#include "serverconfig.h"
+
+#include <QList>
+#include <QString>
+
+namespace manifold {
+
+// The servers.json registry in the per-user config dir: load, edit, save atomically (owner-only).
+// A file that does not parse is reported and never overwritten.
+class ServerRegistry final
+{
+public:
+    explicit ServerRegistry(QString configDir);
+
+    // Per-user config dir: $MANIFOLD_CONFIG_DIR, else QStandardPaths' GenericConfigLocation + "/manifold".
+    static QString defaultConfigDir();
+
+    QString filePath() const;   // <configDir>/servers.json
+
+    // Missing file -> empty registry, true. Broken file -> false, *error says why, and the
+    // registry refuses to save until a later load succeeds.
+    bool load(QString *error);
+    bool save(QString *error) const;   // QSaveFile, mode 0600, dir created 0700
+
+    const QList<ServerConfig> &servers() const { return m_servers; }
+    const ServerConfig *find(const QString &name) const;
+    QStringList names() const;
+
+    bool add(const ServerConfig &config, QString *error);   // refuses invalid or duplicate names
+    bool update(const ServerConfig &config, QString *error);
+    bool remove(const QString &name, QString *error);
+
+private:
+    QString m_configDir;
+    QList<ServerConfig> m_servers;
+    bool m_loadFailed = false;
+};
+
+} // namespace manifold

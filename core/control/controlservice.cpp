@@ -1,0 +1,118 @@
+#include "controlservice.h"
+
+#include "broker/broker.h"
+#include "broker/serverhost.h"
+#include "jsonrpc/jsonrpc.h"
+#include "jsonrpc/linebuffer.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocalSocket>
+
+#include <memory>
+
+namespace manifold {
+
+namespace {
+constexpr int UnknownServer = -32001;
+
+ControlService::Reply error(int code, const QString &message)
+{
+    return {{}, code, message};
+}
+ControlService::Reply ok(QJsonObject result = {{QStringLiteral("ok"), true}})
+{
+    return {std::move(result), 0, {}};
+}
+} // namespace
+
+ControlService::ControlService(Broker *broker, QObject *parent) : QObject(parent), m_broker(broker) {}
+
+void ControlService::serve(QLocalSocket *socket, const QByteArray &alreadyRead)
+{
+    auto buffer = std::make_shared<LineBuffer>(4 * 1024 * 1024);
+    auto drain = [this, socket, buffer] {
+        buffer->append(socket->readAll());
+        for (;;) {
+            LineBuffer::Item item = buffer->next();
+            if (item.kind == LineBuffer::Item::Kind::None)
+                return;
+            if (item.kind == LineBuffer::Item::Kind::Oversized) {
+                socket->write(jsonrpc::makeError("null", jsonrpc::InvalidRequest, "request too large") + '\n');
+                continue;
+            }
+            handleLine(socket, item.line);
+        }
+    };
+    connect(socket, &QLocalSocket::readyRead, this, drain);
+    buffer->append(alreadyRead);
+    drain();
+}
+
+void ControlService::handleLine(QLocalSocket *socket, const QByteArray &line)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
+    if (!document.isObject()) {
+        socket->write(jsonrpc::makeError("null", jsonrpc::ParseError, "Parse error") + '\n');
+        return;
+    }
+    const QJsonObject request = document.object();
+    const QByteArray rawId = QJsonDocument(QJsonArray{request.value(QStringLiteral("id"))})
+                                 .toJson(QJsonDocument::Compact)
+                                 .mid(1)
+                                 .chopped(1);
+    const Reply reply = call(request.value(QStringLiteral("method")).toString(),
+                             request.value(QStringLiteral("params")).toObject());
+    if (reply.errorCode != 0) {
+        socket->write(jsonrpc::makeError(rawId, reply.errorCode, reply.errorMessage.toUtf8()) + '\n');
+        return;
+    }
+    socket->write(jsonrpc::makeResult(rawId, QJsonDocument(reply.result).toJson(QJsonDocument::Compact)) +
+                  '\n');
+}
+
+ControlService::Reply ControlService::call(const QString &method, const QJsonObject &params)
+{
+    if (method == QLatin1String("status"))
+        return ok(m_broker->status());
+
+    const QString name = params.value(QStringLiteral("name")).toString();
+    if (method == QLatin1String("add")) {
+        ServerConfig config = ServerConfig::fromJson(name, params);
+        config.name = name;
+        if (config.command.isEmpty())
+            return error(jsonrpc::InvalidParams, QStringLiteral("add needs a command"));
+        QString message;
+        if (!m_broker->addServer(config, &message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok({{QStringLiteral("added"), name}});
+    }
+    if (method == QLatin1String("remove")) {
+        QString message;
+        if (!m_broker->removeServer(name, &message))
+            return error(UnknownServer, message);
+        return ok({{QStringLiteral("removed"), name}});
+    }
+
+    ServerHost *host = m_broker->host(name);
+    const bool isServerAction = method == QLatin1String("start") || method == QLatin1String("stop") ||
+                                method == QLatin1String("restart") || method == QLatin1String("kill");
+    if (!isServerAction)
+        return error(jsonrpc::MethodNotFound, QStringLiteral("unknown control method '%1'").arg(method));
+    if (!host) {
+        return error(UnknownServer, QStringLiteral("no server named '%1'; known: %2")
+                                        .arg(name, m_broker->serverNames().join(QStringLiteral(", "))));
+    }
+    if (method == QLatin1String("start"))
+        host->start();
+    else if (method == QLatin1String("stop"))
+        host->stop();
+    else if (method == QLatin1String("restart"))
+        host->restart();
+    else
+        host->kill();
+    return ok({{QStringLiteral("ok"), true}, {QStringLiteral("state"), ServerHost::stateName(host->state())}});
+}
+
+} // namespace manifold

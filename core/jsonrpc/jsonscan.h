@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+
+#include <optional>
+
+namespace manifold::json {
+
+// Byte range [begin, end) of a JSON value inside a larger text.
+struct Span
+{
+    qsizetype begin = -1;
+    qsizetype end = -1;
+
+    bool isValid() const { return begin >= 0 && end >= begin; }
+    qsizetype size() const { return end - begin; }
+    QByteArrayView in(QByteArrayView text) const { return text.sliced(begin, end - begin); }
+};
+
+struct Member
+{
+    QByteArray key;   // decoded key
+    Span value;       // span of the raw value, relative to the scanned text
+};
+
+// A strict RFC 8259 scanner that works on raw bytes and never re-encodes anything: callers splice
+// rewritten values into the original line, so payloads stay byte-exact (non-ASCII, number
+// spellings, key order, huge strings).
+
+// True if text is exactly one JSON value, with optional surrounding whitespace.
+bool isValid(QByteArrayView text);
+
+// Span of the single value in text (whitespace trimmed), or nullopt if text is not valid JSON.
+std::optional<Span> valueSpan(QByteArrayView text);
+
+// The members of the object whose raw text is objectText (already trimmed). nullopt if it is not
+// a valid object. Spans are relative to objectText.
+std::optional<QList<Member>> objectMembers(QByteArrayView objectText);
+
+// Span (relative to text) of the member reached by following keys through nested objects.
+// nullopt if a step is missing or not an object. text must be valid JSON.
+std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArrayView> keys);
+
+// Decodes a JSON string literal (with quotes) into UTF-8 bytes; nullopt if it is not a string.
+std::optional<QByteArray> decodeString(QByteArrayView literal);
+
+// Encodes bytes (UTF-8) as a JSON string literal with quotes.
+QByteArray encodeString(QByteArrayView utf8);
+
+enum class ValueType { Invalid, Object, Array, String, Number, True, False, Null };
+ValueType typeOf(QByteArrayView rawValue);
+
+// Returns text with span replaced by replacement.
+QByteArray splice(QByteArrayView text, Span span, QByteArrayView replacement);
+
+} // namespace manifold::json

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+class QProcess;
+
+namespace manifold::platform {
+
+// Makes a QProcess start its program as leader of a new process group (so the whole tree
+// can be signalled) and, on Linux, with PR_SET_PDEATHSIG(SIGKILL) so it dies with the broker.
+// Call before QProcess::start().
+void placeInOwnProcessGroup(QProcess &process);
+
+// Sends sig to every process in the group led by pgid. False if the group no longer exists.
+bool signalProcessGroup(qint64 pgid, int sig);
+
+// True while any process of the group is alive.
+bool processGroupAlive(qint64 pgid);
+
+// Kernel start time of pid (Linux: /proc/<pid>/stat field 22, clock ticks since boot);
+// -1 if the process does not exist or the value cannot be read.
+qint64 processStartTime(qint64 pid);
+
+// Path of the executable of pid (Linux: /proc/<pid>/exe), empty if unknown.
+QString processExecutable(qint64 pid);
+
+} // namespace manifold::platform

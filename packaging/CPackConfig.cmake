@@ -1,0 +1,11 @@
+# Packaging settings (deb now; AppImage and MSI come with the packaging issue). Included last.
+set(CPACK_PACKAGE_NAME "manifold")
+set(CPACK_PACKAGE_VENDOR "Manifold")
+set(CPACK_PACKAGE_CONTACT "Manifold maintainers <manifold@example.invalid>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_GENERATOR "DEB")
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
+include(CPack)

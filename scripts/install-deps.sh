@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what building and testing Manifold needs on Debian 12 / Ubuntu, skipping what is there.
+# Usage: scripts/install-deps.sh [--with-tests]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_tests=0
+[[ "${1:-}" == "--with-tests" ]] && want_tests=1
+
+packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools)
+if (( want_tests )); then
+    packages+=(libgtest-dev libgmock-dev procps)
+fi
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for pkg in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# nodejs/npm may come from outside Debian (e.g. NodeSource): trust the commands, not dpkg.
+if command -v node >/dev/null 2>&1; then missing=("${missing[@]/nodejs}"); fi
+if command -v npm >/dev/null 2>&1; then missing=("${missing[@]/npm}"); fi
+read -r -a missing <<< "${missing[*]:-}"
+
+if (( ${#missing[@]} )); then
+    echo "==> installing: ${missing[*]}"
+    SUDO=""
+    if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+    echo "==> system packages already installed"
+fi
+
+if (( want_tests )); then
+    echo "==> npm test dependencies (tests/e2e, pinned by package-lock.json)"
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi

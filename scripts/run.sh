@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, builds a release, and starts Manifold.
+# Extra arguments go to `manifold` (default: --headless).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+echo "==> configure + build (release)"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
+echo "==> binaries in build/release/app: manifold, manifold-shim, manifoldctl"
+if (( $# == 0 )); then set -- --headless; fi
+exec build/release/app/manifold "$@"

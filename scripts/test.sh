@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds with warnings as errors, runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh --with-tests
+
+preset="${MANIFOLD_PRESET:-dev}"
+echo "==> configure ($preset)"
+cmake --preset "$preset" >/dev/null
+echo "==> build"
+cmake --build --preset "$preset" -j "$(nproc)"
+echo "==> test"
+ctest --preset "$preset" -j "$(nproc)" --timeout 300

@@ -1,0 +1,79 @@
+#include "jsonrpc/linebuffer.h"
+
+#include <gtest/gtest.h>
+
+using manifold::LineBuffer;
+using Kind = LineBuffer::Item::Kind;
+
+TEST(LineBuffer, SplitsLinesAcrossArbitraryChunks)
+{
+    LineBuffer buffer;
+    const QByteArray stream = "{\"a\":1}\n{\"b\":\"\xc3\xbc\"}\n\n{\"c\":3}\n";
+    for (char c : stream)
+        buffer.append(QByteArrayView(&c, 1));
+    QList<QByteArray> lines;
+    for (auto item = buffer.next(); item.kind != Kind::None; item = buffer.next())
+        lines.append(item.line);
+    ASSERT_EQ(lines.size(), 4);
+    EXPECT_EQ(lines[0], "{\"a\":1}");
+    EXPECT_EQ(lines[1], "{\"b\":\"\xc3\xbc\"}");
+    EXPECT_EQ(lines[2], "");
+    EXPECT_EQ(lines[3], "{\"c\":3}");
+}
+
+TEST(LineBuffer, ManyLinesInOneChunk)
+{
+    LineBuffer buffer;
+    QByteArray chunk;
+    for (int i = 0; i < 1000; ++i)
+        chunk += QByteArray::number(i) + '\n';
+    buffer.append(chunk + "tail");
+    for (int i = 0; i < 1000; ++i) {
+        auto item = buffer.next();
+        ASSERT_EQ(item.kind, Kind::Line);
+        EXPECT_EQ(item.line, QByteArray::number(i));
+    }
+    EXPECT_EQ(buffer.next().kind, Kind::None);
+    EXPECT_EQ(buffer.takeRemainder(), "tail");
+}
+
+TEST(LineBuffer, KeepsTenMegabyteLinesIntact)
+{
+    LineBuffer buffer(64 * 1024 * 1024);
+    QByteArray big(10 * 1024 * 1024, 'x');
+    big[5] = '\xc3';
+    big[6] = '\xbc';
+    for (qsizetype offset = 0; offset < big.size(); offset += 65536)
+        buffer.append(QByteArrayView(big).sliced(offset, qMin<qsizetype>(65536, big.size() - offset)));
+    EXPECT_EQ(buffer.next().kind, Kind::None);
+    buffer.append("\n");
+    auto item = buffer.next();
+    ASSERT_EQ(item.kind, Kind::Line);
+    EXPECT_EQ(item.line, big);
+}
+
+TEST(LineBuffer, RefusesOversizedLineAndRecovers)
+{
+    LineBuffer buffer(16);
+    buffer.append("short\n");
+    buffer.append(QByteArray(40, 'y'));
+    EXPECT_EQ(buffer.next().kind, Kind::Line);
+    EXPECT_EQ(buffer.next().kind, Kind::Oversized);
+    EXPECT_LE(buffer.bufferedBytes(), 16);
+    buffer.append(QByteArray(40, 'y'));   // rest of the oversized line is discarded
+    buffer.append("yyy\nnext\n");
+    auto item = buffer.next();
+    ASSERT_EQ(item.kind, Kind::Line);
+    EXPECT_EQ(item.line, "next");
+    EXPECT_EQ(buffer.next().kind, Kind::None);
+}
+
+TEST(LineBuffer, OversizedCompleteLineIsReportedOnce)
+{
+    LineBuffer buffer(4);
+    buffer.append("toolong\nok\n");
+    EXPECT_EQ(buffer.next().kind, Kind::Oversized);
+    auto item = buffer.next();
+    ASSERT_EQ(item.kind, Kind::Line);
+    EXPECT_EQ(item.line, "ok");
+}
