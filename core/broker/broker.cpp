@@ -36,6 +36,7 @@ Broker::Broker(Options options, QObject *parent)
       m_configDir(options.configDir.isEmpty() ? ServerRegistry::defaultConfigDir() : options.configDir),
       m_socketPath(options.socketPath.isEmpty() ? platform::defaultSocketPath() : options.socketPath),
       m_useGuardian(options.useGuardian),
+      m_timing(options.timing),
       m_registry(m_configDir)
 {
 }
@@ -226,6 +227,7 @@ bool Broker::removeServer(const QString &name, QString *error)
 ServerHost *Broker::createHost(const ServerConfig &config)
 {
     auto *host = new ServerHost(config, m_ledger.get(), this);
+    host->setTiming(m_timing);
     connect(host, &ServerHost::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
         if (Session *session = m_sessions.value(id))
             session->send(line);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/router.h"
+#include "broker/serverhost.h"
 #include "config/serverregistry.h"
 
 #include <QDateTime>
@@ -37,6 +38,7 @@ public:
         QString configDir;     // empty: ServerRegistry::defaultConfigDir()
         QString socketPath;    // empty: platform::defaultSocketPath()
         bool useGuardian = true;
+        ServerHost::Timing timing;   // stop grace periods and restart backoff
     };
 
     enum class ListenResult { Listening, AlreadyRunning, Failed };
@@ -77,6 +79,7 @@ private:
     QString m_configDir;
     QString m_socketPath;
     bool m_useGuardian;
+    ServerHost::Timing m_timing;
     QString m_registryError;
     ServerRegistry m_registry;
     QLocalServer *m_server = nullptr;

@@ -1,0 +1,266 @@
+// The real binaries: manifold-shim relaying for a client, manifold --headless as a process.
+#include "brokerfixture.h"
+#include "testclient.h"
+
+#include "platform/childprocess.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonArray>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QProcess>
+#include <QTest>
+
+#include <csignal>
+
+using namespace manifold;
+
+namespace {
+
+// A client process driven from the test: stdin writes, stdout/stderr collected as they come.
+class ClientProcess
+{
+public:
+    explicit ClientProcess(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+    {
+        m_process.setProcessEnvironment(env);
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, [this] { m_err += m_process.readAllStandardError(); });
+        m_process.start(QStringLiteral(MANIFOLD_SHIM_PATH), args);
+    }
+    ~ClientProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(2000);
+        }
+    }
+    void write(const QByteArray &bytes) { m_process.write(bytes); }
+    QByteArray &out() { return m_out; }
+    QByteArray &err() { return m_err; }
+    QProcess &process() { return m_process; }
+    std::optional<QJsonObject> waitForLineWith(const QByteArray &needle, int timeoutMs = 15000)
+    {
+        std::optional<QJsonObject> found;
+        QTest::qWaitFor([&] {
+            for (const QByteArray &line : m_out.split('\n')) {
+                if (line.contains(needle)) {
+                    found = QJsonDocument::fromJson(line).object();
+                    return true;
+                }
+            }
+            return false;
+        }, timeoutMs);
+        return found;
+    }
+    bool waitForExit(int timeoutMs = 5000)
+    {
+        return QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+QByteArray initializeLine(const QByteArray &id)
+{
+    return R"({"jsonrpc":"2.0","id":)" + id +
+           R"(,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"proc","version":"2"}}})" "\n";
+}
+
+// Running and not a zombie waiting to be reaped.
+bool alive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close > 0 && text.size() > close + 2 && text[close + 2] != 'Z';
+}
+
+} // namespace
+
+TEST(ShimProcess, RelaysBytesExactlyBothWays)
+{
+    QTemporaryDir dir;
+    const QString socketPath = dir.filePath(QStringLiteral("fake-broker.sock"));
+    QLocalServer server;
+    ASSERT_TRUE(server.listen(socketPath));
+    QLocalSocket *peer = nullptr;
+    QByteArray fromShim;
+    QObject::connect(&server, &QLocalServer::newConnection, [&] {
+        peer = server.nextPendingConnection();
+        QObject::connect(peer, &QLocalSocket::readyRead, [&] {
+            fromShim += peer->readAll();
+            const qsizetype newline = fromShim.indexOf('\n');
+            if (!fromShim.startsWith("{\"manifold\"") || newline < 0)
+                return;
+            if (!fromShim.contains("welcomed")) {
+                peer->write(R"({"manifold":"welcome","version":1,"brokerPid":1,"brokerVersion":"0"})" "\n");
+                fromShim.remove(0, newline + 1);
+                fromShim.prepend("welcomed");
+            }
+        });
+    });
+    ClientProcess shim({QStringLiteral("--socket"), socketPath, QStringLiteral("anything")});
+    // Non-ASCII, invalid UTF-8, CR, escapes and a 10 MB line: the shim must not re-encode anything.
+    QByteArray payload = "{\"a\":\"\xc3\xbc\xe2\x9c\x93 \\u00fc\"}\r\n\xff\xfe not utf8\n";
+    QByteArray big(10 * 1024 * 1024, 'z');
+    big.prepend("{\"big\":\"");
+    big.append("\"}\n");
+    payload += big;
+    shim.write(payload);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return fromShim.size() == qsizetype(strlen("welcomed")) + payload.size(); }, 20000))
+        << fromShim.size();
+    EXPECT_EQ(fromShim.mid(qsizetype(strlen("welcomed"))), payload);
+
+    peer->write(payload);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return shim.out().size() >= payload.size(); }, 20000));
+    EXPECT_EQ(shim.out(), payload);
+
+    shim.process().closeWriteChannel();
+    EXPECT_TRUE(shim.waitForExit());
+    EXPECT_EQ(shim.process().exitCode(), 0);
+}
+
+TEST_F(BrokerFixture, ShimAnswersInitializeWithErrorForUnknownServer)
+{
+    registerServer(fakeServer(QStringLiteral("alpha")));
+    startBroker();
+    ClientProcess shim({QStringLiteral("--socket"), m_socketPath, QStringLiteral("nope")});
+    shim.write(initializeLine("0"));
+    const auto response = shim.waitForLineWith("\"error\"");
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->value(QStringLiteral("id")).toInt(-1), 0);
+    const QString message = response->value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    EXPECT_TRUE(message.contains(QStringLiteral("no server named 'nope'; known: alpha"))) << message.toStdString();
+    ASSERT_TRUE(shim.waitForExit());
+    EXPECT_NE(shim.process().exitCode(), 0);
+    EXPECT_TRUE(shim.err().contains("no server named 'nope'; known: alpha")) << shim.err().constData();
+}
+
+TEST_F(BrokerFixture, ShimCarriesTenMegabyteNonAsciiMessages)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    startBroker();
+    ClientProcess shim({QStringLiteral("--socket"), m_socketPath, QStringLiteral("fake")});
+    shim.write(initializeLine("\"i\""));
+    ASSERT_TRUE(shim.waitForLineWith("\"result\""));
+    QString message = QStringLiteral("äöü ✓ 日本 ");
+    message = message.repeated(10 * 1024 * 1024 / message.toUtf8().size());
+    const QJsonObject call{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                           {QStringLiteral("id"), 2},
+                           {QStringLiteral("method"), QStringLiteral("tools/call")},
+                           {QStringLiteral("params"), callTool(QStringLiteral("echo"), {{QStringLiteral("message"), message}})}};
+    shim.out().clear();
+    shim.write(QJsonDocument(call).toJson(QJsonDocument::Compact) + '\n');
+    ASSERT_TRUE(QTest::qWaitFor([&] { return shim.out().endsWith('\n'); }, 30000));
+    const QJsonObject response = QJsonDocument::fromJson(shim.out()).object();
+    EXPECT_EQ(response.value(QStringLiteral("id")).toInt(), 2);
+    EXPECT_EQ(response.value(QStringLiteral("result")).toObject().value(QStringLiteral("structuredContent")).toObject()
+                  .value(QStringLiteral("message")).toString(), message);
+}
+
+TEST_F(BrokerFixture, ShimExitsWhenClientClosesStdinAndSessionIsDropped)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    startBroker();
+    ClientProcess shim({QStringLiteral("--socket"), m_socketPath, QStringLiteral("fake")});
+    shim.write(initializeLine("1"));
+    ASSERT_TRUE(shim.waitForLineWith("\"result\""));
+    ASSERT_EQ(m_broker->status().value(QStringLiteral("sessions")).toArray().size(), 1);
+    const QJsonObject session = m_broker->status().value(QStringLiteral("sessions")).toArray().first().toObject();
+    EXPECT_EQ(session.value(QStringLiteral("shimPid")).toInteger(), shim.process().processId());
+    EXPECT_EQ(session.value(QStringLiteral("clientName")).toString(), QStringLiteral("proc"));
+    EXPECT_EQ(session.value(QStringLiteral("parentPid")).toInteger(), QCoreApplication::applicationPid());
+
+    shim.process().closeWriteChannel();
+    ASSERT_TRUE(shim.waitForExit(3000));
+    EXPECT_EQ(shim.process().exitCode(), 0);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->status().value(QStringLiteral("sessions")).toArray().isEmpty(); }, 3000));
+}
+
+namespace {
+// `manifold --headless` as a separate process on a private socket.
+class HeadlessBroker
+{
+public:
+    HeadlessBroker(const QString &socketPath, const QString &configDir)
+    {
+        m_process.setProgram(QStringLiteral(MANIFOLD_PATH));
+        m_process.setArguments({QStringLiteral("--headless"), QStringLiteral("--socket"), socketPath,
+                                QStringLiteral("--config-dir"), configDir});
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_socketPath = socketPath;
+    }
+    ~HeadlessBroker()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.terminate();
+            if (!m_process.waitForFinished(8000))
+                m_process.kill();
+            m_process.waitForFinished(2000);
+        }
+    }
+    bool start()
+    {
+        m_process.start();
+        return QTest::qWaitFor([&] {
+            QLocalSocket probe;
+            probe.connectToServer(m_socketPath);
+            return probe.waitForConnected(100);
+        }, 10000);
+    }
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QString m_socketPath;
+};
+} // namespace
+
+TEST_F(BrokerFixture, HeadlessSecondStartFindsTheLiveBrokerAndExitsZero)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    HeadlessBroker first(m_socketPath, m_configDir);
+    ASSERT_TRUE(first.start());
+    QProcess second;
+    second.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--headless"), QStringLiteral("--socket"), m_socketPath,
+                                                 QStringLiteral("--config-dir"), m_configDir});
+    ASSERT_TRUE(second.waitForFinished(10000));
+    EXPECT_EQ(second.exitStatus(), QProcess::NormalExit);
+    EXPECT_EQ(second.exitCode(), 0);
+    EXPECT_TRUE(second.readAllStandardOutput().contains("already running"));
+    EXPECT_EQ(first.process().state(), QProcess::Running);
+}
+
+TEST_F(BrokerFixture, SigkilledBrokerLeavesNoServerProcessBehind)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    HeadlessBroker broker(m_socketPath, m_configDir);
+    ASSERT_TRUE(broker.start());
+    ClientProcess shim({QStringLiteral("--socket"), m_socketPath, QStringLiteral("fake")});
+    shim.write(initializeLine("1"));
+    ASSERT_TRUE(shim.waitForLineWith("\"result\""));
+    shim.write(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"pid","arguments":{}}})" "\n");
+    shim.write(R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"spawn_grandchild","arguments":{}}})" "\n");
+    const auto pidResponse = shim.waitForLineWith("\"id\":2");
+    const auto grandchildResponse = shim.waitForLineWith("\"id\":3");
+    ASSERT_TRUE(pidResponse && grandchildResponse);
+    const qint64 child = pidResponse->value(QStringLiteral("result")).toObject().value(QStringLiteral("structuredContent"))
+                             .toObject().value(QStringLiteral("pid")).toInteger();
+    const qint64 grandchild = grandchildResponse->value(QStringLiteral("result")).toObject()
+                                  .value(QStringLiteral("structuredContent")).toObject().value(QStringLiteral("pid")).toInteger();
+    ASSERT_TRUE(alive(child));
+    ASSERT_TRUE(alive(grandchild));
+
+    ::kill(pid_t(broker.process().processId()), SIGKILL);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return !alive(child) && !alive(grandchild); }, 5000))
+        << "child alive: " << alive(child) << ", grandchild alive: " << alive(grandchild);
+    EXPECT_TRUE(shim.waitForExit());
+}

@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QLocalSocket>
+
+#include <functional>
+
+// Plays a shim inside the test process: hello, then raw MCP lines, collecting what comes back.
+class TestClient final
+{
+public:
+    explicit TestClient(const QString &socketPath);
+
+    // Sends the shim hello and waits for the broker's answer line. Returns that line.
+    QByteArray hello(const QString &server, int timeoutMs = 5000);
+    // hello + MCP initialize; true if the initialize got a result.
+    bool connectAndInitialize(const QString &server, const QString &clientName = QStringLiteral("test"));
+
+    void send(const QByteArray &line);
+    void sendJson(const QJsonObject &message);
+    QJsonObject request(const QJsonValue &id, const QString &method, const QJsonObject &params = {});
+
+    // Waits for the first unconsumed line matching pred and removes it.
+    std::optional<QJsonObject> waitFor(const std::function<bool(const QJsonObject &)> &pred,
+                                       int timeoutMs = 10000);
+    std::optional<QJsonObject> waitForResponse(const QJsonValue &id, int timeoutMs = 10000);
+    QList<QJsonObject> received() const;   // everything parsed so far, consumed or not
+    QList<QByteArray> rawLines() const { return m_rawLines; }
+    bool waitForDisconnected(int timeoutMs = 5000);
+    void close();
+    QLocalSocket &socket() { return m_socket; }
+
+private:
+    void pump();
+
+    QLocalSocket m_socket;
+    QByteArray m_buffer;
+    QList<QByteArray> m_rawLines;
+    QList<QJsonObject> m_all;
+    QList<QJsonObject> m_unconsumed;
+};
+
+// Shorthand for a tools/call request object.
+QJsonObject callTool(const QString &name, const QJsonObject &arguments, const QJsonValue &progressToken = {});
