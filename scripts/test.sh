@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --with-tests
 
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 preset="${MANIFOLD_PRESET:-dev}"
 echo "==> configure ($preset)"
 cmake --preset "$preset" >/dev/null

@@ -25,6 +25,7 @@ constexpr const char *Usage =
     "  restart NAME                                  stop gracefully, then start again\n"
     "  stop NAME                                     close stdin, SIGTERM, SIGKILL (restarts on demand)\n"
     "  kill NAME                                     SIGKILL the child's process group (auto-restarts)\n"
+    "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "  --version                                     print the version\n";
 
 int fail(const QString &message, int code = 1)
@@ -106,6 +107,20 @@ int main(int argc, char *argv[])
         params.insert(QStringLiteral("env"), env);
         if (!cwd.isEmpty())
             params.insert(QStringLiteral("cwd"), cwd);
+    } else if (command == QLatin1String("logs")) {
+        int lines = 200;
+        const qsizetype at = args.indexOf(QStringLiteral("--lines"));
+        if (at >= 0) {
+            bool ok = false;
+            lines = at + 1 < args.size() ? args.at(at + 1).toInt(&ok) : 0;
+            if (!ok || lines <= 0)
+                return fail(QStringLiteral("--lines wants a positive number"), 2);
+            args.remove(at, 2);
+        }
+        if (args.size() != 1)
+            return fail(QStringLiteral("logs needs exactly one server NAME"), 2);
+        params.insert(QStringLiteral("name"), args.first());
+        params.insert(QStringLiteral("lines"), lines);
     } else if (command == QLatin1String("remove") || command == QLatin1String("start") ||
                command == QLatin1String("restart") || command == QLatin1String("stop") ||
                command == QLatin1String("kill")) {
@@ -129,6 +144,13 @@ int main(int argc, char *argv[])
             std::printf("%s", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         else
             std::printf("%s", qPrintable(formatStatus(result)));
+    } else if (command == QLatin1String("logs")) {
+        for (const QJsonValue &value : result.value(QStringLiteral("lines")).toArray()) {
+            const QJsonObject line = value.toObject();
+            std::printf("%s %-6s %s\n", qPrintable(line.value(QStringLiteral("time")).toString()),
+                        qPrintable(line.value(QStringLiteral("source")).toString()),
+                        qPrintable(line.value(QStringLiteral("text")).toString()));
+        }
     } else if (command == QLatin1String("add")) {
         std::printf("added %s\n", qPrintable(params.value(QStringLiteral("name")).toString()));
     } else if (command == QLatin1String("remove")) {

@@ -43,12 +43,13 @@ Broker::Broker(Options options, QObject *parent)
 
 Broker::~Broker()
 {
-    // Sessions first: their teardown talks to the hosts.
-    qDeleteAll(m_sessions);
+    // Sessions first: their teardown talks to the hosts. Hosts (including removed ones still
+    // stopping) go before m_ledger, which their destructors use.
     m_sessions.clear();
     m_sessionHost.clear();
-    qDeleteAll(m_hosts);
+    qDeleteAll(findChildren<Session *>(Qt::FindDirectChildrenOnly));
     m_hosts.clear();
+    qDeleteAll(findChildren<ServerHost *>(Qt::FindDirectChildrenOnly));
 }
 
 Broker::ListenResult Broker::listen(QString *message)
@@ -118,7 +119,9 @@ void Broker::shutdown(std::function<void()> done)
 {
     if (m_server)
         m_server->close();
-    for (Session *session : std::as_const(m_sessions))
+    // Closing can synchronously end a session, which edits m_sessions: iterate a copy.
+    const QList<Session *> sessions = m_sessions.values();
+    for (Session *session : sessions)
         session->close();
     auto remaining = std::make_shared<int>(0);
     auto finished = std::make_shared<bool>(false);

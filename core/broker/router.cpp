@@ -112,7 +112,7 @@ RouterActions Router::removeSession(SessionId session)
                             "notifications/cancelled",
                             "{\"requestId\":" + QByteArray::number(id) +
                                 ",\"reason\":\"client disconnected\"}")});
-            m_orphaned.insert(id, true);
+            markOrphaned(id);
         }
         forgetRequest(id);
     }
@@ -272,7 +272,7 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
     forgetRequest(brokerId);
     if (!forwarded)
         return {};   // still queued: removing it is the whole cancel
-    m_orphaned.insert(brokerId, true);
+    markOrphaned(brokerId);
     return {{RouterAction::Kind::ToChild, 0,
              json::splice(line, *requestId, QByteArray::number(brokerId))}};
 }
@@ -356,7 +356,7 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         out += forwardPending();
         return out;
     }
-    if (id && *id == m_heartbeatId) {
+    if (id && m_heartbeatId != 0 && *id == m_heartbeatId) {
         m_heartbeatId = 0;
         return {{RouterAction::Kind::HeartbeatAnswered, 0, {}}};
     }
@@ -499,6 +499,16 @@ RouterActions Router::forwardPending()
     }
     m_unsent.clear();
     return out;
+}
+
+void Router::markOrphaned(qint64 brokerId)
+{
+    // Servers should not answer cancelled requests; most do not, so keep only the newest few
+    // thousand to tell a late answer from a stray one without growing forever.
+    constexpr qsizetype MaxOrphans = 4096;
+    m_orphaned.insert(brokerId, true);
+    while (m_orphaned.size() > MaxOrphans)
+        m_orphaned.erase(m_orphaned.begin());
 }
 
 void Router::forgetRequest(qint64 brokerId)

@@ -105,6 +105,7 @@ private:
     RouterActions sessionCancel(SessionId session, QByteArrayView line);
     RouterActions failAll(bool includeWaiting, const QString &description);
     void forgetRequest(qint64 brokerId);
+    void markOrphaned(qint64 brokerId);
     SessionId pickSessionFor(const QByteArray &method) const;
     void broadcast(RouterActions &out, const QByteArray &line) const;
     qint64 nextId() { return m_nextId++; }
@@ -127,7 +128,7 @@ private:
     QHash<qint64, QList<qint64>> m_tokensOf;                 // brokerId -> progress tokens
     QHash<qint64, ProgressRoute> m_progress;                 // broker token -> route
     QHash<qint64, ChildRequestRoute> m_childRequests;        // session-facing id -> route
-    QHash<qint64, bool> m_orphaned;                          // brokerId of cancelled-by-disconnect
+    QMap<qint64, bool> m_orphaned;                           // cancelled upstream; late answers are dropped
 };
 
 } // namespace manifold

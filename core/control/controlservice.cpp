@@ -20,6 +20,20 @@ ControlService::Reply error(int code, const QString &message)
 {
     return {{}, code, message};
 }
+QJsonArray logLines(const ServerHost &host, int count)
+{
+    const auto &entries = host.log().entries();
+    QJsonArray lines;
+    for (qsizetype i = qMax<qsizetype>(0, entries.size() - count); i < entries.size(); ++i) {
+        const RingLog::Entry &entry = entries.at(i);
+        lines.append(QJsonObject{{QStringLiteral("time"), entry.when.toString(Qt::ISODateWithMs)},
+                                 {QStringLiteral("source"), entry.source == RingLog::Source::Stderr
+                                                                ? QStringLiteral("stderr")
+                                                                : QStringLiteral("broker")},
+                                 {QStringLiteral("text"), entry.text}});
+    }
+    return lines;
+}
 ControlService::Reply ok(QJsonObject result = {{QStringLiteral("ok"), true}})
 {
     return {std::move(result), 0, {}};
@@ -97,13 +111,16 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
 
     ServerHost *host = m_broker->host(name);
     const bool isServerAction = method == QLatin1String("start") || method == QLatin1String("stop") ||
-                                method == QLatin1String("restart") || method == QLatin1String("kill");
+                                method == QLatin1String("restart") || method == QLatin1String("kill") ||
+                                method == QLatin1String("logs");
     if (!isServerAction)
         return error(jsonrpc::MethodNotFound, QStringLiteral("unknown control method '%1'").arg(method));
     if (!host) {
         return error(UnknownServer, QStringLiteral("no server named '%1'; known: %2")
                                         .arg(name, m_broker->serverNames().join(QStringLiteral(", "))));
     }
+    if (method == QLatin1String("logs"))
+        return ok({{QStringLiteral("lines"), logLines(*host, params.value(QStringLiteral("lines")).toInt(200))}});
     if (method == QLatin1String("start"))
         host->start();
     else if (method == QLatin1String("stop"))

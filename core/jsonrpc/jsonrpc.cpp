@@ -21,6 +21,7 @@ Envelope parseEnvelope(QByteArrayView line)
         return envelope;
     bool hasMethod = false;
     bool versionOk = false;
+    bool malformed = false;
     for (const json::Member &member : *members) {
         const json::Span absolute{span->begin + member.value.begin, span->begin + member.value.end};
         const QByteArrayView raw = absolute.in(line);
@@ -28,16 +29,16 @@ Envelope parseEnvelope(QByteArrayView line)
             versionOk = raw == "\"2.0\"";
         } else if (member.key == "method") {
             const auto method = json::decodeString(raw);
-            if (!method)
-                return envelope;
-            envelope.method = *method;
+            malformed |= !method.has_value();
+            envelope.method = method.value_or(QByteArray());
             hasMethod = true;
         } else if (member.key == "id") {
             const auto type = json::typeOf(raw);
-            if (type != json::ValueType::String && type != json::ValueType::Number &&
-                type != json::ValueType::Null)
-                return envelope;
-            envelope.id = absolute;
+            if (type == json::ValueType::String || type == json::ValueType::Number ||
+                type == json::ValueType::Null)
+                envelope.id = absolute;
+            else
+                malformed = true;
         } else if (member.key == "params") {
             envelope.params = absolute;
         } else if (member.key == "result") {
@@ -46,7 +47,7 @@ Envelope parseEnvelope(QByteArrayView line)
             envelope.error = absolute;
         }
     }
-    if (!versionOk)
+    if (!versionOk || malformed)
         return envelope;
     if (hasMethod)
         envelope.kind = envelope.id.isValid() ? Envelope::Kind::Request : Envelope::Kind::Notification;

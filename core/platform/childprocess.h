@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QString>
 #include <QtGlobal>
 
@@ -21,6 +22,10 @@ bool processGroupAlive(qint64 pgid);
 // Kernel start time of pid (Linux: /proc/<pid>/stat field 22, clock ticks since boot);
 // -1 if the process does not exist or the value cannot be read.
 qint64 processStartTime(qint64 pid);
+
+// Field 22 (starttime) of a /proc/<pid>/stat line, -1 if malformed. Split out for tests: the
+// comm field may itself contain spaces and parentheses.
+qint64 parseStartTimeFromStat(QByteArrayView statLine);
 
 // Path of the executable of pid (Linux: /proc/<pid>/exe), empty if unknown.
 QString processExecutable(qint64 pid);

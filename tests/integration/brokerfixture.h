@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 
+using manifold::ServerConfig;
+
 // A real broker in the test process, on a private socket, with fake_mcp_server children and
 // short stop/restart timings.
 class BrokerFixture : public ::testing::Test
@@ -34,8 +36,6 @@ protected:
     manifold::Broker::Options m_options;
     std::unique_ptr<manifold::Broker> m_broker;
 };
-
-using manifold::ServerConfig;
 
 // Reads a file the fake server appended request lines to.
 QList<QJsonObject> readRequestLog(const QString &file);

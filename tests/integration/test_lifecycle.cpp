@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLocalServer>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <sys/socket.h>

@@ -44,7 +44,7 @@ public:
     std::optional<QJsonObject> waitForLineWith(const QByteArray &needle, int timeoutMs = 15000)
     {
         std::optional<QJsonObject> found;
-        QTest::qWaitFor([&] {
+        (void)QTest::qWaitFor([&] {
             for (const QByteArray &line : m_out.split('\n')) {
                 if (line.contains(needle)) {
                     found = QJsonDocument::fromJson(line).object();
@@ -98,9 +98,9 @@ TEST(ShimProcess, RelaysBytesExactlyBothWays)
         QObject::connect(peer, &QLocalSocket::readyRead, [&] {
             fromShim += peer->readAll();
             const qsizetype newline = fromShim.indexOf('\n');
-            if (!fromShim.startsWith("{\"manifold\"") || newline < 0)
+            if (fromShim.startsWith("welcomed") || newline < 0)
                 return;
-            if (!fromShim.contains("welcomed")) {
+            if (fromShim.left(newline).contains("\"manifold\":\"hello\"")) {
                 peer->write(R"({"manifold":"welcome","version":1,"brokerPid":1,"brokerVersion":"0"})" "\n");
                 fromShim.remove(0, newline + 1);
                 fromShim.prepend("welcomed");
@@ -263,4 +263,95 @@ TEST_F(BrokerFixture, SigkilledBrokerLeavesNoServerProcessBehind)
     EXPECT_TRUE(QTest::qWaitFor([&] { return !alive(child) && !alive(grandchild); }, 5000))
         << "child alive: " << alive(child) << ", grandchild alive: " << alive(grandchild);
     EXPECT_TRUE(shim.waitForExit());
+}
+
+namespace {
+struct CtlResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+// Runs manifoldctl while the in-process broker keeps serving (no blocking wait).
+CtlResult runCtl(const QString &socketPath, const QStringList &args)
+{
+    QProcess process;
+    process.start(QStringLiteral(MANIFOLDCTL_PATH), QStringList{QStringLiteral("--socket"), socketPath} + args);
+    (void)QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 15000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
+} // namespace
+
+TEST_F(BrokerFixture, ManifoldctlManagesServersAndReportsStatus)
+{
+    startBroker();
+    CtlResult added = runCtl(m_socketPath, {QStringLiteral("add"), QStringLiteral("fake"), QStringLiteral("--env"),
+                                            QStringLiteral("GREETING=hi there"), QStringLiteral("--"),
+                                            QStringLiteral(FAKE_MCP_SERVER_PATH), QStringLiteral("--banner"),
+                                            QStringLiteral("hello from fake")});
+    ASSERT_EQ(added.exitCode, 0) << added.err.constData();
+    QFile registry(m_configDir + QStringLiteral("/servers.json"));
+    ASSERT_TRUE(registry.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(registry.readAll().contains("hello from fake"));
+
+    TestClient client(m_socketPath);
+    ASSERT_TRUE(client.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("ctl-test")));
+    client.sendJson(client.request(1, QStringLiteral("tools/call"),
+                                   callTool(QStringLiteral("env"), {{QStringLiteral("name"), QStringLiteral("GREETING")}})));
+    const auto env = client.waitForResponse(1);
+    ASSERT_TRUE(env);
+    EXPECT_EQ(env->value(QStringLiteral("result")).toObject().value(QStringLiteral("structuredContent")).toObject()
+                  .value(QStringLiteral("value")).toString(), QStringLiteral("hi there"));
+
+    CtlResult status = runCtl(m_socketPath, {QStringLiteral("status"), QStringLiteral("--json")});
+    ASSERT_EQ(status.exitCode, 0) << status.err.constData();
+    const QJsonObject server = status.json().value(QStringLiteral("servers")).toArray().first().toObject();
+    EXPECT_EQ(server.value(QStringLiteral("name")).toString(), QStringLiteral("fake"));
+    EXPECT_EQ(server.value(QStringLiteral("state")).toString(), QStringLiteral("running"));
+    EXPECT_EQ(server.value(QStringLiteral("pid")).toInteger(), host(QStringLiteral("fake"))->pid());
+    EXPECT_EQ(server.value(QStringLiteral("sessions")).toInt(), 1);
+    for (const char *key : {"uptimeMs", "restarts", "inFlight", "lastHeartbeat"})
+        EXPECT_TRUE(server.contains(QLatin1String(key))) << key;
+    const QJsonObject session = status.json().value(QStringLiteral("sessions")).toArray().first().toObject();
+    EXPECT_EQ(session.value(QStringLiteral("clientName")).toString(), QStringLiteral("ctl-test"));
+    EXPECT_EQ(session.value(QStringLiteral("clientVersion")).toString(), QStringLiteral("1.0"));
+    EXPECT_EQ(session.value(QStringLiteral("requestsServed")).toInt(), 1);
+    for (const char *key : {"server", "shimPid", "connectedSince"})
+        EXPECT_TRUE(session.contains(QLatin1String(key))) << key;
+
+    CtlResult table = runCtl(m_socketPath, {QStringLiteral("status")});
+    EXPECT_EQ(table.exitCode, 0);
+    EXPECT_TRUE(table.out.contains("fake")) << table.out.constData();
+    EXPECT_TRUE(table.out.contains("ctl-test")) << table.out.constData();
+
+    const qint64 firstPid = host(QStringLiteral("fake"))->pid();
+    EXPECT_EQ(runCtl(m_socketPath, {QStringLiteral("kill"), QStringLiteral("fake")}).exitCode, 0);
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        return host(QStringLiteral("fake"))->state() == ServerHost::State::Running && host(QStringLiteral("fake"))->pid() != firstPid;
+    }, 10000));
+    EXPECT_EQ(host(QStringLiteral("fake"))->restarts(), 1);
+
+    CtlResult logs = runCtl(m_socketPath, {QStringLiteral("logs"), QStringLiteral("fake")});
+    EXPECT_EQ(logs.exitCode, 0);
+    EXPECT_TRUE(logs.out.contains("hello from fake")) << logs.out.constData();
+    EXPECT_TRUE(logs.out.contains("killing process group")) << logs.out.constData();
+
+    CtlResult unknown = runCtl(m_socketPath, {QStringLiteral("restart"), QStringLiteral("nope")});
+    EXPECT_NE(unknown.exitCode, 0);
+    EXPECT_TRUE(unknown.err.contains("no server named 'nope'; known: fake")) << unknown.err.constData();
+
+    EXPECT_EQ(runCtl(m_socketPath, {QStringLiteral("remove"), QStringLiteral("fake")}).exitCode, 0);
+    EXPECT_TRUE(client.waitForDisconnected());
+    EXPECT_TRUE(m_broker->status().value(QStringLiteral("servers")).toArray().isEmpty());
+}
+
+TEST(ManifoldctlProcess, ExplainsWhenNoBrokerRuns)
+{
+    QTemporaryDir dir;
+    CtlResult result = runCtl(dir.filePath(QStringLiteral("none.sock")), {QStringLiteral("status")});
+    EXPECT_NE(result.exitCode, 0);
+    EXPECT_TRUE(result.err.contains("no Manifold broker answers")) << result.err.constData();
 }

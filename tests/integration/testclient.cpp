@@ -13,7 +13,7 @@ TestClient::TestClient(const QString &socketPath)
 QByteArray TestClient::hello(const QString &server, int timeoutMs)
 {
     if (m_socket.state() != QLocalSocket::ConnectedState)
-        QTest::qWaitFor([this] { return m_socket.state() == QLocalSocket::ConnectedState; }, timeoutMs);
+        (void)QTest::qWaitFor([this] { return m_socket.state() == QLocalSocket::ConnectedState; }, timeoutMs);
     const QJsonObject hello{{QStringLiteral("manifold"), QStringLiteral("hello")},
                            {QStringLiteral("version"), 1},
                            {QStringLiteral("role"), QStringLiteral("shim")},
@@ -76,7 +76,7 @@ std::optional<QJsonObject> TestClient::waitFor(const std::function<bool(const QJ
     };
     if (take())
         return found;
-    QTest::qWaitFor(take, timeoutMs);
+    (void)QTest::qWaitFor(take, timeoutMs);
     return found;
 }
 

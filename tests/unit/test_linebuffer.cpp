@@ -1,5 +1,7 @@
 #include "jsonrpc/linebuffer.h"
 
+#include <QList>
+
 #include <gtest/gtest.h>
 
 using manifold::LineBuffer;

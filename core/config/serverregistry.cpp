@@ -1,0 +1,286 @@
+#include "serverregistry.h"
+
+#include <utility>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+#include "logging.h"
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+#include <sys/types.h>
+#endif
+
+namespace manifold {
+
+Q_LOGGING_CATEGORY(lcConfig, "manifold.config")
+
+namespace {
+
+constexpr int FormatVersion = 1;
+
+// Checks the parts of one server entry that fromJson() would silently default, so a typo in a
+// hand-edited file is reported instead of starting the wrong thing.
+QString shapeError(const QString &name, const QJsonValue &value)
+{
+    if (!ServerConfig::isValidName(name))
+        return QStringLiteral("'%1' is not a valid server name").arg(name);
+    if (!value.isObject())
+        return QStringLiteral("server '%1' is not an object").arg(name);
+    const QJsonObject object = value.toObject();
+    const QJsonValue command = object.value(QStringLiteral("command"));
+    if (!command.isString() || command.toString().isEmpty())
+        return QStringLiteral("server '%1' has no \"command\" string").arg(name);
+    const QJsonValue args = object.value(QStringLiteral("args"));
+    if (!args.isUndefined()) {
+        if (!args.isArray())
+            return QStringLiteral("server '%1': \"args\" must be an array of strings").arg(name);
+        for (const QJsonValue &arg : args.toArray()) {
+            if (!arg.isString())
+                return QStringLiteral("server '%1': \"args\" must be an array of strings")
+                    .arg(name);
+        }
+    }
+    const QJsonValue env = object.value(QStringLiteral("env"));
+    if (!env.isUndefined()) {
+        if (!env.isObject())
+            return QStringLiteral("server '%1': \"env\" must be an object of strings").arg(name);
+        const QJsonObject envObject = env.toObject();
+        for (auto it = envObject.constBegin(); it != envObject.constEnd(); ++it) {
+            if (!it.value().isString())
+                return QStringLiteral("server '%1': \"env\" must be an object of strings")
+                    .arg(name);
+        }
+    }
+    const QJsonValue cwd = object.value(QStringLiteral("cwd"));
+    if (!cwd.isUndefined() && !cwd.isString())
+        return QStringLiteral("server '%1': \"cwd\" must be a string").arg(name);
+    const QJsonValue sharing = object.value(QStringLiteral("sharing"));
+    if (!sharing.isUndefined() && !ServerConfig::parseSharing(sharing.toString(), nullptr))
+        return QStringLiteral(
+                   "server '%1': \"sharing\" must be \"shared\", \"per-client\" or \"isolated\"")
+            .arg(name);
+    for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes"}) {
+        const QJsonValue number = object.value(QLatin1String(key));
+        if (!number.isUndefined() && !number.isDouble())
+            return QStringLiteral("server '%1': \"%2\" must be a number")
+                .arg(name, QLatin1String(key));
+    }
+    return {};
+}
+
+bool setError(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+// Creates the config dir owner-only. An existing dir keeps its mode: it may be one the user chose.
+bool ensureConfigDir(const QString &dir, QString *error)
+{
+    if (QFileInfo(dir).isDir())
+        return true;
+    const QString parent = QFileInfo(dir).absolutePath();
+    if (!QDir().mkpath(parent))
+        return setError(error, QStringLiteral("cannot create directory %1").arg(parent));
+#ifdef Q_OS_UNIX
+    // mkdir with the mode directly: no window in which the dir is group/world readable.
+    if (::mkdir(QFile::encodeName(dir).constData(), 0700) != 0 && errno != EEXIST)
+        return setError(error, QStringLiteral("cannot create directory %1: %2")
+                                   .arg(dir, QString::fromLocal8Bit(std::strerror(errno))));
+#else
+    if (!QDir().mkpath(dir))
+        return setError(error, QStringLiteral("cannot create directory %1").arg(dir));
+#endif
+    return true;
+}
+
+} // namespace
+
+ServerRegistry::ServerRegistry(QString configDir) : m_configDir(std::move(configDir)) {}
+
+QString ServerRegistry::defaultConfigDir()
+{
+    const QString fromEnv = qEnvironmentVariable("MANIFOLD_CONFIG_DIR");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/manifold");
+}
+
+QString ServerRegistry::filePath() const
+{
+    return m_configDir + QStringLiteral("/servers.json");
+}
+
+bool ServerRegistry::load(QString *error)
+{
+    const QString path = filePath();
+    m_servers.clear();
+    m_loadFailed = true;
+
+    QFile file(path);
+    if (!file.exists()) {
+        m_loadFailed = false;
+        return true;
+    }
+    if (!file.open(QIODevice::ReadOnly))
+        return setError(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+    const QByteArray data = file.readAll();
+    if (file.error() != QFileDevice::NoError)
+        return setError(error, QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(data, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return setError(error, QStringLiteral("%1: invalid JSON at offset %2: %3")
+                                   .arg(path)
+                                   .arg(parseError.offset)
+                                   .arg(parseError.errorString()));
+    if (!document.isObject())
+        return setError(error,
+                        QStringLiteral("%1: expected a JSON object at the top level").arg(path));
+    const QJsonObject root = document.object();
+
+    const QJsonValue version = root.value(QStringLiteral("version"));
+    if (!version.isUndefined() && (!version.isDouble() || version.toInt() != FormatVersion))
+        return setError(
+            error, QStringLiteral("%1: unsupported \"version\" %2 (this build reads version %3)")
+                       .arg(path, version.toVariant().toString())
+                       .arg(FormatVersion));
+
+    const QJsonValue servers = root.value(QStringLiteral("servers"));
+    if (servers.isUndefined()) {
+        m_loadFailed = false;
+        return true;
+    }
+    if (!servers.isObject())
+        return setError(
+            error,
+            QStringLiteral("%1: \"servers\" must be an object keyed by server name").arg(path));
+
+    QList<ServerConfig> loaded;
+    const QJsonObject serverObject = servers.toObject();
+    for (auto it = serverObject.constBegin(); it != serverObject.constEnd(); ++it) {
+        const QString problem = shapeError(it.key(), it.value());
+        if (!problem.isEmpty())
+            return setError(error, QStringLiteral("%1: %2").arg(path, problem));
+        loaded.append(ServerConfig::fromJson(it.key(), it.value().toObject()));
+    }
+    m_servers = loaded;
+    m_loadFailed = false;
+    qCDebug(lcConfig) << "loaded" << m_servers.size() << "server(s) from" << path;
+    return true;
+}
+
+bool ServerRegistry::save(QString *error) const
+{
+    const QString path = filePath();
+    if (m_loadFailed)
+        return setError(
+            error,
+            QStringLiteral("%1 could not be read, so it is left untouched; fix or remove it first")
+                .arg(path));
+    if (!ensureConfigDir(m_configDir, error))
+        return false;
+
+    QJsonObject servers;
+    for (const ServerConfig &config : m_servers)
+        servers.insert(config.name, config.toJson());
+    QJsonObject root;
+    root.insert(QStringLiteral("version"), FormatVersion);
+    root.insert(QStringLiteral("servers"), servers);
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return setError(error,
+                        QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    // Env values may hold API keys: owner-only before the rename makes the file visible.
+    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+        file.cancelWriting();
+        return setError(
+            error,
+            QStringLiteral("%1: cannot restrict permissions: %2").arg(path, file.errorString()));
+    }
+    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
+    if (!file.commit())
+        return setError(error,
+                        QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    qCDebug(lcConfig) << "saved" << m_servers.size() << "server(s) to" << path;
+    return true;
+}
+
+const ServerConfig *ServerRegistry::find(const QString &name) const
+{
+    for (const ServerConfig &config : m_servers) {
+        if (config.name == name)
+            return &config;
+    }
+    return nullptr;
+}
+
+QStringList ServerRegistry::names() const
+{
+    QStringList result;
+    result.reserve(m_servers.size());
+    for (const ServerConfig &config : m_servers)
+        result.append(config.name);
+    return result;
+}
+
+bool ServerRegistry::add(const ServerConfig &config, QString *error)
+{
+    if (!ServerConfig::isValidName(config.name))
+        return setError(
+            error,
+            QStringLiteral("'%1' is not a valid server name: use letters, digits, '.', '_' and '-' "
+                           "(not first), at most 64 characters")
+                .arg(config.name));
+    if (config.command.isEmpty())
+        return setError(error, QStringLiteral("server '%1' needs a command").arg(config.name));
+    if (find(config.name))
+        return setError(error,
+                        QStringLiteral("a server named '%1' already exists").arg(config.name));
+    // Kept sorted by name, the same order a reload from disk gives.
+    auto pos = m_servers.begin();
+    while (pos != m_servers.end() && pos->name < config.name)
+        ++pos;
+    m_servers.insert(pos, config);
+    return true;
+}
+
+bool ServerRegistry::update(const ServerConfig &config, QString *error)
+{
+    if (config.command.isEmpty())
+        return setError(error, QStringLiteral("server '%1' needs a command").arg(config.name));
+    for (ServerConfig &existing : m_servers) {
+        if (existing.name == config.name) {
+            existing = config;
+            return true;
+        }
+    }
+    return setError(error, QStringLiteral("no server named '%1'").arg(config.name));
+}
+
+bool ServerRegistry::remove(const QString &name, QString *error)
+{
+    for (qsizetype i = 0; i < m_servers.size(); ++i) {
+        if (m_servers.at(i).name == name) {
+            m_servers.removeAt(i);
+            return true;
+        }
+    }
+    return setError(error, QStringLiteral("no server named '%1'").arg(name));
+}
+
+} // namespace manifold

@@ -1,0 +1,318 @@
+#include "config/serverregistry.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+using manifold::ServerConfig;
+using manifold::ServerRegistry;
+
+namespace {
+
+ServerConfig makeServer(const QString &name)
+{
+    ServerConfig config;
+    config.name = name;
+    config.command = QStringLiteral("/usr/bin/%1-server").arg(name);
+    config.args = {QStringLiteral("--stdio"), QStringLiteral("ünïcode arg with spaces")};
+    config.env = {{QStringLiteral("API_KEY"), QStringLiteral("secret")},
+                  {QStringLiteral("EMPTY"), QString()}};
+    config.cwd = QStringLiteral("/srv/%1").arg(name);
+    config.sharing = ServerConfig::Sharing::PerClient;
+    config.lingerMs = -1;
+    config.heartbeatMs = 0;
+    config.maxLineBytes = 1234;
+    return config;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void writeAll(const QString &path, const QByteArray &data)
+{
+    QFile file(path);
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    ASSERT_EQ(file.write(data), data.size());
+}
+
+mode_t modeOf(const QString &path)
+{
+    struct stat info = {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return 0;
+    return info.st_mode & 07777;
+}
+
+// Restores an environment variable when the test ends, whatever it asserted.
+class EnvGuard final
+{
+public:
+    explicit EnvGuard(const char *name)
+        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_value(qgetenv(name))
+    {
+    }
+    ~EnvGuard()
+    {
+        if (m_had)
+            qputenv(m_name, m_value);
+        else
+            qunsetenv(m_name);
+    }
+
+private:
+    const char *m_name;
+    bool m_had;
+    QByteArray m_value;
+};
+
+} // namespace
+
+TEST(ServerConfig, ValidNames)
+{
+    for (const char *name : {"a", "filesystem", "my-server", "my_server", "v1.2", "A9", "x-", "_x"})
+        EXPECT_TRUE(ServerConfig::isValidName(QString::fromUtf8(name))) << name;
+    EXPECT_TRUE(ServerConfig::isValidName(QString(64, QLatin1Char('a'))));
+}
+
+TEST(ServerConfig, InvalidNames)
+{
+    for (const char *name : {"", ".hidden", "-flag", "has space", "a/b", "..", "semi;colon",
+                             "quote\"", "tab\t", "ünï", "a\nb"})
+        EXPECT_FALSE(ServerConfig::isValidName(QString::fromUtf8(name))) << name;
+    EXPECT_FALSE(ServerConfig::isValidName(QString(65, QLatin1Char('a'))));
+}
+
+TEST(ServerConfig, SharingNamesRoundTrip)
+{
+    for (auto sharing : {ServerConfig::Sharing::Shared, ServerConfig::Sharing::PerClient,
+                         ServerConfig::Sharing::Isolated}) {
+        ServerConfig::Sharing parsed = ServerConfig::Sharing::Shared;
+        ASSERT_TRUE(ServerConfig::parseSharing(ServerConfig::sharingName(sharing), &parsed));
+        EXPECT_EQ(parsed, sharing);
+    }
+    EXPECT_EQ(ServerConfig::sharingName(ServerConfig::Sharing::PerClient),
+              QStringLiteral("per-client"));
+    ServerConfig::Sharing parsed = ServerConfig::Sharing::Isolated;
+    EXPECT_FALSE(ServerConfig::parseSharing(QStringLiteral("Shared"), &parsed));
+    EXPECT_FALSE(ServerConfig::parseSharing(QString(), &parsed));
+    EXPECT_EQ(parsed, ServerConfig::Sharing::Isolated);
+}
+
+TEST(ServerConfig, JsonRoundTripWritesEveryField)
+{
+    const ServerConfig config = makeServer(QStringLiteral("demo"));
+    const QJsonObject json = config.toJson();
+    for (const char *key :
+         {"command", "args", "env", "cwd", "sharing", "lingerMs", "heartbeatMs", "maxLineBytes"})
+        EXPECT_TRUE(json.contains(QLatin1String(key))) << key;
+    EXPECT_EQ(ServerConfig::fromJson(config.name, json), config);
+}
+
+TEST(ServerConfig, FromJsonDefaultsMissingFields)
+{
+    const QJsonObject json{{QStringLiteral("command"), QStringLiteral("npx")}};
+    const ServerConfig config = ServerConfig::fromJson(QStringLiteral("n"), json);
+    ServerConfig expected;
+    expected.name = QStringLiteral("n");
+    expected.command = QStringLiteral("npx");
+    EXPECT_EQ(config, expected);
+    EXPECT_EQ(config.lingerMs, 60000);
+    EXPECT_EQ(config.heartbeatMs, 30000);
+    EXPECT_EQ(config.sharing, ServerConfig::Sharing::Shared);
+}
+
+TEST(ServerRegistry, MissingFileIsAnEmptyRegistry)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    ServerRegistry registry(dir.filePath(QStringLiteral("nothing-here")));
+    QString error;
+    EXPECT_TRUE(registry.load(&error)) << error.toStdString();
+    EXPECT_TRUE(registry.servers().isEmpty());
+    EXPECT_EQ(registry.filePath(), dir.filePath(QStringLiteral("nothing-here/servers.json")));
+}
+
+TEST(ServerRegistry, SaveAndLoadRoundTrip)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString configDir = dir.filePath(QStringLiteral("deep/er/manifold"));
+    QString error;
+    {
+        ServerRegistry registry(configDir);
+        ASSERT_TRUE(registry.load(&error)) << error.toStdString();
+        ASSERT_TRUE(registry.add(makeServer(QStringLiteral("zeta")), &error))
+            << error.toStdString();
+        ServerConfig plain;
+        plain.name = QStringLiteral("alpha");
+        plain.command = QStringLiteral("node");
+        ASSERT_TRUE(registry.add(plain, &error)) << error.toStdString();
+        EXPECT_EQ(registry.names(), QStringList({QStringLiteral("alpha"), QStringLiteral("zeta")}));
+        ASSERT_TRUE(registry.save(&error)) << error.toStdString();
+    }
+    ServerRegistry reloaded(configDir);
+    ASSERT_TRUE(reloaded.load(&error)) << error.toStdString();
+    ASSERT_EQ(reloaded.names(), QStringList({QStringLiteral("alpha"), QStringLiteral("zeta")}));
+    ASSERT_NE(reloaded.find(QStringLiteral("zeta")), nullptr);
+    EXPECT_EQ(*reloaded.find(QStringLiteral("zeta")), makeServer(QStringLiteral("zeta")));
+    EXPECT_EQ(reloaded.find(QStringLiteral("alpha"))->command, QStringLiteral("node"));
+    EXPECT_EQ(reloaded.find(QStringLiteral("missing")), nullptr);
+
+    const QJsonObject root = QJsonDocument::fromJson(readAll(reloaded.filePath())).object();
+    EXPECT_EQ(root.value(QStringLiteral("version")).toInt(), 1);
+    EXPECT_TRUE(root.value(QStringLiteral("servers")).toObject().contains(QStringLiteral("zeta")));
+}
+
+TEST(ServerRegistry, FileIsOwnerOnlyAndNewDirIsPrivate)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString configDir = dir.filePath(QStringLiteral("parent/manifold"));
+    ServerRegistry registry(configDir);
+    QString error;
+    ASSERT_TRUE(registry.add(makeServer(QStringLiteral("s")), &error));
+    const mode_t old = ::umask(0); // the modes must not depend on a friendly umask
+    const bool saved = registry.save(&error);
+    ::umask(old);
+    ASSERT_TRUE(saved) << error.toStdString();
+    EXPECT_EQ(modeOf(registry.filePath()), mode_t(0600));
+    EXPECT_EQ(modeOf(configDir), mode_t(0700));
+
+    // A second save replaces the file and keeps it owner-only.
+    ASSERT_TRUE(registry.remove(QStringLiteral("s"), &error));
+    ASSERT_TRUE(registry.save(&error)) << error.toStdString();
+    EXPECT_EQ(modeOf(registry.filePath()), mode_t(0600));
+}
+
+TEST(ServerRegistry, BrokenFileIsReportedAndNeverOverwritten)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    ServerRegistry registry(dir.path());
+    const QByteArray broken = "{\"version\": 1, \"servers\": {\"a\": {\"command\": \"x\",}}}";
+    writeAll(registry.filePath(), broken);
+
+    QString error;
+    EXPECT_FALSE(registry.load(&error));
+    EXPECT_TRUE(error.contains(registry.filePath())) << error.toStdString();
+    EXPECT_TRUE(error.contains(QStringLiteral("offset"))) << error.toStdString();
+    EXPECT_TRUE(registry.servers().isEmpty());
+
+    ServerConfig config;
+    config.name = QStringLiteral("new");
+    config.command = QStringLiteral("cmd");
+    ASSERT_TRUE(registry.add(config, &error));
+    QString saveError;
+    EXPECT_FALSE(registry.save(&saveError));
+    EXPECT_FALSE(saveError.isEmpty());
+    EXPECT_EQ(readAll(registry.filePath()), broken);
+
+    // Once the user fixes the file, a fresh load unlocks saving again.
+    writeAll(registry.filePath(), "{\"version\": 1, \"servers\": {}}");
+    ASSERT_TRUE(registry.load(&error)) << error.toStdString();
+    ASSERT_TRUE(registry.add(config, &error));
+    EXPECT_TRUE(registry.save(&error)) << error.toStdString();
+}
+
+TEST(ServerRegistry, WrongShapesAreRejected)
+{
+    const QList<QByteArray> bad = {
+        "[]",
+        "{\"servers\": []}",
+        "{\"version\": 2, \"servers\": {}}",
+        "{\"servers\": {\"a\": \"not an object\"}}",
+        "{\"servers\": {\"a\": {}}}",
+        "{\"servers\": {\"a\": {\"command\": \"x\", \"args\": \"-v\"}}}",
+        "{\"servers\": {\"a\": {\"command\": \"x\", \"args\": [1]}}}",
+        "{\"servers\": {\"a\": {\"command\": \"x\", \"env\": {\"K\": 1}}}}",
+        "{\"servers\": {\"a\": {\"command\": \"x\", \"sharing\": \"sometimes\"}}}",
+        "{\"servers\": {\"a\": {\"command\": \"x\", \"lingerMs\": \"soon\"}}}",
+        "{\"servers\": {\"bad name\": {\"command\": \"x\"}}}",
+    };
+    for (const QByteArray &content : bad) {
+        QTemporaryDir dir;
+        ASSERT_TRUE(dir.isValid());
+        ServerRegistry registry(dir.path());
+        writeAll(registry.filePath(), content);
+        QString error;
+        EXPECT_FALSE(registry.load(&error)) << content.constData();
+        EXPECT_TRUE(error.contains(registry.filePath())) << error.toStdString();
+        EXPECT_FALSE(registry.save(&error)) << content.constData();
+        EXPECT_EQ(readAll(registry.filePath()), content);
+    }
+}
+
+TEST(ServerRegistry, MissingFieldsInFileGetDefaults)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    ServerRegistry registry(dir.path());
+    writeAll(registry.filePath(),
+             "{\"servers\": {\"b\": {\"command\": \"run-b\"}, \"a\": {\"command\": \"run-a\"}}}");
+    QString error;
+    ASSERT_TRUE(registry.load(&error)) << error.toStdString();
+    ASSERT_EQ(registry.names(), QStringList({QStringLiteral("a"), QStringLiteral("b")}));
+    const ServerConfig &b = registry.servers().at(1);
+    EXPECT_EQ(b.command, QStringLiteral("run-b"));
+    EXPECT_TRUE(b.args.isEmpty());
+    EXPECT_EQ(b.lingerMs, 60000);
+    EXPECT_EQ(b.sharing, ServerConfig::Sharing::Shared);
+}
+
+TEST(ServerRegistry, AddRejectsInvalidAndDuplicateNames)
+{
+    ServerRegistry registry(QStringLiteral("/nonexistent"));
+    QString error;
+    ASSERT_TRUE(registry.add(makeServer(QStringLiteral("one")), &error));
+    EXPECT_FALSE(registry.add(makeServer(QStringLiteral("one")), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("one"))) << error.toStdString();
+    error.clear();
+    EXPECT_FALSE(registry.add(makeServer(QStringLiteral("../escape")), &error));
+    EXPECT_FALSE(error.isEmpty());
+    EXPECT_FALSE(registry.add(makeServer(QString()), &error));
+    ServerConfig noCommand = makeServer(QStringLiteral("two"));
+    noCommand.command.clear();
+    EXPECT_FALSE(registry.add(noCommand, &error));
+    EXPECT_EQ(registry.names(), QStringList({QStringLiteral("one")}));
+}
+
+TEST(ServerRegistry, UpdateAndRemove)
+{
+    ServerRegistry registry(QStringLiteral("/nonexistent"));
+    QString error;
+    ASSERT_TRUE(registry.add(makeServer(QStringLiteral("one")), &error));
+    ServerConfig changed = makeServer(QStringLiteral("one"));
+    changed.args = {QStringLiteral("--other")};
+    ASSERT_TRUE(registry.update(changed, &error)) << error.toStdString();
+    EXPECT_EQ(registry.find(QStringLiteral("one"))->args, changed.args);
+    EXPECT_FALSE(registry.update(makeServer(QStringLiteral("two")), &error));
+    EXPECT_FALSE(registry.remove(QStringLiteral("two"), &error));
+    ASSERT_TRUE(registry.remove(QStringLiteral("one"), &error));
+    EXPECT_TRUE(registry.servers().isEmpty());
+}
+
+TEST(ServerRegistry, ConfigDirFromEnvironment)
+{
+    EnvGuard guard("MANIFOLD_CONFIG_DIR");
+    qputenv("MANIFOLD_CONFIG_DIR", "/tmp/somewhere/else");
+    EXPECT_EQ(ServerRegistry::defaultConfigDir(), QStringLiteral("/tmp/somewhere/else"));
+
+    const QString fallback =
+        QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+        QStringLiteral("/manifold");
+    qputenv("MANIFOLD_CONFIG_DIR", "");
+    EXPECT_EQ(ServerRegistry::defaultConfigDir(), fallback);
+    qunsetenv("MANIFOLD_CONFIG_DIR");
+    EXPECT_EQ(ServerRegistry::defaultConfigDir(), fallback);
+}
