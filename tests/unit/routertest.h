@@ -1,0 +1,201 @@
+// Shared fixture and helpers for the Router unit tests (test_router_*.cpp). The router is driven
+// directly: lines in, actions out, with an injected fake clock. Output lines are compared as
+// parsed JSON, and as raw bytes where the broker promises byte-exact pass-through.
+#pragma once
+
+#include "broker/router.h"
+#include "jsonrpc/jsonrpc.h"
+#include "manifold/version.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QSet>
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <ostream>
+
+// Readable failure output for Qt byte arrays and strings.
+inline void PrintTo(const QByteArray &bytes, std::ostream *os)
+{
+    *os << '"' << bytes.toStdString() << '"';
+}
+inline void PrintTo(const QString &text, std::ostream *os)
+{
+    *os << '"' << text.toStdString() << '"';
+}
+
+namespace manifold {
+inline void PrintTo(RouterAction::Kind kind, std::ostream *os)
+{
+    static const char *const names[] = {"ToChild", "ToSession", "Log", "ChildReady", "HeartbeatAnswered", "NeedChild"};
+    *os << names[int(kind)];
+}
+} // namespace manifold
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+namespace {
+
+using manifold::Router;
+using manifold::RouterAction;
+using manifold::RouterActions;
+using manifold::SessionId;
+using Kind = RouterAction::Kind;
+using State = Router::ChildState;
+
+// "ü✓" in UTF-8, spelled as bytes so the test does not depend on the source encoding.
+const QByteArray NonAscii = "\xc3\xbc\xe2\x9c\x93";
+
+// What the child answers to the broker's initialize. Declares tools and resources, not prompts.
+const QByteArray ChildInitResult =
+    "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{\"tools\":{\"listChanged\":true},"
+    "\"resources\":{\"subscribe\":true,\"listChanged\":true}},"
+    "\"serverInfo\":{\"name\":\"demo-server\",\"version\":\"1.50\"},\"instructions\":\"Gr" +
+    NonAscii + "\"}";
+
+const char *kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::ToChild: return "ToChild";
+    case Kind::ToSession: return "ToSession";
+    case Kind::Log: return "Log";
+    case Kind::ChildReady: return "ChildReady";
+    case Kind::HeartbeatAnswered: return "HeartbeatAnswered";
+    case Kind::NeedChild: return "NeedChild";
+    }
+    return "?";
+}
+
+std::string dump(const RouterActions &actions)
+{
+    std::string out;
+    for (const RouterAction &action : actions) {
+        out += std::string("  ") + kindName(action.kind) + " session=" + std::to_string(action.session) +
+               " data=" + action.data.toStdString() + "\n";
+    }
+    return out.empty() ? std::string("  (no actions)\n") : out;
+}
+
+QJsonObject parse(const QByteArray &line)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+    EXPECT_EQ(error.error, QJsonParseError::NoError) << "not JSON: " << line.toStdString();
+    EXPECT_TRUE(doc.isObject()) << "not a JSON object: " << line.toStdString();
+    return doc.object();
+}
+
+RouterActions ofKind(const RouterActions &actions, Kind kind)
+{
+    RouterActions out;
+    for (const RouterAction &action : actions) {
+        if (action.kind == kind)
+            out.append(action);
+    }
+    return out;
+}
+
+RouterActions toSession(const RouterActions &actions, SessionId session)
+{
+    RouterActions out;
+    for (const RouterAction &action : actions) {
+        if (action.kind == Kind::ToSession && action.session == session)
+            out.append(action);
+    }
+    return out;
+}
+
+QByteArray request(QByteArrayView rawId, QByteArrayView method, QByteArrayView rawParams = {})
+{
+    return manifold::jsonrpc::makeRequest(rawId, method, rawParams);
+}
+
+QByteArray notification(QByteArrayView method, QByteArrayView rawParams = {})
+{
+    return manifold::jsonrpc::makeNotification(method, rawParams);
+}
+
+QByteArray result(QByteArrayView rawId, QByteArrayView rawResult)
+{
+    return manifold::jsonrpc::makeResult(rawId, rawResult);
+}
+
+QByteArray initializeLine(QByteArrayView rawId, QByteArrayView capabilities = "{}",
+                          QByteArrayView clientName = "test-client")
+{
+    const QByteArray params = "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":" +
+                              capabilities.toByteArray() + ",\"clientInfo\":{\"name\":\"" +
+                              clientName.toByteArray() + "\",\"version\":\"9.9\"}}";
+    return request(rawId, "initialize", params);
+}
+
+// The numeric id of a JSON-RPC line (broker ids and session-facing ids are always numbers).
+qint64 idOf(const QByteArray &line)
+{
+    const QJsonValue id = parse(line).value(QStringLiteral("id"));
+    EXPECT_TRUE(id.isDouble()) << "id is not a number: " << line.toStdString();
+    return qint64(id.toDouble());
+}
+
+class RouterTest : public ::testing::Test
+{
+protected:
+    qint64 now = 1000;
+    Router router{QStringLiteral("demo"), [this] { return now; }};
+
+    // childStarted(): returns the numeric id of the broker's initialize request.
+    qint64 startChild()
+    {
+        const RouterActions actions = router.childStarted();
+        EXPECT_EQ(actions.size(), 1) << dump(actions);
+        if (actions.size() != 1 || actions[0].kind != Kind::ToChild) {
+            ADD_FAILURE() << "childStarted did not send exactly one line to the child:\n" << dump(actions);
+            return -1;
+        }
+        return idOf(actions[0].data);
+    }
+
+    RouterActions answerInit(qint64 initId, const QByteArray &rawResult = ChildInitResult)
+    {
+        return router.fromChild(result(QByteArray::number(initId), rawResult));
+    }
+
+    RouterActions bringUp(const QByteArray &rawResult = ChildInitResult)
+    {
+        const qint64 initId = startChild();
+        RouterActions actions = answerInit(initId, rawResult);
+        EXPECT_EQ(router.childState(), State::Ready);
+        return actions;
+    }
+
+    // Adds a session and completes its initialize (child must be Ready).
+    void connectSession(SessionId session, QByteArrayView capabilities = "{}")
+    {
+        router.addSession(session);
+        const RouterActions actions = router.fromSession(session, initializeLine("0", capabilities));
+        EXPECT_EQ(actions.size(), 1) << dump(actions);
+        EXPECT_EQ(toSession(actions, session).size(), 1) << dump(actions);
+        EXPECT_TRUE(router.fromSession(session, notification("notifications/initialized")).isEmpty());
+        EXPECT_TRUE(router.sessionInfo(session).initialized);
+    }
+
+    // A session request that must go straight to the child; returns the broker id it got.
+    qint64 forward(SessionId session, const QByteArray &line)
+    {
+        const RouterActions actions = router.fromSession(session, line);
+        if (actions.size() != 1 || actions[0].kind != Kind::ToChild) {
+            ADD_FAILURE() << "expected exactly one ToChild for " << line.toStdString() << ":\n"
+                          << dump(actions);
+            return -1;
+        }
+        return idOf(actions[0].data);
+    }
+};
+
+
+} // namespace
+#pragma GCC diagnostic pop
