@@ -384,6 +384,10 @@ RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope
         return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeResult(childId, "{}")}};
 
     const SessionId target = pickSessionFor(envelope.method);
+    if (target == 0 && envelope.method == "roots/list") {
+        // The broker declared roots; with no session offering any, the union of roots is empty.
+        return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeResult(childId, "{\"roots\":[]}")}};
+    }
     if (target == 0) {
         const QString message =
             QStringLiteral("no connected client can handle %1").arg(QString::fromUtf8(envelope.method));

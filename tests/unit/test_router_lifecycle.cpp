@@ -242,6 +242,19 @@ TEST_F(RouterLifecycleTest, ElicitationRequiresTheElicitationCapability)
     EXPECT_EQ(back[0].data, "{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":{\"code\":-1,\"message\":\"declined\"}}");
 }
 
+TEST_F(RouterLifecycleTest, RootsListWithoutRootsCapableSessionIsAnEmptyUnion)
+{
+    bringUp();
+    connectSession(1, "{\"sampling\":{}}");
+    const RouterActions actions = router.fromChild(request("7", "roots/list", "{}"));
+    ASSERT_EQ(actions.size(), 1) << dump(actions);
+    ASSERT_EQ(actions[0].kind, Kind::ToChild);
+    const QJsonObject answer = parse(actions[0].data);
+    EXPECT_EQ(answer.value("id"), QJsonValue(7));
+    EXPECT_EQ(answer.value("result").toObject().value("roots").toArray().size(), 0);
+    EXPECT_TRUE(answer.value("result").toObject().value("roots").isArray());
+}
+
 TEST_F(RouterLifecycleTest, NoCapableSessionMeansAnErrorResponseToTheChild)
 {
     bringUp();
