@@ -34,7 +34,8 @@ export const BINS = {
 
 /**
  * Reason to skip the suite, or false. Use as `describe(name, { skip: skipReason() }, ...)`.
- * Under ctest the variables are always set, so a skip there means a broken registration.
+ * With MANIFOLD_E2E_REQUIRED=1 (set by the ctest registration) a missing prerequisite throws
+ * instead, so the suite fails rather than passing with everything skipped.
  */
 export function skipReason() {
   if (process.platform !== 'linux') return 'the e2e tests scan /proc: Linux only';
@@ -45,6 +46,10 @@ export function skipReason() {
     else if (!isExecutable(file)) missing.push(`${variable}=${file} is not an executable file`);
   }
   if (!fs.existsSync(EVERYTHING_JS)) missing.push(`${EVERYTHING_JS} is missing (run npm ci in tests/e2e)`);
+  if (missing.length && process.env.MANIFOLD_E2E_REQUIRED === '1') {
+    // Registered by CMake: a skip there would hide a broken build or registration.
+    throw new Error(`e2e prerequisites missing: ${missing.join('; ')}`);
+  }
   return missing.length ? missing.join('; ') : false;
 }
 
