@@ -3,7 +3,7 @@
 #include "brokerfixture.h"
 #include "testclient.h"
 
-#include "platform/childprocess.h"
+#include "testsupport.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -23,8 +23,7 @@ using State = ServerHost::State;
 namespace {
 bool processExists(qint64 pid)
 {
-    return platform::processStartTime(pid) >= 0 && !QFile::exists(QStringLiteral("/proc/%1/zombie").arg(pid)) &&
-           ::kill(pid_t(pid), 0) == 0;
+    return testsupport::processRunning(pid);
 }
 bool logContains(const ServerHost *host, const QString &needle)
 {

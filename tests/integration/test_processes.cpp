@@ -3,6 +3,7 @@
 #include "testclient.h"
 
 #include "platform/childprocess.h"
+#include "testsupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -72,15 +73,9 @@ QByteArray initializeLine(const QByteArray &id)
            R"(,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"proc","version":"2"}}})" "\n";
 }
 
-// Running and not a zombie waiting to be reaped.
 bool alive(qint64 pid)
 {
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    return close > 0 && text.size() > close + 2 && text[close + 2] != 'Z';
+    return testsupport::processRunning(pid);
 }
 
 } // namespace

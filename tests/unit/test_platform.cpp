@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include "testsupport.h"
+
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -22,48 +24,13 @@
 #include <unistd.h>
 
 namespace platform = manifold::platform;
+using testsupport::EnvGuard;
+using testsupport::modeOf;
+using testsupport::processState;
 
 namespace {
 
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return 0;
-    return info.st_mode & 07777;
-}
 
-class EnvGuard final
-{
-public:
-    explicit EnvGuard(const char *name)
-        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_value(qgetenv(name))
-    {
-    }
-    ~EnvGuard()
-    {
-        if (m_had)
-            qputenv(m_name, m_value);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char *m_name;
-    bool m_had;
-    QByteArray m_value;
-};
-
-// Process state letter from /proc/<pid>/stat, 0 if the process is gone.
-char processState(qint64 pid)
-{
-    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray line = file.readAll();
-    const qsizetype close = line.lastIndexOf(')');
-    return close >= 0 && close + 2 < line.size() ? line.at(close + 2) : 0;
-}
 
 // Dead here means gone or a zombie nobody reaped yet: either way it no longer runs.
 bool waitUntilDead(qint64 pid, int timeoutMs = 5000)

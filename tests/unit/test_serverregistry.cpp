@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include "testsupport.h"
+
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -46,35 +48,8 @@ void writeAll(const QString &path, const QByteArray &data)
     ASSERT_EQ(file.write(data), data.size());
 }
 
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return 0;
-    return info.st_mode & 07777;
-}
-
-// Restores an environment variable when the test ends, whatever it asserted.
-class EnvGuard final
-{
-public:
-    explicit EnvGuard(const char *name)
-        : m_name(name), m_had(qEnvironmentVariableIsSet(name)), m_value(qgetenv(name))
-    {
-    }
-    ~EnvGuard()
-    {
-        if (m_had)
-            qputenv(m_name, m_value);
-        else
-            qunsetenv(m_name);
-    }
-
-private:
-    const char *m_name;
-    bool m_had;
-    QByteArray m_value;
-};
+using testsupport::EnvGuard;
+using testsupport::modeOf;
 
 } // namespace
 
