@@ -174,8 +174,10 @@ TEST_F(BrokerFixture, HeartbeatRecordsAnswers)
     QSignalSpy beats(host(QStringLiteral("fake")), &ServerHost::heartbeat);
     TestClient a(m_socketPath);
     ASSERT_TRUE(a.connectAndInitialize(QStringLiteral("fake")));
-    ASSERT_TRUE(beats.wait(5000));
-    EXPECT_TRUE(beats.first().first().toBool());
+    // On a loaded machine one ping may time out first; an answered one must follow.
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        return std::any_of(beats.cbegin(), beats.cend(), [](const QList<QVariant> &args) { return args.first().toBool(); });
+    }, 5000));
     EXPECT_FALSE(serverStatus(QStringLiteral("fake")).value(QStringLiteral("lastHeartbeat")).isNull());
 }
 
