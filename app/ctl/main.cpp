@@ -25,6 +25,7 @@ constexpr const char *Usage =
     "  restart NAME                                  stop gracefully, then start again\n"
     "  stop NAME                                     close stdin, SIGTERM, SIGKILL (restarts on demand)\n"
     "  kill NAME                                     SIGKILL the child's process group (auto-restarts)\n"
+    "  reload                                        re-read servers.json now (it is also watched)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "  --version                                     print the version\n";
 
@@ -107,6 +108,9 @@ int main(int argc, char *argv[])
         params.insert(QStringLiteral("env"), env);
         if (!cwd.isEmpty())
             params.insert(QStringLiteral("cwd"), cwd);
+    } else if (command == QLatin1String("reload")) {
+        if (!args.isEmpty())
+            return fail(QStringLiteral("reload takes no arguments"), 2);
     } else if (command == QLatin1String("logs")) {
         int lines = 200;
         const qsizetype at = args.indexOf(QStringLiteral("--lines"));
@@ -144,6 +148,8 @@ int main(int argc, char *argv[])
             std::printf("%s", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         else
             std::printf("%s", qPrintable(formatStatus(result)));
+    } else if (command == QLatin1String("reload")) {
+        std::printf("servers: %s\n", qPrintable(result.value(QStringLiteral("servers")).toVariant().toStringList().join(QStringLiteral(", "))));
     } else if (command == QLatin1String("logs")) {
         for (const QJsonValue &value : result.value(QStringLiteral("lines")).toArray()) {
             const QJsonObject line = value.toObject();

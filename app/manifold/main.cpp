@@ -7,12 +7,15 @@
 #include <QCoreApplication>
 #include <QTimer>
 
+#include <csignal>
 #include <cstdio>
 
 using namespace manifold;
 
 int main(int argc, char *argv[])
 {
+    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
+        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("manifold"));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString()));
@@ -56,6 +59,12 @@ int main(int argc, char *argv[])
 
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int signal) {
+        if (signal == SIGHUP) {
+            QString error;
+            if (broker.reloadRegistry(&error))
+                std::fprintf(stderr, "manifold: SIGHUP: reloaded servers.json\n");
+            return;
+        }
         std::fprintf(stderr, "manifold: signal %d: stopping servers\n", signal);
         broker.shutdown([] { QCoreApplication::quit(); });
     });

@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QFileSystemWatcher>
 #include <QJsonArray>
 #include <QLocalServer>
 #include <QLocalSocket>
@@ -107,6 +108,7 @@ Broker::ListenResult Broker::listen(QString *message)
     QFile::setPermissions(m_socketPath, QFile::ReadOwner | QFile::WriteOwner);
     connect(m_server, &QLocalServer::newConnection, this, &Broker::onNewConnection);
     m_control = new ControlService(this, this);
+    watchRegistry();
     m_startedAt = QDateTime::currentDateTime();
     *message = QStringLiteral("listening on %1 with %2 server(s) from %3")
                    .arg(m_socketPath)
@@ -205,26 +207,96 @@ bool Broker::removeServer(const QString &name, QString *error)
         m_registry.load(error);
         return false;
     }
-    ServerHost *host = m_hosts.take(name);
-    if (host) {
-        const QList<SessionId> ids = m_sessionHost.keys(host);
-        for (SessionId id : ids) {
-            if (Session *session = m_sessions.value(id))
-                session->close();
-            closeSession(id);
-        }
-        // Deleting the host stops its child; do it gracefully first when possible.
-        connect(host, &ServerHost::stateChanged, host, [host](ServerHost::State state) {
-            if (state == ServerHost::State::Stopped || state == ServerHost::State::Failed)
-                host->deleteLater();
-        });
-        if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
-            host->deleteLater();
-        else
-            host->stop();
-    }
-    emit serverRemoved(name);
+    dropHost(name);
     return true;
+}
+
+bool Broker::reloadRegistry(QString *error)
+{
+    ServerRegistry fresh(m_configDir);
+    if (!fresh.load(error)) {
+        m_registryError = *error;
+        qCWarning(lcBroker).noquote() << "keeping the current servers:" << *error;
+        return false;
+    }
+    m_registryError.clear();
+    const QStringList names = m_hosts.keys();
+    for (const QString &name : names) {
+        if (!fresh.find(name)) {
+            qCInfo(lcBroker).noquote() << "servers.json no longer lists" << name;
+            dropHost(name);
+        }
+    }
+    for (const ServerConfig &config : fresh.servers()) {
+        ServerHost *host = m_hosts.value(config.name);
+        if (!host) {
+            qCInfo(lcBroker).noquote() << "servers.json adds" << config.name;
+            createHost(config);
+            emit serverAdded(config.name);
+        } else if (!(host->config() == config)) {
+            qCInfo(lcBroker).noquote() << "servers.json changes" << config.name << "(applies at its next start)";
+            host->setConfig(config);
+        }
+    }
+    m_registry = fresh;
+    return true;
+}
+
+void Broker::watchRegistry()
+{
+    // The directory sees atomic saves (a rename, which a file watch loses); the file sees edits
+    // in place. Either way the bytes decide whether anything changed.
+    QDir().mkpath(m_configDir);
+    m_watcher = new QFileSystemWatcher(this);
+    m_watcher->addPath(m_configDir);
+    auto watchFile = [this] {
+        if (QFileInfo::exists(m_registry.filePath()) && !m_watcher->files().contains(m_registry.filePath()))
+            m_watcher->addPath(m_registry.filePath());
+    };
+    watchFile();
+    auto *debounce = new QTimer(this);
+    debounce->setSingleShot(true);
+    debounce->setInterval(200);
+    auto lastSeen = std::make_shared<QByteArray>();
+    auto read = [this] {
+        QFile file(m_registry.filePath());
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    *lastSeen = read();
+    connect(m_watcher, &QFileSystemWatcher::directoryChanged, debounce, qOverload<>(&QTimer::start));
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, debounce, qOverload<>(&QTimer::start));
+    connect(debounce, &QTimer::timeout, this, [this, lastSeen, read, watchFile] {
+        watchFile();
+        const QByteArray now = read();
+        if (now == *lastSeen)
+            return;
+        *lastSeen = now;
+        QString error;
+        reloadRegistry(&error);
+    });
+}
+
+void Broker::dropHost(const QString &name)
+{
+    ServerHost *host = m_hosts.take(name);
+    if (!host)
+        return;
+    const QList<SessionId> ids = m_sessionHost.keys(host);
+    for (SessionId id : ids) {
+        if (Session *session = m_sessions.value(id))
+            session->close();
+        closeSession(id);
+    }
+    // Deleting the host stops its child; do it gracefully first when possible.
+    connect(host, &ServerHost::stateChanged, host, [host](ServerHost::State state) {
+        if (state == ServerHost::State::Stopped || state == ServerHost::State::Failed)
+            host->deleteLater();
+    });
+    if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
+        host->deleteLater();
+    else
+        host->stop();
+    emit serverRemoved(name);
 }
 
 ServerHost *Broker::createHost(const ServerConfig &config)

@@ -13,6 +13,7 @@
 #include <memory>
 
 class QLocalServer;
+class QFileSystemWatcher;
 class QLocalSocket;
 class QLockFile;
 
@@ -61,6 +62,10 @@ public:
     QJsonObject status() const;
     bool addServer(const ServerConfig &config, QString *error);
     bool removeServer(const QString &name, QString *error);
+    // Re-reads servers.json (also done on its own when the file changes): adds and removes
+    // servers, and hands changed definitions to their hosts for the next start. A broken file
+    // changes nothing and is reported.
+    bool reloadRegistry(QString *error);
 
 signals:
     void serverAdded(const QString &name);
@@ -73,7 +78,9 @@ private:
     void onHello(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
     void openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
     void closeSession(SessionId id);
+    void watchRegistry();
     ServerHost *createHost(const ServerConfig &config);
+    void dropHost(const QString &name);
     QString unknownServerMessage(const QString &name) const;
 
     QString m_configDir;
@@ -86,6 +93,7 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<platform::ChildLedger> m_ledger;
     ControlService *m_control = nullptr;
+    QFileSystemWatcher *m_watcher = nullptr;
     QMap<QString, ServerHost *> m_hosts;
     QMap<SessionId, Session *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;

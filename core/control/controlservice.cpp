@@ -102,6 +102,12 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::InvalidParams, message);
         return ok({{QStringLiteral("added"), name}});
     }
+    if (method == QLatin1String("reload")) {
+        QString message;
+        if (!m_broker->reloadRegistry(&message))
+            return error(jsonrpc::ServerError, message);
+        return ok({{QStringLiteral("servers"), QJsonArray::fromStringList(m_broker->serverNames())}});
+    }
     if (method == QLatin1String("remove")) {
         QString message;
         if (!m_broker->removeServer(name, &message))

@@ -2,6 +2,9 @@
 #include "brokerfixture.h"
 #include "testclient.h"
 
+#include "config/serverregistry.h"
+
+#include <QFile>
 #include <QJsonArray>
 #include <QTest>
 
@@ -266,4 +269,35 @@ TEST_F(BrokerFixture, ControlCommandsAddAndRemoveServers)
     ASSERT_TRUE(m_broker->removeServer(QStringLiteral("late"), &error)) << error.toStdString();
     EXPECT_TRUE(a.waitForDisconnected());
     EXPECT_EQ(m_broker->host(QStringLiteral("late")), nullptr);
+}
+
+TEST_F(BrokerFixture, EditsToServersJsonAreAppliedLive)
+{
+    registerServer(fakeServer(QStringLiteral("first")));
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.connectAndInitialize(QStringLiteral("first")));
+
+    // Another program (an editor, the installer) rewrites the file while the broker runs.
+    registerServer(fakeServer(QStringLiteral("second")));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return host(QStringLiteral("second")) != nullptr; }, 5000));
+    TestClient b(m_socketPath);
+    EXPECT_TRUE(b.connectAndInitialize(QStringLiteral("second")));
+
+    ServerRegistry registry(m_configDir);
+    QString error;
+    ASSERT_TRUE(registry.load(&error));
+    ASSERT_TRUE(registry.remove(QStringLiteral("first"), &error));
+    ASSERT_TRUE(registry.save(&error));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return host(QStringLiteral("first")) == nullptr; }, 5000));
+    EXPECT_TRUE(a.waitForDisconnected());
+
+    // A broken edit is reported and changes nothing.
+    QFile file(m_configDir + QStringLiteral("/servers.json"));
+    ASSERT_TRUE(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("{ broken");
+    file.close();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !m_broker->registryError().isEmpty(); }, 5000));
+    EXPECT_NE(host(QStringLiteral("second")), nullptr);
+    EXPECT_TRUE(m_broker->status().value(QStringLiteral("broker")).toObject().contains(QStringLiteral("registryError")));
 }
