@@ -252,3 +252,24 @@ TEST_F(BrokerFixture, SocketIsOwnerOnly)
     EXPECT_EQ(info.st_mode & 0077, 0u);
     EXPECT_EQ(info.st_uid, ::getuid());
 }
+
+TEST_F(BrokerFixture, MissingCommandFailsWithAClearErrorInsteadOfHanging)
+{
+    ServerConfig config = fakeServer(QStringLiteral("ghost"));
+    config.command = path(QStringLiteral("no-such-server"));
+    registerServer(config);
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.hello(QStringLiteral("ghost")).contains("welcome"));
+    a.sendJson(a.request(1, QStringLiteral("initialize"),
+                         {{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
+                          {QStringLiteral("capabilities"), QJsonObject{}},
+                          {QStringLiteral("clientInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("t")}}}}));
+    const auto response = a.waitForResponse(1);
+    ASSERT_TRUE(response);
+    const QString message = response->value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    EXPECT_TRUE(message.contains(QStringLiteral("could not start"))) << message.toStdString();
+    EXPECT_TRUE(message.contains(QStringLiteral("no-such-server"))) << message.toStdString();
+    EXPECT_EQ(host(QStringLiteral("ghost"))->state(), State::Failed);
+    EXPECT_EQ(serverStatus(QStringLiteral("ghost")).value(QStringLiteral("lastExit")).toString().isEmpty(), false);
+}
