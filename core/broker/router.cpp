@@ -1,78 +1,23 @@
+// Router, session side: what clients send, and everything that answers them.
 #include "router.h"
 
-#include "manifold/version.h"
+#include "broker/routerutil.h"
 
 #include <algorithm>
 
 namespace manifold {
 
 using jsonrpc::Envelope;
-
-namespace {
-
-constexpr QByteArrayView NewestProtocolVersion = "2025-11-25";
-
-struct Edit
-{
-    json::Span span;
-    QByteArray replacement;
-};
-
-// Applies non-overlapping edits right to left so earlier spans stay valid.
-QByteArray applyEdits(QByteArrayView line, QList<Edit> edits)
-{
-    std::sort(edits.begin(), edits.end(),
-              [](const Edit &a, const Edit &b) { return a.span.begin > b.span.begin; });
-    QByteArray out = line.toByteArray();
-    for (const Edit &edit : edits)
-        out = json::splice(out, edit.span, edit.replacement);
-    return out;
-}
-
-std::optional<qint64> brokerIdFrom(QByteArrayView raw)
-{
-    if (json::typeOf(raw) != json::ValueType::Number)
-        return std::nullopt;
-    bool ok = false;
-    const qint64 id = raw.toLongLong(&ok);
-    if (!ok)
-        return std::nullopt;
-    return id;
-}
-
-// Absolute span of a path below an absolute object span, e.g. params._meta.progressToken.
-std::optional<json::Span> findBelow(QByteArrayView line, json::Span object,
-                                    std::initializer_list<QByteArrayView> keys)
-{
-    if (!object.isValid())
-        return std::nullopt;
-    auto found = json::findPath(object.in(line), keys);
-    if (!found)
-        return std::nullopt;
-    return json::Span{object.begin + found->begin, object.begin + found->end};
-}
-
-QByteArray capabilityFor(const QByteArray &method)
-{
-    if (method == "roots/list")
-        return "roots";
-    if (method == "sampling/createMessage")
-        return "sampling";
-    if (method.startsWith("elicitation/"))
-        return "elicitation";
-    return {};
-}
-
-RouterAction log(const QString &text)
-{
-    return {RouterAction::Kind::Log, 0, text.toUtf8()};
-}
-
-} // namespace
+using namespace routerutil;
 
 Router::Router(QString serverName, std::function<qint64()> clockMs)
     : m_serverName(std::move(serverName)), m_clock(std::move(clockMs))
 {
+}
+
+bool Router::isKnownProtocolVersion(QByteArrayView version)
+{
+    return KnownVersions.contains(version);
 }
 
 void Router::addSession(SessionId session)
@@ -93,10 +38,22 @@ int Router::waitingCount() const
     return int(m_unsent.size()) + int(m_waitingInit.size());
 }
 
+QList<Router::RequestInfo> Router::requests() const
+{
+    QList<RequestInfo> list;
+    for (const RequestInfo &info : m_requests) {
+        if (info.forwarded)
+            list.append(info);
+    }
+    for (qint64 id : m_queue.serviceOrder())
+        list.append(m_requests.value(id));
+    return list;
+}
+
 RouterActions Router::removeSession(SessionId session)
 {
     RouterActions out;
-    if (!m_sessions.remove(session))
+    if (!m_sessions.contains(session))
         return out;
     m_waitingInit.removeIf([session](const auto &w) { return w.first == session; });
 
@@ -116,6 +73,7 @@ RouterActions Router::removeSession(SessionId session)
         }
         forgetRequest(id);
     }
+    m_queue.removeSession(session);
 
     // Server->client requests this session was handling get an error so the child never hangs.
     for (auto it = m_childRequests.begin(); it != m_childRequests.end();) {
@@ -128,6 +86,13 @@ RouterActions Router::removeSession(SessionId session)
             ++it;
         }
     }
+    for (auto it = m_batches.begin(); it != m_batches.end();) {
+        it = it->session == session ? m_batches.erase(it) : std::next(it);
+    }
+    m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
+    releaseSessionFeatures(out, session);
+    m_sessions.remove(session);
+    drainQueue(out);
     return out;
 }
 
@@ -152,106 +117,228 @@ RouterActions Router::fromSession(SessionId session, QByteArrayView line)
         return {{RouterAction::Kind::ToSession, session,
                  jsonrpc::makeError("null", jsonrpc::ParseError, "Parse error: line is not valid JSON")}};
     case Envelope::Kind::Batch:
-        return {{RouterAction::Kind::ToSession, session,
-                 jsonrpc::makeError("null", jsonrpc::InvalidRequest,
-                                    "JSON-RPC batches are not supported by this broker")}};
+        return handleBatch(session, line);
     case Envelope::Kind::Invalid: {
+        RouterActions out;
         const QByteArray id = envelope.id.isValid() ? envelope.id.in(line).toByteArray() : "null";
-        return {{RouterAction::Kind::ToSession, session,
-                 jsonrpc::makeError(id, jsonrpc::InvalidRequest,
-                                    "Invalid Request: not a JSON-RPC 2.0 message")}};
+        respondError(out, session, id, jsonrpc::InvalidRequest,
+                     QStringLiteral("Invalid Request: not a JSON-RPC 2.0 message"));
+        return out;
     }
     case Envelope::Kind::Request:
         return handleSessionRequest(session, line, envelope);
     case Envelope::Kind::Response:
         return sessionResponse(session, line, envelope);
     case Envelope::Kind::Notification:
-        break;
+        return sessionNotification(session, line, envelope);
     }
+    return {};
+}
 
-    if (envelope.method == "notifications/initialized")
-        return {};   // the broker sent its own, once
+RouterActions Router::sessionNotification(SessionId session, QByteArrayView line, const Envelope &envelope)
+{
+    RouterActions out;
+    if (envelope.method == "notifications/initialized") {
+        // The broker sent its own, once. This one only tells us the session is ready.
+        SessionInfo &info = m_sessions[session];
+        if (!std::exchange(info.ready, true) && json::findPath(info.capabilities, {"roots"}))
+            askSessionForRoots(out, session);
+        return out;
+    }
     if (envelope.method == "notifications/cancelled")
         return sessionCancel(session, line);
-    if (m_state != ChildState::Ready)
+    if (envelope.method == "notifications/roots/list_changed") {
+        askSessionForRoots(out, session);   // the child hears about it if the union changes
+        return out;
+    }
+    if (m_state != ChildState::Ready) {
         return {log(QStringLiteral("session %1: dropped %2 (server not ready)")
                         .arg(session)
                         .arg(QString::fromUtf8(envelope.method)))};
+    }
     return {{RouterAction::Kind::ToChild, 0, line.toByteArray()}};
 }
 
-RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView line,
-                                           const Envelope &envelope)
+RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView line, const Envelope &envelope)
 {
+    RouterActions out;
     const QByteArray rawId = envelope.id.in(line).toByteArray();
     if (envelope.method == "initialize") {
-        SessionInfo &info = m_sessions[session];
-        if (auto name = findBelow(line, envelope.params, {"clientInfo", "name"}))
-            info.clientName = json::decodeString(name->in(line)).value_or(QByteArray());
-        if (auto version = findBelow(line, envelope.params, {"clientInfo", "version"}))
-            info.clientVersion = json::decodeString(version->in(line)).value_or(QByteArray());
-        if (auto protocol = findBelow(line, envelope.params, {"protocolVersion"}))
-            info.protocolVersion = json::decodeString(protocol->in(line)).value_or(QByteArray());
-        if (auto caps = findBelow(line, envelope.params, {"capabilities"}))
-            info.capabilities = caps->in(line).toByteArray();
-        if (m_state == ChildState::Ready)
-            return answerInitialize(session, rawId);
-        if (m_state == ChildState::Failed) {
-            return {{RouterAction::Kind::ToSession, session,
-                     jsonrpc::makeError(rawId, jsonrpc::ServerError,
-                                        QStringLiteral("server '%1' has failed and is not running")
-                                            .arg(m_serverName)
-                                            .toUtf8())}};
-        }
-        m_waitingInit.append({session, rawId});
-        if (m_state == ChildState::Down)
-            return {{RouterAction::Kind::NeedChild, 0, {}}};
-        return {};
+        handleInitialize(out, session, line, envelope);
+        return out;
     }
-    if (envelope.method == "ping")
-        return {{RouterAction::Kind::ToSession, session, jsonrpc::makeResult(rawId, "{}")}};
-
+    if (envelope.method == "ping") {
+        respond(out, session, rawId, jsonrpc::makeResult(rawId, "{}"));
+        return out;
+    }
     if (m_state == ChildState::Failed) {
-        return {{RouterAction::Kind::ToSession, session,
-                 jsonrpc::makeError(rawId, jsonrpc::ServerError,
-                                    QStringLiteral("server '%1' has failed and is not running")
-                                        .arg(m_serverName)
-                                        .toUtf8())}};
+        respondError(out, session, rawId, jsonrpc::ServerError,
+                     QStringLiteral("server '%1' has failed and is not running").arg(m_serverName));
+        return out;
     }
-    const auto key = qMakePair(session, rawId);
-    if (m_byOriginal.contains(key)) {
-        return {{RouterAction::Kind::ToSession, session,
-                 jsonrpc::makeError(rawId, jsonrpc::InvalidRequest,
-                                    "a request with this id is already in flight")}};
+    if (m_byOriginal.contains(qMakePair(session, rawId))) {
+        respondError(out, session, rawId, jsonrpc::InvalidRequest,
+                     QStringLiteral("a request with this id is already in flight"));
+        return out;
     }
+    if (ListCache::isCacheable(envelope.method)) {
+        const QByteArray cursor = stringAt(line, envelope.params, {"cursor"});
+        const QByteArray cached = m_listCache.find(envelope.method, cursor);
+        if (!cached.isEmpty()) {
+            ++m_sessions[session].requestsServed;
+            respond(out, session, rawId, jsonrpc::makeResult(rawId, cached));
+            return out;
+        }
+        forwardRequest(out, session, line, envelope, Purpose::ListFill, cursor);
+        return out;
+    }
+    if (handleSubscription(out, session, line, envelope) || handleSetLevel(out, session, line, envelope) ||
+        handleTaskRequest(out, session, line, envelope))
+        return out;
+    forwardRequest(out, session, line, envelope, Purpose::Plain, {});
+    return out;
+}
 
+void Router::handleInitialize(RouterActions &out, SessionId session, QByteArrayView line, const Envelope &envelope)
+{
+    const QByteArray rawId = envelope.id.in(line).toByteArray();
+    SessionInfo &info = m_sessions[session];
+    info.clientName = stringAt(line, envelope.params, {"clientInfo", "name"});
+    info.clientVersion = stringAt(line, envelope.params, {"clientInfo", "version"});
+    info.protocolVersion = stringAt(line, envelope.params, {"protocolVersion"});
+    if (auto caps = findBelow(line, envelope.params, {"capabilities"}))
+        info.capabilities = caps->in(line).toByteArray();
+    if (m_state == ChildState::Ready) {
+        answerInitialize(out, session, rawId);
+        return;
+    }
+    if (m_state == ChildState::Failed) {
+        respondError(out, session, rawId, jsonrpc::ServerError,
+                     QStringLiteral("server '%1' has failed and is not running").arg(m_serverName));
+        return;
+    }
+    m_waitingInit.append({session, rawId});
+    if (m_state == ChildState::Down)
+        out.append({RouterAction::Kind::NeedChild, 0, {}});
+}
+
+void Router::answerInitialize(RouterActions &out, SessionId session, const QByteArray &rawId)
+{
+    SessionInfo &info = m_sessions[session];
+    info.initialized = true;
+    // A client that asked for an older version we know gets that version: MCP revisions add
+    // to each other, so the shared child's answers stay usable for it. A newer or unknown
+    // version is answered with the child's, and the client decides (as with any server).
+    QByteArray result = m_initResult;
+    info.answeredVersion = m_childVersion;
+    if (isKnownProtocolVersion(info.protocolVersion) && !m_childVersion.isEmpty() &&
+        info.protocolVersion < m_childVersion) {
+        if (auto span = json::findPath(result, {"protocolVersion"})) {
+            result = json::splice(result, *span, json::encodeString(info.protocolVersion));
+            info.answeredVersion = info.protocolVersion;
+        }
+    }
+    respond(out, session, rawId, jsonrpc::makeResult(rawId, result));
+}
+
+void Router::forwardRequest(RouterActions &out, SessionId session, QByteArrayView line,
+                            const Envelope &envelope, Purpose purpose, const QByteArray &detail,
+                            const QByteArray &replaceParamsWith)
+{
+    const QByteArray rawId = envelope.id.in(line).toByteArray();
     const qint64 brokerId = nextId();
     QList<Edit> edits{{envelope.id, QByteArray::number(brokerId)}};
-    if (auto token = findBelow(line, envelope.params, {"_meta", "progressToken"})) {
+    if (!replaceParamsWith.isEmpty() && envelope.params.isValid()) {
+        edits.append({envelope.params, replaceParamsWith});
+    } else if (auto token = findBelow(line, envelope.params, {"_meta", "progressToken"})) {
         const qint64 brokerToken = nextId();
         m_progress.insert(brokerToken, {session, token->in(line).toByteArray(), brokerId});
         m_tokensOf[brokerId].append(brokerToken);
         edits.append({*token, QByteArray::number(brokerToken)});
     }
-    RequestInfo info{session, rawId, envelope.method, m_clock(), false};
+    RequestInfo info{session, rawId, envelope.method, m_clock(), false, purpose, detail, m_listGeneration};
+    if (json::findPath(line, {"params", "task"}))
+        info.purpose = Purpose::CreatesTask;
     m_requests.insert(brokerId, info);
-    m_byOriginal.insert(key, brokerId);
-    const QByteArray rewritten = applyEdits(line, edits);
-
-    if (m_state == ChildState::Ready) {
-        m_requests[brokerId].forwarded = true;
-        return {{RouterAction::Kind::ToChild, 0, rewritten}};
-    }
-    m_unsent.insert(brokerId, rewritten);
+    m_byOriginal.insert(qMakePair(session, rawId), brokerId);
+    m_unsent.insert(brokerId, applyEdits(line, edits));
+    m_queue.push(session, brokerId);
     if (m_state == ChildState::Down)
-        return {{RouterAction::Kind::NeedChild, 0, {}}};
-    return {};
+        out.append({RouterAction::Kind::NeedChild, 0, {}});
+    drainQueue(out);
 }
 
-RouterActions Router::answerInitialize(SessionId session, const QByteArray &rawId)
+RouterActions Router::handleBatch(SessionId session, QByteArrayView line)
 {
-    m_sessions[session].initialized = true;
-    return {{RouterAction::Kind::ToSession, session, jsonrpc::makeResult(rawId, m_initResult)}};
+    // JSON-RPC batches (MCP 2025-03-26): each element is routed on its own; the responses to
+    // its requests go back together, as one array, once the last one is known.
+    RouterActions out;
+    const auto span = json::valueSpan(line);
+    const auto elements = span ? json::arrayElements(span->in(line)) : std::nullopt;
+    if (!elements || elements->isEmpty()) {
+        out.append({RouterAction::Kind::ToSession, session,
+                    jsonrpc::makeError("null", jsonrpc::InvalidRequest, "Invalid Request: empty batch")});
+        return out;
+    }
+    const qint64 batchId = nextId();
+    Batch &batch = m_batches[batchId];
+    batch.session = session;
+    QList<QByteArray> items;
+    for (const json::Span &element : *elements) {
+        const QByteArray item = json::Span{span->begin + element.begin, span->begin + element.end}.in(line).toByteArray();
+        const Envelope envelope = jsonrpc::parseEnvelope(item);
+        if (envelope.kind == Envelope::Kind::Request) {
+            const auto key = qMakePair(session, envelope.id.in(item).toByteArray());
+            if (!m_batchOf.contains(key)) {
+                m_batchOf.insert(key, batchId);
+                ++batch.pending;
+            }
+        }
+        items.append(item);
+    }
+    for (const QByteArray &item : items) {
+        const Envelope envelope = jsonrpc::parseEnvelope(item);
+        if (envelope.kind == Envelope::Kind::Invalid || envelope.kind == Envelope::Kind::Batch) {
+            m_batches[batchId].responses.append(
+                jsonrpc::makeError(envelope.id.isValid() ? envelope.id.in(item) : "null",
+                                   jsonrpc::InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message"));
+            continue;
+        }
+        out += fromSession(session, item);
+    }
+    const auto it = m_batches.find(batchId);
+    if (it != m_batches.end() && it->pending == 0) {
+        if (!it->responses.isEmpty())
+            out.append({RouterAction::Kind::ToSession, session, '[' + it->responses.join(',') + ']'});
+        m_batches.erase(it);
+    }
+    return out;
+}
+
+void Router::respond(RouterActions &out, SessionId session, const QByteArray &rawId, const QByteArray &line)
+{
+    const auto key = qMakePair(session, rawId);
+    const auto batchIt = m_batchOf.constFind(key);
+    if (batchIt == m_batchOf.cend()) {
+        out.append({RouterAction::Kind::ToSession, session, line});
+        return;
+    }
+    const qint64 batchId = *batchIt;
+    m_batchOf.erase(batchIt);
+    auto it = m_batches.find(batchId);
+    if (it == m_batches.end())
+        return;
+    it->responses.append(line);
+    if (--it->pending > 0)
+        return;
+    out.append({RouterAction::Kind::ToSession, session, '[' + it->responses.join(',') + ']'});
+    m_batches.erase(it);
+}
+
+void Router::respondError(RouterActions &out, SessionId session, const QByteArray &rawId, int code,
+                          const QString &message)
+{
+    respond(out, session, rawId, jsonrpc::makeError(rawId, code, message.toUtf8()));
 }
 
 RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
@@ -262,7 +349,6 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
     const auto key = qMakePair(session, requestId->in(line).toByteArray());
     const auto it = m_byOriginal.constFind(key);
     if (it == m_byOriginal.cend()) {
-        // Maybe the cancel is for a server->client request this session received.
         return {log(QStringLiteral("session %1: cancel for unknown request %2 dropped")
                         .arg(session)
                         .arg(QString::fromUtf8(key.second)))};
@@ -270,17 +356,24 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
     const qint64 brokerId = *it;
     const bool forwarded = m_requests.value(brokerId).forwarded;
     forgetRequest(brokerId);
+    m_batchOf.remove(key);
     if (!forwarded)
         return {};   // still queued: removing it is the whole cancel
     markOrphaned(brokerId);
-    return {{RouterAction::Kind::ToChild, 0,
-             json::splice(line, *requestId, QByteArray::number(brokerId))}};
+    RouterActions out{{RouterAction::Kind::ToChild, 0,
+                       json::splice(line, *requestId, QByteArray::number(brokerId))}};
+    drainQueue(out);
+    return out;
 }
 
-RouterActions Router::sessionResponse(SessionId session, QByteArrayView line,
-                                      const Envelope &envelope)
+RouterActions Router::sessionResponse(SessionId session, QByteArrayView line, const Envelope &envelope)
 {
+    RouterActions out;
     const auto id = brokerIdFrom(envelope.id.in(line));
+    if (id && m_rootsQueries.value(*id) == session && m_rootsQueries.remove(*id)) {
+        storeRoots(out, session, line, envelope);
+        return out;
+    }
     const auto it = id ? m_childRequests.find(*id) : m_childRequests.end();
     if (it == m_childRequests.end() || it->session != session) {
         return {log(QStringLiteral("session %1: response with unknown id %2 dropped")
@@ -292,270 +385,6 @@ RouterActions Router::sessionResponse(SessionId session, QByteArrayView line,
     if (m_state != ChildState::Ready)
         return {};
     return {{RouterAction::Kind::ToChild, 0, json::splice(line, envelope.id, childId)}};
-}
-
-RouterActions Router::childStarted()
-{
-    m_state = ChildState::Initializing;
-    m_initId = nextId();
-    const QByteArray params =
-        "{\"protocolVersion\":" + json::encodeString(NewestProtocolVersion) +
-        ",\"capabilities\":{\"roots\":{\"listChanged\":true},\"sampling\":{},\"elicitation\":{}}"
-        ",\"clientInfo\":{\"name\":\"manifold\",\"version\":\"" + QByteArray(versionString()) +
-        "\"}}";
-    return {{RouterAction::Kind::ToChild, 0,
-             jsonrpc::makeRequest(QByteArray::number(m_initId), "initialize", params)}};
-}
-
-RouterActions Router::fromChild(QByteArrayView line)
-{
-    const Envelope envelope = jsonrpc::parseEnvelope(line);
-    switch (envelope.kind) {
-    case Envelope::Kind::Response:
-        return childResponse(line, envelope);
-    case Envelope::Kind::Request:
-        return childRequest(line, envelope);
-    case Envelope::Kind::Notification:
-        return childNotification(line, envelope);
-    default: {
-        const QByteArray preview = line.first(qMin<qsizetype>(line.size(), 200)).toByteArray();
-        return {log(QStringLiteral("skipped non-JSON-RPC output from the server: %1")
-                        .arg(QString::fromUtf8(preview)))};
-    }
-    }
-}
-
-RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelope)
-{
-    const QByteArrayView rawId = envelope.id.in(line);
-    const auto id = brokerIdFrom(rawId);
-    if (id && *id == m_initId && m_state == ChildState::Initializing) {
-        m_initId = 0;
-        if (envelope.error.isValid()) {
-            return failAll(true, QStringLiteral("server '%1' refused initialize: %2")
-                                     .arg(m_serverName)
-                                     .arg(QString::fromUtf8(envelope.error.in(line).toByteArray())));
-        }
-        m_initResult = envelope.result.in(line).toByteArray();
-        m_state = ChildState::Ready;
-        RouterActions out{{RouterAction::Kind::ToChild, 0,
-                           jsonrpc::makeNotification("notifications/initialized")},
-                          {RouterAction::Kind::ChildReady, 0, {}}};
-        const auto waiting = std::exchange(m_waitingInit, {});
-        for (const auto &[session, rawInitId] : waiting)
-            out += answerInitialize(session, rawInitId);
-        if (m_everReady) {
-            // A restarted child may offer different tools: tell sessions to list again.
-            for (QByteArrayView kind : {"tools", "prompts", "resources"}) {
-                if (json::findPath(m_initResult, {"capabilities", kind}))
-                    broadcast(out, jsonrpc::makeNotification(
-                                       "notifications/" + kind.toByteArray() + "/list_changed"));
-            }
-        }
-        m_everReady = true;
-        out += forwardPending();
-        return out;
-    }
-    if (id && m_heartbeatId != 0 && *id == m_heartbeatId) {
-        m_heartbeatId = 0;
-        return {{RouterAction::Kind::HeartbeatAnswered, 0, {}}};
-    }
-    if (id && m_orphaned.remove(*id))
-        return {};
-    const auto it = id ? m_requests.constFind(*id) : m_requests.cend();
-    if (it == m_requests.cend() || !it->forwarded) {
-        return {log(QStringLiteral("dropped a response with unknown id %1 from the server")
-                        .arg(QString::fromUtf8(rawId.toByteArray())))};
-    }
-    const RequestInfo info = *it;
-    forgetRequest(*id);
-    auto session = m_sessions.find(info.session);
-    if (session == m_sessions.end())
-        return {};
-    ++session->requestsServed;
-    return {{RouterAction::Kind::ToSession, info.session,
-             json::splice(line, envelope.id, info.originalId)}};
-}
-
-RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope)
-{
-    const QByteArray childId = envelope.id.in(line).toByteArray();
-    if (envelope.method == "ping")
-        return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeResult(childId, "{}")}};
-
-    const SessionId target = pickSessionFor(envelope.method);
-    if (target == 0 && envelope.method == "roots/list") {
-        // The broker declared roots; with no session offering any, the union of roots is empty.
-        return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeResult(childId, "{\"roots\":[]}")}};
-    }
-    if (target == 0) {
-        const QString message =
-            QStringLiteral("no connected client can handle %1").arg(QString::fromUtf8(envelope.method));
-        return {{RouterAction::Kind::ToChild, 0,
-                 jsonrpc::makeError(childId, jsonrpc::MethodNotFound, message.toUtf8())},
-                log(message)};
-    }
-    const qint64 facingId = nextId();
-    m_childRequests.insert(facingId, {target, childId});
-    return {{RouterAction::Kind::ToSession, target,
-             json::splice(line, envelope.id, QByteArray::number(facingId))},
-            log(QStringLiteral("%1 from the server sent to session %2")
-                    .arg(QString::fromUtf8(envelope.method))
-                    .arg(target))};
-}
-
-RouterActions Router::childNotification(QByteArrayView line, const Envelope &envelope)
-{
-    if (envelope.method == "notifications/progress") {
-        const auto token = json::findPath(line, {"params", "progressToken"});
-        const auto brokerToken = token ? brokerIdFrom(token->in(line)) : std::nullopt;
-        const auto it = brokerToken ? m_progress.constFind(*brokerToken) : m_progress.cend();
-        if (it == m_progress.cend())
-            return {log(QStringLiteral("dropped progress for an unknown token"))};
-        return {{RouterAction::Kind::ToSession, it->session,
-                 json::splice(line, *token, it->originalToken)}};
-    }
-    if (envelope.method == "notifications/cancelled") {
-        const auto requestId = json::findPath(line, {"params", "requestId"});
-        if (!requestId)
-            return {};
-        for (auto it = m_childRequests.begin(); it != m_childRequests.end(); ++it) {
-            if (it->childId == requestId->in(line)) {
-                const SessionId session = it->session;
-                const QByteArray facing = QByteArray::number(it.key());
-                m_childRequests.erase(it);
-                return {{RouterAction::Kind::ToSession, session, json::splice(line, *requestId, facing)}};
-            }
-        }
-        return {};
-    }
-    RouterActions out;
-    broadcast(out, line.toByteArray());
-    return out;
-}
-
-RouterActions Router::childExited(const QString &description)
-{
-    const bool wasUp = m_state != ChildState::Down;
-    RouterActions out = failAll(false, description);
-    if (wasUp)
-        m_state = ChildState::Down;
-    return out;
-}
-
-RouterActions Router::childFailed(const QString &description)
-{
-    RouterActions out = failAll(true, description);
-    m_state = ChildState::Failed;
-    return out;
-}
-
-RouterActions Router::failAll(bool includeWaiting, const QString &description)
-{
-    RouterActions out;
-    const QByteArray message = description.toUtf8();
-    const QList<qint64> ids = m_requests.keys();
-    for (qint64 id : ids) {
-        const RequestInfo info = m_requests.value(id);
-        if (!info.forwarded && !includeWaiting)
-            continue;   // not sent yet: it goes to the next child
-        out.append({RouterAction::Kind::ToSession, info.session,
-                    jsonrpc::makeError(info.originalId, jsonrpc::ServerError, message)});
-        forgetRequest(id);
-    }
-    if (includeWaiting) {
-        const auto waiting = std::exchange(m_waitingInit, {});
-        for (const auto &[session, rawId] : waiting) {
-            out.append({RouterAction::Kind::ToSession, session,
-                        jsonrpc::makeError(rawId, jsonrpc::ServerError, message)});
-        }
-    }
-    for (auto it = m_childRequests.cbegin(); it != m_childRequests.cend(); ++it) {
-        out.append({RouterAction::Kind::ToSession, it->session,
-                    jsonrpc::makeNotification("notifications/cancelled",
-                                              "{\"requestId\":" + QByteArray::number(it.key()) +
-                                                  ",\"reason\":\"server exited\"}")});
-    }
-    m_childRequests.clear();
-    m_orphaned.clear();
-    m_initId = 0;
-    m_heartbeatId = 0;
-    if (m_state == ChildState::Initializing || m_state == ChildState::Ready)
-        m_state = ChildState::Down;
-    return out;
-}
-
-RouterActions Router::heartbeat()
-{
-    if (m_state != ChildState::Ready || m_heartbeatId != 0)
-        return {};
-    m_heartbeatId = nextId();
-    return {{RouterAction::Kind::ToChild, 0,
-             jsonrpc::makeRequest(QByteArray::number(m_heartbeatId), "ping")}};
-}
-
-RouterActions Router::forwardPending()
-{
-    RouterActions out;
-    for (auto it = m_unsent.cbegin(); it != m_unsent.cend(); ++it) {
-        m_requests[it.key()].forwarded = true;
-        out.append({RouterAction::Kind::ToChild, 0, it.value()});
-    }
-    m_unsent.clear();
-    return out;
-}
-
-void Router::markOrphaned(qint64 brokerId)
-{
-    // Servers should not answer cancelled requests; most do not, so keep only the newest few
-    // thousand to tell a late answer from a stray one without growing forever.
-    constexpr qsizetype MaxOrphans = 4096;
-    m_orphaned.insert(brokerId, true);
-    while (m_orphaned.size() > MaxOrphans)
-        m_orphaned.erase(m_orphaned.begin());
-}
-
-void Router::forgetRequest(qint64 brokerId)
-{
-    const RequestInfo info = m_requests.take(brokerId);
-    m_byOriginal.remove(qMakePair(info.session, info.originalId));
-    m_unsent.remove(brokerId);
-    const QList<qint64> tokens = m_tokensOf.take(brokerId);
-    for (qint64 token : tokens)
-        m_progress.remove(token);
-}
-
-SessionId Router::pickSessionFor(const QByteArray &method) const
-{
-    const QByteArray capability = capabilityFor(method);
-    auto capable = [&](SessionId id) {
-        const SessionInfo info = m_sessions.value(id);
-        return info.initialized &&
-               (capability.isEmpty() || json::findPath(info.capabilities, {capability}).has_value());
-    };
-    // Prefer the session with the newest request in flight: the child most likely asks on its behalf.
-    for (auto it = m_requests.cend(); it != m_requests.cbegin();) {
-        --it;
-        if (it->forwarded && m_sessions.contains(it->session) && capable(it->session))
-            return it->session;
-    }
-    SessionId best = 0;
-    qint64 bestActivity = -1;
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (capable(it.key()) && it->lastActivityMs > bestActivity) {
-            best = it.key();
-            bestActivity = it->lastActivityMs;
-        }
-    }
-    return best;
-}
-
-void Router::broadcast(RouterActions &out, const QByteArray &line) const
-{
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it->initialized)
-            out.append({RouterAction::Kind::ToSession, it.key(), line});
-    }
 }
 
 } // namespace manifold

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "broker/fairqueue.h"
+#include "broker/listcache.h"
+#include "broker/loglevels.h"
+#include "broker/subscriptionbook.h"
 #include "jsonrpc/jsonrpc.h"
 
 #include <QByteArray>
@@ -33,10 +37,15 @@ using RouterActions = QList<RouterAction>;
 
 // Pure multiplexing logic for one child: many sessions' JSON-RPC lines in, rewritten lines out.
 // No sockets, no processes, no timers: it is driven by ServerHost and unit tested directly.
+// Session-side handling lives in router.cpp, child-side in routerchild.cpp, and the
+// per-feature bookkeeping (subscriptions, log levels, roots, tasks, batches) in routerfeatures.cpp.
 class Router final
 {
 public:
     enum class ChildState { Down, Initializing, Ready, Failed };
+
+    // Why a session request is tracked beyond id routing.
+    enum class Purpose { Plain, ListFill, Subscribe, Unsubscribe, SetLevel, CreatesTask };
 
     struct RequestInfo
     {
@@ -44,21 +53,30 @@ public:
         QByteArray originalId;    // raw JSON text of the client's id (keeps its JSON type)
         QByteArray method;
         qint64 receivedMs = 0;
-        bool forwarded = false;   // false: waiting for the child to be ready
+        bool forwarded = false;   // false: queued (child not ready, or in-flight limit reached)
+        Purpose purpose = Purpose::Plain;
+        QByteArray detail;        // ListFill: cursor; (Un)Subscribe: uri
+        quint64 generation = 0;   // ListFill: cache generation when it was sent
     };
 
     struct SessionInfo
     {
         QByteArray clientName;
         QByteArray clientVersion;
-        QByteArray protocolVersion;
-        QByteArray capabilities;  // raw JSON of the client's declared capabilities
+        QByteArray protocolVersion;   // what the session asked for
+        QByteArray answeredVersion;   // what it was answered
+        QByteArray capabilities;      // raw JSON of the client's declared capabilities
         qint64 requestsServed = 0;
         qint64 lastActivityMs = 0;
-        bool initialized = false; // its initialize has been answered
+        bool initialized = false;     // its initialize has been answered
+        bool ready = false;           // it sent notifications/initialized
+        QList<QByteArray> roots;      // raw root objects it reported (roots capability)
     };
 
     Router(QString serverName, std::function<qint64()> clockMs);
+
+    void setMaxInFlight(int max) { m_maxInFlight = qMax(0, max); }
+    int maxInFlight() const { return m_maxInFlight; }
 
     void addSession(SessionId session);
     RouterActions removeSession(SessionId session);
@@ -76,11 +94,18 @@ public:
     int sessionCount() const { return int(m_sessions.size()); }
     QList<SessionId> sessionIds() const { return m_sessions.keys(); }
     SessionInfo sessionInfo(SessionId session) const { return m_sessions.value(session); }
-    QList<RequestInfo> requests() const { return m_requests.values(); }
+    // In-flight requests first (oldest first), then queued ones in the order they will be sent.
+    QList<RequestInfo> requests() const;
     int inFlightCount() const;
     int waitingCount() const;
     bool heartbeatOutstanding() const { return m_heartbeatId != 0; }
     QByteArray cachedInitializeResult() const { return m_initResult; }
+    QByteArray negotiatedVersion() const { return m_childVersion; }
+    const ListCache &listCache() const { return m_listCache; }
+    QList<QByteArray> subscribedUris() const { return m_subscriptions.uris(); }
+    QByteArray rootsUnion() const;   // raw JSON array
+
+    static bool isKnownProtocolVersion(QByteArrayView version);
 
 private:
     struct ProgressRoute
@@ -89,25 +114,65 @@ private:
         QByteArray originalToken;
         qint64 brokerId = 0;
     };
-    struct ChildRequestRoute       // a server->client request handed to one session
+    struct ChildRequestRoute   // a server->client request handed to one session
     {
         SessionId session = 0;
-        QByteArray childId;        // raw id the child used
+        QByteArray childId;    // raw id the child used
+    };
+    struct Batch
+    {
+        SessionId session = 0;
+        int pending = 0;
+        QList<QByteArray> responses;
     };
 
+    // router.cpp: the session side.
     RouterActions handleSessionRequest(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
-    RouterActions answerInitialize(SessionId session, const QByteArray &rawId);
-    RouterActions forwardPending();
+    void handleInitialize(RouterActions &out, SessionId session, QByteArrayView line,
+                          const jsonrpc::Envelope &);
+    void answerInitialize(RouterActions &out, SessionId session, const QByteArray &rawId);
+    void forwardRequest(RouterActions &out, SessionId session, QByteArrayView line,
+                        const jsonrpc::Envelope &, Purpose purpose, const QByteArray &detail,
+                        const QByteArray &replaceParamsWith = {});
+    RouterActions handleBatch(SessionId session, QByteArrayView line);
+    RouterActions sessionResponse(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
+    RouterActions sessionNotification(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
+    RouterActions sessionCancel(SessionId session, QByteArrayView line);
+    void respond(RouterActions &out, SessionId session, const QByteArray &rawId, const QByteArray &line);
+    void respondError(RouterActions &out, SessionId session, const QByteArray &rawId, int code,
+                      const QString &message);
+
+    // routerchild.cpp: the child side.
     RouterActions childResponse(QByteArrayView line, const jsonrpc::Envelope &);
+    void finishInitialize(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions childRequest(QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions childNotification(QByteArrayView line, const jsonrpc::Envelope &);
-    RouterActions sessionResponse(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
-    RouterActions sessionCancel(SessionId session, QByteArrayView line);
     RouterActions failAll(bool includeWaiting, const QString &description);
+    void drainQueue(RouterActions &out);
+    void sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label);
     void forgetRequest(qint64 brokerId);
     void markOrphaned(qint64 brokerId);
     SessionId pickSessionFor(const QByteArray &method) const;
     void broadcast(RouterActions &out, const QByteArray &line) const;
+
+    // routerfeatures.cpp: subscriptions, logging, roots, tasks.
+    bool handleSubscription(RouterActions &out, SessionId session, QByteArrayView line,
+                            const jsonrpc::Envelope &);
+    bool handleSetLevel(RouterActions &out, SessionId session, QByteArrayView line,
+                        const jsonrpc::Envelope &);
+    bool handleTaskRequest(RouterActions &out, SessionId session, QByteArrayView line,
+                           const jsonrpc::Envelope &);
+    void releaseSessionFeatures(RouterActions &out, SessionId session);
+    void replayAfterRestart(RouterActions &out);
+    void deliverLogMessage(RouterActions &out, QByteArrayView line);
+    void deliverResourceUpdate(RouterActions &out, QByteArrayView line);
+    bool deliverTaskNotification(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+    void askSessionForRoots(RouterActions &out, SessionId session);
+    void storeRoots(RouterActions &out, SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
+    void rootsChanged(RouterActions &out, const QByteArray &before);
+    void noteTaskCreated(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
+    QByteArray filterTaskList(SessionId session, QByteArrayView line, const jsonrpc::Envelope &) const;
+
     qint64 nextId() { return m_nextId++; }
 
     QString m_serverName;
@@ -115,20 +180,37 @@ private:
     ChildState m_state = ChildState::Down;
     bool m_everReady = false;
     qint64 m_nextId = 1;
+    int m_maxInFlight = 0;
 
     QMap<SessionId, SessionInfo> m_sessions;
     QList<QPair<SessionId, QByteArray>> m_waitingInit;      // sessions' initialize ids
     QByteArray m_initResult;                                 // raw child result
+    QByteArray m_childVersion;
     qint64 m_initId = 0;
     qint64 m_heartbeatId = 0;
+    QHash<qint64, QByteArray> m_own;                         // broker's own requests -> label
 
     QMap<qint64, RequestInfo> m_requests;                    // brokerId -> request (ordered)
-    QMap<qint64, QByteArray> m_unsent;                       // brokerId -> rewritten line
+    QHash<qint64, QByteArray> m_unsent;                      // brokerId -> rewritten line
+    FairQueue m_queue;                                       // order in which unsent ones go
     QHash<QPair<SessionId, QByteArray>, qint64> m_byOriginal;
     QHash<qint64, QList<qint64>> m_tokensOf;                 // brokerId -> progress tokens
     QHash<qint64, ProgressRoute> m_progress;                 // broker token -> route
     QHash<qint64, ChildRequestRoute> m_childRequests;        // session-facing id -> route
     QMap<qint64, bool> m_orphaned;                           // cancelled upstream; late answers are dropped
+
+    QHash<qint64, Batch> m_batches;
+    QHash<QPair<SessionId, QByteArray>, qint64> m_batchOf;   // (session, original id) -> batch
+
+    ListCache m_listCache;
+    quint64 m_listGeneration = 0;
+    SubscriptionBook m_subscriptions;
+    LogLevels m_logLevels;
+    std::optional<int> m_childLogLevel;
+    QHash<qint64, SessionId> m_rootsQueries;                 // session-facing id -> session
+    QHash<QByteArray, SessionId> m_elicitations;             // URL elicitationId -> session
+    QHash<QByteArray, SessionId> m_taskOwners;               // taskId -> session
+    QHash<QByteArray, QList<qint64>> m_taskTokens;           // taskId -> progress tokens kept alive
 };
 
 } // namespace manifold

@@ -33,6 +33,7 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
 {
     m_clock.start();
     m_sinceChildTraffic.start();
+    m_router.setMaxInFlight(m_config.maxInFlight);
     m_restartTimer.setSingleShot(true);
     m_lingerTimer.setSingleShot(true);
     m_escalateTimer.setSingleShot(true);
@@ -70,6 +71,7 @@ void ServerHost::setConfig(const ServerConfig &config)
     if (m_state == State::Stopped || m_state == State::Failed) {
         m_config = config;
         m_stdout.setMaxLineBytes(config.maxLineBytes);
+        m_router.setMaxInFlight(config.maxInFlight);
     } else {
         m_pendingConfig = config;
         m_hasPendingConfig = true;
@@ -179,7 +181,7 @@ void ServerHost::startProcess()
     if (m_hasPendingConfig) {
         m_config = m_pendingConfig;
         m_hasPendingConfig = false;
-        m_stdout.setMaxLineBytes(m_config.maxLineBytes);
+        m_router.setMaxInFlight(m_config.maxInFlight);
     }
     m_stopRequested = false;
     m_unresponsive = false;

@@ -15,6 +15,7 @@ const QString KeySharing = QStringLiteral("sharing");
 const QString KeyLingerMs = QStringLiteral("lingerMs");
 const QString KeyHeartbeatMs = QStringLiteral("heartbeatMs");
 const QString KeyMaxLineBytes = QStringLiteral("maxLineBytes");
+const QString KeyMaxInFlight = QStringLiteral("maxInFlight");
 
 int intOr(const QJsonObject &object, const QString &key, int fallback)
 {
@@ -40,6 +41,7 @@ QJsonObject ServerConfig::toJson() const
     object.insert(KeyLingerMs, lingerMs);
     object.insert(KeyHeartbeatMs, heartbeatMs);
     object.insert(KeyMaxLineBytes, maxLineBytes);
+    object.insert(KeyMaxInFlight, maxInFlight);
     return object;
 }
 
@@ -61,6 +63,7 @@ ServerConfig ServerConfig::fromJson(const QString &name, const QJsonObject &obje
     config.lingerMs = intOr(object, KeyLingerMs, config.lingerMs);
     config.heartbeatMs = intOr(object, KeyHeartbeatMs, config.heartbeatMs);
     config.maxLineBytes = intOr(object, KeyMaxLineBytes, config.maxLineBytes);
+    config.maxInFlight = qMax(0, intOr(object, KeyMaxInFlight, config.maxInFlight));
     return config;
 }
 
@@ -114,7 +117,8 @@ bool operator==(const ServerConfig &a, const ServerConfig &b)
 {
     return a.name == b.name && a.command == b.command && a.args == b.args && a.env == b.env &&
            a.cwd == b.cwd && a.sharing == b.sharing && a.lingerMs == b.lingerMs &&
-           a.heartbeatMs == b.heartbeatMs && a.maxLineBytes == b.maxLineBytes;
+           a.heartbeatMs == b.heartbeatMs && a.maxLineBytes == b.maxLineBytes &&
+           a.maxInFlight == b.maxInFlight;
 }
 
 } // namespace manifold

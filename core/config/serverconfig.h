@@ -21,6 +21,7 @@ struct ServerConfig
     int lingerMs = 60000;         // idle time after the last session leaves; -1 keeps it warm
     int heartbeatMs = 30000;      // ping the child after this much idle time; 0 disables
     int maxLineBytes = 64 * 1024 * 1024;
+    int maxInFlight = 0;          // requests handed to one child at once; 0 = unlimited
 
     QJsonObject toJson() const;
     static ServerConfig fromJson(const QString &name, const QJsonObject &object);

@@ -69,7 +69,7 @@ QString shapeError(const QString &name, const QJsonValue &value)
         return QStringLiteral(
                    "server '%1': \"sharing\" must be \"shared\", \"per-client\" or \"isolated\"")
             .arg(name);
-    for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes"}) {
+    for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes", "maxInFlight"}) {
         const QJsonValue number = object.value(QLatin1String(key));
         if (!number.isUndefined() && !number.isDouble())
             return QStringLiteral("server '%1': \"%2\" must be a number")

@@ -124,7 +124,6 @@ public:
         }
     }
 
-private:
     static bool isHex(char c)
     {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -136,6 +135,37 @@ private:
         return scanObject(depth, [](Span, Span) {});
     }
 
+    template <typename OnElement>
+    bool scanArray(int depth, OnElement &&onElement)
+    {
+        if (peek() != '[')
+            return false;
+        ++m_pos;
+        skipWhitespace();
+        if (peek() == ']') {
+            ++m_pos;
+            return true;
+        }
+        for (;;) {
+            skipWhitespace();
+            const qsizetype begin = m_pos;
+            if (!skipValue(depth + 1))
+                return false;
+            onElement(Span{begin, m_pos});
+            skipWhitespace();
+            if (peek() == ',') {
+                ++m_pos;
+                continue;
+            }
+            if (peek() == ']') {
+                ++m_pos;
+                return true;
+            }
+            return false;
+        }
+    }
+
+private:
     bool skipArray(int depth)
     {
         ++m_pos;
@@ -259,6 +289,18 @@ std::optional<QList<Member>> objectMembers(QByteArrayView objectText)
     if (!scanner.atEnd())
         return std::nullopt;
     return members;
+}
+
+std::optional<QList<Span>> arrayElements(QByteArrayView arrayText)
+{
+    Scanner scanner(arrayText);
+    QList<Span> elements;
+    if (!scanner.scanArray(0, [&](Span element) { elements.append(element); }))
+        return std::nullopt;
+    scanner.skipWhitespace();
+    if (!scanner.atEnd())
+        return std::nullopt;
+    return elements;
 }
 
 std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArrayView> keys)

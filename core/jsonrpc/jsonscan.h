@@ -39,6 +39,10 @@ std::optional<Span> valueSpan(QByteArrayView text);
 // a valid object. Spans are relative to objectText.
 std::optional<QList<Member>> objectMembers(QByteArrayView objectText);
 
+// The elements of the array whose raw text is arrayText (already trimmed). nullopt if it is not
+// a valid array. Spans are relative to arrayText.
+std::optional<QList<Span>> arrayElements(QByteArrayView arrayText);
+
 // Span (relative to text) of the member reached by following keys through nested objects.
 // nullopt if a step is missing or not an object. text must be valid JSON.
 std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArrayView> keys);

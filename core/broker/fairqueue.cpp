@@ -1,0 +1,64 @@
+#include "fairqueue.h"
+
+namespace manifold {
+
+void FairQueue::push(quint64 session, qint64 id)
+{
+    QList<qint64> &items = m_waiting[session];
+    if (items.isEmpty())
+        m_ring.append(session);
+    items.append(id);
+}
+
+qint64 FairQueue::pop()
+{
+    if (m_ring.isEmpty())
+        return 0;
+    const quint64 session = m_ring.takeFirst();
+    QList<qint64> &items = m_waiting[session];
+    const qint64 id = items.takeFirst();
+    if (items.isEmpty())
+        m_waiting.remove(session);
+    else
+        m_ring.append(session);
+    return id;
+}
+
+bool FairQueue::remove(qint64 id)
+{
+    for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
+        if (it->removeOne(id)) {
+            if (it->isEmpty()) {
+                m_ring.removeOne(it.key());
+                m_waiting.erase(it);
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+void FairQueue::removeSession(quint64 session)
+{
+    m_waiting.remove(session);
+    m_ring.removeOne(session);
+}
+
+int FairQueue::size() const
+{
+    int total = 0;
+    for (const QList<qint64> &items : m_waiting)
+        total += int(items.size());
+    return total;
+}
+
+QList<qint64> FairQueue::serviceOrder() const
+{
+    FairQueue copy = *this;
+    QList<qint64> order;
+    for (qint64 id = copy.pop(); id != 0; id = copy.pop())
+        order.append(id);
+    return order;
+}
+
+} // namespace manifold

@@ -1,0 +1,344 @@
+// Router, child side: the child's lifecycle and everything the child sends.
+#include "router.h"
+
+#include "broker/routerutil.h"
+#include "manifold/version.h"
+
+namespace manifold {
+
+using jsonrpc::Envelope;
+using namespace routerutil;
+
+RouterActions Router::childStarted()
+{
+    m_state = ChildState::Initializing;
+    m_initId = nextId();
+    const QByteArray params =
+        "{\"protocolVersion\":" + json::encodeString(NewestProtocolVersion) +
+        ",\"capabilities\":{\"roots\":{\"listChanged\":true},\"sampling\":{},\"elicitation\":{}}"
+        ",\"clientInfo\":{\"name\":\"manifold\",\"version\":\"" + QByteArray(versionString()) + "\"}}";
+    return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeRequest(QByteArray::number(m_initId), "initialize", params)}};
+}
+
+RouterActions Router::fromChild(QByteArrayView line)
+{
+    const Envelope envelope = jsonrpc::parseEnvelope(line);
+    switch (envelope.kind) {
+    case Envelope::Kind::Response:
+        return childResponse(line, envelope);
+    case Envelope::Kind::Request:
+        return childRequest(line, envelope);
+    case Envelope::Kind::Notification:
+        return childNotification(line, envelope);
+    default: {
+        const QByteArray preview = line.first(qMin<qsizetype>(line.size(), 200)).toByteArray();
+        return {log(QStringLiteral("skipped non-JSON-RPC output from the server: %1").arg(QString::fromUtf8(preview)))};
+    }
+    }
+}
+
+RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelope)
+{
+    RouterActions out;
+    const QByteArrayView rawId = envelope.id.in(line);
+    const auto id = brokerIdFrom(rawId);
+    if (id && *id == m_initId && m_state == ChildState::Initializing) {
+        finishInitialize(out, line, envelope);
+        return out;
+    }
+    if (id && m_heartbeatId != 0 && *id == m_heartbeatId) {
+        m_heartbeatId = 0;
+        return {{RouterAction::Kind::HeartbeatAnswered, 0, {}}};
+    }
+    if (id && m_own.contains(*id)) {
+        const QByteArray label = m_own.take(*id);
+        if (envelope.error.isValid()) {
+            out.append(log(QStringLiteral("the server refused the broker's %1: %2")
+                               .arg(QString::fromUtf8(label), QString::fromUtf8(envelope.error.in(line).toByteArray()))));
+        }
+        return out;
+    }
+    if (id && m_orphaned.remove(*id))
+        return out;
+    const auto it = id ? m_requests.constFind(*id) : m_requests.cend();
+    if (it == m_requests.cend() || !it->forwarded) {
+        return {log(QStringLiteral("dropped a response with unknown id %1 from the server")
+                        .arg(QString::fromUtf8(rawId.toByteArray())))};
+    }
+    const RequestInfo info = *it;
+    QByteArray response = json::splice(line, envelope.id, info.originalId);
+    const bool ok = envelope.result.isValid();
+    if (ok && info.purpose == Purpose::ListFill && info.generation == m_listGeneration)
+        m_listCache.store(info.method, info.detail, envelope.result.in(line).toByteArray());
+    if (!ok && info.purpose == Purpose::Subscribe)
+        m_subscriptions.unsubscribe(info.session, info.detail);
+    if (ok && info.purpose == Purpose::CreatesTask)
+        noteTaskCreated(info.session, line, envelope);
+    if (ok && info.method == "tasks/list") {
+        const QByteArray filtered = filterTaskList(info.session, line, envelope);
+        if (!filtered.isEmpty())
+            response = jsonrpc::makeResult(info.originalId, filtered);
+    }
+    forgetRequest(*id);
+    auto session = m_sessions.find(info.session);
+    if (session != m_sessions.end()) {
+        ++session->requestsServed;
+        respond(out, info.session, info.originalId, response);
+    }
+    drainQueue(out);
+    return out;
+}
+
+void Router::finishInitialize(RouterActions &out, QByteArrayView line, const Envelope &envelope)
+{
+    m_initId = 0;
+    if (envelope.error.isValid()) {
+        out += failAll(true, QStringLiteral("server '%1' refused initialize: %2")
+                                 .arg(m_serverName, QString::fromUtf8(envelope.error.in(line).toByteArray())));
+        return;
+    }
+    m_initResult = envelope.result.in(line).toByteArray();
+    m_childVersion = stringAt(line, envelope.result, {"protocolVersion"});
+    m_state = ChildState::Ready;
+    out.append({RouterAction::Kind::ToChild, 0, jsonrpc::makeNotification("notifications/initialized")});
+    out.append({RouterAction::Kind::ChildReady, 0, {}});
+    const auto waiting = std::exchange(m_waitingInit, {});
+    for (const auto &[session, rawInitId] : waiting)
+        answerInitialize(out, session, rawInitId);
+    if (m_everReady) {
+        // A restarted child may offer different tools: tell sessions to list again, and give it
+        // back the subscriptions and log level the sessions had asked the old one for.
+        for (QByteArrayView kind : {"tools", "prompts", "resources"}) {
+            if (json::findPath(m_initResult, {"capabilities", kind}))
+                broadcast(out, jsonrpc::makeNotification("notifications/" + kind.toByteArray() + "/list_changed"));
+        }
+        replayAfterRestart(out);
+    }
+    m_everReady = true;
+    drainQueue(out);
+}
+
+RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope)
+{
+    const QByteArray childId = envelope.id.in(line).toByteArray();
+    if (envelope.method == "ping")
+        return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeResult(childId, "{}")}};
+    if (envelope.method == "roots/list") {
+        // The broker answers for everyone: the union of the roots its sessions reported.
+        return {{RouterAction::Kind::ToChild, 0,
+                 jsonrpc::makeResult(childId, "{\"roots\":" + rootsUnion() + '}')}};
+    }
+
+    // A request about a task goes to the session that owns the task; the rest to one capable session.
+    SessionId target = 0;
+    const QByteArray relatedTask = stringAt(line, envelope.params, {"_meta", RelatedTaskKey, "taskId"});
+    if (!relatedTask.isEmpty() && m_sessions.contains(m_taskOwners.value(relatedTask)))
+        target = m_taskOwners.value(relatedTask);
+    if (target == 0)
+        target = pickSessionFor(envelope.method);
+    if (target == 0) {
+        const QString message = QStringLiteral("no connected client can handle %1").arg(QString::fromUtf8(envelope.method));
+        return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeError(childId, jsonrpc::MethodNotFound, message.toUtf8())},
+                log(message)};
+    }
+    const qint64 facingId = nextId();
+    m_childRequests.insert(facingId, {target, childId});
+    const QByteArray elicitationId = stringAt(line, envelope.params, {"elicitationId"});
+    if (envelope.method == "elicitation/create" && !elicitationId.isEmpty())
+        m_elicitations.insert(elicitationId, target);
+    return {{RouterAction::Kind::ToSession, target, json::splice(line, envelope.id, QByteArray::number(facingId))},
+            log(QStringLiteral("%1 from the server sent to session %2")
+                    .arg(QString::fromUtf8(envelope.method))
+                    .arg(target))};
+}
+
+RouterActions Router::childNotification(QByteArrayView line, const Envelope &envelope)
+{
+    RouterActions out;
+    const QByteArray &method = envelope.method;
+    if (method == "notifications/progress") {
+        const auto token = json::findPath(line, {"params", "progressToken"});
+        const auto brokerToken = token ? brokerIdFrom(token->in(line)) : std::nullopt;
+        const auto it = brokerToken ? m_progress.constFind(*brokerToken) : m_progress.cend();
+        if (it == m_progress.cend())
+            return {log(QStringLiteral("dropped progress for an unknown token"))};
+        return {{RouterAction::Kind::ToSession, it->session, json::splice(line, *token, it->originalToken)}};
+    }
+    if (method == "notifications/cancelled") {
+        const auto requestId = json::findPath(line, {"params", "requestId"});
+        if (!requestId)
+            return out;
+        for (auto it = m_childRequests.begin(); it != m_childRequests.end(); ++it) {
+            if (it->childId == requestId->in(line)) {
+                const SessionId session = it->session;
+                const QByteArray facing = QByteArray::number(it.key());
+                m_childRequests.erase(it);
+                return {{RouterAction::Kind::ToSession, session, json::splice(line, *requestId, facing)}};
+            }
+        }
+        return out;
+    }
+    if (method == "notifications/elicitation/complete") {
+        const QByteArray elicitationId = stringAt(line, envelope.params, {"elicitationId"});
+        const SessionId session = m_elicitations.take(elicitationId);
+        if (m_sessions.contains(session))
+            out.append({RouterAction::Kind::ToSession, session, line.toByteArray()});
+        else
+            out.append(log(QStringLiteral("dropped elicitation completion nobody is waiting for")));
+        return out;
+    }
+    const QByteArray invalidates = ListCache::invalidatedBy(method);
+    if (!invalidates.isEmpty()) {
+        m_listCache.invalidate(invalidates);
+        ++m_listGeneration;
+    }
+    if (deliverTaskNotification(out, line, envelope))
+        return out;
+    if (method == "notifications/message")
+        deliverLogMessage(out, line);
+    else if (method == "notifications/resources/updated")
+        deliverResourceUpdate(out, line);
+    else
+        broadcast(out, line.toByteArray());
+    return out;
+}
+
+RouterActions Router::childExited(const QString &description)
+{
+    const bool wasUp = m_state != ChildState::Down;
+    RouterActions out = failAll(false, description);
+    if (wasUp)
+        m_state = ChildState::Down;
+    return out;
+}
+
+RouterActions Router::childFailed(const QString &description)
+{
+    RouterActions out = failAll(true, description);
+    m_state = ChildState::Failed;
+    return out;
+}
+
+RouterActions Router::failAll(bool includeWaiting, const QString &description)
+{
+    RouterActions out;
+    const QList<qint64> ids = m_requests.keys();
+    for (qint64 id : ids) {
+        const RequestInfo info = m_requests.value(id);
+        if (!info.forwarded && !includeWaiting)
+            continue;   // not sent yet: it goes to the next child
+        forgetRequest(id);
+        respondError(out, info.session, info.originalId, jsonrpc::ServerError, description);
+    }
+    if (includeWaiting) {
+        const auto waiting = std::exchange(m_waitingInit, {});
+        for (const auto &[session, rawId] : waiting)
+            respondError(out, session, rawId, jsonrpc::ServerError, description);
+    }
+    for (auto it = m_childRequests.cbegin(); it != m_childRequests.cend(); ++it) {
+        out.append({RouterAction::Kind::ToSession, it->session,
+                    jsonrpc::makeNotification("notifications/cancelled",
+                                              "{\"requestId\":" + QByteArray::number(it.key()) +
+                                                  ",\"reason\":\"server exited\"}")});
+    }
+    m_childRequests.clear();
+    m_elicitations.clear();
+    m_taskOwners.clear();
+    m_taskTokens.clear();
+    m_orphaned.clear();
+    m_own.clear();
+    m_listCache.clear();
+    ++m_listGeneration;
+    m_childLogLevel.reset();
+    m_initId = 0;
+    m_heartbeatId = 0;
+    if (m_state == ChildState::Initializing || m_state == ChildState::Ready)
+        m_state = ChildState::Down;
+    return out;
+}
+
+RouterActions Router::heartbeat()
+{
+    if (m_state != ChildState::Ready || m_heartbeatId != 0)
+        return {};
+    m_heartbeatId = nextId();
+    return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeRequest(QByteArray::number(m_heartbeatId), "ping")}};
+}
+
+void Router::drainQueue(RouterActions &out)
+{
+    if (m_state != ChildState::Ready)
+        return;
+    int inFlight = m_maxInFlight > 0 ? inFlightCount() : 0;
+    while (!m_queue.isEmpty() && (m_maxInFlight == 0 || inFlight < m_maxInFlight)) {
+        const qint64 id = m_queue.pop();
+        auto it = m_requests.find(id);
+        if (it == m_requests.end())
+            continue;
+        it->forwarded = true;
+        ++inFlight;
+        out.append({RouterAction::Kind::ToChild, 0, m_unsent.take(id)});
+    }
+}
+
+void Router::sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label)
+{
+    const qint64 id = nextId();
+    m_own.insert(id, label);
+    out.append({RouterAction::Kind::ToChild, 0, jsonrpc::makeRequest(QByteArray::number(id), method, params)});
+}
+
+void Router::markOrphaned(qint64 brokerId)
+{
+    // Servers should not answer cancelled requests; most do not, so keep only the newest few
+    // thousand to tell a late answer from a stray one without growing forever.
+    constexpr qsizetype MaxOrphans = 4096;
+    m_orphaned.insert(brokerId, true);
+    while (m_orphaned.size() > MaxOrphans)
+        m_orphaned.erase(m_orphaned.begin());
+}
+
+void Router::forgetRequest(qint64 brokerId)
+{
+    const RequestInfo info = m_requests.take(brokerId);
+    m_byOriginal.remove(qMakePair(info.session, info.originalId));
+    if (m_unsent.remove(brokerId))
+        m_queue.remove(brokerId);
+    const QList<qint64> tokens = m_tokensOf.take(brokerId);
+    for (qint64 token : tokens)
+        m_progress.remove(token);
+}
+
+SessionId Router::pickSessionFor(const QByteArray &method) const
+{
+    const QByteArray capability = capabilityFor(method);
+    auto capable = [&](SessionId id) {
+        const SessionInfo info = m_sessions.value(id);
+        return info.initialized && (capability.isEmpty() || json::findPath(info.capabilities, {capability}).has_value());
+    };
+    // Prefer the session with the newest request in flight: the child most likely asks on its behalf.
+    for (auto it = m_requests.cend(); it != m_requests.cbegin();) {
+        --it;
+        if (it->forwarded && m_sessions.contains(it->session) && capable(it->session))
+            return it->session;
+    }
+    SessionId best = 0;
+    qint64 bestActivity = -1;
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (capable(it.key()) && it->lastActivityMs > bestActivity) {
+            best = it.key();
+            bestActivity = it->lastActivityMs;
+        }
+    }
+    return best;
+}
+
+void Router::broadcast(RouterActions &out, const QByteArray &line) const
+{
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (it->initialized)
+            out.append({RouterAction::Kind::ToSession, it.key(), line});
+    }
+}
+
+} // namespace manifold

@@ -1,0 +1,85 @@
+#pragma once
+
+// Small helpers shared by the Router's translation units.
+
+#include "broker/router.h"
+#include "jsonrpc/jsonscan.h"
+
+#include <QList>
+#include <QString>
+
+#include <algorithm>
+#include <array>
+
+namespace manifold::routerutil {
+
+// Protocol revisions the broker knows, oldest first. Date strings compare in time order.
+inline const QList<QByteArrayView> KnownVersions = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
+inline constexpr QByteArrayView NewestProtocolVersion = "2025-11-25";
+// _meta key tying a message to a task (MCP 2025-11-25).
+inline constexpr QByteArrayView RelatedTaskKey = "io.modelcontextprotocol/related-task";
+
+struct Edit
+{
+    json::Span span;
+    QByteArray replacement;
+};
+
+// Applies non-overlapping edits right to left so earlier spans stay valid.
+inline QByteArray applyEdits(QByteArrayView line, QList<Edit> edits)
+{
+    std::sort(edits.begin(), edits.end(), [](const Edit &a, const Edit &b) { return a.span.begin > b.span.begin; });
+    QByteArray out = line.toByteArray();
+    for (const Edit &edit : edits)
+        out = json::splice(out, edit.span, edit.replacement);
+    return out;
+}
+
+// The numeric ids and tokens the broker hands out.
+inline std::optional<qint64> brokerIdFrom(QByteArrayView raw)
+{
+    if (json::typeOf(raw) != json::ValueType::Number)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 id = raw.toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    return id;
+}
+
+// Absolute span of a path below an absolute object span, e.g. params._meta.progressToken.
+inline std::optional<json::Span> findBelow(QByteArrayView line, json::Span object,
+                                           std::initializer_list<QByteArrayView> keys)
+{
+    if (!object.isValid())
+        return std::nullopt;
+    auto found = json::findPath(object.in(line), keys);
+    if (!found)
+        return std::nullopt;
+    return json::Span{object.begin + found->begin, object.begin + found->end};
+}
+
+// Decoded string at a path below object, empty if absent or not a string.
+inline QByteArray stringAt(QByteArrayView line, json::Span object, std::initializer_list<QByteArrayView> keys)
+{
+    const auto span = findBelow(line, object, keys);
+    return span ? json::decodeString(span->in(line)).value_or(QByteArray()) : QByteArray();
+}
+
+inline QByteArray capabilityFor(const QByteArray &method)
+{
+    if (method == "roots/list")
+        return "roots";
+    if (method == "sampling/createMessage")
+        return "sampling";
+    if (method.startsWith("elicitation/"))
+        return "elicitation";
+    return {};
+}
+
+inline RouterAction log(const QString &text)
+{
+    return {RouterAction::Kind::Log, 0, text.toUtf8()};
+}
+
+} // namespace manifold::routerutil
