@@ -181,7 +181,8 @@ RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView lin
                      QStringLiteral("a request with this id is already in flight"));
         return out;
     }
-    if (ListCache::isCacheable(envelope.method)) {
+    noteStatelessClient(session, line, envelope);
+    if (ListCache::isCacheable(envelope.method) && !m_stateless) {
         const QByteArray cursor = stringAt(line, envelope.params, {"cursor"});
         const QByteArray cached = m_listCache.find(envelope.method, cursor);
         if (!cached.isEmpty()) {
@@ -202,6 +203,13 @@ RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView lin
 void Router::handleInitialize(RouterActions &out, SessionId session, QByteArrayView line, const Envelope &envelope)
 {
     const QByteArray rawId = envelope.id.in(line).toByteArray();
+    if (m_stateless && m_state == ChildState::Ready) {
+        respondError(out, session, rawId, jsonrpc::ServerError,
+                     QStringLiteral("server '%1' only speaks the stateless MCP %2, which has no initialize; "
+                                    "use a client that supports %2")
+                         .arg(m_serverName, QString::fromUtf8(m_childVersion)));
+        return;
+    }
     SessionInfo &info = m_sessions[session];
     info.clientName = stringAt(line, envelope.params, {"clientInfo", "name"});
     info.clientVersion = stringAt(line, envelope.params, {"clientInfo", "version"});
@@ -220,6 +228,20 @@ void Router::handleInitialize(RouterActions &out, SessionId session, QByteArrayV
     m_waitingInit.append({session, rawId});
     if (m_state == ChildState::Down)
         out.append({RouterAction::Kind::NeedChild, 0, {}});
+}
+
+void Router::noteStatelessClient(SessionId session, QByteArrayView line, const Envelope &envelope)
+{
+    // Stateless-era clients never initialize; they name themselves in every request's _meta.
+    SessionInfo &info = m_sessions[session];
+    if (!info.protocolVersion.isEmpty())
+        return;
+    const QByteArray version = stringAt(line, envelope.params, {"_meta", ProtocolVersionKey});
+    if (version.isEmpty())
+        return;
+    info.protocolVersion = version;
+    info.clientName = stringAt(line, envelope.params, {"_meta", ClientInfoKey, "name"});
+    info.clientVersion = stringAt(line, envelope.params, {"_meta", ClientInfoKey, "version"});
 }
 
 void Router::answerInitialize(RouterActions &out, SessionId session, const QByteArray &rawId)

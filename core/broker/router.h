@@ -101,6 +101,9 @@ public:
     bool heartbeatOutstanding() const { return m_heartbeatId != 0; }
     QByteArray cachedInitializeResult() const { return m_initResult; }
     QByteArray negotiatedVersion() const { return m_childVersion; }
+    // The child answered initialize with an error but server/discover with a result: it only
+    // speaks the stateless 2026-07-28 protocol, so sessions' requests pass straight through.
+    bool childIsStateless() const { return m_stateless; }
     const ListCache &listCache() const { return m_listCache; }
     QList<QByteArray> subscribedUris() const { return m_subscriptions.uris(); }
     QByteArray rootsUnion() const;   // raw JSON array
@@ -131,6 +134,7 @@ private:
     void handleInitialize(RouterActions &out, SessionId session, QByteArrayView line,
                           const jsonrpc::Envelope &);
     void answerInitialize(RouterActions &out, SessionId session, const QByteArray &rawId);
+    void noteStatelessClient(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     void forwardRequest(RouterActions &out, SessionId session, QByteArrayView line,
                         const jsonrpc::Envelope &, Purpose purpose, const QByteArray &detail,
                         const QByteArray &replaceParamsWith = {});
@@ -145,6 +149,9 @@ private:
     // routerchild.cpp: the child side.
     RouterActions childResponse(QByteArrayView line, const jsonrpc::Envelope &);
     void finishInitialize(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+    void finishDiscover(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+    void becomeReady(RouterActions &out);
+    bool routeSubscriptionNotification(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions childRequest(QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions childNotification(QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions failAll(bool includeWaiting, const QString &description);
@@ -187,6 +194,8 @@ private:
     QByteArray m_initResult;                                 // raw child result
     QByteArray m_childVersion;
     qint64 m_initId = 0;
+    qint64 m_discoverId = 0;
+    bool m_stateless = false;
     qint64 m_heartbeatId = 0;
     QHash<qint64, QByteArray> m_own;                         // broker's own requests -> label
 

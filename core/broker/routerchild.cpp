@@ -9,9 +9,19 @@ namespace manifold {
 using jsonrpc::Envelope;
 using namespace routerutil;
 
+namespace {
+QByteArray statelessMeta()
+{
+    return "{\"" + ProtocolVersionKey.toByteArray() + "\":" + json::encodeString(StatelessVersion) + ",\"io.modelcontextprotocol/clientCapabilities\":{},\"" +
+           ClientInfoKey.toByteArray() + "\":{\"name\":\"manifold\",\"version\":\"" + QByteArray(versionString()) + "\"}}";
+}
+} // namespace
+
 RouterActions Router::childStarted()
 {
     m_state = ChildState::Initializing;
+    m_stateless = false;
+    m_discoverId = 0;
     m_initId = nextId();
     const QByteArray params =
         "{\"protocolVersion\":" + json::encodeString(NewestProtocolVersion) +
@@ -46,6 +56,10 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         finishInitialize(out, line, envelope);
         return out;
     }
+    if (id && *id == m_discoverId && m_state == ChildState::Initializing) {
+        finishDiscover(out, line, envelope);
+        return out;
+    }
     if (id && m_heartbeatId != 0 && *id == m_heartbeatId) {
         m_heartbeatId = 0;
         return {{RouterAction::Kind::HeartbeatAnswered, 0, {}}};
@@ -74,6 +88,8 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         m_subscriptions.unsubscribe(info.session, info.detail);
     if (ok && info.purpose == Purpose::CreatesTask)
         noteTaskCreated(info.session, line, envelope);
+    if (const auto sub = findBelow(line, envelope.result, {"_meta", SubscriptionIdKey}))
+        response = applyEdits(line, {{envelope.id, info.originalId}, {*sub, info.originalId}});
     if (ok && info.method == "tasks/list") {
         const QByteArray filtered = filterTaskList(info.session, line, envelope);
         if (!filtered.isEmpty())
@@ -93,14 +109,39 @@ void Router::finishInitialize(RouterActions &out, QByteArrayView line, const Env
 {
     m_initId = 0;
     if (envelope.error.isValid()) {
-        out += failAll(true, QStringLiteral("server '%1' refused initialize: %2")
-                                 .arg(m_serverName, QString::fromUtf8(envelope.error.in(line).toByteArray())));
+        // Maybe a server of the stateless era, which has no initialize: ask it to describe itself.
+        m_initResult = envelope.error.in(line).toByteArray();
+        m_discoverId = nextId();
+        out.append({RouterAction::Kind::ToChild, 0,
+                    jsonrpc::makeRequest(QByteArray::number(m_discoverId), "server/discover",
+                                         "{\"_meta\":" + statelessMeta() + '}')});
         return;
     }
     m_initResult = envelope.result.in(line).toByteArray();
     m_childVersion = stringAt(line, envelope.result, {"protocolVersion"});
-    m_state = ChildState::Ready;
+    // Only after the result: a server that sees initialized first may skip part of its setup.
     out.append({RouterAction::Kind::ToChild, 0, jsonrpc::makeNotification("notifications/initialized")});
+    becomeReady(out);
+}
+
+void Router::finishDiscover(RouterActions &out, QByteArrayView line, const Envelope &envelope)
+{
+    m_discoverId = 0;
+    if (envelope.error.isValid()) {
+        out += failAll(true, QStringLiteral("server '%1' refused initialize: %2")
+                                 .arg(m_serverName, QString::fromUtf8(m_initResult)));
+        return;
+    }
+    m_stateless = true;
+    m_childVersion = StatelessVersion.toByteArray();
+    m_initResult = envelope.result.in(line).toByteArray();   // the discover result
+    out.append(log(QStringLiteral("the server speaks the stateless protocol %1").arg(QString::fromUtf8(m_childVersion))));
+    becomeReady(out);
+}
+
+void Router::becomeReady(RouterActions &out)
+{
+    m_state = ChildState::Ready;
     out.append({RouterAction::Kind::ChildReady, 0, {}});
     const auto waiting = std::exchange(m_waitingInit, {});
     for (const auto &[session, rawInitId] : waiting)
@@ -251,6 +292,7 @@ RouterActions Router::failAll(bool includeWaiting, const QString &description)
     ++m_listGeneration;
     m_childLogLevel.reset();
     m_initId = 0;
+    m_discoverId = 0;
     m_heartbeatId = 0;
     if (m_state == ChildState::Initializing || m_state == ChildState::Ready)
         m_state = ChildState::Down;
@@ -262,7 +304,30 @@ RouterActions Router::heartbeat()
     if (m_state != ChildState::Ready || m_heartbeatId != 0)
         return {};
     m_heartbeatId = nextId();
+    // The stateless era has no ping; server/discover is cheap and always there.
+    if (m_stateless) {
+        return {{RouterAction::Kind::ToChild, 0,
+                 jsonrpc::makeRequest(QByteArray::number(m_heartbeatId), "server/discover",
+                                      "{\"_meta\":" + statelessMeta() + '}')}};
+    }
     return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeRequest(QByteArray::number(m_heartbeatId), "ping")}};
+}
+
+bool Router::routeSubscriptionNotification(RouterActions &out, QByteArrayView line, const Envelope &envelope)
+{
+    // 2026-07-28 streams: the subscription id is the session's subscriptions/listen request id,
+    // which the broker rewrote; notifications on the stream go to that session alone.
+    const auto sub = findBelow(line, envelope.params, {"_meta", SubscriptionIdKey});
+    if (!sub)
+        return false;
+    const auto brokerId = brokerIdFrom(sub->in(line));
+    const auto it = brokerId ? m_requests.constFind(*brokerId) : m_requests.cend();
+    if (it == m_requests.cend()) {
+        out.append(log(QStringLiteral("dropped %1 for an unknown subscription").arg(QString::fromUtf8(envelope.method))));
+        return true;
+    }
+    out.append({RouterAction::Kind::ToSession, it->session, json::splice(line, *sub, it->originalId)});
+    return true;
 }
 
 void Router::drainQueue(RouterActions &out)

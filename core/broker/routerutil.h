@@ -16,6 +16,11 @@ namespace manifold::routerutil {
 // Protocol revisions the broker knows, oldest first. Date strings compare in time order.
 inline const QList<QByteArrayView> KnownVersions = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
 inline constexpr QByteArrayView NewestProtocolVersion = "2025-11-25";
+// The stateless era (MCP 2026-07-28): no initialize; every request carries these _meta keys.
+inline constexpr QByteArrayView StatelessVersion = "2026-07-28";
+inline constexpr QByteArrayView ProtocolVersionKey = "io.modelcontextprotocol/protocolVersion";
+inline constexpr QByteArrayView ClientInfoKey = "io.modelcontextprotocol/clientInfo";
+inline constexpr QByteArrayView SubscriptionIdKey = "io.modelcontextprotocol/subscriptionId";
 // _meta key tying a message to a task (MCP 2025-11-25).
 inline constexpr QByteArrayView RelatedTaskKey = "io.modelcontextprotocol/related-task";
 
