@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
 
 #include <cstdio>
 
@@ -26,6 +27,10 @@ constexpr const char *Usage =
     "  stop NAME                                     close stdin, SIGTERM, SIGKILL (restarts on demand)\n"
     "  kill NAME                                     SIGKILL the child's process group (auto-restarts)\n"
     "  reload                                        re-read servers.json now (it is also watched)\n"
+    "  set NAME KEY VALUE                            change a setting and save it: sharing (shared,\n"
+    "                                                per-client, isolated), max-in-flight (0 = no\n"
+    "                                                limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
+    "                                                max-line-bytes\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "  --version                                     print the version\n";
 
@@ -108,6 +113,18 @@ int main(int argc, char *argv[])
         params.insert(QStringLiteral("env"), env);
         if (!cwd.isEmpty())
             params.insert(QStringLiteral("cwd"), cwd);
+    } else if (command == QLatin1String("set")) {
+        if (args.size() != 3)
+            return fail(QStringLiteral("set needs NAME KEY VALUE"), 2);
+        static const QMap<QString, QString> keys{{QStringLiteral("sharing"), QStringLiteral("sharing")},
+                                                 {QStringLiteral("max-in-flight"), QStringLiteral("maxInFlight")},
+                                                 {QStringLiteral("linger-ms"), QStringLiteral("lingerMs")},
+                                                 {QStringLiteral("heartbeat-ms"), QStringLiteral("heartbeatMs")},
+                                                 {QStringLiteral("max-line-bytes"), QStringLiteral("maxLineBytes")}};
+        const QString key = keys.value(args.at(1), args.at(1));
+        params.insert(QStringLiteral("name"), args.at(0));
+        params.insert(QStringLiteral("key"), key);
+        params.insert(QStringLiteral("value"), args.at(2));
     } else if (command == QLatin1String("reload")) {
         if (!args.isEmpty())
             return fail(QStringLiteral("reload takes no arguments"), 2);
@@ -148,6 +165,8 @@ int main(int argc, char *argv[])
             std::printf("%s", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
         else
             std::printf("%s", qPrintable(formatStatus(result)));
+    } else if (command == QLatin1String("set")) {
+        std::printf("%s: %s = %s\n", qPrintable(args.at(0)), qPrintable(args.at(1)), qPrintable(args.at(2)));
     } else if (command == QLatin1String("reload")) {
         std::printf("servers: %s\n", qPrintable(result.value(QStringLiteral("servers")).toVariant().toStringList().join(QStringLiteral(", "))));
     } else if (command == QLatin1String("logs")) {

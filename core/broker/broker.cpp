@@ -49,8 +49,8 @@ Broker::~Broker()
     m_sessions.clear();
     m_sessionHost.clear();
     qDeleteAll(findChildren<Session *>(Qt::FindDirectChildrenOnly));
-    m_hosts.clear();
-    qDeleteAll(findChildren<ServerHost *>(Qt::FindDirectChildrenOnly));
+    m_groups.clear();
+    qDeleteAll(findChildren<ServerGroup *>(Qt::FindDirectChildrenOnly));
 }
 
 Broker::ListenResult Broker::listen(QString *message)
@@ -97,7 +97,7 @@ Broker::ListenResult Broker::listen(QString *message)
     if (!m_registry.load(&m_registryError))
         qCWarning(lcBroker).noquote() << m_registryError;
     for (const ServerConfig &config : m_registry.servers())
-        createHost(config);
+        createGroup(config);
 
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
@@ -112,7 +112,7 @@ Broker::ListenResult Broker::listen(QString *message)
     m_startedAt = QDateTime::currentDateTime();
     *message = QStringLiteral("listening on %1 with %2 server(s) from %3")
                    .arg(m_socketPath)
-                   .arg(m_hosts.size())
+                   .arg(m_groups.size())
                    .arg(m_registry.filePath());
     return ListenResult::Listening;
 }
@@ -131,7 +131,10 @@ void Broker::shutdown(std::function<void()> done)
         if (!std::exchange(*finished, true))
             done();
     };
-    for (ServerHost *host : std::as_const(m_hosts)) {
+    QList<ServerHost *> hosts;
+    for (const ServerGroup *group : std::as_const(m_groups))
+        hosts += group->instances();
+    for (ServerHost *host : hosts) {
         if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
             continue;
         ++*remaining;
@@ -152,8 +155,8 @@ void Broker::shutdown(std::function<void()> done)
 QJsonObject Broker::status() const
 {
     QJsonArray servers;
-    for (const ServerHost *host : m_hosts)
-        servers.append(host->statusJson());
+    for (const ServerGroup *group : m_groups)
+        servers.append(group->statusJson());
     QJsonArray sessions;
     for (const Session *session : m_sessions) {
         const ServerHost *host = m_sessionHost.value(session->id());
@@ -162,6 +165,7 @@ QJsonObject Broker::status() const
         sessions.append(QJsonObject{
             {QStringLiteral("id"), qint64(session->id())},
             {QStringLiteral("server"), hello.server},
+            {QStringLiteral("instance"), host && m_groups.value(hello.server) ? m_groups.value(hello.server)->keyOf(host) : QString()},
             {QStringLiteral("clientName"), QString::fromUtf8(info.clientName)},
             {QStringLiteral("clientVersion"), QString::fromUtf8(info.clientVersion)},
             {QStringLiteral("protocolVersion"), QString::fromUtf8(info.protocolVersion)},
@@ -194,8 +198,50 @@ bool Broker::addServer(const ServerConfig &config, QString *error)
         m_registry.remove(config.name, &ignored);
         return false;
     }
-    createHost(config);
+    createGroup(config);
     emit serverAdded(config.name);
+    return true;
+}
+
+ServerHost *Broker::host(const QString &name) const
+{
+    const ServerGroup *group = m_groups.value(name);
+    return group ? group->primary() : nullptr;
+}
+
+bool Broker::setServerOption(const QString &name, const QString &key, const QString &value, QString *error)
+{
+    const ServerConfig *current = m_registry.find(name);
+    if (!current) {
+        *error = unknownServerMessage(name);
+        return false;
+    }
+    ServerConfig config = *current;
+    bool ok = true;
+    const int number = value.toInt(&ok);
+    if (key == QLatin1String("sharing")) {
+        ok = ServerConfig::parseSharing(value, &config.sharing);
+        if (!ok) {
+            *error = QStringLiteral("sharing must be shared, per-client or isolated");
+            return false;
+        }
+    } else if (key == QLatin1String("maxInFlight") && ok && number >= 0) {
+        config.maxInFlight = number;
+    } else if (key == QLatin1String("lingerMs") && ok && number >= -1) {
+        config.lingerMs = number;
+    } else if (key == QLatin1String("heartbeatMs") && ok && number >= 0) {
+        config.heartbeatMs = number;
+    } else if (key == QLatin1String("maxLineBytes") && ok && number >= 1024) {
+        config.maxLineBytes = number;
+    } else {
+        *error = QStringLiteral("cannot set '%1' to '%2' (settable: sharing, maxInFlight, lingerMs, heartbeatMs, "
+                                "maxLineBytes)")
+                     .arg(key, value);
+        return false;
+    }
+    if (!m_registry.update(config, error) || !m_registry.save(error))
+        return false;
+    m_groups.value(name)->setConfig(config);
     return true;
 }
 
@@ -207,7 +253,7 @@ bool Broker::removeServer(const QString &name, QString *error)
         m_registry.load(error);
         return false;
     }
-    dropHost(name);
+    dropGroup(name);
     return true;
 }
 
@@ -220,22 +266,22 @@ bool Broker::reloadRegistry(QString *error)
         return false;
     }
     m_registryError.clear();
-    const QStringList names = m_hosts.keys();
+    const QStringList names = m_groups.keys();
     for (const QString &name : names) {
         if (!fresh.find(name)) {
             qCInfo(lcBroker).noquote() << "servers.json no longer lists" << name;
-            dropHost(name);
+            dropGroup(name);
         }
     }
     for (const ServerConfig &config : fresh.servers()) {
-        ServerHost *host = m_hosts.value(config.name);
-        if (!host) {
+        ServerGroup *group = m_groups.value(config.name);
+        if (!group) {
             qCInfo(lcBroker).noquote() << "servers.json adds" << config.name;
-            createHost(config);
+            createGroup(config);
             emit serverAdded(config.name);
-        } else if (!(host->config() == config)) {
+        } else if (!(group->config() == config)) {
             qCInfo(lcBroker).noquote() << "servers.json changes" << config.name << "(applies at its next start)";
-            host->setConfig(config);
+            group->setConfig(config);
         }
     }
     m_registry = fresh;
@@ -276,39 +322,39 @@ void Broker::watchRegistry()
     });
 }
 
-void Broker::dropHost(const QString &name)
+void Broker::dropGroup(const QString &name)
 {
-    ServerHost *host = m_hosts.take(name);
-    if (!host)
+    ServerGroup *group = m_groups.take(name);
+    if (!group)
         return;
-    const QList<SessionId> ids = m_sessionHost.keys(host);
+    const QList<SessionId> ids = m_sessions.keys();
     for (SessionId id : ids) {
-        if (Session *session = m_sessions.value(id))
+        Session *session = m_sessions.value(id);
+        if (session && session->hello().server == name) {
             session->close();
-        closeSession(id);
+            closeSession(id);
+        }
     }
-    // Deleting the host stops its child; do it gracefully first when possible.
-    connect(host, &ServerHost::stateChanged, host, [host](ServerHost::State state) {
-        if (state == ServerHost::State::Stopped || state == ServerHost::State::Failed)
-            host->deleteLater();
-    });
-    if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
-        host->deleteLater();
-    else
-        host->stop();
+    // Deleting the group stops its children; do it gracefully first when possible.
+    auto deleteWhenStopped = [group] {
+        if (group->allStopped())
+            group->deleteLater();
+    };
+    connect(group, &ServerGroup::instanceStateChanged, group, deleteWhenStopped);
+    group->stop();
+    deleteWhenStopped();
     emit serverRemoved(name);
 }
 
-ServerHost *Broker::createHost(const ServerConfig &config)
+ServerGroup *Broker::createGroup(const ServerConfig &config)
 {
-    auto *host = new ServerHost(config, m_ledger.get(), this);
-    host->setTiming(m_timing);
-    connect(host, &ServerHost::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
+    auto *group = new ServerGroup(config, m_ledger.get(), m_timing, this);
+    connect(group, &ServerGroup::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
         if (Session *session = m_sessions.value(id))
             session->send(line);
     });
-    m_hosts.insert(config.name, host);
-    return host;
+    m_groups.insert(config.name, group);
+    return group;
 }
 
 void Broker::onNewConnection()
@@ -365,7 +411,7 @@ void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray 
         m_control->serve(socket, rest);
         return;
     }
-    if (!m_hosts.contains(hello.server)) {
+    if (!m_groups.contains(hello.server)) {
         reply.accepted = false;
         reply.error = unknownServerMessage(hello.server);
         socket->write(reply.toLine() + '\n');
@@ -383,19 +429,50 @@ void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray 
 
 void Broker::openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest)
 {
-    ServerHost *host = m_hosts.value(hello.server);
+    ServerGroup *group = m_groups.value(hello.server);
     const SessionId id = m_nextSession++;
-    auto *session = new Session(id, socket, hello, host->config().maxLineBytes, this);
+    auto *session = new Session(id, socket, hello, group->config().maxLineBytes, this);
     QObject::disconnect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
     m_sessions.insert(id, session);
-    m_sessionHost.insert(id, host);
-    connect(session, &Session::lineReceived, host, &ServerHost::sessionLine);
-    connect(session, &Session::lineTooLong, host, &ServerHost::sessionLineTooLong);
+    connect(session, &Session::lineReceived, this, &Broker::onSessionLine);
+    connect(session, &Session::lineTooLong, this, &Broker::onSessionLineTooLong);
     connect(session, &Session::closed, this, &Broker::closeSession);
-    host->attachSession(id);
+    // Per-client sharing picks the child by the client's name, which its first message carries.
+    if (!group->needsFirstMessage())
+        assign(id, {});
     emit sessionOpened(id);
     qCInfo(lcBroker).noquote() << "session" << id << "for" << hello.server << "from shim pid" << hello.pid;
     session->begin(rest);
+}
+
+ServerHost *Broker::assign(SessionId id, QByteArrayView firstMessage)
+{
+    Session *session = m_sessions.value(id);
+    ServerGroup *group = session ? m_groups.value(session->hello().server) : nullptr;
+    if (!group)
+        return nullptr;
+    ServerHost *host = group->instanceFor(id, session->hello(), firstMessage);
+    m_sessionHost.insert(id, host);
+    host->attachSession(id);
+    return host;
+}
+
+void Broker::onSessionLine(SessionId id, const QByteArray &line)
+{
+    ServerHost *host = m_sessionHost.value(id);
+    if (!host)
+        host = assign(id, line);
+    if (host)
+        host->sessionLine(id, line);
+}
+
+void Broker::onSessionLineTooLong(SessionId id, qsizetype limit)
+{
+    ServerHost *host = m_sessionHost.value(id);
+    if (!host)
+        host = assign(id, {});
+    if (host)
+        host->sessionLineTooLong(id, limit);
 }
 
 void Broker::closeSession(SessionId id)
@@ -414,8 +491,8 @@ void Broker::closeSession(SessionId id)
 QString Broker::unknownServerMessage(const QString &name) const
 {
     QString message = QStringLiteral("no server named '%1'; known: %2")
-                          .arg(name, m_hosts.isEmpty() ? QStringLiteral("(none)")
-                                                       : m_hosts.keys().join(QStringLiteral(", ")));
+                          .arg(name, m_groups.isEmpty() ? QStringLiteral("(none)")
+                                                        : m_groups.keys().join(QStringLiteral(", ")));
     if (!m_registryError.isEmpty())
         message += QStringLiteral(" (servers.json could not be read: %1)").arg(m_registryError);
     return message;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/router.h"
+#include "broker/servergroup.h"
 #include "broker/serverhost.h"
 #include "config/serverregistry.h"
 
@@ -56,11 +57,16 @@ public:
     QString configDir() const { return m_configDir; }
     QString registryError() const { return m_registryError; }
     const ServerRegistry &registry() const { return m_registry; }
-    ServerHost *host(const QString &name) const { return m_hosts.value(name); }
-    QStringList serverNames() const { return m_hosts.keys(); }
+    ServerGroup *group(const QString &name) const { return m_groups.value(name); }
+    // The shared child's host of a server (or its first instance), nullptr if none.
+    ServerHost *host(const QString &name) const;
+    QStringList serverNames() const { return m_groups.keys(); }
 
     QJsonObject status() const;
     bool addServer(const ServerConfig &config, QString *error);
+    // Changes one setting of a server (sharing, maxInFlight, lingerMs, heartbeatMs, maxLineBytes)
+    // and saves servers.json.
+    bool setServerOption(const QString &name, const QString &key, const QString &value, QString *error);
     bool removeServer(const QString &name, QString *error);
     // Re-reads servers.json (also done on its own when the file changes): adds and removes
     // servers, and hands changed definitions to their hosts for the next start. A broken file
@@ -78,9 +84,12 @@ private:
     void onHello(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
     void openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
     void closeSession(SessionId id);
+    void onSessionLine(SessionId id, const QByteArray &line);
+    void onSessionLineTooLong(SessionId id, qsizetype limit);
+    ServerHost *assign(SessionId id, QByteArrayView firstMessage);
     void watchRegistry();
-    ServerHost *createHost(const ServerConfig &config);
-    void dropHost(const QString &name);
+    ServerGroup *createGroup(const ServerConfig &config);
+    void dropGroup(const QString &name);
     QString unknownServerMessage(const QString &name) const;
 
     QString m_configDir;
@@ -94,7 +103,7 @@ private:
     std::unique_ptr<platform::ChildLedger> m_ledger;
     ControlService *m_control = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
-    QMap<QString, ServerHost *> m_hosts;
+    QMap<QString, ServerGroup *> m_groups;
     QMap<SessionId, Session *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;

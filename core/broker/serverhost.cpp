@@ -102,28 +102,57 @@ qint64 ServerHost::pid() const
     return m_pid;
 }
 
+QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
+{
+    return QJsonObject{{QStringLiteral("name"), config.name},
+                       {QStringLiteral("state"), stateName(State::Stopped)},
+                       {QStringLiteral("pid"), QJsonValue()},
+                       {QStringLiteral("uptimeMs"), 0},
+                       {QStringLiteral("restarts"), 0},
+                       {QStringLiteral("sessions"), 0},
+                       {QStringLiteral("inFlight"), 0},
+                       {QStringLiteral("queued"), 0},
+                       {QStringLiteral("queue"), QJsonArray()},
+                       {QStringLiteral("lastHeartbeat"), QJsonValue()},
+                       {QStringLiteral("unresponsive"), false},
+                       {QStringLiteral("lastExit"), QJsonValue()},
+                       {QStringLiteral("command"), config.command},
+                       {QStringLiteral("args"), QJsonArray::fromStringList(config.args)},
+                       {QStringLiteral("sharing"), ServerConfig::sharingName(config.sharing)},
+                       {QStringLiteral("maxInFlight"), config.maxInFlight},
+                       {QStringLiteral("lingerMs"), config.lingerMs}};
+}
+
 QJsonObject ServerHost::statusJson() const
 {
-    QJsonObject object;
-    object.insert(QStringLiteral("name"), m_config.name);
+    QJsonObject object = idleStatusJson(m_config);
     object.insert(QStringLiteral("state"), stateName(m_state));
     object.insert(QStringLiteral("pid"), m_pid > 0 ? QJsonValue(m_pid) : QJsonValue());
     object.insert(QStringLiteral("uptimeMs"),
-                  m_pid > 0 && m_startedAt.isValid()
-                      ? QJsonValue(m_startedAt.msecsTo(QDateTime::currentDateTime()))
-                      : QJsonValue(0));
+                  m_pid > 0 && m_startedAt.isValid() ? m_startedAt.msecsTo(QDateTime::currentDateTime()) : 0);
     object.insert(QStringLiteral("restarts"), m_restarts);
     object.insert(QStringLiteral("sessions"), m_router.sessionCount());
     object.insert(QStringLiteral("inFlight"), m_router.inFlightCount());
     object.insert(QStringLiteral("waiting"), m_router.waitingCount());
+    object.insert(QStringLiteral("protocolVersion"), QString::fromUtf8(m_router.negotiatedVersion()));
+    // In-flight requests first, then the queue in the order it will be served.
+    QJsonArray queue;
+    int queued = 0;
+    const qint64 now = m_clock.elapsed();
+    for (const Router::RequestInfo &request : m_router.requests()) {
+        queued += request.forwarded ? 0 : 1;
+        queue.append(QJsonObject{{QStringLiteral("method"), QString::fromUtf8(request.method)},
+                                 {QStringLiteral("session"), qint64(request.session)},
+                                 {QStringLiteral("ageMs"), now - request.receivedMs},
+                                 {QStringLiteral("state"), request.forwarded ? QStringLiteral("in-flight")
+                                                                             : QStringLiteral("queued")}});
+    }
+    object.insert(QStringLiteral("queued"), queued);
+    object.insert(QStringLiteral("queue"), queue);
     object.insert(QStringLiteral("lastHeartbeat"),
-                  m_lastHeartbeat.isValid() ? QJsonValue(m_lastHeartbeat.toString(Qt::ISODateWithMs))
-                                            : QJsonValue());
+                  m_lastHeartbeat.isValid() ? QJsonValue(m_lastHeartbeat.toString(Qt::ISODateWithMs)) : QJsonValue());
     object.insert(QStringLiteral("unresponsive"), m_unresponsive);
     object.insert(QStringLiteral("lastExit"), m_lastExit.isEmpty() ? QJsonValue() : QJsonValue(m_lastExit));
-    object.insert(QStringLiteral("command"), m_config.command);
-    object.insert(QStringLiteral("args"), QJsonArray::fromStringList(m_config.args));
-    object.insert(QStringLiteral("sharing"), ServerConfig::sharingName(m_config.sharing));
     return object;
 }
 

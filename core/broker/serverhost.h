@@ -52,6 +52,7 @@ public:
     const RingLog &log() const { return m_log; }
     const Router &router() const { return m_router; }
     QJsonObject statusJson() const;
+    static QJsonObject idleStatusJson(const ServerConfig &config);   // a server with no child yet
 
     void attachSession(SessionId session);
     void detachSession(SessionId session);

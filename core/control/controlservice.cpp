@@ -1,6 +1,7 @@
 #include "controlservice.h"
 
 #include "broker/broker.h"
+#include "broker/servergroup.h"
 #include "broker/serverhost.h"
 #include "jsonrpc/jsonrpc.h"
 #include "jsonrpc/linebuffer.h"
@@ -115,27 +116,40 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
         return ok({{QStringLiteral("removed"), name}});
     }
 
-    ServerHost *host = m_broker->host(name);
+    if (method == QLatin1String("set")) {
+        QString message;
+        if (!m_broker->setServerOption(name, params.value(QStringLiteral("key")).toString(),
+                                       params.value(QStringLiteral("value")).toString(), &message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok({{QStringLiteral("ok"), true}});
+    }
+    ServerGroup *group = m_broker->group(name);
     const bool isServerAction = method == QLatin1String("start") || method == QLatin1String("stop") ||
                                 method == QLatin1String("restart") || method == QLatin1String("kill") ||
                                 method == QLatin1String("logs");
     if (!isServerAction)
         return error(jsonrpc::MethodNotFound, QStringLiteral("unknown control method '%1'").arg(method));
-    if (!host) {
+    if (!group) {
         return error(UnknownServer, QStringLiteral("no server named '%1'; known: %2")
                                         .arg(name, m_broker->serverNames().join(QStringLiteral(", "))));
     }
-    if (method == QLatin1String("logs"))
-        return ok({{QStringLiteral("lines"), logLines(*host, params.value(QStringLiteral("lines")).toInt(200))}});
+    if (method == QLatin1String("logs")) {
+        QJsonArray lines;
+        for (const ServerHost *host : group->instances()) {
+            for (const QJsonValue &line : logLines(*host, params.value(QStringLiteral("lines")).toInt(200)))
+                lines.append(line);
+        }
+        return ok({{QStringLiteral("lines"), lines}});
+    }
     if (method == QLatin1String("start"))
-        host->start();
+        group->start();
     else if (method == QLatin1String("stop"))
-        host->stop();
+        group->stop();
     else if (method == QLatin1String("restart"))
-        host->restart();
+        group->restart();
     else
-        host->kill();
-    return ok({{QStringLiteral("ok"), true}, {QStringLiteral("state"), ServerHost::stateName(host->state())}});
+        group->kill();
+    return ok({{QStringLiteral("ok"), true}, {QStringLiteral("state"), group->statusJson().value(QStringLiteral("state"))}});
 }
 
 } // namespace manifold
