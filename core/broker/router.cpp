@@ -156,7 +156,7 @@ RouterActions Router::sessionNotification(SessionId session, QByteArrayView line
                         .arg(session)
                         .arg(QString::fromUtf8(envelope.method)))};
     }
-    return {{RouterAction::Kind::ToChild, 0, line.toByteArray()}};
+    return {{RouterAction::Kind::ToChild, 0, rewriteClientTaskIds(session, line, false)}};
 }
 
 RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView line, const Envelope &envelope)
@@ -403,10 +403,15 @@ RouterActions Router::sessionResponse(SessionId session, QByteArrayView line, co
                         .arg(QString::fromUtf8(envelope.id.in(line).toByteArray())))};
     }
     const QByteArray childId = it->childId;
+    const bool taskAugmented = it->taskAugmented;
     m_childRequests.erase(it);
     if (m_state != ChildState::Ready)
         return {};
-    return {{RouterAction::Kind::ToChild, 0, json::splice(line, envelope.id, childId)}};
+    // Task ids the session made up could collide with another session's: the child sees
+    // broker-unique ones.
+    const QByteArray rewritten = rewriteClientTaskIds(session, line, taskAugmented);
+    const Envelope renamed = jsonrpc::parseEnvelope(rewritten);
+    return {{RouterAction::Kind::ToChild, 0, json::splice(rewritten, renamed.id, childId)}};
 }
 
 } // namespace manifold

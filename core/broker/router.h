@@ -121,6 +121,12 @@ private:
     {
         SessionId session = 0;
         QByteArray childId;    // raw id the child used
+        bool taskAugmented = false;   // params.task: the session may answer with a task of its own
+    };
+    struct ClientTask          // a task a session created for the child (server->client tasks)
+    {
+        SessionId session = 0;
+        QByteArray taskId;     // the session's own id for it
     };
     struct Batch
     {
@@ -179,6 +185,9 @@ private:
     void rootsChanged(RouterActions &out, const QByteArray &before);
     void noteTaskCreated(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     QByteArray filterTaskList(SessionId session, QByteArrayView line, const jsonrpc::Envelope &) const;
+    QByteArray clientTaskFor(SessionId session, const QByteArray &taskId) const;
+    QByteArray rewriteClientTaskIds(SessionId session, QByteArrayView line, bool create);
+    bool routeClientTaskRequest(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
 
     qint64 nextId() { return m_nextId++; }
 
@@ -220,6 +229,7 @@ private:
     QHash<QByteArray, SessionId> m_elicitations;             // URL elicitationId -> session
     QHash<QByteArray, SessionId> m_taskOwners;               // taskId -> session
     QHash<QByteArray, QList<qint64>> m_taskTokens;           // taskId -> progress tokens kept alive
+    QHash<QByteArray, ClientTask> m_clientTasks;             // broker task id (seen by the child) -> session's
 };
 
 } // namespace manifold

@@ -170,6 +170,9 @@ RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope
                  jsonrpc::makeResult(childId, "{\"roots\":" + rootsUnion() + '}')}};
     }
 
+    RouterActions out;
+    if (routeClientTaskRequest(out, line, envelope))
+        return out;
     // A request about a task goes to the session that owns the task; the rest to one capable session.
     SessionId target = 0;
     const QByteArray relatedTask = stringAt(line, envelope.params, {"_meta", RelatedTaskKey, "taskId"});
@@ -183,7 +186,7 @@ RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope
                 log(message)};
     }
     const qint64 facingId = nextId();
-    m_childRequests.insert(facingId, {target, childId});
+    m_childRequests.insert(facingId, {target, childId, findBelow(line, envelope.params, {"task"}).has_value()});
     const QByteArray elicitationId = stringAt(line, envelope.params, {"elicitationId"});
     if (envelope.method == "elicitation/create" && !elicitationId.isEmpty())
         m_elicitations.insert(elicitationId, target);
@@ -286,6 +289,7 @@ RouterActions Router::failAll(bool includeWaiting, const QString &description)
     m_elicitations.clear();
     m_taskOwners.clear();
     m_taskTokens.clear();
+    m_clientTasks.clear();
     m_orphaned.clear();
     m_own.clear();
     m_listCache.clear();

@@ -112,6 +112,8 @@ void Router::releaseSessionFeatures(RouterActions &out, SessionId session)
         it = it.value() == session ? m_rootsQueries.erase(it) : std::next(it);
     for (auto it = m_elicitations.begin(); it != m_elicitations.end();)
         it = it.value() == session ? m_elicitations.erase(it) : std::next(it);
+    for (auto it = m_clientTasks.begin(); it != m_clientTasks.end();)
+        it = it->session == session ? m_clientTasks.erase(it) : std::next(it);
     for (auto it = m_taskOwners.begin(); it != m_taskOwners.end();) {
         if (it.value() == session) {
             for (qint64 token : m_taskTokens.take(it.key()))
@@ -248,6 +250,66 @@ QByteArray Router::filterTaskList(SessionId session, QByteArrayView line, const 
     }
     result.insert(QStringLiteral("tasks"), mine);
     return QJsonDocument(result).toJson(QJsonDocument::Compact);
+}
+
+} // namespace manifold
+
+namespace manifold {
+
+QByteArray Router::clientTaskFor(SessionId session, const QByteArray &taskId) const
+{
+    for (auto it = m_clientTasks.cbegin(); it != m_clientTasks.cend(); ++it) {
+        if (it->session == session && it->taskId == taskId)
+            return it.key();
+    }
+    return {};
+}
+
+QByteArray Router::rewriteClientTaskIds(SessionId session, QByteArrayView line, bool create)
+{
+    // Where a session's message names one of its own tasks (the CreateTaskResult it answers a
+    // task-augmented request with, a tasks/status notification, related-task _meta), the child
+    // gets the broker's id for that task instead.
+    QList<Edit> edits;
+    const Envelope envelope = jsonrpc::parseEnvelope(line);
+    auto rename = [&](json::Span container, std::initializer_list<QByteArrayView> path, bool mayCreate) {
+        const auto span = findBelow(line, container, path);
+        if (!span)
+            return;
+        const QByteArray taskId = json::decodeString(span->in(line)).value_or(QByteArray());
+        QByteArray brokerTaskId = clientTaskFor(session, taskId);
+        if (brokerTaskId.isEmpty() && mayCreate && !taskId.isEmpty()) {
+            brokerTaskId = "manifold-" + QByteArray::number(session) + '-' + taskId;
+            m_clientTasks.insert(brokerTaskId, {session, taskId});
+        }
+        if (!brokerTaskId.isEmpty())
+            edits.append({*span, json::encodeString(brokerTaskId)});
+    };
+    rename(envelope.result, {"task", "taskId"}, create);
+    rename(envelope.result, {"taskId"}, false);   // tasks/get and tasks/cancel answers
+    if (envelope.method == "notifications/tasks/status")
+        rename(envelope.params, {"taskId"}, false);
+    rename(envelope.params, {"_meta", RelatedTaskKey, "taskId"}, false);
+    rename(envelope.result, {"_meta", RelatedTaskKey, "taskId"}, false);
+    return edits.isEmpty() ? line.toByteArray() : applyEdits(line, edits);
+}
+
+bool Router::routeClientTaskRequest(RouterActions &out, QByteArrayView line, const Envelope &envelope)
+{
+    // The child asking about a task one of the sessions runs for it: to that session, with the
+    // session's own task id.
+    if (!envelope.method.startsWith("tasks/"))
+        return false;
+    const auto span = findBelow(line, envelope.params, {"taskId"});
+    const auto task = span ? m_clientTasks.constFind(json::decodeString(span->in(line)).value_or(QByteArray()))
+                           : m_clientTasks.cend();
+    if (task == m_clientTasks.cend() || !m_sessions.contains(task->session))
+        return false;
+    const qint64 facingId = nextId();
+    m_childRequests.insert(facingId, {task->session, envelope.id.in(line).toByteArray(), false});
+    out.append({RouterAction::Kind::ToSession, task->session,
+                applyEdits(line, {{envelope.id, QByteArray::number(facingId)}, {*span, json::encodeString(task->taskId)}})});
+    return true;
 }
 
 } // namespace manifold
