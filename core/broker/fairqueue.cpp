@@ -14,13 +14,19 @@ qint64 FairQueue::pop()
 {
     if (m_ring.isEmpty())
         return 0;
-    const quint64 session = m_ring.takeFirst();
+    qsizetype chosen = 0;
+    for (qsizetype i = 1; i < m_ring.size(); ++i) {
+        if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
+            chosen = i;
+    }
+    const quint64 session = m_ring[chosen];
     QList<qint64> &items = m_waiting[session];
     const qint64 id = items.takeFirst();
-    if (items.isEmpty())
+    m_lastServed.insert(session, ++m_tick);
+    if (items.isEmpty()) {
         m_waiting.remove(session);
-    else
-        m_ring.append(session);
+        m_ring.remove(chosen);
+    }
     return id;
 }
 
@@ -42,6 +48,7 @@ void FairQueue::removeSession(quint64 session)
 {
     m_waiting.remove(session);
     m_ring.removeOne(session);
+    m_lastServed.remove(session);
 }
 
 int FairQueue::size() const

@@ -7,8 +7,9 @@
 
 namespace manifold {
 
-// Requests waiting for a free in-flight slot: FIFO per session, sessions served round-robin, so
-// one client with a thousand queued calls cannot starve another with one.
+// Requests waiting for a free in-flight slot: FIFO per session, and the next slot goes to the
+// waiting session served least recently, so one client with a thousand queued calls cannot
+// starve another with one (and a session that was just served waits for the others' turns).
 class FairQueue final
 {
 public:
@@ -21,8 +22,10 @@ public:
     QList<qint64> serviceOrder() const;   // the order pop() would return them in
 
 private:
-    QList<quint64> m_ring;              // sessions with waiting requests, next to serve first
+    QList<quint64> m_ring;              // sessions with waiting requests, in the order they joined
     QHash<quint64, QList<qint64>> m_waiting;
+    QHash<quint64, quint64> m_lastServed;   // session -> tick of its last pop (0: never)
+    quint64 m_tick = 0;
 };
 
 } // namespace manifold

@@ -204,10 +204,7 @@ void Router::handleInitialize(RouterActions &out, SessionId session, QByteArrayV
 {
     const QByteArray rawId = envelope.id.in(line).toByteArray();
     if (m_stateless && m_state == ChildState::Ready) {
-        respondError(out, session, rawId, jsonrpc::ServerError,
-                     QStringLiteral("server '%1' only speaks the stateless MCP %2, which has no initialize; "
-                                    "use a client that supports %2")
-                         .arg(m_serverName, QString::fromUtf8(m_childVersion)));
+        refuseLegacyInitialize(out, session, rawId);
         return;
     }
     SessionInfo &info = m_sessions[session];
@@ -242,6 +239,14 @@ void Router::noteStatelessClient(SessionId session, QByteArrayView line, const E
     info.protocolVersion = version;
     info.clientName = stringAt(line, envelope.params, {"_meta", ClientInfoKey, "name"});
     info.clientVersion = stringAt(line, envelope.params, {"_meta", ClientInfoKey, "version"});
+}
+
+void Router::refuseLegacyInitialize(RouterActions &out, SessionId session, const QByteArray &rawId)
+{
+    respondError(out, session, rawId, jsonrpc::ServerError,
+                 QStringLiteral("server '%1' only speaks the stateless MCP %2, which has no initialize; "
+                                "use a client that supports %2")
+                     .arg(m_serverName, QString::fromUtf8(m_childVersion)));
 }
 
 void Router::answerInitialize(RouterActions &out, SessionId session, const QByteArray &rawId)
@@ -328,11 +333,9 @@ RouterActions Router::handleBatch(SessionId session, QByteArrayView line)
         }
         out += fromSession(session, item);
     }
-    const auto it = m_batches.find(batchId);
-    if (it != m_batches.end() && it->pending == 0) {
-        if (!it->responses.isEmpty())
-            out.append({RouterAction::Kind::ToSession, session, '[' + it->responses.join(',') + ']'});
-        m_batches.erase(it);
+    if (m_batches.contains(batchId)) {
+        m_batches[batchId].assembling = false;
+        batchMemberDone(out, batchId, {});
     }
     return out;
 }
@@ -347,13 +350,23 @@ void Router::respond(RouterActions &out, SessionId session, const QByteArray &ra
     }
     const qint64 batchId = *batchIt;
     m_batchOf.erase(batchIt);
+    if (auto it = m_batches.find(batchId); it != m_batches.end())
+        --it->pending;
+    batchMemberDone(out, batchId, line);
+}
+
+void Router::batchMemberDone(RouterActions &out, qint64 batchId, const QByteArray &response)
+{
+    // A batch is answered once, as one array, when every request in it is settled.
     auto it = m_batches.find(batchId);
     if (it == m_batches.end())
         return;
-    it->responses.append(line);
-    if (--it->pending > 0)
+    if (!response.isEmpty())
+        it->responses.append(response);
+    if (it->assembling || it->pending > 0)
         return;
-    out.append({RouterAction::Kind::ToSession, session, '[' + it->responses.join(',') + ']'});
+    if (!it->responses.isEmpty())
+        out.append({RouterAction::Kind::ToSession, it->session, '[' + it->responses.join(',') + ']'});
     m_batches.erase(it);
 }
 
@@ -378,12 +391,19 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
     const qint64 brokerId = *it;
     const bool forwarded = m_requests.value(brokerId).forwarded;
     forgetRequest(brokerId);
-    m_batchOf.remove(key);
+    RouterActions out;
+    // A cancelled request is never answered; its batch must not wait for it.
+    if (const auto batch = m_batchOf.constFind(key); batch != m_batchOf.cend()) {
+        const qint64 batchId = *batch;
+        m_batchOf.erase(batch);
+        if (auto b = m_batches.find(batchId); b != m_batches.end())
+            --b->pending;
+        batchMemberDone(out, batchId, {});
+    }
     if (!forwarded)
-        return {};   // still queued: removing it is the whole cancel
+        return out;   // still queued: removing it is the whole cancel
     markOrphaned(brokerId);
-    RouterActions out{{RouterAction::Kind::ToChild, 0,
-                       json::splice(line, *requestId, QByteArray::number(brokerId))}};
+    out.append({RouterAction::Kind::ToChild, 0, json::splice(line, *requestId, QByteArray::number(brokerId))});
     drainQueue(out);
     return out;
 }

@@ -132,6 +132,7 @@ private:
     {
         SessionId session = 0;
         int pending = 0;
+        bool assembling = true;   // still routing its elements: do not answer yet
         QList<QByteArray> responses;
     };
 
@@ -140,6 +141,7 @@ private:
     void handleInitialize(RouterActions &out, SessionId session, QByteArrayView line,
                           const jsonrpc::Envelope &);
     void answerInitialize(RouterActions &out, SessionId session, const QByteArray &rawId);
+    void refuseLegacyInitialize(RouterActions &out, SessionId session, const QByteArray &rawId);
     void noteStatelessClient(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     void forwardRequest(RouterActions &out, SessionId session, QByteArrayView line,
                         const jsonrpc::Envelope &, Purpose purpose, const QByteArray &detail,
@@ -149,6 +151,7 @@ private:
     RouterActions sessionNotification(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions sessionCancel(SessionId session, QByteArrayView line);
     void respond(RouterActions &out, SessionId session, const QByteArray &rawId, const QByteArray &line);
+    void batchMemberDone(RouterActions &out, qint64 batchId, const QByteArray &response);
     void respondError(RouterActions &out, SessionId session, const QByteArray &rawId, int code,
                       const QString &message);
 
@@ -165,7 +168,7 @@ private:
     void sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label);
     void forgetRequest(qint64 brokerId);
     void markOrphaned(qint64 brokerId);
-    SessionId pickSessionFor(const QByteArray &method) const;
+    SessionId pickSessionFor(const QByteArray &method, const QByteArray &mode = {}) const;
     void broadcast(RouterActions &out, const QByteArray &line) const;
 
     // routerfeatures.cpp: subscriptions, logging, roots, tasks.
@@ -184,6 +187,7 @@ private:
     void storeRoots(RouterActions &out, SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     void rootsChanged(RouterActions &out, const QByteArray &before);
     void noteTaskCreated(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
+    void noteElicitationsRequired(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     QByteArray filterTaskList(SessionId session, QByteArrayView line, const jsonrpc::Envelope &) const;
     QByteArray clientTaskFor(SessionId session, const QByteArray &taskId) const;
     QByteArray rewriteClientTaskIds(SessionId session, QByteArrayView line, bool create);

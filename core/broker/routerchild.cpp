@@ -86,6 +86,10 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         m_listCache.store(info.method, info.detail, envelope.result.in(line).toByteArray());
     if (!ok && info.purpose == Purpose::Subscribe)
         m_subscriptions.unsubscribe(info.session, info.detail);
+    if (!ok && info.purpose == Purpose::SetLevel)
+        m_childLogLevel.reset();   // unknown again: the next setLevel goes through
+    if (!ok)
+        noteElicitationsRequired(info.session, line, envelope);
     if (ok && info.purpose == Purpose::CreatesTask)
         noteTaskCreated(info.session, line, envelope);
     if (const auto sub = findBelow(line, envelope.result, {"_meta", SubscriptionIdKey}))
@@ -144,8 +148,12 @@ void Router::becomeReady(RouterActions &out)
     m_state = ChildState::Ready;
     out.append({RouterAction::Kind::ChildReady, 0, {}});
     const auto waiting = std::exchange(m_waitingInit, {});
-    for (const auto &[session, rawInitId] : waiting)
-        answerInitialize(out, session, rawInitId);
+    for (const auto &[session, rawInitId] : waiting) {
+        if (m_stateless)
+            refuseLegacyInitialize(out, session, rawInitId);
+        else
+            answerInitialize(out, session, rawInitId);
+    }
     if (m_everReady) {
         // A restarted child may offer different tools: tell sessions to list again, and give it
         // back the subscriptions and log level the sessions had asked the old one for.
@@ -179,7 +187,7 @@ RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope
     if (!relatedTask.isEmpty() && m_sessions.contains(m_taskOwners.value(relatedTask)))
         target = m_taskOwners.value(relatedTask);
     if (target == 0)
-        target = pickSessionFor(envelope.method);
+        target = pickSessionFor(envelope.method, stringAt(line, envelope.params, {"mode"}));
     if (target == 0) {
         const QString message = QStringLiteral("no connected client can handle %1").arg(QString::fromUtf8(envelope.method));
         return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeError(childId, jsonrpc::MethodNotFound, message.toUtf8())},
@@ -208,10 +216,22 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
             return {log(QStringLiteral("dropped progress for an unknown token"))};
         return {{RouterAction::Kind::ToSession, it->session, json::splice(line, *token, it->originalToken)}};
     }
+    if (routeSubscriptionNotification(out, line, envelope))
+        return out;
     if (method == "notifications/cancelled") {
         const auto requestId = json::findPath(line, {"params", "requestId"});
         if (!requestId)
             return out;
+        // The server ending a session's long-lived request (a 2026 subscriptions/listen).
+        const auto brokerId = brokerIdFrom(requestId->in(line));
+        const auto own = brokerId ? m_requests.constFind(*brokerId) : m_requests.cend();
+        if (own != m_requests.cend() && own->forwarded) {
+            const RequestInfo info = *own;
+            forgetRequest(*brokerId);
+            out.append({RouterAction::Kind::ToSession, info.session, json::splice(line, *requestId, info.originalId)});
+            drainQueue(out);
+            return out;
+        }
         for (auto it = m_childRequests.begin(); it != m_childRequests.end(); ++it) {
             if (it->childId == requestId->in(line)) {
                 const SessionId session = it->session;
@@ -378,12 +398,23 @@ void Router::forgetRequest(qint64 brokerId)
         m_progress.remove(token);
 }
 
-SessionId Router::pickSessionFor(const QByteArray &method) const
+SessionId Router::pickSessionFor(const QByteArray &method, const QByteArray &mode) const
 {
     const QByteArray capability = capabilityFor(method);
     auto capable = [&](SessionId id) {
         const SessionInfo info = m_sessions.value(id);
-        return info.initialized && (capability.isEmpty() || json::findPath(info.capabilities, {capability}).has_value());
+        if (!info.initialized)
+            return false;
+        if (capability.isEmpty())
+            return true;
+        const auto declared = json::findPath(info.capabilities, {capability});
+        if (!declared || capability != "elicitation")
+            return declared.has_value();
+        // elicitation: {} means form only; URL mode must be declared as such.
+        const QByteArrayView modes = declared->in(info.capabilities);
+        if (mode == "url")
+            return json::findPath(modes, {"url"}).has_value();
+        return json::findPath(modes, {"form"}).has_value() || !json::findPath(modes, {"url"}).has_value();
     };
     // Prefer the session with the newest request in flight: the child most likely asks on its behalf.
     for (auto it = m_requests.cend(); it != m_requests.cbegin();) {

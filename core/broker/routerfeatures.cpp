@@ -128,8 +128,15 @@ void Router::releaseSessionFeatures(RouterActions &out, SessionId session)
 
 void Router::replayAfterRestart(RouterActions &out)
 {
-    for (const QByteArray &uri : m_subscriptions.uris())
-        sendOwn(out, "resources/subscribe", "{\"uri\":" + json::encodeString(uri) + '}', "subscribe");
+    QSet<QByteArray> queued;   // subscribes still waiting in the queue go out by themselves
+    for (const RequestInfo &request : std::as_const(m_requests)) {
+        if (request.purpose == Purpose::Subscribe && !request.forwarded)
+            queued.insert(request.detail);
+    }
+    for (const QByteArray &uri : m_subscriptions.uris()) {
+        if (!queued.contains(uri))
+            sendOwn(out, "resources/subscribe", "{\"uri\":" + json::encodeString(uri) + '}', "subscribe");
+    }
     m_childLogLevel = m_logLevels.effective();
     if (m_childLogLevel) {
         sendOwn(out, "logging/setLevel", "{\"level\":" + json::encodeString(LogLevels::name(*m_childLogLevel)) + '}',
@@ -197,6 +204,27 @@ bool Router::handleTaskRequest(RouterActions &out, SessionId session, QByteArray
     return true;
 }
 
+void Router::noteElicitationsRequired(SessionId session, QByteArrayView line, const Envelope &envelope)
+{
+    // -32042 (URL elicitation required) names the elicitations whose completion the session
+    // will be told about later.
+    const auto code = findBelow(line, envelope.error, {"code"});
+    if (!code || code->in(line) != "-32042")
+        return;
+    const auto list = findBelow(line, envelope.error, {"data", "elicitations"});
+    const auto elements = list ? json::arrayElements(list->in(line)) : std::nullopt;
+    if (!elements)
+        return;
+    for (const json::Span &element : *elements) {
+        const QByteArrayView item = json::Span{list->begin + element.begin, list->begin + element.end}.in(line);
+        if (const auto id = json::findPath(item, {"elicitationId"})) {
+            const QByteArray elicitationId = json::decodeString(id->in(item)).value_or(QByteArray());
+            if (!elicitationId.isEmpty())
+                m_elicitations.insert(elicitationId, session);
+        }
+    }
+}
+
 void Router::noteTaskCreated(SessionId session, QByteArrayView line, const Envelope &envelope)
 {
     const QByteArray taskId = stringAt(line, envelope.result, {"task", "taskId"});
@@ -227,14 +255,17 @@ bool Router::deliverTaskNotification(RouterActions &out, QByteArrayView line, co
                            .arg(QString::fromUtf8(envelope.method), QString::fromUtf8(taskId))));
         return true;
     }
-    if (m_sessions.value(*owner).initialized) {
-        // Progress for the task is still routed by token, not here.
-        out.append({RouterAction::Kind::ToSession, *owner, line.toByteArray()});
+    bool wanted = m_sessions.value(*owner).initialized;
+    if (envelope.method == "notifications/message") {
+        const auto severity = LogLevels::severity(stringAt(line, envelope.params, {"level"}));
+        wanted = wanted && (!severity || m_logLevels.wants(*owner, *severity));
     }
+    if (wanted)
+        out.append({RouterAction::Kind::ToSession, *owner, line.toByteArray()});
+    // The task stays the owner's (its result can still be fetched); only its progress ends.
     if (isTerminalTaskStatus(status)) {
         for (qint64 token : m_taskTokens.take(taskId))
             m_progress.remove(token);
-        m_taskOwners.remove(taskId);
     }
     return true;
 }

@@ -137,6 +137,7 @@ bool ServerGroup::allStopped() const
 QJsonObject ServerGroup::statusJson() const
 {
     QJsonArray instances;
+    QJsonArray queue;
     qint64 restarts = 0, sessions = 0, inFlight = 0, queued = 0;
     for (auto it = m_instances.cbegin(); it != m_instances.cend(); ++it) {
         QJsonObject status = (*it)->statusJson();
@@ -145,6 +146,11 @@ QJsonObject ServerGroup::statusJson() const
         sessions += status.value(QStringLiteral("sessions")).toInteger();
         inFlight += status.value(QStringLiteral("inFlight")).toInteger();
         queued += status.value(QStringLiteral("queued")).toInteger();
+        for (const QJsonValue &entry : status.value(QStringLiteral("queue")).toArray()) {
+            QJsonObject tagged = entry.toObject();
+            tagged.insert(QStringLiteral("instance"), it.key());
+            queue.append(tagged);
+        }
         instances.append(status);
     }
     // One object per server; its own fields are the shared child's, or totals over instances.
@@ -157,6 +163,7 @@ QJsonObject ServerGroup::statusJson() const
     object.insert(QStringLiteral("sessions"), sessions);
     object.insert(QStringLiteral("inFlight"), inFlight);
     object.insert(QStringLiteral("queued"), queued);
+    object.insert(QStringLiteral("queue"), queue);
     object.insert(QStringLiteral("instances"), instances);
     if (m_instances.size() > 1 || (!m_instances.isEmpty() && !m_instances.contains(SharedKey))) {
         const bool anyRunning = std::any_of(m_instances.cbegin(), m_instances.cend(), [](const ServerHost *h) {

@@ -60,7 +60,8 @@ void installSignalHandlers()
                  "fake_mcp_server: %s\n"
                  "usage: fake_mcp_server [--slow-start MS] [--ignore-ping] [--strict-init]\n"
                  "       [--crash-after-init] [--exit-immediately CODE] [--garbage-at-start]\n"
-                 "       [--banner TEXT] [--ignore-stdin-close] [--request-log FILE]\n",
+                 "       [--banner TEXT] [--ignore-stdin-close] [--stateless]\n"
+                 "       [--request-log FILE]\n",
                  message);
     std::exit(2);
 }
@@ -110,6 +111,8 @@ int main(int argc, char **argv)
             banner = value();
         else if (arg == "--ignore-stdin-close")
             options.ignoreStdinClose = true;
+        else if (arg == "--stateless")
+            options.stateless = true;
         else if (arg == "--request-log")
             options.requestLog = QString::fromLocal8Bit(value());
         else

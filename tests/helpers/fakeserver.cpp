@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #include <QFile>
 #include <QJsonArray>
@@ -21,11 +22,20 @@ const char *const kDefaultProtocol = "2025-06-18";
 const char *const kProtocols[] = {"2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"};
 const char *const kTools[] = {"echo",   "slow_echo",           "progress", "crash", "garbage",
                               "stderr", "notify_list_changed", "pid",      "env"};
+// Listed only with --stateless.
+const char *const kStatelessTools[] = {"touch", "end_listens"};
+
+// MCP 2026-07-28, the stateless era (--stateless).
+const char *const kStatelessVersion = "2026-07-28";
+const char *const kProtocolVersionKey = "io.modelcontextprotocol/protocolVersion";
+const char *const kSubscriptionIdKey = "io.modelcontextprotocol/subscriptionId";
+const char *const kServerInfoKey = "io.modelcontextprotocol/serverInfo";
 
 constexpr int kParseError = -32700;
 constexpr int kInvalidRequest = -32600;
 constexpr int kMethodNotFound = -32601;
 constexpr int kInvalidParams = -32602;
+constexpr int kUnsupportedProtocolVersion = -32022;
 
 // False (errno set) when the fd is gone, e.g. EPIPE.
 bool writeAll(int fd, const char *data, size_t size)
@@ -90,6 +100,12 @@ QJsonObject echoResult(const QJsonObject &arguments)
     return result;
 }
 
+QJsonObject serverInfo()
+{
+    return {{QStringLiteral("name"), QStringLiteral("fake_mcp_server")},
+            {QStringLiteral("version"), QStringLiteral("1.0")}};
+}
+
 QJsonObject initializeResult(const QJsonObject &params)
 {
     QString version = QLatin1String(kDefaultProtocol);
@@ -107,19 +123,39 @@ QJsonObject initializeResult(const QJsonObject &params)
         {QStringLiteral("logging"), QJsonObject{}}};
     return {{QStringLiteral("protocolVersion"), version},
             {QStringLiteral("capabilities"), capabilities},
-            {QStringLiteral("serverInfo"),
-             QJsonObject{{QStringLiteral("name"), QStringLiteral("fake_mcp_server")},
-                         {QStringLiteral("version"), QStringLiteral("1.0")}}}};
+            {QStringLiteral("serverInfo"), serverInfo()}};
 }
 
-QJsonObject toolsListResult()
+QJsonObject discoverResult()
 {
+    const QJsonObject capabilities{
+        {QStringLiteral("tools"), QJsonObject{}},
+        {QStringLiteral("resources"), QJsonObject{{QStringLiteral("subscribe"), true}}}};
+    return {{QStringLiteral("resultType"), QStringLiteral("complete")},
+            {QStringLiteral("supportedVersions"), QJsonArray{QLatin1String(kStatelessVersion)}},
+            {QStringLiteral("capabilities"), capabilities},
+            {QStringLiteral("_meta"), QJsonObject{{QLatin1String(kServerInfoKey), serverInfo()}}}};
+}
+
+QJsonObject subscriptionMeta(const QJsonValue &listenId)
+{
+    return {{QLatin1String(kSubscriptionIdKey), listenId}};
+}
+
+QJsonObject toolsListResult(bool stateless)
+{
+    QStringList names;
+    for (const char *name : kTools)
+        names << QLatin1String(name);
+    if (stateless) {
+        for (const char *name : kStatelessTools)
+            names << QLatin1String(name);
+    }
     QJsonArray tools;
-    for (const char *name : kTools) {
+    for (const QString &name : std::as_const(names)) {
         tools.append(
-            QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
-                        {QStringLiteral("description"),
-                         QStringLiteral("fake tool %1").arg(QLatin1String(name))},
+            QJsonObject{{QStringLiteral("name"), name},
+                        {QStringLiteral("description"), QStringLiteral("fake tool %1").arg(name)},
                         {QStringLiteral("inputSchema"),
                          QJsonObject{{QStringLiteral("type"), QStringLiteral("object")}}}});
     }
@@ -267,6 +303,8 @@ void FakeServer::handleLine(QByteArray line)
 void FakeServer::handleRequest(const QJsonValue &id, const QString &method,
                                const QJsonObject &params)
 {
+    if (m_options.stateless && handleStatelessRequest(id, method, params))
+        return;
     if (method == QLatin1String("initialize")) {
         ++m_initializeCount;
         if (m_options.strictInit && m_initializeCount > 1) {
@@ -282,7 +320,7 @@ void FakeServer::handleRequest(const QJsonValue &id, const QString &method,
         }
         sendResult(id, {});
     } else if (method == QLatin1String("tools/list")) {
-        sendResult(id, toolsListResult());
+        sendResult(id, toolsListResult(m_options.stateless));
     } else if (method == QLatin1String("tools/call")) {
         handleToolCall(id, params);
     } else if (method == QLatin1String("resources/list")) {
@@ -304,6 +342,8 @@ void FakeServer::handleNotification(const QString &method, const QJsonObject &pa
 {
     if (method == QLatin1String("notifications/initialized")) {
         ++m_initializedCount;
+        if (m_options.stateless)
+            return;   // the stateless era has no initialized; counted for `stats` only
         if (m_options.strictInit && m_initializedCount > 1) {
             logLine("DOUBLE INITIALIZED");
             ::_exit(3);
@@ -383,7 +423,8 @@ void FakeServer::handleToolCall(const QJsonValue &id, const QJsonObject &params)
             QJsonObject{{QStringLiteral("initialize"), m_initializeCount},
                         {QStringLiteral("initialized"), m_initializedCount},
                         {QStringLiteral("pending"), int(m_pending.size())},
-                        {QStringLiteral("cancelled"), QJsonArray::fromStringList(m_cancelled)}});
+                        {QStringLiteral("cancelled"), QJsonArray::fromStringList(m_cancelled)},
+                        {QStringLiteral("listens"), openListenIds()}});
         sendResult(id, result);
     } else {
         sendError(id, kInvalidParams, QStringLiteral("Unknown tool: %1").arg(name));
@@ -440,6 +481,8 @@ void FakeServer::cancel(const QJsonValue &requestId)
 {
     const QByteArray text = idText(requestId);
     m_cancelled.append(QString::fromUtf8(text));
+    if (cancelListen(requestId))
+        return;
     if (!m_pending.contains(idKey(requestId))) {
         logLine("cancel for unknown request " + text);
         return;
@@ -448,19 +491,181 @@ void FakeServer::cancel(const QJsonValue &requestId)
     logLine("cancelled " + text);
 }
 
-void FakeServer::sendResult(const QJsonValue &id, const QJsonObject &result)
+bool FakeServer::handleStatelessRequest(const QJsonValue &id, const QString &method,
+                                        const QJsonObject &params)
 {
-    sendObject({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
-                {QStringLiteral("id"), id},
-                {QStringLiteral("result"), result}});
+    if (method == QLatin1String("initialize")) {
+        ++m_initializeCount;
+        logLine("refusing initialize: this server only speaks " + QByteArray(kStatelessVersion));
+        sendError(id, kMethodNotFound, QStringLiteral("Method not found"));
+        return true;
+    }
+    if (method == QLatin1String("ping")) {
+        sendError(id, kMethodNotFound, QStringLiteral("Method not found"));
+        return true;
+    }
+    if (method == QLatin1String("server/discover")) {
+        sendResult(id, discoverResult());
+        return true;
+    }
+
+    const QJsonValue version = params.value(QStringLiteral("_meta"))
+                                   .toObject()
+                                   .value(QLatin1String(kProtocolVersionKey));
+    if (version.isUndefined() || version.isNull()) {
+        sendError(id, kInvalidParams,
+                  QStringLiteral("missing %1").arg(QLatin1String(kProtocolVersionKey)));
+        return true;
+    }
+    if (version != QJsonValue(QLatin1String(kStatelessVersion))) {
+        sendError(id, kUnsupportedProtocolVersion, QStringLiteral("Unsupported protocol version"),
+                  QJsonObject{{QStringLiteral("supported"),
+                               QJsonArray{QLatin1String(kStatelessVersion)}},
+                              {QStringLiteral("requested"), version}});
+        return true;
+    }
+
+    if (method == QLatin1String("subscriptions/listen")) {
+        openListen(id, params);
+        return true;
+    }
+    if (method != QLatin1String("tools/call"))
+        return false;
+    const QString name = params.value(QStringLiteral("name")).toString();
+    const QJsonObject arguments = params.value(QStringLiteral("arguments")).toObject();
+    if (name == QLatin1String("touch")) {
+        const QString uri = arguments.value(QStringLiteral("uri")).toString();
+        const int delivered = notifyListens(QStringLiteral("notifications/resources/updated"), uri);
+        QJsonObject result = textResult(QStringLiteral("touched %1").arg(uri));
+        result.insert(QStringLiteral("structuredContent"),
+                      QJsonObject{{QStringLiteral("delivered"), delivered}});
+        sendResult(id, result);
+        return true;
+    }
+    if (name == QLatin1String("end_listens")) {
+        const int ended = endListens();
+        QJsonObject result = textResult(QStringLiteral("ended %1").arg(ended));
+        result.insert(QStringLiteral("structuredContent"),
+                      QJsonObject{{QStringLiteral("ended"), ended}});
+        sendResult(id, result);
+        return true;
+    }
+    if (name == QLatin1String("notify_list_changed")) {
+        // No unsolicited notifications in this era: only listens that asked hear of it.
+        const int delivered = notifyListens(QStringLiteral("notifications/tools/list_changed"), {});
+        QJsonObject result = textResult(QStringLiteral("notified"));
+        result.insert(QStringLiteral("structuredContent"),
+                      QJsonObject{{QStringLiteral("delivered"), delivered}});
+        sendResult(id, result);
+        return true;
+    }
+    return false;
 }
 
-void FakeServer::sendError(const QJsonValue &id, int code, const QString &message)
+void FakeServer::openListen(const QJsonValue &id, const QJsonObject &params)
 {
+    const QString key = idKey(id);
+    for (const Listen &listen : std::as_const(m_listens)) {
+        if (idKey(listen.id) == key) {
+            sendError(id, kInvalidRequest, QStringLiteral("a listen with this id is already open"));
+            return;
+        }
+    }
+    const QJsonObject wanted = params.value(QStringLiteral("notifications")).toObject();
+    Listen listen;
+    listen.id = id;
+    QJsonObject honored;
+    const QJsonValue uris = wanted.value(QStringLiteral("resourceSubscriptions"));
+    if (uris.isArray()) {
+        QJsonArray kept;
+        for (const QJsonValue &uri : uris.toArray()) {
+            if (uri.isString()) {
+                listen.resourceUris.append(uri.toString());
+                kept.append(uri);
+            }
+        }
+        honored.insert(QStringLiteral("resourceSubscriptions"), kept);
+    }
+    if (wanted.value(QStringLiteral("toolsListChanged")).toBool()) {
+        listen.toolsListChanged = true;
+        honored.insert(QStringLiteral("toolsListChanged"), true);
+    }
+    m_listens.append(listen);
+    logLine("listen " + idText(id) + " opened");
+    // The acknowledgement comes first; the listen request itself stays unanswered while open.
+    sendNotification(QStringLiteral("notifications/subscriptions/acknowledged"),
+                     {{QStringLiteral("_meta"), subscriptionMeta(id)},
+                      {QStringLiteral("notifications"), honored}});
+}
+
+int FakeServer::notifyListens(const QString &method, const QString &uri)
+{
+    int delivered = 0;
+    for (const Listen &listen : std::as_const(m_listens)) {
+        const bool wants = uri.isEmpty() ? listen.toolsListChanged : listen.resourceUris.contains(uri);
+        if (!wants)
+            continue;
+        QJsonObject params{{QStringLiteral("_meta"), subscriptionMeta(listen.id)}};
+        if (!uri.isEmpty())
+            params.insert(QStringLiteral("uri"), uri);
+        sendNotification(method, params);
+        ++delivered;
+    }
+    return delivered;
+}
+
+int FakeServer::endListens()
+{
+    const QList<Listen> listens = std::exchange(m_listens, {});
+    for (const Listen &listen : listens) {
+        logLine("listen " + idText(listen.id) + " ended");
+        sendResult(listen.id, {{QStringLiteral("resultType"), QStringLiteral("complete")},
+                               {QStringLiteral("_meta"), subscriptionMeta(listen.id)}});
+    }
+    return int(listens.size());
+}
+
+bool FakeServer::cancelListen(const QJsonValue &requestId)
+{
+    const QString key = idKey(requestId);
+    for (qsizetype i = 0; i < m_listens.size(); ++i) {
+        if (idKey(m_listens.at(i).id) == key) {
+            m_listens.removeAt(i);
+            logLine("listen " + idText(requestId) + " cancelled");
+            return true;
+        }
+    }
+    return false;
+}
+
+QJsonArray FakeServer::openListenIds() const
+{
+    QJsonArray ids;
+    for (const Listen &listen : m_listens)
+        ids.append(listen.id);
+    return ids;
+}
+
+void FakeServer::sendResult(const QJsonValue &id, const QJsonObject &result)
+{
+    QJsonObject body = result;
+    // Every 2026-07-28 result says whether it is complete.
+    if (m_options.stateless && !body.contains(QStringLiteral("resultType")))
+        body.insert(QStringLiteral("resultType"), QStringLiteral("complete"));
     sendObject({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
                 {QStringLiteral("id"), id},
-                {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code},
-                                                      {QStringLiteral("message"), message}}}});
+                {QStringLiteral("result"), body}});
+}
+
+void FakeServer::sendError(const QJsonValue &id, int code, const QString &message,
+                           const QJsonValue &data)
+{
+    QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    if (!data.isUndefined())
+        error.insert(QStringLiteral("data"), data);
+    sendObject({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                {QStringLiteral("id"), id},
+                {QStringLiteral("error"), error}});
 }
 
 void FakeServer::sendNotification(const QString &method, const QJsonObject &params)

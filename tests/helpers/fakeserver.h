@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QHash>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -19,6 +20,7 @@ struct FakeServerOptions
     bool strictInit = false;
     bool crashAfterInit = false;
     bool ignoreStdinClose = false;
+    bool stateless = false;   // MCP 2026-07-28 only: no initialize, per-request _meta, listens
     QString requestLog;
 };
 
@@ -40,13 +42,21 @@ private:
     void handleRequest(const QJsonValue &id, const QString &method, const QJsonObject &params);
     void handleNotification(const QString &method, const QJsonObject &params);
     void handleToolCall(const QJsonValue &id, const QJsonObject &params);
+    // --stateless: the 2026-07-28 methods and checks. False when the legacy handler should answer.
+    bool handleStatelessRequest(const QJsonValue &id, const QString &method, const QJsonObject &params);
+    void openListen(const QJsonValue &id, const QJsonObject &params);
+    int notifyListens(const QString &method, const QString &uri);
+    int endListens();
+    bool cancelListen(const QJsonValue &requestId);
+    QJsonArray openListenIds() const;
     void startProgress(const QJsonValue &id, const QJsonObject &arguments, const QJsonValue &token);
     void startDelayed(const QJsonValue &id, int delayMs, const QJsonObject &result);
     void cancel(const QJsonValue &requestId);
     void finishPending(const QJsonValue &id);
 
     void sendResult(const QJsonValue &id, const QJsonObject &result);
-    void sendError(const QJsonValue &id, int code, const QString &message);
+    void sendError(const QJsonValue &id, int code, const QString &message,
+                   const QJsonValue &data = QJsonValue::Undefined);
     void sendNotification(const QString &method, const QJsonObject &params = {});
     void sendObject(const QJsonObject &object);
     void writeStdout(const QByteArray &line);
@@ -61,4 +71,13 @@ private:
     int m_initializeCount = 0;
     int m_initializedCount = 0;
     QStringList m_cancelled;
+
+    // An open subscriptions/listen stream (--stateless); its id is the subscription id.
+    struct Listen
+    {
+        QJsonValue id;
+        QStringList resourceUris;
+        bool toolsListChanged = false;
+    };
+    QList<Listen> m_listens; // in the order they were opened
 };

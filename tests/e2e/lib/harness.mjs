@@ -393,12 +393,15 @@ export class World {
    * Connects an SDK Client through a real manifold-shim (`shim --socket SOCKET NAME`).
    * Options: name (server), clientName, env (extra env for the shim), connect (false to only
    * build the handle; call handle.connect() yourself), command/args (override: e.g. run a server
-   * directly, used only to validate the harness without the C++ binaries).
+   * directly, used only to validate the harness without the C++ binaries), capabilities (the
+   * client's capabilities, default {}), setup (async (client, handle) => …, run before connecting:
+   * the place to set request handlers for sampling, elicitation or roots).
    * Returns a handle { client, transport, wire, stderr, shimPid, shimExit, connect(), close() }:
    *   wire.in / wire.out: every JSON-RPC message received / sent, in order (a wire tap).
    *   shimExit: Promise<{code, signal}> of the shim process.
    */
-  async connect({ name = 'everything', clientName, env = {}, connect = true, command, args, connectTimeoutMs = 30000 } = {}) {
+  async connect({ name = 'everything', clientName, env = {}, connect = true, command, args, connectTimeoutMs = 30000,
+    capabilities = {}, setup } = {}) {
     const index = this.clients.length;
     const transport = new StdioClientTransport({
       command: command ?? BINS.shim,
@@ -450,10 +453,12 @@ export class World {
       }
     };
 
-    const client = new Client({ name: clientName ?? `e2e-client-${index}`, version: '1.0.0' }, { capabilities: {} });
+    const client = new Client({ name: clientName ?? `e2e-client-${index}`, version: '1.0.0' }, { capabilities });
     handle.errors = [];
     client.onerror = (error) => handle.errors.push(error);
     handle.client = client;
+    // Request handlers (sampling, elicitation, roots) must exist before the server can ask.
+    if (setup) await setup(client, handle);
     handle.connect = () => withTimeout(client.connect(transport), connectTimeoutMs, `client ${index} connect`);
     handle.close = async () => {
       if (handle.closed) return;
