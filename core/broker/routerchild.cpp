@@ -84,8 +84,11 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
     const bool ok = envelope.result.isValid();
     if (ok && info.purpose == Purpose::ListFill && info.generation == m_listGeneration)
         m_listCache.store(info.method, info.detail, envelope.result.in(line).toByteArray());
-    if (!ok && info.purpose == Purpose::Subscribe)
-        m_subscriptions.unsubscribe(info.session, info.detail);
+    if (!ok && info.purpose == Purpose::Subscribe) {
+        // Sessions that subscribed meanwhile were told yes; the server said no to all of them.
+        m_subscriptions.removeUri(info.detail);
+        out.append(log(QStringLiteral("the server refused a subscription to %1").arg(QString::fromUtf8(info.detail))));
+    }
     if (!ok && info.purpose == Purpose::SetLevel)
         m_childLogLevel.reset();   // unknown again: the next setLevel goes through
     if (!ok)

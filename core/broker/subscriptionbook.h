@@ -19,6 +19,8 @@ public:
     bool unsubscribe(quint64 session, const QByteArray &uri);
     // Drops every subscription of the session; returns the URIs left without subscribers.
     QList<QByteArray> removeSession(quint64 session);
+    // Forgets the URI for everyone (the server refused it).
+    void removeUri(const QByteArray &uri) { m_byUri.remove(uri); }
     bool isSubscribed(quint64 session, const QByteArray &uri) const;
 
     // Sessions to notify about an update of uri: subscribers of uri itself or of a resource
