@@ -29,8 +29,10 @@ void Router::addSession(SessionId session)
 
 int Router::inFlightCount() const
 {
-    return int(std::count_if(m_requests.cbegin(), m_requests.cend(),
-                             [](const RequestInfo &r) { return r.forwarded; }));
+    // A 2026 subscriptions/listen stays open for as long as the stream lives: it holds no slot.
+    return int(std::count_if(m_requests.cbegin(), m_requests.cend(), [](const RequestInfo &r) {
+        return r.forwarded && r.method != "subscriptions/listen";
+    }));
 }
 
 int Router::waitingCount() const

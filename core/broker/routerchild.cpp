@@ -368,7 +368,8 @@ void Router::drainQueue(RouterActions &out)
         if (it == m_requests.end())
             continue;
         it->forwarded = true;
-        ++inFlight;
+        if (it->method != "subscriptions/listen")
+            ++inFlight;
         out.append({RouterAction::Kind::ToChild, 0, m_unsent.take(id)});
     }
 }

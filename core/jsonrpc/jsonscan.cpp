@@ -168,26 +168,7 @@ public:
 private:
     bool skipArray(int depth)
     {
-        ++m_pos;
-        skipWhitespace();
-        if (peek() == ']') {
-            ++m_pos;
-            return true;
-        }
-        for (;;) {
-            if (!skipValue(depth + 1))
-                return false;
-            skipWhitespace();
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() == ']') {
-                ++m_pos;
-                return true;
-            }
-            return false;
-        }
+        return scanArray(depth, [](Span) {});
     }
 
     bool skipLiteral(QByteArrayView literal)

@@ -70,11 +70,8 @@ TEST_F(BrokerFixture, SlowStartingChildAnswersEveryWaitingInitialize)
     TestClient a(m_socketPath), b(m_socketPath);
     ASSERT_TRUE(a.hello(QStringLiteral("slow")).contains("welcome"));
     ASSERT_TRUE(b.hello(QStringLiteral("slow")).contains("welcome"));
-    const QJsonObject params{{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
-                             {QStringLiteral("capabilities"), QJsonObject{}},
-                             {QStringLiteral("clientInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("t")}}}};
-    a.sendJson(a.request(0, QStringLiteral("initialize"), params));
-    b.sendJson(b.request(QStringLiteral("zero"), QStringLiteral("initialize"), params));
+    a.sendInitialize(0);
+    b.sendInitialize(QStringLiteral("zero"));
     const auto ra = a.waitForResponse(0);
     const auto rb = b.waitForResponse(QStringLiteral("zero"));
     ASSERT_TRUE(ra && rb);

@@ -94,10 +94,7 @@ TEST_F(BrokerFixture, CrashLoopEndsInFailedStateWithClearErrors)
     QSignalSpy loops(host(QStringLiteral("broken")), &ServerHost::crashLooped);
     TestClient a(m_socketPath);
     ASSERT_TRUE(a.hello(QStringLiteral("broken")).contains("welcome"));
-    a.sendJson(a.request(1, QStringLiteral("initialize"),
-                         {{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
-                          {QStringLiteral("capabilities"), QJsonObject{}},
-                          {QStringLiteral("clientInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("t")}}}}));
+    a.sendInitialize(1);
     const auto response = a.waitForResponse(1);
     ASSERT_TRUE(response);
     const QString message = response->value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
@@ -261,10 +258,7 @@ TEST_F(BrokerFixture, MissingCommandFailsWithAClearErrorInsteadOfHanging)
     startBroker();
     TestClient a(m_socketPath);
     ASSERT_TRUE(a.hello(QStringLiteral("ghost")).contains("welcome"));
-    a.sendJson(a.request(1, QStringLiteral("initialize"),
-                         {{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
-                          {QStringLiteral("capabilities"), QJsonObject{}},
-                          {QStringLiteral("clientInfo"), QJsonObject{{QStringLiteral("name"), QStringLiteral("t")}}}}));
+    a.sendInitialize(1);
     const auto response = a.waitForResponse(1);
     ASSERT_TRUE(response);
     const QString message = response->value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();

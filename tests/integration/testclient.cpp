@@ -28,16 +28,21 @@ bool TestClient::connectAndInitialize(const QString &server, const QString &clie
 {
     if (!hello(server).contains("welcome"))
         return false;
-    const QJsonObject params{{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
-                             {QStringLiteral("capabilities"), QJsonObject{}},
-                             {QStringLiteral("clientInfo"),
-                              QJsonObject{{QStringLiteral("name"), clientName}, {QStringLiteral("version"), QStringLiteral("1.0")}}}};
-    sendJson(request(QStringLiteral("init"), QStringLiteral("initialize"), params));
+    sendInitialize(QStringLiteral("init"), clientName);
     const auto response = waitForResponse(QStringLiteral("init"));
     if (!response || !response->contains(QStringLiteral("result")))
         return false;
     sendJson({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("method"), QStringLiteral("notifications/initialized")}});
     return true;
+}
+
+void TestClient::sendInitialize(const QJsonValue &id, const QString &clientName)
+{
+    const QJsonObject params{{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
+                             {QStringLiteral("capabilities"), QJsonObject{}},
+                             {QStringLiteral("clientInfo"),
+                              QJsonObject{{QStringLiteral("name"), clientName}, {QStringLiteral("version"), QStringLiteral("1.0")}}}};
+    sendJson(request(id, QStringLiteral("initialize"), params));
 }
 
 void TestClient::send(const QByteArray &line)

@@ -18,6 +18,8 @@ public:
     // hello + MCP initialize; true if the initialize got a result.
     bool connectAndInitialize(const QString &server, const QString &clientName = QStringLiteral("test"));
 
+    // Sends initialize (without waiting) as a 2025-06-18 client named clientName.
+    void sendInitialize(const QJsonValue &id, const QString &clientName = QStringLiteral("test"));
     void send(const QByteArray &line);
     void sendJson(const QJsonObject &message);
     QJsonObject request(const QJsonValue &id, const QString &method, const QJsonObject &params = {});

@@ -1397,6 +1397,18 @@ TEST_F(RouterStatelessTest, ListenStreamNotificationsGoToTheListenerWithItsSubsc
     EXPECT_EQ(recipients(changed), (QSet<SessionId>{1})) << dump(changed);
 }
 
+TEST_F(RouterStatelessTest, OpenListenStreamsDoNotHoldInFlightSlots)
+{
+    router.setMaxInFlight(1);
+    bringUpStateless();
+    router.addSession(1);
+    listen(1, "\"L1\"");
+    EXPECT_EQ(router.inFlightCount(), 0);
+    // The one slot is still free for an ordinary request.
+    forward(1, modernRequest("2", "tools/list"));
+    EXPECT_EQ(router.inFlightCount(), 1);
+}
+
 TEST_F(RouterStatelessTest, SessionCancellingItsListenIsForwardedWithTheBrokerId)
 {
     bringUpStateless();
