@@ -158,25 +158,8 @@ QJsonObject Broker::status() const
     for (const ServerGroup *group : m_groups)
         servers.append(group->statusJson());
     QJsonArray sessions;
-    for (const Session *session : m_sessions) {
-        const ServerHost *host = m_sessionHost.value(session->id());
-        const Router::SessionInfo info = host ? host->router().sessionInfo(session->id()) : Router::SessionInfo{};
-        const Hello &hello = session->hello();
-        sessions.append(QJsonObject{
-            {QStringLiteral("id"), qint64(session->id())},
-            {QStringLiteral("server"), hello.server},
-            {QStringLiteral("instance"), host && m_groups.value(hello.server) ? m_groups.value(hello.server)->keyOf(host) : QString()},
-            {QStringLiteral("clientName"), QString::fromUtf8(info.clientName)},
-            {QStringLiteral("clientVersion"), QString::fromUtf8(info.clientVersion)},
-            {QStringLiteral("protocolVersion"), QString::fromUtf8(info.protocolVersion)},
-            {QStringLiteral("shimPid"), hello.pid},
-            {QStringLiteral("parentPid"), hello.ppid},
-            {QStringLiteral("parentExe"), hello.parentExe},
-            {QStringLiteral("cwd"), hello.cwd},
-            {QStringLiteral("connectedSince"), session->connectedSince().toString(Qt::ISODateWithMs)},
-            {QStringLiteral("requestsServed"), info.requestsServed},
-        });
-    }
+    for (SessionId id : m_sessions.keys())
+        sessions.append(sessionJson(id));
     QJsonObject broker{{QStringLiteral("pid"), QCoreApplication::applicationPid()},
                        {QStringLiteral("version"), QString::fromLatin1(versionString())},
                        {QStringLiteral("socket"), m_socketPath},
@@ -187,6 +170,49 @@ QJsonObject Broker::status() const
     return QJsonObject{{QStringLiteral("broker"), broker},
                        {QStringLiteral("servers"), servers},
                        {QStringLiteral("sessions"), sessions}};
+}
+
+QJsonObject Broker::sessionJson(SessionId id) const
+{
+    const Session *session = m_sessions.value(id);
+    if (!session)
+        return {};
+    const ServerHost *host = m_sessionHost.value(id);
+    const Router::SessionInfo info = host ? host->router().sessionInfo(id) : Router::SessionInfo{};
+    const Hello &hello = session->hello();
+    const ServerGroup *group = m_groups.value(hello.server);
+    QJsonObject object{
+        {QStringLiteral("id"), qint64(id)},
+        {QStringLiteral("server"), hello.server},
+        {QStringLiteral("instance"), host && group ? group->keyOf(host) : QString()},
+        {QStringLiteral("clientName"), QString::fromUtf8(info.clientName)},
+        {QStringLiteral("clientVersion"), QString::fromUtf8(info.clientVersion)},
+        {QStringLiteral("protocolVersion"), QString::fromUtf8(info.protocolVersion)},
+        {QStringLiteral("shimPid"), hello.pid},
+        {QStringLiteral("parentPid"), hello.ppid},
+        {QStringLiteral("parentExe"), hello.parentExe},
+        {QStringLiteral("cwd"), hello.cwd},
+        {QStringLiteral("connectedSince"), session->connectedSince().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("requestsServed"), info.requestsServed},
+    };
+    if (host) {
+        const QDateTime lastActivity = QDateTime::currentDateTime().addMSecs(info.lastActivityMs - host->clockMs());
+        object.insert(QStringLiteral("lastActivity"), lastActivity.toString(Qt::ISODateWithMs));
+    }
+    return object;
+}
+
+bool Broker::disconnectSession(SessionId id, QString *error)
+{
+    Session *session = m_sessions.value(id);
+    if (!session) {
+        *error = QStringLiteral("no session %1").arg(id);
+        return false;
+    }
+    qCInfo(lcBroker) << "disconnecting session" << id << "on request";
+    session->close();
+    closeSession(id);
+    return true;
 }
 
 bool Broker::addServer(const ServerConfig &config, QString *error)

@@ -63,6 +63,9 @@ public:
     QStringList serverNames() const { return m_groups.keys(); }
 
     QJsonObject status() const;
+    QJsonObject sessionJson(SessionId id) const;   // empty if there is no such session
+    QList<SessionId> sessionIds() const { return m_sessions.keys(); }
+    bool disconnectSession(SessionId id, QString *error);
     bool addServer(const ServerConfig &config, QString *error);
     // Changes one setting of a server (sharing, maxInFlight, lingerMs, heartbeatMs, maxLineBytes)
     // and saves servers.json.

@@ -50,12 +50,17 @@ ServerHost *ServerGroup::instance(const QString &key)
     m_instances.insert(key, host);
     connect(host, &ServerHost::sessionOutput, this, &ServerGroup::sessionOutput);
     connect(host, &ServerHost::crashLooped, this, &ServerGroup::crashLooped);
+    connect(host, &ServerHost::activity, this, &ServerGroup::changed);
+    connect(host, &ServerHost::heartbeat, this, &ServerGroup::changed);
+    connect(host, &ServerHost::logged, this, &ServerGroup::logAppended);
     connect(host, &ServerHost::stateChanged, this, [this, host, key](ServerHost::State state) {
         emit instanceStateChanged(host, state);
+        emit changed();
         const bool idle = state == ServerHost::State::Stopped || state == ServerHost::State::Failed;
         if (key != SharedKey && idle && !host->router().hasSessions() && m_instances.value(key) == host) {
             m_instances.remove(key);
             host->deleteLater();
+            emit changed();
         }
     });
     return host;

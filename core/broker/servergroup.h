@@ -53,6 +53,8 @@ signals:
     void sessionOutput(manifold::SessionId session, const QByteArray &line);
     void instanceStateChanged(manifold::ServerHost *host, manifold::ServerHost::State state);
     void crashLooped(const QStringList &lastStderr);
+    void changed();   // something in statusJson() may differ
+    void logAppended(const manifold::RingLog::Entry &entry);
 
 private:
     ServerHost *instance(const QString &key);

@@ -153,6 +153,14 @@ QJsonObject ServerHost::statusJson() const
                   m_lastHeartbeat.isValid() ? QJsonValue(m_lastHeartbeat.toString(Qt::ISODateWithMs)) : QJsonValue());
     object.insert(QStringLiteral("unresponsive"), m_unresponsive);
     object.insert(QStringLiteral("lastExit"), m_lastExit.isEmpty() ? QJsonValue() : QJsonValue(m_lastExit));
+    if (m_pid > 0) {
+        if (!m_memorySampled.isValid() || m_memorySampled.elapsed() > 2000) {
+            m_memoryKb = platform::processGroupRssKb(m_pid);
+            m_memorySampled.start();
+        }
+        if (m_memoryKb >= 0)
+            object.insert(QStringLiteral("memoryKb"), m_memoryKb);
+    }
     return object;
 }
 
@@ -326,6 +334,8 @@ void ServerHost::setState(State state)
 
 void ServerHost::dispatch(const RouterActions &actions)
 {
+    if (!actions.isEmpty())
+        emit activity();
     for (const RouterAction &action : actions) {
         switch (action.kind) {
         case RouterAction::Kind::ToChild:
@@ -396,7 +406,7 @@ void ServerHost::onStderr()
                                  ? QStringLiteral("[oversized stderr line skipped]")
                                  : QString::fromUtf8(item.line);
         m_log.append(RingLog::Source::Stderr, text);
-        emit logged(text);
+        emit logged(m_log.entries().last());
     }
 }
 
@@ -501,7 +511,7 @@ void ServerHost::event(const QString &text)
 {
     qCInfo(lcHost).noquote() << m_config.name << text;
     m_log.append(RingLog::Source::Event, text);
-    emit logged(text);
+    emit logged(m_log.entries().last());
 }
 
 } // namespace manifold

@@ -51,6 +51,7 @@ public:
     bool unresponsive() const { return m_unresponsive; }
     const RingLog &log() const { return m_log; }
     const Router &router() const { return m_router; }
+    qint64 clockMs() const { return m_clock.elapsed(); }   // the router's clock (ages, activity)
     QJsonObject statusJson() const;
     static QJsonObject idleStatusJson(const ServerConfig &config);   // a server with no child yet
 
@@ -70,7 +71,8 @@ public:
 signals:
     void stateChanged(manifold::ServerHost::State state);
     void sessionOutput(manifold::SessionId session, const QByteArray &line);
-    void logged(const QString &line);
+    void logged(const manifold::RingLog::Entry &entry);
+    void activity();   // a message went through: counts, queue or heartbeat may have changed
     void crashLooped(const QStringList &lastStderr);
     void heartbeat(bool answered);
 
@@ -118,6 +120,8 @@ private:
     int m_escalateStep = 0;
     QElapsedTimer m_sinceChildTraffic;
     QElapsedTimer m_clock;
+    mutable qint64 m_memoryKb = -1;           // cached: reading /proc for every status is wasteful
+    mutable QElapsedTimer m_memorySampled;
 };
 
 } // namespace manifold

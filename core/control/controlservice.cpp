@@ -4,6 +4,7 @@
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
 #include "jsonrpc/jsonrpc.h"
+#include "control/watchstream.h"
 #include "jsonrpc/linebuffer.h"
 
 #include <QJsonArray>
@@ -77,7 +78,13 @@ void ControlService::handleLine(QLocalSocket *socket, const QByteArray &line)
                                  .toJson(QJsonDocument::Compact)
                                  .mid(1)
                                  .chopped(1);
-    const Reply reply = call(request.value(QStringLiteral("method")).toString(),
+    const QString method = request.value(QStringLiteral("method")).toString();
+    if (method == QLatin1String("watch")) {
+        // Status now, then every change as a notification on this connection.
+        if (!socket->findChild<WatchStream *>())
+            new WatchStream(m_broker, socket);
+    }
+    const Reply reply = call(method == QLatin1String("watch") ? QStringLiteral("status") : method,
                              request.value(QStringLiteral("params")).toObject());
     if (reply.errorCode != 0) {
         socket->write(jsonrpc::makeError(rawId, reply.errorCode, reply.errorMessage.toUtf8()) + '\n');
@@ -102,6 +109,12 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
         if (!m_broker->addServer(config, &message))
             return error(jsonrpc::InvalidParams, message);
         return ok({{QStringLiteral("added"), name}});
+    }
+    if (method == QLatin1String("disconnect")) {
+        QString message;
+        if (!m_broker->disconnectSession(SessionId(params.value(QStringLiteral("session")).toInteger()), &message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok();
     }
     if (method == QLatin1String("reload")) {
         QString message;

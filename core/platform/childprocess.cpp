@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -136,6 +137,37 @@ QString processExecutable(qint64 pid)
 #else
     Q_UNUSED(pid);
     return {};
+#endif
+}
+
+qint64 processGroupRssKb(qint64 pgid)
+{
+#ifdef Q_OS_LINUX
+    if (pgid <= 1)
+        return -1;
+    const long pageKb = ::sysconf(_SC_PAGESIZE) / 1024;
+    qint64 total = 0;
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &pid : pids) {
+        if (!pid.front().isDigit())
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // Fields after the command: state(3) ppid(4) pgrp(5) ...
+        const QByteArray line = stat.readAll();
+        const qsizetype close = line.lastIndexOf(')');
+        const QList<QByteArray> fields = line.mid(close + 2).split(' ');
+        if (fields.size() < 3 || fields.at(2).toLongLong() != pgid)
+            continue;
+        QFile statm(QStringLiteral("/proc/%1/statm").arg(pid));
+        if (statm.open(QIODevice::ReadOnly))
+            total += statm.readAll().split(' ').value(1).toLongLong() * pageKb;
+    }
+    return total;
+#else
+    Q_UNUSED(pgid)
+    return -1;
 #endif
 }
 

@@ -27,6 +27,9 @@ qint64 processStartTime(qint64 pid);
 // comm field may itself contain spaces and parentheses.
 qint64 parseStartTimeFromStat(QByteArrayView statLine);
 
+// Resident memory (KiB) of every process in the group led by pgid (Linux: /proc); -1 if unknown.
+qint64 processGroupRssKb(qint64 pgid);
+
 // Path of the executable of pid (Linux: /proc/<pid>/exe), empty if unknown.
 QString processExecutable(qint64 pid);
 
