@@ -202,6 +202,14 @@ QJsonObject Broker::sessionJson(SessionId id) const
     return object;
 }
 
+bool Broker::requestShowWindow()
+{
+    if (!m_hasWindow)
+        return false;
+    emit showWindowRequested();
+    return true;
+}
+
 bool Broker::disconnectSession(SessionId id, QString *error)
 {
     Session *session = m_sessions.value(id);

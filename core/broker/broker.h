@@ -76,7 +76,12 @@ public:
     // changes nothing and is reported.
     bool reloadRegistry(QString *error);
 
+    // A window hosts this broker (the tray app): a second `manifold` asks it to show itself.
+    void setWindowHost(bool hasWindow) { m_hasWindow = hasWindow; }
+    bool requestShowWindow();   // emits showWindowRequested; false if no window hosts the broker
+
 signals:
+    void showWindowRequested();
     void serverAdded(const QString &name);
     void serverRemoved(const QString &name);
     void sessionOpened(manifold::SessionId session);
@@ -110,6 +115,7 @@ private:
     QMap<SessionId, Session *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;
+    bool m_hasWindow = false;
     QDateTime m_startedAt;
 };
 

@@ -116,6 +116,8 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::InvalidParams, message);
         return ok();
     }
+    if (method == QLatin1String("show"))
+        return ok({{QStringLiteral("shown"), m_broker->requestShowWindow()}});
     if (method == QLatin1String("reload")) {
         QString message;
         if (!m_broker->reloadRegistry(&message))
