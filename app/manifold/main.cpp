@@ -32,7 +32,8 @@ int main(int argc, char *argv[])
     QCommandLineOption socket(QStringLiteral("socket"),
                               QStringLiteral("Broker socket path (default: $XDG_RUNTIME_DIR/manifold/broker.sock)."),
                               QStringLiteral("path"));
-    parser.addOptions({headless, configDir, socket});
+    QCommandLineOption minimized(QStringLiteral("minimized"), QStringLiteral("Start hidden in the system tray."));
+    parser.addOptions({headless, minimized, configDir, socket});
     parser.process(app);
 
     if (!parser.isSet(headless)) {

@@ -21,6 +21,16 @@ QString BrokerLauncher::brokerExecutable()
     return QStandardPaths::findExecutable(QStringLiteral("manifold"));
 }
 
+bool BrokerLauncher::graphicalSession()
+{
+    const QString forced = qEnvironmentVariable("MANIFOLD_LAUNCH");
+    if (forced == QLatin1String("headless"))
+        return false;
+    if (forced == QLatin1String("tray"))
+        return true;
+    return qEnvironmentVariableIsSet("WAYLAND_DISPLAY") || qEnvironmentVariableIsSet("DISPLAY");
+}
+
 bool BrokerLauncher::launch(QString *error) const
 {
     const QString program = brokerExecutable();
@@ -33,7 +43,9 @@ bool BrokerLauncher::launch(QString *error) const
     const QByteArray programBytes = program.toLocal8Bit();
     const QByteArray socketBytes = m_socketPath.toLocal8Bit();
     const QByteArray logPath = socketBytes + ".log";
-    const char *argv[] = {programBytes.constData(), "--headless", "--socket", socketBytes.constData(), nullptr};
+    // With a desktop session the tray app (minimised) hosts the broker, so the user sees it.
+    const char *mode = graphicalSession() ? "--minimized" : "--headless";
+    const char *argv[] = {programBytes.constData(), mode, "--socket", socketBytes.constData(), nullptr};
     const long maxFd = ::sysconf(_SC_OPEN_MAX) > 0 ? ::sysconf(_SC_OPEN_MAX) : 1024;
 
     const pid_t first = ::fork();

@@ -13,6 +13,8 @@ public:
 
     // The manifold executable to run: $MANIFOLD_BIN, else next to the shim, else from PATH.
     static QString brokerExecutable();
+    // A desktop session is present (DISPLAY / WAYLAND_DISPLAY); MANIFOLD_LAUNCH=headless|tray forces it.
+    static bool graphicalSession();
 
     bool launch(QString *error) const;
 

@@ -16,7 +16,7 @@ describe('the first shims start exactly one broker', { skip: skipReason() }, () 
       handles.push(await world.connect({
         clientName: `autostart-${i}`,
         connect: false,
-        env: { MANIFOLD_BIN: BINS.manifold, MANIFOLD_CONFIG_DIR: world.configDir },
+        env: { MANIFOLD_BIN: BINS.manifold, MANIFOLD_CONFIG_DIR: world.configDir, MANIFOLD_LAUNCH: 'headless' },
       }));
     }
     // All shims are spawned synchronously, back to back, well within 100 ms.
