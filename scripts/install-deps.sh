@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [[ "${1:-}" == "--with-tests" ]] && want_tests=1
 
-packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools)
+packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
+          qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools)
 if (( want_tests )); then
-    packages+=(libgtest-dev libgmock-dev procps)
+    # xvfb + xauth + a font: the screenshot test renders real windows.
+    packages+=(libgtest-dev libgmock-dev procps xvfb xauth fonts-dejavu-core)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

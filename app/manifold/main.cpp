@@ -1,50 +1,94 @@
 #include "unixsignalwatcher.h"
 
 #include "broker/broker.h"
+#include "control/localbrokerview.h"
+#include "control/remotebrokerview.h"
 #include "manifold/version.h"
+#include "trayapp.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
-#include <QCoreApplication>
+#include <QMessageBox>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 using namespace manifold;
 
-int main(int argc, char *argv[])
-{
-    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
-        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(QStringLiteral("manifold"));
-    QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString()));
+namespace {
 
+struct Options
+{
+    bool headless = false;
+    bool minimized = false;
+    Broker::Options broker;
+};
+
+Options parseOptions(const QCoreApplication &app)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Manifold: one shared process per MCP server for every MCP client."));
+        QCoreApplication::translate("main", "Manifold: one shared process per MCP server for every MCP client."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Run the broker without a window or tray icon."));
-    QCommandLineOption configDir(QStringLiteral("config-dir"),
-                                 QStringLiteral("Directory holding servers.json (default: $MANIFOLD_CONFIG_DIR or ~/.config/manifold)."),
-                                 QStringLiteral("dir"));
-    QCommandLineOption socket(QStringLiteral("socket"),
-                              QStringLiteral("Broker socket path (default: $XDG_RUNTIME_DIR/manifold/broker.sock)."),
-                              QStringLiteral("path"));
-    QCommandLineOption minimized(QStringLiteral("minimized"), QStringLiteral("Start hidden in the system tray."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QCoreApplication::translate("main", "Run the broker without a window or tray icon."));
+    const QCommandLineOption minimized(QStringLiteral("minimized"),
+                                       QCoreApplication::translate("main", "Start hidden in the system tray."));
+    const QCommandLineOption configDir(
+        QStringLiteral("config-dir"),
+        QCoreApplication::translate("main", "Directory holding servers.json (default: $MANIFOLD_CONFIG_DIR or ~/.config/manifold)."),
+        QStringLiteral("dir"));
+    const QCommandLineOption socket(
+        QStringLiteral("socket"),
+        QCoreApplication::translate("main", "Broker socket path (default: $XDG_RUNTIME_DIR/manifold/broker.sock)."),
+        QStringLiteral("path"));
     parser.addOptions({headless, minimized, configDir, socket});
     parser.process(app);
+    Options options;
+    options.headless = parser.isSet(headless);
+    options.minimized = parser.isSet(minimized);
+    options.broker.configDir = parser.value(configDir);
+    options.broker.socketPath = parser.isSet(socket) ? parser.value(socket) : qEnvironmentVariable("MANIFOLD_SOCKET");
+    return options;
+}
 
-    if (!parser.isSet(headless)) {
-        std::fprintf(stderr, "manifold: the tray window is not part of this build yet; "
-                             "running the broker headless.\n");
+// A window needs a display; without one `manifold` runs the broker headless instead of failing.
+bool canShowWindows(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--headless") == 0)
+            return false;
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 ||
+            std::strcmp(argv[i], "--version") == 0 || std::strcmp(argv[i], "-v") == 0)
+            return false;
     }
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
 
-    Broker::Options options;
-    options.configDir = parser.value(configDir);
-    options.socketPath = parser.isSet(socket) ? parser.value(socket) : qEnvironmentVariable("MANIFOLD_SOCKET");
-    Broker broker(options);
+// exit(), not quit(): quit() asks every window to close first, and the main window refuses
+// (closing it only hides it), so quit() would never end the tray app.
+void stopOnSignals(UnixSignalWatcher &watcher, Broker &broker)
+{
+    QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &broker, [&broker](int signal) {
+        if (signal == SIGHUP) {
+            QString error;
+            if (broker.reloadRegistry(&error))
+                std::fprintf(stderr, "manifold: SIGHUP: reloaded servers.json\n");
+            return;
+        }
+        std::fprintf(stderr, "manifold: signal %d: stopping servers\n", signal);
+        broker.shutdown([] { QCoreApplication::exit(0); });
+    });
+}
+
+int runHeadless(QCoreApplication &app, const Options &options)
+{
+    Broker broker(options.broker);
     QString message;
     switch (broker.listen(&message)) {
     case Broker::ListenResult::AlreadyRunning:
@@ -57,17 +101,91 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "manifold: %s\n", qPrintable(message));
         break;
     }
-
     UnixSignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app, [&](int signal) {
-        if (signal == SIGHUP) {
-            QString error;
-            if (broker.reloadRegistry(&error))
-                std::fprintf(stderr, "manifold: SIGHUP: reloaded servers.json\n");
-            return;
-        }
-        std::fprintf(stderr, "manifold: signal %d: stopping servers\n", signal);
-        broker.shutdown([] { QCoreApplication::quit(); });
+    stopOnSignals(signalWatcher, broker);
+    return app.exec();
+}
+
+// Another process holds the broker. If it is a tray app, it shows its window and we are done;
+// if it is a headless broker (started by a shim), this window attaches to it.
+int attachToRunningBroker(QApplication &app, const Options &options, const QString &socketPath)
+{
+    RemoteBrokerView view(socketPath);
+    std::unique_ptr<TrayApp> tray;
+    int exitCode = 0;
+    QObject::connect(&view, &BrokerView::connected, &app, [&] {
+        view.call(QStringLiteral("show"), {}, [&](bool ok, const QJsonObject &result, const QString &) {
+            if (ok && result.value(QStringLiteral("shown")).toBool()) {
+                std::fprintf(stdout, "manifold: raised the window of the running Manifold\n");
+                QCoreApplication::exit(0);
+                return;
+            }
+            std::fprintf(stderr, "manifold: attached to the running broker at %s\n", qPrintable(socketPath));
+            tray = std::make_unique<TrayApp>(&view, TrayApp::Options{options.minimized, false});
+            // Quitting an attached window leaves the broker (and every session) running.
+            QObject::connect(tray.get(), &TrayApp::quitRequested, &app, [] { QCoreApplication::exit(0); });
+        });
+    });
+    QObject::connect(&view, &BrokerView::disconnected, &app, [&] {
+        if (tray)
+            QMessageBox::warning(nullptr, QObject::tr("Manifold"), QObject::tr("The Manifold broker stopped."));
+        else
+            std::fprintf(stderr, "manifold: cannot reach the running broker at %s\n", qPrintable(socketPath));
+        exitCode = tray ? 0 : 1;
+        QCoreApplication::exit(0);
+    });
+    view.open();
+    const int code = app.exec();
+    tray.reset();
+    return code != 0 ? code : exitCode;
+}
+
+int runTray(QApplication &app, const Options &options)
+{
+    TrayApp::installTranslators(&app);
+    Broker broker(options.broker);
+    QString message;
+    switch (broker.listen(&message)) {
+    case Broker::ListenResult::AlreadyRunning:
+        return attachToRunningBroker(app, options, broker.socketPath());
+    case Broker::ListenResult::Failed:
+        std::fprintf(stderr, "manifold: %s\n", qPrintable(message));
+        QMessageBox::critical(nullptr, QObject::tr("Manifold"), message);
+        return 1;
+    case Broker::ListenResult::Listening:
+        std::fprintf(stderr, "manifold: %s\n", qPrintable(message));
+        break;
+    }
+    UnixSignalWatcher signalWatcher;
+    stopOnSignals(signalWatcher, broker);
+    LocalBrokerView view(&broker);
+    TrayApp tray(&view, TrayApp::Options{options.minimized, true});
+    broker.setWindowHost(true);
+    QObject::connect(&broker, &Broker::showWindowRequested, &tray, &TrayApp::showWindow);
+    QObject::connect(&tray, &TrayApp::quitRequested, &broker, [&broker] {
+        broker.shutdown([] { QCoreApplication::exit(0); });
     });
     return app.exec();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
+        qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
+    QCoreApplication::setOrganizationName(QStringLiteral("manifold"));
+    QCoreApplication::setApplicationName(QStringLiteral("manifold"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString()));
+
+    if (!canShowWindows(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        Options options = parseOptions(app);
+        if (!options.headless)
+            std::fprintf(stderr, "manifold: no display; running the broker headless\n");
+        return runHeadless(app, options);
+    }
+    QApplication app(argc, argv);
+    const Options options = parseOptions(app);
+    return runTray(app, options);
 }

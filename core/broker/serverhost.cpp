@@ -104,7 +104,15 @@ qint64 ServerHost::pid() const
 
 QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
 {
+    // Environment values may be secrets: status names the variables, never their values
+    // (the control method revealEnv hands one out on purpose).
+    QJsonObject env;
+    for (auto it = config.env.cbegin(); it != config.env.cend(); ++it)
+        env.insert(it.key(), QJsonValue());
     return QJsonObject{{QStringLiteral("name"), config.name},
+                       {QStringLiteral("env"), env},
+                       {QStringLiteral("cwd"), config.cwd},
+                       {QStringLiteral("heartbeatMs"), config.heartbeatMs},
                        {QStringLiteral("state"), stateName(State::Stopped)},
                        {QStringLiteral("pid"), QJsonValue()},
                        {QStringLiteral("uptimeMs"), 0},

@@ -116,6 +116,13 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::InvalidParams, message);
         return ok();
     }
+    if (method == QLatin1String("revealEnv")) {
+        const ServerConfig *config = m_broker->registry().find(name);
+        const QString key = params.value(QStringLiteral("key")).toString();
+        if (!config || !config->env.contains(key))
+            return error(jsonrpc::InvalidParams, QStringLiteral("no variable '%1' for server '%2'").arg(key, name));
+        return ok({{QStringLiteral("value"), config->env.value(key)}});
+    }
     if (method == QLatin1String("show"))
         return ok({{QStringLiteral("shown"), m_broker->requestShowWindow()}});
     if (method == QLatin1String("reload")) {

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QAction;
+class QLineEdit;
+class QListView;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+class QTimer;
+
+namespace manifold {
+
+class BrokerView;
+class LogFilterProxy;
+class LogModel;
+class QueueTableModel;
+class ServerSettingsPage;
+class ServerTableModel;
+class SessionTableModel;
+
+// The Manifold window: every server in a table with a toolbar to act on the selected one, and
+// tabs for its sessions, queue, log and settings. Closing it keeps the broker running.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(BrokerView *view, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    QString selectedServer() const;
+    void selectServer(const QString &name);
+    // With a tray, closing hides the window; without one it minimises (quitting stays explicit).
+    void setCloseToTray(bool closeToTray) { m_closeToTray = closeToTray; }
+
+    QTableView *serverTable() const { return m_servers; }
+    QTableView *sessionTable() const { return m_sessions; }
+    QTableView *queueTable() const { return m_queue; }
+    QTabWidget *tabs() const { return m_tabs; }
+    QLineEdit *logSearch() const { return m_logSearch; }
+    ServerTableModel *serverModel() const { return m_serverModel; }
+    ServerSettingsPage *settingsPage() const { return m_settingsPage; }
+    QAction *startAction() const { return m_start; }
+    QAction *stopAction() const { return m_stop; }
+    QAction *restartAction() const { return m_restart; }
+    QAction *killAction() const { return m_kill; }
+    QAction *addServerAction() const { return m_add; }
+    QAction *removeServerAction() const { return m_remove; }
+    QAction *disconnectAction() const { return m_disconnect; }
+
+signals:
+    void quitRequested();
+    void settingsRequested();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    QWidget *createSessionsTab();
+    QWidget *createQueueTab();
+    QWidget *createLogTab();
+    void onSelectionChanged();
+    void onServerChanged(const QJsonObject &server);
+    void updateActions();
+    void serverAction(const QString &method);
+    void onAddServer();
+    void onRemoveServer();
+    void onDisconnectSession();
+    void onConnectionChanged();
+    void report(bool ok, const QString &error);
+    QJsonObject selectedServerJson() const;
+
+    BrokerView *m_view;
+    ServerTableModel *m_serverModel;
+    SessionTableModel *m_sessionModel;
+    QueueTableModel *m_queueModel;
+    LogModel *m_logModel;
+    LogFilterProxy *m_logProxy;
+    QTableView *m_servers;
+    QTableView *m_sessions;
+    QTableView *m_queue;
+    QListView *m_log;
+    QLineEdit *m_logSearch;
+    QTabWidget *m_tabs;
+    ServerSettingsPage *m_settingsPage;
+    QTimer *m_clock;
+    QAction *m_start = nullptr;
+    QAction *m_stop = nullptr;
+    QAction *m_restart = nullptr;
+    QAction *m_kill = nullptr;
+    QAction *m_add = nullptr;
+    QAction *m_remove = nullptr;
+    QAction *m_disconnect = nullptr;
+    QAction *m_settings = nullptr;
+    QAction *m_quit = nullptr;
+    QAction *m_findLog = nullptr;
+    QPushButton *m_disconnectButton = nullptr;
+    bool m_closeToTray = true;
+};
+
+} // namespace manifold

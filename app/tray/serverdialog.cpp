@@ -1,0 +1,277 @@
+#include "serverdialog.h"
+
+#include "mcpprobe.h"
+#include "settingsdialog.h"
+
+#include "config/serverconfig.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProcess>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace manifold {
+
+ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &server, QWidget *parent)
+    : QDialog(parent)
+    , m_existingNames(existingNames)
+    , m_editing(!server.isEmpty())
+    , m_name(new QLineEdit(this))
+    , m_command(new QLineEdit(this))
+    , m_args(new QLineEdit(this))
+    , m_cwd(new QLineEdit(this))
+    , m_env(new QTableWidget(0, 2, this))
+    , m_sharing(new QComboBox(this))
+    , m_linger(new QSpinBox(this))
+    , m_maxInFlight(new QSpinBox(this))
+    , m_testButton(new QPushButton(tr("&Test Start"), this))
+    , m_tools(new QListWidget(this))
+    , m_testStatus(new QLabel(this))
+    , m_error(new QLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+    , m_probe(new McpProbe(this))
+{
+    setWindowTitle(m_editing ? tr("Edit Server") : tr("Add Server"));
+
+    m_name->setPlaceholderText(tr("e.g. memory"));
+    m_name->setToolTip(tr("Letters, digits, '.', '_' and '-'; the name clients pass to manifold-shim."));
+    m_command->setPlaceholderText(tr("e.g. npx"));
+    m_args->setPlaceholderText(tr("e.g. -y @modelcontextprotocol/server-memory"));
+    m_cwd->setPlaceholderText(tr("Broker's working directory"));
+    auto *browse = new QPushButton(tr("&Browse…"), this);
+    auto *commandRow = new QHBoxLayout;
+    commandRow->addWidget(m_command, 1);
+    commandRow->addWidget(browse);
+
+    m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
+    m_env->horizontalHeader()->setStretchLastSection(true);
+    m_env->verticalHeader()->hide();
+    auto *addEnv = new QPushButton(tr("Add &Variable"), this);
+    auto *removeEnv = new QPushButton(tr("Remove Variable"), this);
+    auto *envButtons = new QHBoxLayout;
+    envButtons->addWidget(addEnv);
+    envButtons->addWidget(removeEnv);
+    envButtons->addStretch();
+    auto *envBox = new QVBoxLayout;
+    envBox->addWidget(m_env);
+    envBox->addLayout(envButtons);
+
+    m_sharing->addItem(tr("Shared: one process for every client"), QStringLiteral("shared"));
+    m_sharing->addItem(tr("Per client application"), QStringLiteral("per-client"));
+    m_sharing->addItem(tr("Isolated: one process per session"), QStringLiteral("isolated"));
+
+    m_linger->setRange(-1, 24 * 3600);
+    m_linger->setSpecialValueText(tr("Keep running"));
+    m_linger->setSuffix(tr(" s"));
+    m_maxInFlight->setRange(0, 1000);
+    m_maxInFlight->setSpecialValueText(tr("Unlimited"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Command:"), commandRow);
+    form->addRow(tr("&Arguments:"), m_args);
+    form->addRow(tr("&Working directory:"), m_cwd);
+    form->addRow(tr("&Environment:"), envBox);
+    form->addRow(tr("&Sharing:"), m_sharing);
+    form->addRow(tr("&Linger after last client:"), m_linger);
+    form->addRow(tr("&In-flight limit:"), m_maxInFlight);
+
+    auto *testBox = new QGroupBox(tr("Test"), this);
+    auto *testLayout = new QVBoxLayout(testBox);
+    auto *testRow = new QHBoxLayout;
+    testRow->addWidget(m_testButton);
+    testRow->addWidget(m_testStatus, 1);
+    m_testStatus->setWordWrap(true);
+    m_testStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    testLayout->addLayout(testRow);
+    testLayout->addWidget(m_tools);
+    m_tools->setAccessibleName(tr("Tools"));
+
+    m_error->setWordWrap(true);
+    QFont bold = m_error->font();
+    bold.setBold(true);
+    m_error->setFont(bold);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(testBox, 1);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+
+    // Prefill: an existing server, or the defaults from the tray settings.
+    const int lingerMs = m_editing ? server.value(QLatin1String("lingerMs")).toInt(60000) : TraySettings::defaultLingerMs();
+    m_linger->setValue(lingerMs < 0 ? -1 : lingerMs / 1000);
+    if (m_editing) {
+        m_name->setText(server.value(QLatin1String("name")).toString());
+        m_name->setReadOnly(true);
+        m_command->setText(server.value(QLatin1String("command")).toString());
+        // Quoted the way QProcess::splitCommand reads it back.
+        QStringList args;
+        for (const QJsonValue &arg : server.value(QLatin1String("args")).toArray()) {
+            QString text = arg.toString();
+            if (text.isEmpty() || text.contains(QLatin1Char(' ')) || text.contains(QLatin1Char('"')))
+                text = QLatin1Char('"') + text.replace(QLatin1Char('"'), QLatin1String("\"\"\"")) + QLatin1Char('"');
+            args.append(text);
+        }
+        m_args->setText(args.join(QLatin1Char(' ')));
+        m_cwd->setText(server.value(QLatin1String("cwd")).toString());
+        const QJsonObject env = server.value(QLatin1String("env")).toObject();
+        for (auto it = env.begin(); it != env.end(); ++it) {
+            const int row = m_env->rowCount();
+            m_env->insertRow(row);
+            m_env->setItem(row, 0, new QTableWidgetItem(it.key()));
+            m_env->setItem(row, 1, new QTableWidgetItem(it.value().toString()));
+        }
+        m_sharing->setCurrentIndex(qMax(0, m_sharing->findData(server.value(QLatin1String("sharing")).toString())));
+        m_maxInFlight->setValue(server.value(QLatin1String("maxInFlight")).toInt());
+    }
+
+    connect(m_name, &QLineEdit::textChanged, this, &ServerDialog::updateValidation);
+    connect(m_command, &QLineEdit::textChanged, this, &ServerDialog::updateValidation);
+    connect(browse, &QPushButton::clicked, this, &ServerDialog::onBrowse);
+    connect(addEnv, &QPushButton::clicked, this, &ServerDialog::onAddEnv);
+    connect(removeEnv, &QPushButton::clicked, this, &ServerDialog::onRemoveEnv);
+    connect(m_testButton, &QPushButton::clicked, this, &ServerDialog::onTestStart);
+    connect(m_probe, &McpProbe::toolsListed, this, &ServerDialog::onToolsListed);
+    connect(m_probe, &McpProbe::failed, this, &ServerDialog::onTestFailed);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &ServerDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &ServerDialog::reject);
+
+    updateValidation();
+}
+
+QString ServerDialog::resolveCommand(const QString &command)
+{
+    if (command.isEmpty())
+        return {};
+    if (QFileInfo(command).isAbsolute()) {
+        const QFileInfo info(command);
+        return info.isFile() && info.isExecutable() ? command : QString();
+    }
+    return QStandardPaths::findExecutable(command);
+}
+
+QString ServerDialog::validationError() const
+{
+    const QString name = m_name->text();
+    if (name.isEmpty())
+        return tr("Enter a name.");
+    if (!ServerConfig::isValidName(name))
+        return tr("A name may hold letters, digits, '.', '_' and '-', must not start with '.' or '-' "
+                  "and has at most 64 characters.");
+    if (!m_editing && m_existingNames.contains(name))
+        return tr("A server named \"%1\" already exists.").arg(name);
+    if (m_command->text().trimmed().isEmpty())
+        return tr("Enter the command that starts the server.");
+    if (resolveCommand(m_command->text().trimmed()).isEmpty())
+        return tr("\"%1\" is not an executable file and was not found on the PATH.").arg(m_command->text().trimmed());
+    return {};
+}
+
+void ServerDialog::updateValidation()
+{
+    const QString error = validationError();
+    m_error->setText(error);
+    m_error->setVisible(!error.isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
+    m_testButton->setEnabled(!resolveCommand(m_command->text().trimmed()).isEmpty());
+}
+
+QMap<QString, QString> ServerDialog::env() const
+{
+    QMap<QString, QString> env;
+    for (int row = 0; row < m_env->rowCount(); ++row) {
+        const QTableWidgetItem *key = m_env->item(row, 0);
+        const QTableWidgetItem *value = m_env->item(row, 1);
+        if (key && !key->text().trimmed().isEmpty())
+            env.insert(key->text().trimmed(), value ? value->text() : QString());
+    }
+    return env;
+}
+
+QJsonObject ServerDialog::serverParams() const
+{
+    QJsonObject envObject;
+    const QMap<QString, QString> variables = env();
+    for (auto it = variables.cbegin(); it != variables.cend(); ++it)
+        envObject.insert(it.key(), it.value());
+    QJsonObject params{{QStringLiteral("name"), m_name->text()},
+                       {QStringLiteral("command"), m_command->text().trimmed()},
+                       {QStringLiteral("args"), QJsonArray::fromStringList(QProcess::splitCommand(m_args->text()))},
+                       {QStringLiteral("env"), envObject},
+                       {QStringLiteral("sharing"), m_sharing->currentData().toString()},
+                       {QStringLiteral("lingerMs"), m_linger->value() < 0 ? -1 : m_linger->value() * 1000},
+                       {QStringLiteral("maxInFlight"), m_maxInFlight->value()}};
+    if (!m_editing)
+        params.insert(QStringLiteral("heartbeatMs"), TraySettings::defaultHeartbeatMs());
+    if (!m_cwd->text().trimmed().isEmpty())
+        params.insert(QStringLiteral("cwd"), m_cwd->text().trimmed());
+    return params;
+}
+
+void ServerDialog::onBrowse()
+{
+    const QString file = QFileDialog::getOpenFileName(this, tr("Choose the Server Command"));
+    if (!file.isEmpty())
+        m_command->setText(file);
+}
+
+void ServerDialog::onAddEnv()
+{
+    const int row = m_env->rowCount();
+    m_env->insertRow(row);
+    m_env->setItem(row, 0, new QTableWidgetItem);
+    m_env->setItem(row, 1, new QTableWidgetItem);
+    m_env->setCurrentCell(row, 0);
+    m_env->editItem(m_env->item(row, 0));
+}
+
+void ServerDialog::onRemoveEnv()
+{
+    if (m_env->currentRow() >= 0)
+        m_env->removeRow(m_env->currentRow());
+}
+
+void ServerDialog::onTestStart()
+{
+    if (m_probe->isRunning()) {
+        m_probe->cancel();
+        m_testButton->setText(tr("&Test Start"));
+        m_testStatus->setText(tr("Test cancelled."));
+        return;
+    }
+    m_tools->clear();
+    m_testStatus->setText(tr("Starting…"));
+    m_testButton->setText(tr("Cancel &Test"));
+    m_probe->start(resolveCommand(m_command->text().trimmed()), QProcess::splitCommand(m_args->text()), env());
+}
+
+void ServerDialog::onToolsListed(const QStringList &tools, const QString &serverName)
+{
+    m_testButton->setText(tr("&Test Start"));
+    m_tools->addItems(tools);
+    const QString who = serverName.isEmpty() ? tr("The server") : serverName;
+    m_testStatus->setText(tr("%1 started and lists %n tool(s).", nullptr, int(tools.size())).arg(who));
+}
+
+void ServerDialog::onTestFailed(const QString &error)
+{
+    m_testButton->setText(tr("&Test Start"));
+    m_testStatus->setText(error);
+}
+
+} // namespace manifold

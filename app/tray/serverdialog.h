@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QDialog>
+#include <QJsonObject>
+#include <QStringList>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace manifold {
+
+class McpProbe;
+
+// Adds a server (or edits one: the name is then fixed): validates the name and the command,
+// edits env, sharing, linger and in-flight limit, and can test-start the command to show its tools.
+class ServerDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    // existingNames: names already taken. server: an existing server's status object to edit,
+    // or empty to add one.
+    explicit ServerDialog(const QStringList &existingNames, const QJsonObject &server = {},
+                          QWidget *parent = nullptr);
+
+    // The `add` parameters (docs/wire.md) for what the dialog holds.
+    QJsonObject serverParams() const;
+    // Empty when the input is acceptable, else what is wrong.
+    QString validationError() const;
+
+    QLineEdit *nameEdit() const { return m_name; }
+    QLineEdit *commandEdit() const { return m_command; }
+    QLineEdit *argsEdit() const { return m_args; }
+    QPushButton *testButton() const { return m_testButton; }
+    QListWidget *toolList() const { return m_tools; }
+    QLabel *testStatus() const { return m_testStatus; }
+
+    // An absolute executable, or a name found on PATH; empty if neither.
+    static QString resolveCommand(const QString &command);
+
+private:
+    void updateValidation();
+    void onBrowse();
+    void onAddEnv();
+    void onRemoveEnv();
+    void onTestStart();
+    void onToolsListed(const QStringList &tools, const QString &serverName);
+    void onTestFailed(const QString &error);
+    QMap<QString, QString> env() const;
+
+    QStringList m_existingNames;
+    bool m_editing;
+    QLineEdit *m_name;
+    QLineEdit *m_command;
+    QLineEdit *m_args;
+    QLineEdit *m_cwd;
+    QTableWidget *m_env;
+    QComboBox *m_sharing;
+    QSpinBox *m_linger;
+    QSpinBox *m_maxInFlight;
+    QPushButton *m_testButton;
+    QListWidget *m_tools;
+    QLabel *m_testStatus;
+    QLabel *m_error;
+    QDialogButtonBox *m_buttons;
+    McpProbe *m_probe;
+};
+
+} // namespace manifold

@@ -1,0 +1,120 @@
+#include "trayapp.h"
+
+#include "autostart.h"
+#include "mainwindow.h"
+#include "settingsdialog.h"
+#include "statecolors.h"
+#include "trayicon.h"
+
+#include "control/brokerview.h"
+
+#include <QApplication>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QSystemTrayIcon>
+#include <QTranslator>
+
+namespace manifold {
+
+TrayApp::TrayApp(BrokerView *view, Options options, QObject *parent)
+    : QObject(parent)
+    , m_view(view)
+    , m_options(options)
+    , m_hasTray(QSystemTrayIcon::isSystemTrayAvailable())
+    , m_autostart(Autostart::create())
+    , m_window(new MainWindow(view))
+    , m_tray(new TrayIcon(view, this))
+{
+    m_window->setAttribute(Qt::WA_DeleteOnClose, false);
+    m_window->setCloseToTray(m_hasTray);
+    // Without a tray the window is the only way back in, so the last window closing must not quit.
+    QApplication::setQuitOnLastWindowClosed(false);
+
+    connect(m_window, &MainWindow::quitRequested, this, &TrayApp::requestQuit);
+    connect(m_window, &MainWindow::settingsRequested, this, &TrayApp::showSettings);
+    connect(m_tray, &TrayIcon::openRequested, this, &TrayApp::showWindow);
+    connect(m_tray, &TrayIcon::quitRequested, this, &TrayApp::requestQuit);
+    connect(m_view, &BrokerView::serverChanged, this, &TrayApp::updateWindowIcon);
+    connect(m_view, &BrokerView::serverAdded, this, &TrayApp::updateWindowIcon);
+    connect(m_view, &BrokerView::serverRemoved, this, &TrayApp::updateWindowIcon);
+    updateWindowIcon();
+
+    if (m_hasTray)
+        m_tray->show();
+    if (!m_options.minimized || !m_hasTray)
+        showWindow();
+}
+
+TrayApp::~TrayApp()
+{
+    delete m_window;
+}
+
+bool TrayApp::installTranslators(QCoreApplication *app)
+{
+    const QLocale locale = QLocale::system();
+    auto *qtTranslator = new QTranslator(app);
+    if (qtTranslator->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qtTranslator);
+    else
+        delete qtTranslator;
+
+    auto *translator = new QTranslator(app);
+    if (translator->load(locale, QStringLiteral("manifold"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        QCoreApplication::installTranslator(translator);
+        return true;
+    }
+    // Any other language: English, whose .ts only carries the plural forms ("1 session").
+    if (translator->load(QStringLiteral(":/i18n/manifold_en.qm")))
+        QCoreApplication::installTranslator(translator);
+    else
+        delete translator;
+    return false;
+}
+
+void TrayApp::showWindow()
+{
+    if (m_window->isMinimized())
+        m_window->showNormal();
+    else
+        m_window->show();
+    m_window->raise();
+    m_window->activateWindow();
+}
+
+void TrayApp::requestQuit()
+{
+    int sessions = 0;
+    for (const QJsonValue &server : m_view->status().value(QLatin1String("servers")).toArray())
+        sessions += server.toObject().value(QLatin1String("sessions")).toInt();
+    if (m_options.confirmQuit && sessions > 0) {
+        QWidget *parent = m_window->isVisible() ? m_window : nullptr;
+        const auto answer = QMessageBox::question(
+            parent, tr("Quit Manifold"),
+            tr("%n client session(s) are connected. Quitting stops every server and disconnects them.\n"
+               "Quit anyway?", nullptr, sessions),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes)
+            return;
+    }
+    m_tray->systemTrayIcon()->hide();
+    emit quitRequested();
+}
+
+void TrayApp::showSettings()
+{
+    SettingsDialog dialog(m_autostart.get(), m_window->isVisible() ? m_window : nullptr);
+    dialog.exec();
+}
+
+void TrayApp::updateWindowIcon()
+{
+    const auto health = StateColors::health(m_view->status().value(QLatin1String("servers")).toArray());
+    m_window->setWindowIcon(StateColors::appIcon(health, m_window->palette()));
+}
+
+} // namespace manifold

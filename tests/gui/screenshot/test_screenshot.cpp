@@ -1,0 +1,101 @@
+#include "brokerfixture.h"
+#include "mainwindow.h"
+#include "testclient.h"
+#include "trayapp.h"
+#include "trayicon.h"
+
+#include "control/localbrokerview.h"
+#include "models/servertablemodel.h"
+
+#include <QDir>
+#include <QImage>
+#include <QMenu>
+#include <QSet>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+using namespace manifold;
+
+namespace {
+
+// Distinct colours in a sample of the image: a blank or single-colour grab has one or two.
+int colourCount(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 3) {
+        for (int x = 0; x < image.width(); x += 3)
+            colours.insert(image.pixel(x, y));
+    }
+    return int(colours.size());
+}
+
+QString artifact(const QString &file)
+{
+    QDir().mkpath(QStringLiteral(MANIFOLD_ARTIFACTS_DIR));
+    return QDir(QStringLiteral(MANIFOLD_ARTIFACTS_DIR)).filePath(file);
+}
+
+class Screenshot : public BrokerFixture
+{
+};
+
+} // namespace
+
+// The tray app with two servers and three connected sessions, saved as PNGs for a person to
+// look at: the main window and the tray menu.
+TEST_F(Screenshot, MainWindowAndTrayMenu)
+{
+    for (const QString &name : {QStringLiteral("memory"), QStringLiteral("github")}) {
+        ServerConfig config = fakeServer(name);
+        config.lingerMs = -1;
+        config.env.insert(QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_secret"));
+        registerServer(config);
+    }
+    startBroker();
+    LocalBrokerView view(m_broker.get());
+    view.setCoalesceInterval(20);
+
+    TestClient claude(m_socketPath), cursor(m_socketPath), code(m_socketPath);
+    ASSERT_TRUE(claude.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-ai")));
+    ASSERT_TRUE(cursor.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("cursor-vscode")));
+    ASSERT_TRUE(code.connectAndInitialize(QStringLiteral("github"), QStringLiteral("claude-code")));
+
+    TrayApp app(&view, TrayApp::Options{false, false});
+    MainWindow *window = app.window();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+    window->selectServer(QStringLiteral("memory"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->sessionTable()->model()->rowCount() == 2; }, 10000));
+    ServerTableModel *servers = window->serverModel();
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        for (int row = 0; row < servers->rowCount(); ++row) {
+            if (servers->index(row, ServerTableModel::StateColumn).data().toString() != QLatin1String("running"))
+                return false;
+        }
+        return servers->rowCount() == 2;
+    }, 10000));
+    QTest::qWait(300);   // let uptime tick and layouts settle
+
+    const QImage windowImage = window->grab().toImage();
+    ASSERT_TRUE(windowImage.save(artifact(QStringLiteral("main_window.png"))));
+    EXPECT_FALSE(windowImage.isNull());
+    EXPECT_EQ(window->size(), QSize(1100, 680));
+    EXPECT_GT(colourCount(windowImage), 16);
+
+    window->tabs()->setCurrentIndex(3);   // Settings, with the masked env value
+    QTest::qWait(100);
+    ASSERT_TRUE(window->grab().toImage().save(artifact(QStringLiteral("main_window_settings.png"))));
+    window->tabs()->setCurrentIndex(0);
+
+    QMenu *menu = app.trayIcon()->menu();
+    menu->popup(QPoint(200, 200));
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(menu));
+    QTest::qWait(100);
+    const QImage menuImage = menu->grab().toImage();
+    menu->hide();
+    ASSERT_TRUE(menuImage.save(artifact(QStringLiteral("tray_menu.png"))));
+    EXPECT_FALSE(menuImage.isNull());
+    EXPECT_GT(menuImage.width(), 100);
+    EXPECT_GT(menuImage.height(), 100);
+    EXPECT_GT(colourCount(menuImage), 4);
+}

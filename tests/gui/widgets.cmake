@@ -1,0 +1,40 @@
+# Tray widget tests (offscreen) and the screenshot test (under Xvfb when xvfb-run exists).
+# Included from tests/gui/CMakeLists.txt.
+find_package(Qt6 REQUIRED COMPONENTS Widgets Test)
+
+set(_tray_test_support
+    ${CMAKE_CURRENT_LIST_DIR}/widgetsmain.cpp
+    ${PROJECT_SOURCE_DIR}/tests/integration/brokerfixture.cpp
+    ${PROJECT_SOURCE_DIR}/tests/integration/testclient.cpp)
+
+foreach(_target test_widgets test_screenshot)
+    add_executable(${_target} ${_tray_test_support})
+    target_link_libraries(${_target} PRIVATE manifold_tray Qt6::Widgets Qt6::Test GTest::gtest manifold_warnings)
+    target_include_directories(${_target} PRIVATE
+        ${PROJECT_SOURCE_DIR}/tests/integration ${PROJECT_SOURCE_DIR}/tests/common)
+    target_compile_definitions(${_target} PRIVATE FAKE_MCP_SERVER_PATH="$<TARGET_FILE:fake_mcp_server>")
+    add_dependencies(${_target} fake_mcp_server)
+endforeach()
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets.cpp)
+target_sources(test_screenshot PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screenshot/test_screenshot.cpp)
+target_compile_definitions(test_screenshot PRIVATE MANIFOLD_ARTIFACTS_DIR="${CMAKE_BINARY_DIR}/artifacts")
+
+gtest_discover_tests(test_widgets PROPERTIES ENVIRONMENT "${MANIFOLD_TEST_ENV}" LABELS gui
+    TIMEOUT 120 DISCOVERY_TIMEOUT 30)
+
+# The same binary under a German system locale: the window follows it.
+add_test(NAME gui.translation_de COMMAND test_widgets --gtest_filter=Translation.*)
+set_tests_properties(gui.translation_de PROPERTIES LABELS gui TIMEOUT 60
+    ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LANG=de_DE.UTF-8;LANGUAGE=de;LC_ALL=de_DE.UTF-8;MANIFOLD_EXPECT_GERMAN=1")
+
+# Screenshots: a real X server (Xvfb, 1366x768) when available, else the offscreen platform.
+find_program(XVFB_RUN xvfb-run)
+if(XVFB_RUN)
+    add_test(NAME gui.screenshot
+        COMMAND ${XVFB_RUN} -a -s "-screen 0 1366x768x24" $<TARGET_FILE:test_screenshot>)
+    set_tests_properties(gui.screenshot PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=xcb")
+else()
+    add_test(NAME gui.screenshot COMMAND test_screenshot)
+    set_tests_properties(gui.screenshot PROPERTIES ENVIRONMENT "${MANIFOLD_TEST_ENV}")
+endif()
+set_tests_properties(gui.screenshot PROPERTIES LABELS gui TIMEOUT 120)

@@ -1,0 +1,25 @@
+#include "trayapp.h"
+
+#include <QApplication>
+#include <QStandardPaths>
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+
+// GoogleTest with a QApplication: the tray widgets, translated like the app for the system locale.
+int main(int argc, char **argv)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    // Test discovery runs the binary without the test environment, and maybe without a display.
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM") && !qEnvironmentVariableIsSet("DISPLAY") &&
+        !qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QStandardPaths::setTestModeEnabled(true); // QSettings and autostart files stay out of $HOME
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("manifold-tests"));
+    QCoreApplication::setApplicationName(QStringLiteral("manifold-tray-tests"));
+    manifold::TrayApp::installTranslators(&app);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}
