@@ -175,6 +175,9 @@ void MainWindow::createActions()
     m_add = new QAction(themed("list-add", QStyle::SP_FileDialogNewFolder), tr("&Add Server…"), this);
     m_add->setShortcut(QKeySequence::New);
     m_add->setToolTip(tr("Add a server (Ctrl+N)"));
+    m_edit = new QAction(themed("document-edit", QStyle::SP_FileDialogDetailedView), tr("&Edit Server…"), this);
+    m_edit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_edit->setToolTip(tr("Edit the selected server's command, arguments and environment (Ctrl+E)"));
     m_remove = new QAction(themed("list-remove", QStyle::SP_TrashIcon), tr("Re&move Server"), this);
     m_remove->setShortcut(QKeySequence::Delete);
     m_remove->setToolTip(tr("Remove the selected server (Delete)"));
@@ -195,6 +198,7 @@ void MainWindow::createActions()
     connect(m_restart, &QAction::triggered, this, [this] { serverAction(QStringLiteral("restart")); });
     connect(m_kill, &QAction::triggered, this, [this] { serverAction(QStringLiteral("kill")); });
     connect(m_add, &QAction::triggered, this, &MainWindow::onAddServer);
+    connect(m_edit, &QAction::triggered, this, &MainWindow::onEditServer);
     connect(m_remove, &QAction::triggered, this, &MainWindow::onRemoveServer);
     connect(m_disconnect, &QAction::triggered, this, &MainWindow::onDisconnectSession);
     connect(m_settings, &QAction::triggered, this, &MainWindow::settingsRequested);
@@ -220,6 +224,7 @@ void MainWindow::createMenus()
     server->addAction(m_restart);
     server->addAction(m_kill);
     server->addSeparator();
+    server->addAction(m_edit);
     server->addAction(m_remove);
     server->addSeparator();
     server->addAction(m_disconnect);
@@ -368,6 +373,7 @@ void MainWindow::updateActions()
     m_restart->setEnabled(selected && !isOneOf(state, {"stopping"}));
     m_kill->setEnabled(selected && isOneOf(state, {"starting", "running", "stopping"}));
     m_remove->setEnabled(selected);
+    m_edit->setEnabled(selected);
     m_add->setEnabled(connected);
     const bool session = connected && m_sessions && m_sessions->selectionModel()->hasSelection();
     m_disconnect->setEnabled(session);
@@ -412,6 +418,24 @@ void MainWindow::onAddServer()
             return;
         }
         self->selectServer(name);
+    });
+}
+
+void MainWindow::onEditServer()
+{
+    const QJsonObject server = selectedServerJson();
+    const QString name = server.value(QLatin1String("name")).toString();
+    if (name.isEmpty())
+        return;
+    ServerDialog dialog({}, server, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QPointer<MainWindow> self(this);
+    m_view->call(QStringLiteral("update"), dialog.serverParams(), [self, name](bool ok, const QJsonObject &, const QString &error) {
+        if (self && !ok)
+            QMessageBox::warning(self, tr("Edit Server"), tr("Could not change \"%1\": %2").arg(name, error));
+        else if (self)
+            self->statusBar()->showMessage(tr("Saved; \"%1\" uses it from its next start.").arg(name), 5000);
     });
 }
 

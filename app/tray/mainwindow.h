@@ -48,6 +48,7 @@ public:
     QAction *killAction() const { return m_kill; }
     QAction *addServerAction() const { return m_add; }
     QAction *removeServerAction() const { return m_remove; }
+    QAction *editServerAction() const { return m_edit; }
     QAction *disconnectAction() const { return m_disconnect; }
 
 signals:
@@ -68,6 +69,7 @@ private:
     void updateActions();
     void serverAction(const QString &method);
     void onAddServer();
+    void onEditServer();
     void onRemoveServer();
     void onDisconnectSession();
     void onConnectionChanged();
@@ -93,6 +95,7 @@ private:
     QAction *m_restart = nullptr;
     QAction *m_kill = nullptr;
     QAction *m_add = nullptr;
+    QAction *m_edit = nullptr;
     QAction *m_remove = nullptr;
     QAction *m_disconnect = nullptr;
     QAction *m_settings = nullptr;

@@ -134,7 +134,11 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
             const int row = m_env->rowCount();
             m_env->insertRow(row);
             m_env->setItem(row, 0, new QTableWidgetItem(it.key()));
-            m_env->setItem(row, 1, new QTableWidgetItem(it.value().toString()));
+            // The broker never sends values here; an empty cell keeps the stored one.
+            auto *value = new QTableWidgetItem(QString());
+            value->setToolTip(tr("Leave empty to keep the current value"));
+            m_env->setItem(row, 1, value);
+            m_keptEnvKeys.insert(it.key());
         }
         m_sharing->setCurrentIndex(qMax(0, m_sharing->findData(server.value(QLatin1String("sharing")).toString())));
         m_maxInFlight->setValue(server.value(QLatin1String("maxInFlight")).toInt());
@@ -207,8 +211,10 @@ QJsonObject ServerDialog::serverParams() const
 {
     QJsonObject envObject;
     const QMap<QString, QString> variables = env();
-    for (auto it = variables.cbegin(); it != variables.cend(); ++it)
-        envObject.insert(it.key(), it.value());
+    for (auto it = variables.cbegin(); it != variables.cend(); ++it) {
+        const bool keep = it.value().isEmpty() && m_keptEnvKeys.contains(it.key());
+        envObject.insert(it.key(), keep ? QJsonValue() : QJsonValue(it.value()));
+    }
     QJsonObject params{{QStringLiteral("name"), m_name->text()},
                        {QStringLiteral("command"), m_command->text().trimmed()},
                        {QStringLiteral("args"), QJsonArray::fromStringList(QProcess::splitCommand(m_args->text()))},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QDialog>
+#include <QSet>
 #include <QJsonObject>
 #include <QStringList>
 
@@ -70,6 +71,7 @@ private:
     QLabel *m_error;
     QDialogButtonBox *m_buttons;
     McpProbe *m_probe;
+    QSet<QString> m_keptEnvKeys;   // editing: variables whose stored value is kept when left empty
 };
 
 } // namespace manifold

@@ -237,6 +237,25 @@ bool Broker::addServer(const ServerConfig &config, QString *error)
     return true;
 }
 
+bool Broker::updateServer(const ServerConfig &config, QString *error)
+{
+    const ServerConfig *current = m_registry.find(config.name);
+    if (!current) {
+        *error = unknownServerMessage(config.name);
+        return false;
+    }
+    const ServerConfig previous = *current;
+    if (!m_registry.update(config, error))
+        return false;
+    if (!m_registry.save(error)) {
+        QString ignored;
+        m_registry.update(previous, &ignored);
+        return false;
+    }
+    m_groups.value(config.name)->setConfig(config);
+    return true;
+}
+
 ServerHost *Broker::host(const QString &name) const
 {
     const ServerGroup *group = m_groups.value(name);
@@ -273,10 +292,7 @@ bool Broker::setServerOption(const QString &name, const QString &key, const QStr
                      .arg(key, value);
         return false;
     }
-    if (!m_registry.update(config, error) || !m_registry.save(error))
-        return false;
-    m_groups.value(name)->setConfig(config);
-    return true;
+    return updateServer(config, error);
 }
 
 bool Broker::removeServer(const QString &name, QString *error)

@@ -67,6 +67,8 @@ public:
     QList<SessionId> sessionIds() const { return m_sessions.keys(); }
     bool disconnectSession(SessionId id, QString *error);
     bool addServer(const ServerConfig &config, QString *error);
+    // Replaces a server's definition and saves it; running children pick it up at their next start.
+    bool updateServer(const ServerConfig &config, QString *error);
     // Changes one setting of a server (sharing, maxInFlight, lingerMs, heartbeatMs, maxLineBytes)
     // and saves servers.json.
     bool setServerOption(const QString &name, const QString &key, const QString &value, QString *error);

@@ -131,6 +131,40 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::ServerError, message);
         return ok({{QStringLiteral("servers"), QJsonArray::fromStringList(m_broker->serverNames())}});
     }
+    if (method == QLatin1String("update")) {
+        const ServerConfig *current = m_broker->registry().find(name);
+        if (!current)
+            return error(UnknownServer, QStringLiteral("no server named '%1'").arg(name));
+        // Fields left out keep their values; an env value of null keeps the stored value
+        // (front ends never see secrets, so they cannot send them back).
+        ServerConfig config = *current;
+        const ServerConfig given = ServerConfig::fromJson(name, params);
+        if (params.contains(QStringLiteral("command")))
+            config.command = given.command;
+        if (params.contains(QStringLiteral("args")))
+            config.args = given.args;
+        if (params.contains(QStringLiteral("cwd")))
+            config.cwd = given.cwd;
+        if (params.contains(QStringLiteral("sharing")))
+            config.sharing = given.sharing;
+        if (params.contains(QStringLiteral("lingerMs")))
+            config.lingerMs = given.lingerMs;
+        if (params.contains(QStringLiteral("heartbeatMs")))
+            config.heartbeatMs = given.heartbeatMs;
+        if (params.contains(QStringLiteral("maxInFlight")))
+            config.maxInFlight = given.maxInFlight;
+        if (params.contains(QStringLiteral("env"))) {
+            QMap<QString, QString> env;
+            const QJsonObject object = params.value(QStringLiteral("env")).toObject();
+            for (auto it = object.constBegin(); it != object.constEnd(); ++it)
+                env.insert(it.key(), it.value().isNull() ? current->env.value(it.key()) : it.value().toString());
+            config.env = env;
+        }
+        QString message;
+        if (!m_broker->updateServer(config, &message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok({{QStringLiteral("updated"), name}});
+    }
     if (method == QLatin1String("remove")) {
         QString message;
         if (!m_broker->removeServer(name, &message))

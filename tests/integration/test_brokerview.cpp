@@ -7,6 +7,7 @@
 #include "control/remotebrokerview.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -122,4 +123,41 @@ TEST_F(BrokerFixture, RemoteViewMirrorsTheBrokerThroughTheControlSocket)
     ASSERT_TRUE(added.wait(5000));
     EXPECT_EQ(added.first().first().toJsonObject().value(QStringLiteral("name")).toString(), QStringLiteral("second"));
     EXPECT_EQ(view.status().value(QStringLiteral("servers")).toArray().size(), 2);
+}
+
+TEST_F(BrokerFixture, FrontEndsEditServersWithoutSeeingSecrets)
+{
+    ServerConfig config = fakeServer(QStringLiteral("fake"));
+    config.env.insert(QStringLiteral("API_TOKEN"), QStringLiteral("s3cret"));
+    registerServer(config);
+    startBroker();
+    LocalBrokerView view(m_broker.get());
+    const QJsonObject server = view.status().value(QStringLiteral("servers")).toArray().first().toObject();
+    EXPECT_TRUE(server.value(QStringLiteral("env")).toObject().contains(QStringLiteral("API_TOKEN")));
+    EXPECT_FALSE(QJsonDocument(view.status()).toJson().contains("s3cret"));
+
+    // An edit that leaves the secret alone (null) keeps it; a new variable is added.
+    bool updated = false;
+    view.call(QStringLiteral("update"),
+              {{QStringLiteral("name"), QStringLiteral("fake")},
+               {QStringLiteral("args"), QJsonArray{QStringLiteral("--banner"), QStringLiteral("edited")}},
+               {QStringLiteral("env"), QJsonObject{{QStringLiteral("API_TOKEN"), QJsonValue()}, {QStringLiteral("MODE"), QStringLiteral("fast")}}}},
+              [&](bool ok, const QJsonObject &, const QString &error) {
+                  EXPECT_TRUE(ok) << error.toStdString();
+                  updated = true;
+              });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return updated; }, 5000));
+    const ServerConfig *stored = m_broker->registry().find(QStringLiteral("fake"));
+    ASSERT_NE(stored, nullptr);
+    EXPECT_EQ(stored->env.value(QStringLiteral("API_TOKEN")), QStringLiteral("s3cret"));
+    EXPECT_EQ(stored->env.value(QStringLiteral("MODE")), QStringLiteral("fast"));
+    EXPECT_EQ(stored->args, (QStringList{QStringLiteral("--banner"), QStringLiteral("edited")}));
+
+    QString revealed;
+    view.call(QStringLiteral("revealEnv"), {{QStringLiteral("name"), QStringLiteral("fake")}, {QStringLiteral("key"), QStringLiteral("API_TOKEN")}},
+              [&](bool ok, const QJsonObject &result, const QString &) {
+                  revealed = ok ? result.value(QStringLiteral("value")).toString() : QStringLiteral("error");
+              });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !revealed.isEmpty(); }, 5000));
+    EXPECT_EQ(revealed, QStringLiteral("s3cret"));
 }

@@ -350,3 +350,60 @@ TEST(ManifoldctlProcess, ExplainsWhenNoBrokerRuns)
     EXPECT_NE(result.exitCode, 0);
     EXPECT_TRUE(result.err.contains("no Manifold broker answers")) << result.err.constData();
 }
+
+namespace {
+QProcessEnvironment offscreenEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    return env;
+}
+} // namespace
+
+TEST_F(BrokerFixture, SecondTrayLaunchRaisesTheRunningWindow)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    QProcess first;
+    first.setProcessEnvironment(offscreenEnvironment());
+    first.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    first.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--minimized"), QStringLiteral("--socket"), m_socketPath,
+                                                QStringLiteral("--config-dir"), m_configDir});
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        QLocalSocket probe;
+        probe.connectToServer(m_socketPath);
+        return probe.waitForConnected(100);
+    }, 15000));
+
+    QProcess second;
+    second.setProcessEnvironment(offscreenEnvironment());
+    second.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--socket"), m_socketPath, QStringLiteral("--config-dir"), m_configDir});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return second.state() == QProcess::NotRunning; }, 15000));
+    EXPECT_EQ(second.exitCode(), 0);
+    EXPECT_TRUE(second.readAllStandardOutput().contains("raised the window")) << second.readAllStandardError().constData();
+    EXPECT_EQ(first.state(), QProcess::Running);
+
+    first.terminate();   // SIGTERM: stop the servers and leave
+    EXPECT_TRUE(QTest::qWaitFor([&] { return first.state() == QProcess::NotRunning; }, 15000));
+    EXPECT_EQ(first.exitStatus(), QProcess::NormalExit);
+}
+
+TEST_F(BrokerFixture, TrayAppAttachesToAHeadlessBrokerAndLeavesItRunning)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    HeadlessBroker broker(m_socketPath, m_configDir);
+    ASSERT_TRUE(broker.start());
+    QProcess window;
+    window.setProcessEnvironment(offscreenEnvironment());
+    QByteArray err;
+    QObject::connect(&window, &QProcess::readyReadStandardError, [&] { err += window.readAllStandardError(); });
+    window.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--socket"), m_socketPath, QStringLiteral("--config-dir"), m_configDir});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return err.contains("attached to the running broker"); }, 15000)) << err.constData();
+    EXPECT_EQ(window.state(), QProcess::Running);
+
+    window.terminate();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.state() == QProcess::NotRunning; }, 15000));
+    // Closing the attached window never stops the broker or its sessions.
+    EXPECT_EQ(broker.process().state(), QProcess::Running);
+    CtlResult status = runCtl(m_socketPath, {QStringLiteral("status"), QStringLiteral("--json")});
+    EXPECT_EQ(status.exitCode, 0);
+}
