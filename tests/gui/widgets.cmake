@@ -17,7 +17,9 @@ foreach(_target test_widgets test_screenshot)
 endforeach()
 target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets.cpp)
 target_sources(test_screenshot PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screenshot/test_screenshot.cpp)
-target_compile_definitions(test_screenshot PRIVATE MANIFOLD_ARTIFACTS_DIR="${CMAKE_BINARY_DIR}/artifacts")
+target_compile_definitions(test_screenshot PRIVATE MANIFOLD_ARTIFACTS_DIR="${CMAKE_BINARY_DIR}/artifacts"
+    MANIFOLD_PATH="$<TARGET_FILE:manifold>")
+add_dependencies(test_screenshot manifold)
 
 gtest_discover_tests(test_widgets PROPERTIES ENVIRONMENT "${MANIFOLD_TEST_ENV}" LABELS gui
     TIMEOUT 120 DISCOVERY_TIMEOUT 30)

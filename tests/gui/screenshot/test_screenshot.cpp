@@ -8,6 +8,11 @@
 #include "models/servertablemodel.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QLocalSocket>
+#include <QProcess>
+#include <QScreen>
 #include <QImage>
 #include <QMenu>
 #include <QSet>
@@ -74,7 +79,6 @@ TEST_F(Screenshot, MainWindowAndTrayMenu)
         }
         return servers->rowCount() == 2;
     }, 10000));
-    QTest::qWait(300);   // let uptime tick and layouts settle
 
     const QImage windowImage = window->grab().toImage();
     ASSERT_TRUE(windowImage.save(artifact(QStringLiteral("main_window.png"))));
@@ -83,14 +87,12 @@ TEST_F(Screenshot, MainWindowAndTrayMenu)
     EXPECT_GT(colourCount(windowImage), 16);
 
     window->tabs()->setCurrentIndex(3);   // Settings, with the masked env value
-    QTest::qWait(100);
     ASSERT_TRUE(window->grab().toImage().save(artifact(QStringLiteral("main_window_settings.png"))));
     window->tabs()->setCurrentIndex(0);
 
     QMenu *menu = app.trayIcon()->menu();
     menu->popup(QPoint(200, 200));
     ASSERT_TRUE(QTest::qWaitForWindowExposed(menu));
-    QTest::qWait(100);
     const QImage menuImage = menu->grab().toImage();
     menu->hide();
     ASSERT_TRUE(menuImage.save(artifact(QStringLiteral("tray_menu.png"))));
@@ -98,4 +100,47 @@ TEST_F(Screenshot, MainWindowAndTrayMenu)
     EXPECT_GT(menuImage.width(), 100);
     EXPECT_GT(menuImage.height(), 100);
     EXPECT_GT(colourCount(menuImage), 4);
+}
+
+// The real `manifold` binary on the X server: its window, grabbed from the screen by this
+// process, with two servers and three sessions connected through the socket it owns.
+TEST_F(Screenshot, RealManifoldBinaryWindow)
+{
+    if (QGuiApplication::platformName() != QLatin1String("xcb"))
+        GTEST_SKIP() << "needs an X server (run under xvfb-run)";
+    for (const QString &name : {QStringLiteral("memory"), QStringLiteral("github")})
+        registerServer(fakeServer(name));
+    QProcess manifold;
+    manifold.setProcessChannelMode(QProcess::ForwardedChannels);
+    manifold.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--socket"), m_socketPath, QStringLiteral("--config-dir"), m_configDir});
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        QLocalSocket probe;
+        probe.connectToServer(m_socketPath);
+        return probe.waitForConnected(100);
+    }, 15000));
+    TestClient claude(m_socketPath), cursor(m_socketPath), code(m_socketPath);
+    ASSERT_TRUE(claude.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-ai")));
+    ASSERT_TRUE(cursor.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("cursor-vscode")));
+    ASSERT_TRUE(code.connectAndInitialize(QStringLiteral("github"), QStringLiteral("claude-code")));
+
+    // Both children are up (the clients initialized through them), so the window will show
+    // them running; it is done once the screen has shown the same picture for half a second.
+    QImage screen;
+    QElapsedTimer unchangedFor;
+    unchangedFor.start();
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        const QImage now = QGuiApplication::primaryScreen()->grabWindow(0).toImage();
+        if (now != screen) {
+            screen = now;
+            unchangedFor.restart();
+            return false;
+        }
+        return colourCount(screen) > 16 && unchangedFor.elapsed() >= 500;
+    }, 20000));
+    ASSERT_TRUE(screen.save(artifact(QStringLiteral("manifold_binary_screen.png"))));
+    EXPECT_EQ(screen.size(), QSize(1366, 768));
+
+    manifold.terminate();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return manifold.state() == QProcess::NotRunning; }, 15000));
+    EXPECT_EQ(manifold.exitStatus(), QProcess::NormalExit);
 }
