@@ -2,6 +2,7 @@
 
 #include "control/hello.h"
 #include "manifold/version.h"
+#include "platform/peercredentials.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -17,6 +18,13 @@ bool ControlClient::connectToBroker(QString *error)
     if (!m_socket.waitForConnected(3000)) {
         *error = QStringLiteral("no Manifold broker answers at %1 (%2). Start one with `manifold --headless`.")
                      .arg(m_socketPath, m_socket.errorString());
+        return false;
+    }
+    const auto peer = manifold::platform::peerCredentials(m_socket.socketDescriptor());
+    if (peer && peer->uid != manifold::platform::currentUid()) {
+        *error = QStringLiteral("the socket %1 belongs to another user (uid %2); refusing to use it")
+                     .arg(m_socketPath)
+                     .arg(peer->uid);
         return false;
     }
     manifold::Hello hello;

@@ -5,6 +5,7 @@
 #include "control/hello.h"
 #include "jsonrpc/jsonrpc.h"
 #include "manifold/version.h"
+#include "platform/peercredentials.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -81,6 +82,15 @@ void Shim::tryConnect()
 
 void Shim::onConnected()
 {
+    // Only a broker of our own user gets this client's traffic (a socket in a shared /tmp
+    // could have been put there by someone else).
+    const auto peer = manifold::platform::peerCredentials(m_socket->socketDescriptor());
+    if (peer && peer->uid != manifold::platform::currentUid()) {
+        refuse(QStringLiteral("the socket %1 belongs to another user (uid %2); refusing to use it")
+                   .arg(m_socketPath)
+                   .arg(peer->uid));
+        return;
+    }
     manifold::Hello hello;
     hello.role = QStringLiteral("shim");
     hello.server = m_serverName;
@@ -167,7 +177,15 @@ void Shim::onSocketGone()
     if (!m_welcomed) {
         if (!m_helloReplyBuffer.isEmpty())
             onSocketReadyRead();
-        return;   // retried by the error handler
+        if (m_welcomed || !m_refusal.isEmpty())
+            return;
+        // The broker went away before answering (it was stopping, or crashed): try again.
+        if (++m_attempts * ConnectRetryMs > MaxWaitForBrokerMs) {
+            refuse(QStringLiteral("the Manifold broker at %1 closed the connection before answering").arg(m_socketPath));
+            return;
+        }
+        m_retryTimer.start(ConnectRetryMs);
+        return;
     }
     if (!m_stdinClosed)
         std::fprintf(stderr, "manifold-shim: the Manifold broker closed the connection\n");

@@ -134,16 +134,20 @@ void Broker::shutdown(std::function<void()> done)
     QList<ServerHost *> hosts;
     for (const ServerGroup *group : std::as_const(m_groups))
         hosts += group->instances();
+    // Count every host first: a host in backoff stops synchronously, and must not make the
+    // count reach zero while others have not been asked yet.
+    hosts.removeIf([](const ServerHost *host) {
+        return host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed;
+    });
+    *remaining = int(hosts.size());
     for (ServerHost *host : hosts) {
-        if (host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed)
-            continue;
-        ++*remaining;
         connect(host, &ServerHost::stateChanged, this, [remaining, finish](ServerHost::State state) {
             if (state == ServerHost::State::Stopped && --*remaining == 0)
                 finish();
         });
-        host->stop();
     }
+    for (ServerHost *host : hosts)
+        host->stop();
     if (*remaining == 0) {
         QTimer::singleShot(0, this, finish);
         return;
@@ -411,8 +415,13 @@ void Broker::onNewConnection()
 {
     while (QLocalSocket *socket = m_server->nextPendingConnection()) {
         const auto peer = platform::peerCredentials(socket->socketDescriptor());
-        if (peer && peer->uid != platform::currentUid()) {
-            qCWarning(lcBroker) << "refused a connection from uid" << peer->uid;
+#ifdef Q_OS_UNIX
+        const bool foreign = !peer || peer->uid != platform::currentUid();   // unknown: refuse
+#else
+        const bool foreign = peer && peer->uid != platform::currentUid();
+#endif
+        if (foreign) {
+            qCWarning(lcBroker) << "refused a connection from uid" << (peer ? peer->uid : -1);
             socket->abort();
             socket->deleteLater();
             continue;

@@ -87,6 +87,12 @@ public:
     RouterActions fromChild(QByteArrayView line);
     RouterActions childExited(const QString &description);
     RouterActions childFailed(const QString &description);
+    // The child is being stopped: new requests wait for the next one (in-flight ones may still
+    // be answered by the old child until it exits).
+    void childStopping();
+    // Nobody will start a child soon (stopped while waiting to restart): everything waiting
+    // gets an error now instead of hanging.
+    RouterActions abandonWaiting(const QString &description);
     RouterActions heartbeat();
 
     ChildState childState() const { return m_state; }

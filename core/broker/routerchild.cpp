@@ -286,6 +286,20 @@ RouterActions Router::childFailed(const QString &description)
     return out;
 }
 
+void Router::childStopping()
+{
+    if (m_state == ChildState::Ready || m_state == ChildState::Initializing)
+        m_state = ChildState::Down;
+}
+
+RouterActions Router::abandonWaiting(const QString &description)
+{
+    const ChildState state = m_state;
+    RouterActions out = failAll(true, description);
+    m_state = state == ChildState::Failed ? ChildState::Failed : ChildState::Down;
+    return out;
+}
+
 RouterActions Router::failAll(bool includeWaiting, const QString &description)
 {
     RouterActions out;

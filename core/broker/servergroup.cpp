@@ -5,6 +5,7 @@
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QTimer>
 
 namespace manifold {
 
@@ -53,16 +54,25 @@ ServerHost *ServerGroup::instance(const QString &key)
     connect(host, &ServerHost::activity, this, &ServerGroup::changed);
     connect(host, &ServerHost::heartbeat, this, &ServerGroup::changed);
     connect(host, &ServerHost::logged, this, &ServerGroup::logAppended);
-    connect(host, &ServerHost::stateChanged, this, [this, host, key](ServerHost::State state) {
-        emit instanceStateChanged(host, state);
-        emit changed();
-        const bool idle = state == ServerHost::State::Stopped || state == ServerHost::State::Failed;
-        if (key != SharedKey && idle && !host->router().hasSessions() && m_instances.value(key) == host) {
+    // A per-client or isolated instance goes once it is stopped with no sessions. Checked on the
+    // next turn of the event loop, so a stop that is followed at once by a start (restart) keeps it.
+    auto removeIfIdle = [this, host, key] {
+        QTimer::singleShot(0, this, [this, host, key] {
+            if (key == SharedKey || m_instances.value(key) != host || host->router().hasSessions())
+                return;
+            if (host->state() != ServerHost::State::Stopped && host->state() != ServerHost::State::Failed)
+                return;
             m_instances.remove(key);
             host->deleteLater();
             emit changed();
-        }
+        });
+    };
+    connect(host, &ServerHost::stateChanged, this, [this, host, removeIfIdle](ServerHost::State state) {
+        emit instanceStateChanged(host, state);
+        emit changed();
+        removeIfIdle();
     });
+    connect(host, &ServerHost::idle, this, removeIfIdle);
     return host;
 }
 

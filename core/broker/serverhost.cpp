@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 
 #include <csignal>
 
@@ -15,6 +16,22 @@ Q_LOGGING_CATEGORY(lcHost, "manifold.broker.host")
 namespace manifold {
 
 namespace {
+// For logs only: URL passwords and --token=/--key=/--password= style values are hidden.
+QString redactedArguments(const QStringList &args)
+{
+    static const QRegularExpression urlPassword(QStringLiteral("(://[^/:@\\s]*:)[^@\\s]*@"));
+    static const QRegularExpression secretOption(
+        QStringLiteral("^(--?[A-Za-z0-9_-]*(?:token|key|secret|password|passwd)[A-Za-z0-9_-]*=).+$"),
+        QRegularExpression::CaseInsensitiveOption);
+    QStringList shown;
+    for (QString arg : args) {
+        arg.replace(urlPassword, QStringLiteral("\\1***@"));
+        arg.replace(secretOption, QStringLiteral("\\1***"));
+        shown << arg;
+    }
+    return shown.join(QLatin1Char(' '));
+}
+
 QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
 {
     if (status == QProcess::CrashExit || signal > 0)
@@ -37,6 +54,13 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
     m_restartTimer.setSingleShot(true);
     m_lingerTimer.setSingleShot(true);
     m_escalateTimer.setSingleShot(true);
+    m_initializeTimer.setSingleShot(true);
+    connect(&m_initializeTimer, &QTimer::timeout, this, [this] {
+        if (m_state != State::Starting || m_pid <= 0)
+            return;
+        event(QStringLiteral("no answer to initialize within %1 ms: killing it").arg(m_timing.initializeTimeoutMs));
+        platform::signalProcessGroup(m_pid, SIGKILL);
+    });
     connect(&m_restartTimer, &QTimer::timeout, this, &ServerHost::startProcess);
     connect(&m_lingerTimer, &QTimer::timeout, this, &ServerHost::onLingerTimeout);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &ServerHost::onHeartbeatTimer);
@@ -176,13 +200,15 @@ void ServerHost::attachSession(SessionId session)
 {
     m_lingerTimer.stop();
     m_router.addSession(session);
-    if (m_state == State::Stopped)
+    if (m_state == State::Stopped || m_state == State::Stopping)
         start();
 }
 
 void ServerHost::detachSession(SessionId session)
 {
     dispatch(m_router.removeSession(session));
+    if (!m_router.hasSessions() && (m_state == State::Stopped || m_state == State::Failed))
+        emit idle();
     if (m_router.hasSessions() || m_config.lingerMs < 0)
         return;
     if (m_state == State::Running || m_state == State::Starting || m_state == State::Backoff)
@@ -250,7 +276,7 @@ void ServerHost::startProcess()
     connect(m_process, &QProcess::readyReadStandardError, this, &ServerHost::onStderr);
     connect(m_process, &QProcess::finished, this, &ServerHost::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ServerHost::onErrorOccurred);
-    event(QStringLiteral("starting: %1 %2").arg(m_config.command, m_config.args.join(QLatin1Char(' '))));
+    event(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
     m_process->start();
 }
 
@@ -268,6 +294,7 @@ void ServerHost::onStarted()
     m_sinceChildTraffic.restart();
     if (m_config.heartbeatMs > 0)
         m_heartbeatTimer.start(qMax(50, m_config.heartbeatMs / 2));
+    m_initializeTimer.start(m_timing.initializeTimeoutMs);
     dispatch(m_router.childStarted());
 }
 
@@ -276,6 +303,7 @@ void ServerHost::stop()
     m_restartTimer.stop();
     m_lingerTimer.stop();
     if (m_state == State::Backoff) {
+        dispatch(m_router.abandonWaiting(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
         setState(State::Stopped);
         return;
     }
@@ -290,6 +318,8 @@ void ServerHost::stop()
     }
     m_stopRequested = true;
     setState(State::Stopping);
+    // From now on requests wait for the next child instead of going into a closed stdin.
+    m_router.childStopping();
     event(QStringLiteral("stopping: closing stdin"));
     m_process->closeWriteChannel();
     m_escalateStep = 0;
@@ -356,8 +386,10 @@ void ServerHost::dispatch(const RouterActions &actions)
             event(QString::fromUtf8(action.data));
             break;
         case RouterAction::Kind::ChildReady:
+            // No reset of the crash history here: a child that initializes and then dies must
+            // still count as a crash loop. Old crashes leave the policy's window by themselves.
+            m_initializeTimer.stop();
             setState(State::Running);
-            m_policy.reset();
             event(QStringLiteral("initialized"));
             break;
         case RouterAction::Kind::HeartbeatAnswered:
@@ -368,8 +400,8 @@ void ServerHost::dispatch(const RouterActions &actions)
             emit heartbeat(true);
             break;
         case RouterAction::Kind::NeedChild:
-            if (m_state == State::Stopped)
-                start();
+            if (m_state == State::Stopped || m_state == State::Stopping)
+                start();   // while stopping: start again once the old child is gone
             break;
         }
     }
@@ -460,6 +492,7 @@ void ServerHost::cleanupGroup()
 
 void ServerHost::childGone(const QString &description, bool crashed)
 {
+    m_initializeTimer.stop();
     m_escalateTimer.stop();
     m_heartbeatTimer.stop();
     m_lastExit = description;

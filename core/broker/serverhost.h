@@ -34,6 +34,7 @@ public:
     {
         int stdinGraceMs = 2000;   // after closing stdin, before SIGTERM
         int termGraceMs = 2000;    // after SIGTERM, before SIGKILL
+        int initializeTimeoutMs = 60000;   // a child that never answers initialize is killed
         RestartPolicy::Settings restart;
     };
 
@@ -73,6 +74,7 @@ signals:
     void sessionOutput(manifold::SessionId session, const QByteArray &line);
     void logged(const manifold::RingLog::Entry &entry);
     void activity();   // a message went through: counts, queue or heartbeat may have changed
+    void idle();       // no sessions left and no child running: a non-shared instance may go
     void crashLooped(const QStringList &lastStderr);
     void heartbeat(bool answered);
 
@@ -117,6 +119,7 @@ private:
     QTimer m_heartbeatTimer;
     QTimer m_lingerTimer;
     QTimer m_escalateTimer;
+    QTimer m_initializeTimer;
     int m_escalateStep = 0;
     QElapsedTimer m_sinceChildTraffic;
     QElapsedTimer m_clock;

@@ -2,6 +2,7 @@
 
 #include "control/hello.h"
 #include "manifold/version.h"
+#include "platform/peercredentials.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -15,6 +16,11 @@ RemoteBrokerView::RemoteBrokerView(QString socketPath, QObject *parent)
     : BrokerView(parent), m_socketPath(std::move(socketPath)), m_socket(new QLocalSocket(this))
 {
     connect(m_socket, &QLocalSocket::connected, this, [this] {
+        const auto peer = platform::peerCredentials(m_socket->socketDescriptor());
+        if (peer && peer->uid != platform::currentUid()) {
+            m_socket->abort();   // not our user's broker
+            return;
+        }
         Hello hello;
         hello.role = QStringLiteral("control");
         hello.pid = QCoreApplication::applicationPid();

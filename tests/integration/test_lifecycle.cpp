@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocalServer>
 #include <QSignalSpy>
 #include <QTest>
@@ -266,4 +267,85 @@ TEST_F(BrokerFixture, MissingCommandFailsWithAClearErrorInsteadOfHanging)
     EXPECT_TRUE(message.contains(QStringLiteral("no-such-server"))) << message.toStdString();
     EXPECT_EQ(host(QStringLiteral("ghost"))->state(), State::Failed);
     EXPECT_EQ(serverStatus(QStringLiteral("ghost")).value(QStringLiteral("lastExit")).toString().isEmpty(), false);
+}
+
+TEST_F(BrokerFixture, ChildThatDiesRightAfterInitializeStillEndsInACrashLoop)
+{
+    registerServer(fakeServer(QStringLiteral("flaky"), {QStringLiteral("--crash-after-init")}));
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.hello(QStringLiteral("flaky")).contains("welcome"));
+    a.sendInitialize(1);
+    // Every start answers initialize, then exits: that must not reset the crash count.
+    EXPECT_TRUE(waitForState(QStringLiteral("flaky"), State::Failed, 15000));
+    EXPECT_LE(host(QStringLiteral("flaky"))->restarts(), 4);
+}
+
+TEST_F(BrokerFixture, ChildThatNeverAnswersInitializeIsKilledAndReported)
+{
+    registerServer(fakeServer(QStringLiteral("mute"), {QStringLiteral("--slow-start"), QStringLiteral("600000")}));
+    m_options.timing.initializeTimeoutMs = 300;
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.hello(QStringLiteral("mute")).contains("welcome"));
+    a.sendInitialize(1);
+    const auto response = a.waitForResponse(1, 20000);
+    ASSERT_TRUE(response);
+    EXPECT_TRUE(response->contains(QStringLiteral("error")));
+    EXPECT_EQ(host(QStringLiteral("mute"))->state(), State::Failed);
+    EXPECT_TRUE(logContains(host(QStringLiteral("mute")), QStringLiteral("no answer to initialize")));
+}
+
+TEST_F(BrokerFixture, RequestsSentWhileStoppingAreServedByTheNextChild)
+{
+    registerServer(fakeServer(QStringLiteral("stubborn"), {QStringLiteral("--ignore-stdin-close")}));
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.connectAndInitialize(QStringLiteral("stubborn")));
+    const qint64 firstPid = host(QStringLiteral("stubborn"))->pid();
+    host(QStringLiteral("stubborn"))->stop();
+    ASSERT_EQ(host(QStringLiteral("stubborn"))->state(), State::Stopping);
+    a.sendJson(a.request(2, QStringLiteral("tools/call"), callTool(QStringLiteral("echo"), {{QStringLiteral("message"), QStringLiteral("later")}})));
+    const auto response = a.waitForResponse(2, 10000);
+    ASSERT_TRUE(response);
+    EXPECT_TRUE(response->contains(QStringLiteral("result"))) << QJsonDocument(*response).toJson().constData();
+    EXPECT_NE(host(QStringLiteral("stubborn"))->pid(), firstPid);
+}
+
+TEST_F(BrokerFixture, StoppingDuringRestartBackoffAnswersWaitingRequests)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    m_options.timing.restart = {5000, 5000, 4, 60000};
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.connectAndInitialize(QStringLiteral("fake")));
+    host(QStringLiteral("fake"))->kill();
+    ASSERT_TRUE(waitForState(QStringLiteral("fake"), State::Backoff));
+    a.sendJson(a.request(3, QStringLiteral("tools/call"), callTool(QStringLiteral("echo"), {{QStringLiteral("message"), QStringLiteral("x")}})));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return host(QStringLiteral("fake"))->router().waitingCount() == 1; }, 5000));
+    host(QStringLiteral("fake"))->stop();
+    const auto response = a.waitForResponse(3, 2000);
+    ASSERT_TRUE(response);
+    EXPECT_TRUE(response->value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("stopped")));
+}
+
+TEST_F(BrokerFixture, ShutdownWaitsForEveryServerEvenWithOneInBackoff)
+{
+    registerServer(fakeServer(QStringLiteral("a")));
+    registerServer(fakeServer(QStringLiteral("b")));
+    m_options.timing.restart = {5000, 5000, 4, 60000};
+    startBroker();
+    TestClient ca(m_socketPath), cb(m_socketPath);
+    ASSERT_TRUE(ca.connectAndInitialize(QStringLiteral("a")));
+    ASSERT_TRUE(cb.connectAndInitialize(QStringLiteral("b")));
+    host(QStringLiteral("a"))->kill();
+    ASSERT_TRUE(waitForState(QStringLiteral("a"), State::Backoff));
+    bool done = false;
+    State bAtDone = State::Running;
+    m_broker->shutdown([&] {
+        done = true;
+        bAtDone = host(QStringLiteral("b"))->state();
+    });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return done; }, 10000));
+    EXPECT_EQ(bAtDone, State::Stopped);
 }
