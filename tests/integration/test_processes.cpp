@@ -407,3 +407,38 @@ TEST_F(BrokerFixture, TrayAppAttachesToAHeadlessBrokerAndLeavesItRunning)
     CtlResult status = runCtl(m_socketPath, {QStringLiteral("status"), QStringLiteral("--json")});
     EXPECT_EQ(status.exitCode, 0);
 }
+
+TEST(ShimProcess, RetriesABrokerThatClosesBeforeAnswering)
+{
+    QTemporaryDir dir;
+    const QString socketPath = dir.filePath(QStringLiteral("flaky-broker.sock"));
+    QLocalServer server;
+    ASSERT_TRUE(server.listen(socketPath));
+    int connections = 0;
+    QByteArray relayed;
+    QObject::connect(&server, &QLocalServer::newConnection, [&] {
+        QLocalSocket *peer = server.nextPendingConnection();
+        const int number = ++connections;
+        auto buffer = std::make_shared<QByteArray>();
+        QObject::connect(peer, &QLocalSocket::readyRead, [&, peer, number, buffer] {
+            *buffer += peer->readAll();
+            if (!buffer->contains('\n'))
+                return;
+            if (number == 1) {
+                peer->disconnectFromServer();   // like a broker that is going away
+                return;
+            }
+            if (!buffer->startsWith("welcomed")) {
+                buffer->remove(0, buffer->indexOf('\n') + 1);
+                buffer->prepend("welcomed");
+                peer->write(R"({"manifold":"welcome","version":1,"brokerPid":1,"brokerVersion":"0"})" "\n");
+            }
+            relayed = buffer->mid(qsizetype(strlen("welcomed")));
+        });
+    });
+    ClientProcess shim({QStringLiteral("--socket"), socketPath, QStringLiteral("anything")});
+    shim.write(initializeLine("7"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return relayed == initializeLine("7"); }, 10000)) << relayed.constData();
+    EXPECT_EQ(connections, 2);
+    EXPECT_EQ(shim.process().state(), QProcess::Running);
+}
