@@ -85,6 +85,9 @@ public:
 
     RouterActions childStarted();
     RouterActions fromChild(QByteArrayView line);
+    // The child wrote a line longer than the limit; head and tail are its first and last bytes.
+    // If it was a response, its request is answered with an error.
+    RouterActions oversizedFromChild(QByteArrayView head, QByteArrayView tail, qsizetype limit);
     RouterActions childExited(const QString &description);
     RouterActions childFailed(const QString &description);
     // The child is being stopped: new requests wait for the next one (in-flight ones may still

@@ -4,6 +4,8 @@
 #include "broker/routerutil.h"
 #include "manifold/version.h"
 
+#include <QRegularExpression>
+
 namespace manifold {
 
 using jsonrpc::Envelope;
@@ -45,6 +47,35 @@ RouterActions Router::fromChild(QByteArrayView line)
         return {log(QStringLiteral("skipped non-JSON-RPC output from the server: %1").arg(QString::fromUtf8(preview)))};
     }
     }
+}
+
+RouterActions Router::oversizedFromChild(QByteArrayView head, QByteArrayView tail, qsizetype limit)
+{
+    // The id of a response is found where serializers put it: first after "jsonrpc" (Python
+    // SDK), first with sorted keys (Qt, Go), or last (TypeScript SDK). Only these anchored shapes are trusted: an "id" nested in
+    // the result must not fail an unrelated request.
+    static const QRegularExpression atStart(QStringLiteral(R"re(^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*(\d+)\s*,\s*"(?:result|error)")re"));
+    static const QRegularExpression sortedKeys(QStringLiteral(R"re(^\s*\{\s*"id"\s*:\s*(\d+)\s*,\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"(?:result|error)")re"));
+    static const QRegularExpression atEnd(QStringLiteral(R"re("jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*(\d+)\s*\}\s*$)re"));
+    QRegularExpressionMatch match = atStart.match(QString::fromLatin1(head));
+    if (!match.hasMatch())
+        match = sortedKeys.match(QString::fromLatin1(head));
+    if (!match.hasMatch())
+        match = atEnd.match(QString::fromLatin1(tail));
+    const qint64 id = match.hasMatch() ? match.captured(1).toLongLong() : 0;
+    const auto it = m_requests.constFind(id);
+    if (id == 0 || it == m_requests.cend() || !it->forwarded) {
+        return {log(QStringLiteral("skipped a line of more than %1 bytes from the server").arg(limit))};
+    }
+    const RequestInfo info = *it;
+    forgetRequest(id);
+    RouterActions out{log(QStringLiteral("the answer to %1 was larger than %2 bytes").arg(QString::fromUtf8(info.method)).arg(limit))};
+    respondError(out, info.session, info.originalId, jsonrpc::ServerError,
+                 QStringLiteral("the response from server '%1' was larger than %2 bytes (maxLineBytes)")
+                     .arg(m_serverName)
+                     .arg(limit));
+    drainQueue(out);
+    return out;
 }
 
 RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelope)

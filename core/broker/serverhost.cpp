@@ -423,8 +423,11 @@ void ServerHost::onStdout()
         LineBuffer::Item item = m_stdout.next();
         if (item.kind == LineBuffer::Item::Kind::None)
             break;
-        if (item.kind == LineBuffer::Item::Kind::Oversized) {
-            event(QStringLiteral("skipped an oversized line from the server"));
+        if (item.kind == LineBuffer::Item::Kind::Oversized || item.kind == LineBuffer::Item::Kind::OversizedEnd) {
+            // Once the whole line has gone by, the request it answered (if any) gets an error
+            // instead of waiting forever.
+            if (item.complete)
+                dispatch(m_router.oversizedFromChild(item.head, item.tail, m_config.maxLineBytes));
             continue;
         }
         if (item.line.trimmed().isEmpty())
@@ -442,6 +445,8 @@ void ServerHost::onStderr()
         LineBuffer::Item item = m_stderr.next();
         if (item.kind == LineBuffer::Item::Kind::None)
             break;
+        if (item.kind == LineBuffer::Item::Kind::OversizedEnd)
+            continue;
         const QString text = item.kind == LineBuffer::Item::Kind::Oversized
                                  ? QStringLiteral("[oversized stderr line skipped]")
                                  : QString::fromUtf8(item.line);

@@ -63,6 +63,8 @@ void Session::drain()
         case LineBuffer::Item::Kind::Oversized:
             emit lineTooLong(m_id, m_maxLineBytes);
             break;
+        case LineBuffer::Item::Kind::OversizedEnd:
+            break;   // already refused when it went over the limit
         case LineBuffer::Item::Kind::Line:
             if (!item.line.trimmed().isEmpty())
                 emit lineReceived(m_id, item.line);

@@ -53,6 +53,8 @@ void ControlService::serve(QLocalSocket *socket, const QByteArray &alreadyRead)
             LineBuffer::Item item = buffer->next();
             if (item.kind == LineBuffer::Item::Kind::None)
                 return;
+            if (item.kind == LineBuffer::Item::Kind::OversizedEnd)
+                continue;
             if (item.kind == LineBuffer::Item::Kind::Oversized) {
                 socket->write(jsonrpc::makeError("null", jsonrpc::InvalidRequest, "request too large") + '\n');
                 continue;

@@ -1,14 +1,21 @@
 #include "linebuffer.h"
 
+#include <utility>
+
 namespace manifold {
 
 void LineBuffer::append(QByteArrayView data)
 {
     if (m_discarding) {
         const qsizetype newline = data.indexOf('\n');
+        const QByteArrayView dropped = newline < 0 ? data : data.first(newline);
+        m_tail.append(dropped.last(qMin(dropped.size(), EdgeBytes)));
+        if (m_tail.size() > EdgeBytes)
+            m_tail.remove(0, m_tail.size() - EdgeBytes);
         if (newline < 0)
             return;
         m_discarding = false;
+        m_endPending = true;
         data = data.sliced(newline + 1);
     }
     // Compact lazily so taking many small lines stays linear.
@@ -22,14 +29,22 @@ void LineBuffer::append(QByteArrayView data)
 
 LineBuffer::Item LineBuffer::next()
 {
+    if (m_endPending) {
+        m_endPending = false;
+        Item end{Item::Kind::OversizedEnd, {}, std::exchange(m_head, {}), std::exchange(m_tail, {}), true};
+        return end;
+    }
     const qsizetype newline = m_buffer.indexOf('\n', qMax(m_scanPos, m_readPos));
     if (newline < 0) {
         m_scanPos = m_buffer.size();
         if (m_buffer.size() - m_readPos > m_maxLineBytes) {
+            const QByteArrayView pending = QByteArrayView(m_buffer).sliced(m_readPos);
+            m_head = pending.first(qMin(pending.size(), EdgeBytes)).toByteArray();
+            m_tail = pending.last(qMin(pending.size(), EdgeBytes)).toByteArray();
             m_buffer.clear();
             m_readPos = m_scanPos = 0;
             m_discarding = true;
-            return {Item::Kind::Oversized, {}};
+            return {Item::Kind::Oversized, {}, m_head, {}, false};
         }
         return {};
     }
@@ -37,9 +52,14 @@ LineBuffer::Item LineBuffer::next()
     const qsizetype start = m_readPos;
     m_readPos = newline + 1;
     m_scanPos = m_readPos;
-    if (length > m_maxLineBytes)
-        return {Item::Kind::Oversized, {}};
-    Item item{Item::Kind::Line, m_buffer.mid(start, length)};
+    if (length > m_maxLineBytes) {
+        const QByteArrayView whole = QByteArrayView(m_buffer).sliced(start, length);
+        const qsizetype edge = qMin(whole.size(), EdgeBytes);
+        return {Item::Kind::Oversized, {}, whole.first(edge).toByteArray(), whole.last(edge).toByteArray(), true};
+    }
+    Item item;
+    item.kind = Item::Kind::Line;
+    item.line = m_buffer.mid(start, length);
     if (m_readPos == m_buffer.size()) {
         m_buffer.clear();
         m_readPos = m_scanPos = 0;
@@ -53,6 +73,9 @@ QByteArray LineBuffer::takeRemainder()
     m_buffer.clear();
     m_readPos = m_scanPos = 0;
     m_discarding = false;
+    m_endPending = false;
+    m_head.clear();
+    m_tail.clear();
     return rest;
 }
 

@@ -15,10 +15,16 @@ public:
 
     struct Item
     {
-        enum class Kind { None, Line, Oversized };
+        // Oversized: a line went over the limit (reported as soon as that is known).
+        // OversizedEnd: that line has ended; head and tail then hold its first and last bytes.
+        enum class Kind { None, Line, Oversized, OversizedEnd };
         Kind kind = Kind::None;
-        QByteArray line;   // without the '\n'; empty for Oversized
+        QByteArray line;   // without the '\n'; empty for the oversized kinds
+        QByteArray head;   // oversized line: up to EdgeBytes from its start
+        QByteArray tail;   // oversized line, once complete: up to EdgeBytes from its end
+        bool complete = false;   // oversized line whose end (and tail) is known
     };
+    static constexpr qsizetype EdgeBytes = 1024;
 
     void append(QByteArrayView data);
     Item next();
@@ -35,6 +41,9 @@ private:
     qsizetype m_scanPos = 0;     // bytes before this (from m_readPos) hold no '\n'
     qsizetype m_maxLineBytes;
     bool m_discarding = false;   // inside an oversized line, dropping bytes until '\n'
+    bool m_endPending = false;   // the discarded line ended: report OversizedEnd next
+    QByteArray m_head;           // first bytes of the line being discarded
+    QByteArray m_tail;           // last bytes seen of it
 };
 
 } // namespace manifold

@@ -298,3 +298,24 @@ TEST_F(BrokerFixture, EditsToServersJsonAreAppliedLive)
     EXPECT_NE(host(QStringLiteral("second")), nullptr);
     EXPECT_TRUE(m_broker->status().value(QStringLiteral("broker")).toObject().contains(QStringLiteral("registryError")));
 }
+
+TEST_F(BrokerFixture, OversizedAnswerFromTheServerFailsOnlyItsRequest)
+{
+    ServerConfig config = fakeServer(QStringLiteral("fake"));
+    config.maxLineBytes = 4096;
+    registerServer(config);
+    startBroker();
+    TestClient a(m_socketPath);
+    ASSERT_TRUE(a.connectAndInitialize(QStringLiteral("fake")));
+    // The request fits; the echo of it (message twice) does not.
+    a.sendJson(a.request(1, QStringLiteral("tools/call"),
+                         callTool(QStringLiteral("echo"), {{QStringLiteral("message"), QString(2500, QLatin1Char('x'))}})));
+    const auto error = a.waitForResponse(1);
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(error->value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("larger than 4096")));
+    a.sendJson(a.request(2, QStringLiteral("tools/call"), callTool(QStringLiteral("echo"), {{QStringLiteral("message"), QStringLiteral("small")}})));
+    const auto ok = a.waitForResponse(2);
+    ASSERT_TRUE(ok);
+    EXPECT_TRUE(ok->contains(QStringLiteral("result")));
+    EXPECT_EQ(host(QStringLiteral("fake"))->router().inFlightCount(), 0);
+}

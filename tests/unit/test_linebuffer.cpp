@@ -64,6 +64,7 @@ TEST(LineBuffer, RefusesOversizedLineAndRecovers)
     EXPECT_LE(buffer.bufferedBytes(), 16);
     buffer.append(QByteArray(40, 'y'));   // rest of the oversized line is discarded
     buffer.append("yyy\nnext\n");
+    EXPECT_EQ(buffer.next().kind, Kind::OversizedEnd);   // the refused line is over
     auto item = buffer.next();
     ASSERT_EQ(item.kind, Kind::Line);
     EXPECT_EQ(item.line, "next");
@@ -78,4 +79,37 @@ TEST(LineBuffer, OversizedCompleteLineIsReportedOnce)
     auto item = buffer.next();
     ASSERT_EQ(item.kind, Kind::Line);
     EXPECT_EQ(item.line, "ok");
+}
+
+TEST(LineBuffer, OversizedCompleteLineKeepsItsEdges)
+{
+    LineBuffer buffer(3000);
+    const QByteArray line = "HEAD" + QByteArray(5000, 'm') + "TAIL";
+    buffer.append(line + "\nnext\n");
+    const auto item = buffer.next();
+    ASSERT_EQ(item.kind, Kind::Oversized);
+    EXPECT_TRUE(item.complete);
+    EXPECT_EQ(item.head, line.first(LineBuffer::EdgeBytes));
+    EXPECT_EQ(item.tail, line.last(LineBuffer::EdgeBytes));
+    EXPECT_EQ(buffer.next().line, "next");
+}
+
+TEST(LineBuffer, OversizedStreamedLineReportsItsEndWithTheTail)
+{
+    LineBuffer buffer(3000);
+    buffer.append("HEAD" + QByteArray(4000, 'm'));
+    const auto first = buffer.next();
+    ASSERT_EQ(first.kind, Kind::Oversized);
+    EXPECT_FALSE(first.complete);
+    EXPECT_TRUE(first.head.startsWith("HEAD"));
+    EXPECT_EQ(buffer.next().kind, Kind::None);
+    buffer.append(QByteArray(3000, 'm'));
+    buffer.append(QByteArray(10, 'm') + "TAIL\nok\n");
+    const auto end = buffer.next();
+    ASSERT_EQ(end.kind, Kind::OversizedEnd);
+    EXPECT_TRUE(end.complete);
+    EXPECT_TRUE(end.head.startsWith("HEAD"));
+    EXPECT_TRUE(end.tail.endsWith("mmmmTAIL"));
+    EXPECT_EQ(end.tail.size(), LineBuffer::EdgeBytes);
+    EXPECT_EQ(buffer.next().line, "ok");
 }

@@ -458,4 +458,29 @@ TEST_F(RouterLifecycleTest, DuplicateIdWhileQueuedIsRefusedToo)
     EXPECT_EQ(router.waitingCount(), 1);
 }
 
+TEST_F(RouterLifecycleTest, OversizedResponseFromTheChildFailsItsRequestOnly)
+{
+    bringUp();
+    connectSession(1);
+    connectSession(2);
+    const qint64 first = forward(1, request("\"a\"", "tools/call", "{}"));
+    const qint64 second = forward(2, request("\"b\"", "tools/call", "{}"));
+    // TypeScript SDK order: the id comes last.
+    const RouterActions actions = router.oversizedFromChild(
+        "{\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"xxxx",
+        "xxxx\"}]},\"jsonrpc\":\"2.0\",\"id\":" + QByteArray::number(first) + "}", 4096);
+    const RouterActions toOne = toSession(actions, 1);
+    ASSERT_EQ(toOne.size(), 1) << dump(actions);
+    const QJsonObject error = parse(toOne[0].data);
+    EXPECT_EQ(error.value("id").toString(), QStringLiteral("a"));
+    EXPECT_TRUE(error.value("error").toObject().value("message").toString().contains(QStringLiteral("4096")));
+    EXPECT_TRUE(toSession(actions, 2).isEmpty());
+    // An "id" nested in a result is not taken for the response's id.
+    const RouterActions nested = router.oversizedFromChild(
+        "{\"result\":{\"items\":[{\"jsonrpc\":\"2.0\",\"id\":" + QByteArray::number(second) + ",\"result\":1",
+        "xxxx]}}", 4096);
+    EXPECT_TRUE(ofKind(nested, Kind::ToSession).isEmpty()) << dump(nested);
+    EXPECT_EQ(router.inFlightCount(), 1);
+}
+
 } // namespace
