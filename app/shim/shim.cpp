@@ -56,7 +56,6 @@ void Shim::tryConnect()
             if (m_socket->state() == QLocalSocket::ConnectedState)
                 return;
         }
-        ++m_attempts;
         if (!m_launched) {
             // One shim launches; the others wait for the socket to appear.
             // Held until the broker answers, so the shims started with this one just wait.
@@ -71,13 +70,18 @@ void Shim::tryConnect()
             }
             m_launched = true;
         }
-        if (m_attempts * ConnectRetryMs > MaxWaitForBrokerMs) {
-            refuse(QStringLiteral("Manifold broker did not come up at %1 (see %1.log)").arg(m_socketPath));
-            return;
-        }
-        m_retryTimer.start(ConnectRetryMs);
+        retryOrGiveUp(QStringLiteral("Manifold broker did not come up at %1 (see %1.log)").arg(m_socketPath));
     });
     m_socket->connectToServer(m_socketPath);
+}
+
+void Shim::retryOrGiveUp(const QString &giveUpMessage)
+{
+    if (++m_attempts * ConnectRetryMs > MaxWaitForBrokerMs) {
+        refuse(giveUpMessage);
+        return;
+    }
+    m_retryTimer.start(ConnectRetryMs);
 }
 
 void Shim::onConnected()
@@ -180,11 +184,7 @@ void Shim::onSocketGone()
         if (m_welcomed || !m_refusal.isEmpty())
             return;
         // The broker went away before answering (it was stopping, or crashed): try again.
-        if (++m_attempts * ConnectRetryMs > MaxWaitForBrokerMs) {
-            refuse(QStringLiteral("the Manifold broker at %1 closed the connection before answering").arg(m_socketPath));
-            return;
-        }
-        m_retryTimer.start(ConnectRetryMs);
+        retryOrGiveUp(QStringLiteral("the Manifold broker at %1 closed the connection before answering").arg(m_socketPath));
         return;
     }
     if (!m_stdinClosed)

@@ -29,6 +29,7 @@ signals:
 
 private:
     void tryConnect();
+    void retryOrGiveUp(const QString &giveUpMessage);
     void onConnected();
     void onSocketReadyRead();
     void onStdinReadable();

@@ -271,15 +271,12 @@ void Router::answerInitialize(RouterActions &out, SessionId session, const QByte
 }
 
 void Router::forwardRequest(RouterActions &out, SessionId session, QByteArrayView line,
-                            const Envelope &envelope, Purpose purpose, const QByteArray &detail,
-                            const QByteArray &replaceParamsWith)
+                            const Envelope &envelope, Purpose purpose, const QByteArray &detail)
 {
     const QByteArray rawId = envelope.id.in(line).toByteArray();
     const qint64 brokerId = nextId();
     QList<Edit> edits{{envelope.id, QByteArray::number(brokerId)}};
-    if (!replaceParamsWith.isEmpty() && envelope.params.isValid()) {
-        edits.append({envelope.params, replaceParamsWith});
-    } else if (auto token = findBelow(line, envelope.params, {"_meta", "progressToken"})) {
+    if (auto token = findBelow(line, envelope.params, {"_meta", "progressToken"})) {
         const qint64 brokerToken = nextId();
         m_progress.insert(brokerToken, {session, token->in(line).toByteArray(), brokerId});
         m_tokensOf[brokerId].append(brokerToken);

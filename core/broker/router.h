@@ -153,8 +153,7 @@ private:
     void refuseLegacyInitialize(RouterActions &out, SessionId session, const QByteArray &rawId);
     void noteStatelessClient(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     void forwardRequest(RouterActions &out, SessionId session, QByteArrayView line,
-                        const jsonrpc::Envelope &, Purpose purpose, const QByteArray &detail,
-                        const QByteArray &replaceParamsWith = {});
+                        const jsonrpc::Envelope &, Purpose purpose, const QByteArray &detail);
     RouterActions handleBatch(SessionId session, QByteArrayView line);
     RouterActions sessionResponse(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     RouterActions sessionNotification(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
