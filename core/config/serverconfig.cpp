@@ -10,6 +10,7 @@ namespace {
 const QString KeyCommand = QStringLiteral("command");
 const QString KeyArgs = QStringLiteral("args");
 const QString KeyEnv = QStringLiteral("env");
+const QString KeySecretEnv = QStringLiteral("secretEnv");
 const QString KeyCwd = QStringLiteral("cwd");
 const QString KeySharing = QStringLiteral("sharing");
 const QString KeyLingerMs = QStringLiteral("lingerMs");
@@ -36,6 +37,8 @@ QJsonObject ServerConfig::toJson() const
     object.insert(KeyCommand, command);
     object.insert(KeyArgs, QJsonArray::fromStringList(args));
     object.insert(KeyEnv, envObject);
+    if (!secretEnv.isEmpty())
+        object.insert(KeySecretEnv, QJsonArray::fromStringList(secretEnv));
     object.insert(KeyCwd, cwd);
     object.insert(KeySharing, sharingName(sharing));
     object.insert(KeyLingerMs, lingerMs);
@@ -56,6 +59,12 @@ ServerConfig ServerConfig::fromJson(const QString &name, const QJsonObject &obje
     const QJsonObject envObject = object.value(KeyEnv).toObject();
     for (auto it = envObject.constBegin(); it != envObject.constEnd(); ++it)
         config.env.insert(it.key(), it.value().toString());
+    for (const QJsonValue &variable : object.value(KeySecretEnv).toArray()) {
+        if (!variable.toString().isEmpty() && !config.env.contains(variable.toString()))
+            config.secretEnv.append(variable.toString());
+    }
+    config.secretEnv.sort();
+    config.secretEnv.removeDuplicates();
     config.cwd = object.value(KeyCwd).toString();
     Sharing sharing = Sharing::Shared;
     if (parseSharing(object.value(KeySharing).toString(), &sharing))
@@ -116,6 +125,7 @@ bool ServerConfig::isValidName(const QString &name)
 bool operator==(const ServerConfig &a, const ServerConfig &b)
 {
     return a.name == b.name && a.command == b.command && a.args == b.args && a.env == b.env &&
+           a.secretEnv == b.secretEnv &&
            a.cwd == b.cwd && a.sharing == b.sharing && a.lingerMs == b.lingerMs &&
            a.heartbeatMs == b.heartbeatMs && a.maxLineBytes == b.maxLineBytes &&
            a.maxInFlight == b.maxInFlight;

@@ -15,7 +15,8 @@ struct ServerConfig
     QString name;
     QString command;
     QStringList args;
-    QMap<QString, QString> env;
+    QMap<QString, QString> env;   // plain values only
+    QStringList secretEnv;        // more variables, whose values live in the SecretStore (sorted)
     QString cwd;                  // empty: the broker's working directory
     Sharing sharing = Sharing::Shared;
     int lingerMs = 60000;         // idle time after the last session leaves; -1 keeps it warm

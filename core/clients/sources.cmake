@@ -1,0 +1,6 @@
+# MCP client configs: detection, byte-preserving editors, setup and revert.
+target_sources(manifold_core PRIVATE
+    clients/jsoncscanner.cpp clients/jsoncscanner.h
+    clients/jsoncdocument.cpp clients/jsoncdocument.h
+    clients/codextoml.cpp clients/codextoml.h
+)
