@@ -519,6 +519,7 @@ std::optional<ServerIndex> indexServers(const QByteArray &text, const Document &
                     if (field.size() != 2 || value.kind != Value::String)
                         return mustBe("a table of strings");
                     target.env.insert(field.at(1), value.string);
+                    target.envSpans.insert(field.at(1), {value.begin, value.end});
                 }
             }
         }
@@ -800,6 +801,46 @@ bool CodexToml::rewriteServer(const QString &name, const QString &command, const
         const std::optional<CodexServer> after = candidate.server(name);
         return after && after->command == command && after->args == args &&
                (!dropEnv || (after->env.isEmpty() && after->cwd.isEmpty()));
+    });
+}
+
+std::optional<std::pair<qsizetype, qsizetype>> CodexToml::serverSpan(const QString &name) const
+{
+    if (!m_headerServers.contains(name))
+        return std::nullopt;
+    const std::optional<Document> doc = scanDocument(m_text, nullptr);
+    if (!doc)
+        return std::nullopt;
+    const auto belongs = [&](const Table &table) {
+        return table.path.size() >= 2 && table.path.at(0) == kServers && table.path.at(1) == name;
+    };
+    size_t first = 0;
+    size_t last = 0;
+    for (size_t i = 1; i < doc->tables.size(); ++i) {
+        if (!belongs(doc->tables.at(i)))
+            continue;
+        if (first == 0)
+            first = i;
+        else if (last + 1 != i)
+            return std::nullopt; // another table sits between two of the server's tables
+        last = i;
+    }
+    if (first == 0 || doc->tables.at(first).path.size() != 2)
+        return std::nullopt;
+    return std::make_pair(doc->tables.at(first).headerBegin, contentEnd(doc->tables.at(last)));
+}
+
+bool CodexToml::replaceServerText(const QString &name, const QByteArray &raw, QString *error)
+{
+    const auto span = serverSpan(name);
+    if (!span)
+        return setError(error, QStringLiteral("[mcp_servers.%1] is not one block of tables; "
+                                              "edit it by hand")
+                                   .arg(name));
+    QByteArray text = m_text;
+    text.replace(span->first, span->second - span->first, raw);
+    return commit(text, name, error, [&](const CodexToml &candidate) {
+        return candidate.serverSpan(name).has_value();
     });
 }
 

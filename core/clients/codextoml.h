@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 
 namespace manifold {
 
@@ -21,6 +22,9 @@ struct CodexServer
     QString cwd;
     bool enabled = true;
     QString url; // Streamable HTTP entries have a url and no command
+    // Raw spans [begin, end) of the env values' literals (quotes included) in the text; not
+    // compared by operator==.
+    QMap<QString, std::pair<qsizetype, qsizetype>> envSpans;
 
     friend bool operator==(const CodexServer &a, const CodexServer &b);
     friend bool operator!=(const CodexServer &a, const CodexServer &b) { return !(a == b); }
@@ -57,6 +61,14 @@ public:
     // above its header. Undoes addServer byte for byte when the file ended with a line ending
     // (or was empty) before the add.
     bool removeServer(const QString &name, QString *error);
+
+    // The server's text: from its [mcp_servers.<name>] header to the end of its last subtable's
+    // content. nullopt unless the server is written as its own table and its subtables directly
+    // follow it (nothing else in between).
+    std::optional<std::pair<qsizetype, qsizetype>> serverSpan(const QString &name) const;
+    // Replaces serverSpan(name) with raw text that must define the same server name (checked by
+    // re-parsing); used to put an entry back exactly as it was written.
+    bool replaceServerText(const QString &name, const QByteArray &raw, QString *error);
 
     // "\r\n" if the file's first line ends that way, otherwise "\n".
     QByteArray lineEnding() const;

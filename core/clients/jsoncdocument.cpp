@@ -413,6 +413,17 @@ bool JsoncDocument::setValueFromJson(const QStringList &path, const QByteArray &
     return replaceValue(path, json, error);
 }
 
+bool JsoncDocument::replaceRaw(const QStringList &path, const QByteArray &raw, QString *error)
+{
+    const int index = findNode(path);
+    if (index < 0) {
+        setError(error, tr("%1 does not exist").arg(describePath(path)));
+        return false;
+    }
+    const Node &node = m_tree->node(index);
+    return applyEdits({{node.begin, node.end - node.begin, raw}}, error);
+}
+
 bool JsoncDocument::insertMember(const QStringList &objectPath, const QString &key,
                                  const QJsonValue &value, QString *error, bool createParents)
 {

@@ -53,6 +53,10 @@ public:
     // comments in it are dropped).
     bool setValueFromJson(const QStringList &path, const QByteArray &json, QString *error);
 
+    // Replaces the existing value at path with raw text exactly as given (e.g. a value cut from
+    // an earlier version of the file); the result must parse.
+    bool replaceRaw(const QStringList &path, const QByteArray &raw, QString *error);
+
     // Appends a new member to the object at objectPath, following the file's indentation, line
     // endings and comma style (if the object's last member has a trailing comma, so does the new
     // one). The new member goes after everything already in the object, including comments that

@@ -3,4 +3,11 @@ target_sources(manifold_core PRIVATE
     clients/jsoncscanner.cpp clients/jsoncscanner.h
     clients/jsoncdocument.cpp clients/jsoncdocument.h
     clients/codextoml.cpp clients/codextoml.h
+    clients/clientcatalog.cpp clients/clientcatalog.h
+    clients/clientfile.cpp clients/clientfile.h
+    clients/setupplanner.cpp clients/setupplanner.h
+    clients/setupmanifest.cpp clients/setupmanifest.h
+    clients/shimlauncher.cpp clients/shimlauncher.h
+    clients/clientsetup.cpp clients/clientsetup.h clients/clientrevert.cpp
+    clients/clientwrite.cpp clients/clientwrite.h
 )

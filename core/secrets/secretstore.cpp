@@ -9,7 +9,7 @@ namespace manifold {
 namespace {
 
 // Counts answers of a batch and fires its callback after the last one.
-template<typename State>
+template <typename State>
 void finishWhenDone(const std::shared_ptr<State> &state, const std::function<void()> &fire)
 {
     if (--state->pending == 0)
@@ -18,10 +18,10 @@ void finishWhenDone(const std::shared_ptr<State> &state, const std::function<voi
 
 } // namespace
 
-void SecretStore::readAll(const QStringList &keys,
-                          std::function<void(const QHash<QString, QString> &, const QStringList &,
-                                             const QStringList &)>
-                              done)
+void SecretStore::readAll(
+    const QStringList &keys,
+    std::function<void(const QHash<QString, QString> &, const QStringList &, const QStringList &)>
+        done)
 {
     struct State
     {
@@ -97,8 +97,8 @@ QString serverSecretKey(const QString &server, const QString &variable)
 
 bool looksLikeSecretName(const QString &variable)
 {
-    static const char *const markers[] = {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD",
-                                          "CREDENTIAL"};
+    static const char *const markers[] = {"KEY",      "TOKEN",  "SECRET",
+                                          "PASSWORD", "PASSWD", "CREDENTIAL"};
     for (const char *marker : markers) {
         if (variable.contains(QLatin1String(marker), Qt::CaseInsensitive))
             return true;
@@ -108,9 +108,8 @@ bool looksLikeSecretName(const QString &variable)
 
 void MemorySecretStore::answer(Callback done, Result result)
 {
-    QTimer::singleShot(0, this, [done = std::move(done), result = std::move(result)] {
-        done(result);
-    });
+    QTimer::singleShot(0, this,
+                       [done = std::move(done), result = std::move(result)] { done(result); });
 }
 
 void MemorySecretStore::read(const QString &key, Callback done)

@@ -21,8 +21,8 @@ public:
     struct Result
     {
         Status status = Status::Failed;
-        QString value;   // for read
-        QString error;   // for Failed: what the store said
+        QString value; // for read
+        QString error; // for Failed: what the store said
     };
     using Callback = std::function<void(const Result &)>;
 
@@ -31,7 +31,7 @@ public:
 
     virtual void read(const QString &key, Callback done) = 0;
     virtual void write(const QString &key, const QString &value, Callback done) = 0;
-    virtual void remove(const QString &key, Callback done) = 0;   // NotFound if there was none
+    virtual void remove(const QString &key, Callback done) = 0; // NotFound if there was none
 
     // Batches: one callback after every key was handled. readAll: values of the keys found;
     // failures (not NotFound) as "key: error". removeAll treats NotFound as done.
@@ -64,7 +64,7 @@ public:
     void remove(const QString &key, Callback done) override;
 
     const QMap<QString, QString> &values() const { return m_values; }
-    void setFailing(const QString &error) { m_failure = error; }   // every call fails
+    void setFailing(const QString &error) { m_failure = error; } // every call fails
 
 private:
     void answer(Callback done, Result result);

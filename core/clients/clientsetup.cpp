@@ -1,0 +1,324 @@
+#include "clients/clientsetup.h"
+
+#include "clients/clientwrite.h"
+#include "clients/setupmanifest.h"
+#include "clients/shimlauncher.h"
+#include "config/serverregistry.h"
+#include "secrets/secretstore.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <memory>
+
+namespace manifold {
+
+namespace {
+
+const QByteArray kMask = "\"********\"";
+
+bool hasStdio(const QList<ClientEntry> &entries, ClientEntry::Kind kind)
+{
+    return std::any_of(entries.begin(), entries.end(),
+                       [kind](const ClientEntry &entry) { return entry.kind == kind; });
+}
+
+// The secret literals of the rewritten entries of one file, cut out for the backup.
+struct Redacted
+{
+    QList<redaction::Cut> cuts;
+    QHash<QString, QString> literals; // secretBackupKey(id) -> literal text
+};
+
+Redacted redactFile(const FilePlan &file)
+{
+    Redacted result;
+    for (const EntryPlan &entry : file.entries) {
+        if (!entry.rewritten)
+            continue;
+        for (const QString &variable : entry.secrets) {
+            const auto span = entry.entry.envSpans.constFind(variable);
+            if (span == entry.entry.envSpans.constEnd())
+                continue;
+            const QString id = redaction::newId();
+            result.cuts.append({*span, id});
+            result.literals.insert(redaction::secretBackupKey(id),
+                                   QString::fromUtf8(file.loaded.text.sliced(
+                                       span->first, span->second - span->first)));
+        }
+    }
+    return result;
+}
+
+SetupGeneration::Entry recordEntry(const FilePlan &file, const EntryPlan &entry,
+                                   const QList<redaction::Cut> &cuts)
+{
+    const Span span = entry.entry.span;
+    QList<redaction::Cut> inside;
+    for (const redaction::Cut &cut : cuts) {
+        if (cut.span.first >= span.first && cut.span.second <= span.second)
+            inside.append({{cut.span.first - span.first, cut.span.second - span.first}, cut.id});
+    }
+    const QByteArray original = file.loaded.text.sliced(span.first, span.second - span.first);
+    return {entry.entry.location, entry.entry.name, entry.server,
+            redaction::apply(original, inside)};
+}
+
+QString backupName(const FilePlan &file)
+{
+    return QStringLiteral("%1-%2-%3")
+        .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz")),
+             file.loaded.file.clientId, QFileInfo(file.loaded.file.path).fileName());
+}
+
+} // namespace
+
+QString describeFileState(ClientFileStatus::State state)
+{
+    switch (state) {
+    case ClientFileStatus::State::Missing:
+        return QStringLiteral("missing");
+    case ClientFileStatus::State::Broken:
+        return QStringLiteral("broken");
+    case ClientFileStatus::State::NoServers:
+        return QStringLiteral("no servers");
+    case ClientFileStatus::State::NotSetUp:
+        return QStringLiteral("not set up");
+    case ClientFileStatus::State::SetUp:
+        return QStringLiteral("set up");
+    case ClientFileStatus::State::Partly:
+        return QStringLiteral("partly set up");
+    }
+    return QString();
+}
+
+ClientSetup::ClientSetup(ClientEnvironment env, QString configDir, SecretStore *store,
+                         QObject *parent)
+    : QObject(parent), m_env(std::move(env)), m_configDir(std::move(configDir)), m_store(store),
+      m_shimPath(shimlauncher::stablePath(m_env)), m_realShim(shimlauncher::bundledShim())
+{
+}
+
+QStringList ClientSetup::unknownClients(const QStringList &ids)
+{
+    QStringList unknown;
+    for (const QString &id : ids) {
+        if (!findClientKind(id))
+            unknown.append(id);
+    }
+    return unknown;
+}
+
+QStringList ClientSetup::rememberedProjects() const
+{
+    SetupManifest manifest(m_configDir);
+    manifest.load(nullptr);
+    return manifest.projectDirs();
+}
+
+QList<ClientConfigFile> ClientSetup::selectedFiles(const Options &options) const
+{
+    QStringList projects = rememberedProjects();
+    for (const QString &dir : options.projectDirs) {
+        const QString clean = QDir::cleanPath(QDir(dir).absolutePath());
+        if (!projects.contains(clean))
+            projects.append(clean);
+    }
+    QList<ClientConfigFile> files;
+    for (const ClientConfigFile &file : clientConfigFiles(m_env, projects)) {
+        if (options.clients.isEmpty() || options.clients.contains(file.clientId))
+            files.append(file);
+    }
+    return files;
+}
+
+QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) const
+{
+    SetupManifest manifest(m_configDir);
+    manifest.load(nullptr);
+    QList<ClientFileStatus> result;
+    for (const ClientConfigFile &file : selectedFiles({{}, projectDirs, {}})) {
+        ClientFileStatus status;
+        status.file = file;
+        status.kind = findClientKind(file.clientId);
+        status.installed = !file.installDir.isEmpty() && QFileInfo(file.installDir).isDir();
+        status.revertible = manifest.find(file.path) != nullptr;
+        const LoadedClientFile loaded = readClientFile(file);
+        if (!loaded.exists) {
+            result.append(status);
+            continue;
+        }
+        status.installed = true;
+        QString error = loaded.readError;
+        std::optional<ClientFile> parsed;
+        if (error.isEmpty())
+            parsed = ClientFile::parse(*status.kind, loaded.text, file.projectDir, &error);
+        if (!parsed) {
+            status.state = ClientFileStatus::State::Broken;
+            status.error = error;
+            result.append(status);
+            continue;
+        }
+        status.entries = parsed->entries();
+        const bool managed = hasStdio(status.entries, ClientEntry::Kind::Managed);
+        const bool stdio = hasStdio(status.entries, ClientEntry::Kind::Stdio);
+        status.state = status.entries.isEmpty() ? ClientFileStatus::State::NoServers
+                       : managed && stdio       ? ClientFileStatus::State::Partly
+                       : managed                ? ClientFileStatus::State::SetUp
+                       : stdio                  ? ClientFileStatus::State::NotSetUp
+                                                : ClientFileStatus::State::NoServers;
+        result.append(status);
+    }
+    return result;
+}
+
+void ClientSetup::planSetup(const Options &options,
+                            std::function<void(const SetupPlan &, const QString &)> done)
+{
+    ServerRegistry registry(m_configDir);
+    QString error;
+    if (!registry.load(&error)) {
+        QMetaObject::invokeMethod(
+            this, [done, error] { done({}, error); }, Qt::QueuedConnection);
+        return;
+    }
+    QStringList keys;
+    for (const ServerConfig &server : registry.servers()) {
+        for (const QString &variable : server.secretEnv)
+            keys.append(serverSecretKey(server.name, variable));
+    }
+    const QList<ClientConfigFile> files = selectedFiles(options);
+    const auto plan = [this, registry, files, options,
+                       done](const QHash<QString, QString> &secrets) {
+        PlanInput input;
+        input.registry = registry.servers();
+        input.registrySecrets = secrets;
+        input.extraSecretNames = options.secretNames;
+        input.shimPath = m_shimPath;
+        input.defaults = m_defaults;
+        QList<LoadedClientFile> loaded;
+        for (const ClientConfigFile &file : files)
+            loaded.append(readClientFile(file));
+        done(manifold::planSetup(input, loaded), QString());
+    };
+    if (keys.isEmpty() || !m_store) {
+        QMetaObject::invokeMethod(
+            this, [plan] { plan({}); }, Qt::QueuedConnection);
+        return;
+    }
+    // Secrets of servers already in Manifold take part in "same definition" checks. A failing
+    // store only means such servers are not reused.
+    m_store->readAll(keys, [plan](const QHash<QString, QString> &values, const QStringList &,
+                                  const QStringList &) { plan(values); });
+}
+
+void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const SetupOutcome &)> done)
+{
+    auto outcome = std::make_shared<SetupOutcome>();
+    QList<FilePlan> files;
+    for (const FilePlan &file : plan.files) {
+        if (!file.changes())
+            continue;
+        if (readClientFile(file.loaded.file).text != file.loaded.text) {
+            outcome->errors.append(QStringLiteral("%1 changed since the preview; run setup again")
+                                       .arg(file.loaded.file.path));
+            continue;
+        }
+        files.append(file);
+    }
+    if (files.isEmpty()) {
+        QMetaObject::invokeMethod(
+            this, [done, outcome] { done(*outcome); }, Qt::QueuedConnection);
+        return;
+    }
+
+    QList<Redacted> redacted;
+    QHash<QString, QString> secrets = plan.secretValues;
+    for (const FilePlan &file : files) {
+        redacted.append(redactFile(file));
+        secrets.insert(redacted.last().literals);
+    }
+    if (!secrets.isEmpty() && !m_store) {
+        outcome->errors.append(
+            QStringLiteral("no keychain to keep secrets in; nothing was changed"));
+        QMetaObject::invokeMethod(
+            this, [done, outcome] { done(*outcome); }, Qt::QueuedConnection);
+        return;
+    }
+
+    const auto write = [this, plan, files, redacted, outcome,
+                        done](const QStringList &storeErrors) {
+        if (!storeErrors.isEmpty()) {
+            outcome->errors.append(QStringLiteral("cannot store secrets in the keychain (%1); "
+                                                  "nothing was changed")
+                                       .arg(storeErrors.join(QStringLiteral("; "))));
+            return done(*outcome);
+        }
+        QString error;
+        if (!m_realShim.isEmpty() && !shimlauncher::install(m_shimPath, m_realShim, &error)) {
+            outcome->errors.append(error + QStringLiteral("; nothing was changed"));
+            return done(*outcome);
+        }
+        ServerRegistry registry(m_configDir);
+        bool ok = registry.load(&error);
+        for (const ServerConfig &server : plan.newServers) {
+            ok = ok && registry.add(server, &error);
+            if (ok)
+                outcome->addedServers.append(server.name);
+        }
+        if (!ok || !registry.save(&error)) {
+            outcome->addedServers.clear();
+            outcome->errors.append(QStringLiteral("cannot add the servers to Manifold (%1); "
+                                                  "nothing was changed")
+                                       .arg(error));
+            return done(*outcome);
+        }
+        SetupManifest manifest(m_configDir);
+        if (!manifest.load(&error)) {
+            outcome->errors.append(error);
+            return done(*outcome);
+        }
+        for (qsizetype i = 0; i < files.size(); ++i) {
+            const FilePlan &file = files.at(i);
+            const QString path = file.loaded.file.path;
+            SetupGeneration generation;
+            generation.time = QDateTime::currentDateTime();
+            generation.backup = backupName(file);
+            generation.writtenHash = SetupManifest::hash(file.after);
+            for (const redaction::Cut &cut : redacted.at(i).cuts)
+                generation.secretIds.append(cut.id);
+            for (const EntryPlan &entry : file.entries) {
+                if (entry.rewritten)
+                    generation.entries.append(recordEntry(file, entry, redacted.at(i).cuts));
+            }
+            SetupRecord &record =
+                manifest.findOrAdd(file.loaded.file.clientId, path, file.loaded.file.projectDir);
+            record.generations.append(generation);
+            if (!manifest.writeBackup(generation.backup,
+                                      redaction::apply(file.loaded.text, redacted.at(i).cuts),
+                                      &error) ||
+                !manifest.save(&error) || !writeClientFile(path, file.after, &error)) {
+                record.generations.removeLast();
+                if (record.generations.isEmpty())
+                    manifest.removeRecord(path);
+                manifest.removeBackup(generation.backup);
+                manifest.save(nullptr);
+                outcome->errors.append(
+                    QStringLiteral("%1: %2; the file is unchanged").arg(path, error));
+                continue;
+            }
+            outcome->written.append(path);
+            if (file.kind->restartRequired &&
+                !outcome->restartClients.contains(file.kind->displayName))
+                outcome->restartClients.append(file.kind->displayName);
+        }
+        done(*outcome);
+    };
+    if (secrets.isEmpty())
+        QMetaObject::invokeMethod(
+            this, [write] { write({}); }, Qt::QueuedConnection);
+    else
+        m_store->writeAll(secrets, write);
+}
+
+} // namespace manifold

@@ -1,0 +1,246 @@
+#include "clients/setupplanner.h"
+
+#include "secrets/secretstore.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace manifold {
+
+namespace {
+
+// The identity of a definition: what decides which process the client would get.
+QString definitionKey(const QString &command, const QStringList &args,
+                      const QMap<QString, QString> &env, const QString &cwd)
+{
+    QStringList parts{command, QString::number(args.size())};
+    parts += args;
+    for (auto it = env.cbegin(); it != env.cend(); ++it)
+        parts << it.key() << it.value();
+    parts << cwd;
+    return parts.join(QChar(0x1f));
+}
+
+class Planner
+{
+public:
+    explicit Planner(const PlanInput &input) : m_input(input)
+    {
+        for (const ServerConfig &server : input.registry) {
+            m_taken.insert(server.name);
+            QMap<QString, QString> env = server.env;
+            for (const QString &variable : server.secretEnv)
+                env.insert(variable,
+                           input.registrySecrets.value(serverSecretKey(server.name, variable)));
+            m_known.insert(definitionKey(server.command, server.args, env, server.cwd),
+                           server.name);
+            m_origin.insert(server.name, QStringLiteral("Manifold"));
+        }
+    }
+
+    FilePlan planFile(const LoadedClientFile &loaded)
+    {
+        FilePlan plan;
+        plan.loaded = loaded;
+        plan.after = loaded.text;
+        plan.kind = findClientKind(loaded.file.clientId);
+        if (!loaded.exists)
+            return plan;
+        if (!loaded.readError.isEmpty()) {
+            plan.error = loaded.readError;
+            return plan;
+        }
+        QString error;
+        std::optional<ClientFile> file =
+            ClientFile::parse(*plan.kind, loaded.text, loaded.file.projectDir, &error);
+        if (!file) {
+            plan.error = QStringLiteral("does not parse (%1); left untouched").arg(error);
+            return plan;
+        }
+        for (const ClientEntry &entry : file->entries())
+            plan.entries.append(planEntry(*plan.kind, entry));
+        for (EntryPlan &entry : plan.entries) {
+            if (entry.server.isEmpty())
+                continue;
+            const QString before = file->text();
+            if (!file->pointAtShim(entry.entry, m_input.shimPath, entry.server, &error)) {
+                plan.error = QStringLiteral("cannot rewrite \"%1\" (%2); left untouched")
+                                 .arg(entry.entry.name, error);
+                plan.after = loaded.text;
+                return plan;
+            }
+            entry.rewritten = file->text() != before;
+        }
+        plan.after = file->text();
+        return plan;
+    }
+
+    SetupPlan finish(QList<FilePlan> files)
+    {
+        SetupPlan plan;
+        plan.files = std::move(files);
+        plan.newServers = m_newServers;
+        plan.secretValues = m_secretValues;
+        plan.shimPath = m_input.shimPath;
+        return plan;
+    }
+
+private:
+    EntryPlan planEntry(const ClientKind &kind, const ClientEntry &entry)
+    {
+        EntryPlan plan;
+        plan.entry = entry;
+        switch (entry.kind) {
+        case ClientEntry::Kind::Remote:
+            plan.action = EntryPlan::Action::LeaveRemote;
+            plan.note = QStringLiteral("remote server (%1): left alone").arg(entry.url);
+            return plan;
+        case ClientEntry::Kind::Unsupported:
+            plan.action = EntryPlan::Action::LeaveUnsupported;
+            plan.note = entry.reason + QStringLiteral(": left alone");
+            return plan;
+        case ClientEntry::Kind::Managed:
+            plan.action = EntryPlan::Action::AlreadyManaged;
+            plan.server = entry.managedServer;
+            if (!m_taken.contains(entry.managedServer))
+                plan.note = QStringLiteral("runs Manifold server \"%1\", which is not configured")
+                                .arg(entry.managedServer);
+            return plan;
+        case ClientEntry::Kind::Stdio:
+            break;
+        }
+        for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
+            if (isSecretVariable(it.key(), m_input.extraSecretNames))
+                plan.secrets.append(it.key());
+        }
+        const QString key = definitionKey(entry.command, entry.args, entry.env, entry.cwd);
+        const QString origin = entry.scope == QLatin1String("user")
+                                   ? kind.displayName
+                                   : QStringLiteral("%1 (%2)").arg(kind.displayName, entry.scope);
+        if (const auto known = m_known.constFind(key); known != m_known.constEnd()) {
+            plan.action = EntryPlan::Action::Reuse;
+            plan.server = *known;
+            plan.note = QStringLiteral("same definition as \"%1\" from %2")
+                            .arg(*known, m_origin.value(*known));
+            return plan;
+        }
+        plan.action = EntryPlan::Action::Import;
+        plan.server = freeName(entry.name, kind.id);
+        if (plan.server != entry.name) {
+            const QString base = sanitizedServerName(entry.name);
+            plan.note =
+                m_taken.contains(base) && base != plan.server
+                    ? QStringLiteral("\"%1\" from %2 is defined differently; imported as \"%3\"")
+                          .arg(base, m_origin.value(base), plan.server)
+                    : QStringLiteral("imported as \"%1\"").arg(plan.server);
+        }
+        m_taken.insert(plan.server);
+        m_known.insert(key, plan.server);
+        m_origin.insert(plan.server, origin);
+
+        ServerConfig server = m_input.defaults;
+        server.name = plan.server;
+        server.command = entry.command;
+        server.args = entry.args;
+        server.cwd = entry.cwd;
+        server.env.clear();
+        server.secretEnv.clear();
+        for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
+            if (plan.secrets.contains(it.key())) {
+                server.secretEnv.append(it.key());
+                m_secretValues.insert(serverSecretKey(server.name, it.key()), it.value());
+            } else {
+                server.env.insert(it.key(), it.value());
+            }
+        }
+        server.secretEnv.sort();
+        m_newServers.append(server);
+        return plan;
+    }
+
+    QString freeName(const QString &entryName, const QString &clientId) const
+    {
+        const QString base = sanitizedServerName(entryName);
+        if (!m_taken.contains(base))
+            return base;
+        const QString withClient = sanitizedServerName(base + QLatin1Char('-') + clientId);
+        if (!m_taken.contains(withClient))
+            return withClient;
+        for (int n = 2;; ++n) {
+            const QString numbered =
+                sanitizedServerName(withClient + QLatin1Char('-') + QString::number(n));
+            if (!m_taken.contains(numbered))
+                return numbered;
+        }
+    }
+
+    const PlanInput &m_input;
+    QSet<QString> m_taken;
+    QHash<QString, QString> m_known;  // definition key -> server name
+    QHash<QString, QString> m_origin; // server name -> where it came from, for notes
+    QList<ServerConfig> m_newServers;
+    QHash<QString, QString> m_secretValues;
+};
+
+} // namespace
+
+bool isSecretVariable(const QString &variable, const QStringList &extraSecretNames)
+{
+    return looksLikeSecretName(variable) ||
+           extraSecretNames.contains(variable, Qt::CaseInsensitive);
+}
+
+QString sanitizedServerName(const QString &entryName)
+{
+    QString name;
+    for (const QChar c : entryName) {
+        const bool ok = (c.unicode() < 0x80 && c.isLetterOrNumber()) || c == QLatin1Char('.') ||
+                        c == QLatin1Char('_') || c == QLatin1Char('-');
+        name.append(ok ? c : QLatin1Char('-'));
+    }
+    while (name.startsWith(QLatin1Char('.')) || name.startsWith(QLatin1Char('-')))
+        name.remove(0, 1);
+    if (name.size() > 64) {
+        // Keep the end too: numbered suffixes must survive the cut.
+        name = name.left(40) + name.right(24);
+    }
+    return name.isEmpty() ? QStringLiteral("server") : name;
+}
+
+QByteArray FilePlan::maskedBefore() const
+{
+    QList<Span> spans;
+    for (const EntryPlan &entry : entries) {
+        if (!entry.rewritten)
+            continue;
+        for (const QString &variable : entry.secrets) {
+            if (entry.entry.envSpans.contains(variable))
+                spans.append(entry.entry.envSpans.value(variable));
+        }
+    }
+    std::sort(spans.begin(), spans.end(),
+              [](const Span &a, const Span &b) { return a.first > b.first; });
+    QByteArray text = loaded.text;
+    for (const Span &span : spans)
+        text.replace(span.first, span.second - span.first, "\"********\"");
+    return text;
+}
+
+bool SetupPlan::changes() const
+{
+    return !newServers.isEmpty() ||
+           std::any_of(files.begin(), files.end(),
+                       [](const FilePlan &file) { return file.changes(); });
+}
+
+SetupPlan planSetup(const PlanInput &input, const QList<LoadedClientFile> &files)
+{
+    Planner planner(input);
+    QList<FilePlan> plans;
+    for (const LoadedClientFile &file : files)
+        plans.append(planner.planFile(file));
+    return planner.finish(std::move(plans));
+}
+
+} // namespace manifold

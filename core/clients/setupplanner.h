@@ -1,0 +1,84 @@
+#pragma once
+
+#include "clients/clientcatalog.h"
+#include "clients/clientfile.h"
+#include "config/serverconfig.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace manifold {
+
+// A client config file as read from disk, before anything is decided about it.
+struct LoadedClientFile
+{
+    ClientConfigFile file;
+    bool exists = false;
+    QByteArray text;
+    QString readError; // could not be read (permissions...)
+};
+
+// What setup does with one entry.
+struct EntryPlan
+{
+    enum class Action {
+        Import,          // becomes a new Manifold server (possibly under another name)
+        Reuse,           // an identical definition already is (or becomes) a Manifold server
+        AlreadyManaged,  // runs manifold-shim already
+        LeaveRemote,     // URL server: not Manifold's business
+        LeaveUnsupported // left alone, note says why
+    };
+
+    Action action = Action::LeaveUnsupported;
+    ClientEntry entry;
+    QString server;      // the Manifold server it runs after setup
+    QString note;        // renamed / reused / why it is left alone
+    QStringList secrets; // env variables whose values go to the keychain
+    bool rewritten = false;
+};
+
+struct FilePlan
+{
+    LoadedClientFile loaded;
+    const ClientKind *kind = nullptr;
+    QString error;    // does not parse or cannot be edited: the file is not touched
+    QByteArray after; // the file after setup (== loaded.text when nothing changes)
+    QList<EntryPlan> entries;
+
+    bool changes() const { return error.isEmpty() && loaded.exists && after != loaded.text; }
+    // Before/after with the literals of moved secrets shown as "********", for diffs on screen.
+    QByteArray maskedBefore() const;
+};
+
+struct SetupPlan
+{
+    QList<FilePlan> files;
+    QList<ServerConfig> newServers;
+    QHash<QString, QString> secretValues; // serverSecretKey(server, variable) -> value
+    QString shimPath;
+
+    bool changes() const;
+};
+
+struct PlanInput
+{
+    QList<ServerConfig> registry;
+    QHash<QString, QString> registrySecrets; // serverSecretKey -> value, of registry servers
+    QStringList extraSecretNames;            // variables the user marked as secret
+    QString shimPath;                        // absolute, stable path written into configs
+    ServerConfig defaults;                   // sharing, linger, heartbeat... of new servers
+};
+
+// Decides everything setup does, without touching anything: dedupes identical definitions
+// (same command, args, env and cwd) across clients and the registry, gives clashing names a
+// distinct one, picks the secrets, and computes every file's new text.
+SetupPlan planSetup(const PlanInput &input, const QList<LoadedClientFile> &files);
+
+bool isSecretVariable(const QString &variable, const QStringList &extraSecretNames);
+
+// A name ServerConfig accepts, derived from a client's entry name.
+QString sanitizedServerName(const QString &entryName);
+
+} // namespace manifold
