@@ -1,3 +1,4 @@
+#include "clientcommands.h"
 #include "controlclient.h"
 #include "statusprinter.h"
 
@@ -32,7 +33,13 @@ constexpr const char *Usage =
     "                                                limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
     "                                                max-line-bytes\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
+    "%1"
     "  --version                                     print the version\n";
+
+QString usage()
+{
+    return QString::fromLatin1(Usage).arg(QString::fromLatin1(manifold::ctl::ClientUsage));
+}
 
 int fail(const QString &message, int code = 1)
 {
@@ -55,7 +62,7 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (option == QLatin1String("--help")) {
-            std::printf("%s", Usage);
+            std::printf("%s", qPrintable(usage()));
             return 0;
         }
         if (option == QLatin1String("--socket") && !args.isEmpty()) {
@@ -66,14 +73,16 @@ int main(int argc, char *argv[])
             socketPath = option.mid(9);
             continue;
         }
-        return fail(QStringLiteral("unknown option '%1'\n%2").arg(option, QString::fromLatin1(Usage)), 2);
+        return fail(QStringLiteral("unknown option '%1'\n%2").arg(option, usage()), 2);
     }
     if (args.isEmpty()) {
-        std::fprintf(stderr, "%s", Usage);
+        std::fprintf(stderr, "%s", qPrintable(usage()));
         return 2;
     }
 
     const QString command = args.takeFirst();
+    if (manifold::ctl::isClientCommand(command))
+        return manifold::ctl::runClientCommand(command, args);
     QString method = command;
     QJsonObject params;
     bool json = false;
@@ -84,7 +93,7 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("status takes only --json"), 2);
     } else if (command == QLatin1String("add")) {
         if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
-            return fail(QStringLiteral("add needs a NAME\n%1").arg(QString::fromLatin1(Usage)), 2);
+            return fail(QStringLiteral("add needs a NAME\n%1").arg(usage()), 2);
         const QString name = args.takeFirst();
         if (!manifold::ServerConfig::isValidName(name))
             return fail(QStringLiteral("'%1' is not a usable server name: use letters, digits, '.', '_' and '-'").arg(name), 2);
@@ -149,7 +158,7 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("%1 needs exactly one server NAME").arg(command), 2);
         params.insert(QStringLiteral("name"), args.first());
     } else {
-        return fail(QStringLiteral("unknown command '%1'\n%2").arg(command, QString::fromLatin1(Usage)), 2);
+        return fail(QStringLiteral("unknown command '%1'\n%2").arg(command, usage()), 2);
     }
 
     ControlClient client(socketPath);
