@@ -1,2 +1,4 @@
 # Unit tests for core/clients (config editors, diffs).
 manifold_add_unit_test(test_unifieddiff test_unifieddiff.cpp)
+target_compile_definitions(test_unifieddiff PRIVATE
+    MANIFOLD_CLIENT_FIXTURES="${PROJECT_SOURCE_DIR}/tests/fixtures/clients")

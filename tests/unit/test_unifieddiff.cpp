@@ -1,6 +1,7 @@
 #include "clients/unifieddiff.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -317,6 +318,13 @@ TEST(UnifiedDiff, InvalidUtf8DoesNotCrash)
               withHeader("@@ -1 +1 @@\n-\u00e9t\u00e9\n+\u20ac\n"));
 }
 
+TEST(UnifiedDiff, ByteOrderMarkIsKept)
+{
+    const QString text = diff("\xef\xbb\xbf{\n}\n", "\xef\xbb\xbf{ }\n}\n");
+    EXPECT_EQ(text, withHeader("@@ -1,2 +1,2 @@\n-\xef\xbb\xbf{\n+\xef\xbb\xbf{ }\n }\n"));
+    EXPECT_TRUE(text.toUtf8().contains("-\xef\xbb\xbf{\n"));
+}
+
 TEST(UnifiedDiff, EditScriptIsShortest)
 {
     std::mt19937 rng(20240611);
@@ -357,7 +365,7 @@ TEST(UnifiedDiff, UnrelatedLargeFilesFinishAndApply)
     // Every line differs: far beyond the search's cost limit, so this takes the fallback path.
     QByteArray before, after;
     std::mt19937 rng(7);
-    for (int i = 0; i < 20000; ++i) {
+    for (int i = 0; i < 8000; ++i) {
         before += "a" + QByteArray::number(rng() % 5000) + '\n';
         after += "b" + QByteArray::number(rng() % 5000) + '\n';
         if (i % 3 == 0) { // some shared lines so the search has matches to chase
@@ -403,4 +411,32 @@ TEST(UnifiedDiff, RandomEditsApplyWithGnuPatch)
         ++applied;
     }
     EXPECT_GT(applied, 250);
+}
+
+TEST(UnifiedDiff, FixtureRewritesApplyWithGnuPatch)
+{
+    // Every client fixture (CRLF, BOM, tabs, no final newline, TOML, JSONC) with its first
+    // command swapped for a shim path and its last line changed: the diff must rebuild it.
+    const QString patch = patchProgramOrFail();
+    if (patch.isEmpty())
+        return;
+    QDirIterator it(QStringLiteral(MANIFOLD_CLIENT_FIXTURES), QDir::Files | QDir::Hidden,
+                    QDirIterator::Subdirectories);
+    int checked = 0;
+    while (it.hasNext()) {
+        QFile file(it.next());
+        ASSERT_TRUE(file.open(QIODevice::ReadOnly)) << file.fileName().toStdString();
+        const QByteArray before = file.readAll();
+        QByteArray after = before;
+        const qsizetype at = after.indexOf("npx");
+        if (at >= 0)
+            after.replace(at, 3, "/home/user/.local/bin/manifold-shim");
+        after.append("appended\n");
+        QString error;
+        const QString text = unifiedDiff(before, after, file.fileName(), file.fileName());
+        EXPECT_EQ(applyWithPatch(patch, before, text, &error), after)
+            << file.fileName().toStdString() << ": " << error.toStdString();
+        ++checked;
+    }
+    EXPECT_GE(checked, 20);
 }
