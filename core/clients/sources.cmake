@@ -10,4 +10,5 @@ target_sources(manifold_core PRIVATE
     clients/shimlauncher.cpp clients/shimlauncher.h
     clients/clientsetup.cpp clients/clientsetup.h clients/clientrevert.cpp
     clients/clientwrite.cpp clients/clientwrite.h
+    clients/unifieddiff.cpp clients/unifieddiff.h
 )

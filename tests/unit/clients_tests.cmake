@@ -1,0 +1,5 @@
+# Unit tests for core/clients (config editors, diffs).
+manifold_add_unit_test(test_unifieddiff test_unifieddiff.cpp)
+target_compile_definitions(test_unifieddiff PRIVATE
+    MANIFOLD_CLIENT_FIXTURES="${PROJECT_SOURCE_DIR}/tests/fixtures/clients")
+manifold_add_unit_test(test_clientsetup test_clientsetup.cpp clientsetuptest.h)
