@@ -3,7 +3,7 @@
 #include "clients/clientsetup.h"
 #include "clients/unifieddiff.h"
 #include "config/serverregistry.h"
-#include "secrets/keychainsecretstore.h"
+#include "secrets/secretstorefactory.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -312,7 +312,7 @@ int runClientCommand(const QString &command, QStringList args)
             return fail(QStringLiteral("--project %1: not a directory").arg(dir), 2);
     }
 
-    std::unique_ptr<SecretStore> store = createSecretStore(nullptr);
+    std::unique_ptr<SecretStore> store = createSecretStore();
     ClientSetup setup(ClientEnvironment::current(), ServerRegistry::defaultConfigDir(), store.get());
     if (command == QLatin1String("clients"))
         return clients(setup, options);

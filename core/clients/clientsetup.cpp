@@ -23,14 +23,33 @@ bool hasStdio(const QList<ClientEntry> &entries, ClientEntry::Kind kind)
                        [kind](const ClientEntry &entry) { return entry.kind == kind; });
 }
 
-// The secret literals of the rewritten entries of one file, cut out for the backup.
+// The secret literals of the rewritten entries of one file, cut out for the backup, and any
+// other occurrence of those secrets in the file hidden too.
 struct Redacted
 {
-    QList<redaction::Cut> cuts;
+    QList<redaction::Cut> cuts;       // the entries' literals
+    QByteArray backup;                // the file with every secret replaced by placeholders
+    QStringList ids;                  // every placeholder used
     QHash<QString, QString> literals; // secretBackupKey(id) -> literal text
 };
 
-Redacted redactFile(const FilePlan &file)
+// Every secret value this setup run moves, from any file.
+QList<QByteArray> movedSecretValues(const QList<FilePlan> &files)
+{
+    QList<QByteArray> values;
+    for (const FilePlan &file : files) {
+        for (const EntryPlan &entry : file.entries) {
+            for (const QString &variable : entry.secrets) {
+                const QByteArray value = entry.entry.env.value(variable).toUtf8();
+                if (entry.rewritten && !values.contains(value))
+                    values.append(value);
+            }
+        }
+    }
+    return values;
+}
+
+Redacted redactFile(const FilePlan &file, const QList<QByteArray> &values)
 {
     Redacted result;
     for (const EntryPlan &entry : file.entries) {
@@ -42,10 +61,16 @@ Redacted redactFile(const FilePlan &file)
                 continue;
             const QString id = redaction::newId();
             result.cuts.append({*span, id});
+            result.ids.append(id);
             result.literals.insert(redaction::secretBackupKey(id),
-                                   QString::fromUtf8(file.loaded.text.sliced(
-                                       span->first, span->second - span->first)));
+                                   QString::fromUtf8(file.loaded.text.sliced(span->first, span->second - span->first)));
         }
+    }
+    QMap<QString, QByteArray> hidden;
+    result.backup = redaction::hideValues(redaction::apply(file.loaded.text, result.cuts), values, &hidden);
+    for (auto it = hidden.cbegin(); it != hidden.cend(); ++it) {
+        result.ids.append(it.key());
+        result.literals.insert(redaction::secretBackupKey(it.key()), QString::fromUtf8(it.value()));
     }
     return result;
 }
@@ -234,8 +259,9 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
 
     QList<Redacted> redacted;
     QHash<QString, QString> secrets = plan.secretValues;
+    const QList<QByteArray> values = movedSecretValues(files);
     for (const FilePlan &file : files) {
-        redacted.append(redactFile(file));
+        redacted.append(redactFile(file, values));
         secrets.insert(redacted.last().literals);
     }
     if (!secrets.isEmpty() && !m_store) {
@@ -285,8 +311,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
             generation.time = QDateTime::currentDateTime();
             generation.backup = backupName(file);
             generation.writtenHash = SetupManifest::hash(file.after);
-            for (const redaction::Cut &cut : redacted.at(i).cuts)
-                generation.secretIds.append(cut.id);
+            generation.secretIds = redacted.at(i).ids;
             for (const EntryPlan &entry : file.entries) {
                 if (entry.rewritten)
                     generation.entries.append(recordEntry(file, entry, redacted.at(i).cuts));
@@ -294,9 +319,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
             SetupRecord &record =
                 manifest.findOrAdd(file.loaded.file.clientId, path, file.loaded.file.projectDir);
             record.generations.append(generation);
-            if (!manifest.writeBackup(generation.backup,
-                                      redaction::apply(file.loaded.text, redacted.at(i).cuts),
-                                      &error) ||
+            if (!manifest.writeBackup(generation.backup, redacted.at(i).backup, &error) ||
                 !manifest.save(&error) || !writeClientFile(path, file.after, &error)) {
                 record.generations.removeLast();
                 if (record.generations.isEmpty())

@@ -241,6 +241,34 @@ QByteArray apply(QByteArray text, QList<Cut> cuts)
     return text;
 }
 
+QByteArray hideValues(QByteArray text, const QList<QByteArray> &values,
+                      QMap<QString, QByteArray> *literals)
+{
+    for (const QByteArray &value : values) {
+        if (value.size() < 4 || !text.contains(value))
+            continue;
+        const QString id = newId();
+        // Placeholders already in the text must survive: split around them.
+        QByteArray result;
+        qsizetype from = 0;
+        static const QByteArray open = "@@manifold-secret:";
+        while (from < text.size()) {
+            qsizetype start = text.indexOf(open, from);
+            const qsizetype end = start < 0 ? text.size() : text.indexOf("@@", start + open.size()) + 2;
+            QByteArray plain = text.mid(from, (start < 0 ? text.size() : start) - from);
+            plain.replace(value, placeholder(id));
+            result += plain;
+            if (start < 0)
+                break;
+            result += text.mid(start, end - start);
+            from = end;
+        }
+        text = result;
+        literals->insert(id, value);
+    }
+    return text;
+}
+
 QStringList idsIn(const QByteArray &text)
 {
     static const QRegularExpression pattern(QStringLiteral("@@manifold-secret:([0-9a-f]{32})@@"));

@@ -63,7 +63,7 @@ public:
         for (EntryPlan &entry : plan.entries) {
             if (entry.server.isEmpty())
                 continue;
-            const QString before = file->text();
+            const QByteArray before = file->text();
             if (!file->pointAtShim(entry.entry, m_input.shimPath, entry.server, &error)) {
                 plan.error = QStringLiteral("cannot rewrite \"%1\" (%2); left untouched")
                                  .arg(entry.entry.name, error);
