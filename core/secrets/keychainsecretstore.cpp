@@ -13,16 +13,32 @@ namespace manifold {
 
 namespace {
 
-// Says why in words a user can act on; QtKeychain's own texts name the backend's internals.
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+// libsecret reports an unreachable Secret Service as a D-Bus failure text, not as an error code.
+bool secretServiceUnreachable(const QKeychain::Job &job)
+{
+    if (job.error() == QKeychain::NoBackendAvailable || !qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"))
+        return true;
+    static const char *const signs[] = {"Could not connect", "org.freedesktop.secrets", "ServiceUnknown",
+                                        "StartServiceByName", "not provided by any .service", "D-Bus"};
+    for (const char *sign : signs) {
+        if (job.errorString().contains(QLatin1String(sign), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+#endif
+
+// Says why in words a user can act on.
 QString describeFailure(const QKeychain::Job &job)
 {
     const QString detail = job.errorString().isEmpty() ? QStringLiteral("unknown error") : job.errorString();
 #if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
-    if (job.error() == QKeychain::NoBackendAvailable || !qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"))
+    if (secretServiceUnreachable(job))
         return QStringLiteral("no Secret Service on the session bus: %1").arg(detail);
+#endif
     if (job.error() == QKeychain::AccessDeniedByUser || job.error() == QKeychain::AccessDenied)
         return QStringLiteral("the keychain refused access (is it locked?): %1").arg(detail);
-#endif
     return QStringLiteral("keychain error: %1").arg(detail);
 }
 
