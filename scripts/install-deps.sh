@@ -7,11 +7,16 @@ cd "$(dirname "$0")/.."
 want_tests=0
 [[ "${1:-}" == "--with-tests" ]] && want_tests=1
 
+# qtkeychain-qt6-dev: secrets in the OS keychain; QtKeychain reaches the Secret Service through
+# libsecret, which it loads at run time (libsecret-1-0).
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools
-          qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools)
+          qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libsecret-1-0)
 if (( want_tests )); then
     # xvfb + xauth + a font: the screenshot test renders real windows.
     packages+=(libgtest-dev libgmock-dev procps xvfb xauth fonts-dejavu-core)
+    # The keychain tests: a private session bus (dbus-run-session is in dbus-daemon, dbus-send in
+    # dbus-bin) with a throw-away gnome-keyring; secret-tool checks what landed in it.
+    packages+=(dbus-daemon dbus-bin gnome-keyring libsecret-tools)
 fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

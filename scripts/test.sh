@@ -12,4 +12,6 @@ cmake --preset "$preset" -DMANIFOLD_REQUIRE_E2E=ON >/dev/null
 echo "==> build"
 cmake --build --preset "$preset" -j "$(nproc)"
 echo "==> test"
-ctest --preset "$preset" -j "$(nproc)" --timeout 300
+# On a private D-Bus session bus beside a throw-away gnome-keyring, so the keychain tests use a
+# real Secret Service and never the user's own keyrings.
+dbus-run-session -- scripts/with-keyring.sh ctest --preset "$preset" -j "$(nproc)" --timeout 300 </dev/null

@@ -10,6 +10,7 @@
 #include "platform/guardian.h"
 #include "platform/peercredentials.h"
 #include "platform/runtimepaths.h"
+#include "secrets/secretstorefactory.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -40,6 +41,11 @@ Broker::Broker(Options options, QObject *parent)
       m_timing(options.timing),
       m_registry(m_configDir)
 {
+    m_secrets = options.secretStore;
+    if (!m_secrets) {
+        m_ownedSecrets = createSecretStore();
+        m_secrets = m_ownedSecrets.get();
+    }
 }
 
 Broker::~Broker()
@@ -403,6 +409,7 @@ void Broker::dropGroup(const QString &name)
 ServerGroup *Broker::createGroup(const ServerConfig &config)
 {
     auto *group = new ServerGroup(config, m_ledger.get(), m_timing, this);
+    group->setSecretStore(m_secrets);
     connect(group, &ServerGroup::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
         if (Session *session = m_sessions.value(id))
             session->send(line);

@@ -24,6 +24,7 @@ namespace platform {
 class ChildLedger;
 }
 class ControlService;
+class SecretStore;
 class ServerHost;
 class Session;
 struct Hello;
@@ -41,6 +42,7 @@ public:
         QString socketPath;    // empty: platform::defaultSocketPath()
         bool useGuardian = true;
         ServerHost::Timing timing;   // stop grace periods and restart backoff
+        SecretStore *secretStore = nullptr;   // not owned; nullptr: createSecretStore()
     };
 
     enum class ListenResult { Listening, AlreadyRunning, Failed };
@@ -57,6 +59,8 @@ public:
     QString configDir() const { return m_configDir; }
     QString registryError() const { return m_registryError; }
     const ServerRegistry &registry() const { return m_registry; }
+    // Holds the values of the servers' secret variables (the OS keychain in the apps).
+    SecretStore *secretStore() const { return m_secrets; }
     ServerGroup *group(const QString &name) const { return m_groups.value(name); }
     // The shared child's host of a server (or its first instance), nullptr if none.
     ServerHost *host(const QString &name) const;
@@ -112,6 +116,8 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<platform::ChildLedger> m_ledger;
     ControlService *m_control = nullptr;
+    std::unique_ptr<SecretStore> m_ownedSecrets;
+    SecretStore *m_secrets = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     QMap<QString, ServerGroup *> m_groups;
     QMap<SessionId, Session *> m_sessions;

@@ -175,7 +175,7 @@ RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView lin
     }
     if (m_state == ChildState::Failed) {
         respondError(out, session, rawId, jsonrpc::ServerError,
-                     QStringLiteral("server '%1' has failed and is not running").arg(m_serverName));
+                     failedMessage());
         return out;
     }
     if (m_byOriginal.contains(qMakePair(session, rawId))) {
@@ -202,6 +202,13 @@ RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView lin
     return out;
 }
 
+QString Router::failedMessage() const
+{
+    // The reason it failed (a crash loop, a missing secret) tells a client arriving later why.
+    return m_failure.isEmpty() ? QStringLiteral("server '%1' has failed and is not running").arg(m_serverName)
+                               : m_failure;
+}
+
 void Router::handleInitialize(RouterActions &out, SessionId session, QByteArrayView line, const Envelope &envelope)
 {
     const QByteArray rawId = envelope.id.in(line).toByteArray();
@@ -221,7 +228,7 @@ void Router::handleInitialize(RouterActions &out, SessionId session, QByteArrayV
     }
     if (m_state == ChildState::Failed) {
         respondError(out, session, rawId, jsonrpc::ServerError,
-                     QStringLiteral("server '%1' has failed and is not running").arg(m_serverName));
+                     failedMessage());
         return;
     }
     m_waitingInit.append({session, rawId});

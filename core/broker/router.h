@@ -203,7 +203,10 @@ private:
 
     qint64 nextId() { return m_nextId++; }
 
+    QString failedMessage() const;
+
     QString m_serverName;
+    QString m_failure;   // why the child failed: what later requests are told
     std::function<qint64()> m_clock;
     ChildState m_state = ChildState::Down;
     bool m_everReady = false;

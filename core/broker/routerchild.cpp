@@ -314,6 +314,7 @@ RouterActions Router::childFailed(const QString &description)
 {
     RouterActions out = failAll(true, description);
     m_state = ChildState::Failed;
+    m_failure = description;
     return out;
 }
 

@@ -33,6 +33,13 @@ void ServerGroup::setConfig(const ServerConfig &config)
         host->setConfig(instanceConfig());
 }
 
+void ServerGroup::setSecretStore(SecretStore *store)
+{
+    m_secrets = store;
+    for (ServerHost *host : std::as_const(m_instances))
+        host->setSecretStore(store);
+}
+
 ServerConfig ServerGroup::instanceConfig() const
 {
     ServerConfig config = m_config;
@@ -48,6 +55,7 @@ ServerHost *ServerGroup::instance(const QString &key)
         return existing;
     auto *host = new ServerHost(instanceConfig(), m_ledger, this);
     host->setTiming(m_timing);
+    host->setSecretStore(m_secrets);
     m_instances.insert(key, host);
     connect(host, &ServerHost::sessionOutput, this, &ServerGroup::sessionOutput);
     connect(host, &ServerHost::crashLooped, this, &ServerGroup::crashLooped);

@@ -13,6 +13,7 @@ struct Hello;
 namespace platform {
 class ChildLedger;
 }
+class SecretStore;
 
 // All the children of one configured server, by sharing mode: one for everyone ("shared"),
 // one per client application ("per-client", keyed by the client's name), or one per session
@@ -29,6 +30,8 @@ public:
     const ServerConfig &config() const { return m_config; }
     // Applies to running instances at their next start; a new sharing mode applies to new sessions.
     void setConfig(const ServerConfig &config);
+    // Where every instance reads the secret variables' values from when it starts (not owned).
+    void setSecretStore(SecretStore *store);
 
     // Per-client sharing needs the client's name, which its first message (initialize) carries.
     bool needsFirstMessage() const { return m_config.sharing == ServerConfig::Sharing::PerClient; }
@@ -63,6 +66,7 @@ private:
     ServerConfig m_config;
     platform::ChildLedger *m_ledger;
     ServerHost::Timing m_timing;
+    SecretStore *m_secrets = nullptr;
     QMap<QString, ServerHost *> m_instances;
 };
 

@@ -3,6 +3,7 @@
 #include "platform/childledger.h"
 #include "platform/childprocess.h"
 #include "platform/guardian.h"
+#include "secrets/secretenv.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -130,11 +131,13 @@ QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
 {
     // Environment values may be secrets: status names the variables, never their values
     // (the control method revealEnv hands one out on purpose).
+    // Secret variables (values in the keychain) are listed apart from the plain ones.
     QJsonObject env;
     for (auto it = config.env.cbegin(); it != config.env.cend(); ++it)
         env.insert(it.key(), QJsonValue());
     return QJsonObject{{QStringLiteral("name"), config.name},
                        {QStringLiteral("env"), env},
+                       {QStringLiteral("secretEnv"), QJsonArray::fromStringList(config.secretEnv)},
                        {QStringLiteral("cwd"), config.cwd},
                        {QStringLiteral("heartbeatMs"), config.heartbeatMs},
                        {QStringLiteral("state"), stateName(State::Stopped)},
@@ -260,7 +263,25 @@ void ServerHost::startProcess()
     m_stdout = LineBuffer(m_config.maxLineBytes);
     m_stderr = LineBuffer(64 * 1024);
     setState(State::Starting);
+    const quint64 attempt = ++m_startAttempt;
+    if (m_config.secretEnv.isEmpty()) {
+        spawn({});
+        return;
+    }
+    // Names only: the values never reach a log.
+    event(QStringLiteral("reading secret %1 from the keychain").arg(m_config.secretEnv.join(QStringLiteral(", "))));
+    readSecretEnv(m_secrets, m_config, this, [this, attempt](const QMap<QString, QString> &values, const QString &error) {
+        if (attempt != m_startAttempt || !awaitingSecrets())
+            return;   // stopped (or started again) meanwhile
+        if (!error.isEmpty())
+            failToStart(error);
+        else
+            spawn(values);
+    });
+}
 
+void ServerHost::spawn(const QMap<QString, QString> &secretValues)
+{
     m_process = new QProcess(this);
     m_process->setProgram(m_config.command);
     m_process->setArguments(m_config.args);
@@ -268,6 +289,8 @@ void ServerHost::startProcess()
         m_process->setWorkingDirectory(m_config.cwd);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (auto it = m_config.env.cbegin(); it != m_config.env.cend(); ++it)
+        env.insert(it.key(), it.value());
+    for (auto it = secretValues.cbegin(); it != secretValues.cend(); ++it)
         env.insert(it.key(), it.value());
     m_process->setProcessEnvironment(env);
     platform::placeInOwnProcessGroup(*m_process);
@@ -278,6 +301,17 @@ void ServerHost::startProcess()
     connect(m_process, &QProcess::errorOccurred, this, &ServerHost::onErrorOccurred);
     event(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
     m_process->start();
+}
+
+// A start that cannot work until the user acts (a secret is missing or the keychain fails):
+// no retries, every waiting request gets the reason, the server shows as failed.
+void ServerHost::failToStart(const QString &description)
+{
+    m_lastExit = description;
+    event(description);
+    dispatch(m_router.childFailed(description));
+    setState(State::Failed);
+    emit crashLooped({description});
 }
 
 void ServerHost::onStarted()
@@ -305,6 +339,16 @@ void ServerHost::stop()
     if (m_state == State::Backoff) {
         dispatch(m_router.abandonWaiting(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
         setState(State::Stopped);
+        return;
+    }
+    if (awaitingSecrets()) {
+        // No child yet: forget the start. A restart keeps the waiting requests for the next one.
+        ++m_startAttempt;
+        setState(State::Stopped);
+        if (std::exchange(m_restartAfterStop, false))
+            start();
+        else
+            dispatch(m_router.abandonWaiting(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
         return;
     }
     if (!m_process || m_state == State::Stopping)

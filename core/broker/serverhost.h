@@ -18,6 +18,7 @@ namespace manifold {
 namespace platform {
 class ChildLedger;
 }
+class SecretStore;
 
 // Supervises one child process for one server and multiplexes its sessions onto it through a
 // Router: spawn in its own process group, initialize, heartbeat, graceful stop, restart with
@@ -44,6 +45,8 @@ public:
     const ServerConfig &config() const { return m_config; }
     void setConfig(const ServerConfig &config);   // takes effect at the next start
     void setTiming(const Timing &timing);
+    // Where the values of config().secretEnv are read from at every start (not owned).
+    void setSecretStore(SecretStore *store) { m_secrets = store; }
 
     State state() const { return m_state; }
     static QString stateName(State state);
@@ -93,11 +96,16 @@ private:
     void cleanupGroup();
     void event(const QString &text);
     void startProcess();
+    void spawn(const QMap<QString, QString> &secretValues);
+    void failToStart(const QString &description);
+    bool awaitingSecrets() const { return m_state == State::Starting && !m_process; }
 
     ServerConfig m_config;
     ServerConfig m_pendingConfig;
     bool m_hasPendingConfig = false;
     platform::ChildLedger *m_ledger;
+    SecretStore *m_secrets = nullptr;
+    quint64 m_startAttempt = 0;   // a secret read answering for an abandoned start is ignored
     Timing m_timing;
     Router m_router;
     RestartPolicy m_policy;

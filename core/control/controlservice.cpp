@@ -4,12 +4,14 @@
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
 #include "jsonrpc/jsonrpc.h"
+#include "control/envcontrol.h"
 #include "control/watchstream.h"
 #include "jsonrpc/linebuffer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QPointer>
 
 #include <memory>
 
@@ -42,7 +44,10 @@ ControlService::Reply ok(QJsonObject result = {{QStringLiteral("ok"), true}})
 }
 } // namespace
 
-ControlService::ControlService(Broker *broker, QObject *parent) : QObject(parent), m_broker(broker) {}
+ControlService::ControlService(Broker *broker, QObject *parent)
+    : QObject(parent), m_broker(broker), m_env(new EnvControl(broker, this))
+{
+}
 
 void ControlService::serve(QLocalSocket *socket, const QByteArray &alreadyRead)
 {
@@ -86,14 +91,28 @@ void ControlService::handleLine(QLocalSocket *socket, const QByteArray &line)
         if (!socket->findChild<WatchStream *>())
             new WatchStream(m_broker, socket);
     }
-    const Reply reply = call(method == QLatin1String("watch") ? QStringLiteral("status") : method,
-                             request.value(QStringLiteral("params")).toObject());
-    if (reply.errorCode != 0) {
-        socket->write(jsonrpc::makeError(rawId, reply.errorCode, reply.errorMessage.toUtf8()) + '\n');
+    const QPointer<QLocalSocket> peer(socket);
+    callAsync(method == QLatin1String("watch") ? QStringLiteral("status") : method,
+              request.value(QStringLiteral("params")).toObject(), [peer, rawId](const Reply &reply) {
+                  if (!peer)
+                      return;   // the peer left before the answer was ready
+                  if (reply.errorCode != 0) {
+                      peer->write(jsonrpc::makeError(rawId, reply.errorCode, reply.errorMessage.toUtf8()) + '\n');
+                      return;
+                  }
+                  peer->write(jsonrpc::makeResult(rawId, QJsonDocument(reply.result).toJson(QJsonDocument::Compact)) +
+                              '\n');
+              });
+}
+
+void ControlService::callAsync(const QString &method, const QJsonObject &params,
+                               std::function<void(const Reply &)> done)
+{
+    if (EnvControl::handles(method)) {
+        m_env->call(method, params, std::move(done));
         return;
     }
-    socket->write(jsonrpc::makeResult(rawId, QJsonDocument(reply.result).toJson(QJsonDocument::Compact)) +
-                  '\n');
+    done(call(method, params));
 }
 
 ControlService::Reply ControlService::call(const QString &method, const QJsonObject &params)
@@ -102,28 +121,11 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
         return ok(m_broker->status());
 
     const QString name = params.value(QStringLiteral("name")).toString();
-    if (method == QLatin1String("add")) {
-        ServerConfig config = ServerConfig::fromJson(name, params);
-        config.name = name;
-        if (config.command.isEmpty())
-            return error(jsonrpc::InvalidParams, QStringLiteral("add needs a command"));
-        QString message;
-        if (!m_broker->addServer(config, &message))
-            return error(jsonrpc::InvalidParams, message);
-        return ok({{QStringLiteral("added"), name}});
-    }
     if (method == QLatin1String("disconnect")) {
         QString message;
         if (!m_broker->disconnectSession(SessionId(params.value(QStringLiteral("session")).toInteger()), &message))
             return error(jsonrpc::InvalidParams, message);
         return ok();
-    }
-    if (method == QLatin1String("revealEnv")) {
-        const ServerConfig *config = m_broker->registry().find(name);
-        const QString key = params.value(QStringLiteral("key")).toString();
-        if (!config || !config->env.contains(key))
-            return error(jsonrpc::InvalidParams, QStringLiteral("no variable '%1' for server '%2'").arg(key, name));
-        return ok({{QStringLiteral("value"), config->env.value(key)}});
     }
     if (method == QLatin1String("show"))
         return ok({{QStringLiteral("shown"), m_broker->requestShowWindow()}});
@@ -133,47 +135,6 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::ServerError, message);
         return ok({{QStringLiteral("servers"), QJsonArray::fromStringList(m_broker->serverNames())}});
     }
-    if (method == QLatin1String("update")) {
-        const ServerConfig *current = m_broker->registry().find(name);
-        if (!current)
-            return error(UnknownServer, QStringLiteral("no server named '%1'").arg(name));
-        // Fields left out keep their values; an env value of null keeps the stored value
-        // (front ends never see secrets, so they cannot send them back).
-        ServerConfig config = *current;
-        const ServerConfig given = ServerConfig::fromJson(name, params);
-        if (params.contains(QStringLiteral("command")))
-            config.command = given.command;
-        if (params.contains(QStringLiteral("args")))
-            config.args = given.args;
-        if (params.contains(QStringLiteral("cwd")))
-            config.cwd = given.cwd;
-        if (params.contains(QStringLiteral("sharing")))
-            config.sharing = given.sharing;
-        if (params.contains(QStringLiteral("lingerMs")))
-            config.lingerMs = given.lingerMs;
-        if (params.contains(QStringLiteral("heartbeatMs")))
-            config.heartbeatMs = given.heartbeatMs;
-        if (params.contains(QStringLiteral("maxInFlight")))
-            config.maxInFlight = given.maxInFlight;
-        if (params.contains(QStringLiteral("env"))) {
-            QMap<QString, QString> env;
-            const QJsonObject object = params.value(QStringLiteral("env")).toObject();
-            for (auto it = object.constBegin(); it != object.constEnd(); ++it)
-                env.insert(it.key(), it.value().isNull() ? current->env.value(it.key()) : it.value().toString());
-            config.env = env;
-        }
-        QString message;
-        if (!m_broker->updateServer(config, &message))
-            return error(jsonrpc::InvalidParams, message);
-        return ok({{QStringLiteral("updated"), name}});
-    }
-    if (method == QLatin1String("remove")) {
-        QString message;
-        if (!m_broker->removeServer(name, &message))
-            return error(UnknownServer, message);
-        return ok({{QStringLiteral("removed"), name}});
-    }
-
     if (method == QLatin1String("set")) {
         QString message;
         if (!m_broker->setServerOption(name, params.value(QStringLiteral("key")).toString(),

@@ -41,13 +41,19 @@ QJsonObject LocalBrokerView::status() const
 
 void LocalBrokerView::call(const QString &method, const QJsonObject &params, Reply reply)
 {
-    const ControlService::Reply result = m_broker ? m_control->call(method, params)
-                                                  : ControlService::Reply{{}, -32000, QStringLiteral("broker gone")};
-    if (!reply)
+    if (!m_broker) {
+        if (reply)
+            QTimer::singleShot(0, this, [reply] { reply(false, {}, QStringLiteral("broker gone")); });
         return;
-    // Replies come later, as they do from a remote broker, so callers handle one behaviour.
-    QTimer::singleShot(0, this, [reply, result] {
-        reply(result.errorCode == 0, result.result, result.errorMessage);
+    }
+    const QPointer<LocalBrokerView> self(this);
+    m_control->callAsync(method, params, [self, reply](const ControlService::Reply &result) {
+        if (!reply || !self)
+            return;
+        // Replies come later, as they do from a remote broker, so callers handle one behaviour.
+        QTimer::singleShot(0, self, [reply, result] {
+            reply(result.errorCode == 0, result.result, result.errorMessage);
+        });
     });
 }
 

@@ -1,4 +1,12 @@
-# Secrets: the SecretStore interface and its OS keychain implementation.
+# Secrets: the SecretStore interface, its OS keychain implementation, and what the broker and the
+# control protocol do with secret variables (kept here so parallel work never edits one list).
 target_sources(manifold_core PRIVATE
     secrets/secretstore.cpp secrets/secretstore.h
+    secrets/keychainsecretstore.cpp secrets/keychainsecretstore.h
+    secrets/secretstorefactory.cpp secrets/secretstorefactory.h
+    secrets/secretenv.cpp secrets/secretenv.h
+    secrets/envedit.cpp secrets/envedit.h
+    control/envcontrol.cpp control/envcontrol.h
 )
+# QtKeychain stays behind SecretStore: nothing outside core/secrets includes it.
+target_link_libraries(manifold_core PRIVATE Qt6Keychain::Qt6Keychain)

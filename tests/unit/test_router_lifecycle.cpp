@@ -191,6 +191,17 @@ TEST_F(RouterLifecycleTest, ChildFailedFailsForwardedRequestsToo)
     EXPECT_EQ(router.childState(), State::Failed);
 }
 
+TEST_F(RouterLifecycleTest, RequestsAfterAFailureAreToldWhyItFailed)
+{
+    router.childFailed(QStringLiteral("server 'demo' cannot start: its secret API_KEY is not in the keychain"));
+    router.addSession(1);
+    for (const QByteArray &line : {initializeLine("0", "{}"), request("7", "tools/list", "{}")}) {
+        const RouterActions answered = router.fromSession(1, line);
+        ASSERT_EQ(answered.size(), 1) << dump(answered);
+        EXPECT_TRUE(answered[0].data.contains("API_KEY is not in the keychain")) << answered[0].data.constData();
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 13. server->client requests
 
