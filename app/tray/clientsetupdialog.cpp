@@ -55,7 +55,8 @@ QTreeWidgetItem *fileItem(QTreeWidget *tree, const QString &clientId, const QStr
 
 void markError(QTreeWidgetItem *item)
 {
-    const QColor colour = StateColors::forState(QStringLiteral("failed"), false, QApplication::palette());
+    const QColor colour =
+        StateColors::forState(QStringLiteral("failed"), false, QApplication::palette());
     for (int column = 0; column < item->columnCount(); ++column)
         item->setForeground(column, colour);
     item->setIcon(0, QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning));
@@ -88,24 +89,18 @@ QString commandLine(const ServerConfig &server)
 {
     QStringList parts{server.command};
     for (const QString &arg : server.args)
-        parts.append(arg.contains(QLatin1Char(' ')) ? QLatin1Char('"') + arg + QLatin1Char('"') : arg);
+        parts.append(arg.contains(QLatin1Char(' ')) ? QLatin1Char('"') + arg + QLatin1Char('"')
+                                                    : arg);
     return parts.join(QLatin1Char(' '));
 }
 
 } // namespace
 
 ClientSetupDialog::ClientSetupDialog(Mode mode, QWidget *parent)
-    : QDialog(parent)
-    , m_mode(mode)
-    , m_summary(new QLabel(this))
-    , m_tabs(new QTabWidget(this))
-    , m_diff(new DiffView(this))
-    , m_details(nullptr)
-    , m_outcome(new QLabel(this))
-    , m_restart(new QLabel(this))
-    , m_buttons(new QDialogButtonBox(this))
-    , m_apply(nullptr)
-    , m_cancel(nullptr)
+    : QDialog(parent), m_mode(mode), m_summary(new QLabel(this)), m_tabs(new QTabWidget(this)),
+      m_diff(new DiffView(this)), m_details(nullptr), m_outcome(new QLabel(this)),
+      m_restart(new QLabel(this)), m_buttons(new QDialogButtonBox(this)), m_apply(nullptr),
+      m_cancel(nullptr)
 {
     setObjectName(QStringLiteral("clientSetupDialog"));
     setWindowTitle(mode == Mode::Setup ? tr("Set Up Clients") : tr("Revert Clients"));
@@ -140,7 +135,8 @@ ClientSetupDialog::ClientSetupDialog(const SetupPlan &plan, QWidget *parent)
     fillSetup(plan);
 }
 
-ClientSetupDialog::ClientSetupDialog(const RevertPlan &plan, const QString &warning, QWidget *parent)
+ClientSetupDialog::ClientSetupDialog(const RevertPlan &plan, const QString &warning,
+                                     QWidget *parent)
     : ClientSetupDialog(Mode::Revert, parent)
 {
     fillRevert(plan, warning);
@@ -148,7 +144,8 @@ ClientSetupDialog::ClientSetupDialog(const RevertPlan &plan, const QString &warn
 
 void ClientSetupDialog::fillSetup(const SetupPlan &plan)
 {
-    m_details = makeTree({tr("Entry"), tr("Decision"), tr("To the keychain")}, tr("Decisions"), this);
+    m_details =
+        makeTree({tr("Entry"), tr("Decision"), tr("To the keychain")}, tr("Decisions"), this);
     m_servers = makeTree({tr("Server"), tr("Command"), tr("Environment"), tr("To the keychain")},
                          tr("New servers"), this);
     m_servers->setRootIsDecorated(false);
@@ -187,9 +184,10 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
     }
     for (const ServerConfig &server : plan.newServers) {
         secrets += int(server.secretEnv.size());
-        auto *item = new QTreeWidgetItem(m_servers, {server.name, commandLine(server),
-                                                     QStringList(server.env.keys()).join(QStringLiteral(", ")),
-                                                     server.secretEnv.join(QStringLiteral(", "))});
+        auto *item = new QTreeWidgetItem(m_servers,
+                                         {server.name, commandLine(server),
+                                          QStringList(server.env.keys()).join(QStringLiteral(", ")),
+                                          server.secretEnv.join(QStringLiteral(", "))});
         item->setToolTip(1, item->text(1));
     }
     m_details->expandAll();
@@ -201,16 +199,18 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
     if (changed == 0 && plan.newServers.isEmpty())
         summary.append(tr("Nothing to change: every selected client is set up already."));
     else
-        summary.append(tr("Setup rewrites %n file(s) so their servers run through Manifold.", nullptr,
-                          changed));
+        summary.append(tr("Setup rewrites %n file(s) so their servers run through Manifold.",
+                          nullptr, changed));
     if (!plan.newServers.isEmpty())
-        summary.append(tr("It adds %n new server(s) to Manifold.", nullptr, int(plan.newServers.size())));
+        summary.append(
+            tr("It adds %n new server(s) to Manifold.", nullptr, int(plan.newServers.size())));
     if (secrets > 0)
         summary.append(tr("%n secret value(s) move from the client files to the keychain; the "
                           "preview shows them as ********.",
                           nullptr, secrets));
     if (broken > 0)
-        summary.append(tr("%n file(s) cannot be read or parsed and stay untouched.", nullptr, broken));
+        summary.append(
+            tr("%n file(s) cannot be read or parsed and stay untouched.", nullptr, broken));
     summary.append(tr("Each file is backed up first; Revert puts it back exactly."));
     m_summary->setText(summary.join(QLatin1Char(' ')));
     m_apply->setEnabled(plan.changes());
@@ -236,8 +236,9 @@ void ClientSetupDialog::fillRevert(const RevertPlan &plan, const QString &warnin
         }
         if (file.changes()) {
             ++changed;
-            diff += DiffView::unifiedDiff(file.before, file.maskedAfter, tr("%1 (now)").arg(file.path),
-                                          tr("%1 (after revert)").arg(file.path));
+            diff +=
+                DiffView::unifiedDiff(file.before, file.maskedAfter, tr("%1 (now)").arg(file.path),
+                                      tr("%1 (after revert)").arg(file.path));
             diff += QLatin1Char('\n');
         }
         auto *item = fileItem(m_details, file.clientId, file.path,
@@ -297,11 +298,13 @@ void ClientSetupDialog::showOutcome(const SetupOutcome &outcome)
     if (outcome.written.isEmpty())
         lines.append(tr("No file was changed."));
     else
-        lines.append(tr("Changed %n file(s): %1", nullptr, int(outcome.written.size()))
-                         .arg(QDir::toNativeSeparators(outcome.written.join(QStringLiteral(", ")))));
+        lines.append(
+            tr("Changed %n file(s): %1", nullptr, int(outcome.written.size()))
+                .arg(QDir::toNativeSeparators(outcome.written.join(QStringLiteral(", ")))));
     if (!outcome.addedServers.isEmpty())
-        lines.append(tr("Added %n server(s) to Manifold: %1", nullptr, int(outcome.addedServers.size()))
-                         .arg(outcome.addedServers.join(QStringLiteral(", "))));
+        lines.append(
+            tr("Added %n server(s) to Manifold: %1", nullptr, int(outcome.addedServers.size()))
+                .arg(outcome.addedServers.join(QStringLiteral(", "))));
     for (const QString &error : outcome.errors)
         lines.append(tr("Error: %1").arg(error));
     m_outcome->setText(lines.join(QLatin1Char('\n')));

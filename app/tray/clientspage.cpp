@@ -39,8 +39,8 @@ public:
 
     QVariant data(const QModelIndex &index, int role) const override
     {
-        if (role == Qt::ForegroundRole &&
-            index.data(ClientTableModel::StateRole).toInt() == int(ClientFileStatus::State::Missing))
+        if (role == Qt::ForegroundRole && index.data(ClientTableModel::StateRole).toInt() ==
+                                              int(ClientFileStatus::State::Missing))
             return QApplication::palette().color(QPalette::Disabled, QPalette::Text);
         return QSortFilterProxyModel::data(index, role);
     }
@@ -59,20 +59,15 @@ private:
 } // namespace
 
 ClientsPage::ClientsPage(QWidget *parent)
-    : QWidget(parent)
-    , m_model(new ClientTableModel(this))
-    , m_proxy(new ClientFilterProxy(this))
-    , m_table(new QTableView(this))
-    , m_projects(new QLabel(this))
-    , m_addProject(new QPushButton(tr("Add &Project Folder…"), this))
-    , m_secretNames(new QLineEdit(this))
-    , m_showAll(new QCheckBox(tr("Show all c&lients"), this))
-    , m_setUpSelected(new QPushButton(tr("Set &Up Selected…"), this))
-    , m_setUpAll(new QPushButton(tr("Set Up &All…"), this))
-    , m_revertSelected(new QPushButton(tr("&Revert Selected…"), this))
-    , m_revertAll(new QPushButton(tr("Re&vert All…"), this))
-    , m_refresh(new QPushButton(tr("Re&fresh"), this))
-    , m_status(new QLabel(this))
+    : QWidget(parent), m_model(new ClientTableModel(this)), m_proxy(new ClientFilterProxy(this)),
+      m_table(new QTableView(this)), m_projects(new QLabel(this)),
+      m_addProject(new QPushButton(tr("Add &Project Folder…"), this)),
+      m_secretNames(new QLineEdit(this)), m_showAll(new QCheckBox(tr("Show all c&lients"), this)),
+      m_setUpSelected(new QPushButton(tr("Set &Up Selected…"), this)),
+      m_setUpAll(new QPushButton(tr("Set Up &All…"), this)),
+      m_revertSelected(new QPushButton(tr("&Revert Selected…"), this)),
+      m_revertAll(new QPushButton(tr("Re&vert All…"), this)),
+      m_refresh(new QPushButton(tr("Re&fresh"), this)), m_status(new QLabel(this))
 {
     auto *intro = new QLabel(
         tr("Manifold can take over the local MCP servers of your AI clients, so that every client "
@@ -168,7 +163,6 @@ ClientSetupDialog *ClientsPage::currentDialog() const
 void ClientsPage::setClientSetup(ClientSetup *setup)
 {
     m_setup = setup;
-    m_loaded = false;
     if (isVisible())
         refresh();
     updateButtons();
@@ -177,8 +171,9 @@ void ClientsPage::setClientSetup(ClientSetup *setup)
 void ClientsPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    // Read the files when the page is first seen, not when the app starts.
-    if (!m_loaded)
+    // Read the files whenever the page comes into view (not at app start): the user may have
+    // edited a client's config meanwhile.
+    if (!m_busy)
         refresh();
 }
 
@@ -188,7 +183,6 @@ void ClientsPage::refresh()
         m_model->setFiles({});
         return;
     }
-    m_loaded = true;
     m_remembered = m_setup->rememberedProjects();
     m_model->setFiles(m_setup->status(m_addedProjects));
     updateProjectLabel();
@@ -216,8 +210,8 @@ QStringList ClientsPage::projectFolders() const
 QStringList ClientsPage::secretNames() const
 {
     QStringList names;
-    for (const QString &name :
-         m_secretNames->text().split(QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
+    for (const QString &name : m_secretNames->text().split(
+             QRegularExpression(QStringLiteral("[,;\\s]+")), Qt::SkipEmptyParts)) {
         if (!names.contains(name))
             names.append(name);
     }
@@ -226,7 +220,8 @@ QStringList ClientsPage::secretNames() const
 
 void ClientsPage::onAddProject()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Add Project Folder"), QDir::homePath());
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Add Project Folder"), QDir::homePath());
     if (!dir.isEmpty())
         addProjectFolder(dir);
 }
@@ -282,9 +277,10 @@ void ClientsPage::onSetupPlanned(const SetupPlan &plan, const QString &error)
         setBusy(false, tr("Cannot prepare the setup: %1").arg(error));
         return;
     }
-    const bool brokenFiles = std::any_of(plan.files.cbegin(), plan.files.cend(), [](const FilePlan &file) {
-        return file.loaded.exists && !file.error.isEmpty();
-    });
+    const bool brokenFiles =
+        std::any_of(plan.files.cbegin(), plan.files.cend(), [](const FilePlan &file) {
+            return file.loaded.exists && !file.error.isEmpty();
+        });
     if (!plan.changes() && !brokenFiles) {
         setBusy(false, tr("Nothing to set up: the selected clients have no local servers left to "
                           "take over."));
@@ -373,7 +369,8 @@ void ClientsPage::updateButtons()
     const bool selected = m_table->selectionModel()->hasSelection();
     bool revertible = false;
     for (int row = 0; row < m_model->rowCount(); ++row)
-        revertible = revertible || m_model->index(row, 0).data(ClientTableModel::RevertibleRole).toBool();
+        revertible =
+            revertible || m_model->index(row, 0).data(ClientTableModel::RevertibleRole).toBool();
     m_setUpSelected->setEnabled(ready && selected);
     m_setUpAll->setEnabled(ready);
     m_revertSelected->setEnabled(ready && selected);

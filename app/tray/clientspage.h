@@ -96,7 +96,6 @@ private:
     SetupPlan m_setupPlan;
     RevertPlan m_revertPlan;
     bool m_busy = false;
-    bool m_loaded = false;
 };
 
 } // namespace manifold

@@ -118,7 +118,8 @@ QString unifiedDiff(const QByteArray &before, const QByteArray &after, const QSt
             if (line.op != Op::Removed && bCount++ == 0)
                 bStart = line.b + 1;
         }
-        out += QStringLiteral("@@ -%1,%2 +%3,%4 @@\n").arg(aStart).arg(aCount).arg(bStart).arg(bCount);
+        out +=
+            QStringLiteral("@@ -%1,%2 +%3,%4 @@\n").arg(aStart).arg(aCount).arg(bStart).arg(bCount);
         for (int i = start; i < end; ++i) {
             const Line &line = lines.at(i);
             const char mark = line.op == Op::Same ? ' ' : line.op == Op::Added ? '+' : '-';

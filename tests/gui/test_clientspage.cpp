@@ -35,7 +35,8 @@ protected:
         ASSERT_TRUE(m_home.isValid() && m_config.isValid());
         m_homePath = m_home.path();
         ASSERT_TRUE(cf::writeFixtures(m_homePath));
-        m_setup = std::make_unique<ClientSetup>(cf::environment(m_homePath), m_config.path(), &m_store);
+        m_setup =
+            std::make_unique<ClientSetup>(cf::environment(m_homePath), m_config.path(), &m_store);
         m_setup->setShimPath(cf::shimPath(m_homePath));
         m_setup->setRealShim(QString()); // no launcher: the tests only read the configs
         m_page = std::make_unique<ClientsPage>();
@@ -55,8 +56,9 @@ protected:
     QString state(const QString &clientId, const QString &path) const
     {
         const int row = m_page->model()->rowOf(clientId, path);
-        return row < 0 ? QString()
-                       : m_page->model()->index(row, ClientTableModel::StateColumn).data().toString();
+        return row < 0
+                   ? QString()
+                   : m_page->model()->index(row, ClientTableModel::StateColumn).data().toString();
     }
 
     // The preview dialog, found among the top-level windows as a user would see it.
@@ -142,10 +144,11 @@ TEST_F(ClientsPageTest, SetUpAllThroughThePreviewThenRevertAll)
                                                              Qt::MatchExactly | Qt::MatchRecursive);
     ASSERT_EQ(decisions.size(), 1);
     EXPECT_TRUE(decisions.first()->text(1).startsWith(QStringLiteral("left alone: remote")));
-    const auto github = preview->serversTree()->findItems(QStringLiteral("github"), Qt::MatchExactly);
+    const auto github =
+        preview->serversTree()->findItems(QStringLiteral("github"), Qt::MatchExactly);
     ASSERT_EQ(github.size(), 1);
     EXPECT_EQ(github.first()->text(3), QStringLiteral("GITHUB_PERSONAL_ACCESS_TOKEN"));
-    EXPECT_EQ(preview->serversTree()->topLevelItemCount(), 2); // memory once, github
+    EXPECT_EQ(preview->serversTree()->topLevelItemCount(), 2);  // memory once, github
     EXPECT_EQ(cf::readFile(claude), cf::claudeDesktopConfig()); // nothing written before Apply
 
     applyAndWait(preview);
@@ -153,8 +156,8 @@ TEST_F(ClientsPageTest, SetUpAllThroughThePreviewThenRevertAll)
     EXPECT_TRUE(cf::readFile(cursor).contains(shim.toUtf8()));
     EXPECT_FALSE(cf::readFile(claude).contains(cf::kSecret));
     EXPECT_TRUE(cf::readFile(claude).contains("\"globalShortcut\": \"Ctrl+Space\""));
-    EXPECT_EQ(m_store.values().value(serverSecretKey(QStringLiteral("github"),
-                                                     QStringLiteral("GITHUB_PERSONAL_ACCESS_TOKEN"))),
+    EXPECT_EQ(m_store.values().value(serverSecretKey(
+                  QStringLiteral("github"), QStringLiteral("GITHUB_PERSONAL_ACCESS_TOKEN"))),
               QString::fromUtf8(cf::kSecret));
     EXPECT_TRUE(preview->outcomeLabel()->text().contains(QStringLiteral("Changed 2 file")))
         << preview->outcomeLabel()->text().toStdString();
@@ -179,7 +182,8 @@ TEST_F(ClientsPageTest, SetUpAllThroughThePreviewThenRevertAll)
     ASSERT_NE(revert, nullptr);
     EXPECT_EQ(revert->mode(), ClientSetupDialog::Mode::Revert);
     const QString revertDiff = revert->diffView()->toPlainText();
-    EXPECT_TRUE(revertDiff.contains(QStringLiteral("+        \"GITHUB_PERSONAL_ACCESS_TOKEN\": \"********\"")))
+    EXPECT_TRUE(revertDiff.contains(
+        QStringLiteral("+        \"GITHUB_PERSONAL_ACCESS_TOKEN\": \"********\"")))
         << revertDiff.toStdString();
     EXPECT_FALSE(revertDiff.contains(QString::fromUtf8(cf::kSecret)));
     applyAndWait(revert);
@@ -209,9 +213,11 @@ TEST_F(ClientsPageTest, SelectionExtraSecretsAndProjectFolders)
 
     // Only the selected client, with ACCOUNT_ID marked as a secret.
     m_page->secretNamesEdit()->setText(QStringLiteral("ACCOUNT_ID, OTHER"));
-    EXPECT_EQ(m_page->secretNames(), (QStringList{QStringLiteral("ACCOUNT_ID"), QStringLiteral("OTHER")}));
+    EXPECT_EQ(m_page->secretNames(),
+              (QStringList{QStringLiteral("ACCOUNT_ID"), QStringLiteral("OTHER")}));
     const QModelIndexList rows = m_page->table()->model()->match(
-        m_page->table()->model()->index(0, 0), ClientTableModel::PathRole, projectFile, 1, Qt::MatchExactly);
+        m_page->table()->model()->index(0, 0), ClientTableModel::PathRole, projectFile, 1,
+        Qt::MatchExactly);
     ASSERT_EQ(rows.size(), 1);
     m_page->table()->selectRow(rows.first().row());
     ClientSetupDialog *preview = clickAndWaitForDialog(m_page->setUpSelectedButton());
@@ -246,9 +252,11 @@ TEST_F(ClientsPageTest, BrokenFileIsShownWithItsReasonAndLeftAlone)
 
     ClientSetupDialog *preview = clickAndWaitForDialog(m_page->setUpAllButton());
     ASSERT_NE(preview, nullptr);
-    const auto items = preview->detailsTree()->findItems(cf::cursorPath(m_homePath), Qt::MatchContains);
+    const auto items =
+        preview->detailsTree()->findItems(cf::cursorPath(m_homePath), Qt::MatchContains);
     ASSERT_EQ(items.size(), 1);
-    EXPECT_TRUE(items.first()->text(1).startsWith(QStringLiteral("not touched: "))) << items.first()->text(1).toStdString();
+    EXPECT_TRUE(items.first()->text(1).startsWith(QStringLiteral("not touched: ")))
+        << items.first()->text(1).toStdString();
     EXPECT_TRUE(preview->summaryLabel()->text().contains(QStringLiteral("stay untouched")));
     // Cancel writes nothing.
     closeDialog(preview);

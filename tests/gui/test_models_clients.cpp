@@ -47,13 +47,16 @@ TEST(ClientTableModelTest, UpdatesRowsInPlaceAndInsertsProjectFiles)
     model.setFiles(first);
     ASSERT_EQ(model.rowCount(), 2);
     EXPECT_EQ(spies.rowsInserted.count(), 2);
-    EXPECT_EQ(model.index(0, ClientTableModel::ClientColumn).data().toString(), QStringLiteral("Claude Desktop"));
-    EXPECT_EQ(model.index(0, ClientTableModel::StateColumn).data().toString(), QStringLiteral("not set up"));
+    EXPECT_EQ(model.index(0, ClientTableModel::ClientColumn).data().toString(),
+              QStringLiteral("Claude Desktop"));
+    EXPECT_EQ(model.index(0, ClientTableModel::StateColumn).data().toString(),
+              QStringLiteral("not set up"));
     EXPECT_EQ(model.index(0, ClientTableModel::LocalColumn).data().toInt(), 2);
     EXPECT_EQ(model.index(0, ClientTableModel::RemoteColumn).data().toInt(), 1);
     EXPECT_EQ(model.index(1, ClientTableModel::LocalColumn).data().toString(), ModelFormat::none());
     EXPECT_FALSE(model.index(1, 0).data(ClientTableModel::InstalledRole).toBool());
-    EXPECT_EQ(model.headerData(ClientTableModel::StateColumn, Qt::Horizontal).toString(), QStringLiteral("State"));
+    EXPECT_EQ(model.headerData(ClientTableModel::StateColumn, Qt::Horizontal).toString(),
+              QStringLiteral("State"));
 
     // Same status again: no signal at all.
     spies.clear();
@@ -64,11 +67,11 @@ TEST(ClientTableModelTest, UpdatesRowsInPlaceAndInsertsProjectFiles)
     // Claude set up, a project file appears at the end: one dataChanged, one insert.
     spies.clear();
     QList<ClientFileStatus> second = first;
-    second[0] = status(QStringLiteral("claude-desktop"), QStringLiteral("/h/claude.json"), State::SetUp,
-                       {Kind::Managed, Kind::Managed, Kind::Remote});
+    second[0] = status(QStringLiteral("claude-desktop"), QStringLiteral("/h/claude.json"),
+                       State::SetUp, {Kind::Managed, Kind::Managed, Kind::Remote});
     second[0].revertible = true;
-    ClientFileStatus project = status(QStringLiteral("claude-code"), QStringLiteral("/p/.mcp.json"),
-                                      State::Broken);
+    ClientFileStatus project =
+        status(QStringLiteral("claude-code"), QStringLiteral("/p/.mcp.json"), State::Broken);
     project.file.scope = QStringLiteral("project");
     project.file.projectDir = QStringLiteral("/p");
     project.error = QStringLiteral("line 1: unexpected end");
@@ -79,12 +82,15 @@ TEST(ClientTableModelTest, UpdatesRowsInPlaceAndInsertsProjectFiles)
     EXPECT_EQ(spanOf(spies.dataChanged.first()).firstRow, 0);
     EXPECT_EQ(spanOf(spies.dataChanged.first()).lastRow, 0);
     EXPECT_EQ(spies.rowsInserted.count(), 1);
-    EXPECT_EQ(model.index(0, ClientTableModel::StateColumn).data().toString(), QStringLiteral("set up"));
+    EXPECT_EQ(model.index(0, ClientTableModel::StateColumn).data().toString(),
+              QStringLiteral("set up"));
     EXPECT_EQ(model.index(0, ClientTableModel::ManagedColumn).data().toInt(), 2);
-    EXPECT_EQ(model.index(0, ClientTableModel::RevertColumn).data().toString(), QStringLiteral("yes"));
+    EXPECT_EQ(model.index(0, ClientTableModel::RevertColumn).data().toString(),
+              QStringLiteral("yes"));
     EXPECT_EQ(model.index(2, ClientTableModel::StateColumn).data().toString(),
               QStringLiteral("broken: line 1: unexpected end"));
-    EXPECT_EQ(model.index(2, ClientTableModel::ScopeColumn).data().toString(), QStringLiteral("project p"));
+    EXPECT_EQ(model.index(2, ClientTableModel::ScopeColumn).data().toString(),
+              QStringLiteral("project p"));
     EXPECT_EQ(model.rowOf(QStringLiteral("claude-code"), QStringLiteral("/p/.mcp.json")), 2);
 
     // The project goes again: one removal.

@@ -23,8 +23,8 @@ QString keyOf(const ClientFileStatus &file)
 // What a row shows; a row whose signature is unchanged gets no dataChanged.
 QString signature(const ClientFileStatus &file)
 {
-    QStringList parts{QString::number(int(file.state)), file.error,
-                      QString::number(file.installed), QString::number(file.revertible)};
+    QStringList parts{QString::number(int(file.state)), file.error, QString::number(file.installed),
+                      QString::number(file.revertible)};
     for (const ClientEntry &entry : file.entries)
         parts << entry.name << QString::number(int(entry.kind)) << entry.command
               << entry.managedServer << entry.url << entry.reason;
@@ -269,10 +269,9 @@ QVariant ClientTableModel::toolTip(const ClientFileStatus &file, int column) con
     case ManagedColumn:
     case RemoteColumn:
     case UnsupportedColumn: {
-        static const ClientEntry::Kind kinds[] = {ClientEntry::Kind::Stdio,
-                                                  ClientEntry::Kind::Managed,
-                                                  ClientEntry::Kind::Remote,
-                                                  ClientEntry::Kind::Unsupported};
+        static const ClientEntry::Kind kinds[] = {
+            ClientEntry::Kind::Stdio, ClientEntry::Kind::Managed, ClientEntry::Kind::Remote,
+            ClientEntry::Kind::Unsupported};
         const ClientEntry::Kind kind = kinds[column - LocalColumn];
         QStringList lines;
         for (const ClientEntry &entry : file.entries) {
