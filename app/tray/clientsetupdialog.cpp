@@ -4,6 +4,7 @@
 #include "statecolors.h"
 
 #include "clients/clientsetup.h"
+#include "clients/unifieddiff.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -167,8 +168,8 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
         }
         if (file.changes()) {
             ++changed;
-            diff += DiffView::unifiedDiff(file.maskedBefore(), file.after, tr("%1 (now)").arg(path),
-                                          tr("%1 (after setup)").arg(path));
+            diff += unifiedDiff(file.maskedBefore(), file.after, tr("%1 (now)").arg(path),
+                                tr("%1 (after setup)").arg(path));
             diff += QLatin1Char('\n');
         }
         if (file.entries.isEmpty())
@@ -236,9 +237,8 @@ void ClientSetupDialog::fillRevert(const RevertPlan &plan, const QString &warnin
         }
         if (file.changes()) {
             ++changed;
-            diff +=
-                DiffView::unifiedDiff(file.before, file.maskedAfter, tr("%1 (now)").arg(file.path),
-                                      tr("%1 (after revert)").arg(file.path));
+            diff += unifiedDiff(file.before, file.maskedAfter, tr("%1 (now)").arg(file.path),
+                                tr("%1 (after revert)").arg(file.path));
             diff += QLatin1Char('\n');
         }
         auto *item = fileItem(m_details, file.clientId, file.path,

@@ -2,8 +2,6 @@
 
 #include <QPlainTextEdit>
 
-class QByteArray;
-
 namespace manifold {
 
 // A read-only, monospace view of a unified diff with added, removed and hunk lines coloured from
@@ -16,10 +14,6 @@ public:
     explicit DiffView(QWidget *parent = nullptr);
 
     void setDiff(const QString &diff);
-
-    // The unified diff of two file versions (context lines around each change).
-    static QString unifiedDiff(const QByteArray &before, const QByteArray &after,
-                               const QString &fromLabel, const QString &toLabel, int context = 3);
 
 protected:
     void changeEvent(QEvent *event) override;
