@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "clientspage.h"
 #include "serverdialog.h"
 #include "serversettingspage.h"
 #include "statecolors.h"
@@ -103,6 +104,8 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     , m_log(nullptr)
     , m_logSearch(nullptr)
     , m_tabs(new QTabWidget(this))
+    , m_pages(new QTabWidget(this))
+    , m_clientsPage(new ClientsPage(this))
     , m_settingsPage(new ServerSettingsPage(view, this))
     , m_clock(new QTimer(this))
 {
@@ -132,7 +135,13 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     splitter->setChildrenCollapsible(false);
-    setCentralWidget(splitter);
+    m_pages->addTab(splitter, tr("Ser&vers"));
+    m_pages->addTab(m_clientsPage, tr("&Clients"));
+    m_pages->setObjectName(QStringLiteral("pages"));
+    setCentralWidget(m_pages);
+    // The server toolbar acts on the servers table; on the Clients page it would only confuse.
+    connect(m_pages, &QTabWidget::currentChanged, this,
+            [this] { m_toolbar->setVisible(m_pages->currentWidget() != m_clientsPage); });
 
     setTabOrder(m_servers, m_tabs);
 
@@ -160,6 +169,16 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::showClientsPage()
+{
+    m_pages->setCurrentWidget(m_clientsPage);
+}
+
+void MainWindow::setClientSetup(ClientSetup *setup)
+{
+    m_clientsPage->setClientSetup(setup);
+}
 
 void MainWindow::createActions()
 {
@@ -192,6 +211,8 @@ void MainWindow::createActions()
     m_quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     m_findLog = new QAction(tr("&Find in Log"), this);
     m_findLog->setShortcut(QKeySequence::Find);
+    m_setUpClients = new QAction(tr("Set Up &Clients…"), this);
+    m_setUpClients->setToolTip(tr("Make your MCP clients use Manifold's shared servers"));
 
     connect(m_start, &QAction::triggered, this, [this] { serverAction(QStringLiteral("start")); });
     connect(m_stop, &QAction::triggered, this, [this] { serverAction(QStringLiteral("stop")); });
@@ -203,7 +224,9 @@ void MainWindow::createActions()
     connect(m_disconnect, &QAction::triggered, this, &MainWindow::onDisconnectSession);
     connect(m_settings, &QAction::triggered, this, &MainWindow::settingsRequested);
     connect(m_quit, &QAction::triggered, this, &MainWindow::quitRequested);
+    connect(m_setUpClients, &QAction::triggered, this, &MainWindow::showClientsPage);
     connect(m_findLog, &QAction::triggered, this, [this] {
+        m_pages->setCurrentIndex(0);
         m_tabs->setCurrentIndex(m_tabs->indexOf(m_logSearch->parentWidget()));
         m_logSearch->setFocus(Qt::ShortcutFocusReason);
         m_logSearch->selectAll();
@@ -214,6 +237,7 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_add);
+    file->addAction(m_setUpClients);
     file->addAction(m_settings);
     file->addSeparator();
     file->addAction(m_quit);
@@ -231,6 +255,7 @@ void MainWindow::createMenus()
     server->addAction(m_findLog);
 
     QToolBar *toolbar = addToolBar(tr("Server Actions"));
+    m_toolbar = toolbar;
     toolbar->setObjectName(QStringLiteral("serverToolbar"));
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);

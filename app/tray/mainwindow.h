@@ -9,10 +9,13 @@ class QPushButton;
 class QTabWidget;
 class QTableView;
 class QTimer;
+class QToolBar;
 
 namespace manifold {
 
 class BrokerView;
+class ClientSetup;
+class ClientsPage;
 class LogFilterProxy;
 class LogModel;
 class QueueTableModel;
@@ -21,7 +24,8 @@ class ServerTableModel;
 class SessionTableModel;
 
 // The Manifold window: every server in a table with a toolbar to act on the selected one, and
-// tabs for its sessions, queue, log and settings. Closing it keeps the broker running.
+// tabs for its sessions, queue, log and settings; a second page sets up the MCP clients.
+// Closing it keeps the broker running.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -39,6 +43,12 @@ public:
     QTableView *sessionTable() const { return m_sessions; }
     QTableView *queueTable() const { return m_queue; }
     QTabWidget *tabs() const { return m_tabs; }
+    // The top-level pages: the servers (with the tabs above) and the clients.
+    QTabWidget *pages() const { return m_pages; }
+    ClientsPage *clientsPage() const { return m_clientsPage; }
+    void showClientsPage();
+    // The engine behind the Clients page; not owned.
+    void setClientSetup(ClientSetup *setup);
     QLineEdit *logSearch() const { return m_logSearch; }
     ServerTableModel *serverModel() const { return m_serverModel; }
     ServerSettingsPage *settingsPage() const { return m_settingsPage; }
@@ -50,6 +60,7 @@ public:
     QAction *removeServerAction() const { return m_remove; }
     QAction *editServerAction() const { return m_edit; }
     QAction *disconnectAction() const { return m_disconnect; }
+    QAction *setUpClientsAction() const { return m_setUpClients; }
 
 signals:
     void quitRequested();
@@ -88,6 +99,9 @@ private:
     QListView *m_log;
     QLineEdit *m_logSearch;
     QTabWidget *m_tabs;
+    QTabWidget *m_pages;
+    ClientsPage *m_clientsPage;
+    QToolBar *m_toolbar = nullptr;
     ServerSettingsPage *m_settingsPage;
     QTimer *m_clock;
     QAction *m_start = nullptr;
@@ -101,6 +115,7 @@ private:
     QAction *m_settings = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_findLog = nullptr;
+    QAction *m_setUpClients = nullptr;
     QPushButton *m_disconnectButton = nullptr;
     bool m_closeToTray = true;
 };

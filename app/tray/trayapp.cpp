@@ -6,7 +6,10 @@
 #include "statecolors.h"
 #include "trayicon.h"
 
+#include "clients/clientsetup.h"
+#include "config/serverregistry.h"
 #include "control/brokerview.h"
+#include "secrets/secretstore.h"
 
 #include <QApplication>
 #include <QJsonArray>
@@ -36,11 +39,13 @@ TrayApp::TrayApp(BrokerView *view, Options options, QObject *parent)
     connect(m_window, &MainWindow::quitRequested, this, &TrayApp::requestQuit);
     connect(m_window, &MainWindow::settingsRequested, this, &TrayApp::showSettings);
     connect(m_tray, &TrayIcon::openRequested, this, &TrayApp::showWindow);
+    connect(m_tray, &TrayIcon::clientsRequested, this, &TrayApp::showClients);
     connect(m_tray, &TrayIcon::quitRequested, this, &TrayApp::requestQuit);
     connect(m_view, &BrokerView::serverChanged, this, &TrayApp::updateWindowIcon);
     connect(m_view, &BrokerView::serverAdded, this, &TrayApp::updateWindowIcon);
     connect(m_view, &BrokerView::serverRemoved, this, &TrayApp::updateWindowIcon);
     updateWindowIcon();
+    createClientSetup();
 
     if (m_hasTray)
         m_tray->show();
@@ -109,6 +114,41 @@ void TrayApp::showSettings()
 {
     SettingsDialog dialog(m_autostart.get(), m_window->isVisible() ? m_window : nullptr);
     dialog.exec();
+}
+
+void TrayApp::setSecretStore(SecretStore *store)
+{
+    m_secretStore = store;
+    createClientSetup();
+}
+
+void TrayApp::setConfigDir(const QString &dir)
+{
+    m_configDir = dir;
+    createClientSetup();
+}
+
+void TrayApp::createClientSetup()
+{
+    SecretStore *store = m_secretStore;
+    if (!store) {
+        // TODO(lead): app/manifold/main.cpp passes the keychain store through setSecretStore().
+        // Until then secrets moved out of client files live only as long as this process.
+        if (!m_memoryStore)
+            m_memoryStore = new MemorySecretStore(this);
+        store = m_memoryStore;
+    }
+    delete m_clientSetup;
+    m_clientSetup = new ClientSetup(ClientEnvironment::current(),
+                                    m_configDir.isEmpty() ? ServerRegistry::defaultConfigDir() : m_configDir,
+                                    store, this);
+    m_window->setClientSetup(m_clientSetup);
+}
+
+void TrayApp::showClients()
+{
+    showWindow();
+    m_window->showClientsPage();
 }
 
 void TrayApp::updateWindowIcon()

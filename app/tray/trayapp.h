@@ -10,7 +10,10 @@ namespace manifold {
 
 class Autostart;
 class BrokerView;
+class ClientSetup;
 class MainWindow;
+class MemorySecretStore;
+class SecretStore;
 class TrayIcon;
 
 // The tray application: the window and the tray icon over one BrokerView, and the explicit
@@ -35,18 +38,28 @@ public:
     MainWindow *window() const { return m_window; }
     TrayIcon *trayIcon() const { return m_tray; }
     bool hasSystemTray() const { return m_hasTray; }
+    ClientSetup *clientSetup() const { return m_clientSetup; }
+
+    // Where client setup keeps secrets (the OS keychain); not owned, must outlive this. Without
+    // one, secrets go to a store in memory. Call right after construction.
+    void setSecretStore(SecretStore *store);
+    // Manifold's config directory (servers.json); empty: ServerRegistry::defaultConfigDir().
+    void setConfigDir(const QString &dir);
 
     // Shows, raises and activates the window (tray "Open", a second launch).
     void showWindow();
     // Asks when sessions are connected, then emits quitRequested.
     void requestQuit();
     void showSettings();
+    // Shows the window on its Clients page (tray "Set Up Clients…").
+    void showClients();
 
 signals:
     void quitRequested();
 
 private:
     void updateWindowIcon();
+    void createClientSetup();
 
     BrokerView *m_view;
     Options m_options;
@@ -54,6 +67,10 @@ private:
     std::unique_ptr<Autostart> m_autostart;
     MainWindow *m_window;
     TrayIcon *m_tray;
+    MemorySecretStore *m_memoryStore = nullptr;
+    SecretStore *m_secretStore = nullptr;
+    QString m_configDir;
+    ClientSetup *m_clientSetup = nullptr;
 };
 
 } // namespace manifold

@@ -20,9 +20,11 @@ TrayIcon::TrayIcon(BrokerView *view, QObject *parent)
     , m_menu(new QMenu)
 {
     m_open = new QAction(tr("&Open Manifold"), this);
+    m_clients = new QAction(tr("Set Up &Clients…"), this);
     m_pause = new QAction(tr("&Pause (Stop All Servers)"), this);
     m_quit = new QAction(tr("&Quit Manifold"), this);
     connect(m_open, &QAction::triggered, this, &TrayIcon::openRequested);
+    connect(m_clients, &QAction::triggered, this, &TrayIcon::clientsRequested);
     connect(m_pause, &QAction::triggered, this, &TrayIcon::pauseAll);
     connect(m_quit, &QAction::triggered, this, &TrayIcon::quitRequested);
 
@@ -96,6 +98,7 @@ void TrayIcon::rebuildMenu()
     }
     m_menu->addSeparator();
     m_menu->addAction(m_open);
+    m_menu->addAction(m_clients);
     m_menu->addAction(m_pause);
     m_menu->addSeparator();
     m_menu->addAction(m_quit);

@@ -22,6 +22,7 @@ public:
     ~TrayIcon() override;
 
     QMenu *menu() const { return m_menu; }
+    QAction *clientsAction() const { return m_clients; }
     QSystemTrayIcon *systemTrayIcon() const { return m_tray; }
     // "name — state (N sessions)", as the menu shows it.
     static QString serverLabel(const QJsonObject &server);
@@ -30,6 +31,7 @@ public:
 
 signals:
     void openRequested();
+    void clientsRequested();
     void quitRequested();
 
 private:
@@ -42,6 +44,7 @@ private:
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
     QAction *m_open;
+    QAction *m_clients;
     QAction *m_pause;
     QAction *m_quit;
     int m_health = -1;

@@ -1,5 +1,7 @@
 #include "autostart.h"
 #include "brokerfixture.h"
+#include "clientfixtures.h"
+#include "clientspage.h"
 #include "mainwindow.h"
 #include "serverdialog.h"
 #include "settingsdialog.h"
@@ -7,8 +9,11 @@
 #include "trayapp.h"
 #include "trayicon.h"
 
+#include "clients/clientsetup.h"
 #include "control/localbrokerview.h"
+#include "models/clienttablemodel.h"
 #include "models/servertablemodel.h"
+#include "secrets/secretstore.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
@@ -176,6 +181,34 @@ TEST_F(TrayWidgets, QuitWithoutSessionsNeedsNoConfirmation)
     QSignalSpy quit(&app, &TrayApp::quitRequested);
     app.requestQuit();
     EXPECT_EQ(quit.count(), 1);
+}
+
+TEST_F(TrayWidgets, TrayMenuOpensTheClientsPage)
+{
+    startWith({QStringLiteral("alpha")});
+    TrayApp app(m_view.get(), TrayApp::Options{true, false});
+    MemorySecretStore store;
+    app.setSecretStore(&store);
+    ASSERT_NE(app.clientSetup(), nullptr);
+    EXPECT_EQ(app.window()->clientsPage()->clientSetup(), app.clientSetup());
+    // A temporary home instead of the real one before the page reads anything.
+    QTemporaryDir home;
+    ASSERT_TRUE(clientfixtures::writeFixtures(home.path()));
+    ClientSetup setup(clientfixtures::environment(home.path()), m_configDir, &store);
+    app.window()->setClientSetup(&setup);
+
+    QAction *clients = app.trayIcon()->clientsAction();
+    EXPECT_TRUE(app.trayIcon()->menu()->actions().contains(clients));
+    clients->trigger();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(app.window()));
+    EXPECT_EQ(app.window()->pages()->currentWidget(), app.window()->clientsPage());
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] { return app.window()->clientsPage()->table()->model()->rowCount() == 2; }, 5000));
+    // The server toolbar belongs to the Servers page.
+    EXPECT_FALSE(app.window()->findChild<QToolBar *>(QStringLiteral("serverToolbar"))->isVisible());
+    app.window()->pages()->setCurrentIndex(0);
+    EXPECT_TRUE(app.window()->findChild<QToolBar *>(QStringLiteral("serverToolbar"))->isVisible());
+    app.window()->setClientSetup(nullptr);
 }
 
 TEST(ServerDialogTest, ValidatesNameAndCommand)

@@ -11,12 +11,15 @@ foreach(_target test_widgets test_screenshot)
     add_executable(${_target} ${_tray_test_support})
     target_link_libraries(${_target} PRIVATE manifold_tray Qt6::Widgets Qt6::Test GTest::gtest manifold_warnings)
     target_include_directories(${_target} PRIVATE
-        ${PROJECT_SOURCE_DIR}/tests/integration ${PROJECT_SOURCE_DIR}/tests/common)
+        ${PROJECT_SOURCE_DIR}/tests/integration ${PROJECT_SOURCE_DIR}/tests/common
+        ${CMAKE_CURRENT_LIST_DIR})
     target_compile_definitions(${_target} PRIVATE FAKE_MCP_SERVER_PATH="$<TARGET_FILE:fake_mcp_server>")
     add_dependencies(${_target} fake_mcp_server)
 endforeach()
-target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets.cpp)
-target_sources(test_screenshot PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screenshot/test_screenshot.cpp)
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_clientspage.cpp ${CMAKE_CURRENT_LIST_DIR}/clientfixtures.h)
+target_sources(test_screenshot PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screenshot/test_screenshot.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/clientfixtures.h)
 target_compile_definitions(test_screenshot PRIVATE MANIFOLD_ARTIFACTS_DIR="${CMAKE_BINARY_DIR}/artifacts"
     MANIFOLD_PATH="$<TARGET_FILE:manifold>")
 add_dependencies(test_screenshot manifold)

@@ -1,13 +1,21 @@
 #include "brokerfixture.h"
+#include "clientfixtures.h"
+#include "clientsetupdialog.h"
+#include "clientspage.h"
 #include "mainwindow.h"
 #include "testclient.h"
 #include "trayapp.h"
 #include "trayicon.h"
 
+#include "clients/clientsetup.h"
 #include "control/localbrokerview.h"
 #include "models/servertablemodel.h"
+#include "secrets/secretstore.h"
 
+#include <QApplication>
 #include <QDir>
+#include <QPushButton>
+#include <QTemporaryDir>
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QLocalSocket>
@@ -100,6 +108,49 @@ TEST_F(Screenshot, MainWindowAndTrayMenu)
     EXPECT_GT(menuImage.width(), 100);
     EXPECT_GT(menuImage.height(), 100);
     EXPECT_GT(colourCount(menuImage), 4);
+}
+
+// The Clients page over a temporary home with Claude Desktop and Cursor configs, and the preview
+// dialog of "Set Up All" (diff with the secret masked).
+TEST_F(Screenshot, ClientsPageAndSetupPreview)
+{
+    registerServer(fakeServer(QStringLiteral("memory")));
+    startBroker();
+    LocalBrokerView view(m_broker.get());
+    QTemporaryDir home;
+    QTemporaryDir config;
+    ASSERT_TRUE(clientfixtures::writeFixtures(home.path()));
+    MemorySecretStore store;
+    ClientSetup setup(clientfixtures::environment(home.path()), config.path(), &store);
+    setup.setShimPath(clientfixtures::shimPath(home.path()));
+    setup.setRealShim(QString());
+
+    TrayApp app(&view, TrayApp::Options{true, false});
+    MainWindow *window = app.window();
+    window->setClientSetup(&setup);
+    app.showClients();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+    ClientsPage *page = window->clientsPage();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page->table()->model()->rowCount() == 2; }, 5000));
+    const QImage pageImage = window->grab().toImage();
+    ASSERT_TRUE(pageImage.save(artifact(QStringLiteral("clients_page.png"))));
+    EXPECT_GT(colourCount(pageImage), 16);
+
+    QTest::mouseClick(page->setUpAllButton(), Qt::LeftButton);
+    ClientSetupDialog *dialog = nullptr;
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        for (QWidget *widget : QApplication::topLevelWidgets()) {
+            if (auto *found = qobject_cast<ClientSetupDialog *>(widget); found && found->isVisible())
+                dialog = found;
+        }
+        return dialog != nullptr;
+    }, 10000));
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(dialog));
+    const QImage previewImage = dialog->grab().toImage();
+    ASSERT_TRUE(previewImage.save(artifact(QStringLiteral("client_setup_preview.png"))));
+    EXPECT_GT(colourCount(previewImage), 16);
+    dialog->reject();
+    window->setClientSetup(nullptr);
 }
 
 // The real `manifold` binary on the X server: its window, grabbed from the screen by this
