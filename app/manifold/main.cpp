@@ -1,13 +1,16 @@
 #include "unixsignalwatcher.h"
 
 #include "broker/broker.h"
+#include "clients/shimlauncher.h"
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 #include "manifold/version.h"
+#include "secrets/secretstorefactory.h"
 #include "trayapp.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
 
@@ -86,8 +89,20 @@ void stopOnSignals(UnixSignalWatcher &watcher, Broker &broker)
     });
 }
 
+// Client configs name a launcher at a stable path; once setup has written it, every start points
+// it at this installation's shim again (after an upgrade or a move of the program).
+void refreshShimLauncher()
+{
+    const QString launcher = shimlauncher::stablePath(ClientEnvironment::current());
+    const QString shim = shimlauncher::bundledShim();
+    QString error;
+    if (QFileInfo::exists(launcher) && !shim.isEmpty() && !shimlauncher::install(launcher, shim, &error))
+        std::fprintf(stderr, "manifold: %s\n", qPrintable(error));
+}
+
 int runHeadless(QCoreApplication &app, const Options &options)
 {
+    refreshShimLauncher();
     Broker broker(options.broker);
     QString message;
     switch (broker.listen(&message)) {
@@ -111,6 +126,7 @@ int runHeadless(QCoreApplication &app, const Options &options)
 int attachToRunningBroker(QApplication &app, const Options &options, const QString &socketPath)
 {
     RemoteBrokerView view(socketPath);
+    std::unique_ptr<SecretStore> secrets; // declared before the window, which uses it
     std::unique_ptr<TrayApp> tray;
     int exitCode = 0;
     QObject::connect(&view, &BrokerView::connected, &app, [&] {
@@ -122,6 +138,10 @@ int attachToRunningBroker(QApplication &app, const Options &options, const QStri
             }
             std::fprintf(stderr, "manifold: attached to the running broker at %s\n", qPrintable(socketPath));
             tray = std::make_unique<TrayApp>(&view, TrayApp::Options{options.minimized, false});
+            tray->setConfigDir(options.broker.configDir);
+            if (!secrets)
+                secrets = createSecretStore();
+            tray->setSecretStore(secrets.get());
             // Quitting an attached window leaves the broker (and every session) running.
             QObject::connect(tray.get(), &TrayApp::quitRequested, &app, [] { QCoreApplication::exit(0); });
         });
@@ -142,6 +162,7 @@ int attachToRunningBroker(QApplication &app, const Options &options, const QStri
 
 int runTray(QApplication &app, const Options &options)
 {
+    refreshShimLauncher();
     TrayApp::installTranslators(&app);
     Broker broker(options.broker);
     QString message;
@@ -160,6 +181,9 @@ int runTray(QApplication &app, const Options &options)
     stopOnSignals(signalWatcher, broker);
     LocalBrokerView view(&broker);
     TrayApp tray(&view, TrayApp::Options{options.minimized, true});
+    // Client setup stores secrets where the broker reads them, and edits the broker's registry.
+    tray.setConfigDir(options.broker.configDir);
+    tray.setSecretStore(broker.secretStore());
     broker.setWindowHost(true);
     QObject::connect(&broker, &Broker::showWindowRequested, &tray, &TrayApp::showWindow);
     QObject::connect(&tray, &TrayApp::quitRequested, &broker, [&broker] {

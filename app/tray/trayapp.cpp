@@ -132,8 +132,7 @@ void TrayApp::createClientSetup()
 {
     SecretStore *store = m_secretStore;
     if (!store) {
-        // TODO(lead): app/manifold/main.cpp passes the keychain store through setSecretStore().
-        // Until then secrets moved out of client files live only as long as this process.
+        // Only until main() hands over the broker's store (tests may keep this one).
         if (!m_memoryStore)
             m_memoryStore = new MemorySecretStore(this);
         store = m_memoryStore;
