@@ -23,7 +23,8 @@ QLineEdit::EchoMode editorEchoMode(QTableWidget *table, int row)
 {
     const QModelIndex index = table->model()->index(row, ServerDialog::EnvValue);
     QAbstractItemDelegate *delegate = table->itemDelegateForIndex(index);
-    std::unique_ptr<QWidget> editor(delegate->createEditor(table->viewport(), QStyleOptionViewItem(), index));
+    std::unique_ptr<QWidget> editor(
+        delegate->createEditor(table->viewport(), QStyleOptionViewItem(), index));
     auto *line = qobject_cast<QLineEdit *>(editor.get());
     return line ? line->echoMode() : QLineEdit::NoEcho;
 }
@@ -63,35 +64,46 @@ TEST(ServerDialogSecrets, NamesThatLookSecretAreMarkedAndTheirValuesMasked)
     const QJsonObject params = dialog.serverParams();
     EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(),
               (QJsonArray{QStringLiteral("DSN"), QStringLiteral("GITHUB_TOKEN")}));
-    EXPECT_EQ(params.value(QLatin1String("env")).toObject().value(QLatin1String("GITHUB_TOKEN")).toString(),
+    EXPECT_EQ(params.value(QLatin1String("env"))
+                  .toObject()
+                  .value(QLatin1String("GITHUB_TOKEN"))
+                  .toString(),
               QStringLiteral("ghp_typed"));
 }
 
 TEST(ServerDialogSecrets, EditingKeepsStoredValuesAndLetsTheUserUnmark)
 {
-    const QJsonObject server{{QStringLiteral("name"), QStringLiteral("gh")},
-                             {QStringLiteral("command"), QStringLiteral("sh")},
-                             {QStringLiteral("env"), QJsonObject{{QStringLiteral("API_KEY"), QJsonValue()}}},
-                             {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("GITHUB_TOKEN")}}};
+    const QJsonObject server{
+        {QStringLiteral("name"), QStringLiteral("gh")},
+        {QStringLiteral("command"), QStringLiteral("sh")},
+        {QStringLiteral("env"), QJsonObject{{QStringLiteral("API_KEY"), QJsonValue()}}},
+        {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("GITHUB_TOKEN")}}};
     ServerDialog dialog({}, server);
     QTableWidget *env = dialog.envTable();
     ASSERT_EQ(env->rowCount(), 2);
     EXPECT_EQ(env->item(0, ServerDialog::EnvKey)->text(), QStringLiteral("API_KEY"));
-    EXPECT_EQ(env->item(0, ServerDialog::EnvSecret)->checkState(), Qt::Unchecked);   // the user chose plain
+    EXPECT_EQ(env->item(0, ServerDialog::EnvSecret)->checkState(),
+              Qt::Unchecked); // the user chose plain
     EXPECT_EQ(env->item(1, ServerDialog::EnvKey)->text(), QStringLiteral("GITHUB_TOKEN"));
     EXPECT_EQ(env->item(1, ServerDialog::EnvSecret)->checkState(), Qt::Checked);
 
     QJsonObject params = dialog.serverParams();
     EXPECT_EQ(params.value(QLatin1String("env")).toObject(),
-              (QJsonObject{{QStringLiteral("API_KEY"), QJsonValue()}, {QStringLiteral("GITHUB_TOKEN"), QJsonValue()}}));
-    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(), QJsonArray{QStringLiteral("GITHUB_TOKEN")});
+              (QJsonObject{{QStringLiteral("API_KEY"), QJsonValue()},
+                           {QStringLiteral("GITHUB_TOKEN"), QJsonValue()}}));
+    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(),
+              QJsonArray{QStringLiteral("GITHUB_TOKEN")});
 
     // Swap: mark API_KEY, unmark GITHUB_TOKEN; the values stay where the broker has them (null).
     env->item(0, ServerDialog::EnvSecret)->setCheckState(Qt::Checked);
     env->item(1, ServerDialog::EnvSecret)->setCheckState(Qt::Unchecked);
     params = dialog.serverParams();
-    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(), QJsonArray{QStringLiteral("API_KEY")});
-    EXPECT_TRUE(params.value(QLatin1String("env")).toObject().value(QLatin1String("GITHUB_TOKEN")).isNull());
+    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(),
+              QJsonArray{QStringLiteral("API_KEY")});
+    EXPECT_TRUE(params.value(QLatin1String("env"))
+                    .toObject()
+                    .value(QLatin1String("GITHUB_TOKEN"))
+                    .isNull());
 }
 
 namespace {
@@ -122,7 +134,8 @@ TEST_F(SettingsPageSecrets, ShowsWhereValuesLiveAndRevealsASecretOnRequest)
     config.secretEnv = {QStringLiteral("GITHUB_TOKEN")};
     registerServer(config);
     bool stored = false;
-    m_store.write(serverSecretKey(QStringLiteral("gh"), QStringLiteral("GITHUB_TOKEN")), QStringLiteral("ghp_from_store"),
+    m_store.write(serverSecretKey(QStringLiteral("gh"), QStringLiteral("GITHUB_TOKEN")),
+                  QStringLiteral("ghp_from_store"),
                   [&](const SecretStore::Result &) { stored = true; });
     ASSERT_TRUE(QTest::qWaitFor([&] { return stored; }, 5000));
     startBroker();
@@ -140,16 +153,18 @@ TEST_F(SettingsPageSecrets, ShowsWhereValuesLiveAndRevealsASecretOnRequest)
     auto *reveal = qobject_cast<QPushButton *>(env->cellWidget(1, 3));
     ASSERT_NE(reveal, nullptr);
     reveal->click();
-    EXPECT_TRUE(QTest::qWaitFor([&] { return env->item(1, 1)->text() == QStringLiteral("ghp_from_store"); }, 5000))
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] { return env->item(1, 1)->text() == QStringLiteral("ghp_from_store"); }, 5000))
         << env->item(1, 1)->text().toStdString();
-    EXPECT_EQ(env->item(0, 1)->text(), ServerSettingsPage::maskedValue());   // only the one asked for
+    EXPECT_EQ(env->item(0, 1)->text(), ServerSettingsPage::maskedValue()); // only the one asked for
     reveal->click();
     EXPECT_EQ(env->item(1, 1)->text(), ServerSettingsPage::maskedValue());
 
     // Marking MODE secret elsewhere (another front end) updates the page.
     QJsonObject updated = serverStatus(QStringLiteral("gh"));
     updated.insert(QStringLiteral("env"), QJsonObject{});
-    updated.insert(QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("MODE")});
+    updated.insert(QStringLiteral("secretEnv"),
+                   QJsonArray{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("MODE")});
     page.setServer(updated);
     ASSERT_EQ(env->rowCount(), 2);
     EXPECT_EQ(env->item(1, 0)->text(), QStringLiteral("MODE"));
