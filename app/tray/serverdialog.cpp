@@ -4,6 +4,7 @@
 #include "settingsdialog.h"
 
 #include "config/serverconfig.h"
+#include "secrets/secretstore.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -21,10 +22,52 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStyledItemDelegate>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace manifold {
+
+namespace {
+
+constexpr int RevealedRole = Qt::UserRole;        // on a value: shown in clear on request
+constexpr int MarkedByUserRole = Qt::UserRole + 1;   // on a Secret check box: the user chose
+
+// Values of secret variables are painted as dots and edited like passwords unless the user
+// asked to see that one value.
+class EnvValueDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    static bool masked(const QModelIndex &index)
+    {
+        return index.siblingAtColumn(ServerDialog::EnvSecret).data(Qt::CheckStateRole).toInt() == Qt::Checked &&
+               !index.data(RevealedRole).toBool();
+    }
+
+    static QString shown(const QModelIndex &index, const QString &text)
+    {
+        return masked(index) && !text.isEmpty() ? QString(8, QChar(0x2022)) : text;
+    }
+
+    QWidget *createEditor(QWidget *parent, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QWidget *editor = QStyledItemDelegate::createEditor(parent, option, index);
+        if (auto *line = qobject_cast<QLineEdit *>(editor); line && masked(index))
+            line->setEchoMode(QLineEdit::Password);
+        return editor;
+    }
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->text = shown(index, option->text);
+    }
+};
+
+} // namespace
 
 ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &server, QWidget *parent)
     : QDialog(parent)
@@ -34,7 +77,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     , m_command(new QLineEdit(this))
     , m_args(new QLineEdit(this))
     , m_cwd(new QLineEdit(this))
-    , m_env(new QTableWidget(0, 2, this))
+    , m_env(new QTableWidget(0, EnvColumnCount, this))
     , m_sharing(new QComboBox(this))
     , m_linger(new QSpinBox(this))
     , m_maxInFlight(new QSpinBox(this))
@@ -57,9 +100,15 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     commandRow->addWidget(m_command, 1);
     commandRow->addWidget(browse);
 
-    m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value")});
-    m_env->horizontalHeader()->setStretchLastSection(true);
+    m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value"), tr("Secret"), QString()});
+    m_env->horizontalHeader()->setSectionResizeMode(EnvKey, QHeaderView::ResizeToContents);
+    m_env->horizontalHeader()->setSectionResizeMode(EnvValue, QHeaderView::Stretch);
+    m_env->horizontalHeader()->setSectionResizeMode(EnvSecret, QHeaderView::ResizeToContents);
+    m_env->horizontalHeader()->setSectionResizeMode(EnvShow, QHeaderView::ResizeToContents);
+    m_env->horizontalHeaderItem(EnvSecret)->setToolTip(
+        tr("Secret values are kept in the system keychain, not in servers.json, and are never shown unless you ask."));
     m_env->verticalHeader()->hide();
+    m_env->setItemDelegateForColumn(EnvValue, new EnvValueDelegate(m_env));
     auto *addEnv = new QPushButton(tr("Add &Variable"), this);
     auto *removeEnv = new QPushButton(tr("Remove Variable"), this);
     auto *envButtons = new QHBoxLayout;
@@ -129,17 +178,12 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
         }
         m_args->setText(args.join(QLatin1Char(' ')));
         m_cwd->setText(server.value(QLatin1String("cwd")).toString());
+        // The broker never sends values here; an empty cell keeps the stored one.
         const QJsonObject env = server.value(QLatin1String("env")).toObject();
-        for (auto it = env.begin(); it != env.end(); ++it) {
-            const int row = m_env->rowCount();
-            m_env->insertRow(row);
-            m_env->setItem(row, 0, new QTableWidgetItem(it.key()));
-            // The broker never sends values here; an empty cell keeps the stored one.
-            auto *value = new QTableWidgetItem(QString());
-            value->setToolTip(tr("Leave empty to keep the current value"));
-            m_env->setItem(row, 1, value);
-            m_keptEnvKeys.insert(it.key());
-        }
+        for (auto it = env.begin(); it != env.end(); ++it)
+            addEnvRow(it.key(), QString(), false, true);
+        for (const QJsonValue &name : server.value(QLatin1String("secretEnv")).toArray())
+            addEnvRow(name.toString(), QString(), true, true);
         m_sharing->setCurrentIndex(qMax(0, m_sharing->findData(server.value(QLatin1String("sharing")).toString())));
         m_maxInFlight->setValue(server.value(QLatin1String("maxInFlight")).toInt());
     }
@@ -149,6 +193,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     connect(browse, &QPushButton::clicked, this, &ServerDialog::onBrowse);
     connect(addEnv, &QPushButton::clicked, this, &ServerDialog::onAddEnv);
     connect(removeEnv, &QPushButton::clicked, this, &ServerDialog::onRemoveEnv);
+    connect(m_env, &QTableWidget::itemChanged, this, &ServerDialog::onEnvItemChanged);
     connect(m_testButton, &QPushButton::clicked, this, &ServerDialog::onTestStart);
     connect(m_probe, &McpProbe::toolsListed, this, &ServerDialog::onToolsListed);
     connect(m_probe, &McpProbe::failed, this, &ServerDialog::onTestFailed);
@@ -199,12 +244,26 @@ QMap<QString, QString> ServerDialog::env() const
 {
     QMap<QString, QString> env;
     for (int row = 0; row < m_env->rowCount(); ++row) {
-        const QTableWidgetItem *key = m_env->item(row, 0);
-        const QTableWidgetItem *value = m_env->item(row, 1);
+        const QTableWidgetItem *key = m_env->item(row, EnvKey);
+        const QTableWidgetItem *value = m_env->item(row, EnvValue);
         if (key && !key->text().trimmed().isEmpty())
             env.insert(key->text().trimmed(), value ? value->text() : QString());
     }
     return env;
+}
+
+QStringList ServerDialog::secretNames() const
+{
+    QStringList names;
+    for (int row = 0; row < m_env->rowCount(); ++row) {
+        const QTableWidgetItem *key = m_env->item(row, EnvKey);
+        const QTableWidgetItem *secret = m_env->item(row, EnvSecret);
+        if (key && secret && !key->text().trimmed().isEmpty() && secret->checkState() == Qt::Checked)
+            names << key->text().trimmed();
+    }
+    names.sort();
+    names.removeDuplicates();
+    return names;
 }
 
 QJsonObject ServerDialog::serverParams() const
@@ -219,6 +278,8 @@ QJsonObject ServerDialog::serverParams() const
                        {QStringLiteral("command"), m_command->text().trimmed()},
                        {QStringLiteral("args"), QJsonArray::fromStringList(QProcess::splitCommand(m_args->text()))},
                        {QStringLiteral("env"), envObject},
+                       // Exactly the checked ones: the broker moves values in or out of the keychain.
+                       {QStringLiteral("secretEnv"), QJsonArray::fromStringList(secretNames())},
                        {QStringLiteral("sharing"), m_sharing->currentData().toString()},
                        {QStringLiteral("lingerMs"), m_linger->value() < 0 ? -1 : m_linger->value() * 1000},
                        {QStringLiteral("maxInFlight"), m_maxInFlight->value()}};
@@ -236,14 +297,67 @@ void ServerDialog::onBrowse()
         m_command->setText(file);
 }
 
-void ServerDialog::onAddEnv()
+void ServerDialog::addEnvRow(const QString &name, const QString &value, bool secret, bool kept)
 {
+    const QSignalBlocker blocker(m_env);
     const int row = m_env->rowCount();
     m_env->insertRow(row);
-    m_env->setItem(row, 0, new QTableWidgetItem);
-    m_env->setItem(row, 1, new QTableWidgetItem);
-    m_env->setCurrentCell(row, 0);
-    m_env->editItem(m_env->item(row, 0));
+    m_env->setItem(row, EnvKey, new QTableWidgetItem(name));
+    auto *valueItem = new QTableWidgetItem(value);
+    if (kept)
+        valueItem->setToolTip(tr("Leave empty to keep the current value"));
+    m_env->setItem(row, EnvValue, valueItem);
+    auto *secretItem = new QTableWidgetItem;
+    secretItem->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable | Qt::ItemIsSelectable);
+    secretItem->setCheckState(secret ? Qt::Checked : Qt::Unchecked);
+    secretItem->setData(MarkedByUserRole, kept);   // an existing variable keeps its kind
+    secretItem->setToolTip(tr("Keep this value in the system keychain"));
+    m_env->setItem(row, EnvSecret, secretItem);
+    auto *show = new QPushButton(tr("Show"), m_env);
+    show->setCheckable(true);
+    show->setAccessibleName(tr("Show value of %1").arg(name));
+    connect(show, &QPushButton::toggled, this, [this, show, valueItem](bool shown) {
+        show->setText(shown ? tr("Hide") : tr("Show"));
+        valueItem->setData(RevealedRole, shown);
+        m_env->viewport()->update();
+    });
+    m_env->setCellWidget(row, EnvShow, show);
+    if (kept)
+        m_keptEnvKeys.insert(name);
+}
+
+QString ServerDialog::displayedEnvValue(int row) const
+{
+    const QModelIndex index = m_env->model()->index(row, EnvValue);
+    return EnvValueDelegate::shown(index, index.data().toString());
+}
+
+void ServerDialog::onEnvItemChanged(QTableWidgetItem *item)
+{
+    if (m_markingSecret)
+        return;
+    QTableWidgetItem *secret = m_env->item(item->row(), EnvSecret);
+    if (!secret)
+        return;
+    if (item->column() == EnvSecret) {
+        secret->setData(MarkedByUserRole, true);
+        m_env->viewport()->update();   // the value's masking follows the box
+        return;
+    }
+    // A new variable whose name looks like a secret is marked, until the user decides.
+    if (item->column() == EnvKey && !secret->data(MarkedByUserRole).toBool()) {
+        m_markingSecret = true;
+        secret->setCheckState(looksLikeSecretName(item->text().trimmed()) ? Qt::Checked : Qt::Unchecked);
+        m_markingSecret = false;
+    }
+}
+
+void ServerDialog::onAddEnv()
+{
+    addEnvRow(QString(), QString(), false);
+    const int row = m_env->rowCount() - 1;
+    m_env->setCurrentCell(row, EnvKey);
+    m_env->editItem(m_env->item(row, EnvKey));
 }
 
 void ServerDialog::onRemoveEnv()

@@ -13,6 +13,7 @@ class QListWidget;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QTableWidgetItem;
 
 namespace manifold {
 
@@ -40,6 +41,13 @@ public:
     QLineEdit *argsEdit() const { return m_args; }
     QPushButton *testButton() const { return m_testButton; }
     QListWidget *toolList() const { return m_tools; }
+    // Environment: Variable, Value (masked for secrets), Secret (checkable), Show (per value).
+    QTableWidget *envTable() const { return m_env; }
+    enum EnvColumn { EnvKey, EnvValue, EnvSecret, EnvShow, EnvColumnCount };
+    // Adds a row; kept: an existing variable whose stored value an empty cell keeps.
+    void addEnvRow(const QString &name, const QString &value, bool secret, bool kept = false);
+    // The value cell's text as painted: dots for a secret unless shown on request.
+    QString displayedEnvValue(int row) const;
     QLabel *testStatus() const { return m_testStatus; }
 
     // An absolute executable, or a name found on PATH; empty if neither.
@@ -54,6 +62,8 @@ private:
     void onToolsListed(const QStringList &tools, const QString &serverName);
     void onTestFailed(const QString &error);
     QMap<QString, QString> env() const;
+    QStringList secretNames() const;
+    void onEnvItemChanged(QTableWidgetItem *item);
 
     QStringList m_existingNames;
     bool m_editing;
@@ -72,6 +82,7 @@ private:
     QDialogButtonBox *m_buttons;
     McpProbe *m_probe;
     QSet<QString> m_keptEnvKeys;   // editing: variables whose stored value is kept when left empty
+    bool m_markingSecret = false;  // the dialog, not the user, is setting a Secret check box
 };
 
 } // namespace manifold

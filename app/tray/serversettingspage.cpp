@@ -21,7 +21,7 @@ namespace manifold {
 
 namespace {
 
-enum EnvColumn { EnvKey, EnvValue, EnvReveal };
+enum EnvColumn { EnvKey, EnvValue, EnvStore, EnvReveal, EnvColumnCount };
 
 int lingerSeconds(const QJsonObject &server)
 {
@@ -36,7 +36,7 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
     , m_view(view)
     , m_command(new QLineEdit(this))
     , m_args(new QLineEdit(this))
-    , m_env(new QTableWidget(0, 3, this))
+    , m_env(new QTableWidget(0, EnvColumnCount, this))
     , m_sharing(new QComboBox(this))
     , m_linger(new QSpinBox(this))
     , m_maxInFlight(new QSpinBox(this))
@@ -45,9 +45,10 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
 {
     m_command->setReadOnly(true);
     m_args->setReadOnly(true);
-    m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value"), QString()});
+    m_env->setHorizontalHeaderLabels({tr("Variable"), tr("Value"), tr("Stored in"), QString()});
     m_env->horizontalHeader()->setSectionResizeMode(EnvKey, QHeaderView::ResizeToContents);
     m_env->horizontalHeader()->setSectionResizeMode(EnvValue, QHeaderView::Stretch);
+    m_env->horizontalHeader()->setSectionResizeMode(EnvStore, QHeaderView::ResizeToContents);
     m_env->horizontalHeader()->setSectionResizeMode(EnvReveal, QHeaderView::ResizeToContents);
     m_env->verticalHeader()->hide();
     m_env->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -104,8 +105,13 @@ void ServerSettingsPage::setServer(const QJsonObject &server)
     for (const QJsonValue &arg : server.value(QLatin1String("args")).toArray())
         args.append(arg.toString());
     m_args->setText(args.join(QLatin1Char(' ')));
-    if (!sameServer)
-        fillEnv(server.value(QLatin1String("env")).toObject());
+    QStringList secretEnv;
+    for (const QJsonValue &variable : server.value(QLatin1String("secretEnv")).toArray())
+        secretEnv << variable.toString();
+    const QJsonObject env = server.value(QLatin1String("env")).toObject();
+    // Refilled when another server is shown or a variable was added, removed, marked or unmarked.
+    if (!sameServer || env.keys() + QStringList{QString()} + secretEnv != m_envShown)
+        fillEnv(env, secretEnv);
 
     // Live updates of the same server must not overwrite what the user is editing.
     if (!edited) {
@@ -119,42 +125,52 @@ void ServerSettingsPage::setServer(const QJsonObject &server)
     updateApply();
 }
 
-void ServerSettingsPage::fillEnv(const QJsonObject &env)
+void ServerSettingsPage::fillEnv(const QJsonObject &env, const QStringList &secretEnv)
 {
+    m_envShown = env.keys() + QStringList{QString()} + secretEnv;
     m_env->setRowCount(0);
-    for (auto it = env.begin(); it != env.end(); ++it) {
-        const int row = m_env->rowCount();
-        m_env->insertRow(row);
-        m_env->setItem(row, EnvKey, new QTableWidgetItem(it.key()));
-        auto *value = new QTableWidgetItem(maskedValue());
-        value->setData(Qt::AccessibleTextRole, tr("hidden value"));
-        m_env->setItem(row, EnvValue, value);
-        auto *reveal = new QPushButton(tr("Reveal"), m_env);
-        reveal->setCheckable(true);
-        reveal->setAccessibleName(tr("Reveal %1").arg(it.key()));
-        // The broker hands a value out only when asked for that one value.
-        const QString key = it.key();
-        connect(reveal, &QPushButton::toggled, this, [this, reveal, value, key](bool shown) {
-            reveal->setText(shown ? tr("Hide") : tr("Reveal"));
-            if (!shown) {
-                value->setText(maskedValue());
-                value->setData(Qt::AccessibleTextRole, tr("hidden value"));
-                return;
-            }
-            QPointer<QPushButton> guard(reveal);
-            m_view->call(QStringLiteral("revealEnv"), {{QStringLiteral("name"), m_name}, {QStringLiteral("key"), key}},
-                         [guard, value](bool ok, const QJsonObject &result, const QString &error) {
-                             if (!guard || !guard->isChecked())
-                                 return;
-                             value->setText(ok ? result.value(QStringLiteral("value")).toString() : error);
-                             value->setData(Qt::AccessibleTextRole, QVariant());
-                         });
-        });
-        m_env->setCellWidget(row, EnvReveal, reveal);
-    }
+    for (auto it = env.begin(); it != env.end(); ++it)
+        addEnvRow(it.key(), false);
+    for (const QString &variable : secretEnv)
+        addEnvRow(variable, true);
     m_env->setVisible(m_env->rowCount() > 0);
     if (auto *form = qobject_cast<QFormLayout *>(layout()->itemAt(0)->layout()))
         form->setRowVisible(m_env, m_env->rowCount() > 0);
+}
+
+void ServerSettingsPage::addEnvRow(const QString &key, bool secret)
+{
+    const int row = m_env->rowCount();
+    m_env->insertRow(row);
+    m_env->setItem(row, EnvKey, new QTableWidgetItem(key));
+    auto *value = new QTableWidgetItem(maskedValue());
+    value->setData(Qt::AccessibleTextRole, tr("hidden value"));
+    m_env->setItem(row, EnvValue, value);
+    auto *store = new QTableWidgetItem(secret ? tr("Keychain") : tr("servers.json"));
+    store->setToolTip(secret ? tr("A secret: kept in the system keychain and given to the server when it starts")
+                             : tr("Kept in servers.json"));
+    m_env->setItem(row, EnvStore, store);
+    auto *reveal = new QPushButton(tr("Reveal"), m_env);
+    reveal->setCheckable(true);
+    reveal->setAccessibleName(tr("Reveal %1").arg(key));
+    // The broker hands a value out only when asked for that one value (a secret: from the keychain).
+    connect(reveal, &QPushButton::toggled, this, [this, reveal, value, key](bool shown) {
+        reveal->setText(shown ? tr("Hide") : tr("Reveal"));
+        if (!shown) {
+            value->setText(maskedValue());
+            value->setData(Qt::AccessibleTextRole, tr("hidden value"));
+            return;
+        }
+        QPointer<QPushButton> guard(reveal);
+        m_view->call(QStringLiteral("revealEnv"), {{QStringLiteral("name"), m_name}, {QStringLiteral("key"), key}},
+                     [guard, value](bool ok, const QJsonObject &result, const QString &error) {
+                         if (!guard || !guard->isChecked())
+                             return;
+                         value->setText(ok ? result.value(QStringLiteral("value")).toString() : error);
+                         value->setData(Qt::AccessibleTextRole, QVariant());
+                     });
+    });
+    m_env->setCellWidget(row, EnvReveal, reveal);
 }
 
 QJsonObject ServerSettingsPage::editedValues() const

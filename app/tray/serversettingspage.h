@@ -15,7 +15,7 @@ namespace manifold {
 class BrokerView;
 
 // The Settings tab of the selected server: how it starts (command, args, env with masked
-// values) and the settings that can change while it runs (sharing, linger, in-flight limit),
+// values, revealed one at a time on request, and where each is stored) and the settings that can change while it runs (sharing, linger, in-flight limit),
 // saved through the broker's `set` method.
 class ServerSettingsPage final : public QWidget
 {
@@ -33,7 +33,8 @@ public:
     static QString maskedValue();
 
 private:
-    void fillEnv(const QJsonObject &env);
+    void fillEnv(const QJsonObject &env, const QStringList &secretEnv);
+    void addEnvRow(const QString &key, bool secret);
     void onApply();
     void updateApply();
     QJsonObject editedValues() const;
@@ -41,6 +42,7 @@ private:
     BrokerView *m_view;
     QString m_name;
     QJsonObject m_server;
+    QStringList m_envShown;   // plain and secret names in the table, to refill only when they change
     QLineEdit *m_command;
     QLineEdit *m_args;
     QTableWidget *m_env;

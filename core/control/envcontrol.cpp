@@ -115,7 +115,8 @@ void EnvControl::update(const QJsonObject &params, Done done)
 void EnvControl::apply(ServerConfig config, const EnvEdit &edit, bool adding, Done done)
 {
     SecretStore *store = m_broker->secretStore();
-    const bool needsStore = !edit.toRead.isEmpty() || !edit.toWrite.isEmpty() || !edit.toRemove.isEmpty();
+    const bool needsStore =
+        !edit.toRead.isEmpty() || !edit.toWrite.isEmpty() || !edit.toRemove.isEmpty();
     if (needsStore && !store)
         return done(failure(jsonrpc::ServerError, noStoreMessage()));
     if (edit.toRead.isEmpty() && edit.toWrite.isEmpty())
@@ -127,21 +128,23 @@ void EnvControl::apply(ServerConfig config, const EnvEdit &edit, bool adding, Do
         readKeys << serverSecretKey(server, variable);
     const QPointer<EnvControl> self(this);
     // Unmarked secrets come back into servers.json: read them before anything changes.
-    store->readAll(readKeys, [self, store, config, edit, adding, done, server](
-                                 const QHash<QString, QString> &values, const QStringList &missing,
-                                 const QStringList &errors) {
+    store->readAll(readKeys, [self, store, config, edit, adding, done,
+                              server](const QHash<QString, QString> &values,
+                                      const QStringList &missing, const QStringList &errors) {
         if (!self)
             return;
         if (!errors.isEmpty()) {
-            return done(failure(jsonrpc::ServerError,
-                                QStringLiteral("cannot read the secrets of server '%1' to make them plain: %2")
-                                    .arg(server, describeStoreErrors(server, errors))));
+            return done(failure(
+                jsonrpc::ServerError,
+                QStringLiteral("cannot read the secrets of server '%1' to make them plain: %2")
+                    .arg(server, describeStoreErrors(server, errors))));
         }
         if (!missing.isEmpty()) {
-            return done(failure(jsonrpc::InvalidParams,
-                                QStringLiteral("the secret %1 of server '%2' is not in the keychain; give it a "
-                                               "value to make it plain")
-                                    .arg(describeStoreErrors(server, missing), server)));
+            return done(failure(
+                jsonrpc::InvalidParams,
+                QStringLiteral("the secret %1 of server '%2' is not in the keychain; give it a "
+                               "value to make it plain")
+                    .arg(describeStoreErrors(server, missing), server)));
         }
         QMap<QString, QString> plainAgain;
         for (const QString &variable : edit.toRead)
@@ -154,9 +157,10 @@ void EnvControl::apply(ServerConfig config, const EnvEdit &edit, bool adding, Do
             if (!self)
                 return;
             if (!failed.isEmpty()) {
-                return done(failure(jsonrpc::ServerError,
-                                    QStringLiteral("cannot store the secrets of server '%1' in the keychain: %2")
-                                        .arg(server, describeStoreErrors(server, failed))));
+                return done(failure(
+                    jsonrpc::ServerError,
+                    QStringLiteral("cannot store the secrets of server '%1' in the keychain: %2")
+                        .arg(server, describeStoreErrors(server, failed))));
             }
             self->save(config, edit, adding, plainAgain, writes.keys(), done);
         });
@@ -164,7 +168,8 @@ void EnvControl::apply(ServerConfig config, const EnvEdit &edit, bool adding, Do
 }
 
 void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
-                      const QMap<QString, QString> &plainAgain, const QStringList &written, Done done)
+                      const QMap<QString, QString> &plainAgain, const QStringList &written,
+                      Done done)
 {
     config.env = edit.env;
     for (auto it = plainAgain.cbegin(); it != plainAgain.cend(); ++it)
@@ -172,7 +177,8 @@ void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
     config.secretEnv = edit.secretEnv;
 
     QString error;
-    const bool saved = adding ? m_broker->addServer(config, &error) : m_broker->updateServer(config, &error);
+    const bool saved =
+        adding ? m_broker->addServer(config, &error) : m_broker->updateServer(config, &error);
     SecretStore *store = m_broker->secretStore();
     if (!saved) {
         // A server that was not added must not leave its secrets behind.
@@ -180,7 +186,8 @@ void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
             store->removeAll(written, [](const QStringList &) {});
         return done(failure(jsonrpc::InvalidParams, error));
     }
-    const QJsonObject result{{adding ? QStringLiteral("added") : QStringLiteral("updated"), config.name}};
+    const QJsonObject result{
+        {adding ? QStringLiteral("added") : QStringLiteral("updated"), config.name}};
     if (edit.toRemove.isEmpty() || !store)
         return done(success(result));
     QStringList keys;
@@ -190,8 +197,9 @@ void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
     store->removeAll(keys, [done, result, server](const QStringList &errors) {
         QJsonObject answer = result;
         if (!errors.isEmpty()) {
-            const QString warning = QStringLiteral("saved, but the keychain kept old secrets of server '%1': %2")
-                                        .arg(server, describeStoreErrors(server, errors));
+            const QString warning =
+                QStringLiteral("saved, but the keychain kept old secrets of server '%1': %2")
+                    .arg(server, describeStoreErrors(server, errors));
             qCWarning(lcEnvControl).noquote() << warning;
             answer.insert(QStringLiteral("warning"), warning);
         }
@@ -216,8 +224,9 @@ void EnvControl::remove(const QString &name, Done done)
     store->removeAll(keys, [done, result, name](const QStringList &errors) {
         QJsonObject answer = result;
         if (!errors.isEmpty()) {
-            const QString warning = QStringLiteral("removed, but the keychain kept the secrets of server '%1': %2")
-                                        .arg(name, describeStoreErrors(name, errors));
+            const QString warning =
+                QStringLiteral("removed, but the keychain kept the secrets of server '%1': %2")
+                    .arg(name, describeStoreErrors(name, errors));
             qCWarning(lcEnvControl).noquote() << warning;
             answer.insert(QStringLiteral("warning"), warning);
         }
@@ -238,19 +247,24 @@ void EnvControl::reveal(const QString &name, const QString &variable, Done done)
     SecretStore *store = m_broker->secretStore();
     if (!store)
         return done(failure(jsonrpc::ServerError, noStoreMessage()));
-    store->read(serverSecretKey(name, variable), [done, name, variable](const SecretStore::Result &result) {
-        switch (result.status) {
-        case SecretStore::Status::Ok:
-            return done(success({{QStringLiteral("value"), result.value}, {QStringLiteral("secret"), true}}));
-        case SecretStore::Status::NotFound:
-            return done(failure(jsonrpc::ServerError,
-                                QStringLiteral("the secret %1 of server '%2' is not in the keychain").arg(variable, name)));
-        case SecretStore::Status::Failed:
-            break;
-        }
-        done(failure(jsonrpc::ServerError, QStringLiteral("cannot read the secret %1 of server '%2': %3")
-                                               .arg(variable, name, result.error)));
-    });
+    store->read(
+        serverSecretKey(name, variable), [done, name, variable](const SecretStore::Result &result) {
+            switch (result.status) {
+            case SecretStore::Status::Ok:
+                return done(success(
+                    {{QStringLiteral("value"), result.value}, {QStringLiteral("secret"), true}}));
+            case SecretStore::Status::NotFound:
+                return done(
+                    failure(jsonrpc::ServerError,
+                            QStringLiteral("the secret %1 of server '%2' is not in the keychain")
+                                .arg(variable, name)));
+            case SecretStore::Status::Failed:
+                break;
+            }
+            done(failure(jsonrpc::ServerError,
+                         QStringLiteral("cannot read the secret %1 of server '%2': %3")
+                             .arg(variable, name, result.error)));
+        });
 }
 
 } // namespace manifold

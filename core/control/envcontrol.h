@@ -37,8 +37,8 @@ private:
     // Reads, writes, saves, then cleans up the store, in that order; any failure before saving
     // leaves servers.json as it was.
     void apply(ServerConfig config, const EnvEdit &edit, bool adding, Done done);
-    void save(ServerConfig config, const EnvEdit &edit, bool adding, const QMap<QString, QString> &plainAgain,
-              const QStringList &written, Done done);
+    void save(ServerConfig config, const EnvEdit &edit, bool adding,
+              const QMap<QString, QString> &plainAgain, const QStringList &written, Done done);
 
     Broker *m_broker;
 };

@@ -28,7 +28,8 @@ EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
         for (const QJsonValue &value : params.value(QStringLiteral("secretEnv")).toArray()) {
             const QString variable = value.toString();
             if (!given.contains(variable)) {
-                edit.error = QStringLiteral("secretEnv names %1, which env does not hold").arg(variable);
+                edit.error =
+                    QStringLiteral("secretEnv names %1, which env does not hold").arg(variable);
                 return edit;
             }
             secret << variable;
@@ -48,22 +49,25 @@ EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
         const QString &variable = it.key();
         const bool keep = it.value().isNull();
         if (variable.isEmpty() || variable.contains(QLatin1Char('='))) {
-            edit.error = QStringLiteral("'%1' is not a valid environment variable name").arg(variable);
+            edit.error =
+                QStringLiteral("'%1' is not a valid environment variable name").arg(variable);
             return edit;
         }
         if (secret.contains(variable)) {
             if (!keep)
                 edit.toWrite.insert(variable, it.value().toString());
             else if (plainBefore.contains(variable))
-                edit.toWrite.insert(variable, plainBefore.value(variable));   // marked: the value moves
+                edit.toWrite.insert(variable,
+                                    plainBefore.value(variable)); // marked: the value moves
             else if (!secretBefore.contains(variable)) {
-                edit.error = QStringLiteral("no value for the new secret variable %1").arg(variable);
+                edit.error =
+                    QStringLiteral("no value for the new secret variable %1").arg(variable);
                 return edit;
             }
         } else if (!keep) {
             edit.env.insert(variable, it.value().toString());
         } else if (secretBefore.contains(variable)) {
-            edit.toRead << variable;   // unmarked: the stored value comes back into servers.json
+            edit.toRead << variable; // unmarked: the stored value comes back into servers.json
         } else {
             edit.env.insert(variable, plainBefore.value(variable));
         }

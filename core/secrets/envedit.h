@@ -14,12 +14,12 @@ namespace manifold {
 // entries to read, write and remove. Pure: no store, no I/O.
 struct EnvEdit
 {
-    QMap<QString, QString> env;        // plain variables of the new definition
-    QStringList secretEnv;             // secret variables of the new definition (sorted)
-    QHash<QString, QString> toWrite;   // variable -> value to put into the store
-    QStringList toRead;                // secret variables turning plain: read, then into env
-    QStringList toRemove;              // store entries the new definition no longer uses
-    QString error;                     // non-empty: the request is refused
+    QMap<QString, QString> env;      // plain variables of the new definition
+    QStringList secretEnv;           // secret variables of the new definition (sorted)
+    QHash<QString, QString> toWrite; // variable -> value to put into the store
+    QStringList toRead;              // secret variables turning plain: read, then into env
+    QStringList toRemove;            // store entries the new definition no longer uses
+    QString error;                   // non-empty: the request is refused
 
     // params: "env" {name: value|null} and "secretEnv" [names], both optional for update.
     // current: the server being updated, nullptr for add. Without "secretEnv", add marks the

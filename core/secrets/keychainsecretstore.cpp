@@ -17,10 +17,12 @@ namespace {
 // libsecret reports an unreachable Secret Service as a D-Bus failure text, not as an error code.
 bool secretServiceUnreachable(const QKeychain::Job &job)
 {
-    if (job.error() == QKeychain::NoBackendAvailable || !qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"))
+    if (job.error() == QKeychain::NoBackendAvailable ||
+        !qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"))
         return true;
-    static const char *const signs[] = {"Could not connect", "org.freedesktop.secrets", "ServiceUnknown",
-                                        "StartServiceByName", "not provided by any .service", "D-Bus"};
+    static const char *const signs[] = {
+        "Could not connect",  "org.freedesktop.secrets",      "ServiceUnknown",
+        "StartServiceByName", "not provided by any .service", "D-Bus"};
     for (const char *sign : signs) {
         if (job.errorString().contains(QLatin1String(sign), Qt::CaseInsensitive))
             return true;
@@ -32,7 +34,8 @@ bool secretServiceUnreachable(const QKeychain::Job &job)
 // Says why in words a user can act on.
 QString describeFailure(const QKeychain::Job &job)
 {
-    const QString detail = job.errorString().isEmpty() ? QStringLiteral("unknown error") : job.errorString();
+    const QString detail =
+        job.errorString().isEmpty() ? QStringLiteral("unknown error") : job.errorString();
 #if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
     if (secretServiceUnreachable(job))
         return QStringLiteral("no Secret Service on the session bus: %1").arg(detail);
@@ -80,7 +83,7 @@ void KeychainSecretStore::remove(const QString &key, Callback done)
 void KeychainSecretStore::run(QKeychain::Job *job, Callback done)
 {
     job->setAutoDelete(true);
-    job->setInsecureFallback(false);   // never a plain-text file instead of the keychain
+    job->setInsecureFallback(false); // never a plain-text file instead of the keychain
     // Whichever comes first, the job's answer or the timeout, answers the caller; once.
     auto callback = std::make_shared<Callback>(std::move(done));
     auto *timeout = new QTimer(job);
@@ -89,9 +92,11 @@ void KeychainSecretStore::run(QKeychain::Job *job, Callback done)
     connect(timeout, &QTimer::timeout, this, [this, callback, key] {
         qCWarning(lcKeychain).noquote() << "no answer from the keychain for" << key;
         if (const Callback answer = std::exchange(*callback, {}))
-            answer({Status::Failed, {}, QStringLiteral("the keychain did not answer within %1 s (is it locked or "
-                                                       "waiting for a password prompt?)")
-                                            .arg(m_timeoutMs / 1000)});
+            answer({Status::Failed,
+                    {},
+                    QStringLiteral("the keychain did not answer within %1 s (is it locked or "
+                                   "waiting for a password prompt?)")
+                        .arg(m_timeoutMs / 1000)});
     });
     connect(job, &QKeychain::Job::finished, this, [callback](QKeychain::Job *finished) {
         const Callback answer = std::exchange(*callback, {});
@@ -111,7 +116,7 @@ void KeychainSecretStore::run(QKeychain::Job *job, Callback done)
         answer(result);
     });
     timeout->start(m_timeoutMs);
-    job->start();   // queued: QtKeychain starts it from the event loop
+    job->start(); // queued: QtKeychain starts it from the event loop
 }
 
 } // namespace manifold

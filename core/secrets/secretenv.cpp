@@ -7,14 +7,16 @@
 
 namespace manifold {
 
-void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *context, SecretEnvDone done)
+void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *context,
+                   SecretEnvDone done)
 {
     const QString server = config.name;
     const QStringList variables = config.secretEnv;
     if (!store) {
-        const QString error = QStringLiteral("server '%1' cannot start: its secret variable %2 needs a keychain, "
-                                             "and none is available")
-                                  .arg(server, variables.value(0));
+        const QString error =
+            QStringLiteral("server '%1' cannot start: its secret variable %2 needs a keychain, "
+                           "and none is available")
+                .arg(server, variables.value(0));
         QTimer::singleShot(0, context, [done, error] { done({}, error); });
         return;
     }
@@ -25,9 +27,9 @@ void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *cont
         variableOf.insert(keys.last(), variable);
     }
     const QPointer<QObject> guard(context);
-    store->readAll(keys, [guard, done, server, variables, variableOf](const QHash<QString, QString> &found,
-                                                                        const QStringList &missing,
-                                                                        const QStringList &errors) {
+    store->readAll(keys, [guard, done, server, variables,
+                          variableOf](const QHash<QString, QString> &found,
+                                      const QStringList &missing, const QStringList &errors) {
         if (!guard)
             return;
         if (!errors.isEmpty()) {
@@ -35,8 +37,10 @@ void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *cont
             const QString first = errors.first();
             const QString key = first.section(QStringLiteral(": "), 0, 0);
             const QString why = first.section(QStringLiteral(": "), 1);
-            done({}, QStringLiteral("server '%1' cannot start: cannot read its secret %2 from the keychain: %3")
-                         .arg(server, variableOf.value(key, key), why));
+            done({},
+                 QStringLiteral(
+                     "server '%1' cannot start: cannot read its secret %2 from the keychain: %3")
+                     .arg(server, variableOf.value(key, key), why));
             return;
         }
         if (!missing.isEmpty()) {
@@ -44,10 +48,13 @@ void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *cont
             for (const QString &key : missing)
                 names << variableOf.value(key, key);
             names.sort();
-            done({}, QStringLiteral("server '%1' cannot start: its secret %2 is not in the keychain (set %3 in the "
-                                    "server's settings)")
-                         .arg(server, names.join(QStringLiteral(", ")),
-                              names.size() == 1 ? QStringLiteral("it") : QStringLiteral("them")));
+            done(
+                {},
+                QStringLiteral(
+                    "server '%1' cannot start: its secret %2 is not in the keychain (set %3 in the "
+                    "server's settings)")
+                    .arg(server, names.join(QStringLiteral(", ")),
+                         names.size() == 1 ? QStringLiteral("it") : QStringLiteral("them")));
             return;
         }
         QMap<QString, QString> values;

@@ -12,11 +12,13 @@ std::unique_ptr<SecretStore> createSecretStore()
 {
     const QString kind = qEnvironmentVariable("MANIFOLD_SECRET_STORE");
     if (kind == QLatin1String("memory")) {
-        qCWarning(lcSecretStore) << "MANIFOLD_SECRET_STORE=memory: secrets are kept in memory only and lost on exit";
+        qCWarning(lcSecretStore)
+            << "MANIFOLD_SECRET_STORE=memory: secrets are kept in memory only and lost on exit";
         return std::make_unique<MemorySecretStore>();
     }
     if (!kind.isEmpty() && kind != QLatin1String("keychain"))
-        qCWarning(lcSecretStore).noquote() << "unknown MANIFOLD_SECRET_STORE" << kind << "- using the keychain";
+        qCWarning(lcSecretStore).noquote()
+            << "unknown MANIFOLD_SECRET_STORE" << kind << "- using the keychain";
     return std::make_unique<KeychainSecretStore>();
 }
 

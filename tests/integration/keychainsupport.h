@@ -32,14 +32,14 @@ QString unavailableReason(manifold::KeychainSecretStore &store);
 } // namespace keychaintest
 
 // In a test body: skip (or fail, when a keyring is required) without a working keychain.
-#define REQUIRE_KEYCHAIN(store)                                                                      \
-    do {                                                                                             \
-        const QString why_ = keychaintest::unavailableReason(store);                                 \
-        if (!why_.isEmpty()) {                                                                       \
-            if (keychaintest::keyringRequired())                                                     \
-                FAIL() << "MANIFOLD_REQUIRE_KEYRING=1 but the keychain does not work: "              \
-                       << why_.toStdString();                                                        \
-            GTEST_SKIP() << "no usable keychain (run scripts/test.sh for a gnome-keyring): "         \
-                         << why_.toStdString();                                                      \
-        }                                                                                            \
+#define REQUIRE_KEYCHAIN(store)                                                                    \
+    do {                                                                                           \
+        const QString why_ = keychaintest::unavailableReason(store);                               \
+        if (!why_.isEmpty()) {                                                                     \
+            if (keychaintest::keyringRequired())                                                   \
+                FAIL() << "MANIFOLD_REQUIRE_KEYRING=1 but the keychain does not work: "            \
+                       << why_.toStdString();                                                      \
+            GTEST_SKIP() << "no usable keychain (run scripts/test.sh for a gnome-keyring): "       \
+                         << why_.toStdString();                                                    \
+        }                                                                                          \
     } while (false)

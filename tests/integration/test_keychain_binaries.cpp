@@ -41,7 +41,8 @@ public:
             return 0;
         const qint64 pid = lock.readLine().trimmed().toLongLong();
         QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
-        if (pid <= 0 || !cmdline.open(QIODevice::ReadOnly) || !cmdline.readAll().startsWith(MANIFOLD_PATH))
+        if (pid <= 0 || !cmdline.open(QIODevice::ReadOnly) ||
+            !cmdline.readAll().startsWith(MANIFOLD_PATH))
             return 0;
         return pid;
     }
@@ -89,7 +90,8 @@ TEST(KeychainBinaries, SecretFromTheKeychainReachesTheChildAndNoFile)
     ASSERT_TRUE(dir.isValid());
     const QString configDir = dir.filePath(QStringLiteral("config"));
     const QString socketPath = dir.filePath(QStringLiteral("broker.sock"));
-    const QString secret = QStringLiteral("ghp_keychain-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString secret =
+        QStringLiteral("ghp_keychain-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString key = serverSecretKey(QStringLiteral("fake"), QStringLiteral("API_TOKEN"));
 
     ServerConfig config;
@@ -100,7 +102,8 @@ TEST(KeychainBinaries, SecretFromTheKeychainReachesTheChildAndNoFile)
     config.heartbeatMs = 0;
     ServerRegistry registry(configDir);
     QString error;
-    ASSERT_TRUE(registry.load(&error) && registry.add(config, &error) && registry.save(&error)) << error.toStdString();
+    ASSERT_TRUE(registry.load(&error) && registry.add(config, &error) && registry.save(&error))
+        << error.toStdString();
 
     std::optional<SecretStore::Result> written;
     store.write(key, secret, [&](const SecretStore::Result &result) { written = result; });
@@ -122,7 +125,8 @@ TEST(KeychainBinaries, SecretFromTheKeychainReachesTheChildAndNoFile)
     const QString secretTool = QStandardPaths::findExecutable(QStringLiteral("secret-tool"));
     if (!secretTool.isEmpty()) {
         QProcess lookup;
-        lookup.start(secretTool, {QStringLiteral("search"), QStringLiteral("--all"), QStringLiteral("server"), service});
+        lookup.start(secretTool, {QStringLiteral("search"), QStringLiteral("--all"),
+                                  QStringLiteral("server"), service});
         ASSERT_TRUE(waitFor([&] { return lookup.state() == QProcess::NotRunning; }));
         const QByteArray found = lookup.readAllStandardOutput() + lookup.readAllStandardError();
         EXPECT_TRUE(found.contains(key.toUtf8())) << found.constData();
@@ -138,22 +142,30 @@ TEST(KeychainBinaries, SecretFromTheKeychainReachesTheChildAndNoFile)
     QProcess shim;
     shim.setProcessEnvironment(env);
     QByteArray out;
-    QObject::connect(&shim, &QProcess::readyReadStandardOutput, [&] { out += shim.readAllStandardOutput(); });
-    shim.start(QStringLiteral(MANIFOLD_SHIM_PATH), {QStringLiteral("--socket"), socketPath, QStringLiteral("fake")});
-    shim.write(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"keychain-test","version":"1"}}})"
-               "\n"
-               R"({"jsonrpc":"2.0","method":"notifications/initialized"})"
-               "\n"
-               R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"env","arguments":{"name":"API_TOKEN"}}})"
-               "\n");
-    ASSERT_TRUE(waitFor([&] { return out.contains("\"id\":2"); })) << out.constData() << shim.readAllStandardError().constData();
+    QObject::connect(&shim, &QProcess::readyReadStandardOutput,
+                     [&] { out += shim.readAllStandardOutput(); });
+    shim.start(QStringLiteral(MANIFOLD_SHIM_PATH),
+               {QStringLiteral("--socket"), socketPath, QStringLiteral("fake")});
+    shim.write(
+        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"keychain-test","version":"1"}}})"
+        "\n"
+        R"({"jsonrpc":"2.0","method":"notifications/initialized"})"
+        "\n"
+        R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"env","arguments":{"name":"API_TOKEN"}}})"
+        "\n");
+    ASSERT_TRUE(waitFor([&] { return out.contains("\"id\":2"); }))
+        << out.constData() << shim.readAllStandardError().constData();
     QJsonObject answer;
     for (const QByteArray &line : out.split('\n')) {
         if (line.contains("\"id\":2"))
             answer = QJsonDocument::fromJson(line).object();
     }
-    EXPECT_EQ(answer.value(QStringLiteral("result")).toObject().value(QStringLiteral("structuredContent")).toObject()
-                  .value(QStringLiteral("value")).toString(),
+    EXPECT_EQ(answer.value(QStringLiteral("result"))
+                  .toObject()
+                  .value(QStringLiteral("structuredContent"))
+                  .toObject()
+                  .value(QStringLiteral("value"))
+                  .toString(),
               secret)
         << out.constData();
 
@@ -172,7 +184,8 @@ TEST(KeychainBinaries, SecretFromTheKeychainReachesTheChildAndNoFile)
 
     const QString log = socketPath + QStringLiteral(".log");
     QFile logFile(log);
-    ASSERT_TRUE(logFile.open(QIODevice::ReadOnly)) << "the broker a shim starts logs to " << log.toStdString();
+    ASSERT_TRUE(logFile.open(QIODevice::ReadOnly))
+        << "the broker a shim starts logs to " << log.toStdString();
     EXPECT_TRUE(logFile.readAll().contains("reading secret API_TOKEN")) << "not the broker's log?";
     EXPECT_EQ(filesContaining(dir.path(), secret.toUtf8()), QStringList());
 }

@@ -16,7 +16,8 @@ ServerConfig existing()
     ServerConfig config;
     config.name = QStringLiteral("github");
     config.command = QStringLiteral("npx");
-    config.env = {{QStringLiteral("MODE"), QStringLiteral("fast")}, {QStringLiteral("API_KEY"), QStringLiteral("plain-key")}};
+    config.env = {{QStringLiteral("MODE"), QStringLiteral("fast")},
+                  {QStringLiteral("API_KEY"), QStringLiteral("plain-key")}};
     config.secretEnv = {QStringLiteral("GITHUB_TOKEN")};
     return config;
 }
@@ -25,21 +26,26 @@ ServerConfig existing()
 
 TEST(EnvEdit, AddMarksNamesThatLookLikeSecrets)
 {
-    const EnvEdit edit = EnvEdit::plan(nullptr, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")},
-                                                                                     {QStringLiteral("MODE"), QStringLiteral("fast")}}}});
+    const EnvEdit edit = EnvEdit::plan(
+        nullptr, {{QStringLiteral("env"),
+                   QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")},
+                               {QStringLiteral("MODE"), QStringLiteral("fast")}}}});
     EXPECT_TRUE(edit.error.isEmpty());
     EXPECT_EQ(edit.env, (Env{{QStringLiteral("MODE"), QStringLiteral("fast")}}));
     EXPECT_EQ(edit.secretEnv, QStringList{QStringLiteral("GITHUB_TOKEN")});
-    EXPECT_EQ(edit.toWrite, (QHash<QString, QString>{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")}}));
+    EXPECT_EQ(edit.toWrite,
+              (QHash<QString, QString>{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")}}));
     EXPECT_TRUE(edit.toRead.isEmpty());
     EXPECT_TRUE(edit.toRemove.isEmpty());
 }
 
 TEST(EnvEdit, AddWithAnExplicitListMarksExactlyThose)
 {
-    const EnvEdit edit = EnvEdit::plan(nullptr, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")},
-                                                                                     {QStringLiteral("DSN"), QStringLiteral("pg://u:p@h")}}},
-                                                 {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("DSN")}}});
+    const EnvEdit edit = EnvEdit::plan(
+        nullptr, {{QStringLiteral("env"),
+                   QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")},
+                               {QStringLiteral("DSN"), QStringLiteral("pg://u:p@h")}}},
+                  {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("DSN")}}});
     EXPECT_EQ(edit.env, (Env{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_1")}}));
     EXPECT_EQ(edit.secretEnv, QStringList{QStringLiteral("DSN")});
     EXPECT_EQ(edit.toWrite.value(QStringLiteral("DSN")), QStringLiteral("pg://u:p@h"));
@@ -47,15 +53,20 @@ TEST(EnvEdit, AddWithAnExplicitListMarksExactlyThose)
 
 TEST(EnvEdit, RefusesSecretNamesEnvDoesNotHoldAndBadNames)
 {
-    EXPECT_FALSE(EnvEdit::plan(nullptr, {{QStringLiteral("env"), QJsonObject{}},
-                                         {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("X")}}})
-                     .error.isEmpty());
-    EXPECT_FALSE(EnvEdit::plan(nullptr, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("A=B"), QStringLiteral("1")}}}})
-                     .error.isEmpty());
+    EXPECT_FALSE(
+        EnvEdit::plan(nullptr, {{QStringLiteral("env"), QJsonObject{}},
+                                {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("X")}}})
+            .error.isEmpty());
+    EXPECT_FALSE(
+        EnvEdit::plan(nullptr, {{QStringLiteral("env"),
+                                 QJsonObject{{QStringLiteral("A=B"), QStringLiteral("1")}}}})
+            .error.isEmpty());
     // A new secret needs a value: null only keeps one that exists.
     const ServerConfig config = existing();
-    EXPECT_FALSE(EnvEdit::plan(&config, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("NEW_TOKEN"), QJsonValue()}}}})
-                     .error.isEmpty());
+    EXPECT_FALSE(
+        EnvEdit::plan(&config, {{QStringLiteral("env"),
+                                 QJsonObject{{QStringLiteral("NEW_TOKEN"), QJsonValue()}}}})
+            .error.isEmpty());
 }
 
 TEST(EnvEdit, UpdateWithoutEnvKeepsEverything)
@@ -63,7 +74,7 @@ TEST(EnvEdit, UpdateWithoutEnvKeepsEverything)
     const ServerConfig config = existing();
     const EnvEdit edit = EnvEdit::plan(&config, {{QStringLiteral("args"), QJsonArray{}}});
     EXPECT_TRUE(edit.error.isEmpty());
-    EXPECT_EQ(edit.env, config.env);   // API_KEY stays plain: the user chose so earlier
+    EXPECT_EQ(edit.env, config.env); // API_KEY stays plain: the user chose so earlier
     EXPECT_EQ(edit.secretEnv, config.secretEnv);
     EXPECT_TRUE(edit.toWrite.isEmpty());
     EXPECT_TRUE(edit.toRead.isEmpty());
@@ -73,18 +84,23 @@ TEST(EnvEdit, UpdateWithoutEnvKeepsEverything)
 TEST(EnvEdit, UpdateSetsKeepsAndDropsValues)
 {
     const ServerConfig config = existing();
-    const EnvEdit edit = EnvEdit::plan(&config, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_new")},
-                                                                                    {QStringLiteral("MODE"), QJsonValue()},
-                                                                                    {QStringLiteral("NEW_SECRET"), QStringLiteral("s")}}}});
+    const EnvEdit edit = EnvEdit::plan(
+        &config, {{QStringLiteral("env"),
+                   QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_new")},
+                               {QStringLiteral("MODE"), QJsonValue()},
+                               {QStringLiteral("NEW_SECRET"), QStringLiteral("s")}}}});
     EXPECT_TRUE(edit.error.isEmpty());
     EXPECT_EQ(edit.env, (Env{{QStringLiteral("MODE"), QStringLiteral("fast")}}));
-    EXPECT_EQ(edit.secretEnv, (QStringList{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("NEW_SECRET")}));
-    EXPECT_EQ(edit.toWrite, (QHash<QString, QString>{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_new")},
-                                                     {QStringLiteral("NEW_SECRET"), QStringLiteral("s")}}));
+    EXPECT_EQ(edit.secretEnv,
+              (QStringList{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("NEW_SECRET")}));
+    EXPECT_EQ(edit.toWrite,
+              (QHash<QString, QString>{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("ghp_new")},
+                                       {QStringLiteral("NEW_SECRET"), QStringLiteral("s")}}));
     EXPECT_TRUE(edit.toRemove.isEmpty());
 
     // Leaving a secret out of env drops its stored value.
-    const EnvEdit dropped = EnvEdit::plan(&config, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("MODE"), QJsonValue()}}}});
+    const EnvEdit dropped = EnvEdit::plan(
+        &config, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("MODE"), QJsonValue()}}}});
     EXPECT_TRUE(dropped.secretEnv.isEmpty());
     EXPECT_EQ(dropped.toRemove, QStringList{QStringLiteral("GITHUB_TOKEN")});
 }
@@ -92,22 +108,28 @@ TEST(EnvEdit, UpdateSetsKeepsAndDropsValues)
 TEST(EnvEdit, MarkingMovesThePlainValueIntoTheStoreAndUnmarkingBringsItBack)
 {
     const ServerConfig config = existing();
-    const EnvEdit marked = EnvEdit::plan(&config, {{QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("API_KEY"), QStringLiteral("GITHUB_TOKEN")}}});
+    const EnvEdit marked = EnvEdit::plan(
+        &config, {{QStringLiteral("secretEnv"),
+                   QJsonArray{QStringLiteral("API_KEY"), QStringLiteral("GITHUB_TOKEN")}}});
     EXPECT_TRUE(marked.error.isEmpty());
     EXPECT_EQ(marked.env, (Env{{QStringLiteral("MODE"), QStringLiteral("fast")}}));
-    EXPECT_EQ(marked.secretEnv, (QStringList{QStringLiteral("API_KEY"), QStringLiteral("GITHUB_TOKEN")}));
-    EXPECT_EQ(marked.toWrite, (QHash<QString, QString>{{QStringLiteral("API_KEY"), QStringLiteral("plain-key")}}));
+    EXPECT_EQ(marked.secretEnv,
+              (QStringList{QStringLiteral("API_KEY"), QStringLiteral("GITHUB_TOKEN")}));
+    EXPECT_EQ(marked.toWrite,
+              (QHash<QString, QString>{{QStringLiteral("API_KEY"), QStringLiteral("plain-key")}}));
 
     const EnvEdit unmarked = EnvEdit::plan(&config, {{QStringLiteral("secretEnv"), QJsonArray{}}});
     EXPECT_TRUE(unmarked.error.isEmpty());
     EXPECT_TRUE(unmarked.secretEnv.isEmpty());
     EXPECT_EQ(unmarked.toRead, QStringList{QStringLiteral("GITHUB_TOKEN")});
     EXPECT_EQ(unmarked.toRemove, QStringList{QStringLiteral("GITHUB_TOKEN")});
-    EXPECT_FALSE(unmarked.env.contains(QStringLiteral("GITHUB_TOKEN")));   // filled in once read
+    EXPECT_FALSE(unmarked.env.contains(QStringLiteral("GITHUB_TOKEN"))); // filled in once read
 
     // Unmarked with a new value: no read needed.
-    const EnvEdit replaced = EnvEdit::plan(&config, {{QStringLiteral("env"), QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("visible")}}},
-                                                     {QStringLiteral("secretEnv"), QJsonArray{}}});
+    const EnvEdit replaced = EnvEdit::plan(
+        &config, {{QStringLiteral("env"),
+                   QJsonObject{{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("visible")}}},
+                  {QStringLiteral("secretEnv"), QJsonArray{}}});
     EXPECT_TRUE(replaced.toRead.isEmpty());
     EXPECT_EQ(replaced.env.value(QStringLiteral("GITHUB_TOKEN")), QStringLiteral("visible"));
     EXPECT_EQ(replaced.toRemove, QStringList{QStringLiteral("GITHUB_TOKEN")});

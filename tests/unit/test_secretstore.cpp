@@ -43,21 +43,26 @@ TEST_F(SecretStoreTest, MemoryStoreWritesReadsOverwritesAndRemoves)
 {
     const QString key = serverSecretKey(QStringLiteral("github"), QStringLiteral("GITHUB_TOKEN"));
     EXPECT_EQ(key, QStringLiteral("server/github/env/GITHUB_TOKEN"));
-    EXPECT_EQ(wait([&](auto done) { m_store.read(key, done); }).status, SecretStore::Status::NotFound);
-    EXPECT_EQ(wait([&](auto done) { m_store.write(key, QStringLiteral("one"), done); }).status, SecretStore::Status::Ok);
-    EXPECT_EQ(wait([&](auto done) { m_store.write(key, QStringLiteral("two"), done); }).status, SecretStore::Status::Ok);
+    EXPECT_EQ(wait([&](auto done) { m_store.read(key, done); }).status,
+              SecretStore::Status::NotFound);
+    EXPECT_EQ(wait([&](auto done) { m_store.write(key, QStringLiteral("one"), done); }).status,
+              SecretStore::Status::Ok);
+    EXPECT_EQ(wait([&](auto done) { m_store.write(key, QStringLiteral("two"), done); }).status,
+              SecretStore::Status::Ok);
     const SecretStore::Result read = wait([&](auto done) { m_store.read(key, done); });
     EXPECT_EQ(read.status, SecretStore::Status::Ok);
     EXPECT_EQ(read.value, QStringLiteral("two"));
     EXPECT_EQ(wait([&](auto done) { m_store.remove(key, done); }).status, SecretStore::Status::Ok);
-    EXPECT_EQ(wait([&](auto done) { m_store.remove(key, done); }).status, SecretStore::Status::NotFound);
+    EXPECT_EQ(wait([&](auto done) { m_store.remove(key, done); }).status,
+              SecretStore::Status::NotFound);
     EXPECT_TRUE(m_store.values().isEmpty());
 }
 
 TEST_F(SecretStoreTest, FailingStoreSaysWhy)
 {
     m_store.setFailing(QStringLiteral("no Secret Service on the session bus: test"));
-    const SecretStore::Result result = wait([&](auto done) { m_store.write(QStringLiteral("k"), QStringLiteral("v"), done); });
+    const SecretStore::Result result =
+        wait([&](auto done) { m_store.write(QStringLiteral("k"), QStringLiteral("v"), done); });
     EXPECT_EQ(result.status, SecretStore::Status::Failed);
     EXPECT_EQ(result.error, QStringLiteral("no Secret Service on the session bus: test"));
 }
@@ -65,7 +70,8 @@ TEST_F(SecretStoreTest, FailingStoreSaysWhy)
 TEST_F(SecretStoreTest, EmptyBatchesStillAnswerLater)
 {
     int answered = 0;
-    m_store.readAll({}, [&](const QHash<QString, QString> &values, const QStringList &missing, const QStringList &errors) {
+    m_store.readAll({}, [&](const QHash<QString, QString> &values, const QStringList &missing,
+                            const QStringList &errors) {
         EXPECT_TRUE(values.isEmpty() && missing.isEmpty() && errors.isEmpty());
         ++answered;
     });
@@ -80,24 +86,27 @@ TEST_F(SecretStoreTest, EmptyBatchesStillAnswerLater)
     EXPECT_EQ(answered, 0);
     ASSERT_TRUE(QTest::qWaitFor([&] { return answered == 3; }, 5000));
     QCoreApplication::processEvents();
-    EXPECT_EQ(answered, 3);   // once each
+    EXPECT_EQ(answered, 3); // once each
 }
 
 TEST_F(SecretStoreTest, BatchesCollectValuesMissingKeysAndErrors)
 {
     bool written = false;
-    m_store.writeAll({{QStringLiteral("a"), QStringLiteral("1")}, {QStringLiteral("b"), QStringLiteral("2")}},
-                     [&](const QStringList &errors) {
-                         EXPECT_TRUE(errors.isEmpty());
-                         written = true;
-                     });
+    m_store.writeAll(
+        {{QStringLiteral("a"), QStringLiteral("1")}, {QStringLiteral("b"), QStringLiteral("2")}},
+        [&](const QStringList &errors) {
+            EXPECT_TRUE(errors.isEmpty());
+            written = true;
+        });
     ASSERT_TRUE(QTest::qWaitFor([&] { return written; }, 5000));
 
     bool read = false;
     m_store.readAll({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")},
-                    [&](const QHash<QString, QString> &values, const QStringList &missing, const QStringList &errors) {
-                        EXPECT_EQ(values, (QHash<QString, QString>{{QStringLiteral("a"), QStringLiteral("1")},
-                                                                   {QStringLiteral("b"), QStringLiteral("2")}}));
+                    [&](const QHash<QString, QString> &values, const QStringList &missing,
+                        const QStringList &errors) {
+                        EXPECT_EQ(values, (QHash<QString, QString>{
+                                              {QStringLiteral("a"), QStringLiteral("1")},
+                                              {QStringLiteral("b"), QStringLiteral("2")}}));
                         EXPECT_EQ(missing, QStringList{QStringLiteral("c")});
                         EXPECT_TRUE(errors.isEmpty());
                         read = true;
@@ -119,7 +128,8 @@ TEST_F(SecretStoreTest, BatchesCollectValuesMissingKeysAndErrors)
     QStringList removeErrors;
     int answered = 0;
     m_store.readAll({QStringLiteral("b"), QStringLiteral("x")},
-                    [&](const QHash<QString, QString> &values, const QStringList &missing, const QStringList &errors) {
+                    [&](const QHash<QString, QString> &values, const QStringList &missing,
+                        const QStringList &errors) {
                         EXPECT_TRUE(values.isEmpty());
                         EXPECT_TRUE(missing.isEmpty());
                         readErrors = errors;
@@ -142,8 +152,9 @@ TEST_F(SecretStoreTest, BatchesCollectValuesMissingKeysAndErrors)
 
 TEST(SecretNames, LookLikeSecretsByTheirMarkers)
 {
-    for (const char *name : {"GITHUB_TOKEN", "OPENAI_API_KEY", "api_key", "ClientSecret", "DB_PASSWORD",
-                             "SMTP_PASSWD", "GOOGLE_APPLICATION_CREDENTIALS", "BRAVE_API_KEY", "Token"})
+    for (const char *name :
+         {"GITHUB_TOKEN", "OPENAI_API_KEY", "api_key", "ClientSecret", "DB_PASSWORD", "SMTP_PASSWD",
+          "GOOGLE_APPLICATION_CREDENTIALS", "BRAVE_API_KEY", "Token"})
         EXPECT_TRUE(looksLikeSecretName(QString::fromLatin1(name))) << name;
     for (const char *name : {"PATH", "HOME", "DEBUG", "NODE_ENV", "LOG_LEVEL", "MODE", ""})
         EXPECT_FALSE(looksLikeSecretName(QString::fromLatin1(name))) << name;

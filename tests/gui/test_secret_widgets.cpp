@@ -1,0 +1,172 @@
+// Secrets in the tray widgets: the env editor marks secret variables (by name, or by hand),
+// masks their values and shows one on request; the Settings tab says where each value lives
+// and reveals a secret from the broker's store only when asked.
+#include "brokerfixture.h"
+#include "serverdialog.h"
+#include "serversettingspage.h"
+
+#include "control/localbrokerview.h"
+#include "secrets/secretstore.h"
+
+#include <QAbstractItemDelegate>
+#include <QJsonArray>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTest>
+
+using namespace manifold;
+
+namespace {
+
+QLineEdit::EchoMode editorEchoMode(QTableWidget *table, int row)
+{
+    const QModelIndex index = table->model()->index(row, ServerDialog::EnvValue);
+    QAbstractItemDelegate *delegate = table->itemDelegateForIndex(index);
+    std::unique_ptr<QWidget> editor(
+        delegate->createEditor(table->viewport(), QStyleOptionViewItem(), index));
+    auto *line = qobject_cast<QLineEdit *>(editor.get());
+    return line ? line->echoMode() : QLineEdit::NoEcho;
+}
+
+} // namespace
+
+TEST(ServerDialogSecrets, NamesThatLookSecretAreMarkedAndTheirValuesMasked)
+{
+    ServerDialog dialog({});
+    QTableWidget *env = dialog.envTable();
+    dialog.addEnvRow(QString(), QString(), false);
+    env->item(0, ServerDialog::EnvKey)->setText(QStringLiteral("GITHUB_TOKEN"));
+    env->item(0, ServerDialog::EnvValue)->setText(QStringLiteral("ghp_typed"));
+    EXPECT_EQ(env->item(0, ServerDialog::EnvSecret)->checkState(), Qt::Checked);
+    EXPECT_NE(dialog.displayedEnvValue(0), QStringLiteral("ghp_typed"));
+    EXPECT_EQ(editorEchoMode(env, 0), QLineEdit::Password);
+
+    // Shown on request, for this value only.
+    auto *show = qobject_cast<QPushButton *>(env->cellWidget(0, ServerDialog::EnvShow));
+    ASSERT_NE(show, nullptr);
+    show->click();
+    EXPECT_EQ(dialog.displayedEnvValue(0), QStringLiteral("ghp_typed"));
+    EXPECT_EQ(editorEchoMode(env, 0), QLineEdit::Normal);
+    show->click();
+    EXPECT_NE(dialog.displayedEnvValue(0), QStringLiteral("ghp_typed"));
+
+    // A plain-looking name is not marked; the user's own choice sticks through renames.
+    dialog.addEnvRow(QString(), QString(), false);
+    env->item(1, ServerDialog::EnvKey)->setText(QStringLiteral("MODE"));
+    env->item(1, ServerDialog::EnvValue)->setText(QStringLiteral("fast"));
+    EXPECT_EQ(env->item(1, ServerDialog::EnvSecret)->checkState(), Qt::Unchecked);
+    EXPECT_EQ(dialog.displayedEnvValue(1), QStringLiteral("fast"));
+    env->item(1, ServerDialog::EnvSecret)->setCheckState(Qt::Checked);
+    env->item(1, ServerDialog::EnvKey)->setText(QStringLiteral("DSN"));
+    EXPECT_EQ(env->item(1, ServerDialog::EnvSecret)->checkState(), Qt::Checked);
+
+    const QJsonObject params = dialog.serverParams();
+    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(),
+              (QJsonArray{QStringLiteral("DSN"), QStringLiteral("GITHUB_TOKEN")}));
+    EXPECT_EQ(params.value(QLatin1String("env"))
+                  .toObject()
+                  .value(QLatin1String("GITHUB_TOKEN"))
+                  .toString(),
+              QStringLiteral("ghp_typed"));
+}
+
+TEST(ServerDialogSecrets, EditingKeepsStoredValuesAndLetsTheUserUnmark)
+{
+    const QJsonObject server{
+        {QStringLiteral("name"), QStringLiteral("gh")},
+        {QStringLiteral("command"), QStringLiteral("sh")},
+        {QStringLiteral("env"), QJsonObject{{QStringLiteral("API_KEY"), QJsonValue()}}},
+        {QStringLiteral("secretEnv"), QJsonArray{QStringLiteral("GITHUB_TOKEN")}}};
+    ServerDialog dialog({}, server);
+    QTableWidget *env = dialog.envTable();
+    ASSERT_EQ(env->rowCount(), 2);
+    EXPECT_EQ(env->item(0, ServerDialog::EnvKey)->text(), QStringLiteral("API_KEY"));
+    EXPECT_EQ(env->item(0, ServerDialog::EnvSecret)->checkState(),
+              Qt::Unchecked); // the user chose plain
+    EXPECT_EQ(env->item(1, ServerDialog::EnvKey)->text(), QStringLiteral("GITHUB_TOKEN"));
+    EXPECT_EQ(env->item(1, ServerDialog::EnvSecret)->checkState(), Qt::Checked);
+
+    QJsonObject params = dialog.serverParams();
+    EXPECT_EQ(params.value(QLatin1String("env")).toObject(),
+              (QJsonObject{{QStringLiteral("API_KEY"), QJsonValue()},
+                           {QStringLiteral("GITHUB_TOKEN"), QJsonValue()}}));
+    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(),
+              QJsonArray{QStringLiteral("GITHUB_TOKEN")});
+
+    // Swap: mark API_KEY, unmark GITHUB_TOKEN; the values stay where the broker has them (null).
+    env->item(0, ServerDialog::EnvSecret)->setCheckState(Qt::Checked);
+    env->item(1, ServerDialog::EnvSecret)->setCheckState(Qt::Unchecked);
+    params = dialog.serverParams();
+    EXPECT_EQ(params.value(QLatin1String("secretEnv")).toArray(),
+              QJsonArray{QStringLiteral("API_KEY")});
+    EXPECT_TRUE(params.value(QLatin1String("env"))
+                    .toObject()
+                    .value(QLatin1String("GITHUB_TOKEN"))
+                    .isNull());
+}
+
+namespace {
+
+class SettingsPageSecrets : public BrokerFixture
+{
+protected:
+    void SetUp() override
+    {
+        BrokerFixture::SetUp();
+        m_options.secretStore = &m_store;
+    }
+    void TearDown() override
+    {
+        m_view.reset();
+        BrokerFixture::TearDown();
+    }
+    MemorySecretStore m_store;
+    std::unique_ptr<LocalBrokerView> m_view;
+};
+
+} // namespace
+
+TEST_F(SettingsPageSecrets, ShowsWhereValuesLiveAndRevealsASecretOnRequest)
+{
+    ServerConfig config = fakeServer(QStringLiteral("gh"));
+    config.env.insert(QStringLiteral("MODE"), QStringLiteral("fast"));
+    config.secretEnv = {QStringLiteral("GITHUB_TOKEN")};
+    registerServer(config);
+    bool stored = false;
+    m_store.write(serverSecretKey(QStringLiteral("gh"), QStringLiteral("GITHUB_TOKEN")),
+                  QStringLiteral("ghp_from_store"),
+                  [&](const SecretStore::Result &) { stored = true; });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return stored; }, 5000));
+    startBroker();
+    m_view = std::make_unique<LocalBrokerView>(m_broker.get());
+
+    ServerSettingsPage page(m_view.get());
+    page.setServer(serverStatus(QStringLiteral("gh")));
+    QTableWidget *env = page.envTable();
+    ASSERT_EQ(env->rowCount(), 2);
+    EXPECT_EQ(env->item(1, 0)->text(), QStringLiteral("GITHUB_TOKEN"));
+    EXPECT_EQ(env->item(1, 2)->text(), QStringLiteral("Keychain"));
+    EXPECT_EQ(env->item(0, 2)->text(), QStringLiteral("servers.json"));
+    EXPECT_EQ(env->item(1, 1)->text(), ServerSettingsPage::maskedValue());
+
+    auto *reveal = qobject_cast<QPushButton *>(env->cellWidget(1, 3));
+    ASSERT_NE(reveal, nullptr);
+    reveal->click();
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] { return env->item(1, 1)->text() == QStringLiteral("ghp_from_store"); }, 5000))
+        << env->item(1, 1)->text().toStdString();
+    EXPECT_EQ(env->item(0, 1)->text(), ServerSettingsPage::maskedValue()); // only the one asked for
+    reveal->click();
+    EXPECT_EQ(env->item(1, 1)->text(), ServerSettingsPage::maskedValue());
+
+    // Marking MODE secret elsewhere (another front end) updates the page.
+    QJsonObject updated = serverStatus(QStringLiteral("gh"));
+    updated.insert(QStringLiteral("env"), QJsonObject{});
+    updated.insert(QStringLiteral("secretEnv"),
+                   QJsonArray{QStringLiteral("GITHUB_TOKEN"), QStringLiteral("MODE")});
+    page.setServer(updated);
+    ASSERT_EQ(env->rowCount(), 2);
+    EXPECT_EQ(env->item(1, 0)->text(), QStringLiteral("MODE"));
+    EXPECT_EQ(env->item(1, 2)->text(), QStringLiteral("Keychain"));
+}
