@@ -2,6 +2,492 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>manifold::ClientSetupDialog</name>
+    <message>
+        <source>imported as “%1”</source>
+        <translation>importiert als „%1“</translation>
+    </message>
+    <message>
+        <source>renamed: %1</source>
+        <extracomment>An imported entry whose name was taken: the note says which name it got</extracomment>
+        <translation>umbenannt: %1</translation>
+    </message>
+    <message>
+        <source>reuses “%1” (%2)</source>
+        <translation>verwendet „%1“ (%2)</translation>
+    </message>
+    <message>
+        <source>already runs through Manifold (“%1”)</source>
+        <translation>läuft bereits über Manifold („%1“)</translation>
+    </message>
+    <message>
+        <source>already runs through Manifold: %1</source>
+        <translation>läuft bereits über Manifold: %1</translation>
+    </message>
+    <message>
+        <source>left alone: remote server (%1)</source>
+        <translation>unverändert: entfernter Server (%1)</translation>
+    </message>
+    <message>
+        <source>left alone: %1</source>
+        <translation>unverändert: %1</translation>
+    </message>
+    <message>
+        <source>Set Up Clients</source>
+        <translation>Clients einrichten</translation>
+    </message>
+    <message>
+        <source>Revert Clients</source>
+        <translation>Clients zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>&amp;Apply Setup</source>
+        <translation>Einrichtung &amp;anwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Apply Revert</source>
+        <translation>Zurücksetzen &amp;anwenden</translation>
+    </message>
+    <message>
+        <source>Entry</source>
+        <translation>Eintrag</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Entscheidung</translation>
+    </message>
+    <message>
+        <source>To the keychain</source>
+        <translation>In den Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>Decisions</source>
+        <translation>Entscheidungen</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Environment</source>
+        <translation>Umgebung</translation>
+    </message>
+    <message>
+        <source>New servers</source>
+        <translation>Neue Server</translation>
+    </message>
+    <message>
+        <source>not touched: %1</source>
+        <translation>unverändert: %1</translation>
+    </message>
+    <message>
+        <source>%1 (now)</source>
+        <translation>%1 (jetzt)</translation>
+    </message>
+    <message>
+        <source>%1 (after setup)</source>
+        <translation>%1 (nach der Einrichtung)</translation>
+    </message>
+    <message>
+        <source>changes</source>
+        <translation>wird geändert</translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation>keine Änderung</translation>
+    </message>
+    <message>
+        <source>No file changes.</source>
+        <translation>Keine Dateiänderungen.</translation>
+    </message>
+    <message>
+        <source>Nothing to change: every selected client is set up already.</source>
+        <translation>Nichts zu ändern: Alle ausgewählten Clients sind bereits eingerichtet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Setup rewrites %n file(s) so their servers run through Manifold.</source>
+        <translation>
+            <numerusform>Die Einrichtung schreibt %n Datei um, damit ihre Server über Manifold laufen.</numerusform>
+            <numerusform>Die Einrichtung schreibt %n Dateien um, damit ihre Server über Manifold laufen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>It adds %n new server(s) to Manifold.</source>
+        <translation>
+            <numerusform>Sie fügt Manifold %n neuen Server hinzu.</numerusform>
+            <numerusform>Sie fügt Manifold %n neue Server hinzu.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n secret value(s) move from the client files to the keychain; the preview shows them as ********.</source>
+        <translation>
+            <numerusform>%n geheimer Wert wird aus den Client-Dateien in den Schlüsselbund verschoben; die Vorschau zeigt ihn als ********.</numerusform>
+            <numerusform>%n geheime Werte werden aus den Client-Dateien in den Schlüsselbund verschoben; die Vorschau zeigt sie als ********.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) cannot be read or parsed and stay untouched.</source>
+        <translation>
+            <numerusform>%n Datei kann nicht gelesen oder verarbeitet werden und bleibt unverändert.</numerusform>
+            <numerusform>%n Dateien können nicht gelesen oder verarbeitet werden und bleiben unverändert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Each file is backed up first; Revert puts it back exactly.</source>
+        <translation>Jede Datei wird zuerst gesichert; Zurücksetzen stellt sie exakt wieder her.</translation>
+    </message>
+    <message>
+        <source>&amp;Changes</source>
+        <translation>&amp;Änderungen</translation>
+    </message>
+    <message>
+        <source>&amp;Decisions</source>
+        <translation>&amp;Entscheidungen</translation>
+    </message>
+    <message>
+        <source>&amp;New servers (%1)</source>
+        <translation>&amp;Neue Server (%1)</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>%1 (after revert)</source>
+        <translation>%1 (nach dem Zurücksetzen)</translation>
+    </message>
+    <message>
+        <source>restores the original file exactly</source>
+        <translation>stellt die ursprüngliche Datei exakt wieder her</translation>
+    </message>
+    <message>
+        <source>restores the entries setup changed</source>
+        <translation>stellt die von der Einrichtung geänderten Einträge wieder her</translation>
+    </message>
+    <message numerus="yes">
+        <source>Revert puts back %n file(s) as they were before setup, secrets included.</source>
+        <translation>
+            <numerusform>Zurücksetzen stellt %n Datei so wieder her, wie sie vor der Einrichtung war, samt Geheimnissen.</numerusform>
+            <numerusform>Zurücksetzen stellt %n Dateien so wieder her, wie sie vor der Einrichtung waren, samt Geheimnissen.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) cannot be reverted and stay untouched.</source>
+        <translation>
+            <numerusform>%n Datei kann nicht zurückgesetzt werden und bleibt unverändert.</numerusform>
+            <numerusform>%n Dateien können nicht zurückgesetzt werden und bleiben unverändert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>The servers setup added stay in Manifold.</source>
+        <translation>Die von der Einrichtung hinzugefügten Server bleiben in Manifold.</translation>
+    </message>
+    <message>
+        <source>&amp;Details</source>
+        <translation>&amp;Details</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Wird angewendet…</translation>
+    </message>
+    <message>
+        <source>No file was changed.</source>
+        <translation>Es wurde keine Datei geändert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Changed %n file(s): %1</source>
+        <translation>
+            <numerusform>%n Datei geändert: %1</numerusform>
+            <numerusform>%n Dateien geändert: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Added %n server(s) to Manifold: %1</source>
+        <translation>
+            <numerusform>%n Server zu Manifold hinzugefügt: %1</numerusform>
+            <numerusform>%n Server zu Manifold hinzugefügt: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Quit %1 completely (not just its window) and open it again: it reads its configuration only when it starts.</source>
+        <extracomment>%1: client names such as &quot;Claude Desktop&quot;</extracomment>
+        <translation>Beenden Sie %1 vollständig (nicht nur das Fenster) und öffnen Sie es erneut: Die Konfiguration wird nur beim Start gelesen.</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::ClientTableModel</name>
+    <message>
+        <source>Local (stdio) servers Manifold can take over</source>
+        <translation>Lokale (stdio-)Server, die Manifold übernehmen kann</translation>
+    </message>
+    <message>
+        <source>Servers that already run through Manifold</source>
+        <translation>Server, die bereits über Manifold laufen</translation>
+    </message>
+    <message>
+        <source>Remote (URL) servers, left as they are</source>
+        <translation>Entfernte (URL-)Server, sie bleiben unverändert</translation>
+    </message>
+    <message>
+        <source>Servers left as they are for another reason</source>
+        <translation>Server, die aus einem anderen Grund unverändert bleiben</translation>
+    </message>
+    <message>
+        <source>Whether setup changed this file and can put it back</source>
+        <translation>Ob die Einrichtung diese Datei geändert hat und sie wiederherstellen kann</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Scope</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Local</source>
+        <translation>Lokal</translation>
+    </message>
+    <message>
+        <source>Manifold</source>
+        <translation>Manifold</translation>
+    </message>
+    <message>
+        <source>Remote</source>
+        <translation>Entfernt</translation>
+    </message>
+    <message>
+        <source>Unsupported</source>
+        <translation>Nicht unterstützt</translation>
+    </message>
+    <message>
+        <source>Revertible</source>
+        <translation>Rücksetzbar</translation>
+    </message>
+    <message>
+        <source>Config file</source>
+        <translation>Konfigurationsdatei</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>fehlt</translation>
+    </message>
+    <message>
+        <source>broken</source>
+        <translation>defekt</translation>
+    </message>
+    <message>
+        <source>no servers</source>
+        <translation>keine Server</translation>
+    </message>
+    <message>
+        <source>not set up</source>
+        <translation>nicht eingerichtet</translation>
+    </message>
+    <message>
+        <source>set up</source>
+        <translation>eingerichtet</translation>
+    </message>
+    <message>
+        <source>partly set up</source>
+        <translation>teilweise eingerichtet</translation>
+    </message>
+    <message>
+        <source>project %1</source>
+        <translation>Projekt %1</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>broken: %1</source>
+        <extracomment>State of a config file that does not parse: broken: why</extracomment>
+        <translation>defekt: %1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>Does not parse, so setup leaves it untouched: %1</source>
+        <translation>Nicht lesbar, daher lässt die Einrichtung sie unverändert: %1</translation>
+    </message>
+    <message>
+        <source>The client is installed but has no config file here.</source>
+        <translation>Der Client ist installiert, hat hier aber keine Konfigurationsdatei.</translation>
+    </message>
+    <message>
+        <source>The client does not seem to be installed.</source>
+        <translation>Der Client scheint nicht installiert zu sein.</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::ClientsPage</name>
+    <message>
+        <source>Add &amp;Project Folder…</source>
+        <translation>&amp;Projektordner hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Show all c&amp;lients</source>
+        <translation>Alle C&amp;lients anzeigen</translation>
+    </message>
+    <message>
+        <source>Set &amp;Up Selected…</source>
+        <translation>Auswahl &amp;einrichten…</translation>
+    </message>
+    <message>
+        <source>Set Up &amp;All…</source>
+        <translation>&amp;Alle einrichten…</translation>
+    </message>
+    <message>
+        <source>&amp;Revert Selected…</source>
+        <translation>Auswahl &amp;zurücksetzen…</translation>
+    </message>
+    <message>
+        <source>Re&amp;vert All…</source>
+        <translation>Alle zu&amp;rücksetzen…</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Manifold can take over the local MCP servers of your AI clients, so that every client shares one process per server. Setup backs up each file and changes only its server entries; Revert puts the files back as they were.</source>
+        <translation>Manifold kann die lokalen MCP-Server Ihrer KI-Clients übernehmen, sodass sich alle Clients einen Prozess pro Server teilen. Die Einrichtung sichert jede Datei und ändert nur ihre Server-Einträge; Zurücksetzen stellt die Dateien so wieder her, wie sie waren.</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Also list and set up the project config files of a folder (.mcp.json, .cursor/mcp.json, .vscode/mcp.json…)</source>
+        <translation>Auch die Projekt-Konfigurationsdateien eines Ordners auflisten und einrichten (.mcp.json, .cursor/mcp.json, .vscode/mcp.json…)</translation>
+    </message>
+    <message>
+        <source>e.g. ACCOUNT_ID, API_BASE</source>
+        <translation>z. B. ACCOUNT_ID, API_BASE</translation>
+    </message>
+    <message>
+        <source>Comma-separated environment variable names whose values go to the keychain. Names containing KEY, TOKEN, SECRET, PASSWORD, PASSWD or CREDENTIAL always do.</source>
+        <translation>Kommagetrennte Namen von Umgebungsvariablen, deren Werte in den Schlüsselbund kommen. Für Namen mit KEY, TOKEN, SECRET, PASSWORD, PASSWD oder CREDENTIAL gilt das immer.</translation>
+    </message>
+    <message>
+        <source>Also list clients that do not seem to be installed</source>
+        <translation>Auch Clients auflisten, die nicht installiert zu sein scheinen</translation>
+    </message>
+    <message>
+        <source>Preview and apply setup for the clients of the selected rows</source>
+        <translation>Einrichtung für die Clients der ausgewählten Zeilen ansehen und anwenden</translation>
+    </message>
+    <message>
+        <source>Preview and apply setup for every client</source>
+        <translation>Einrichtung für alle Clients ansehen und anwenden</translation>
+    </message>
+    <message>
+        <source>Preview and put back the files of the selected clients</source>
+        <translation>Wiederherstellung der Dateien der ausgewählten Clients ansehen und anwenden</translation>
+    </message>
+    <message>
+        <source>Preview and put back every file setup changed</source>
+        <translation>Wiederherstellung aller von der Einrichtung geänderten Dateien ansehen und anwenden</translation>
+    </message>
+    <message>
+        <source>Also treat as &amp;secret:</source>
+        <translation>Auch als &amp;geheim behandeln:</translation>
+    </message>
+    <message>
+        <source>Add Project Folder</source>
+        <translation>Projektordner hinzufügen</translation>
+    </message>
+    <message>
+        <source>Reading the client files…</source>
+        <translation>Client-Dateien werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Reading the client files and their backups…</source>
+        <translation>Client-Dateien und ihre Sicherungen werden gelesen…</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the setup: %1</source>
+        <translation>Die Einrichtung kann nicht vorbereitet werden: %1</translation>
+    </message>
+    <message>
+        <source>Nothing to set up: the selected clients have no local servers left to take over.</source>
+        <translation>Nichts einzurichten: Die ausgewählten Clients haben keine lokalen Server mehr, die übernommen werden können.</translation>
+    </message>
+    <message>
+        <source>Nothing to revert: setup has not changed the selected clients.</source>
+        <translation>Nichts zurückzusetzen: Die Einrichtung hat die ausgewählten Clients nicht geändert.</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the revert: %1</source>
+        <translation>Das Zurücksetzen kann nicht vorbereitet werden: %1</translation>
+    </message>
+    <message>
+        <source>Setting up the clients…</source>
+        <translation>Clients werden eingerichtet…</translation>
+    </message>
+    <message>
+        <source>Reverting the clients…</source>
+        <translation>Clients werden zurückgesetzt…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) changed.</source>
+        <translation>
+            <numerusform>%n Datei geändert.</numerusform>
+            <numerusform>%n Dateien geändert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s): %1</source>
+        <translation>
+            <numerusform>%n Fehler: %1</numerusform>
+            <numerusform>%n Fehler: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restart %1 to pick up the change.</source>
+        <translation>Starten Sie %1 neu, damit die Änderung wirksam wird.</translation>
+    </message>
+    <message>
+        <source>Project folders: none yet. Add one to set up its project config files too; folders set up once are remembered.</source>
+        <translation>Projektordner: noch keine. Fügen Sie einen hinzu, um auch seine Projekt-Konfigurationsdateien einzurichten; einmal eingerichtete Ordner werden gemerkt.</translation>
+    </message>
+    <message>
+        <source>Project folders: %1</source>
+        <translation>Projektordner: %1</translation>
+    </message>
+</context>
+<context>
     <name>manifold::LogModel</name>
     <message>
         <source>%1  [broker] %2</source>
@@ -63,7 +549,7 @@
         <translation>&amp;Abwürgen</translation>
     </message>
     <message>
-        <source>Kill the selected server's processes at once</source>
+        <source>Kill the selected server&apos;s processes at once</source>
         <translation>Die Prozesse des ausgewählten Servers sofort beenden</translation>
     </message>
     <message>
@@ -147,20 +633,59 @@
         <translation>Server hinzufügen</translation>
     </message>
     <message>
-        <source>Could not add "%1": %2</source>
+        <source>Could not add &quot;%1&quot;: %2</source>
         <translation>„%1“ konnte nicht hinzugefügt werden: %2</translation>
     </message>
     <message>
-        <source>Remove the server "%1"? Its process is stopped.</source>
+        <source>Remove the server &quot;%1&quot;? Its process is stopped.</source>
         <translation>Den Server „%1“ entfernen? Sein Prozess wird beendet.</translation>
     </message>
     <message numerus="yes">
         <source>%n connected session(s) will be disconnected.</source>
-        <translation><numerusform>%n verbundene Sitzung wird getrennt.</numerusform><numerusform>%n verbundene Sitzungen werden getrennt.</numerusform></translation>
+        <translation>
+            <numerusform>%n verbundene Sitzung wird getrennt.</numerusform>
+            <numerusform>%n verbundene Sitzungen werden getrennt.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Remove Server</source>
         <translation>Server entfernen</translation>
+    </message>
+    <message>
+        <source>Ser&amp;vers</source>
+        <translation>Ser&amp;ver</translation>
+    </message>
+    <message>
+        <source>&amp;Clients</source>
+        <translation>&amp;Clients</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Server…</source>
+        <translation>Server &amp;bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Edit the selected server&apos;s command, arguments and environment (Ctrl+E)</source>
+        <translation>Befehl, Argumente und Umgebung des ausgewählten Servers bearbeiten (Strg+E)</translation>
+    </message>
+    <message>
+        <source>Set Up &amp;Clients…</source>
+        <translation>&amp;Clients einrichten…</translation>
+    </message>
+    <message>
+        <source>Make your MCP clients use Manifold&apos;s shared servers</source>
+        <translation>Ihre MCP-Clients die geteilten Server von Manifold verwenden lassen</translation>
+    </message>
+    <message>
+        <source>Edit Server</source>
+        <translation>Server bearbeiten</translation>
+    </message>
+    <message>
+        <source>Could not change &quot;%1&quot;: %2</source>
+        <translation>„%1“ konnte nicht geändert werden: %2</translation>
+    </message>
+    <message>
+        <source>Saved; &quot;%1&quot; uses it from its next start.</source>
+        <translation>Gespeichert; „%1“ verwendet es ab dem nächsten Start.</translation>
     </message>
 </context>
 <context>
@@ -259,7 +784,7 @@
         <translation>z. B. memory</translation>
     </message>
     <message>
-        <source>Letters, digits, '.', '_' and '-'; the name clients pass to manifold-shim.</source>
+        <source>Letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;; the name clients pass to manifold-shim.</source>
         <translation>Buchstaben, Ziffern, „.“, „_“ und „-“; der Name, den Clients an manifold-shim übergeben.</translation>
     </message>
     <message>
@@ -271,7 +796,7 @@
         <translation>z. B. -y @modelcontextprotocol/server-memory</translation>
     </message>
     <message>
-        <source>Broker's working directory</source>
+        <source>Broker&apos;s working directory</source>
         <translation>Arbeitsverzeichnis des Brokers</translation>
     </message>
     <message>
@@ -363,11 +888,11 @@
         <translation>Geben Sie einen Namen ein.</translation>
     </message>
     <message>
-        <source>A name may hold letters, digits, '.', '_' and '-', must not start with '.' or '-' and has at most 64 characters.</source>
+        <source>A name may hold letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;, must not start with &apos;.&apos; or &apos;-&apos; and has at most 64 characters.</source>
         <translation>Ein Name darf Buchstaben, Ziffern, „.“, „_“ und „-“ enthalten, nicht mit „.“ oder „-“ beginnen und höchstens 64 Zeichen lang sein.</translation>
     </message>
     <message>
-        <source>A server named "%1" already exists.</source>
+        <source>A server named &quot;%1&quot; already exists.</source>
         <translation>Ein Server namens „%1“ existiert bereits.</translation>
     </message>
     <message>
@@ -375,7 +900,7 @@
         <translation>Geben Sie den Befehl ein, der den Server startet.</translation>
     </message>
     <message>
-        <source>"%1" is not an executable file and was not found on the PATH.</source>
+        <source>&quot;%1&quot; is not an executable file and was not found on the PATH.</source>
         <translation>„%1“ ist keine ausführbare Datei und wurde nicht im PATH gefunden.</translation>
     </message>
     <message>
@@ -400,7 +925,38 @@
     </message>
     <message numerus="yes">
         <source>%1 started and lists %n tool(s).</source>
-        <translation><numerusform>%1 wurde gestartet und bietet %n Werkzeug an.</numerusform><numerusform>%1 wurde gestartet und bietet %n Werkzeuge an.</numerusform></translation>
+        <translation>
+            <numerusform>%1 wurde gestartet und bietet %n Werkzeug an.</numerusform>
+            <numerusform>%1 wurde gestartet und bietet %n Werkzeuge an.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>Geheim</translation>
+    </message>
+    <message>
+        <source>Secret values are kept in the system keychain, not in servers.json, and are never shown unless you ask.</source>
+        <translation>Geheime Werte werden im Schlüsselbund des Systems aufbewahrt, nicht in servers.json, und nur auf Wunsch angezeigt.</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the current value</source>
+        <translation>Leer lassen, um den aktuellen Wert zu behalten</translation>
+    </message>
+    <message>
+        <source>Keep this value in the system keychain</source>
+        <translation>Diesen Wert im Schlüsselbund des Systems aufbewahren</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Show value of %1</source>
+        <translation>Wert von %1 anzeigen</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>Verbergen</translation>
     </message>
 </context>
 <context>
@@ -492,6 +1048,26 @@
     <message>
         <source>Saved.</source>
         <translation>Gespeichert.</translation>
+    </message>
+    <message>
+        <source>Stored in</source>
+        <translation>Gespeichert in</translation>
+    </message>
+    <message>
+        <source>Keychain</source>
+        <translation>Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>servers.json</source>
+        <translation>servers.json</translation>
+    </message>
+    <message>
+        <source>A secret: kept in the system keychain and given to the server when it starts</source>
+        <translation>Ein Geheimnis: wird im Schlüsselbund des Systems aufbewahrt und dem Server beim Start übergeben</translation>
+    </message>
+    <message>
+        <source>Kept in servers.json</source>
+        <translation>In servers.json gespeichert</translation>
     </message>
 </context>
 <context>
@@ -699,9 +1275,12 @@
     <message numerus="yes">
         <source>%n client session(s) are connected. Quitting stops every server and disconnects them.
 Quit anyway?</source>
-        <translation><numerusform>%n Client-Sitzung ist verbunden. Beim Beenden werden alle Server gestoppt und die Sitzung getrennt.
-Trotzdem beenden?</numerusform><numerusform>%n Client-Sitzungen sind verbunden. Beim Beenden werden alle Server gestoppt und die Sitzungen getrennt.
-Trotzdem beenden?</numerusform></translation>
+        <translation>
+            <numerusform>%n Client-Sitzung ist verbunden. Beim Beenden werden alle Server gestoppt und die Sitzung getrennt.
+Trotzdem beenden?</numerusform>
+            <numerusform>%n Client-Sitzungen sind verbunden. Beim Beenden werden alle Server gestoppt und die Sitzungen getrennt.
+Trotzdem beenden?</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -725,7 +1304,10 @@ Trotzdem beenden?</numerusform></translation>
     <message numerus="yes">
         <source>%1 — %2 (%n session(s))</source>
         <extracomment>Tray menu entry for a server: name — state (session count)</extracomment>
-        <translation><numerusform>%1 — %2 (%n Sitzung)</numerusform><numerusform>%1 — %2 (%n Sitzungen)</numerusform></translation>
+        <translation>
+            <numerusform>%1 — %2 (%n Sitzung)</numerusform>
+            <numerusform>%1 — %2 (%n Sitzungen)</numerusform>
+        </translation>
     </message>
     <message>
         <source>No servers configured</source>
@@ -756,8 +1338,12 @@ Trotzdem beenden?</numerusform></translation>
         <translation>Er hat keine Fehlerausgabe hinterlassen.</translation>
     </message>
     <message>
-        <source>Server "%1" failed</source>
+        <source>Server &quot;%1&quot; failed</source>
         <translation>Server „%1“ ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>Set Up &amp;Clients…</source>
+        <translation>&amp;Clients einrichten…</translation>
     </message>
 </context>
 </TS>
