@@ -3,6 +3,7 @@
 #include "statusprinter.h"
 
 #include "config/serverconfig.h"
+#include "secrets/secretstore.h"
 #include "manifold/version.h"
 #include "platform/runtimepaths.h"
 
@@ -20,8 +21,10 @@ constexpr const char *Usage =
     "\n"
     "Commands:\n"
     "  status [--json]                               servers, their children and connected sessions\n"
-    "  add NAME [--env K=V]... [--cwd DIR] -- COMMAND [ARGS...]\n"
-    "                                                register a server in servers.json\n"
+    "  add NAME [--env K=V]... [--secret K]... [--plain K]... [--cwd DIR] -- COMMAND [ARGS...]\n"
+    "                                                register a server in servers.json; secret-looking\n"
+    "                                                variables (and --secret ones) go to the keychain,\n"
+    "                                                --plain keeps one in servers.json\n"
     "  remove NAME                                   unregister a server (stops its child)\n"
     "  start NAME                                    start the server's child now\n"
     "  restart NAME                                  stop gracefully, then start again\n"
@@ -99,9 +102,13 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("'%1' is not a usable server name: use letters, digits, '.', '_' and '-'").arg(name), 2);
         QJsonObject env;
         QString cwd;
+        QStringList secret;
+        QStringList plain;
         while (!args.isEmpty() && args.first() != QLatin1String("--")) {
             const QString option = args.takeFirst();
-            if (option == QLatin1String("--env") && !args.isEmpty()) {
+            if ((option == QLatin1String("--secret") || option == QLatin1String("--plain")) && !args.isEmpty()) {
+                (option == QLatin1String("--secret") ? secret : plain).append(args.takeFirst());
+            } else if (option == QLatin1String("--env") && !args.isEmpty()) {
                 const QString pair = args.takeFirst();
                 const qsizetype eq = pair.indexOf(QLatin1Char('='));
                 if (eq <= 0)
@@ -120,6 +127,19 @@ int main(int argc, char *argv[])
         params.insert(QStringLiteral("command"), args.takeFirst());
         params.insert(QStringLiteral("args"), QJsonArray::fromStringList(args));
         params.insert(QStringLiteral("env"), env);
+        if (!secret.isEmpty() || !plain.isEmpty()) {
+            // Without these flags the broker decides by name (KEY, TOKEN, SECRET, ...).
+            QStringList secretEnv;
+            for (auto it = env.constBegin(); it != env.constEnd(); ++it) {
+                if ((manifold::looksLikeSecretName(it.key()) || secret.contains(it.key())) && !plain.contains(it.key()))
+                    secretEnv.append(it.key());
+            }
+            for (const QString &variable : secret + plain) {
+                if (!env.contains(variable))
+                    return fail(QStringLiteral("%1 is not set with --env").arg(variable), 2);
+            }
+            params.insert(QStringLiteral("secretEnv"), QJsonArray::fromStringList(secretEnv));
+        }
         if (!cwd.isEmpty())
             params.insert(QStringLiteral("cwd"), cwd);
     } else if (command == QLatin1String("set")) {

@@ -280,6 +280,25 @@ CtlResult runCtl(const QString &socketPath, const QStringList &args)
 }
 } // namespace
 
+TEST_F(BrokerFixture, ManifoldctlAddPlainKeepsASecretLookingValueInTheRegistry)
+{
+    startBroker();
+    CtlResult added = runCtl(m_socketPath, {QStringLiteral("add"), QStringLiteral("plain"), QStringLiteral("--env"),
+                                            QStringLiteral("API_TOKEN=not-really-secret"), QStringLiteral("--plain"),
+                                            QStringLiteral("API_TOKEN"), QStringLiteral("--"),
+                                            QStringLiteral(FAKE_MCP_SERVER_PATH)});
+    ASSERT_EQ(added.exitCode, 0) << added.err.constData();
+    const ServerConfig *config = m_broker->registry().find(QStringLiteral("plain"));
+    ASSERT_NE(config, nullptr);
+    EXPECT_EQ(config->env.value(QStringLiteral("API_TOKEN")), QStringLiteral("not-really-secret"));
+    EXPECT_TRUE(config->secretEnv.isEmpty());
+
+    CtlResult wrong = runCtl(m_socketPath, {QStringLiteral("add"), QStringLiteral("other"), QStringLiteral("--plain"),
+                                            QStringLiteral("MISSING"), QStringLiteral("--"), QStringLiteral("true")});
+    EXPECT_EQ(wrong.exitCode, 2);
+    EXPECT_TRUE(wrong.err.contains("MISSING is not set with --env")) << wrong.err.constData();
+}
+
 TEST_F(BrokerFixture, ManifoldctlManagesServersAndReportsStatus)
 {
     startBroker();
