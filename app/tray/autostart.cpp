@@ -1,5 +1,7 @@
 #include "autostart.h"
 
+#include "platform/atomicfile.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -66,12 +68,6 @@ bool XdgAutostart::setEnabled(bool enabled, QString *error)
             *error = QStringLiteral("cannot create %1").arg(QFileInfo(m_desktopFile).absolutePath());
         return false;
     }
-    QSaveFile file(m_desktopFile);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
     const QString entry = QStringLiteral("[Desktop Entry]\n"
                                          "Type=Application\n"
                                          "Name=Manifold\n"
@@ -81,13 +77,7 @@ bool XdgAutostart::setEnabled(bool enabled, QString *error)
                                          "Terminal=false\n"
                                          "X-GNOME-Autostart-enabled=true\n")
                               .arg(quoteExec(m_executable));
-    file.write(entry.toUtf8());
-    if (!file.commit()) {
-        if (error)
-            *error = file.errorString();
-        return false;
-    }
-    return true;
+    return platform::writeFileAtomically(m_desktopFile, entry.toUtf8(), {}, error);
 }
 
 std::unique_ptr<Autostart> Autostart::create()

@@ -86,7 +86,7 @@ RevertFilePlan planFile(const SetupRecord &record, const SetupManifest &manifest
     plan.maskedAfter = text;
     for (const QByteArray &literal : literals) {
         if (!literal.isEmpty())
-            plan.maskedAfter.replace(literal, "\"********\"");
+            plan.maskedAfter.replace(literal, redaction::masked);
     }
     return plan;
 }
@@ -99,8 +99,7 @@ void ClientSetup::planRevert(const Options &options,
     auto manifest = std::make_shared<SetupManifest>(m_configDir);
     QString error;
     if (!manifest->load(&error)) {
-        QMetaObject::invokeMethod(
-            this, [done, error] { done({}, error); }, Qt::QueuedConnection);
+        later([done, error] { done({}, error); });
         return;
     }
     QList<SetupRecord> records;
@@ -127,8 +126,7 @@ void ClientSetup::planRevert(const Options &options,
                          : QStringLiteral("keychain: ") + errors.join(QStringLiteral("; ")));
     };
     if (keys.isEmpty() || !m_store) {
-        QMetaObject::invokeMethod(
-            this, [plan] { plan({}, {}); }, Qt::QueuedConnection);
+        later([plan] { plan({}, {}); });
         return;
     }
     m_store->readAll(keys, [plan](const QHash<QString, QString> &values, const QStringList &,
@@ -143,8 +141,7 @@ void ClientSetup::applyRevert(const RevertPlan &plan,
     QString error;
     if (!manifest.load(&error)) {
         outcome->errors.append(error);
-        QMetaObject::invokeMethod(
-            this, [done, outcome] { done(*outcome); }, Qt::QueuedConnection);
+        later([done, outcome] { done(*outcome); });
         return;
     }
     QStringList forgotten; // keychain keys of backups no longer needed
@@ -182,8 +179,7 @@ void ClientSetup::applyRevert(const RevertPlan &plan,
     if (!manifest.save(&error))
         outcome->errors.append(error);
     if (forgotten.isEmpty() || !m_store) {
-        QMetaObject::invokeMethod(
-            this, [done, outcome] { done(*outcome); }, Qt::QueuedConnection);
+        later([done, outcome] { done(*outcome); });
         return;
     }
     m_store->removeAll(forgotten, [done, outcome](const QStringList &) { done(*outcome); });

@@ -15,9 +15,7 @@ namespace manifold {
 
 namespace {
 
-const QByteArray kMask = "\"********\"";
-
-bool hasStdio(const QList<ClientEntry> &entries, ClientEntry::Kind kind)
+bool hasEntryOfKind(const QList<ClientEntry> &entries, ClientEntry::Kind kind)
 {
     return std::any_of(entries.begin(), entries.end(),
                        [kind](const ClientEntry &entry) { return entry.kind == kind; });
@@ -134,6 +132,11 @@ QStringList ClientSetup::unknownClients(const QStringList &ids)
     return unknown;
 }
 
+void ClientSetup::later(std::function<void()> step)
+{
+    QMetaObject::invokeMethod(this, std::move(step), Qt::QueuedConnection);
+}
+
 QStringList ClientSetup::rememberedProjects() const
 {
     SetupManifest manifest(m_configDir);
@@ -141,9 +144,9 @@ QStringList ClientSetup::rememberedProjects() const
     return manifest.projectDirs();
 }
 
-QList<ClientConfigFile> ClientSetup::selectedFiles(const Options &options) const
+QList<ClientConfigFile> ClientSetup::selectedFiles(const Options &options,
+                                                   QStringList projects) const
 {
-    QStringList projects = rememberedProjects();
     for (const QString &dir : options.projectDirs) {
         const QString clean = QDir::cleanPath(QDir(dir).absolutePath());
         if (!projects.contains(clean))
@@ -162,7 +165,7 @@ QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) cons
     SetupManifest manifest(m_configDir);
     manifest.load(nullptr);
     QList<ClientFileStatus> result;
-    for (const ClientConfigFile &file : selectedFiles({{}, projectDirs, {}})) {
+    for (const ClientConfigFile &file : selectedFiles({{}, projectDirs, {}}, manifest.projectDirs())) {
         ClientFileStatus status;
         status.file = file;
         status.kind = findClientKind(file.clientId);
@@ -185,8 +188,8 @@ QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) cons
             continue;
         }
         status.entries = parsed->entries();
-        const bool managed = hasStdio(status.entries, ClientEntry::Kind::Managed);
-        const bool stdio = hasStdio(status.entries, ClientEntry::Kind::Stdio);
+        const bool managed = hasEntryOfKind(status.entries, ClientEntry::Kind::Managed);
+        const bool stdio = hasEntryOfKind(status.entries, ClientEntry::Kind::Stdio);
         status.state = status.entries.isEmpty() ? ClientFileStatus::State::NoServers
                        : managed && stdio       ? ClientFileStatus::State::Partly
                        : managed                ? ClientFileStatus::State::SetUp
@@ -203,8 +206,7 @@ void ClientSetup::planSetup(const Options &options,
     ServerRegistry registry(m_configDir);
     QString error;
     if (!registry.load(&error)) {
-        QMetaObject::invokeMethod(
-            this, [done, error] { done({}, error); }, Qt::QueuedConnection);
+        later([done, error] { done({}, error); });
         return;
     }
     QStringList keys;
@@ -212,7 +214,7 @@ void ClientSetup::planSetup(const Options &options,
         for (const QString &variable : server.secretEnv)
             keys.append(serverSecretKey(server.name, variable));
     }
-    const QList<ClientConfigFile> files = selectedFiles(options);
+    const QList<ClientConfigFile> files = selectedFiles(options, rememberedProjects());
     const auto plan = [this, registry, files, options,
                        done](const QHash<QString, QString> &secrets) {
         PlanInput input;
@@ -227,8 +229,7 @@ void ClientSetup::planSetup(const Options &options,
         done(manifold::planSetup(input, loaded), QString());
     };
     if (keys.isEmpty() || !m_store) {
-        QMetaObject::invokeMethod(
-            this, [plan] { plan({}); }, Qt::QueuedConnection);
+        later([plan] { plan({}); });
         return;
     }
     // Secrets of servers already in Manifold take part in "same definition" checks. A failing
@@ -252,8 +253,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
         files.append(file);
     }
     if (files.isEmpty()) {
-        QMetaObject::invokeMethod(
-            this, [done, outcome] { done(*outcome); }, Qt::QueuedConnection);
+        later([done, outcome] { done(*outcome); });
         return;
     }
 
@@ -267,8 +267,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
     if (!secrets.isEmpty() && !m_store) {
         outcome->errors.append(
             QStringLiteral("no keychain to keep secrets in; nothing was changed"));
-        QMetaObject::invokeMethod(
-            this, [done, outcome] { done(*outcome); }, Qt::QueuedConnection);
+        later([done, outcome] { done(*outcome); });
         return;
     }
 
@@ -338,8 +337,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
         done(*outcome);
     };
     if (secrets.isEmpty())
-        QMetaObject::invokeMethod(
-            this, [write] { write({}); }, Qt::QueuedConnection);
+        later([write] { write({}); });
     else
         m_store->writeAll(secrets, write);
 }

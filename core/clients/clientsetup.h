@@ -107,7 +107,10 @@ public:
     static QStringList unknownClients(const QStringList &ids);
 
 private:
-    QList<ClientConfigFile> selectedFiles(const Options &options) const;
+    // The catalog's files of the chosen clients, with the remembered and the given projects.
+    QList<ClientConfigFile> selectedFiles(const Options &options, QStringList projects) const;
+    // Runs step from the event loop: every answer comes after the call returns.
+    void later(std::function<void()> step);
 
     ClientEnvironment m_env;
     QString m_configDir;

@@ -1,10 +1,10 @@
 #include "clients/clientwrite.h"
 
 #include "clients/setupplanner.h"
+#include "platform/atomicfile.h"
 
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace manifold {
 
@@ -30,22 +30,7 @@ bool writeClientFile(const QString &path, const QByteArray &bytes, QString *erro
 {
     const QFileInfo info(path);
     const QString target = info.exists() ? info.canonicalFilePath() : path;
-    const QFileDevice::Permissions mode = QFile::permissions(target);
-    QSaveFile file(target);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
-        return false;
-    }
-    if (mode)
-        file.setPermissions(mode);
-    file.write(bytes);
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(target, file.errorString());
-        return false;
-    }
-    return true;
+    return platform::writeFileAtomically(target, bytes, QFile::permissions(target), error);
 }
 
 } // namespace manifold

@@ -1,5 +1,6 @@
 #include "clients/setupmanifest.h"
 
+#include "platform/atomicfile.h"
 #include "platform/runtimepaths.h"
 
 #include <QCryptographicHash>
@@ -9,7 +10,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QUuid>
 
 #include <algorithm>
@@ -27,16 +27,8 @@ bool fail(QString *error, const QString &message)
 
 bool writePrivate(const QString &path, const QByteArray &bytes, QString *error)
 {
-    if (!platform::ensurePrivateDirectory(QFileInfo(path).absolutePath(), error))
-        return false;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(bytes);
-    if (!file.commit())
-        return fail(error, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return platform::ensurePrivateDirectory(QFileInfo(path).absolutePath(), error) &&
+           platform::writeFileAtomically(path, bytes, platform::ownerOnly, error);
 }
 
 QJsonArray toArray(const QStringList &list)

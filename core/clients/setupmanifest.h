@@ -80,6 +80,8 @@ struct Cut
 };
 
 QByteArray placeholder(const QString &id);
+// How a secret literal is shown on screen (diff previews): "********", quotes included.
+inline const char *const masked = "\"********\"";
 QString newId();
 QString secretBackupKey(const QString &id); // "client-backup/<id>"
 QByteArray apply(QByteArray text, QList<Cut> cuts);

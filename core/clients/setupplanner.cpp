@@ -1,5 +1,6 @@
 #include "clients/setupplanner.h"
 
+#include "clients/setupmanifest.h"
 #include "secrets/secretstore.h"
 
 #include <QSet>
@@ -223,7 +224,7 @@ QByteArray FilePlan::maskedBefore() const
               [](const Span &a, const Span &b) { return a.first > b.first; });
     QByteArray text = loaded.text;
     for (const Span &span : spans)
-        text.replace(span.first, span.second - span.first, "\"********\"");
+        text.replace(span.first, span.second - span.first, redaction::masked);
     return text;
 }
 

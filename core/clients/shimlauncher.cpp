@@ -1,10 +1,11 @@
 #include "clients/shimlauncher.h"
 
+#include "platform/atomicfile.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace manifold::shimlauncher {
 
@@ -37,22 +38,12 @@ bool install(const QString &launcher, const QString &realShim, QString *error)
             *error = QStringLiteral("cannot create %1").arg(QFileInfo(launcher).absolutePath());
         return false;
     }
-    QSaveFile file(launcher);
-    if (!file.open(QIODevice::WriteOnly)) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(launcher, file.errorString());
-        return false;
-    }
-    file.write(wanted);
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
-                        QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther |
-                        QFileDevice::ExeOther);
-    if (!file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(launcher, file.errorString());
-        return false;
-    }
-    return true;
+    return platform::writeFileAtomically(
+        launcher, wanted,
+        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
+            QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther |
+            QFileDevice::ExeOther,
+        error);
 }
 
 QString bundledShim()

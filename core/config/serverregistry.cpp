@@ -1,5 +1,7 @@
 #include "serverregistry.h"
 
+#include "platform/atomicfile.h"
+
 #include <utility>
 
 #include <QDir>
@@ -8,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 #include <QStandardPaths>
 
 #include "logging.h"
@@ -201,21 +202,10 @@ bool ServerRegistry::save(QString *error) const
     root.insert(QStringLiteral("version"), FormatVersion);
     root.insert(QStringLiteral("servers"), servers);
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return setError(error,
-                        QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
     // Env values may hold API keys: owner-only before the rename makes the file visible.
-    if (!file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        file.cancelWriting();
-        return setError(
-            error,
-            QStringLiteral("%1: cannot restrict permissions: %2").arg(path, file.errorString()));
-    }
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!file.commit())
-        return setError(error,
-                        QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    if (!platform::writeFileAtomically(path, QJsonDocument(root).toJson(QJsonDocument::Indented),
+                                       platform::ownerOnly, error))
+        return false;
     qCDebug(lcConfig) << "saved" << m_servers.size() << "server(s) to" << path;
     return true;
 }

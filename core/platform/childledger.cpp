@@ -7,8 +7,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
-#include <QSaveFile>
 
+#include "atomicfile.h"
 #include "childprocess.h"
 #include "logging.h"
 
@@ -61,15 +61,10 @@ bool writeEntries(const QString &path, const QList<Entry> &entries)
                                  {QStringLiteral("startTime"), entry.startTime},
                                  {QStringLiteral("command"), entry.command}});
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) ||
-        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-        qCWarning(lcPlatform) << "cannot write child ledger" << path << file.errorString();
-        return false;
-    }
-    file.write(QJsonDocument(array).toJson(QJsonDocument::Compact));
-    if (!file.commit()) {
-        qCWarning(lcPlatform) << "cannot write child ledger" << path << file.errorString();
+    QString error;
+    if (!writeFileAtomically(path, QJsonDocument(array).toJson(QJsonDocument::Compact), ownerOnly,
+                             &error)) {
+        qCWarning(lcPlatform) << "cannot write child ledger:" << error;
         return false;
     }
     return true;
