@@ -17,12 +17,16 @@
 namespace manifold::ctl {
 
 const char *const ClientUsage =
-    "  clients [--all] [--json] [--project DIR]...   MCP clients found on this machine, their config\n"
+    "  clients [--all] [--json] [--project DIR]...   MCP clients found on this machine, their "
+    "config\n"
     "                                                files and whether they use Manifold\n"
     "  setup [CLIENT...] [--dry-run] [--project DIR]... [--secret VAR]...\n"
-    "                                                import the clients' servers into Manifold and\n"
-    "                                                point their configs at manifold-shim (backups\n"
-    "                                                first; --dry-run prints the diffs only; secrets\n"
+    "                                                import the clients' servers into Manifold "
+    "and\n"
+    "                                                point their configs at manifold-shim "
+    "(backups\n"
+    "                                                first; --dry-run prints the diffs only; "
+    "secrets\n"
     "                                                go to the keychain)\n"
     "  revert [CLIENT...] [--dry-run]                put the client configs back as they were\n";
 
@@ -52,7 +56,8 @@ int fail(const QString &message, int code)
 QString tildePath(const QString &path)
 {
     const QString home = QDir::homePath();
-    return path.startsWith(home + QLatin1Char('/')) ? QLatin1Char('~') + path.mid(home.size()) : path;
+    return path.startsWith(home + QLatin1Char('/')) ? QLatin1Char('~') + path.mid(home.size())
+                                                    : path;
 }
 
 QString clientName(const QString &id)
@@ -62,8 +67,7 @@ QString clientName(const QString &id)
 }
 
 // Runs the event loop until the asynchronous step calls back.
-template<typename Result, typename Start>
-Result await(Start start)
+template <typename Result, typename Start> Result await(Start start)
 {
     Result result{};
     bool finished = false;
@@ -102,7 +106,8 @@ QString describeEntry(const EntryPlan &entry)
     else if (!entry.note.isEmpty())
         line = QStringLiteral("%1: %2").arg(name, entry.note);
     if (!entry.secrets.isEmpty() && entry.action == EntryPlan::Action::Import)
-        line += QStringLiteral("; to the keychain: %1").arg(entry.secrets.join(QStringLiteral(", ")));
+        line +=
+            QStringLiteral("; to the keychain: %1").arg(entry.secrets.join(QStringLiteral(", ")));
     if (entry.entry.scope != QLatin1String("user") && entry.entry.scope != QLatin1String("project"))
         line += QStringLiteral(" [%1]").arg(entry.entry.scope);
     return line;
@@ -113,9 +118,11 @@ int printOutcome(const SetupOutcome &outcome, const QString &verb)
     for (const QString &path : outcome.written)
         out(QStringLiteral("%1 %2\n").arg(verb, tildePath(path)));
     if (!outcome.addedServers.isEmpty())
-        out(QStringLiteral("added Manifold servers: %1\n").arg(outcome.addedServers.join(QStringLiteral(", "))));
+        out(QStringLiteral("added Manifold servers: %1\n")
+                .arg(outcome.addedServers.join(QStringLiteral(", "))));
     for (const QString &client : outcome.restartClients)
-        out(QStringLiteral("note: quit %1 completely and start it again to pick up the change\n").arg(client));
+        out(QStringLiteral("note: quit %1 completely and start it again to pick up the change\n")
+                .arg(client));
     for (const QString &error : outcome.errors)
         std::fprintf(stderr, "manifoldctl: %s\n", qPrintable(error));
     return outcome.ok() ? 0 : 1;
@@ -149,10 +156,14 @@ int clients(ClientSetup &setup, const Parsed &options)
         return 0;
     }
     out(QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
-            .arg(QStringLiteral("CLIENT"), -20).arg(QStringLiteral("SCOPE"), -8)
-            .arg(QStringLiteral("STATE"), -14).arg(QStringLiteral("STDIO"), 5)
-            .arg(QStringLiteral("MANAGED"), 7).arg(QStringLiteral("REMOTE"), 6)
-            .arg(QStringLiteral("OTHER"), 5).arg(QStringLiteral("FILE")));
+            .arg(QStringLiteral("CLIENT"), -20)
+            .arg(QStringLiteral("SCOPE"), -8)
+            .arg(QStringLiteral("STATE"), -14)
+            .arg(QStringLiteral("STDIO"), 5)
+            .arg(QStringLiteral("MANAGED"), 7)
+            .arg(QStringLiteral("REMOTE"), 6)
+            .arg(QStringLiteral("OTHER"), 5)
+            .arg(QStringLiteral("FILE")));
     int shown = 0;
     for (const ClientFileStatus &file : files) {
         if (!options.all && file.state == ClientFileStatus::State::Missing && !file.installed)
@@ -163,19 +174,27 @@ int clients(ClientSetup &setup, const Parsed &options)
             ++counts[int(entry.kind)];
         const bool hasCounts = file.state != ClientFileStatus::State::Missing &&
                                file.state != ClientFileStatus::State::Broken;
-        const auto count = [&](int kind) { return hasCounts ? QString::number(counts[kind]) : QString(); };
+        const auto count = [&](int kind) {
+            return hasCounts ? QString::number(counts[kind]) : QString();
+        };
         QString state = describeFileState(file.state);
         if (file.revertible)
             state += QLatin1Char('*');
         out(QStringLiteral("%1 %2 %3 %4 %5 %6 %7  %8\n")
-                .arg(file.kind->displayName, -20).arg(file.file.scope, -8).arg(state, -14)
-                .arg(count(0), 5).arg(count(2), 7).arg(count(1), 6).arg(count(3), 5)
+                .arg(file.kind->displayName, -20)
+                .arg(file.file.scope, -8)
+                .arg(state, -14)
+                .arg(count(0), 5)
+                .arg(count(2), 7)
+                .arg(count(1), 6)
+                .arg(count(3), 5)
                 .arg(tildePath(file.file.path)));
         if (!file.error.isEmpty())
             out(QStringLiteral("    broken: %1 (it will not be touched)\n").arg(file.error));
     }
     if (shown == 0)
-        out(QStringLiteral("no MCP client configs found (--all lists where they are looked for)\n"));
+        out(QStringLiteral(
+            "no MCP client configs found (--all lists where they are looked for)\n"));
     else
         out(QStringLiteral("* setup changed this file; `manifoldctl revert` puts it back\n"));
     return 0;
@@ -190,7 +209,9 @@ int setupCommand(ClientSetup &setup, const Parsed &options)
     };
     const Planned planned = await<Planned>([&](auto done) {
         setup.planSetup({options.clients, options.projects, options.secrets},
-                        [done](const SetupPlan &plan, const QString &error) { done({plan, error}); });
+                        [done](const SetupPlan &plan, const QString &error) {
+                            done({plan, error});
+                        });
     });
     if (!planned.error.isEmpty())
         return fail(planned.error, 1);
@@ -200,7 +221,8 @@ int setupCommand(ClientSetup &setup, const Parsed &options)
         if (!file.loaded.exists)
             continue;
         anyFile = true;
-        out(QStringLiteral("%1 (%2)\n").arg(file.kind->displayName, tildePath(file.loaded.file.path)));
+        out(QStringLiteral("%1 (%2)\n")
+                .arg(file.kind->displayName, tildePath(file.loaded.file.path)));
         if (!file.error.isEmpty())
             out(QStringLiteral("  not touched: %1\n").arg(file.error));
         for (const EntryPlan &entry : file.entries)
@@ -233,7 +255,9 @@ int revertCommand(ClientSetup &setup, const Parsed &options)
     };
     const Planned planned = await<Planned>([&](auto done) {
         setup.planRevert({options.clients, {}, {}},
-                         [done](const RevertPlan &plan, const QString &error) { done({plan, error}); });
+                         [done](const RevertPlan &plan, const QString &error) {
+                             done({plan, error});
+                         });
     });
     if (!planned.error.isEmpty())
         std::fprintf(stderr, "manifoldctl: %s\n", qPrintable(planned.error));
@@ -245,9 +269,9 @@ int revertCommand(ClientSetup &setup, const Parsed &options)
     }
     for (const RevertFilePlan &file : planned.plan.files) {
         const QString path = tildePath(file.path);
-        out(QStringLiteral("%1 (%2)%3\n").arg(clientName(file.clientId), path,
-                                              file.exact ? QStringLiteral(": back to the original bytes")
-                                                         : QString()));
+        out(QStringLiteral("%1 (%2)%3\n")
+                .arg(clientName(file.clientId), path,
+                     file.exact ? QStringLiteral(": back to the original bytes") : QString()));
         if (!file.error.isEmpty())
             out(QStringLiteral("  cannot revert: %1\n").arg(file.error));
         for (const QString &note : file.notes)
@@ -259,8 +283,9 @@ int revertCommand(ClientSetup &setup, const Parsed &options)
         out(QStringLiteral("dry run: nothing was changed\n"));
         return 0;
     }
-    return printOutcome(await<SetupOutcome>([&](auto done) { setup.applyRevert(planned.plan, done); }),
-                        QStringLiteral("restored"));
+    return printOutcome(
+        await<SetupOutcome>([&](auto done) { setup.applyRevert(planned.plan, done); }),
+        QStringLiteral("restored"));
 }
 
 } // namespace
@@ -305,7 +330,8 @@ int runClientCommand(const QString &command, QStringList args)
         for (const ClientKind &kind : clientKinds())
             known.append(kind.id);
         return fail(QStringLiteral("unknown client '%1'; known clients: %2")
-                        .arg(unknown.first(), known.join(QStringLiteral(", "))), 2);
+                        .arg(unknown.first(), known.join(QStringLiteral(", "))),
+                    2);
     }
     for (const QString &dir : options.projects) {
         if (!QFileInfo(dir).isDir())
@@ -313,7 +339,8 @@ int runClientCommand(const QString &command, QStringList args)
     }
 
     std::unique_ptr<SecretStore> store = createSecretStore();
-    ClientSetup setup(ClientEnvironment::current(), ServerRegistry::defaultConfigDir(), store.get());
+    ClientSetup setup(ClientEnvironment::current(), ServerRegistry::defaultConfigDir(),
+                      store.get());
     if (command == QLatin1String("clients"))
         return clients(setup, options);
     if (command == QLatin1String("setup"))

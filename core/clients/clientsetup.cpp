@@ -61,11 +61,13 @@ Redacted redactFile(const FilePlan &file, const QList<QByteArray> &values)
             result.cuts.append({*span, id});
             result.ids.append(id);
             result.literals.insert(redaction::secretBackupKey(id),
-                                   QString::fromUtf8(file.loaded.text.sliced(span->first, span->second - span->first)));
+                                   QString::fromUtf8(file.loaded.text.sliced(
+                                       span->first, span->second - span->first)));
         }
     }
     QMap<QString, QByteArray> hidden;
-    result.backup = redaction::hideValues(redaction::apply(file.loaded.text, result.cuts), values, &hidden);
+    result.backup =
+        redaction::hideValues(redaction::apply(file.loaded.text, result.cuts), values, &hidden);
     for (auto it = hidden.cbegin(); it != hidden.cend(); ++it) {
         result.ids.append(it.key());
         result.literals.insert(redaction::secretBackupKey(it.key()), QString::fromUtf8(it.value()));
@@ -165,7 +167,8 @@ QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) cons
     SetupManifest manifest(m_configDir);
     manifest.load(nullptr);
     QList<ClientFileStatus> result;
-    for (const ClientConfigFile &file : selectedFiles({{}, projectDirs, {}}, manifest.projectDirs())) {
+    for (const ClientConfigFile &file :
+         selectedFiles({{}, projectDirs, {}}, manifest.projectDirs())) {
         ClientFileStatus status;
         status.file = file;
         status.kind = findClientKind(file.clientId);

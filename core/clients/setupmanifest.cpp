@@ -246,7 +246,8 @@ QByteArray hideValues(QByteArray text, const QList<QByteArray> &values,
         static const QByteArray open = "@@manifold-secret:";
         while (from < text.size()) {
             qsizetype start = text.indexOf(open, from);
-            const qsizetype end = start < 0 ? text.size() : text.indexOf("@@", start + open.size()) + 2;
+            const qsizetype end =
+                start < 0 ? text.size() : text.indexOf("@@", start + open.size()) + 2;
             QByteArray plain = text.mid(from, (start < 0 ? text.size() : start) - from);
             plain.replace(value, placeholder(id));
             result += plain;

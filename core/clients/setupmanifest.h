@@ -88,7 +88,8 @@ QByteArray apply(QByteArray text, QList<Cut> cuts);
 // Replaces every other occurrence of each value (at least 4 bytes) with a new placeholder, so a
 // secret that also appears elsewhere in a file (a header of an entry left alone) is hidden too.
 // New ids and their literals are added to *literals.
-QByteArray hideValues(QByteArray text, const QList<QByteArray> &values, QMap<QString, QByteArray> *literals);
+QByteArray hideValues(QByteArray text, const QList<QByteArray> &values,
+                      QMap<QString, QByteArray> *literals);
 // Replaces every placeholder with its literal; false (and *missing set) if one is unknown.
 bool fill(QByteArray *text, const QMap<QString, QByteArray> &literals, QString *missing);
 QStringList idsIn(const QByteArray &text);

@@ -38,12 +38,12 @@ bool install(const QString &launcher, const QString &realShim, QString *error)
             *error = QStringLiteral("cannot create %1").arg(QFileInfo(launcher).absolutePath());
         return false;
     }
-    return platform::writeFileAtomically(
-        launcher, wanted,
-        QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner |
-            QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther |
-            QFileDevice::ExeOther,
-        error);
+    return platform::writeFileAtomically(launcher, wanted,
+                                         QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                             QFileDevice::ExeOwner | QFileDevice::ReadGroup |
+                                             QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                             QFileDevice::ExeOther,
+                                         error);
 }
 
 QString bundledShim()
