@@ -2,6 +2,41 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>manifold::AboutDialog</name>
+    <message>
+        <source>About Manifold</source>
+        <translation>Über Manifold</translation>
+    </message>
+    <message>
+        <source>One running process per MCP server, shared by every MCP client on this computer.</source>
+        <translation>Ein laufender Prozess pro MCP-Server, gemeinsam genutzt von allen MCP-Clients auf diesem Computer.</translation>
+    </message>
+    <message>
+        <source>Built with Qt %1, running on Qt %2.</source>
+        <translation>Erstellt mit Qt %1, läuft mit Qt %2.</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Not connected to a broker.</source>
+        <translation>Nicht mit einem Broker verbunden.</translation>
+    </message>
+    <message>
+        <source>Broker: version %1, process %2, socket %3</source>
+        <translation>Broker: Version %1, Prozess %2, Socket %3</translation>
+    </message>
+    <message>
+        <source>Servers file: %1</source>
+        <translation>Serverdatei: %1</translation>
+    </message>
+    <message>
+        <source>The running broker is not this window&apos;s version (%1): quit Manifold and start it again to finish the upgrade.</source>
+        <translation>Der laufende Broker hat nicht die Version dieses Fensters (%1): Beenden Sie Manifold und starten Sie es erneut, um die Aktualisierung abzuschließen.</translation>
+    </message>
+</context>
+<context>
     <name>manifold::ClientSetupDialog</name>
     <message>
         <source>imported as “%1”</source>
@@ -687,6 +722,18 @@
         <source>Saved; &quot;%1&quot; uses it from its next start.</source>
         <translation>Gespeichert; „%1“ verwendet es ab dem nächsten Start.</translation>
     </message>
+    <message>
+        <source>&amp;About Manifold</source>
+        <translation>Ü&amp;ber Manifold</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>The broker runs Manifold %1, this window is %2: quit Manifold and start it again to finish the upgrade.</source>
+        <translation>Der Broker läuft mit Manifold %1, dieses Fenster ist %2: Beenden Sie Manifold und starten Sie es erneut, um die Aktualisierung abzuschließen.</translation>
+    </message>
 </context>
 <context>
     <name>manifold::McpProbe</name>
@@ -1186,6 +1233,19 @@
     <message>
         <source>Working directory: %1</source>
         <translation>Arbeitsverzeichnis: %1</translation>
+    </message>
+    <message>
+        <source>%1 (v%2)</source>
+        <extracomment>Shim PID column when the shim is another Manifold version: pid (shim version)</extracomment>
+        <translation>%1 (v%2)</translation>
+    </message>
+    <message>
+        <source>manifold-shim %1</source>
+        <translation>manifold-shim %1</translation>
+    </message>
+    <message>
+        <source>This shim is not the broker&apos;s version: restart the client so it uses the installed one.</source>
+        <translation>Dieser Shim hat nicht die Version des Brokers: Starten Sie den Client neu, damit er den installierten verwendet.</translation>
     </message>
 </context>
 <context>

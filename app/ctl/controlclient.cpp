@@ -8,6 +8,8 @@
 #include <QDeadlineTimer>
 #include <QJsonDocument>
 
+#include <cstdio>
+
 namespace {
 constexpr int TimeoutMs = 15000;
 }
@@ -41,6 +43,12 @@ bool ControlClient::connectToBroker(QString *error)
     if (!reply || !reply->accepted) {
         *error = reply ? reply->error : QStringLiteral("unexpected answer from the broker");
         return false;
+    }
+    if (reply->brokerVersion != QLatin1String(manifold::versionString())) {
+        std::fprintf(stderr,
+                     "manifoldctl: note: the running broker is Manifold %s, this manifoldctl is %s; "
+                     "restart Manifold to finish the upgrade\n",
+                     qPrintable(reply->brokerVersion), manifold::versionString());
     }
     return true;
 }

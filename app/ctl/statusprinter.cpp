@@ -90,5 +90,18 @@ QString formatStatus(const QJsonObject &status)
                          s.value(QStringLiteral("connectedSince")).toString(),
                          orDash(s.value(QStringLiteral("requestsServed")))});
     }
-    return out + QLatin1Char('\n') + table(sessions);
+    out += QLatin1Char('\n') + table(sessions);
+    for (const QJsonValue &value : sessionList) {
+        const QJsonObject s = value.toObject();
+        if (!s.value(QStringLiteral("versionMismatch")).toBool())
+            continue;
+        out += QStringLiteral("WARNING: session %1 runs manifold-shim %2, the broker is %3; restart %4 to use the "
+                              "installed version\n")
+                   .arg(orDash(s.value(QStringLiteral("id"))), s.value(QStringLiteral("shimVersion")).toString(),
+                        broker.value(QStringLiteral("version")).toString(),
+                        s.value(QStringLiteral("clientName")).toString().isEmpty()
+                            ? QStringLiteral("its MCP client")
+                            : s.value(QStringLiteral("clientName")).toString());
+    }
+    return out;
 }

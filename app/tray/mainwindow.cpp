@@ -1,11 +1,13 @@
 #include "mainwindow.h"
 
+#include "aboutdialog.h"
 #include "clientspage.h"
 #include "serverdialog.h"
 #include "serversettingspage.h"
 #include "statecolors.h"
 
 #include "control/brokerview.h"
+#include "manifold/version.h"
 #include "models/logfilterproxy.h"
 #include "models/logmodel.h"
 #include "models/queuetablemodel.h"
@@ -209,6 +211,8 @@ void MainWindow::createActions()
     m_settings->setShortcut(QKeySequence::Preferences);
     m_quit = new QAction(tr("&Quit"), this);
     m_quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    m_about = new QAction(tr("&About Manifold"), this);
+    m_about->setMenuRole(QAction::AboutRole);
     m_findLog = new QAction(tr("&Find in Log"), this);
     m_findLog->setShortcut(QKeySequence::Find);
     m_setUpClients = new QAction(tr("Set Up &Clients…"), this);
@@ -225,6 +229,7 @@ void MainWindow::createActions()
     connect(m_settings, &QAction::triggered, this, &MainWindow::settingsRequested);
     connect(m_quit, &QAction::triggered, this, &MainWindow::quitRequested);
     connect(m_setUpClients, &QAction::triggered, this, &MainWindow::showClientsPage);
+    connect(m_about, &QAction::triggered, this, &MainWindow::showAbout);
     connect(m_findLog, &QAction::triggered, this, [this] {
         m_pages->setCurrentIndex(0);
         m_tabs->setCurrentIndex(m_tabs->indexOf(m_logSearch->parentWidget()));
@@ -253,6 +258,9 @@ void MainWindow::createMenus()
     server->addSeparator();
     server->addAction(m_disconnect);
     server->addAction(m_findLog);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_about);
 
     QToolBar *toolbar = addToolBar(tr("Server Actions"));
     m_toolbar = toolbar;
@@ -380,9 +388,16 @@ void MainWindow::onServerChanged(const QJsonObject &server)
 
 void MainWindow::onConnectionChanged()
 {
-    if (m_view->isConnected())
-        statusBar()->clearMessage();
-    else
+    if (m_view->isConnected()) {
+        const QString brokerVersion =
+            m_view->status().value(QStringLiteral("broker")).toObject().value(QStringLiteral("version")).toString();
+        if (brokerVersion != QLatin1String(manifold::versionString()))
+            statusBar()->showMessage(tr("The broker runs Manifold %1, this window is %2: quit Manifold and start it "
+                                        "again to finish the upgrade.")
+                                         .arg(brokerVersion, QLatin1String(manifold::versionString())));
+        else
+            statusBar()->clearMessage();
+    } else
         statusBar()->showMessage(tr("Not connected to the broker."));
     updateActions();
 }
@@ -507,6 +522,15 @@ void MainWindow::closeEvent(QCloseEvent *event)
         hide();
     else
         showMinimized();
+}
+
+void MainWindow::showAbout()
+{
+    if (!m_aboutDialog)
+        m_aboutDialog = new AboutDialog(m_view, this);
+    m_aboutDialog->show();
+    m_aboutDialog->raise();
+    m_aboutDialog->activateWindow();
 }
 
 } // namespace manifold

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 
 class QAction;
 class QLineEdit;
@@ -13,6 +14,7 @@ class QToolBar;
 
 namespace manifold {
 
+class AboutDialog;
 class BrokerView;
 class ClientSetup;
 class ClientsPage;
@@ -47,6 +49,7 @@ public:
     QTabWidget *pages() const { return m_pages; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
     void showClientsPage();
+    void showAbout();
     // The engine behind the Clients page; not owned.
     void setClientSetup(ClientSetup *setup);
     QLineEdit *logSearch() const { return m_logSearch; }
@@ -115,6 +118,8 @@ private:
     QAction *m_settings = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_findLog = nullptr;
+    QAction *m_about = nullptr;
+    QPointer<AboutDialog> m_aboutDialog;
     QAction *m_setUpClients = nullptr;
     QPushButton *m_disconnectButton = nullptr;
     bool m_closeToTray = true;

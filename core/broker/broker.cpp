@@ -199,6 +199,8 @@ QJsonObject Broker::sessionJson(SessionId id) const
         {QStringLiteral("clientVersion"), QString::fromUtf8(info.clientVersion)},
         {QStringLiteral("protocolVersion"), QString::fromUtf8(info.protocolVersion)},
         {QStringLiteral("shimPid"), hello.pid},
+        {QStringLiteral("shimVersion"), hello.peerVersion},
+        {QStringLiteral("versionMismatch"), isOtherVersion(hello)},
         {QStringLiteral("parentPid"), hello.ppid},
         {QStringLiteral("parentExe"), hello.parentExe},
         {QStringLiteral("cwd"), hello.cwd},
@@ -473,6 +475,7 @@ void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray 
 {
     HelloReply reply{true, {}, QCoreApplication::applicationPid(), QString::fromLatin1(versionString())};
     if (hello.role == QLatin1String("control")) {
+        warnOnVersionMismatch(hello);
         socket->write(reply.toLine() + '\n');
         m_control->serve(socket, rest);
         return;
@@ -485,12 +488,37 @@ void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray 
         qCInfo(lcBroker).noquote() << reply.error;
         return;
     }
-    if (!hello.peerVersion.isEmpty() && hello.peerVersion != QLatin1String(versionString())) {
-        qCInfo(lcBroker).noquote() << "shim" << hello.pid << "is version" << hello.peerVersion
-                                   << "while the broker is" << versionString();
-    }
+    warnOnVersionMismatch(hello);
     socket->write(reply.toLine() + '\n');
     openSession(socket, hello, rest);
+}
+
+bool Broker::isOtherVersion(const Hello &hello)
+{
+    return !hello.peerVersion.isEmpty() && hello.peerVersion != QLatin1String(versionString());
+}
+
+void Broker::warnOnVersionMismatch(const Hello &hello) const
+{
+    if (!isOtherVersion(hello))
+        return;
+    // Served anyway (the wire protocol is versioned separately and already matched), but mixed
+    // versions are what an unfinished upgrade looks like, so say so where users look.
+    if (hello.role == QLatin1String("shim")) {
+        qCWarning(lcBroker).noquote()
+            << QStringLiteral("manifold-shim %1 (pid %2, server \"%3\", started by %4) is not the broker's version %5; "
+                              "restart that MCP client so it uses the installed shim")
+                   .arg(hello.peerVersion)
+                   .arg(hello.pid)
+                   .arg(hello.server, hello.parentExe.isEmpty() ? QStringLiteral("an unknown client") : hello.parentExe,
+                        QLatin1String(versionString()));
+    } else {
+        qCWarning(lcBroker).noquote()
+            << QStringLiteral("manifoldctl %1 (pid %2) is talking to broker version %3; restart Manifold to finish an upgrade")
+                   .arg(hello.peerVersion)
+                   .arg(hello.pid)
+                   .arg(QLatin1String(versionString()));
+    }
 }
 
 void Broker::openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest)

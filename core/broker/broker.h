@@ -97,6 +97,8 @@ private:
     void onNewConnection();
     void onHello(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
     void openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest);
+    static bool isOtherVersion(const Hello &hello);
+    void warnOnVersionMismatch(const Hello &hello) const;
     void closeSession(SessionId id);
     void onSessionLine(SessionId id, const QByteArray &line);
     void onSessionLineTooLong(SessionId id, qsizetype limit);

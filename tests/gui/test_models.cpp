@@ -373,6 +373,28 @@ TEST(SessionTableModel, SetServerShowsThatServersSessionsOnly)
     EXPECT_EQ(spies.modelReset.size(), 1);
 }
 
+TEST(SessionTableModel, ShimOfAnotherVersionIsMarked)
+{
+    FakeBrokerView view;
+    view.setStatusQuietly({}, {sessionJson(1, QStringLiteral("memory"),
+                                           {{QStringLiteral("shimVersion"), QStringLiteral("0.0.8")},
+                                            {QStringLiteral("versionMismatch"), true}}),
+                               sessionJson(2, QStringLiteral("memory"),
+                                           {{QStringLiteral("shimVersion"), QStringLiteral("0.1.0")},
+                                            {QStringLiteral("versionMismatch"), false}})});
+    SessionTableModel model(&view);
+    const auto tester = testModel(&model);
+    model.setServer(QStringLiteral("memory"));
+    ASSERT_EQ(model.rowCount(), 2);
+    EXPECT_EQ(cell(model, 0, SessionTableModel::ShimPidColumn), QStringLiteral("4001 (v0.0.8)"));
+    const QString tip = model.index(0, SessionTableModel::ShimPidColumn).data(Qt::ToolTipRole).toString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("manifold-shim 0.0.8"))) << tip.toStdString();
+    EXPECT_TRUE(tip.contains(QStringLiteral("restart the client"))) << tip.toStdString();
+    EXPECT_FALSE(cell(model, 1, SessionTableModel::ShimPidColumn).contains(QStringLiteral("(v")));
+    EXPECT_EQ(model.index(1, SessionTableModel::ShimPidColumn).data(Qt::ToolTipRole).toString(),
+              QStringLiteral("manifold-shim 0.1.0"));
+}
+
 TEST(SessionTableModel, OpenChangeCloseAreTargeted)
 {
     FakeBrokerView view;

@@ -1,3 +1,4 @@
+#include "aboutdialog.h"
 #include "autostart.h"
 #include "brokerfixture.h"
 #include "clientfixtures.h"
@@ -11,6 +12,7 @@
 
 #include "clients/clientsetup.h"
 #include "control/localbrokerview.h"
+#include "manifold/version.h"
 #include "models/clienttablemodel.h"
 #include "models/servertablemodel.h"
 #include "secrets/secretstore.h"
@@ -18,6 +20,7 @@
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -181,6 +184,39 @@ TEST_F(TrayWidgets, QuitWithoutSessionsNeedsNoConfirmation)
     QSignalSpy quit(&app, &TrayApp::quitRequested);
     app.requestQuit();
     EXPECT_EQ(quit.count(), 1);
+}
+
+TEST_F(TrayWidgets, HelpAboutShowsOneVersionAndTheBrokers)
+{
+    startWith({QStringLiteral("alpha")});
+    QAction *about = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->menuRole() == QAction::AboutRole)
+            about = action;
+    }
+    ASSERT_NE(about, nullptr);
+    about->trigger();
+    auto *dialog = m_window->findChild<AboutDialog *>(QStringLiteral("aboutDialog"));
+    ASSERT_NE(dialog, nullptr);
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(dialog));
+    const QString version = QLatin1String(versionString());
+    EXPECT_TRUE(dialog->findChild<QLabel *>(QStringLiteral("aboutTitle"))->text().contains(version));
+    const QString broker = dialog->findChild<QLabel *>(QStringLiteral("aboutBroker"))->text();
+    EXPECT_TRUE(broker.contains(QStringLiteral("Broker: version %1, process %2")
+                                    .arg(version)
+                                    .arg(QCoreApplication::applicationPid())))
+        << broker.toStdString();
+    EXPECT_FALSE(broker.contains(QStringLiteral("upgrade"))) << broker.toStdString();
+
+    // A broker left over from before an upgrade is called out.
+    QJsonObject status = m_view->status();
+    QJsonObject brokerJson = status.value(QStringLiteral("broker")).toObject();
+    brokerJson.insert(QStringLiteral("version"), QStringLiteral("0.0.1"));
+    status.insert(QStringLiteral("broker"), brokerJson);
+    const QString older = AboutDialog::brokerText(status, true);
+    EXPECT_TRUE(older.contains(QStringLiteral("Broker: version 0.0.1"))) << older.toStdString();
+    EXPECT_TRUE(older.contains(QStringLiteral("to finish the upgrade"))) << older.toStdString();
+    EXPECT_EQ(AboutDialog::brokerText(status, false), QStringLiteral("Not connected to a broker."));
 }
 
 TEST_F(TrayWidgets, TrayMenuOpensTheClientsPage)

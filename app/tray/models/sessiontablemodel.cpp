@@ -229,10 +229,15 @@ QVariant SessionTableModel::display(const QJsonObject &session, int column) cons
             return ModelFormat::none();
         return version.isEmpty() ? name : name + QLatin1Char(' ') + version;
     }
-    case ShimPidColumn:
-        return session.value(QStringLiteral("shimPid")).isDouble()
-                   ? QVariant(session.value(QStringLiteral("shimPid")).toInteger())
-                   : QVariant(ModelFormat::none());
+    case ShimPidColumn: {
+        if (!session.value(QStringLiteral("shimPid")).isDouble())
+            return ModelFormat::none();
+        const qint64 pid = session.value(QStringLiteral("shimPid")).toInteger();
+        if (session.value(QStringLiteral("versionMismatch")).toBool())
+            //: Shim PID column when the shim is another Manifold version: pid (shim version)
+            return tr("%1 (v%2)").arg(pid).arg(session.value(QStringLiteral("shimVersion")).toString());
+        return pid;
+    }
     case ProcessColumn: {
         const QString exe =
             QFileInfo(session.value(QStringLiteral("parentExe")).toString()).fileName();
@@ -261,6 +266,16 @@ QVariant SessionTableModel::toolTip(const QJsonObject &session, int column) cons
         const QString protocol = session.value(QStringLiteral("protocolVersion")).toString();
         if (!protocol.isEmpty())
             text = tr("MCP protocol %1").arg(protocol);
+        break;
+    }
+    case ShimPidColumn: {
+        const QString version = session.value(QStringLiteral("shimVersion")).toString();
+        if (version.isEmpty())
+            break;
+        text = tr("manifold-shim %1").arg(version);
+        if (session.value(QStringLiteral("versionMismatch")).toBool())
+            text += QLatin1Char('\n') +
+                    tr("This shim is not the broker's version: restart the client so it uses the installed one.");
         break;
     }
     case ProcessColumn: {
