@@ -1,4 +1,8 @@
 # Packaging settings (deb now; AppImage and MSI come with the packaging issue). Included last.
+if(UNIX AND NOT APPLE)
+    include(${CMAKE_CURRENT_LIST_DIR}/linux/desktop.cmake)
+endif()
+
 set(CPACK_PACKAGE_NAME "manifold")
 set(CPACK_PACKAGE_VENDOR "Manifold")
 set(CPACK_PACKAGE_CONTACT "Manifold maintainers <manifold@example.invalid>")

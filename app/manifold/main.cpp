@@ -210,6 +210,8 @@ int main(int argc, char *argv[])
         return runHeadless(app, options);
     }
     QApplication app(argc, argv);
+    // Ties the window to packaging/linux/dev.manifold.Manifold.desktop (Wayland app id, icon).
+    QGuiApplication::setDesktopFileName(QStringLiteral("dev.manifold.Manifold"));
     const Options options = parseOptions(app);
     return runTray(app, options);
 }
