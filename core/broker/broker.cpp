@@ -61,13 +61,13 @@ Broker::~Broker()
 
 Broker::ListenResult Broker::listen(QString *message)
 {
-    const QString dir = QFileInfo(m_socketPath).absolutePath();
+    const QString dir = platform::socketDirectory(m_socketPath);
     if (m_socketPath == platform::defaultSocketPath() || !QFileInfo::exists(dir)) {
         if (!platform::ensurePrivateDirectory(dir, message))
             return ListenResult::Failed;
     }
 
-    m_lock = std::make_unique<QLockFile>(m_socketPath + QStringLiteral(".lock"));
+    m_lock = std::make_unique<QLockFile>(platform::sidecarPath(m_socketPath, QStringLiteral(".lock")));
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0)) {
         qint64 pid = 0;
@@ -78,7 +78,8 @@ Broker::ListenResult Broker::listen(QString *message)
             *message = QStringLiteral("Manifold is already running (pid %1) on %2").arg(pid).arg(m_socketPath);
             return ListenResult::AlreadyRunning;
         }
-        *message = QStringLiteral("cannot take the broker lock %1.lock").arg(m_socketPath);
+        *message = QStringLiteral("cannot take the broker lock %1")
+                       .arg(platform::sidecarPath(m_socketPath, QStringLiteral(".lock")));
         return ListenResult::Failed;
     }
 

@@ -16,6 +16,9 @@
 #ifdef Q_OS_LINUX
 #include <sys/prctl.h>
 #endif
+#ifdef Q_OS_WIN
+#include "childprocess_win.h"
+#endif
 
 namespace manifold::platform {
 
@@ -37,11 +40,14 @@ void placeInOwnProcessGroup(QProcess &process)
         Q_UNUSED(broker);
 #endif
     });
+#elif defined(Q_OS_WIN)
+    placeInOwnJob(process);
 #else
     Q_UNUSED(process);
 #endif
 }
 
+#ifndef Q_OS_WIN
 bool signalProcessGroup(qint64 pgid, int sig)
 {
 #ifdef Q_OS_UNIX
@@ -68,6 +74,7 @@ bool processGroupAlive(qint64 pgid)
     return false;
 #endif
 }
+#endif // !Q_OS_WIN
 
 qint64 parseStartTimeFromStat(QByteArrayView statLine)
 {

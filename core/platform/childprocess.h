@@ -4,13 +4,21 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <csignal>
+
+// Windows has SIGTERM but no SIGKILL; signalProcessGroup maps both (see childprocess_win.cpp).
+#if defined(Q_OS_WIN) && !defined(SIGKILL)
+#define SIGKILL 9
+#endif
+
 class QProcess;
 
 namespace manifold::platform {
 
 // Makes a QProcess start its program as leader of a new process group (so the whole tree
 // can be signalled) and, on Linux, with PR_SET_PDEATHSIG(SIGKILL) so it dies with the broker.
-// Call before QProcess::start().
+// On Windows the child gets a new console process group and its own Job Object, which holds
+// its whole tree. Call before QProcess::start().
 void placeInOwnProcessGroup(QProcess &process);
 
 // Sends sig to every process in the group led by pgid. False if the group no longer exists.

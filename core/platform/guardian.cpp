@@ -21,6 +21,9 @@
 #ifdef Q_OS_LINUX
 #include <sys/prctl.h>
 #endif
+#ifdef Q_OS_WIN
+#include "childprocess_win.h"
+#endif
 
 namespace manifold::platform {
 
@@ -273,7 +276,12 @@ void Guardian::unwatch(qint64 pgid)
 
 bool Guardian::start()
 {
+#ifdef Q_OS_WIN
+    // No watchdog process needed: a kill-on-close Job Object around the broker does the job.
+    return bindChildrenToThisProcess();
+#else
     return false;
+#endif
 }
 
 void Guardian::watch(qint64 pgid)

@@ -27,21 +27,59 @@ bool fail(QString *error, const QString &message)
     return false;
 }
 
+const QString PipePrefix = QStringLiteral("\\\\.\\pipe\\");
+
+bool isPipeName(const QString &socketPath)
+{
+#ifdef Q_OS_WIN
+    return socketPath.startsWith(PipePrefix, Qt::CaseInsensitive) ||
+           !socketPath.contains(QLatin1Char('/'));
+#else
+    Q_UNUSED(socketPath);
+    return false;
+#endif
+}
+
 } // namespace
 
 QString runtimeDir()
 {
+#ifdef Q_OS_WIN
+    return QDir::tempPath() + QStringLiteral("/manifold");
+#else
     const QString xdg = qEnvironmentVariable("XDG_RUNTIME_DIR");
     if (!xdg.isEmpty() && QFileInfo(xdg).isDir())
         return QDir::cleanPath(xdg) + QStringLiteral("/manifold");
     // The uid in the name keeps users of a shared /tmp apart; ensurePrivateDirectory() checks
     // ownership.
     return QDir::tempPath() + QStringLiteral("/manifold-%1").arg(currentUid());
+#endif
 }
 
 QString defaultSocketPath()
 {
+#ifdef Q_OS_WIN
+    QString user = qEnvironmentVariable("USERNAME", QStringLiteral("user"));
+    user.replace(QLatin1Char('\\'), QLatin1Char('_'));
+    return PipePrefix + QStringLiteral("manifold-") + user;
+#else
     return runtimeDir() + QStringLiteral("/broker.sock");
+#endif
+}
+
+QString sidecarPath(const QString &socketPath, const QString &suffix)
+{
+    if (!isPipeName(socketPath))
+        return socketPath + suffix;
+    QString name = socketPath;
+    if (name.startsWith(PipePrefix, Qt::CaseInsensitive))
+        name = name.mid(PipePrefix.size());
+    return runtimeDir() + QLatin1Char('/') + name + suffix;
+}
+
+QString socketDirectory(const QString &socketPath)
+{
+    return isPipeName(socketPath) ? runtimeDir() : QFileInfo(socketPath).absolutePath();
 }
 
 bool ensurePrivateDirectory(const QString &dir, QString *error)

@@ -95,6 +95,18 @@ TEST(RuntimePaths, FallsBackToTempWithUid)
     EXPECT_EQ(platform::runtimeDir(), expected);
 }
 
+TEST(RuntimePaths, SidecarFilesSitBesideAFileSocket)
+{
+    EXPECT_EQ(manifold::platform::sidecarPath(QStringLiteral("/run/user/1000/manifold/broker.sock"),
+                                              QStringLiteral(".launch.lock")),
+              QStringLiteral("/run/user/1000/manifold/broker.sock.launch.lock"));
+    EXPECT_EQ(manifold::platform::socketDirectory(QStringLiteral("/tmp/x/broker.sock")), QStringLiteral("/tmp/x"));
+    EXPECT_EQ(manifold::platform::sidecarPath(manifold::platform::defaultSocketPath(), QStringLiteral(".lock")),
+              manifold::platform::defaultSocketPath() + QStringLiteral(".lock"));
+    EXPECT_EQ(manifold::platform::socketDirectory(manifold::platform::defaultSocketPath()),
+              manifold::platform::runtimeDir());
+}
+
 TEST(RuntimePaths, EnsurePrivateDirectoryCreatesMode0700)
 {
     QTemporaryDir dir;
