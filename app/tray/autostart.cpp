@@ -6,7 +6,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -102,30 +101,23 @@ public:
         if (!enabled)
             return !QFile::exists(path()) || QFile::remove(path());
         QDir().mkpath(QFileInfo(path()).absolutePath());
-        QSaveFile file(path());
-        if (!file.open(QIODevice::WriteOnly)) {
-            if (error)
-                *error = file.errorString();
-            return false;
-        }
         const QString exe = QCoreApplication::applicationFilePath().toHtmlEscaped();
-        file.write(QStringLiteral(
-                       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
-                       "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
-                       "<plist version=\"1.0\"><dict>\n"
-                       "<key>Label</key><string>org.manifold.tray</string>\n"
-                       "<key>ProgramArguments</key><array><string>%1</string><string>--minimized</string></array>\n"
-                       "<key>RunAtLoad</key><true/>\n"
-                       "</dict></plist>\n")
-                       .arg(exe)
-                       .toUtf8());
-        if (!file.commit()) {
-            if (error)
-                *error = file.errorString();
-            return false;
-        }
-        return true;
+        const QByteArray plist = QStringLiteral(
+                                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                                     "<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" "
+                                     "\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n"
+                                     "<plist version=\"1.0\"><dict>\n"
+                                     "<key>Label</key><string>org.manifold.tray</string>\n"
+                                     "<key>ProgramArguments</key><array><string>%1</string>"
+                                     "<string>--minimized</string></array>\n"
+                                     "<key>RunAtLoad</key><true/>\n"
+                                     "</dict></plist>\n")
+                                     .arg(exe)
+                                     .toUtf8();
+        return manifold::platform::writeFileAtomically(path(), plist,
+                                                       QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                           QFileDevice::ReadGroup | QFileDevice::ReadOther,
+                                                       error);
     }
 };
 
