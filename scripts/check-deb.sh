@@ -40,8 +40,10 @@ finish() {
         apt_get install -y -qq --no-install-recommends --reinstall "$deb" >/dev/null || status=1
     fi
     local took=$((SECONDS - started))
+    local again=""
+    (( reinstall_after )) && again="; installed again as before the run"
     if (( status == 0 )); then
-        echo "check-deb: OK: $(basename "$deb") built, lintian-clean, installed, smoke-tested and removed (${took}s)"
+        echo "check-deb: OK: $(basename "$deb") built, lintian-clean, installed, smoke-tested and removed${again} (${took}s)"
     else
         echo "check-deb: FAILED at: $step (${took}s)" >&2
     fi

@@ -86,4 +86,15 @@ describe('installed package', { skip: skipReason() }, () => {
       assert.equal(processes[0].pid, server.pid, 'the one server-everything is the server status reports');
       assert.ok(descendants(broker.pid).includes(server.pid), 'and it is a child of the installed broker');
     }));
+
+  test('with no broker running, the installed shim starts the manifold installed next to it', { timeout: 60000 }, () =>
+    withWorld(async (world) => {
+      // MANIFOLD_BIN empty: the shim must find /usr/bin/manifold itself, as in a client's config.
+      const handle = await world.connect({ clientName: 'smoke-autostart', env: { MANIFOLD_BIN: '', MANIFOLD_LAUNCH: 'headless' } });
+      assert.equal(await echo(handle.client, 'started by the shim'), 'Echo: started by the shim');
+      const status = await world.status();
+      world.extraPids.add(status.broker.pid);
+      assert.equal(status.broker.version, expectedVersion, 'status --json broker.version');
+      assert.equal(fs.readlinkSync(`/proc/${status.broker.pid}/exe`), BINS.manifold, 'the broker the shim started');
+    }));
 });
