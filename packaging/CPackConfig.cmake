@@ -1,4 +1,5 @@
-# Packaging settings (deb now; AppImage and MSI come with the packaging issue). Included last.
+# Packaging settings: the deb here, the MSI in windows/cpack-wix.cmake, the AppImage in
+# packaging/appimage (scripts/build-appimage.sh). Included last.
 # The deb: cmake --preset release && cmake --build --preset release && cpack -G DEB (from
 # build/release; scripts/check-deb.sh does that, checks the package and smoke-tests it installed).
 
@@ -89,6 +90,12 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 if(UNIX AND NOT APPLE)
     include(${CMAKE_CURRENT_LIST_DIR}/linux/desktop.cmake)
     include(${CMAKE_CURRENT_LIST_DIR}/linux/docs.cmake)
+endif()
+if(WIN32)
+    include(${CMAKE_CURRENT_LIST_DIR}/windows/cpack-wix.cmake)
+endif()
+if(APPLE)
+    set(CPACK_GENERATOR "DragNDrop")
 endif()
 
 include(CPack)
