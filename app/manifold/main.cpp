@@ -1,5 +1,6 @@
 #include "unixsignalwatcher.h"
 
+#include "autostart.h"
 #include "broker/broker.h"
 #include "clients/shimlauncher.h"
 #include "control/localbrokerview.h"
@@ -90,13 +91,23 @@ void stopOnSignals(UnixSignalWatcher &watcher, Broker &broker)
 }
 
 // Client configs name a launcher at a stable path; once setup has written it, every start points
-// it at this installation's shim again (after an upgrade or a move of the program).
+// it at this installation's shim again (after an upgrade, a reinstall, a move of the AppImage):
+// whichever installation (deb, AppImage, build tree) started last owns it.
 void refreshShimLauncher()
 {
     const QString launcher = shimlauncher::stablePath(ClientEnvironment::current());
-    const QString shim = shimlauncher::bundledShim();
+    const QStringList shim = shimlauncher::bundledShim();
     QString error;
     if (QFileInfo::exists(launcher) && !shim.isEmpty() && !shimlauncher::install(launcher, shim, &error))
+        std::fprintf(stderr, "manifold: %s\n", qPrintable(error));
+}
+
+// The same for the login item: an entry registered by an earlier start runs this installation.
+void refreshAutostart()
+{
+    const std::unique_ptr<Autostart> autostart = Autostart::create();
+    QString error;
+    if (autostart->isEnabled() && !autostart->setEnabled(true, &error))
         std::fprintf(stderr, "manifold: %s\n", qPrintable(error));
 }
 
@@ -163,6 +174,7 @@ int attachToRunningBroker(QApplication &app, const Options &options, const QStri
 int runTray(QApplication &app, const Options &options)
 {
     refreshShimLauncher();
+    refreshAutostart();
     TrayApp::installTranslators(&app);
     Broker broker(options.broker);
     QString message;

@@ -1,5 +1,6 @@
 #include "autostart.h"
 
+#include "platform/appimage.h"
 #include "platform/atomicfile.h"
 
 #include <QCoreApplication>
@@ -27,11 +28,18 @@ QString quoteExec(const QString &path)
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
+// Inside an AppImage, the image file: the running binary sits in a mount that is gone at logout.
+QString runningProgram()
+{
+    const QString image = platform::appImageFile();
+    return image.isEmpty() ? QCoreApplication::applicationFilePath() : image;
+}
+
 } // namespace
 
 XdgAutostart::XdgAutostart(QString desktopFile, QString executable)
     : m_desktopFile(desktopFile.isEmpty() ? defaultDesktopFile() : std::move(desktopFile))
-    , m_executable(executable.isEmpty() ? QCoreApplication::applicationFilePath() : std::move(executable))
+    , m_executable(executable.isEmpty() ? runningProgram() : std::move(executable))
 {
 }
 

@@ -89,7 +89,10 @@ public:
     void setShimPath(const QString &path) { m_shimPath = path; }
     // The real shim the launcher execs; empty = do not write the launcher (tests that set a
     // shim path of their own).
-    void setRealShim(const QString &path) { m_realShim = path; }
+    void setRealShim(const QString &path)
+    {
+        m_realShim = path.isEmpty() ? QStringList() : QStringList{path};
+    }
     void setServerDefaults(const ServerConfig &defaults) { m_defaults = defaults; }
 
     QList<ClientFileStatus> status(const QStringList &projectDirs = {}) const;
@@ -116,7 +119,7 @@ private:
     QString m_configDir;
     SecretStore *m_store;
     QString m_shimPath;
-    QString m_realShim;
+    QStringList m_realShim; // program and leading arguments (shimlauncher::bundledShim)
     ServerConfig m_defaults;
 };
 

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QString>
+#include <QStringList>
 
 namespace manifold::shimlauncher {
 
@@ -12,14 +13,16 @@ namespace manifold::shimlauncher {
 // configs written once keep working.
 QString stablePath(const ClientEnvironment &env);
 
-// The launcher's text for a real shim at realShim.
-QByteArray script(const QString &realShim);
+// The launcher's text. `command` runs the real shim: its program and the arguments that go
+// before the client's own ({"/usr/bin/manifold-shim"}, {"/home/me/Manifold.AppImage", "shim"}).
+QByteArray script(const QStringList &command);
 
 // Writes the launcher (atomically, mode 0755) unless it already says exactly that.
-bool install(const QString &launcher, const QString &realShim, QString *error);
+bool install(const QString &launcher, const QStringList &command, QString *error);
 
-// The real shim shipped with the running program: $MANIFOLD_SHIM_BIN, else next to the
-// executable. Empty if there is none.
-QString bundledShim();
+// The real shim shipped with the running program: $MANIFOLD_SHIM_BIN; else, inside an AppImage,
+// the AppImage file with the `shim` command (never the temporary mount it runs from); else the
+// manifold-shim next to the executable. Empty if there is none.
+QStringList bundledShim();
 
 } // namespace manifold::shimlauncher
