@@ -25,7 +25,16 @@ QByteArray shellQuoted(const QString &word)
 
 QString stablePath(const ClientEnvironment &env)
 {
+#ifdef Q_OS_WIN
+    // The per-user MSI installs every version into the same folder, so the real shim's own
+    // path is already stable. A launcher script would not do: Node-based clients refuse to
+    // spawn .cmd files without a shell.
+    Q_UNUSED(env);
+    const QStringList shim = bundledShim();
+    return shim.isEmpty() ? QString() : QDir::toNativeSeparators(shim.first());
+#else
     return env.dataHome + QStringLiteral("/manifold/bin/manifold-shim");
+#endif
 }
 
 QByteArray script(const QStringList &command)
@@ -53,6 +62,11 @@ QByteArray script(const QStringList &command)
 
 bool install(const QString &launcher, const QStringList &command, QString *error)
 {
+#ifdef Q_OS_WIN
+    // Nothing to write: stablePath() is the installed shim itself.
+    if (!command.isEmpty() && QFileInfo(launcher) == QFileInfo(command.first()))
+        return true;
+#endif
     const QByteArray wanted = script(command);
     QFile current(launcher);
     if (current.open(QIODevice::ReadOnly) && current.readAll() == wanted &&
