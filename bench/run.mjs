@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Manifold benchmark: the same server-everything reached directly over stdio, through Manifold
+// and through the proxies users pick instead, measured side by side in one run; then a 10 MB
+// tool result relayed end to end. Prints a table; `--json FILE` also saves the raw numbers.
+//
+//   node bench/run.mjs [--only direct,manifold,...] [--rounds N] [--calls N] [--warmup N] [--duration MS]
+//                      [--sessions N] [--mismatch-calls N] [--second-clients N]
+//                      [--relay-bytes N] [--relay-repeats N] [--no-relay]
+//                      [--build-dir DIR] [--json FILE] [--verbose]
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+import { manifoldBinaries } from './lib/paths.mjs';
+import { relayBenchmark, relayReport } from './lib/relay.mjs';
+import { cpuLines, machineLine, table, verdict } from './lib/report.mjs';
+import { mergeRounds } from './lib/rounds.mjs';
+import { runTarget } from './lib/suite.mjs';
+import { allTargets } from './lib/targets.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    calls: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '200' },
+    duration: { type: 'string', default: '3000' },
+    sessions: { type: 'string', default: '8' },
+    'mismatch-calls': { type: 'string', default: '300' },
+    'second-clients': { type: 'string', default: '7' },
+    'relay-bytes': { type: 'string', default: String(10 * 1000 * 1000) },
+    'relay-repeats': { type: 'string', default: '5' },
+    'no-relay': { type: 'boolean', default: false },
+    'build-dir': { type: 'string' },
+    json: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+const options = {
+  calls: Number(args.calls),
+  warmup: Number(args.warmup),
+  durationMs: Number(args.duration),
+  sessions: Number(args.sessions),
+  mismatchCalls: Number(args['mismatch-calls']),
+  secondClients: Number(args['second-clients']),
+  rounds: Number(args.rounds),
+  verbose: args.verbose,
+};
+
+const bins = manifoldBinaries(args['build-dir']);
+let targets = allTargets(bins);
+if (args.only) {
+  const wanted = new Set(args.only.split(','));
+  targets = targets.filter((t) => wanted.has(t.key));
+}
+
+console.log(machineLine());
+// Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike.
+const results = new Map(targets.map((t) => [t.key, []]));
+for (let round = 1; round <= options.rounds; ++round) {
+  for (const target of targets) {
+    process.stderr.write(`round ${round}/${options.rounds}: ${target.label} ...\n`);
+    const row = await runTarget(target, options);
+    if (row.error) process.stderr.write(`  failed: ${row.error}\n`);
+    results.get(target.key).push(row);
+  }
+}
+const rows = targets.map((t) => mergeRounds(results.get(t.key)));
+console.log('');
+console.log(table(rows, options));
+console.log('');
+console.log(cpuLines(rows).join('\n'));
+console.log('');
+console.log('Manifold targets:');
+console.log(verdict(rows).join('\n'));
+
+let relay = null;
+if (!args['no-relay']) {
+  process.stderr.write('running the relay benchmark ...\n');
+  relay = await relayBenchmark(bins, { bytes: Number(args['relay-bytes']), repeats: Number(args['relay-repeats']) });
+  console.log('');
+  console.log(relayReport(relay));
+}
+
+if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, rows, rounds: Object.fromEntries(results), relay }, null, 2));
+// Peers are optional (their failure is in the table); Manifold and the baseline are not.
+const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key === 'manifold'));
+// Every process we started has been stopped; anything a proxy left is killed on exit.
+process.exit(ownFailed || relay?.error ? 1 : 0);
