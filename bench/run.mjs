@@ -6,8 +6,17 @@
 //   node bench/run.mjs [--only direct,manifold,...] [--rounds N] [--calls N] [--warmup N] [--duration MS]
 //                      [--sessions N] [--mismatch-calls N] [--second-clients N]
 //                      [--relay-bytes N] [--relay-repeats N] [--no-relay]
-//                      [--build-dir DIR] [--json FILE] [--verbose]
+//                      [--build-dir DIR] [--manifold-env K=V]... [--json FILE] [--verbose]
+// --manifold-env adds a variable to the broker's and the shims' environment (to try a runtime
+// setting, e.g. QT_NO_GLIB=1, against the same build).
 import fs from 'node:fs';
+
+// The SDK's HTTP transports hang one abort listener per request in flight on a shared signal:
+// with 2,400 calls in flight node warns once per call. Expected here; every other warning shows.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'MaxListenersExceededWarning') process.stderr.write(`${warning.stack ?? warning}\n`);
+});
 import { parseArgs } from 'node:util';
 
 import { manifoldBinaries } from './lib/paths.mjs';
@@ -31,6 +40,7 @@ const { values: args } = parseArgs({
     'relay-repeats': { type: 'string', default: '5' },
     'no-relay': { type: 'boolean', default: false },
     'build-dir': { type: 'string' },
+    'manifold-env': { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
   },
@@ -47,7 +57,8 @@ const options = {
   verbose: args.verbose,
 };
 
-const bins = manifoldBinaries(args['build-dir']);
+const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const bins = manifoldBinaries(args['build-dir'], manifoldEnv);
 let targets = allTargets(bins);
 if (args.only) {
   const wanted = new Set(args.only.split(','));
@@ -55,6 +66,7 @@ if (args.only) {
 }
 
 console.log(machineLine());
+if (args['manifold-env'].length) console.log(`manifold environment: ${args['manifold-env'].join(' ')}`);
 // Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike.
 const results = new Map(targets.map((t) => [t.key, []]));
 for (let round = 1; round <= options.rounds; ++round) {

@@ -7,7 +7,8 @@ import { Owned } from './owned.mjs';
 
 /**
  * Starts `manifold --headless` with `servers` (the servers.json "servers" object) and resolves
- * once it listens. Returns { pid, socket, shimEnv, stop() }.
+ * once it listens. Returns { pid, socket, shimEnv, stop() }. bins.env (optional) is added to the
+ * environment of the broker and of the shims.
  */
 export async function startBroker(bins, servers) {
   for (const file of [bins.broker, bins.shim]) {
@@ -19,7 +20,7 @@ export async function startBroker(bins, servers) {
   const socket = path.join(dir, 'broker.sock');
   fs.mkdirSync(configDir, { mode: 0o700 });
   fs.writeFileSync(path.join(configDir, 'servers.json'), JSON.stringify({ version: 1, servers }, null, 2));
-  const env = { ...process.env, MANIFOLD_SECRET_STORE: 'memory', MANIFOLD_CONFIG_DIR: configDir, MANIFOLD_SOCKET: socket };
+  const env = { ...process.env, ...bins.env, MANIFOLD_SECRET_STORE: 'memory', MANIFOLD_CONFIG_DIR: configDir, MANIFOLD_SOCKET: socket };
   const broker = new Owned('manifold --headless', bins.broker,
     ['--headless', '--config-dir', configDir, '--socket', socket], { env });
   const stop = async () => {
@@ -36,7 +37,7 @@ export async function startBroker(bins, servers) {
     pid: broker.pid,
     socket,
     // MANIFOLD_BIN=/bin/false: should the broker be gone, a shim must not start a stray one.
-    shimEnv: { MANIFOLD_SOCKET: socket, MANIFOLD_BIN: '/bin/false', MANIFOLD_LAUNCH: 'headless' },
+    shimEnv: { ...bins.env, MANIFOLD_SOCKET: socket, MANIFOLD_BIN: '/bin/false', MANIFOLD_LAUNCH: 'headless' },
     shimArgs: (name) => ['--socket', socket, name],
     stop,
   };

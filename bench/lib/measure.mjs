@@ -79,17 +79,21 @@ export async function mismatches(sessions, tool, perSession) {
 /**
  * Time for one more client, the server being up and another client connected: from creating
  * its transport (spawning its process, if any) to initialize and tools/list both answered.
- * Median of `repeats` clients, each closed before the next. In ms.
+ * Medians over `repeats` clients, each closed before the next, in ms: { total, start,
+ * initialize, toolsList } (start: until the process is spawned or the stream is open).
  */
 export async function secondClient(instance, repeats) {
-  const times = [];
+  const parts = { total: [], start: [], initialize: [], toolsList: [] };
   for (let i = 0; i < repeats; ++i) {
     const start = now();
     const session = await instance.connect();
+    const initialized = now();
     await session.client.listTools();
-    times.push(msSince(start));
+    parts.total.push(msSince(start));
+    parts.start.push(Number(session.startedAt - start) / 1e6);
+    parts.initialize.push(Number(initialized - session.startedAt) / 1e6);
+    parts.toolsList.push(msSince(initialized));
     await session.close();
   }
-  times.sort((a, b) => a - b);
-  return percentile(times, 0.5);
+  return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, percentile(v.sort((a, b) => a - b), 0.5)]));
 }

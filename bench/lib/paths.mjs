@@ -25,9 +25,10 @@ export function packageVersion(name) {
 }
 
 /** The Manifold binaries in `buildDir` (default: build/bench, what scripts/bench.sh builds). */
-export function manifoldBinaries(buildDir = path.join(REPO_DIR, 'build', 'bench')) {
+export function manifoldBinaries(buildDir = path.join(REPO_DIR, 'build', 'bench'), env = {}) {
   const app = path.join(path.resolve(buildDir), 'app');
   return {
+    env,
     broker: process.env.MANIFOLD_BIN || path.join(app, 'manifold'),
     shim: process.env.MANIFOLD_SHIM_BIN || path.join(app, 'manifold-shim'),
   };

@@ -10,9 +10,17 @@ let counter = 0;
 
 /**
  * Connects a Client over `transport` (initialize + notifications/initialized).
- * Returns { client, pid, errors, close() }; pid is the process the transport spawned, if any.
+ * Returns { client, pid, errors, startedAt, close() }; pid is the process the transport spawned,
+ * if any; startedAt (hrtime, ns) when the transport was up, before initialize was sent.
  */
 export async function openSession(transport) {
+  // When the transport is up (process spawned, or HTTP stream open): splits connect time.
+  const start = transport.start.bind(transport);
+  let startedAt = null;
+  transport.start = async () => {
+    await start();
+    startedAt = process.hrtime.bigint();
+  };
   const client = new Client({ name: `manifold-bench-${++counter}`, version: '1.0.0' }, { capabilities: {} });
   const errors = [];
   // Another session's reply arriving here (a proxy that broadcasts) is reported through onerror.
@@ -28,6 +36,7 @@ export async function openSession(transport) {
     client,
     pid,
     errors,
+    startedAt,
     async close() {
       // Streamable HTTP: end the session on the proxy too, as a well-behaved client would.
       if (typeof transport.terminateSession === 'function') {

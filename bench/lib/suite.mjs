@@ -30,7 +30,7 @@ export async function runTarget(target, options) {
     row.oneSession = await throughput(Array(options.sessions).fill(sessions[0]), tool, options.durationMs);
     row.oneSession.cpuUs = cpu(row.oneSession.calls);
     step('second client');
-    row.secondClientMs = await secondClient(instance, options.secondClients);
+    row.secondClient = await secondClient(instance, options.secondClients);
 
     step(`${options.sessions} sessions`);
     while (sessions.length < options.sessions) sessions.push(await instance.connect());
