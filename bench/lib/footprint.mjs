@@ -28,15 +28,19 @@ export function processRoles(instance, sessions) {
 }
 
 /**
- * { servers, proxyRssKiB, proxyMainRssKiB, proxyHwmKiB, proxyProcesses, clientRssKiB, clientPrivKiB }
- *   proxyRssKiB: RSS summed over the proxy's tree; proxyMain*: the proxy process alone (now, peak)
+ * { servers, proxyRssKiB, proxyPrivKiB, proxyMainRssKiB, proxyHwmKiB, proxyProcesses, clientRssKiB,
+ *   clientPrivKiB }
+ *   proxyRssKiB / proxyPrivKiB: RSS and private memory summed over the proxy's tree
+ *   proxyMain*: the proxy process alone (now, peak)
  *   client*:     mean over the sessions' own processes
  */
 export function footprint(instance, sessions) {
   const roles = processRoles(instance, sessions);
   const out = { servers: roles.servers.length };
   if (instance.proxyPid) {
-    out.proxyRssKiB = roles.proxy.map(memory).filter(Boolean).reduce((sum, m) => sum + m.rss, 0);
+    const mems = roles.proxy.map(memory).filter(Boolean);
+    out.proxyRssKiB = mems.reduce((sum, m) => sum + m.rss, 0);
+    out.proxyPrivKiB = mems.reduce((sum, m) => sum + (m.priv ?? 0), 0);
     const main = memory(instance.proxyPid);
     out.proxyMainRssKiB = main?.rss ?? null;
     out.proxyHwmKiB = main?.hwm ?? null;
