@@ -2,13 +2,6 @@
 // Manifold benchmark: the same server-everything reached directly over stdio, through Manifold
 // and through the proxies users pick instead, measured side by side in one run; then a 10 MB
 // tool result relayed end to end. Prints a table; `--json FILE` also saves the raw numbers.
-//
-//   node bench/run.mjs [--only direct,manifold,...] [--rounds N] [--calls N] [--warmup N] [--duration MS]
-//                      [--sessions N] [--mismatch-calls N] [--second-clients N]
-//                      [--relay-bytes N] [--relay-repeats N] [--no-relay]
-//                      [--build-dir DIR] [--manifold-env K=V]... [--json FILE] [--verbose]
-// --manifold-env adds a variable to the broker's and the shims' environment (to try a runtime
-// setting, e.g. QT_NO_GLIB=1, against the same build).
 import fs from 'node:fs';
 
 // The SDK's HTTP transports hang one abort listener per request in flight on a shared signal:
@@ -25,6 +18,22 @@ import { cpuLines, machineLine, table, verdict } from './lib/report.mjs';
 import { mergeRounds } from './lib/rounds.mjs';
 import { runTarget } from './lib/suite.mjs';
 import { allTargets } from './lib/targets.mjs';
+
+const USAGE = `usage: node bench/run.mjs [options]
+  --only KEYS          comma-separated targets: direct,manifold,mcp-hub,mcp-proxy,supergateway
+  --rounds N           rounds; the targets take turns in each, numbers are medians (3)
+  --calls N            sequential calls for p50/p99 (2000), after --warmup N (200)
+  --duration MS        length of each throughput run (3000)
+  --sessions N         sessions for the multi-session runs and in-flight calls per session (8)
+  --mismatch-calls N   calls per session all in flight at once (300)
+  --second-clients N   clients timed one after another for the second-client time (7)
+  --relay-bytes N      size of the relayed tool result (10000000); --relay-repeats N (5)
+  --no-relay           skip the relay benchmark
+  --build-dir DIR      where manifold and manifold-shim were built (build/bench)
+  --manifold-env K=V   add a variable to the broker's and shims' environment (repeatable), to
+                       try a runtime setting such as QT_NO_GLIB=1 against the same build
+  --json FILE          also write every number, per round, to FILE
+  --verbose            say which step each target is at`;
 
 const { values: args } = parseArgs({
   options: {
@@ -43,8 +52,13 @@ const { values: args } = parseArgs({
     'manifold-env': { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
     verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
   },
 });
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const options = {
   calls: Number(args.calls),

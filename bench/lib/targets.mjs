@@ -23,11 +23,6 @@ import { openSession } from './session.mjs';
 
 const EVERYTHING_ARGS = [EVERYTHING_JS, 'stdio'];
 
-function tempDir(prefix) {
-  // Short: AF_UNIX socket paths are limited to 107 bytes.
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
 /** A loopback port nobody listens on right now. */
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -53,7 +48,12 @@ function withCleanup(instance, dir, owned) {
 /** Starts a node proxy with the listen probe preloaded; resolves once it listens. */
 async function startProbedProxy(name, script, args, options = {}) {
   const owned = new Owned(name, NODE, ['--import', LISTEN_PROBE_URL, script, ...args], { ...options, extraFds: 1 });
-  await owned.waitForLine(/^listening \d+/, { stream: 3 });
+  try {
+    await owned.waitForLine(/^listening \d+/, { stream: 3 });
+  } catch (error) {
+    await owned.stop();
+    throw error;
+  }
   return owned;
 }
 
@@ -96,7 +96,7 @@ export const mcpHub = {
   key: 'mcp-hub',
   label: `mcp-hub ${packageVersion('mcp-hub')}`,
   async start() {
-    const dir = tempDir('mfb-hub-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfb-hub-'));   // its home, config and cache
     const home = path.join(dir, 'home');
     const data = path.join(home, '.local', 'share');
     // A fresh catalog cache: mcp-hub would otherwise download its marketplace registry at start.
