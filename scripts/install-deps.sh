@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building and testing Manifold needs on Debian 12 / Ubuntu, skipping what is there.
-# Usage: scripts/install-deps.sh [--with-tests]
+# Usage: scripts/install-deps.sh [--with-tests] [--with-bench]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_tests=0
-[[ "${1:-}" == "--with-tests" ]] && want_tests=1
+want_bench=0
+for arg in "$@"; do
+    case "$arg" in
+        --with-tests) want_tests=1 ;;
+        --with-bench) want_bench=1 ;;
+        *) echo "usage: scripts/install-deps.sh [--with-tests] [--with-bench]" >&2; exit 2 ;;
+    esac
+done
 
 # qtkeychain-qt6-dev: secrets in the OS keychain; QtKeychain reaches the Secret Service through
 # libsecret, which it loads at run time (libsecret-1-0).
@@ -20,6 +27,12 @@ if (( want_tests )); then
     # dbus-bin) with a throw-away gnome-keyring; secret-tool checks what landed in it.
     packages+=(dbus-daemon dbus-bin gnome-keyring libsecret-tools)
 fi
+# --- benchmarks (scripts/bench.sh) ---------------------------------------------------------------
+if (( want_bench )); then
+    # Google Benchmark for bench/router_bench (node and npm: below, as for everything else).
+    packages+=(libbenchmark-dev)
+fi
+# --------------------------------------------------------------------------------------------------
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 
@@ -45,4 +58,10 @@ fi
 if (( want_tests )); then
     echo "==> npm test dependencies (tests/e2e, pinned by package-lock.json)"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# --- benchmarks: the pinned npm packages (bench/package-lock.json) ----------------------------------
+if (( want_bench )); then
+    echo "==> npm benchmark dependencies (bench, pinned by package-lock.json)"
+    (cd bench && npm ci --no-audit --no-fund --loglevel=error)
 fi

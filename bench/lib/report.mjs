@@ -1,0 +1,103 @@
+// Printing: the machine line, the results table and the verdict on Manifold's targets.
+import fs from 'node:fs';
+import os from 'node:os';
+
+export function machineLine() {
+  let cpu = 'unknown CPU';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    // not Linux
+  }
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  return `machine: ${cpu.replace(/\s+/g, ' ')}, ${cores} cores, Linux ${os.release()}, node ${process.version}, ` +
+    `${new Date().toISOString().slice(0, 10)}, load ${load}`;
+}
+
+const mib = (kib) => (kib === null || kib === undefined ? '-' : (kib / 1024).toFixed(1));
+const fixed = (value, digits) => (value === null || value === undefined ? '-' : value.toFixed(digits));
+const int = (value) => (value === null || value === undefined ? '-' : String(Math.round(value)));
+
+const COLUMNS = [
+  ['target', 26, (r) => r.label],
+  ['p50 ms', 7, (r) => fixed(r.latency?.p50, 3)],
+  ['p99 ms', 7, (r) => fixed(r.latency?.p99, 3)],
+  ['xdirect', 7, (r, d) => (r.latency && d?.latency ? fixed(r.latency.p50 / d.latency.p50, 2) : '-')],
+  ['1s x8 c/s', 9, (r) => int(r.oneSession?.perSecond)],
+  ['8s agg c/s', 10, (r) => int(r.sessions?.perSecond)],
+  ['mismatch', 9, (r) => (r.mismatch ? `${int(r.mismatch.mismatched)}${r.mismatch.failed ? `+${int(r.mismatch.failed)}lost` : ''}` : '-')],
+  ['servers', 7, (r) => int(r.footprint?.servers)],
+  ['proxy MiB', 9, (r) => mib(r.footprint?.proxyRssKiB)],
+  ['client MiB', 10, (r) => mib(r.footprint?.clientRssKiB)],
+  ['priv MiB', 8, (r) => mib(r.footprint?.clientPrivKiB)],
+  ['2nd ms', 7, (r) => fixed(r.secondClient?.total, 1)],
+];
+
+export function table(rows, options) {
+  const direct = rows.find((r) => r.key === 'direct' && !r.error);
+  const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(COLUMNS[i][1]) : cell.padStart(COLUMNS[i][1]))).join(' ');
+  const out = [line(COLUMNS.map(([title]) => title))];
+  for (const row of rows) {
+    if (row.error) out.push(`${row.label.padEnd(COLUMNS[0][1])} FAILED at ${row.error}`);
+    else out.push(line(COLUMNS.map(([, , cell]) => cell(row, direct))));
+  }
+  for (const row of rows.filter((r) => r.failedRounds)) {
+    out.push(`${row.label}: ${row.failedRounds.length} round(s) failed: ${row.failedRounds.join('; ')}`);
+  }
+  out.push('', ...legend(options));
+  return out.join('\n');
+}
+
+function legend(o) {
+  return [
+    `Each number is the median of ${o.rounds} round(s); the targets take turns within each round.`,
+    `p50/p99: ${o.calls} sequential echo calls on one session after ${o.warmup} warm-up calls; xdirect: p50 / direct p50.`,
+    `1s x8: one session, ${o.sessions} calls in flight; 8s agg: ${o.sessions} sessions, 1 call in flight each (${o.durationMs} ms each).`,
+    `mismatch: replies that were not the caller's own echo, ${o.sessions} sessions x ${o.mismatchCalls} calls all in flight (+N lost: no reply).`,
+    `servers: server-everything processes with ${o.sessions} sessions. proxy: RSS of the proxy's process tree without the servers.`,
+    'client/priv: RSS and private memory (Private_Clean+Private_Dirty) of each client\'s own process: manifold-shim, or for',
+    'direct stdio the server itself; peers have none. 2nd ms: a new client\'s spawn/connect + initialize + tools/list',
+    `with the server up and one client connected (median of ${o.secondClients}).`,
+  ];
+}
+
+/** Manifold against its targets: lines of "met"/"MISSED" with the numbers behind them. */
+export function verdict(rows) {
+  const m = rows.find((r) => r.key === 'manifold');
+  const d = rows.find((r) => r.key === 'direct');
+  if (!m || m.error || !d || d.error) return ['targets: not judged (manifold or direct stdio did not complete)'];
+  const fp = m.footprint;
+  const checks = [
+    ['p50 <= 1.3x direct', m.latency.p50 / d.latency.p50 <= 1.3,
+      `${m.latency.p50.toFixed(3)} ms vs ${d.latency.p50.toFixed(3)} ms = ${(m.latency.p50 / d.latency.p50).toFixed(2)}x`],
+    ['8-session aggregate >= 80% of direct on one session', m.sessions.perSecond >= 0.8 * d.oneSession.perSecond,
+      `${Math.round(m.sessions.perSecond)} c/s vs direct ${Math.round(d.oneSession.perSecond)} c/s (1 session, 8 in flight) = ` +
+      `${Math.round((100 * m.sessions.perSecond) / d.oneSession.perSecond)}%; vs direct sequential ` +
+      `${Math.round(1000 / d.latency.mean)} c/s = ${Math.round((100 * m.sessions.perSecond * d.latency.mean) / 1000)}%`],
+    ['zero mismatches', m.mismatchAll.mismatched === 0 && m.mismatchAll.failed === 0,
+      `${m.mismatchAll.mismatched} mismatched, ${m.mismatchAll.failed} lost of ${m.mismatchAll.total} (all rounds)`],
+    ['broker RSS < 25 MiB with 8 sessions', fp.proxyMainRssKiB < 25 * 1024,
+      `broker ${mib(fp.proxyMainRssKiB)} MiB (peak ${mib(fp.proxyHwmKiB)} MiB; its tree of ${fp.proxyProcesses} ` +
+      `processes, watchdog included: ${mib(fp.proxyRssKiB)} MiB RSS, ${mib(fp.proxyPrivKiB)} MiB private)`],
+    ['shim private memory < 2 MiB', fp.clientPrivKiB < 2 * 1024,
+      `${mib(fp.clientPrivKiB)} MiB private, ${mib(fp.clientRssKiB)} MiB RSS`],
+    ['second client initialize + tools/list < 5 ms', m.secondClient.total < 5,
+      `${m.secondClient.total.toFixed(1)} ms (shim spawned ${m.secondClient.start.toFixed(1)}, initialize ` +
+      `${m.secondClient.initialize.toFixed(1)}, tools/list ${m.secondClient.toolsList.toFixed(1)})`],
+  ];
+  return checks.map(([name, ok, detail]) => `  ${ok ? 'met   ' : 'MISSED'} ${name}: ${detail}`);
+}
+
+/** Where the CPU goes: microseconds of CPU per call by process role, in both throughput runs. */
+export function cpuLines(rows) {
+  const names = { client: 'client', perClient: 'shims', proxy: 'proxy', servers: 'server' };
+  const describe = (cpu) => Object.entries(cpu ?? {})
+    .map(([role, us]) => `${names[role] ?? role} ${Math.round(us)}`).join(', ');
+  const out = ['CPU per call in microseconds (user+system; client = this benchmark\'s SDK clients):'];
+  for (const row of rows.filter((r) => !r.error)) {
+    out.push(`  ${row.label.padEnd(26)} 1 session x8: ${describe(row.oneSession?.cpuUs)}; ` +
+      `8 sessions: ${describe(row.sessions?.cpuUs)}`);
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Manifold benchmark: the same server-everything reached directly over stdio, through Manifold
+// and through the proxies users pick instead, measured side by side in one run; then a 10 MB
+// tool result relayed end to end. Prints a table; `--json FILE` also saves the raw numbers.
+import fs from 'node:fs';
+
+// The SDK's HTTP transports hang one abort listener per request in flight on a shared signal:
+// with 2,400 calls in flight node warns once per call. Expected here; every other warning shows.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  if (warning.name !== 'MaxListenersExceededWarning') process.stderr.write(`${warning.stack ?? warning}\n`);
+});
+import { parseArgs } from 'node:util';
+
+import { manifoldBinaries } from './lib/paths.mjs';
+import { relayBenchmark, relayReport } from './lib/relay.mjs';
+import { cpuLines, machineLine, table, verdict } from './lib/report.mjs';
+import { mergeRounds } from './lib/rounds.mjs';
+import { runTarget } from './lib/suite.mjs';
+import { allTargets } from './lib/targets.mjs';
+
+const USAGE = `usage: node bench/run.mjs [options]
+  --only KEYS          comma-separated targets: direct,manifold,mcp-hub,mcp-proxy,supergateway
+  --rounds N           rounds; the targets take turns in each, numbers are medians (3)
+  --calls N            sequential calls for p50/p99 (2000), after --warmup N (200)
+  --duration MS        length of each throughput run (3000)
+  --sessions N         sessions for the multi-session runs and in-flight calls per session (8)
+  --mismatch-calls N   calls per session all in flight at once (300)
+  --second-clients N   clients timed one after another for the second-client time (7)
+  --relay-bytes N      size of the relayed tool result (10000000); --relay-repeats N (5)
+  --no-relay           skip the relay benchmark
+  --build-dir DIR      where manifold and manifold-shim were built (build/bench)
+  --manifold-env K=V   add a variable to the broker's and shims' environment (repeatable), to
+                       try a runtime setting such as QT_NO_GLIB=1 against the same build
+  --json FILE          also write every number, per round, to FILE
+  --verbose            say which step each target is at`;
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    calls: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '200' },
+    duration: { type: 'string', default: '3000' },
+    sessions: { type: 'string', default: '8' },
+    'mismatch-calls': { type: 'string', default: '300' },
+    'second-clients': { type: 'string', default: '7' },
+    'relay-bytes': { type: 'string', default: String(10 * 1000 * 1000) },
+    'relay-repeats': { type: 'string', default: '5' },
+    'no-relay': { type: 'boolean', default: false },
+    'build-dir': { type: 'string' },
+    'manifold-env': { type: 'string', multiple: true, default: [] },
+    json: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const options = {
+  calls: Number(args.calls),
+  warmup: Number(args.warmup),
+  durationMs: Number(args.duration),
+  sessions: Number(args.sessions),
+  mismatchCalls: Number(args['mismatch-calls']),
+  secondClients: Number(args['second-clients']),
+  rounds: Number(args.rounds),
+  verbose: args.verbose,
+};
+
+const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const bins = manifoldBinaries(args['build-dir'], manifoldEnv);
+let targets = allTargets(bins);
+if (args.only) {
+  const wanted = new Set(args.only.split(','));
+  targets = targets.filter((t) => wanted.has(t.key));
+}
+
+console.log(machineLine());
+if (args['manifold-env'].length) console.log(`manifold environment: ${args['manifold-env'].join(' ')}`);
+// Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike.
+const results = new Map(targets.map((t) => [t.key, []]));
+for (let round = 1; round <= options.rounds; ++round) {
+  for (const target of targets) {
+    process.stderr.write(`round ${round}/${options.rounds}: ${target.label} ...\n`);
+    const row = await runTarget(target, options);
+    if (row.error) process.stderr.write(`  failed: ${row.error}\n`);
+    results.get(target.key).push(row);
+  }
+}
+const rows = targets.map((t) => mergeRounds(results.get(t.key)));
+console.log('');
+console.log(table(rows, options));
+console.log('');
+console.log(cpuLines(rows).join('\n'));
+console.log('');
+console.log('Manifold targets:');
+console.log(verdict(rows).join('\n'));
+
+let relay = null;
+if (!args['no-relay']) {
+  process.stderr.write('running the relay benchmark ...\n');
+  relay = await relayBenchmark(bins, { bytes: Number(args['relay-bytes']), repeats: Number(args['relay-repeats']) });
+  console.log('');
+  console.log(relayReport(relay));
+}
+
+if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, rows, rounds: Object.fromEntries(results), relay }, null, 2));
+// Peers are optional (their failure is in the table); Manifold and the baseline are not.
+const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key === 'manifold'));
+// Every process we started has been stopped; anything a proxy left is killed on exit.
+process.exit(ownFailed || relay?.error ? 1 : 0);
