@@ -6,6 +6,7 @@
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 #include "manifold/version.h"
+#include "platform/leaneventloop.h"
 #include "secrets/secretstorefactory.h"
 #include "trayapp.h"
 
@@ -215,7 +216,9 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString()));
 
     if (!canShowWindows(argc, argv)) {
+        platform::LeanEventLoop leanLoop;
         QCoreApplication app(argc, argv);
+        leanLoop.restoreEnvironment();
         Options options = parseOptions(app);
         if (!options.headless)
             std::fprintf(stderr, "manifold: no display; running the broker headless\n");

@@ -126,7 +126,7 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         noteElicitationsRequired(info.session, line, envelope);
     if (ok && info.purpose == Purpose::CreatesTask)
         noteTaskCreated(info.session, line, envelope);
-    if (const auto sub = findBelow(line, envelope.result, {"_meta", SubscriptionIdKey}))
+    if (const auto sub = subscriptionIdBelow(line, envelope.result))
         response = applyEdits(line, {{envelope.id, info.originalId}, {*sub, info.originalId}});
     if (ok && info.method == "tasks/list") {
         const QByteArray filtered = filterTaskList(info.session, line, envelope);
@@ -390,7 +390,7 @@ bool Router::routeSubscriptionNotification(RouterActions &out, QByteArrayView li
 {
     // 2026-07-28 streams: the subscription id is the session's subscriptions/listen request id,
     // which the broker rewrote; notifications on the stream go to that session alone.
-    const auto sub = findBelow(line, envelope.params, {"_meta", SubscriptionIdKey});
+    const auto sub = subscriptionIdBelow(line, envelope.params);
     if (!sub)
         return false;
     const auto brokerId = brokerIdFrom(sub->in(line));

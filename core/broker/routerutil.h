@@ -64,6 +64,15 @@ inline std::optional<json::Span> findBelow(QByteArrayView line, json::Span objec
     return json::Span{object.begin + found->begin, object.begin + found->end};
 }
 
+// The 2026-07-28 stream subscription id under object's _meta. A cheap byte search first: most
+// values (a large tool result above all) cannot hold one and are not scanned again.
+inline std::optional<json::Span> subscriptionIdBelow(QByteArrayView line, json::Span object)
+{
+    if (!object.isValid() || !json::mayContainKey(object.in(line), SubscriptionIdKey))
+        return std::nullopt;
+    return findBelow(line, object, {"_meta", SubscriptionIdKey});
+}
+
 // Decoded string at a path below object, empty if absent or not a string.
 inline QByteArray stringAt(QByteArrayView line, json::Span object, std::initializer_list<QByteArrayView> keys)
 {

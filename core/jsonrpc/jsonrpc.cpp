@@ -2,55 +2,81 @@
 
 namespace manifold::jsonrpc {
 
-Envelope parseEnvelope(QByteArrayView line)
+namespace {
+
+// What parseEnvelope collects from the members of a message object in its one pass.
+struct EnvelopeScan
 {
-    Envelope envelope;
-    const auto span = json::valueSpan(line);
-    if (!span)
-        return envelope;   // NotJson
-    const QByteArrayView value = span->in(line);
-    if (value.front() == '[') {
-        envelope.kind = Envelope::Kind::Batch;
-        return envelope;
-    }
-    envelope.kind = Envelope::Kind::Invalid;
-    if (value.front() != '{')
-        return envelope;
-    const auto members = json::objectMembers(value);
-    if (!members)
-        return envelope;
+    QByteArrayView object;
+    qsizetype offset = 0; // of object in the line
+    Envelope *envelope = nullptr;
     bool hasMethod = false;
     bool versionOk = false;
     bool malformed = false;
-    for (const json::Member &member : *members) {
-        const json::Span absolute{span->begin + member.value.begin, span->begin + member.value.end};
-        const QByteArrayView raw = absolute.in(line);
-        if (member.key == "jsonrpc") {
-            versionOk = raw == "\"2.0\"";
-        } else if (member.key == "method") {
+
+    static void onMember(void *context, QByteArrayView rawKey, json::Span value)
+    {
+        auto *scan = static_cast<EnvelopeScan *>(context);
+        Envelope &envelope = *scan->envelope;
+        const json::Span absolute{scan->offset + value.begin, scan->offset + value.end};
+        const QByteArrayView raw = value.in(scan->object);
+        if (json::keyEquals(rawKey, "jsonrpc")) {
+            scan->versionOk = raw == "\"2.0\"";
+        } else if (json::keyEquals(rawKey, "method")) {
             const auto method = json::decodeString(raw);
-            malformed |= !method.has_value();
+            scan->malformed |= !method.has_value();
             envelope.method = method.value_or(QByteArray());
-            hasMethod = true;
-        } else if (member.key == "id") {
+            scan->hasMethod = true;
+        } else if (json::keyEquals(rawKey, "id")) {
             const auto type = json::typeOf(raw);
             if (type == json::ValueType::String || type == json::ValueType::Number ||
                 type == json::ValueType::Null)
                 envelope.id = absolute;
             else
-                malformed = true;
-        } else if (member.key == "params") {
+                scan->malformed = true;
+        } else if (json::keyEquals(rawKey, "params")) {
             envelope.params = absolute;
-        } else if (member.key == "result") {
+        } else if (json::keyEquals(rawKey, "result")) {
             envelope.result = absolute;
-        } else if (member.key == "error") {
+        } else if (json::keyEquals(rawKey, "error")) {
             envelope.error = absolute;
         }
     }
-    if (!versionOk || malformed)
+};
+
+} // namespace
+
+Envelope parseEnvelope(QByteArrayView line)
+{
+    Envelope envelope;
+    qsizetype first = 0;
+    while (first < line.size() && (line[first] == ' ' || line[first] == '\t' ||
+                                   line[first] == '\n' || line[first] == '\r'))
+        ++first;
+    if (first == line.size() || line[first] != '{') {
+        // Not an object: only the kind matters (a batch, another value, or not JSON at all).
+        const auto span = json::valueSpan(line);
+        if (span)
+            envelope.kind =
+                span->in(line).front() == '[' ? Envelope::Kind::Batch : Envelope::Kind::Invalid;
         return envelope;
-    if (hasMethod)
-        envelope.kind = envelope.id.isValid() ? Envelope::Kind::Request : Envelope::Kind::Notification;
+    }
+    // One pass: the member scan is also the validation (a '{' line that is not exactly one valid
+    // object is not JSON).
+    EnvelopeScan scan;
+    scan.object = line.sliced(first);
+    scan.offset = first;
+    scan.envelope = &envelope;
+    if (!json::visitMembers(scan.object, &EnvelopeScan::onMember, &scan)) {
+        envelope = Envelope{}; // NotJson
+        return envelope;
+    }
+    envelope.kind = Envelope::Kind::Invalid;
+    if (!scan.versionOk || scan.malformed)
+        return envelope;
+    if (scan.hasMethod)
+        envelope.kind =
+            envelope.id.isValid() ? Envelope::Kind::Request : Envelope::Kind::Notification;
     else if (envelope.id.isValid() && (envelope.result.isValid() != envelope.error.isValid()))
         envelope.kind = Envelope::Kind::Response;
     return envelope;

@@ -1,10 +1,18 @@
 #include "jsonscan.h"
 
+#include <algorithm>
+#include <functional>
+
 namespace manifold::json {
 namespace {
 
 // Values nested deeper than this are rejected: keeps the recursive scanner's stack bounded.
 constexpr int MaxDepth = 512;
+
+bool isWhitespace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 class Scanner
 {
@@ -85,8 +93,7 @@ public:
     }
 
     // Object members; calls onMember(keySpan, valueSpan) for each when given.
-    template <typename OnMember>
-    bool scanObject(int depth, OnMember &&onMember)
+    template <typename OnMember> bool scanObject(int depth, OnMember &&onMember)
     {
         if (peek() != '{')
             return false;
@@ -135,8 +142,7 @@ public:
         return scanObject(depth, [](Span, Span) {});
     }
 
-    template <typename OnElement>
-    bool scanArray(int depth, OnElement &&onElement)
+    template <typename OnElement> bool scanArray(int depth, OnElement &&onElement)
     {
         if (peek() != '[')
             return false;
@@ -286,26 +292,70 @@ std::optional<QList<Span>> arrayElements(QByteArrayView arrayText)
 
 std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArrayView> keys)
 {
-    auto current = valueSpan(text);
-    if (!current)
+    Scanner scanner(text);
+    scanner.skipWhitespace();
+    qsizetype end = text.size();
+    while (end > scanner.pos() && isWhitespace(text[end - 1]))
+        --end;
+    Span current{scanner.pos(), end};
+    if (current.size() == 0)
         return std::nullopt;
     for (QByteArrayView key : keys) {
-        const QByteArrayView object = current->in(text);
-        const auto members = objectMembers(object);
-        if (!members)
-            return std::nullopt;
-        std::optional<Span> found;
-        for (const Member &member : *members) {
-            if (member.key == key) {
-                // Later duplicates win, as in most JSON parsers.
-                found = Span{current->begin + member.value.begin, current->begin + member.value.end};
-            }
-        }
+        const auto found = findMember(current.in(text), key);
         if (!found)
             return std::nullopt;
-        current = found;
+        current = Span{current.begin + found->begin, current.begin + found->end};
     }
     return current;
+}
+
+bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context)
+{
+    Scanner scanner(objectText);
+    scanner.skipWhitespace();
+    const bool ok = scanner.scanObject(
+        0, [&](Span key, Span value) { onMember(context, key.in(objectText), value); });
+    if (!ok)
+        return false;
+    scanner.skipWhitespace();
+    return scanner.atEnd();
+}
+
+bool keyEquals(QByteArrayView rawKey, QByteArrayView key)
+{
+    if (rawKey.size() < 2)
+        return false;
+    const QByteArrayView body = rawKey.sliced(1, rawKey.size() - 2);
+    if (!body.contains('\\'))
+        return body == key;
+    return decodeString(rawKey).value_or(QByteArray()) == key;
+}
+
+std::optional<Span> findMember(QByteArrayView objectText, QByteArrayView key)
+{
+    struct Search
+    {
+        QByteArrayView key;
+        std::optional<Span> found;
+    } search{key, std::nullopt};
+    const bool ok = visitMembers(
+        objectText,
+        [](void *context, QByteArrayView rawKey, Span value) {
+            auto *s = static_cast<Search *>(context);
+            if (keyEquals(rawKey, s->key))
+                s->found = value; // later duplicates win, as in most JSON parsers
+        },
+        &search);
+    return ok ? search.found : std::nullopt;
+}
+
+bool mayContainKey(QByteArrayView text, QByteArrayView key)
+{
+    const auto contains = [text](QByteArrayView needle) {
+        const std::boyer_moore_horspool_searcher searcher(needle.begin(), needle.end());
+        return std::search(text.begin(), text.end(), searcher) != text.end();
+    };
+    return contains(key) || contains("\\u");
 }
 
 std::optional<QByteArray> decodeString(QByteArrayView literal)
@@ -326,14 +376,30 @@ std::optional<QByteArray> decodeString(QByteArrayView literal)
         if (++i >= body.size())
             return std::nullopt;
         switch (body[i]) {
-        case '"': out.append('"'); break;
-        case '\\': out.append('\\'); break;
-        case '/': out.append('/'); break;
-        case 'b': out.append('\b'); break;
-        case 'f': out.append('\f'); break;
-        case 'n': out.append('\n'); break;
-        case 'r': out.append('\r'); break;
-        case 't': out.append('\t'); break;
+        case '"':
+            out.append('"');
+            break;
+        case '\\':
+            out.append('\\');
+            break;
+        case '/':
+            out.append('/');
+            break;
+        case 'b':
+            out.append('\b');
+            break;
+        case 'f':
+            out.append('\f');
+            break;
+        case 'n':
+            out.append('\n');
+            break;
+        case 'r':
+            out.append('\r');
+            break;
+        case 't':
+            out.append('\t');
+            break;
         case 'u': {
             auto hex4 = [&](qsizetype at, char32_t *value) {
                 if (at + 4 > body.size())
@@ -373,11 +439,21 @@ QByteArray encodeString(QByteArrayView utf8)
     for (const char c : utf8) {
         const auto u = static_cast<unsigned char>(c);
         switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
         default:
             if (u < 0x20) {
                 out.append("\\u00");
@@ -397,15 +473,22 @@ ValueType typeOf(QByteArrayView raw)
     if (raw.isEmpty())
         return ValueType::Invalid;
     switch (raw.front()) {
-    case '{': return ValueType::Object;
-    case '[': return ValueType::Array;
-    case '"': return ValueType::String;
-    case 't': return ValueType::True;
-    case 'f': return ValueType::False;
-    case 'n': return ValueType::Null;
+    case '{':
+        return ValueType::Object;
+    case '[':
+        return ValueType::Array;
+    case '"':
+        return ValueType::String;
+    case 't':
+        return ValueType::True;
+    case 'f':
+        return ValueType::False;
+    case 'n':
+        return ValueType::Null;
     default:
-        return (raw.front() == '-' || (raw.front() >= '0' && raw.front() <= '9')) ? ValueType::Number
-                                                                                : ValueType::Invalid;
+        return (raw.front() == '-' || (raw.front() >= '0' && raw.front() <= '9'))
+                   ? ValueType::Number
+                   : ValueType::Invalid;
     }
 }
 

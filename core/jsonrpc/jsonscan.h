@@ -44,8 +44,26 @@ std::optional<QList<Member>> objectMembers(QByteArrayView objectText);
 std::optional<QList<Span>> arrayElements(QByteArrayView arrayText);
 
 // Span (relative to text) of the member reached by following keys through nested objects.
-// nullopt if a step is missing or not an object. text must be valid JSON.
+// nullopt if a step is missing or not an object. text must be valid JSON (it is not validated
+// again: each step scans only the object it looks in, once).
 std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArrayView> keys);
+
+// Span (relative to objectText) of the value of the last member named key; nullopt if there is
+// none or objectText is not a valid object. One pass, no allocation unless a key has escapes.
+std::optional<Span> findMember(QByteArrayView objectText, QByteArrayView key);
+
+// Calls onMember(context, rawKey, value) for each member of the object objectText, in order;
+// rawKey is the key's literal with its quotes (decodeString it if it holds a backslash). False
+// if objectText is not exactly one valid object (surrounding whitespace allowed).
+using MemberVisitor = void (*)(void *context, QByteArrayView rawKey, Span value);
+bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context);
+
+// True if the raw key literal (with quotes) spells key, escapes decoded.
+bool keyEquals(QByteArrayView rawKey, QByteArrayView key);
+
+// False only if no member named key can be anywhere in text: neither the key's literal nor any
+// \u escape occurs. A cheap test before a scan of a large value.
+bool mayContainKey(QByteArrayView text, QByteArrayView key);
 
 // Decodes a JSON string literal (with quotes) into UTF-8 bytes; nullopt if it is not a string.
 std::optional<QByteArray> decodeString(QByteArrayView literal);

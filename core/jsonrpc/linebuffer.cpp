@@ -31,7 +31,11 @@ LineBuffer::Item LineBuffer::next()
 {
     if (m_endPending) {
         m_endPending = false;
-        Item end{Item::Kind::OversizedEnd, {}, std::exchange(m_head, {}), std::exchange(m_tail, {}), true};
+        Item end{Item::Kind::OversizedEnd,
+                 {},
+                 std::exchange(m_head, {}),
+                 std::exchange(m_tail, {}),
+                 true};
         return end;
     }
     const qsizetype newline = m_buffer.indexOf('\n', qMax(m_scanPos, m_readPos));
@@ -55,10 +59,22 @@ LineBuffer::Item LineBuffer::next()
     if (length > m_maxLineBytes) {
         const QByteArrayView whole = QByteArrayView(m_buffer).sliced(start, length);
         const qsizetype edge = qMin(whole.size(), EdgeBytes);
-        return {Item::Kind::Oversized, {}, whole.first(edge).toByteArray(), whole.last(edge).toByteArray(), true};
+        return {Item::Kind::Oversized,
+                {},
+                whole.first(edge).toByteArray(),
+                whole.last(edge).toByteArray(),
+                true};
     }
     Item item;
     item.kind = Item::Kind::Line;
+    if (start == 0 && m_readPos == m_buffer.size()) {
+        // The buffer is exactly this line: hand it over instead of copying (a 10 MB result
+        // would otherwise exist twice).
+        item.line = std::exchange(m_buffer, {});
+        item.line.truncate(length);
+        m_readPos = m_scanPos = 0;
+        return item;
+    }
     item.line = m_buffer.mid(start, length);
     if (m_readPos == m_buffer.size()) {
         m_buffer.clear();

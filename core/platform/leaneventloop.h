@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace manifold::platform {
+
+// Makes the next QCoreApplication use Qt's own Unix event dispatcher instead of GLib's: for the
+// headless broker and the shim, which relay bytes and show nothing, GLib's loop costs an eventfd
+// write per socket-notifier change (about twice the system calls per relayed message). Create
+// one just before the QCoreApplication and call restoreEnvironment() right after it, so the MCP
+// servers the broker starts do not inherit QT_NO_GLIB. A QT_NO_GLIB the user set is left alone.
+class LeanEventLoop final
+{
+public:
+    LeanEventLoop() : m_set(!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+    {
+        if (m_set)
+            qputenv("QT_NO_GLIB", "1");
+    }
+    void restoreEnvironment()
+    {
+        if (m_set)
+            qunsetenv("QT_NO_GLIB");
+        m_set = false;
+    }
+
+private:
+    bool m_set;
+};
+
+} // namespace manifold::platform
