@@ -38,6 +38,9 @@ void RequestTracker::clientMessage(QByteArrayView message)
             m_initializeLine = message.toByteArray();
             m_initializeId = id;
             m_initializeAnswered = false;
+        } else if (envelope.method.startsWith("resources/") ||
+                   envelope.method == "logging/setLevel") {
+            noteSessionState(message, envelope.method);
         }
         break;
     }
@@ -56,6 +59,24 @@ void RequestTracker::clientMessage(QByteArrayView message)
     default:
         break; // responses to the server's requests, and lines the broker will refuse
     }
+}
+
+void RequestTracker::noteSessionState(QByteArrayView message, const QByteArray &method)
+{
+    // What a new broker has to be told again for this session.
+    if (method == "logging/setLevel") {
+        if (const auto params = json::findPath(message, {"params"}))
+            m_logLevelParams = params->in(message).toByteArray();
+        return;
+    }
+    const auto uri = json::findPath(message, {"params", "uri"});
+    if (!uri)
+        return;
+    const QByteArray raw = uri->in(message).toByteArray();
+    if (method == "resources/subscribe" && !m_subscriptions.contains(raw))
+        m_subscriptions.append(raw);
+    else if (method == "resources/unsubscribe")
+        m_subscriptions.removeAll(raw);
 }
 
 RequestTracker::Route RequestTracker::brokerLine(QByteArrayView line)
@@ -87,9 +108,9 @@ void RequestTracker::brokerMessage(QByteArrayView message, Route *route)
     if (envelope.kind != Envelope::Kind::Response)
         return;
     const QByteArrayView id = envelope.id.in(message);
-    if (!m_ownId.isEmpty() && id == m_ownId) {
-        m_ownId.clear();
-        m_ownAnswer = message.toByteArray();
+    if (!m_ownIds.isEmpty() && m_ownIds.removeOne(id.toByteArray())) {
+        if (id == m_ownInitializeId)
+            m_ownAnswer = message.toByteArray();
         *route = Route::Swallow;
         return;
     }
@@ -114,14 +135,28 @@ QList<QByteArray> RequestTracker::takeUnanswered()
     return ids;
 }
 
-QByteArray RequestTracker::replayInitialize(const QByteArray &ownId)
+QList<QByteArray> RequestTracker::replayHandshake(const QByteArray &idPrefix)
 {
-    if (!m_initializeAnswered)
-        return {};
-    const Envelope envelope = manifold::jsonrpc::parseEnvelope(m_initializeLine);
-    m_ownId = ownId;
+    QList<QByteArray> lines;
+    m_ownIds.clear();
     m_ownAnswer.clear();
-    return json::splice(m_initializeLine, envelope.id, ownId);
+    if (!m_initializeAnswered)
+        return lines;
+    auto ownId = [&] {
+        m_ownIds.append(json::encodeString(idPrefix + QByteArray::number(m_ownIds.size() + 1)));
+        return m_ownIds.last();
+    };
+    const Envelope initialize = manifold::jsonrpc::parseEnvelope(m_initializeLine);
+    m_ownInitializeId = ownId();
+    lines.append(json::splice(m_initializeLine, initialize.id, m_ownInitializeId));
+    if (m_clientSentInitialized)
+        lines.append(manifold::jsonrpc::makeNotification("notifications/initialized"));
+    for (const QByteArray &uri : std::as_const(m_subscriptions))
+        lines.append(manifold::jsonrpc::makeRequest(ownId(), "resources/subscribe",
+                                                    "{\"uri\":" + uri + '}'));
+    if (!m_logLevelParams.isEmpty())
+        lines.append(manifold::jsonrpc::makeRequest(ownId(), "logging/setLevel", m_logLevelParams));
+    return lines;
 }
 
 QList<QByteArray> RequestTracker::listChangedNotifications(QByteArrayView ownAnswer)

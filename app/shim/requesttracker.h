@@ -19,18 +19,20 @@ public:
 
     // A complete line from the client, on its way to the broker.
     void clientLine(QByteArrayView line);
-    // A complete line from the broker. Swallow: it answers the shim's own replayed initialize
-    // (see ownAnswer()) or is the broker's closing notice (see closingReason()).
+    // A complete line from the broker. Swallow: it answers one of the shim's own replayed
+    // requests (see takeOwnAnswer()) or is the broker's closing notice (see closingReason()).
     Route brokerLine(QByteArrayView line);
 
     bool hasUnanswered() const { return !m_unanswered.isEmpty(); }
     // Raw ids of the client's unanswered requests, oldest first; forgets them.
     QList<QByteArray> takeUnanswered();
 
-    // The client's initialize with ownId (raw JSON) as its id, to replay on a new broker; empty
-    // unless the client's own initialize was answered with a result.
-    QByteArray replayInitialize(const QByteArray &ownId);
-    bool clientSentInitialized() const { return m_clientSentInitialized; }
+    // What to send a new broker so that it knows this client as the old one did: its
+    // initialize and notifications/initialized, then its resource subscriptions and its log
+    // level. Each request goes under an id of the shim's own (a JSON string starting with
+    // idPrefix) whose answer the client never sees. Empty unless the client's own initialize
+    // was answered with a result.
+    QList<QByteArray> replayHandshake(const QByteArray &idPrefix);
     // The broker's answer to the replayed initialize, once it came; cleared when taken.
     bool hasOwnAnswer() const { return !m_ownAnswer.isEmpty(); }
     QByteArray takeOwnAnswer() { return std::exchange(m_ownAnswer, {}); }
@@ -44,6 +46,7 @@ public:
 private:
     void clientMessage(QByteArrayView message);
     void brokerMessage(QByteArrayView message, Route *route);
+    void noteSessionState(QByteArrayView message, const QByteArray &method);
 
     QHash<QByteArray, quint64> m_unanswered; // raw id -> order it was sent in
     quint64 m_sent = 0;
@@ -51,7 +54,10 @@ private:
     QByteArray m_initializeId;
     bool m_initializeAnswered = false;
     bool m_clientSentInitialized = false;
-    QByteArray m_ownId;
+    QList<QByteArray> m_subscriptions; // raw uris the client subscribed to
+    QByteArray m_logLevelParams;       // raw params of its last logging/setLevel
+    QList<QByteArray> m_ownIds;        // the shim's replayed requests not answered yet
+    QByteArray m_ownInitializeId;
     QByteArray m_ownAnswer;
     QString m_closingReason;
 };

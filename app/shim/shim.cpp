@@ -58,21 +58,20 @@ void Shim::onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 broke
         onBrokerReadyRead();
     if (m_socket && m_stdinClosed)
         onStdinClosed();
+    // It may have closed before we took it over: then no disconnected() is coming.
+    if (m_socket && m_socket->state() == QLocalSocket::UnconnectedState)
+        onBrokerGone();
 }
 
 void Shim::replayHandshake()
 {
-    // The new broker has never seen this client: introduce it the way the client did, under an
-    // id of our own whose answer the client never sees (it is initialized already).
-    const QByteArray ownId =
-        "\"manifold-shim:" + QByteArray::number(QCoreApplication::applicationPid()) +
-        ":reinitialize:" + QByteArray::number(++m_reconnects) + '"';
-    const QByteArray initialize = m_tracker.replayInitialize(ownId);
-    if (initialize.isEmpty())
-        return;
-    m_socket->write(initialize + '\n');
-    if (m_tracker.clientSentInitialized())
-        m_socket->write(manifold::jsonrpc::makeNotification("notifications/initialized") + '\n');
+    // The new broker has never seen this client: introduce it the way the client did, under ids
+    // of our own whose answers the client never sees (it is initialized already).
+    const QByteArray idPrefix =
+        "manifold-shim:" + QByteArray::number(QCoreApplication::applicationPid()) + ":reconnect-" +
+        QByteArray::number(++m_reconnects) + ':';
+    for (const QByteArray &line : m_tracker.replayHandshake(idPrefix))
+        m_socket->write(line + '\n');
 }
 
 void Shim::onReplayAnswered(const QByteArray &answer)

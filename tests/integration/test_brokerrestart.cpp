@@ -152,6 +152,16 @@ TEST_F(BrokerRestartTest, ShimsAnswerInFlightRequestsThenReconnectToARestartedBr
         ASSERT_TRUE(QTest::qWaitFor([&] { return hasResponse(shim, 1); }, 10000));
         shim.write(request(slowIds.at(i), "slow_echo", R"({"message":"never","delayMs":60000})"));
     }
+    // Session state the new broker must learn again: a subscription and a log level.
+    ClientProcess &subscriber = *m_shims.front();
+    subscriber.write(
+        R"({"jsonrpc":"2.0","id":10,"method":"resources/subscribe","params":{"uri":"file:///watched"}})"
+        "\n");
+    subscriber.write(
+        R"({"jsonrpc":"2.0","id":11,"method":"logging/setLevel","params":{"level":"debug"}})"
+        "\n");
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return hasResponse(subscriber, 10) && hasResponse(subscriber, 11); }, 10000));
     // All three slow calls reached the child: they are in flight when the broker dies.
     ASSERT_TRUE(QTest::qWaitFor(
         [&] { return countTool(readRequestLog(requestLog), QStringLiteral("slow_echo")) == 3; },
@@ -229,6 +239,9 @@ TEST_F(BrokerRestartTest, ShimsAnswerInFlightRequestsThenReconnectToARestartedBr
     const QList<QJsonObject> childSaw = readRequestLog(requestLog);
     EXPECT_EQ(countMethod(childSaw, QStringLiteral("initialize")), 2);
     EXPECT_EQ(countMethod(childSaw, QStringLiteral("notifications/initialized")), 2);
+    // The subscription and the log level reached the new child too, replayed by the shim.
+    EXPECT_EQ(countMethod(childSaw, QStringLiteral("resources/subscribe")), 2);
+    EXPECT_EQ(countMethod(childSaw, QStringLiteral("logging/setLevel")), 2);
 
     // When the clients leave, the shims exit cleanly.
     for (const auto &shim : m_shims) {

@@ -136,23 +136,43 @@ TEST(RequestTracker, BatchesAreTrackedElementByElement)
     EXPECT_EQ(tracker.takeUnanswered(), QList<QByteArray>{"1"});
 }
 
-TEST(RequestTracker, ReplaysInitializeOnlyAfterItSucceededAndSwallowsTheReplayAnswer)
+TEST(RequestTracker, ReplaysTheHandshakeOnlyAfterItSucceededAndSwallowsTheAnswers)
 {
     RequestTracker tracker;
     const QByteArray initialize =
         R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"ü"}}})";
     tracker.clientLine(initialize);
-    EXPECT_TRUE(tracker.replayInitialize("\"own\"").isEmpty()) << "not answered yet";
+    EXPECT_TRUE(tracker.replayHandshake("own:").isEmpty()) << "not answered yet";
     tracker.brokerLine(resultLine("0"));
     tracker.clientLine(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
-    EXPECT_TRUE(tracker.clientSentInitialized());
+    tracker.clientLine(
+        R"({"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"file:///a"}})");
+    tracker.clientLine(
+        R"({"jsonrpc":"2.0","id":2,"method":"resources/subscribe","params":{"uri":"file:///b"}})");
+    tracker.clientLine(
+        R"({"jsonrpc":"2.0","id":3,"method":"resources/unsubscribe","params":{"uri":"file:///a"}})");
+    tracker.clientLine(
+        R"({"jsonrpc":"2.0","id":4,"method":"logging/setLevel","params":{"level":"info"}})");
+    tracker.clientLine(
+        R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"debug"}})");
 
-    const QByteArray replay = tracker.replayInitialize("\"own\"");
+    const QList<QByteArray> replay = tracker.replayHandshake("own:");
+    ASSERT_EQ(replay.size(), 4);
     EXPECT_EQ(
-        replay,
-        R"({"jsonrpc":"2.0","id":"own","method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"ü"}}})");
+        replay.at(0),
+        R"({"jsonrpc":"2.0","id":"own:1","method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"ü"}}})");
+    EXPECT_EQ(replay.at(1), R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    EXPECT_EQ(
+        replay.at(2),
+        R"({"jsonrpc":"2.0","id":"own:2","method":"resources/subscribe","params":{"uri":"file:///b"}})");
+    EXPECT_EQ(
+        replay.at(3),
+        R"({"jsonrpc":"2.0","id":"own:3","method":"logging/setLevel","params":{"level":"debug"}})");
+
+    EXPECT_EQ(tracker.brokerLine(resultLine("\"own:2\"")), RequestTracker::Route::Swallow);
+    EXPECT_FALSE(tracker.hasOwnAnswer()) << "only the initialize's answer is looked at";
     const QByteArray answer = resultLine(
-        "\"own\"",
+        "\"own:1\"",
         R"({"capabilities":{"tools":{"listChanged":true},"prompts":{},"resources":{"listChanged":false}}})");
     EXPECT_EQ(tracker.brokerLine(answer), RequestTracker::Route::Swallow);
     ASSERT_TRUE(tracker.hasOwnAnswer());
@@ -161,8 +181,9 @@ TEST(RequestTracker, ReplaysInitializeOnlyAfterItSucceededAndSwallowsTheReplayAn
     EXPECT_EQ(
         RequestTracker::listChangedNotifications(own),
         QList<QByteArray>{R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})"});
+    EXPECT_EQ(tracker.brokerLine(resultLine("\"own:3\"")), RequestTracker::Route::Swallow);
     EXPECT_EQ(tracker.brokerLine(answer), RequestTracker::Route::Relay)
-        << "only the one answer is ours";
+        << "each of ours is answered once";
 }
 
 TEST(RequestTracker, AFailedInitializeIsNotReplayed)
@@ -170,7 +191,7 @@ TEST(RequestTracker, AFailedInitializeIsNotReplayed)
     RequestTracker tracker;
     tracker.clientLine(requestLine("0", "initialize"));
     tracker.brokerLine(R"({"jsonrpc":"2.0","id":0,"error":{"code":-32000,"message":"down"}})");
-    EXPECT_TRUE(tracker.replayInitialize("\"own\"").isEmpty());
+    EXPECT_TRUE(tracker.replayHandshake("own:").isEmpty());
 }
 
 TEST(RequestTracker, TheBrokersClosingNoticeIsSwallowedAndKeepsItsReason)
