@@ -6,7 +6,6 @@
 #include "brokerfixture.h"
 #include "stresspeer.h"
 #include "testclient.h"
-#include "testsupport.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -576,9 +575,8 @@ TEST_F(StressTest, SixtyFourSessionsSurviveCancelsDisconnectsAndACrash)
         << "fds before: " << describe(baselineFds) << "\nfds after:  " << describe(openFds());
     EXPECT_EQ(socketsOn(m_socketPath), baselineSockets);
     EXPECT_EQ(fakeServerChildren(), QList<qint64>{secondChild});
+    // The crashed child is reaped: no zombie among our children (its pid may be reused by now).
     EXPECT_TRUE(fakeServerChildren(true).isEmpty()) << "a child left unreaped";
-    EXPECT_EQ(testsupport::processState(firstChild), 0)
-        << "the crashed child is gone, not a zombie";
 
     // Stopping the server leaves no child at all.
     host(ServerName)->stop();
