@@ -108,7 +108,7 @@ protected:
     void TearDown() override
     {
         m_shims.clear();
-        // A broker some shim started is detached from the test: stop it by the pid in its lock.
+        // A broker some shim started is detached from the test: find it by its command line.
         for (qint64 pid : brokersFor(m_socketPath))
             EXPECT_TRUE(processhelpers::stopDetachedBroker(pid));
         BrokerFixture::TearDown();
