@@ -38,6 +38,10 @@ bool BrokerLauncher::launch(QString *error) const
         *error = QStringLiteral("cannot find the manifold executable (set MANIFOLD_BIN)");
         return false;
     }
+    if (!QFileInfo(program).isExecutable()) {
+        *error = QStringLiteral("%1 is not an executable file (check MANIFOLD_BIN)").arg(program);
+        return false;
+    }
     // Everything the forked children need is prepared before fork(): after it, only
     // async-signal-safe calls.
     const QByteArray programBytes = program.toLocal8Bit();

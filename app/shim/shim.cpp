@@ -1,34 +1,32 @@
 #include "shim.h"
 
-#include "brokerlauncher.h"
-
-#include "control/hello.h"
-#include "jsonrpc/jsonrpc.h"
-#include "manifold/version.h"
-#include "platform/peercredentials.h"
+#include "brokerconnector.h"
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QFileInfo>
 #include <QLocalSocket>
-#include <QLockFile>
 #include <QSocketNotifier>
+#include <QTimer>
+
+#include "jsonrpc/jsonrpc.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <unistd.h>
 
 namespace {
-constexpr int ConnectRetryMs = 50;
-constexpr int MaxWaitForBrokerMs = 20000;
 constexpr int RefusalTimeoutMs = 10000;
+// Longer lines are relayed in pieces as they come, without being looked at (the broker's own
+// default limit is the same).
+constexpr qsizetype MaxHeldLineBytes = 64 * 1024 * 1024;
 } // namespace
 
 Shim::Shim(QString socketPath, QString serverName, QObject *parent)
-    : QObject(parent), m_socketPath(std::move(socketPath)), m_serverName(std::move(serverName))
+    : QObject(parent), m_socketPath(std::move(socketPath)), m_serverName(std::move(serverName)),
+      m_toBroker(MaxHeldLineBytes), m_toClient(MaxHeldLineBytes)
 {
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, &Shim::tryConnect);
+    m_connector = new BrokerConnector(m_socketPath, m_serverName, this);
+    connect(m_connector, &BrokerConnector::welcomed, this, &Shim::onWelcomed);
+    connect(m_connector, &BrokerConnector::failed, this, &Shim::onConnectFailed);
 }
 
 Shim::~Shim() = default;
@@ -38,104 +36,132 @@ void Shim::start()
     // Read the client from the start so nothing it sends early is lost; hold it until welcome.
     m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
     connect(m_stdin, &QSocketNotifier::activated, this, &Shim::onStdinReadable);
-    tryConnect();
+    m_connector->start();
 }
 
-void Shim::tryConnect()
+void Shim::onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid)
 {
-    delete m_socket;
-    m_socket = new QLocalSocket(this);
-    connect(m_socket, &QLocalSocket::connected, this, &Shim::onConnected);
-    connect(m_socket, &QLocalSocket::readyRead, this, &Shim::onSocketReadyRead);
-    connect(m_socket, &QLocalSocket::disconnected, this, &Shim::onSocketGone);
-    connect(m_socket, &QLocalSocket::errorOccurred, this, [this](QLocalSocket::LocalSocketError error) {
-        if (m_welcomed || !m_refusal.isEmpty())
-            return;
-        if (error != QLocalSocket::ServerNotFoundError && error != QLocalSocket::ConnectionRefusedError &&
-            error != QLocalSocket::SocketTimeoutError) {
-            if (m_socket->state() == QLocalSocket::ConnectedState)
-                return;
-        }
-        if (!m_launched) {
-            // One shim launches; the others wait for the socket to appear.
-            // Held until the broker answers, so the shims started with this one just wait.
-            QDir().mkpath(QFileInfo(m_socketPath).absolutePath());
-            m_launchLock = std::make_unique<QLockFile>(m_socketPath + QStringLiteral(".launch.lock"));
-            if (m_launchLock->tryLock(0)) {
-                QString launchError;
-                if (!BrokerLauncher(m_socketPath).launch(&launchError)) {
-                    refuse(QStringLiteral("Manifold broker is not running and could not be started: %1").arg(launchError));
-                    return;
-                }
-            }
-            m_launched = true;
-        }
-        retryOrGiveUp(QStringLiteral("Manifold broker did not come up at %1 (see %1.log)").arg(m_socketPath));
-    });
-    m_socket->connectToServer(m_socketPath);
-}
-
-void Shim::retryOrGiveUp(const QString &giveUpMessage)
-{
-    if (++m_attempts * ConnectRetryMs > MaxWaitForBrokerMs) {
-        refuse(giveUpMessage);
-        return;
+    m_socket = socket;
+    m_socket->setParent(this);
+    connect(m_socket, &QLocalSocket::readyRead, this, &Shim::onBrokerReadyRead);
+    connect(m_socket, &QLocalSocket::disconnected, this, &Shim::onBrokerGone);
+    if (std::exchange(m_everWelcomed, true)) {
+        std::fprintf(stderr, "manifold-shim: reconnected to the Manifold broker (pid %lld)\n",
+                     static_cast<long long>(brokerPid));
+        replayHandshake();
     }
-    m_retryTimer.start(ConnectRetryMs);
-}
-
-void Shim::onConnected()
-{
-    // Only a broker of our own user gets this client's traffic (a socket in a shared /tmp
-    // could have been put there by someone else).
-    const auto peer = manifold::platform::peerCredentials(m_socket->socketDescriptor());
-    if (peer && peer->uid != manifold::platform::currentUid()) {
-        refuse(QStringLiteral("the socket %1 belongs to another user (uid %2); refusing to use it")
-                   .arg(m_socketPath)
-                   .arg(peer->uid));
-        return;
-    }
-    manifold::Hello hello;
-    hello.role = QStringLiteral("shim");
-    hello.server = m_serverName;
-    hello.pid = QCoreApplication::applicationPid();
-    hello.ppid = ::getppid();
-    hello.parentExe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(hello.ppid)).symLinkTarget();
-    hello.cwd = QDir::currentPath();
-    hello.peerVersion = QString::fromLatin1(manifold::versionString());
-    m_socket->write(hello.toLine() + '\n');
-}
-
-void Shim::onSocketReadyRead()
-{
-    if (m_welcomed) {
-        const QByteArray data = m_socket->readAll();
-        writeStdout(data.constData(), data.size());
-        return;
-    }
-    m_helloReplyBuffer += m_socket->readAll();
-    const qsizetype newline = m_helloReplyBuffer.indexOf('\n');
-    if (newline < 0)
-        return;
-    const auto reply = manifold::HelloReply::fromLine(QByteArrayView(m_helloReplyBuffer).first(newline));
-    const QByteArray rest = m_helloReplyBuffer.mid(newline + 1);
-    m_helloReplyBuffer.clear();
-    if (!reply || !reply->accepted) {
-        refuse(reply ? reply->error : QStringLiteral("the broker sent an unexpected answer"));
-        return;
-    }
-    if (reply->brokerVersion != QLatin1String(manifold::versionString())) {
-        std::fprintf(stderr, "manifold-shim: note: broker is version %s, shim is %s\n",
-                     qPrintable(reply->brokerVersion), manifold::versionString());
-    }
-    m_welcomed = true;
-    m_launchLock.reset();
-    if (!rest.isEmpty())
-        writeStdout(rest.constData(), rest.size());
     if (!m_pendingInput.isEmpty())
         m_socket->write(std::exchange(m_pendingInput, {}));
-    if (m_stdinClosed)
+    if (!rest.isEmpty())
+        fromBroker(rest);
+    if (m_socket && m_socket->bytesAvailable() > 0)
+        onBrokerReadyRead();
+    if (m_socket && m_stdinClosed)
         onStdinClosed();
+    // It may have closed before we took it over: then no disconnected() is coming.
+    if (m_socket && m_socket->state() == QLocalSocket::UnconnectedState)
+        onBrokerGone();
+}
+
+void Shim::replayHandshake()
+{
+    // The new broker has never seen this client: introduce it the way the client did, under ids
+    // of our own whose answers the client never sees (it is initialized already).
+    const QByteArray idPrefix =
+        "manifold-shim:" + QByteArray::number(QCoreApplication::applicationPid()) + ":reconnect-" +
+        QByteArray::number(++m_reconnects) + ':';
+    for (const QByteArray &line : m_tracker.replayHandshake(idPrefix))
+        m_socket->write(line + '\n');
+}
+
+void Shim::onReplayAnswered(const QByteArray &answer)
+{
+    if (!manifold::jsonrpc::parseEnvelope(answer).result.isValid()) {
+        std::fprintf(
+            stderr, "manifold-shim: server '%s' did not accept the client's initialize again: %s\n",
+            qPrintable(m_serverName), answer.constData());
+        return;
+    }
+    // The server behind the new broker may offer other tools than the one the client listed.
+    for (const QByteArray &notification : RequestTracker::listChangedNotifications(answer))
+        writeStdout(notification + '\n');
+}
+
+void Shim::onConnectFailed(const QString &message)
+{
+    if (!m_everWelcomed) {
+        refuse(message);
+        return;
+    }
+    std::fprintf(stderr, "manifold-shim: the Manifold broker could not be reached again: %s\n",
+                 qPrintable(message));
+    answerUnanswered(
+        QStringLiteral("the Manifold broker went away and could not be reached again (%1); "
+                       "this request to server '%2' was not completed")
+            .arg(message, m_serverName));
+    finish(1);
+}
+
+void Shim::onBrokerReadyRead()
+{
+    fromBroker(m_socket->readAll());
+}
+
+void Shim::fromBroker(QByteArrayView data)
+{
+    m_toClient.feed(
+        data,
+        [this](QByteArrayView line) {
+            return m_tracker.brokerLine(line) == RequestTracker::Route::Relay;
+        },
+        [this](QByteArrayView bytes) { writeStdout(bytes); });
+    if (m_tracker.hasOwnAnswer())
+        onReplayAnswered(m_tracker.takeOwnAnswer());
+}
+
+void Shim::onBrokerGone()
+{
+    QLocalSocket *gone = std::exchange(m_socket, nullptr);
+    if (!gone)
+        return;
+    if (gone->bytesAvailable() > 0)
+        fromBroker(gone->readAll());
+    gone->disconnect(this);
+    gone->deleteLater();
+    if (m_stdinClosed) {
+        finish(0);
+        return;
+    }
+    // Half a line from the broker was never relayed and is dropped; an over-long line already
+    // partly relayed is ended so that what follows stays parseable.
+    if (m_toClient.passingLongLine())
+        writeStdout("\n");
+    m_toClient.reset();
+    m_toBroker.dropRestOfLongLine();
+
+    const QString closing = m_tracker.closingReason();
+    if (!closing.isEmpty()) {
+        std::fprintf(stderr, "manifold-shim: Manifold closed the session: %s\n",
+                     qPrintable(closing));
+        answerUnanswered(
+            QStringLiteral("Manifold closed this session (%1) before server '%2' answered; "
+                           "the request was not completed")
+                .arg(closing, m_serverName));
+        finish(1);
+        return;
+    }
+    std::fprintf(stderr, "manifold-shim: the Manifold broker went away; reconnecting\n");
+    answerUnanswered(QStringLiteral("the Manifold broker went away before server '%1' answered; "
+                                    "the request was not completed (the shim is reconnecting)")
+                         .arg(m_serverName));
+    m_connector->start();
+}
+
+void Shim::answerUnanswered(const QString &message)
+{
+    const QByteArray text = message.toUtf8();
+    for (const QByteArray &id : m_tracker.takeUnanswered())
+        writeStdout(manifold::jsonrpc::makeError(id, manifold::jsonrpc::ServerError, text) + '\n');
 }
 
 void Shim::onStdinReadable()
@@ -153,43 +179,47 @@ void Shim::onStdinReadable()
     if (!m_refusal.isEmpty()) {
         m_refusalLines.append(QByteArrayView(chunk, n));
         answerInitializeWithError();
-    } else if (m_welcomed) {
-        m_socket->write(chunk, n);
-    } else {
-        m_pendingInput.append(chunk, n);
+        return;
     }
+    fromClient(QByteArrayView(chunk, n));
+}
+
+void Shim::fromClient(QByteArrayView data)
+{
+    m_toBroker.feed(
+        data,
+        [this](QByteArrayView line) {
+            m_tracker.clientLine(line);
+            return true;
+        },
+        [this](QByteArrayView bytes) {
+            if (m_socket)
+                m_socket->write(bytes.data(), bytes.size());
+            else
+                m_pendingInput.append(bytes);
+        });
 }
 
 void Shim::onStdinClosed()
 {
     if (!m_refusal.isEmpty()) {
-        emit finished(1);
+        finish(1);
         return;
     }
-    if (!m_welcomed)
-        return;   // flushed and handled once the broker answers
+    if (!m_socket) {
+        // Waiting for the broker: what the client sent goes there once it answers. While
+        // reconnecting with nothing to deliver, there is nothing left to do.
+        if (m_everWelcomed && m_pendingInput.isEmpty() && !m_toBroker.midLine())
+            finish(0);
+        return;
+    }
+    const QByteArray unterminated = m_toBroker.takeHeld();
+    if (!unterminated.isEmpty())
+        m_socket->write(unterminated);
     m_socket->flush();
     m_socket->disconnectFromServer();
-    if (m_socket->state() == QLocalSocket::UnconnectedState)
-        emit finished(0);
-}
-
-void Shim::onSocketGone()
-{
-    if (!m_refusal.isEmpty())
-        return;
-    if (!m_welcomed) {
-        if (!m_helloReplyBuffer.isEmpty())
-            onSocketReadyRead();
-        if (m_welcomed || !m_refusal.isEmpty())
-            return;
-        // The broker went away before answering (it was stopping, or crashed): try again.
-        retryOrGiveUp(QStringLiteral("the Manifold broker at %1 closed the connection before answering").arg(m_socketPath));
-        return;
-    }
-    if (!m_stdinClosed)
-        std::fprintf(stderr, "manifold-shim: the Manifold broker closed the connection\n");
-    emit finished(m_stdinClosed ? 0 : 1);
+    if (m_socket && m_socket->state() == QLocalSocket::UnconnectedState)
+        finish(0);
 }
 
 void Shim::refuse(const QString &message)
@@ -197,17 +227,15 @@ void Shim::refuse(const QString &message)
     if (!m_refusal.isEmpty())
         return;
     m_refusal = message;
-    m_retryTimer.stop();
-    m_launchLock.reset();
     std::fprintf(stderr, "manifold-shim: %s\n", qPrintable(message));
-    m_refusalLines.append(std::exchange(m_pendingInput, {}));
+    m_refusalLines.append(std::exchange(m_pendingInput, {}) + m_toBroker.takeHeld());
     answerInitializeWithError();
     if (m_stdinClosed) {
-        emit finished(1);
+        finish(1);
         return;
     }
     // A client that never sends initialize must not keep us around forever.
-    QTimer::singleShot(RefusalTimeoutMs, this, [this] { emit finished(1); });
+    QTimer::singleShot(RefusalTimeoutMs, this, [this] { finish(1); });
 }
 
 void Shim::answerInitializeWithError()
@@ -221,28 +249,36 @@ void Shim::answerInitializeWithError()
         const auto envelope = manifold::jsonrpc::parseEnvelope(item.line);
         if (!envelope.isRequest())
             continue;
-        const QByteArray error = manifold::jsonrpc::makeError(
-            envelope.id.in(item.line), manifold::jsonrpc::RequestRefused, m_refusal.toUtf8());
-        writeStdout(error.constData(), error.size());
-        writeStdout("\n", 1);
+        writeStdout(manifold::jsonrpc::makeError(envelope.id.in(item.line),
+                                                 manifold::jsonrpc::RequestRefused,
+                                                 m_refusal.toUtf8()) +
+                    '\n');
         if (envelope.method == "initialize") {
-            emit finished(1);
+            finish(1);
             return;
         }
     }
 }
 
-void Shim::writeStdout(const char *data, qsizetype size)
+void Shim::writeStdout(QByteArrayView data)
 {
+    const char *bytes = data.data();
+    qsizetype size = data.size();
     while (size > 0) {
-        const ssize_t n = ::write(STDOUT_FILENO, data, size_t(size));
+        const ssize_t n = ::write(STDOUT_FILENO, bytes, size_t(size));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            emit finished(1);   // the client is gone
+            finish(1); // the client is gone
             return;
         }
-        data += n;
+        bytes += n;
         size -= n;
     }
+}
+
+void Shim::finish(int exitCode)
+{
+    if (!std::exchange(m_finished, true))
+        emit finished(exitCode);
 }

@@ -1,19 +1,21 @@
 #pragma once
 
+#include "linesplitter.h"
+#include "requesttracker.h"
+
 #include "jsonrpc/linebuffer.h"
 
 #include <QByteArray>
 #include <QObject>
-#include <QTimer>
 
-#include <memory>
-
+class BrokerConnector;
 class QLocalSocket;
-class QLockFile;
 class QSocketNotifier;
 
-// manifold-shim: stands in for an MCP server on a client's stdio and relays bytes unchanged to
-// and from the broker session for one server. Starts the broker when none answers.
+// manifold-shim: stands in for an MCP server on a client's stdio and relays its lines unchanged
+// to and from the broker session for one server. Starts the broker when none answers. When the
+// broker goes away, answers what the client was waiting for with an error, reconnects (starting
+// a broker again), replays the client's handshake and carries on.
 class Shim final : public QObject
 {
     Q_OBJECT
@@ -28,29 +30,35 @@ signals:
     void finished(int exitCode);
 
 private:
-    void tryConnect();
-    void retryOrGiveUp(const QString &giveUpMessage);
-    void onConnected();
-    void onSocketReadyRead();
+    void onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid);
+    void onConnectFailed(const QString &message);
+    void onBrokerReadyRead();
+    void onBrokerGone();
     void onStdinReadable();
     void onStdinClosed();
-    void onSocketGone();
+    void fromClient(QByteArrayView data);
+    void fromBroker(QByteArrayView data);
+    void replayHandshake();
+    void onReplayAnswered(const QByteArray &answer);
+    void answerUnanswered(const QString &message);
     void refuse(const QString &message);
     void answerInitializeWithError();
-    void writeStdout(const char *data, qsizetype size);
+    void writeStdout(QByteArrayView data);
+    void finish(int exitCode);
 
     QString m_socketPath;
     QString m_serverName;
-    QLocalSocket *m_socket = nullptr;
+    BrokerConnector *m_connector = nullptr;
+    QLocalSocket *m_socket = nullptr; // the welcomed connection; null while (re)connecting
     QSocketNotifier *m_stdin = nullptr;
-    QByteArray m_pendingInput;       // client bytes that arrived before the broker said welcome
-    QByteArray m_helloReplyBuffer;
-    bool m_welcomed = false;
-    bool m_launched = false;
+    LineSplitter m_toBroker;
+    LineSplitter m_toClient;
+    RequestTracker m_tracker;
+    QByteArray m_pendingInput; // whole client lines waiting for the broker's welcome
+    bool m_everWelcomed = false;
     bool m_stdinClosed = false;
-    QString m_refusal;               // set when we can only answer initialize with an error
+    bool m_finished = false;
+    int m_reconnects = 0;
+    QString m_refusal; // never welcomed: we can only answer initialize with an error
     manifold::LineBuffer m_refusalLines{16 * 1024 * 1024};
-    std::unique_ptr<QLockFile> m_launchLock;
-    QTimer m_retryTimer;
-    int m_attempts = 0;
 };

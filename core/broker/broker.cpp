@@ -131,7 +131,7 @@ void Broker::shutdown(std::function<void()> done)
     // Closing can synchronously end a session, which edits m_sessions: iterate a copy.
     const QList<Session *> sessions = m_sessions.values();
     for (Session *session : sessions)
-        session->close();
+        session->close(QStringLiteral("Manifold is shutting down"));
     auto remaining = std::make_shared<int>(0);
     auto finished = std::make_shared<bool>(false);
     auto finish = [done, finished] {
@@ -231,7 +231,7 @@ bool Broker::disconnectSession(SessionId id, QString *error)
         return false;
     }
     qCInfo(lcBroker) << "disconnecting session" << id << "on request";
-    session->close();
+    session->close(QStringLiteral("the session was disconnected in Manifold"));
     closeSession(id);
     return true;
 }
@@ -394,7 +394,7 @@ void Broker::dropGroup(const QString &name)
     for (SessionId id : ids) {
         Session *session = m_sessions.value(id);
         if (session && session->hello().server == name) {
-            session->close();
+            session->close(QStringLiteral("server '%1' was removed from Manifold").arg(name));
             closeSession(id);
         }
     }

@@ -39,10 +39,11 @@ void Session::send(const QByteArray &line)
     m_socket->write("\n", 1);
 }
 
-void Session::close()
+void Session::close(const QString &reason)
 {
     if (m_closed)
         return;
+    send(SessionClosing::line(reason));
     m_socket->flush();
     m_socket->disconnectFromServer();
 }

@@ -27,7 +27,8 @@ public:
     // Feeds bytes that arrived together with the hello line, then starts reading the socket.
     void begin(const QByteArray &alreadyRead);
     void send(const QByteArray &line);
-    void close();
+    // Closes on purpose: the shim is told why (SessionClosing) and does not reconnect.
+    void close(const QString &reason);
 
 signals:
     void lineReceived(manifold::SessionId session, const QByteArray &line);

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "jsonrpc/jsonrpc.h"
+
 namespace manifold {
 
 QByteArray Hello::toLine() const
@@ -82,6 +84,11 @@ std::optional<HelloReply> HelloReply::fromLine(QByteArrayView line)
     reply.brokerPid = object.value(QStringLiteral("brokerPid")).toInteger(-1);
     reply.brokerVersion = object.value(QStringLiteral("brokerVersion")).toString();
     return reply;
+}
+
+QByteArray SessionClosing::line(const QString &reason)
+{
+    return jsonrpc::makeNotification(Method, "{\"reason\":" + json::encodeString(reason.toUtf8()) + '}');
 }
 
 } // namespace manifold

@@ -36,4 +36,15 @@ struct HelloReply
     static std::optional<HelloReply> fromLine(QByteArrayView line);
 };
 
+// The broker's last line on a shim session that it closes on purpose (shutting down, session
+// disconnected on request, server removed). A JSON-RPC notification, so a client that gets it
+// through an older shim ignores it; a shim takes it as "do not reconnect". A session that ends
+// without it means the broker went away.
+struct SessionClosing
+{
+    static constexpr char Method[] = "notifications/manifold/sessionClosing";
+
+    static QByteArray line(const QString &reason);
+};
+
 } // namespace manifold

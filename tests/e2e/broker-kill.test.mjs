@@ -3,6 +3,8 @@
 // PR_SET_PDEATHSIG on the direct child would not reach). server-everything exits by itself when
 // its stdin closes, so each case also runs "stubborn" (lib/stay-alive.mjs preloaded through
 // NODE_OPTIONS in the server's env): then only the broker's own safety net can remove it.
+// The client's shim starts a new broker and reconnects (broker-restart.test.mjs): the server that
+// new broker runs is a new process and does not count; every process of the killed one must go.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -50,12 +52,17 @@ async function killBrokerAndCheck(world, server, { expectGrandchild }) {
   const exit = await withTimeout(broker.exited, 5000, 'broker exit after SIGKILL');
   assert.equal(exit.signal, 'SIGKILL');
 
-  await waitFor(() => world.everythingProcesses({ includeBinLink: true }).length === 0 && !watched.some(isAlive), {
+  // Server processes that no live broker of this world (a new one started by the shim) runs.
+  const orphans = () => {
+    const live = world.brokerProcesses().flatMap((b) => descendants(b.pid));
+    return world.everythingProcesses({ includeBinLink: true }).filter((p) => !live.includes(p.pid));
+  };
+  await waitFor(() => orphans().length === 0 && !watched.some(isAlive), {
     timeoutMs: GONE_WITHIN_MS,
     intervalMs: 50,
     what: 'every server-everything process to be gone after the broker was SIGKILLed',
   }).catch((error) => {
-    const left = world.everythingProcesses({ includeBinLink: true });
+    const left = orphans();
     const stillAlive = watched.filter(isAlive);
     assert.fail(`${error.message}\nstill alive: pids ${JSON.stringify(stillAlive)}\n${describeProcesses(left)}`);
   });

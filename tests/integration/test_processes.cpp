@@ -3,6 +3,7 @@
 #include "testclient.h"
 
 #include "platform/childprocess.h"
+#include "processhelpers.h"
 #include "testsupport.h"
 
 #include <QDir>
@@ -18,60 +19,11 @@
 
 using namespace manifold;
 
+using processhelpers::ClientProcess;
+using processhelpers::HeadlessBroker;
+using processhelpers::initializeLine;
+
 namespace {
-
-// A client process driven from the test: stdin writes, stdout/stderr collected as they come.
-class ClientProcess
-{
-public:
-    explicit ClientProcess(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-    {
-        m_process.setProcessEnvironment(env);
-        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] { m_out += m_process.readAllStandardOutput(); });
-        QObject::connect(&m_process, &QProcess::readyReadStandardError, [this] { m_err += m_process.readAllStandardError(); });
-        m_process.start(QStringLiteral(MANIFOLD_SHIM_PATH), args);
-    }
-    ~ClientProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(2000);
-        }
-    }
-    void write(const QByteArray &bytes) { m_process.write(bytes); }
-    QByteArray &out() { return m_out; }
-    QByteArray &err() { return m_err; }
-    QProcess &process() { return m_process; }
-    std::optional<QJsonObject> waitForLineWith(const QByteArray &needle, int timeoutMs = 15000)
-    {
-        std::optional<QJsonObject> found;
-        (void)QTest::qWaitFor([&] {
-            for (const QByteArray &line : m_out.split('\n')) {
-                if (line.contains(needle)) {
-                    found = QJsonDocument::fromJson(line).object();
-                    return true;
-                }
-            }
-            return false;
-        }, timeoutMs);
-        return found;
-    }
-    bool waitForExit(int timeoutMs = 5000)
-    {
-        return QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, timeoutMs);
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_out;
-    QByteArray m_err;
-};
-
-QByteArray initializeLine(const QByteArray &id)
-{
-    return R"({"jsonrpc":"2.0","id":)" + id +
-           R"(,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"proc","version":"2"}}})" "\n";
-}
 
 bool alive(qint64 pid)
 {
@@ -180,45 +132,6 @@ TEST_F(BrokerFixture, ShimExitsWhenClientClosesStdinAndSessionIsDropped)
     EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->status().value(QStringLiteral("sessions")).toArray().isEmpty(); }, 3000));
 }
 
-namespace {
-// `manifold --headless` as a separate process on a private socket.
-class HeadlessBroker
-{
-public:
-    HeadlessBroker(const QString &socketPath, const QString &configDir)
-    {
-        m_process.setProgram(QStringLiteral(MANIFOLD_PATH));
-        m_process.setArguments({QStringLiteral("--headless"), QStringLiteral("--socket"), socketPath,
-                                QStringLiteral("--config-dir"), configDir});
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_socketPath = socketPath;
-    }
-    ~HeadlessBroker()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(8000))
-                m_process.kill();
-            m_process.waitForFinished(2000);
-        }
-    }
-    bool start()
-    {
-        m_process.start();
-        return QTest::qWaitFor([&] {
-            QLocalSocket probe;
-            probe.connectToServer(m_socketPath);
-            return probe.waitForConnected(100);
-        }, 10000);
-    }
-    QProcess &process() { return m_process; }
-
-private:
-    QProcess m_process;
-    QString m_socketPath;
-};
-} // namespace
-
 TEST_F(BrokerFixture, HeadlessSecondStartFindsTheLiveBrokerAndExitsZero)
 {
     registerServer(fakeServer(QStringLiteral("fake")));
@@ -239,7 +152,8 @@ TEST_F(BrokerFixture, SigkilledBrokerLeavesNoServerProcessBehind)
     registerServer(fakeServer(QStringLiteral("fake")));
     HeadlessBroker broker(m_socketPath, m_configDir);
     ASSERT_TRUE(broker.start());
-    ClientProcess shim({QStringLiteral("--socket"), m_socketPath, QStringLiteral("fake")});
+    ClientProcess shim({QStringLiteral("--socket"), m_socketPath, QStringLiteral("fake")},
+                       processhelpers::shimEnvironment(m_configDir));
     shim.write(initializeLine("1"));
     ASSERT_TRUE(shim.waitForLineWith("\"result\""));
     shim.write(R"({"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"pid","arguments":{}}})" "\n");
@@ -257,7 +171,15 @@ TEST_F(BrokerFixture, SigkilledBrokerLeavesNoServerProcessBehind)
     ::kill(pid_t(broker.process().processId()), SIGKILL);
     EXPECT_TRUE(QTest::qWaitFor([&] { return !alive(child) && !alive(grandchild); }, 5000))
         << "child alive: " << alive(child) << ", grandchild alive: " << alive(grandchild);
+    // The shim starts a new broker and reconnects (test_brokerrestart.cpp covers that in depth);
+    // when its client leaves it exits, and the broker it started is stopped here.
+    EXPECT_TRUE(QTest::qWaitFor([&] { return shim.err().contains("reconnected"); }, 15000)) << shim.err().constData();
+    shim.process().closeWriteChannel();
     EXPECT_TRUE(shim.waitForExit());
+    EXPECT_EQ(shim.process().exitCode(), 0);
+    const qint64 restarted = processhelpers::brokerLockHolder(m_socketPath);
+    EXPECT_NE(restarted, broker.process().processId());
+    EXPECT_TRUE(processhelpers::stopDetachedBroker(restarted));
 }
 
 namespace {

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QLocalSocket>
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+class QLockFile;
+
+// Reaches the broker for one shim: connects to the socket, starts the broker when none answers
+// (one shim at a time, under a launch lock next to the socket), says hello and reads the answer.
+// Used at startup and again whenever the broker went away.
+class BrokerConnector final : public QObject
+{
+    Q_OBJECT
+
+public:
+    BrokerConnector(QString socketPath, QString serverName, QObject *parent = nullptr);
+    ~BrokerConnector() override;
+
+    // Starts an attempt with a fresh time budget (MaxWaitForBrokerMs).
+    void start();
+
+signals:
+    // The broker said welcome. The receiver owns socket from now on; rest holds the bytes that
+    // followed the welcome line.
+    void welcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid);
+    // The broker refused, or none answered in time.
+    void failed(const QString &message);
+
+private:
+    void tryConnect();
+    void retryOrGiveUp(const QString &giveUpMessage);
+    void onError(QLocalSocket::LocalSocketError error);
+    void onConnected();
+    void onReadyRead();
+    void onGone();
+    void fail(const QString &message);
+    void dropSocket();
+
+    QString m_socketPath;
+    QString m_serverName;
+    QLocalSocket *m_socket = nullptr;
+    QByteArray m_replyBuffer;
+    std::unique_ptr<QLockFile> m_launchLock;
+    QTimer m_retryTimer;
+    int m_attempts = 0;
+    bool m_active = false;
+    bool m_launched = false;
+};
