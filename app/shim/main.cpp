@@ -1,6 +1,7 @@
 #include "shim.h"
 
 #include "manifold/version.h"
+#include "platform/leaneventloop.h"
 #include "platform/runtimepaths.h"
 
 #include <QCoreApplication>
@@ -11,7 +12,9 @@
 
 int main(int argc, char *argv[])
 {
+    manifold::platform::LeanEventLoop leanLoop;
     QCoreApplication app(argc, argv);
+    leanLoop.restoreEnvironment();
     QString socketPath;
     QString name;
     const QStringList args = app.arguments().mid(1);

@@ -198,6 +198,10 @@ void Shim::fromClient(QByteArrayView data)
             else
                 m_pendingInput.append(bytes);
         });
+    // Written now rather than on the next event-loop pass: one write per read, no notifier
+    // round trip (the relay's latency is what clients feel).
+    if (m_socket)
+        m_socket->flush();
 }
 
 void Shim::onStdinClosed()

@@ -37,6 +37,7 @@ void Session::send(const QByteArray &line)
         return;
     m_socket->write(line);
     m_socket->write("\n", 1);
+    m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
 }
 
 void Session::close(const QString &reason)
