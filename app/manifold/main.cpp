@@ -80,12 +80,14 @@ bool canShowWindows(int argc, char *argv[])
 void stopOnSignals(UnixSignalWatcher &watcher, Broker &broker)
 {
     QObject::connect(&watcher, &UnixSignalWatcher::terminationRequested, &broker, [&broker](int signal) {
+#ifdef SIGHUP
         if (signal == SIGHUP) {
             QString error;
             if (broker.reloadRegistry(&error))
                 std::fprintf(stderr, "manifold: SIGHUP: reloaded servers.json\n");
             return;
         }
+#endif
         std::fprintf(stderr, "manifold: signal %d: stopping servers\n", signal);
         broker.shutdown([] { QCoreApplication::exit(0); });
     });

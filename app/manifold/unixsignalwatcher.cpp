@@ -2,6 +2,7 @@
 
 #include <QSocketNotifier>
 
+#ifdef Q_OS_UNIX
 #include <csignal>
 #include <fcntl.h>
 #include <sys/socket.h>
@@ -36,3 +37,10 @@ UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent)
         ::sigaction(signal, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
 }
+
+#else // Windows: no POSIX signals; a closed console ends the process and the broker's Job
+      // Object takes its servers with it.
+
+UnixSignalWatcher::UnixSignalWatcher(QObject *parent) : QObject(parent) {}
+
+#endif

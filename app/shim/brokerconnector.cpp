@@ -9,10 +9,11 @@
 
 #include "control/hello.h"
 #include "manifold/version.h"
+#include "platform/childprocess.h"
 #include "platform/peercredentials.h"
+#include "platform/runtimepaths.h"
 
 #include <cstdio>
-#include <unistd.h>
 
 namespace {
 constexpr int ConnectRetryMs = 50;
@@ -61,8 +62,9 @@ void BrokerConnector::onError(QLocalSocket::LocalSocketError error)
     if (!m_launched) {
         // One shim launches; the others wait for the socket to appear. The lock is held until
         // the broker answers, so the shims started with this one just wait.
-        QDir().mkpath(QFileInfo(m_socketPath).absolutePath());
-        m_launchLock = std::make_unique<QLockFile>(m_socketPath + QStringLiteral(".launch.lock"));
+        QDir().mkpath(manifold::platform::socketDirectory(m_socketPath));
+        m_launchLock = std::make_unique<QLockFile>(
+            manifold::platform::sidecarPath(m_socketPath, QStringLiteral(".launch.lock")));
         if (m_launchLock->tryLock(0)) {
             QString launchError;
             if (!BrokerLauncher(m_socketPath).launch(&launchError)) {
@@ -73,8 +75,9 @@ void BrokerConnector::onError(QLocalSocket::LocalSocketError error)
         }
         m_launched = true;
     }
-    retryOrGiveUp(
-        QStringLiteral("Manifold broker did not come up at %1 (see %1.log)").arg(m_socketPath));
+    retryOrGiveUp(QStringLiteral("Manifold broker did not come up at %1 (see %2)")
+                      .arg(m_socketPath,
+                           manifold::platform::sidecarPath(m_socketPath, QStringLiteral(".log"))));
 }
 
 void BrokerConnector::retryOrGiveUp(const QString &giveUpMessage)
@@ -101,8 +104,8 @@ void BrokerConnector::onConnected()
     hello.role = QStringLiteral("shim");
     hello.server = m_serverName;
     hello.pid = QCoreApplication::applicationPid();
-    hello.ppid = ::getppid();
-    hello.parentExe = QFileInfo(QStringLiteral("/proc/%1/exe").arg(hello.ppid)).symLinkTarget();
+    hello.ppid = manifold::platform::parentProcessId();
+    hello.parentExe = manifold::platform::processExecutable(hello.ppid);
     hello.cwd = QDir::currentPath();
     hello.peerVersion = QString::fromLatin1(manifold::versionString());
     m_socket->write(hello.toLine() + '\n');

@@ -48,7 +48,9 @@ int main(int argc, char *argv[])
     }
     if (socketPath.isEmpty())
         socketPath = qEnvironmentVariable("MANIFOLD_SOCKET", manifold::platform::defaultSocketPath());
+#ifdef SIGPIPE
     std::signal(SIGPIPE, SIG_IGN);
+#endif
 
     Shim shim(socketPath, name);
     QObject::connect(&shim, &Shim::finished, &app, [](int code) { QCoreApplication::exit(code); },

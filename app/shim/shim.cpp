@@ -1,17 +1,16 @@
 #include "shim.h"
 
+#include "clientstdio.h"
+
 #include "brokerconnector.h"
 
 #include <QCoreApplication>
 #include <QLocalSocket>
-#include <QSocketNotifier>
 #include <QTimer>
 
 #include "jsonrpc/jsonrpc.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <unistd.h>
 
 namespace {
 constexpr int RefusalTimeoutMs = 10000;
@@ -34,8 +33,13 @@ Shim::~Shim() = default;
 void Shim::start()
 {
     // Read the client from the start so nothing it sends early is lost; hold it until welcome.
-    m_stdin = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, this);
-    connect(m_stdin, &QSocketNotifier::activated, this, &Shim::onStdinReadable);
+    m_stdio = new ClientStdio(this);
+    connect(m_stdio, &ClientStdio::received, this, &Shim::onStdinData);
+    connect(m_stdio, &ClientStdio::closed, this, [this] {
+        m_stdinClosed = true;
+        onStdinClosed();
+    });
+    m_stdio->start();
     m_connector->start();
 }
 
@@ -164,24 +168,14 @@ void Shim::answerUnanswered(const QString &message)
         writeStdout(manifold::jsonrpc::makeError(id, manifold::jsonrpc::ServerError, text) + '\n');
 }
 
-void Shim::onStdinReadable()
+void Shim::onStdinData(const QByteArray &chunk)
 {
-    char chunk[64 * 1024];
-    const ssize_t n = ::read(STDIN_FILENO, chunk, sizeof chunk);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN))
-        return;
-    if (n <= 0) {
-        m_stdin->setEnabled(false);
-        m_stdinClosed = true;
-        onStdinClosed();
-        return;
-    }
     if (!m_refusal.isEmpty()) {
-        m_refusalLines.append(QByteArrayView(chunk, n));
+        m_refusalLines.append(chunk);
         answerInitializeWithError();
         return;
     }
-    fromClient(QByteArrayView(chunk, n));
+    fromClient(chunk);
 }
 
 void Shim::fromClient(QByteArrayView data)
@@ -266,19 +260,8 @@ void Shim::answerInitializeWithError()
 
 void Shim::writeStdout(QByteArrayView data)
 {
-    const char *bytes = data.data();
-    qsizetype size = data.size();
-    while (size > 0) {
-        const ssize_t n = ::write(STDOUT_FILENO, bytes, size_t(size));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            finish(1); // the client is gone
-            return;
-        }
-        bytes += n;
-        size -= n;
-    }
+    if (!ClientStdio::write(data))
+        finish(1); // the client is gone
 }
 
 void Shim::finish(int exitCode)

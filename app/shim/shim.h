@@ -10,7 +10,7 @@
 
 class BrokerConnector;
 class QLocalSocket;
-class QSocketNotifier;
+class ClientStdio;
 
 // manifold-shim: stands in for an MCP server on a client's stdio and relays its lines unchanged
 // to and from the broker session for one server. Starts the broker when none answers. When the
@@ -34,7 +34,7 @@ private:
     void onConnectFailed(const QString &message);
     void onBrokerReadyRead();
     void onBrokerGone();
-    void onStdinReadable();
+    void onStdinData(const QByteArray &chunk);
     void onStdinClosed();
     void fromClient(QByteArrayView data);
     void fromBroker(QByteArrayView data);
@@ -50,7 +50,7 @@ private:
     QString m_serverName;
     BrokerConnector *m_connector = nullptr;
     QLocalSocket *m_socket = nullptr; // the welcomed connection; null while (re)connecting
-    QSocketNotifier *m_stdin = nullptr;
+    ClientStdio *m_stdio = nullptr;
     LineSplitter m_toBroker;
     LineSplitter m_toClient;
     RequestTracker m_tracker;

@@ -135,12 +135,25 @@ qint64 processStartTime(qint64 pid)
 #endif
 }
 
+#ifndef Q_OS_WIN
+qint64 parentProcessId()
+{
+#ifdef Q_OS_UNIX
+    return ::getppid();
+#else
+    return -1;
+#endif
+}
+#endif
+
 QString processExecutable(qint64 pid)
 {
 #ifdef Q_OS_LINUX
     if (pid <= 0)
         return {};
     return QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).symLinkTarget();
+#elif defined(Q_OS_WIN)
+    return executableOf(pid);
 #else
     Q_UNUSED(pid);
     return {};
@@ -154,7 +167,8 @@ qint64 processGroupRssKb(qint64 pgid)
         return -1;
     const long pageKb = ::sysconf(_SC_PAGESIZE) / 1024;
     qint64 total = 0;
-    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    const QStringList pids =
+        QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &pid : pids) {
         if (!pid.front().isDigit())
             continue;

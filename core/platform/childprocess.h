@@ -41,4 +41,7 @@ qint64 processGroupRssKb(qint64 pgid);
 // Path of the executable of pid (Linux: /proc/<pid>/exe), empty if unknown.
 QString processExecutable(qint64 pid);
 
+// This process's parent (the MCP client, for the shim); -1 if unknown.
+qint64 parentProcessId();
+
 } // namespace manifold::platform

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QString>
+
 class QProcess;
 
 namespace manifold::platform {
@@ -12,5 +14,8 @@ void placeInOwnJob(QProcess &process);
 // Windows only: puts the broker itself into a kill-on-close Job Object. Every server it starts
 // (and everything those start) inherits the job, so nothing outlives a killed broker.
 bool bindChildrenToThisProcess();
+
+// The image path of pid (QueryFullProcessImageName), empty if unknown.
+QString executableOf(qint64 pid);
 
 } // namespace manifold::platform
