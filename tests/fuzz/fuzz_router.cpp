@@ -15,6 +15,7 @@
 #include "routermodel.h"
 
 #include "broker/router.h"
+#include "jsonrpc/jsonrpc.h"
 
 #include <QHash>
 #include <QList>
@@ -59,6 +60,18 @@ private:
                 std::fprintf(stderr, "    %s %llu %s\n", kinds[int(action.kind)],
                              static_cast<unsigned long long>(action.session),
                              action.data.constData());
+        }
+        for (const manifold::RouterAction &action : actions) {
+            if (action.kind != manifold::RouterAction::Kind::ToChild)
+                continue;
+            // No child, nobody to write to; a child being stopped gets no new requests (they
+            // wait for the next one).
+            FUZZ_CHECK(m_process != Process::None,
+                       "a line for a child that is not running: " + action.data);
+            FUZZ_CHECK(m_process == Process::Running ||
+                           manifold::jsonrpc::parseEnvelope(action.data).kind !=
+                               manifold::jsonrpc::Envelope::Kind::Request,
+                       "a request for a child being stopped: " + action.data);
         }
         m_model.check(actions);
     }
