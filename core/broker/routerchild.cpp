@@ -268,6 +268,7 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
             if (sub && sub->in(line) == requestId->in(line))
                 edits.append({*sub, info.originalId});
             out.append({RouterAction::Kind::ToSession, info.session, applyEdits(line, edits)});
+            batchMemberCancelled(out, info.session, info.originalId);
             drainQueue(out);
             return out;
         }
