@@ -26,6 +26,9 @@ if (( want_tests )); then
     # The keychain tests: a private session bus (dbus-run-session is in dbus-daemon, dbus-send in
     # dbus-bin) with a throw-away gnome-keyring; secret-tool checks what landed in it.
     packages+=(dbus-daemon dbus-bin gnome-keyring libsecret-tools)
+    # The asan preset: clang, its sanitizer and libFuzzer runtimes, and llvm-symbolizer (in
+    # llvm) so that sanitizer reports name functions and lines.
+    packages+=(clang libclang-rt-14-dev llvm)
 fi
 # --- benchmarks (scripts/bench.sh) ---------------------------------------------------------------
 if (( want_bench )); then

@@ -1,17 +1,76 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds with warnings as errors, runs every test.
+# The test command: installs what is missing, then builds and runs two suites, warnings as errors:
+#   dev   GCC Debug: every test (unit, integration, keychain, gui, e2e, fuzz corpus replay)
+#   asan  clang with ASan+UBSan: unit, integration, keychain, and a short libFuzzer run per target
+# MANIFOLD_PRESET=dev or =asan runs only that one. The last line sums up both ctest runs in
+# ctest's own words; the script fails if either run (or a sanitizer report) does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --with-tests
 
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
-preset="${MANIFOLD_PRESET:-dev}"
-echo "==> configure ($preset)"
-cmake --preset "$preset" -DMANIFOLD_REQUIRE_E2E=ON >/dev/null
-echo "==> build"
-cmake --build --preset "$preset" -j "$(nproc)"
-echo "==> test"
-# On a private D-Bus session bus beside a throw-away gnome-keyring, so the keychain tests use a
-# real Secret Service and never the user's own keyrings.
-dbus-run-session -- scripts/with-keyring.sh ctest --preset "$preset" -j "$(nproc)" --timeout 300 </dev/null
+jobs="$(nproc)"
+read -r -a presets <<<"${MANIFOLD_PRESET:-dev asan}"
+total=0
+failed=0
+status=0
+
+# run_ctest PRESET: ctest on a private D-Bus session bus beside a throw-away gnome-keyring, so
+# the keychain tests use a real Secret Service and never the user's own keyrings.
+run_ctest() {
+    local preset="$1" log="build/$1/ctest.log" rc=0
+    dbus-run-session -- scripts/with-keyring.sh \
+        ctest --preset "$preset" -j "$jobs" --timeout 300 </dev/null 2>&1 | tee "$log" || rc=$?
+    local summary
+    summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
+    if [[ -z "$summary" ]]; then
+        echo "==> $preset: no ctest summary"
+        status=1
+        return
+    fi
+    local out_of fail
+    out_of=$(sed -E 's/.* out of ([0-9]+).*/\1/' <<<"$summary")
+    fail=$(sed -E 's/.*, ([0-9]+) tests? failed.*/\1/' <<<"$summary")
+    total=$((total + out_of))
+    failed=$((failed + fail))
+    (( rc == 0 )) || status=1
+}
+
+# Sanitized processes nobody waits on (a broker started detached by a shim) cannot fail a test
+# through their exit code: they write their reports here (log_path in the asan test preset).
+check_sanitizer_reports() {
+    local dir=build/asan/sanitizer-reports
+    if compgen -G "$dir/*" >/dev/null; then
+        echo "==> sanitizer reports:"
+        for report in "$dir"/*; do
+            echo "---- $report"
+            cat "$report"
+        done
+        status=1
+        failed=$((failed + 1))
+        total=$((total + 1))
+    fi
+}
+
+for preset in "${presets[@]}"; do
+    echo "==> configure ($preset)"
+    extra=()
+    if [[ "$preset" == dev ]]; then extra=(-DMANIFOLD_REQUIRE_E2E=ON); fi
+    cmake --preset "$preset" "${extra[@]}" >/dev/null
+    echo "==> build ($preset)"
+    cmake --build --preset "$preset" -j "$jobs"
+    if [[ "$preset" == asan ]]; then
+        rm -rf build/asan/sanitizer-reports
+        mkdir -p build/asan/sanitizer-reports
+    fi
+    echo "==> test ($preset)"
+    run_ctest "$preset"
+    if [[ "$preset" == asan ]]; then check_sanitizer_reports; fi
+done
+
+passed=$((total - failed))
+percent=$(( total > 0 ? passed * 100 / total : 0 ))
+echo "==> ${presets[*]}: $passed passed, $failed failed"
+echo "${percent}% tests passed, ${failed} tests failed out of ${total}"
+exit "$status"

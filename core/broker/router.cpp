@@ -376,6 +376,19 @@ void Router::batchMemberDone(RouterActions &out, qint64 batchId, const QByteArra
     m_batches.erase(it);
 }
 
+void Router::batchMemberCancelled(RouterActions &out, SessionId session, const QByteArray &rawId)
+{
+    // A cancelled request is never answered; its batch must not wait for it.
+    const auto batch = m_batchOf.constFind(qMakePair(session, rawId));
+    if (batch == m_batchOf.cend())
+        return;
+    const qint64 batchId = *batch;
+    m_batchOf.erase(batch);
+    if (auto b = m_batches.find(batchId); b != m_batches.end())
+        --b->pending;
+    batchMemberDone(out, batchId, {});
+}
+
 void Router::respondError(RouterActions &out, SessionId session, const QByteArray &rawId, int code,
                           const QString &message)
 {
@@ -398,14 +411,7 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
     const bool forwarded = m_requests.value(brokerId).forwarded;
     forgetRequest(brokerId);
     RouterActions out;
-    // A cancelled request is never answered; its batch must not wait for it.
-    if (const auto batch = m_batchOf.constFind(key); batch != m_batchOf.cend()) {
-        const qint64 batchId = *batch;
-        m_batchOf.erase(batch);
-        if (auto b = m_batches.find(batchId); b != m_batches.end())
-            --b->pending;
-        batchMemberDone(out, batchId, {});
-    }
+    batchMemberCancelled(out, session, key.second);
     if (!forwarded)
         return out;   // still queued: removing it is the whole cancel
     markOrphaned(brokerId);

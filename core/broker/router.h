@@ -160,6 +160,7 @@ private:
     RouterActions sessionCancel(SessionId session, QByteArrayView line);
     void respond(RouterActions &out, SessionId session, const QByteArray &rawId, const QByteArray &line);
     void batchMemberDone(RouterActions &out, qint64 batchId, const QByteArray &response);
+    void batchMemberCancelled(RouterActions &out, SessionId session, const QByteArray &rawId);
     void respondError(RouterActions &out, SessionId session, const QByteArray &rawId, int code,
                       const QString &message);
 

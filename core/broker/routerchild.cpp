@@ -262,7 +262,13 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
         if (own != m_requests.cend() && own->forwarded) {
             const RequestInfo info = *own;
             forgetRequest(*brokerId);
-            out.append({RouterAction::Kind::ToSession, info.session, json::splice(line, *requestId, info.originalId)});
+            QList<Edit> edits{{*requestId, info.originalId}};
+            // Sent on the stream it ends, it may name that stream too: the same request.
+            const auto sub = findBelow(line, envelope.params, {"_meta", SubscriptionIdKey});
+            if (sub && sub->in(line) == requestId->in(line))
+                edits.append({*sub, info.originalId});
+            out.append({RouterAction::Kind::ToSession, info.session, applyEdits(line, edits)});
+            batchMemberCancelled(out, info.session, info.originalId);
             drainQueue(out);
             return out;
         }
@@ -391,8 +397,8 @@ bool Router::routeSubscriptionNotification(RouterActions &out, QByteArrayView li
     // 2026-07-28 streams: the subscription id is the session's subscriptions/listen request id,
     // which the broker rewrote; notifications on the stream go to that session alone.
     const auto sub = subscriptionIdBelow(line, envelope.params);
-    if (!sub)
-        return false;
+    if (!sub || envelope.method == "notifications/cancelled")
+        return false;   // a cancel names its request itself: childNotification restores that id
     const auto brokerId = brokerIdFrom(sub->in(line));
     const auto it = brokerId ? m_requests.constFind(*brokerId) : m_requests.cend();
     if (it == m_requests.cend()) {

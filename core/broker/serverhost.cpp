@@ -59,7 +59,7 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
     connect(&m_initializeTimer, &QTimer::timeout, this, [this] {
         if (m_state != State::Starting || m_pid <= 0)
             return;
-        event(QStringLiteral("no answer to initialize within %1 ms: killing it").arg(m_timing.initializeTimeoutMs));
+        logEvent(QStringLiteral("no answer to initialize within %1 ms: killing it").arg(m_timing.initializeTimeoutMs));
         platform::signalProcessGroup(m_pid, SIGKILL);
     });
     connect(&m_restartTimer, &QTimer::timeout, this, &ServerHost::startProcess);
@@ -69,12 +69,12 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
         if (m_pid <= 0)
             return;
         if (m_escalateStep == 0) {
-            event(QStringLiteral("still running after stdin closed: SIGTERM"));
+            logEvent(QStringLiteral("still running after stdin closed: SIGTERM"));
             platform::signalProcessGroup(m_pid, SIGTERM);
             m_escalateStep = 1;
             m_escalateTimer.start(m_timing.termGraceMs);
         } else {
-            event(QStringLiteral("still running after SIGTERM: SIGKILL"));
+            logEvent(QStringLiteral("still running after SIGTERM: SIGKILL"));
             platform::signalProcessGroup(m_pid, SIGKILL);
         }
     });
@@ -269,7 +269,7 @@ void ServerHost::startProcess()
         return;
     }
     // Names only: the values never reach a log.
-    event(QStringLiteral("reading secret %1 from the keychain").arg(m_config.secretEnv.join(QStringLiteral(", "))));
+    logEvent(QStringLiteral("reading secret %1 from the keychain").arg(m_config.secretEnv.join(QStringLiteral(", "))));
     readSecretEnv(m_secrets, m_config, this, [this, attempt](const QMap<QString, QString> &values, const QString &error) {
         if (attempt != m_startAttempt || !awaitingSecrets())
             return;   // stopped (or started again) meanwhile
@@ -299,7 +299,7 @@ void ServerHost::spawn(const QMap<QString, QString> &secretValues)
     connect(m_process, &QProcess::readyReadStandardError, this, &ServerHost::onStderr);
     connect(m_process, &QProcess::finished, this, &ServerHost::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ServerHost::onErrorOccurred);
-    event(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
+    logEvent(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
     m_process->start();
 }
 
@@ -308,7 +308,7 @@ void ServerHost::spawn(const QMap<QString, QString> &secretValues)
 void ServerHost::failToStart(const QString &description)
 {
     m_lastExit = description;
-    event(description);
+    logEvent(description);
     dispatch(m_router.childFailed(description));
     setState(State::Failed);
     emit crashLooped({description});
@@ -324,7 +324,7 @@ void ServerHost::onStarted()
     if (m_ledger)
         m_ledger->record(m_pid, platform::processStartTime(m_pid), m_config.command);
     platform::Guardian::watch(m_pid);
-    event(QStringLiteral("started, pid %1").arg(m_pid));
+    logEvent(QStringLiteral("started, pid %1").arg(m_pid));
     m_sinceChildTraffic.restart();
     if (m_config.heartbeatMs > 0)
         m_heartbeatTimer.start(qMax(50, m_config.heartbeatMs / 2));
@@ -364,7 +364,7 @@ void ServerHost::stop()
     setState(State::Stopping);
     // From now on requests wait for the next child instead of going into a closed stdin.
     m_router.childStopping();
-    event(QStringLiteral("stopping: closing stdin"));
+    logEvent(QStringLiteral("stopping: closing stdin"));
     m_process->closeWriteChannel();
     m_escalateStep = 0;
     m_escalateTimer.start(m_timing.stdinGraceMs);
@@ -384,7 +384,7 @@ void ServerHost::kill()
 {
     if (!m_process || m_pid <= 0)
         return;
-    event(QStringLiteral("killing process group %1").arg(m_pid));
+    logEvent(QStringLiteral("killing process group %1").arg(m_pid));
     platform::signalProcessGroup(m_pid, SIGKILL);
 }
 
@@ -427,19 +427,19 @@ void ServerHost::dispatch(const RouterActions &actions)
             emit sessionOutput(action.session, action.data);
             break;
         case RouterAction::Kind::Log:
-            event(QString::fromUtf8(action.data));
+            logEvent(QString::fromUtf8(action.data));
             break;
         case RouterAction::Kind::ChildReady:
             // No reset of the crash history here: a child that initializes and then dies must
             // still count as a crash loop. Old crashes leave the policy's window by themselves.
             m_initializeTimer.stop();
             setState(State::Running);
-            event(QStringLiteral("initialized"));
+            logEvent(QStringLiteral("initialized"));
             break;
         case RouterAction::Kind::HeartbeatAnswered:
             m_lastHeartbeat = QDateTime::currentDateTime();
             if (m_unresponsive)
-                event(QStringLiteral("answers heartbeats again"));
+                logEvent(QStringLiteral("answers heartbeats again"));
             m_unresponsive = false;
             emit heartbeat(true);
             break;
@@ -545,7 +545,7 @@ void ServerHost::childGone(const QString &description, bool crashed)
     m_escalateTimer.stop();
     m_heartbeatTimer.stop();
     m_lastExit = description;
-    event(description);
+    logEvent(description);
     if (!crashed) {
         dispatch(m_router.childExited(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
         setState(State::Stopped);
@@ -564,11 +564,11 @@ void ServerHost::childGone(const QString &description, bool crashed)
         dispatch(m_router.childFailed(
             QStringLiteral("%1; it keeps crashing, so Manifold stopped restarting it").arg(description)));
         setState(State::Failed);
-        event(QStringLiteral("crash loop: giving up until restarted by hand"));
+        logEvent(QStringLiteral("crash loop: giving up until restarted by hand"));
         emit crashLooped(lastLines);
         return;
     }
-    event(QStringLiteral("restarting in %1 ms").arg(*delay));
+    logEvent(QStringLiteral("restarting in %1 ms").arg(*delay));
     setState(State::Backoff);
     m_restartTimer.start(*delay);
 }
@@ -580,7 +580,7 @@ void ServerHost::onHeartbeatTimer()
     if (m_router.heartbeatOutstanding()) {
         if (!m_unresponsive) {
             m_unresponsive = true;
-            event(QStringLiteral("no answer to heartbeat ping"));
+            logEvent(QStringLiteral("no answer to heartbeat ping"));
             emit heartbeat(false);
         }
         return;   // never restart just for that: some servers do not answer ping
@@ -593,11 +593,11 @@ void ServerHost::onLingerTimeout()
 {
     if (m_router.hasSessions())
         return;
-    event(QStringLiteral("no sessions for %1 ms: stopping").arg(m_config.lingerMs));
+    logEvent(QStringLiteral("no sessions for %1 ms: stopping").arg(m_config.lingerMs));
     stop();
 }
 
-void ServerHost::event(const QString &text)
+void ServerHost::logEvent(const QString &text)
 {
     qCInfo(lcHost).noquote() << m_config.name << text;
     m_log.append(RingLog::Source::Event, text);

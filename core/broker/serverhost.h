@@ -94,7 +94,7 @@ private:
     void onLingerTimeout();
     void childGone(const QString &description, bool crashed);
     void cleanupGroup();
-    void event(const QString &text);
+    void logEvent(const QString &text);
     void startProcess();
     void spawn(const QMap<QString, QString> &secretValues);
     void failToStart(const QString &description);

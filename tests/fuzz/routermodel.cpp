@@ -1,0 +1,225 @@
+#include "routermodel.h"
+
+#include "fuzzcheck.h"
+
+#include "jsonrpc/jsonrpc.h"
+#include "jsonrpc/jsonscan.h"
+
+namespace fuzz {
+
+using manifold::RouterAction;
+using manifold::SessionId;
+using manifold::jsonrpc::Envelope;
+namespace json = manifold::json;
+
+namespace {
+
+QByteArray rawAt(QByteArrayView line, std::initializer_list<QByteArrayView> path)
+{
+    const auto span = json::findPath(line, path);
+    return span ? span->in(line).toByteArray() : QByteArray();
+}
+
+QByteArray idOf(QByteArrayView line, const Envelope &envelope)
+{
+    return envelope.id.isValid() ? envelope.id.in(line).toByteArray() : QByteArray();
+}
+
+// Every line the router writes is one valid JSON value with no raw newline (that would split it).
+void checkLine(const QByteArray &line, const char *where)
+{
+    FUZZ_CHECK(!line.contains('\n'), QByteArray(where) + " line contains a newline: " + line);
+    FUZZ_CHECK(json::isValid(line), QByteArray(where) + " line is not valid JSON: " + line);
+}
+
+} // namespace
+
+void RouterModel::connect(SessionId session)
+{
+    m_sessions.insert(session, Session());
+}
+
+void RouterModel::disconnect(SessionId session)
+{
+    m_sessions.remove(session);
+}
+
+void RouterModel::sessionSent(SessionId id, QByteArrayView line)
+{
+    auto it = m_sessions.find(id);
+    if (it != m_sessions.end())
+        sessionMessage(*it, line, false);
+}
+
+void RouterModel::sessionMessage(Session &session, QByteArrayView message, bool inBatch)
+{
+    const Envelope envelope = manifold::jsonrpc::parseEnvelope(message);
+    const QByteArray id = idOf(message, envelope);
+    switch (envelope.kind) {
+    case Envelope::Kind::Request:
+        ++session.sent[id];
+        if (const auto token = json::findPath(message, {"params", "_meta", "progressToken"}))
+            session.progressTokens.insert(token->in(message).toByteArray());
+        break;
+    case Envelope::Kind::Invalid:
+        if (!id.isEmpty())
+            ++session.sent[id]; // answered with an error that carries its id
+        break;
+    case Envelope::Kind::Notification:
+        if (envelope.method == "notifications/cancelled")
+            ++session.cancelled[rawAt(message, {"params", "requestId"})];
+        break;
+    case Envelope::Kind::Response:
+        session.pending.removeOne(id);
+        break;
+    case Envelope::Kind::Batch: {
+        if (inBatch)
+            break; // a nested batch is one invalid element, answered with id null
+        const QByteArrayView array = json::valueSpan(message)->in(message);
+        for (const json::Span &element : json::arrayElements(array).value_or(QList<json::Span>()))
+            sessionMessage(session, element.in(array), true);
+        break;
+    }
+    case Envelope::Kind::NotJson:
+        break;
+    }
+}
+
+void RouterModel::childSent(QByteArrayView line)
+{
+    const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
+    if (envelope.kind == Envelope::Kind::Request)
+        ++m_childRequests[idOf(line, envelope)];
+    else if (envelope.kind == Envelope::Kind::Response)
+        m_childPending.removeOne(idOf(line, envelope));
+}
+
+void RouterModel::check(const manifold::RouterActions &actions)
+{
+    for (const RouterAction &action : actions) {
+        switch (action.kind) {
+        case RouterAction::Kind::ToSession:
+            toSession(action.session, action.data);
+            break;
+        case RouterAction::Kind::ToChild:
+            toChild(action.data);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+void RouterModel::toSession(SessionId id, const QByteArray &line)
+{
+    const QByteArray where = "to session " + QByteArray::number(id);
+    auto it = m_sessions.find(id);
+    FUZZ_CHECK(it != m_sessions.end(), where + " which is not connected: " + line);
+    checkLine(line, where.constData());
+    Session &session = *it;
+    const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
+    switch (envelope.kind) {
+    case Envelope::Kind::Response:
+        sessionResponse(id, session, line);
+        break;
+    case Envelope::Kind::Batch: {
+        const QByteArrayView array = json::valueSpan(line)->in(line);
+        for (const json::Span &element : json::arrayElements(array).value_or(QList<json::Span>()))
+            sessionResponse(id, session, element.in(array));
+        break;
+    }
+    case Envelope::Kind::Request: {
+        const QByteArray facing = idOf(line, envelope);
+        FUZZ_CHECK(!session.facingIds.contains(facing), where + " reused request id " + facing);
+        session.facingIds.insert(facing);
+        session.pending.append(facing);
+        break;
+    }
+    case Envelope::Kind::Notification:
+        if (envelope.method == "notifications/progress") {
+            const QByteArray token = rawAt(line, {"params", "progressToken"});
+            FUZZ_CHECK(session.progressTokens.contains(token),
+                       where + " got progress for a token it never used: " + line);
+        } else if (envelope.method == "notifications/cancelled") {
+            const QByteArray request = rawAt(line, {"params", "requestId"});
+            FUZZ_CHECK(session.sent.contains(request) || session.facingIds.contains(request),
+                       where + " told of a cancel for a request it does not know: " + line);
+            ++session.cancelled[request];
+            session.pending.removeOne(request);
+        }
+        break;
+    default:
+        FUZZ_CHECK(false, where + " is not a JSON-RPC message: " + line);
+    }
+}
+
+void RouterModel::sessionResponse(SessionId id, Session &session, QByteArrayView response)
+{
+    const Envelope envelope = manifold::jsonrpc::parseEnvelope(response);
+    const QByteArray where = "to session " + QByteArray::number(id);
+    FUZZ_CHECK(envelope.kind == Envelope::Kind::Response,
+               where + ": batch element is not a response: " + response.toByteArray());
+    const QByteArray rawId = idOf(response, envelope);
+    if (rawId == "null")
+        return; // parse errors and the like: nothing to match
+    // Each answer matches a message the session sent with that id, and no message is answered
+    // twice.
+    const int answers = ++session.answered[rawId];
+    FUZZ_CHECK(answers <= session.sent.value(rawId),
+               where + ": answer " + QByteArray::number(answers) + " to id " + rawId +
+                   " which it sent " + QByteArray::number(session.sent.value(rawId)) +
+                   " times: " + response.toByteArray());
+}
+
+void RouterModel::toChild(const QByteArray &line)
+{
+    checkLine(line, "to the child");
+    const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
+    const QByteArray id = idOf(line, envelope);
+    if (envelope.kind == Envelope::Kind::Request) {
+        // Broker ids are numbers, and unique for the router's lifetime (across child restarts).
+        bool ok = false;
+        const qint64 brokerId = id.toLongLong(&ok);
+        FUZZ_CHECK(ok, "request to the child with a non-broker id: " + line);
+        FUZZ_CHECK(!m_brokerIds.contains(brokerId), "broker id used twice: " + line);
+        m_brokerIds.insert(brokerId);
+        m_childPending.append(id);
+        const QByteArray token = rawAt(line, {"params", "_meta", "progressToken"});
+        if (!token.isEmpty())
+            m_lastToken = token;
+    } else if (envelope.kind == Envelope::Kind::Response) {
+        const int answers = ++m_childAnswers[id];
+        FUZZ_CHECK(answers <= m_childRequests.value(id),
+                   "answer to the child for id " + id + " it did not ask (as often): " + line);
+    } else {
+        FUZZ_CHECK(envelope.kind == Envelope::Kind::Notification,
+                   "to the child, not JSON-RPC: " + line);
+    }
+}
+
+void RouterModel::checkState(const manifold::Router &router) const
+{
+    for (const manifold::Router::RequestInfo &request : router.requests()) {
+        FUZZ_CHECK(m_sessions.contains(request.session), "router keeps a request of session " +
+                                                             QByteArray::number(request.session) +
+                                                             ": " + request.method);
+    }
+    FUZZ_CHECK(router.sessionCount() == m_sessions.size(), "router counts other sessions");
+}
+
+void RouterModel::checkAllAnswered() const
+{
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        const Session &session = it.value();
+        for (auto sent = session.sent.cbegin(); sent != session.sent.cend(); ++sent) {
+            if (sent.key() == "null")
+                continue;
+            const int owed = sent.value() - session.cancelled.value(sent.key());
+            FUZZ_CHECK(session.answered.value(sent.key()) >= owed,
+                       "session " + QByteArray::number(it.key()) + " never got an answer to id " +
+                           sent.key());
+        }
+    }
+}
+
+} // namespace fuzz
