@@ -170,6 +170,11 @@ TEST_F(BrokerRestartTest, ShimsAnswerInFlightRequestsThenReconnectToARestartedBr
     ASSERT_GE(oldFamily.size(), 1) << "the broker runs the server";
 
     ::kill(pid_t(oldBroker), SIGKILL);
+    // Sent once the shim knows the broker is gone, while it reconnects: it waits for the new
+    // broker. (Sent earlier it could still go to the dead one, and fail like the calls above.)
+    ClientProcess &early = *m_shims.back();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return early.err().contains("reconnecting"); }, 10000));
+    early.write(request("\"meanwhile\"", "echo", R"({"message":"meanwhile"})"));
 
     // Each client's in-flight call is answered exactly once, with an error saying what happened.
     for (int i = 0; i < 3; ++i) {
@@ -242,6 +247,10 @@ TEST_F(BrokerRestartTest, ShimsAnswerInFlightRequestsThenReconnectToARestartedBr
     // The subscription and the log level reached the new child too, replayed by the shim.
     EXPECT_EQ(countMethod(childSaw, QStringLiteral("resources/subscribe")), 2);
     EXPECT_EQ(countMethod(childSaw, QStringLiteral("logging/setLevel")), 2);
+
+    const QList<QJsonObject> meanwhile = responsesTo(early, QStringLiteral("meanwhile"));
+    ASSERT_EQ(meanwhile.size(), 1);
+    EXPECT_EQ(echoed(meanwhile.first()), QStringLiteral("meanwhile"));
 
     // When the clients leave, the shims exit cleanly.
     for (const auto &shim : m_shims) {
