@@ -2,8 +2,9 @@
 # The test command: installs what is missing, then builds and runs two suites, warnings as errors:
 #   dev   GCC Debug: every test (unit, integration, keychain, gui, e2e, fuzz corpus replay)
 #   asan  clang with ASan+UBSan: unit, integration, keychain, and a short libFuzzer run per target
-# MANIFOLD_PRESET=dev or =asan runs only that one. The last line sums up both ctest runs in
-# ctest's own words; the script fails if either run (or a sanitizer report) does.
+#   then the packages: deb, AppImage and MSI checks (see run_check below)
+# MANIFOLD_PRESET=dev or =asan runs only that one. The last line sums up both ctest runs and the
+# package checks in ctest's own words; the script fails if any of them (or a sanitizer report) does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -68,6 +69,27 @@ for preset in "${presets[@]}"; do
     run_ctest "$preset"
     if [[ "$preset" == asan ]]; then check_sanitizer_reports; fi
 done
+
+# The packages (release build shared by both): the deb built, linted, installed, smoke-tested
+# through the installed binaries and removed; the AppImage built, its libraries checked and its
+# bundled binaries run end to end; the MSI's WiX source compiled with wixl. Each counts as one
+# test in the summary. MANIFOLD_PACKAGES=0 skips them (a quick local run).
+run_check() {
+    local name="$1"
+    shift
+    echo "==> $name"
+    total=$((total + 1))
+    if ! "$@" </dev/null; then
+        echo "==> $name: FAILED"
+        failed=$((failed + 1))
+        status=1
+    fi
+}
+if [[ "${MANIFOLD_PACKAGES:-1}" != 0 ]]; then
+    run_check "Debian package" scripts/check-deb.sh
+    run_check "AppImage" scripts/check-appimage.sh
+    run_check "Windows MSI (wixl)" scripts/check-msi.sh
+fi
 
 passed=$((total - failed))
 percent=$(( total > 0 ? passed * 100 / total : 0 ))
