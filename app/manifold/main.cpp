@@ -6,7 +6,6 @@
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 #include "manifold/version.h"
-#include "platform/leaneventloop.h"
 #include "secrets/secretstorefactory.h"
 #include "trayapp.h"
 
@@ -218,9 +217,9 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QString::fromLatin1(versionString()));
 
     if (!canShowWindows(argc, argv)) {
-        platform::LeanEventLoop leanLoop;
+        // Not platform::LeanEventLoop: QtKeychain reaches the Secret Service through libsecret,
+        // whose replies are dispatched by GLib's main context, i.e. only by the GLib event loop.
         QCoreApplication app(argc, argv);
-        leanLoop.restoreEnvironment();
         Options options = parseOptions(app);
         if (!options.headless)
             std::fprintf(stderr, "manifold: no display; running the broker headless\n");

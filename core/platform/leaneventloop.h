@@ -5,10 +5,11 @@
 namespace manifold::platform {
 
 // Makes the next QCoreApplication use Qt's own Unix event dispatcher instead of GLib's: for the
-// headless broker and the shim, which relay bytes and show nothing, GLib's loop costs an eventfd
-// write per socket-notifier change (about twice the system calls per relayed message). Create
-// one just before the QCoreApplication and call restoreEnvironment() right after it, so the MCP
-// servers the broker starts do not inherit QT_NO_GLIB. A QT_NO_GLIB the user set is left alone.
+// shim, which only relays bytes, GLib's loop costs an eventfd write per socket-notifier change
+// (about twice the system calls per relayed message). Not for the broker: libsecret (the
+// keychain) is answered through GLib's main context and would never hear back. Create one just
+// before the QCoreApplication and call restoreEnvironment() right after it, so a broker the shim
+// starts does not inherit QT_NO_GLIB. A QT_NO_GLIB the user set is left alone.
 class LeanEventLoop final
 {
 public:
