@@ -67,7 +67,8 @@ Broker::ListenResult Broker::listen(QString *message)
             return ListenResult::Failed;
     }
 
-    m_lock = std::make_unique<QLockFile>(platform::sidecarPath(m_socketPath, QStringLiteral(".lock")));
+    const QString lockPath = platform::sidecarPath(m_socketPath, QStringLiteral(".lock"));
+    m_lock = std::make_unique<QLockFile>(lockPath);
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0)) {
         qint64 pid = 0;
@@ -78,8 +79,7 @@ Broker::ListenResult Broker::listen(QString *message)
             *message = QStringLiteral("Manifold is already running (pid %1) on %2").arg(pid).arg(m_socketPath);
             return ListenResult::AlreadyRunning;
         }
-        *message = QStringLiteral("cannot take the broker lock %1")
-                       .arg(platform::sidecarPath(m_socketPath, QStringLiteral(".lock")));
+        *message = QStringLiteral("cannot take the broker lock %1").arg(lockPath);
         return ListenResult::Failed;
     }
 

@@ -264,16 +264,15 @@ std::optional<Span> valueSpan(QByteArrayView text)
 
 std::optional<QList<Member>> objectMembers(QByteArrayView objectText)
 {
-    Scanner scanner(objectText);
     QList<Member> members;
-    bool ok = scanner.scanObject(0, [&](Span key, Span value) {
-        auto decoded = decodeString(key.in(objectText));
-        members.append(Member{decoded.value_or(QByteArray()), value});
-    });
+    const bool ok = visitMembers(
+        objectText,
+        [](void *context, QByteArrayView rawKey, Span value) {
+            static_cast<QList<Member> *>(context)->append(
+                Member{decodeString(rawKey).value_or(QByteArray()), value});
+        },
+        &members);
     if (!ok)
-        return std::nullopt;
-    scanner.skipWhitespace();
-    if (!scanner.atEnd())
         return std::nullopt;
     return members;
 }
@@ -312,7 +311,6 @@ std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArr
 bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context)
 {
     Scanner scanner(objectText);
-    scanner.skipWhitespace();
     const bool ok = scanner.scanObject(
         0, [&](Span key, Span value) { onMember(context, key.in(objectText), value); });
     if (!ok)

@@ -54,7 +54,8 @@ std::optional<Span> findMember(QByteArrayView objectText, QByteArrayView key);
 
 // Calls onMember(context, rawKey, value) for each member of the object objectText, in order;
 // rawKey is the key's literal with its quotes (decodeString it if it holds a backslash). False
-// if objectText is not exactly one valid object (surrounding whitespace allowed).
+// if objectText (already trimmed in front) is not exactly one valid object; trailing whitespace
+// is allowed. objectMembers() and findMember() are built on it.
 using MemberVisitor = void (*)(void *context, QByteArrayView rawKey, Span value);
 bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context);
 
