@@ -60,11 +60,11 @@ fi
 
 if (( want_tests )); then
     echo "==> npm test dependencies (tests/e2e, pinned by package-lock.json)"
-    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+    (cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
 
 # --- benchmarks: the pinned npm packages (bench/package-lock.json) ----------------------------------
 if (( want_bench )); then
     echo "==> npm benchmark dependencies (bench, pinned by package-lock.json)"
-    (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+    (cd bench && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
 fi
