@@ -56,7 +56,7 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments().mid(1);
-    QString socketPath = qEnvironmentVariable("MANIFOLD_SOCKET", manifold::platform::defaultSocketPath());
+    QString socketPath = manifold::platform::resolveSocket().path;
 
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString option = args.takeFirst();

@@ -47,15 +47,26 @@ QString orDash(const QJsonValue &value)
     return text.isEmpty() ? QStringLiteral("-") : text;
 }
 
+// Clients whose environment lacks the override reach the per-user default broker instead.
+QString socketSourceNote(const QString &source)
+{
+    if (source.isEmpty())
+        return {};   // a broker from before socketSource existed
+    if (source == QLatin1String("default"))
+        return QStringLiteral(" (default)");
+    return QStringLiteral(" (from %1, not the per-user default)").arg(source);
+}
+
 } // namespace
 
 QString formatStatus(const QJsonObject &status)
 {
     const QJsonObject broker = status.value(QStringLiteral("broker")).toObject();
-    QString out = QStringLiteral("Manifold %1, broker pid %2, socket %3\n")
+    QString out = QStringLiteral("Manifold %1, broker pid %2, socket %3%4\n")
                       .arg(broker.value(QStringLiteral("version")).toString())
                       .arg(broker.value(QStringLiteral("pid")).toInteger())
-                      .arg(broker.value(QStringLiteral("socket")).toString());
+                      .arg(broker.value(QStringLiteral("socket")).toString(),
+                           socketSourceNote(broker.value(QStringLiteral("socketSource")).toString()));
     if (broker.contains(QStringLiteral("registryError")))
         out += QStringLiteral("WARNING: %1\n").arg(broker.value(QStringLiteral("registryError")).toString());
 

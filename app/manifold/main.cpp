@@ -6,6 +6,7 @@
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 #include "manifold/version.h"
+#include "platform/runtimepaths.h"
 #include "secrets/secretstorefactory.h"
 #include "trayapp.h"
 
@@ -48,7 +49,8 @@ Options parseOptions(const QCoreApplication &app)
         QStringLiteral("dir"));
     const QCommandLineOption socket(
         QStringLiteral("socket"),
-        QCoreApplication::translate("main", "Broker socket path (default: $XDG_RUNTIME_DIR/manifold/broker.sock)."),
+        QCoreApplication::translate("main", "Broker socket path (default: $MANIFOLD_SOCKET, else the per-user %1).")
+            .arg(platform::defaultSocketPath()),
         QStringLiteral("path"));
     parser.addOptions({headless, minimized, configDir, socket});
     parser.process(app);
@@ -56,7 +58,9 @@ Options parseOptions(const QCoreApplication &app)
     options.headless = parser.isSet(headless);
     options.minimized = parser.isSet(minimized);
     options.broker.configDir = parser.value(configDir);
-    options.broker.socketPath = parser.isSet(socket) ? parser.value(socket) : qEnvironmentVariable("MANIFOLD_SOCKET");
+    const platform::SocketChoice choice = platform::resolveSocket(parser.value(socket));
+    options.broker.socketPath = choice.path;
+    options.broker.socketSource = platform::socketSourceName(choice.source);
     return options;
 }
 

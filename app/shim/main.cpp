@@ -47,7 +47,7 @@ int main(int argc, char *argv[])
         return 2;
     }
     if (socketPath.isEmpty())
-        socketPath = qEnvironmentVariable("MANIFOLD_SOCKET", manifold::platform::defaultSocketPath());
+        socketPath = manifold::platform::resolveSocket().path;
 #ifdef SIGPIPE
     std::signal(SIGPIPE, SIG_IGN);
 #endif

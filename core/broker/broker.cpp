@@ -37,6 +37,10 @@ Broker::Broker(Options options, QObject *parent)
     : QObject(parent),
       m_configDir(options.configDir.isEmpty() ? ServerRegistry::defaultConfigDir() : options.configDir),
       m_socketPath(options.socketPath.isEmpty() ? platform::defaultSocketPath() : options.socketPath),
+      m_socketSource(!options.socketSource.isEmpty()
+                         ? options.socketSource
+                         : platform::socketSourceName(
+                               platform::chooseSocket(m_socketPath, {}, platform::defaultSocketPath()).source)),
       m_useGuardian(options.useGuardian),
       m_timing(options.timing),
       m_registry(m_configDir)
@@ -174,6 +178,7 @@ QJsonObject Broker::status() const
     QJsonObject broker{{QStringLiteral("pid"), QCoreApplication::applicationPid()},
                        {QStringLiteral("version"), QString::fromLatin1(versionString())},
                        {QStringLiteral("socket"), m_socketPath},
+                       {QStringLiteral("socketSource"), m_socketSource},
                        {QStringLiteral("configFile"), m_registry.filePath()},
                        {QStringLiteral("startedAt"), m_startedAt.toString(Qt::ISODateWithMs)}};
     if (!m_registryError.isEmpty())

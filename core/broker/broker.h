@@ -40,6 +40,7 @@ public:
     {
         QString configDir;     // empty: ServerRegistry::defaultConfigDir()
         QString socketPath;    // empty: platform::defaultSocketPath()
+        QString socketSource;  // platform::socketSourceName(); empty: "default" or "--socket"
         bool useGuardian = true;
         ServerHost::Timing timing;   // stop grace periods and restart backoff
         SecretStore *secretStore = nullptr;   // not owned; nullptr: createSecretStore()
@@ -56,6 +57,7 @@ public:
     void shutdown(std::function<void()> done);
 
     QString socketPath() const { return m_socketPath; }
+    QString socketSource() const { return m_socketSource; }
     QString configDir() const { return m_configDir; }
     QString registryError() const { return m_registryError; }
     const ServerRegistry &registry() const { return m_registry; }
@@ -110,6 +112,7 @@ private:
 
     QString m_configDir;
     QString m_socketPath;
+    QString m_socketSource;
     bool m_useGuardian;
     ServerHost::Timing m_timing;
     QString m_registryError;

@@ -14,6 +14,10 @@
 #include <unistd.h>
 #endif
 
+#ifdef Q_OS_MACOS
+#include <climits>
+#endif
+
 namespace manifold::platform {
 
 Q_LOGGING_CATEGORY(lcPlatform, "manifold.platform")
@@ -42,17 +46,56 @@ bool isPipeName(const QString &socketPath)
 
 } // namespace
 
+QString rendezvousDirectory(const RendezvousInputs &inputs)
+{
+    if (!inputs.darwinUserTempDir.isEmpty())
+        return QDir::cleanPath(inputs.darwinUserTempDir) + QStringLiteral("/manifold");
+    const QString root = inputs.root.isEmpty() ? QString() : QDir::cleanPath(inputs.root);
+    const QString userRun = root + QStringLiteral("/run/user/%1").arg(inputs.uid);
+    if (inputs.isPrivateUserDirectory && inputs.isPrivateUserDirectory(userRun, inputs.uid))
+        return userRun + QStringLiteral("/manifold");
+    // The uid in the name keeps users of a shared /tmp apart; ensurePrivateDirectory() checks
+    // ownership before the broker uses it and the shim checks the broker's uid.
+    return root + QStringLiteral("/tmp/manifold-%1").arg(inputs.uid);
+}
+
+bool isPrivateUserDirectory(const QString &dir, uint uid)
+{
+#ifdef Q_OS_UNIX
+    struct stat info;
+    if (::lstat(QFile::encodeName(dir).constData(), &info) != 0)
+        return false;
+    return S_ISDIR(info.st_mode) && info.st_uid == uid && (info.st_mode & 07777) == 0700;
+#else
+    Q_UNUSED(dir);
+    Q_UNUSED(uid);
+    return false;
+#endif
+}
+
+RendezvousInputs currentRendezvousInputs()
+{
+    RendezvousInputs inputs;
+    inputs.uid = uint(currentUid());
+    inputs.root = qEnvironmentVariable("MANIFOLD_RUNTIME_ROOT");
+    inputs.isPrivateUserDirectory = &isPrivateUserDirectory;
+#ifdef Q_OS_MACOS
+    if (inputs.root.isEmpty()) {
+        char buffer[PATH_MAX];
+        const size_t length = ::confstr(_CS_DARWIN_USER_TEMP_DIR, buffer, sizeof buffer);
+        if (length > 0 && length <= sizeof buffer)
+            inputs.darwinUserTempDir = QFile::decodeName(buffer);
+    }
+#endif
+    return inputs;
+}
+
 QString runtimeDir()
 {
 #ifdef Q_OS_WIN
     return QDir::tempPath() + QStringLiteral("/manifold");
 #else
-    const QString xdg = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty() && QFileInfo(xdg).isDir())
-        return QDir::cleanPath(xdg) + QStringLiteral("/manifold");
-    // The uid in the name keeps users of a shared /tmp apart; ensurePrivateDirectory() checks
-    // ownership.
-    return QDir::tempPath() + QStringLiteral("/manifold-%1").arg(currentUid());
+    return rendezvousDirectory(currentRendezvousInputs());
 #endif
 }
 
@@ -65,6 +108,40 @@ QString defaultSocketPath()
 #else
     return runtimeDir() + QStringLiteral("/broker.sock");
 #endif
+}
+
+SocketChoice chooseSocket(const QString &option, const QString &environment, const QString &defaultPath)
+{
+    SocketChoice choice;
+    choice.path = !option.isEmpty() ? option : !environment.isEmpty() ? environment : defaultPath;
+    const auto same = [](const QString &a, const QString &b) {
+        return !a.isEmpty() && !b.isEmpty() && QDir::cleanPath(a) == QDir::cleanPath(b);
+    };
+    if (same(choice.path, defaultPath))
+        choice.source = SocketSource::Default;
+    else if (same(choice.path, environment))
+        choice.source = SocketSource::Environment;
+    else
+        choice.source = SocketSource::Option;
+    return choice;
+}
+
+SocketChoice resolveSocket(const QString &option)
+{
+    return chooseSocket(option, qEnvironmentVariable("MANIFOLD_SOCKET"), defaultSocketPath());
+}
+
+QString socketSourceName(SocketSource source)
+{
+    switch (source) {
+    case SocketSource::Default:
+        return QStringLiteral("default");
+    case SocketSource::Environment:
+        return QStringLiteral("MANIFOLD_SOCKET");
+    case SocketSource::Option:
+        return QStringLiteral("--socket");
+    }
+    return QStringLiteral("default");
 }
 
 QString sidecarPath(const QString &socketPath, const QString &suffix)

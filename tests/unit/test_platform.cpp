@@ -75,25 +75,7 @@ void startSleeper(QProcess &process)
 
 // ---- runtime paths ----
 
-TEST(RuntimePaths, UsesXdgRuntimeDirWhenItExists)
-{
-    EnvGuard guard("XDG_RUNTIME_DIR");
-    QTemporaryDir dir;
-    ASSERT_TRUE(dir.isValid());
-    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(dir.path()));
-    EXPECT_EQ(platform::runtimeDir(), dir.path() + QStringLiteral("/manifold"));
-    EXPECT_EQ(platform::defaultSocketPath(), dir.path() + QStringLiteral("/manifold/broker.sock"));
-}
-
-TEST(RuntimePaths, FallsBackToTempWithUid)
-{
-    EnvGuard guard("XDG_RUNTIME_DIR");
-    const QString expected = QDir::tempPath() + QStringLiteral("/manifold-%1").arg(::getuid());
-    qunsetenv("XDG_RUNTIME_DIR");
-    EXPECT_EQ(platform::runtimeDir(), expected);
-    qputenv("XDG_RUNTIME_DIR", "/nonexistent/runtime/dir");
-    EXPECT_EQ(platform::runtimeDir(), expected);
-}
+// The rendezvous rule itself (no XDG_RUNTIME_DIR, no TMPDIR) is tested in test_rendezvous.cpp.
 
 TEST(RuntimePaths, SidecarFilesSitBesideAFileSocket)
 {
