@@ -62,7 +62,18 @@ void BrokerConnector::onError(QLocalSocket::LocalSocketError error)
     if (!m_launched) {
         // One shim launches; the others wait for the socket to appear. The lock is held until
         // the broker answers, so the shims started with this one just wait.
-        QDir().mkpath(manifold::platform::socketDirectory(m_socketPath));
+        // The default rendezvous is made private before the launch lock and log go into it
+        // (the broker would do it too, but only once it runs).
+        const QString dir = manifold::platform::socketDirectory(m_socketPath);
+        QString dirError;
+        if (m_socketPath == manifold::platform::defaultSocketPath()) {
+            if (!manifold::platform::ensurePrivateDirectory(dir, &dirError)) {
+                fail(QStringLiteral("cannot use the Manifold runtime directory: %1").arg(dirError));
+                return;
+            }
+        } else {
+            QDir().mkpath(dir);
+        }
         m_launchLock = std::make_unique<QLockFile>(
             manifold::platform::sidecarPath(m_socketPath, QStringLiteral(".launch.lock")));
         if (m_launchLock->tryLock(0)) {
