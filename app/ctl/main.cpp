@@ -8,11 +8,13 @@
 #include "platform/runtimepaths.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMap>
 
 #include <cstdio>
+#include <memory>
 
 namespace {
 
@@ -50,13 +52,36 @@ int fail(const QString &message, int code = 1)
     return code;
 }
 
+// The broker at --socket, $MANIFOLD_SOCKET or the default rendezvous; for the default also
+// where an older broker of this user may still serve (see platform::rendezvousCandidates).
+std::unique_ptr<ControlClient> connectToBroker(const QString &socketOption)
+{
+    const manifold::platform::SocketChoice choice = manifold::platform::resolveSocket(socketOption);
+    const QStringList candidates = choice.source == manifold::platform::SocketSource::Default
+                                       ? manifold::platform::defaultSocketCandidates()
+                                       : QStringList{choice.path};
+    QString firstError;
+    for (const QString &candidate : candidates) {
+        if (candidate != candidates.first() && !QFileInfo::exists(candidate))
+            continue;
+        auto client = std::make_unique<ControlClient>(candidate);
+        QString error;
+        if (client->connectToBroker(&error))
+            return client;
+        if (firstError.isEmpty())
+            firstError = error;
+    }
+    fail(firstError);
+    return nullptr;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments().mid(1);
-    QString socketPath = manifold::platform::resolveSocket().path;
+    QString socketOption;
 
     while (!args.isEmpty() && args.first().startsWith(QLatin1String("--"))) {
         const QString option = args.takeFirst();
@@ -69,11 +94,11 @@ int main(int argc, char *argv[])
             return 0;
         }
         if (option == QLatin1String("--socket") && !args.isEmpty()) {
-            socketPath = args.takeFirst();
+            socketOption = args.takeFirst();
             continue;
         }
         if (option.startsWith(QLatin1String("--socket="))) {
-            socketPath = option.mid(9);
+            socketOption = option.mid(9);
             continue;
         }
         return fail(QStringLiteral("unknown option '%1'\n%2").arg(option, usage()), 2);
@@ -181,12 +206,12 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("unknown command '%1'\n%2").arg(command, usage()), 2);
     }
 
-    ControlClient client(socketPath);
+    std::unique_ptr<ControlClient> client = connectToBroker(socketOption);
+    if (!client)
+        return 1;
     QString error;
-    if (!client.connectToBroker(&error))
-        return fail(error);
     QJsonObject result;
-    if (!client.call(method, params, &result, &error))
+    if (!client->call(method, params, &result, &error))
         return fail(error);
 
     if (command == QLatin1String("status")) {

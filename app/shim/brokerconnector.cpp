@@ -23,6 +23,9 @@ constexpr int MaxWaitForBrokerMs = 20000;
 BrokerConnector::BrokerConnector(QString socketPath, QString serverName, QObject *parent)
     : QObject(parent), m_socketPath(std::move(socketPath)), m_serverName(std::move(serverName))
 {
+    m_candidates = m_socketPath == manifold::platform::defaultSocketPath()
+                       ? manifold::platform::defaultSocketCandidates()
+                       : QStringList{m_socketPath};
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &BrokerConnector::tryConnect);
 }
@@ -34,6 +37,8 @@ void BrokerConnector::start()
     m_active = true;
     m_attempts = 0;
     m_launched = false;
+    m_candidate = 0;
+    m_socketPath = m_candidates.first();
     tryConnect();
 }
 
@@ -60,6 +65,15 @@ void BrokerConnector::onError(QLocalSocket::LocalSocketError error)
         return;
     }
     if (!m_launched) {
+        // A broker of this user started before its login created /run/user/UID serves from /tmp.
+        while (++m_candidate < m_candidates.size()) {
+            if (QFileInfo::exists(m_candidates.at(m_candidate))) {
+                m_socketPath = m_candidates.at(m_candidate);
+                m_retryTimer.start(0);   // not from inside the failed socket's signal
+                return;
+            }
+        }
+        m_socketPath = m_candidates.first();
         // One shim launches; the others wait for the socket to appear. The lock is held until
         // the broker answers, so the shims started with this one just wait.
         // The default rendezvous is made private before the launch lock and log go into it

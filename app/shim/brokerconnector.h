@@ -10,7 +10,8 @@ class QLockFile;
 
 // Reaches the broker for one shim: connects to the socket, starts the broker when none answers
 // (one shim at a time, under a launch lock next to the socket), says hello and reads the answer.
-// Used at startup and again whenever the broker went away.
+// Used at startup and again whenever the broker went away. With the default socket it also
+// looks at the other places the rendezvous rule can give this user before starting a broker.
 class BrokerConnector final : public QObject
 {
     Q_OBJECT
@@ -39,7 +40,9 @@ private:
     void fail(const QString &message);
     void dropSocket();
 
-    QString m_socketPath;
+    QStringList m_candidates;   // where to look, the socket to start a broker on first
+    qsizetype m_candidate = 0;
+    QString m_socketPath;       // the one being tried
     QString m_serverName;
     QLocalSocket *m_socket = nullptr;
     QByteArray m_replyBuffer;

@@ -31,6 +31,19 @@ namespace manifold {
 namespace {
 constexpr int HelloTimeoutMs = 10000;
 constexpr qsizetype MaxHelloBytes = 64 * 1024;
+
+// A broker of this user listens at socketPath.
+bool ourBrokerAnswers(const QString &socketPath)
+{
+    if (!QFileInfo::exists(socketPath))
+        return false;
+    QLocalSocket probe;
+    probe.connectToServer(socketPath);
+    if (!probe.waitForConnected(500))
+        return false;
+    const auto peer = platform::peerCredentials(probe.socketDescriptor());
+    return !peer || peer->uid == platform::currentUid();
+}
 } // namespace
 
 Broker::Broker(Options options, QObject *parent)
@@ -65,8 +78,20 @@ Broker::~Broker()
 
 Broker::ListenResult Broker::listen(QString *message)
 {
+    const bool isDefault = m_socketPath == platform::defaultSocketPath();
+    if (isDefault) {
+        // One broker per user: one started before the login session created /run/user/UID
+        // still serves from the /tmp rendezvous (the lock there is that broker's).
+        for (const QString &other : platform::defaultSocketCandidates().mid(1)) {
+            if (ourBrokerAnswers(other)) {
+                *message = QStringLiteral("Manifold is already running on %1").arg(other);
+                m_socketPath = other;
+                return ListenResult::AlreadyRunning;
+            }
+        }
+    }
     const QString dir = platform::socketDirectory(m_socketPath);
-    if (m_socketPath == platform::defaultSocketPath() || !QFileInfo::exists(dir)) {
+    if (isDefault || !QFileInfo::exists(dir)) {
         if (!platform::ensurePrivateDirectory(dir, message))
             return ListenResult::Failed;
     }

@@ -59,6 +59,17 @@ QString rendezvousDirectory(const RendezvousInputs &inputs)
     return root + QStringLiteral("/tmp/manifold-%1").arg(inputs.uid);
 }
 
+QStringList rendezvousCandidates(const RendezvousInputs &inputs)
+{
+    QStringList dirs{rendezvousDirectory(inputs)};
+    RendezvousInputs withoutRunUser = inputs;
+    withoutRunUser.isPrivateUserDirectory = nullptr;
+    const QString fallback = rendezvousDirectory(withoutRunUser);
+    if (!dirs.contains(fallback))
+        dirs.append(fallback);
+    return dirs;
+}
+
 bool isPrivateUserDirectory(const QString &dir, uint uid)
 {
 #ifdef Q_OS_UNIX
@@ -107,6 +118,18 @@ QString defaultSocketPath()
     return PipePrefix + QStringLiteral("manifold-") + user;
 #else
     return runtimeDir() + QStringLiteral("/broker.sock");
+#endif
+}
+
+QStringList defaultSocketCandidates()
+{
+#ifdef Q_OS_WIN
+    return {defaultSocketPath()};
+#else
+    QStringList sockets;
+    for (const QString &dir : rendezvousCandidates(currentRendezvousInputs()))
+        sockets.append(dir + QStringLiteral("/broker.sock"));
+    return sockets;
 #endif
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -34,6 +35,12 @@ struct RendezvousInputs
 // The rule above as a pure function of its inputs (Unix; Windows does not use it).
 QString rendezvousDirectory(const RendezvousInputs &inputs);
 
+// Every directory the rule can give this user, rendezvousDirectory() first. On Linux a broker
+// started while /run/user/<uid> did not exist (before the first login, from cron) listens in
+// /tmp/manifold-<uid>; once a login creates /run/user/<uid>, the rendezvous moves there but
+// that broker still serves the user: shims, manifoldctl and a starting broker look for it too.
+QStringList rendezvousCandidates(const RendezvousInputs &inputs);
+
 // The inputs of this process: getuid(), MANIFOLD_RUNTIME_ROOT, confstr, lstat.
 RendezvousInputs currentRendezvousInputs();
 
@@ -47,6 +54,9 @@ QString runtimeDir();
 // <runtimeDir>/broker.sock; on Windows the named pipe \\.\pipe\manifold-<user>, which
 // QLocalServer's UserAccessOption restricts to this user.
 QString defaultSocketPath();
+
+// rendezvousCandidates() of this process, as socket paths (Windows: the pipe name only).
+QStringList defaultSocketCandidates();
 
 // Where a program's socket path came from, as shown by `manifoldctl status`.
 enum class SocketSource { Default, Environment, Option };

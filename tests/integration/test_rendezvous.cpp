@@ -270,6 +270,47 @@ INSTANTIATE_TEST_SUITE_P(Rendezvous, DefaultRendezvous, ::testing::Values(false,
                              return info.param ? std::string("WithRunUserDir") : std::string("WithoutRunUserDir");
                          });
 
+// A broker started before the user's login created /run/user/UID (from cron, a systemd unit
+// without a session) keeps listening in /tmp/manifold-UID. After the login the rendezvous is
+// /run/user/UID, and still no second broker appears: shims, manifoldctl and `manifold` look there.
+class BrokerFromBeforeLogin : public DefaultRendezvous
+{
+};
+
+TEST_P(BrokerFromBeforeLogin, StaysTheOnlyBrokerAfterRunUserAppears)
+{
+    m_shims.push_back(std::make_unique<ClientProcess>(QStringList{QStringLiteral("alpha")}, minimal()));
+    m_shims.back()->write(initializeLine("1"));
+    ASSERT_TRUE(m_shims.back()->waitForLineWith("\"result\"", 30000)) << m_shims.back()->err().constData();
+    const QList<qint64> before = brokers();
+    ASSERT_EQ(before.size(), 1);
+    ASSERT_TRUE(QFileInfo::exists(m_expectedSocket)) << "premise: the broker is on the /tmp rendezvous";
+
+    ASSERT_TRUE(QDir().mkpath(m_runUser));   // the login
+    ASSERT_EQ(::chmod(QFile::encodeName(m_runUser).constData(), 0700), 0);
+    m_shims.push_back(std::make_unique<ClientProcess>(QStringList{QStringLiteral("beta")}, codex()));
+    m_shims.back()->write(initializeLine("1"));
+    ASSERT_TRUE(m_shims.back()->waitForLineWith("\"result\"", 30000)) << m_shims.back()->err().constData();
+
+    const Ctl status = runCtl(minimal(), {QStringLiteral("status"), QStringLiteral("--json")});
+    ASSERT_EQ(status.exitCode, 0) << status.err.constData();
+    const QJsonObject json = QJsonDocument::fromJson(status.out).object();
+    EXPECT_EQ(json.value(QStringLiteral("broker")).toObject().value(QStringLiteral("pid")).toInteger(), before.first());
+    EXPECT_EQ(json.value(QStringLiteral("sessions")).toArray().size(), 2);
+
+    // A tray app or `manifold --headless` started now finds it instead of starting a second one.
+    QProcess manifold;
+    manifold.setProcessEnvironment(minimal());
+    manifold.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--headless")});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return manifold.state() == QProcess::NotRunning; }, 15000));
+    EXPECT_EQ(manifold.exitCode(), 0);
+    EXPECT_TRUE(manifold.readAllStandardOutput().contains("already running")) << manifold.readAllStandardError().constData();
+    EXPECT_EQ(brokers(), before);
+    EXPECT_FALSE(QFileInfo::exists(m_runUser + QStringLiteral("/manifold/broker.sock")));
+}
+
+INSTANTIATE_TEST_SUITE_P(Rendezvous, BrokerFromBeforeLogin, ::testing::Values(false));
+
 // An explicit socket is honoured and says where it came from.
 TEST(RendezvousOverride, ManifoldSocketAndOptionAreReportedAsTheSource)
 {

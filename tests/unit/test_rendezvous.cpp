@@ -89,6 +89,16 @@ TEST(Rendezvous, DarwinUserTempDirWins)
     EXPECT_EQ(platform::rendezvousDirectory(in), QStringLiteral("/var/folders/xy/abc123/T/manifold"));
 }
 
+TEST(Rendezvous, CandidatesIncludeTheTmpDirectoryOfABrokerStartedBeforeLogin)
+{
+    EXPECT_EQ(platform::rendezvousCandidates(inputs(1000, true)),
+              (QStringList{QStringLiteral("/run/user/1000/manifold"), QStringLiteral("/tmp/manifold-1000")}));
+    EXPECT_EQ(platform::rendezvousCandidates(inputs(1000, false)), QStringList{QStringLiteral("/tmp/manifold-1000")});
+    platform::RendezvousInputs mac = inputs(501, false);
+    mac.darwinUserTempDir = QStringLiteral("/var/folders/xy/abc123/T");
+    EXPECT_EQ(platform::rendezvousCandidates(mac), QStringList{QStringLiteral("/var/folders/xy/abc123/T/manifold")});
+}
+
 TEST(Rendezvous, PrivateUserDirectoryProbe)
 {
     QTemporaryDir dir;
