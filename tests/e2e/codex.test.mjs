@@ -8,9 +8,10 @@
 //
 // The default rendezvous is used, under a test-only root: MANIFOLD_RUNTIME_ROOT puts the rule's
 // /run/user and /tmp into the test's dir, so the user's real broker is never met. Codex passes no
-// variable of its own environment to servers, so the config gives the shim exactly that one
+// variable of its own environment to servers beyond a short list, so the config gives the shim that one
 // (`env = { MANIFOLD_RUNTIME_ROOT = ... }`); no socket path appears anywhere. The test checks
-// in /proc that the shims Codex started had Codex's minimal environment plus that variable.
+// in /proc that the shims Codex started had none of XDG_RUNTIME_DIR, DISPLAY, MANIFOLD_SOCKET and
+// the other variables Codex was given, and that variable from the config.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -137,6 +138,11 @@ class CodexWorld {
   }
 }
 
+// What Codex 0.171 hands an MCP server from its own environment (plus certificate variables),
+// and the one variable this test's config adds.
+const CODEX_SERVER_ENV = new Set(['HOME', 'LOGNAME', 'PATH', 'SHELL', 'USER', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'TZ',
+  'MANIFOLD_RUNTIME_ROOT']);
+
 // server-everything registers these only for clients declaring roots, sampling or elicitation
 // (url mode for trigger-url-elicitation). The broker initializes the shared child with its own
 // capabilities (roots, sampling, form elicitation), Codex declares others: these may differ.
@@ -215,6 +221,7 @@ describe('Codex CLI through Manifold', { skip: suiteSkip() }, () => {
       const sessions = status.sessions;
       assert.ok(sessions.length >= 4, `sessions: ${JSON.stringify(sessions)}`);
       const perServer = { everything: 0, memory: 0 };
+      const shimEnvKeys = new Set();
       for (const session of sessions) {
         perServer[session.server] += 1;
         assert.ok(codexTree.has(session.shimPid), `session ${session.id} shim ${session.shimPid} was started by Codex`);
@@ -225,7 +232,11 @@ describe('Codex CLI through Manifold', { skip: suiteSkip() }, () => {
         }
         assert.equal(env.MANIFOLD_RUNTIME_ROOT, world.root, 'the one variable the config adds');
         if (env.TMPDIR !== undefined) assert.equal(env.TMPDIR, world.otherTmp);
+        const extra = Object.keys(env).filter((key) => !CODEX_SERVER_ENV.has(key) && !/CERT|_CA_|CAINFO|CA_BUNDLE/.test(key));
+        assert.deepEqual(extra, [], 'the shim had only what Codex gives every server, and the config env');
+        shimEnvKeys.add(Object.keys(env).sort().join(' '));
       }
+      t.diagnostic(`environment of the shims Codex started: ${[...shimEnvKeys].join(' | ')}`);
       assert.ok(perServer.everything >= 2 && perServer.memory >= 2, JSON.stringify(perServer));
 
       for (const name of ['everything', 'memory']) {
