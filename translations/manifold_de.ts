@@ -28,6 +28,10 @@
         <translation>Broker: Version %1, Prozess %2, Socket %3</translation>
     </message>
     <message>
+        <source>The socket was chosen with %1: clients that do not pass it on reach the per-user default broker instead.</source>
+        <translation>Der Socket wurde mit %1 gewählt: Clients, die das nicht weitergeben, erreichen stattdessen den Standard-Broker des Benutzers.</translation>
+    </message>
+    <message>
         <source>Servers file: %1</source>
         <translation>Serverdatei: %1</translation>
     </message>

@@ -61,6 +61,11 @@ QString AboutDialog::brokerText(const QJsonObject &status, bool connected)
                        .arg(version)
                        .arg(broker.value(QStringLiteral("pid")).toInteger())
                        .arg(broker.value(QStringLiteral("socket")).toString());
+    const QString source = broker.value(QStringLiteral("socketSource")).toString();
+    if (!source.isEmpty() && source != QLatin1String("default"))
+        text += QLatin1Char('\n') + tr("The socket was chosen with %1: clients that do not pass it on reach "
+                                       "the per-user default broker instead.")
+                                        .arg(source);
     text += QLatin1Char('\n') +
             tr("Servers file: %1").arg(broker.value(QStringLiteral("configFile")).toString());
     if (version != QLatin1String(versionString()))

@@ -213,6 +213,16 @@ TEST_F(TrayWidgets, HelpAboutShowsOneVersionAndTheBrokers)
     QJsonObject brokerJson = status.value(QStringLiteral("broker")).toObject();
     brokerJson.insert(QStringLiteral("version"), QStringLiteral("0.0.1"));
     status.insert(QStringLiteral("broker"), brokerJson);
+    // A socket other than the per-user default is called out too.
+    const auto withSource = [&](const QString &source) {
+        QJsonObject broker = brokerJson;
+        broker.insert(QStringLiteral("socketSource"), source);
+        QJsonObject changed = status;
+        changed.insert(QStringLiteral("broker"), broker);
+        return AboutDialog::brokerText(changed, true);
+    };
+    EXPECT_FALSE(withSource(QStringLiteral("default")).contains(QStringLiteral("chosen with")));
+    EXPECT_TRUE(withSource(QStringLiteral("MANIFOLD_SOCKET")).contains(QStringLiteral("The socket was chosen with MANIFOLD_SOCKET")));
     const QString older = AboutDialog::brokerText(status, true);
     EXPECT_TRUE(older.contains(QStringLiteral("Broker: version 0.0.1"))) << older.toStdString();
     EXPECT_TRUE(older.contains(QStringLiteral("to finish the upgrade"))) << older.toStdString();
