@@ -133,7 +133,8 @@ QStringList defaultSocketCandidates()
 #endif
 }
 
-SocketChoice chooseSocket(const QString &option, const QString &environment, const QString &defaultPath)
+SocketChoice chooseSocket(const QString &option, const QString &environment,
+                          const QString &defaultPath)
 {
     SocketChoice choice;
     choice.path = !option.isEmpty() ? option : !environment.isEmpty() ? environment : defaultPath;

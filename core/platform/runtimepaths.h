@@ -26,8 +26,8 @@ namespace manifold::platform {
 struct RendezvousInputs
 {
     uint uid = 0;
-    QString root;               // MANIFOLD_RUNTIME_ROOT; empty for the real filesystem root
-    QString darwinUserTempDir;  // macOS only; empty elsewhere
+    QString root;              // MANIFOLD_RUNTIME_ROOT; empty for the real filesystem root
+    QString darwinUserTempDir; // macOS only; empty elsewhere
     // Is dir a real directory (not a symlink) owned by uid with mode 0700?
     std::function<bool(const QString &dir, uint uid)> isPrivateUserDirectory;
 };
@@ -71,7 +71,8 @@ struct SocketChoice
 // the default rendezvous counts as Default however it was given (a shim passes its socket to a
 // broker it starts with --socket), and an option equal to MANIFOLD_SOCKET counts as the
 // environment's, so the broker reports the real reason its socket is where it is.
-SocketChoice chooseSocket(const QString &option, const QString &environment, const QString &defaultPath);
+SocketChoice chooseSocket(const QString &option, const QString &environment,
+                          const QString &defaultPath);
 
 // chooseSocket(option, $MANIFOLD_SOCKET, defaultSocketPath()).
 SocketChoice resolveSocket(const QString &option = {});

@@ -8,9 +8,9 @@
 // broker through the rule alone. HOME is a temp dir too, so a wrongly started broker would read a
 // throw-away config. Only processes carrying this test's root in their environment are counted
 // or stopped.
+#include "config/serverregistry.h"
 #include "platform/peercredentials.h"
 #include "platform/runtimepaths.h"
-#include "config/serverregistry.h"
 #include "processhelpers.h"
 #include "testsupport.h"
 
@@ -96,12 +96,13 @@ protected:
             ASSERT_TRUE(QDir().mkpath(dir));
         ASSERT_EQ(::chmod(QFile::encodeName(m_otherRuntime).constData(), 0700), 0);
         m_runUser = m_root.filePath(QStringLiteral("run/user/%1").arg(uid));
-        if (GetParam()) {   // a logind session: /run/user/UID exists, private
+        if (GetParam()) { // a logind session: /run/user/UID exists, private
             ASSERT_TRUE(QDir().mkpath(m_runUser));
             ASSERT_EQ(::chmod(QFile::encodeName(m_runUser).constData(), 0700), 0);
             m_expectedSocket = m_runUser + QStringLiteral("/manifold/broker.sock");
         } else {
-            m_expectedSocket = m_root.filePath(QStringLiteral("tmp/manifold-%1/broker.sock").arg(uid));
+            m_expectedSocket =
+                m_root.filePath(QStringLiteral("tmp/manifold-%1/broker.sock").arg(uid));
         }
 
         // Where the broker finds servers.json when its environment names no config dir: every
@@ -124,7 +125,7 @@ protected:
 
     void TearDown() override
     {
-        m_shims.clear();   // closes their stdio, kills any still running (ours)
+        m_shims.clear(); // closes their stdio, kills any still running (ours)
         for (const qint64 pid : brokers())
             EXPECT_TRUE(processhelpers::stopDetachedBroker(pid)) << pid;
     }
@@ -134,7 +135,8 @@ protected:
     {
         QProcessEnvironment env;
         env.insert(QStringLiteral("HOME"), m_home);
-        env.insert(QStringLiteral("PATH"), qEnvironmentVariable("PATH", QStringLiteral("/usr/bin:/bin")));
+        env.insert(QStringLiteral("PATH"),
+                   qEnvironmentVariable("PATH", QStringLiteral("/usr/bin:/bin")));
         env.insert(QStringLiteral("MANIFOLD_RUNTIME_ROOT"), m_root.path());
         return env;
     }
@@ -171,8 +173,8 @@ protected:
     QProcessEnvironment otherSession() const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char *name : {"MANIFOLD_SOCKET", "MANIFOLD_CONFIG_DIR", "XDG_CONFIG_HOME", "DISPLAY",
-                                 "WAYLAND_DISPLAY", "MANIFOLD_BIN", "MANIFOLD_LAUNCH"})
+        for (const char *name : {"MANIFOLD_SOCKET", "MANIFOLD_CONFIG_DIR", "XDG_CONFIG_HOME",
+                                 "DISPLAY", "WAYLAND_DISPLAY", "MANIFOLD_BIN", "MANIFOLD_LAUNCH"})
             env.remove(QLatin1String(name));
         env.insert(QStringLiteral("HOME"), m_home);
         env.insert(QStringLiteral("MANIFOLD_RUNTIME_ROOT"), m_root.path());
@@ -182,13 +184,16 @@ protected:
 
     QList<qint64> brokers() const
     {
-        return withoutForkedHelpers(processesWithEnvironment(m_rootEntry, QStringLiteral(MANIFOLD_PATH)));
+        return withoutForkedHelpers(
+            processesWithEnvironment(m_rootEntry, QStringLiteral(MANIFOLD_PATH)));
     }
     QList<qint64> children(const QString &server) const
     {
         QList<qint64> found;
-        for (const qint64 pid : processesWithEnvironment(m_rootEntry, QStringLiteral(FAKE_MCP_SERVER_PATH))) {
-            if (processhelpers::processesWithCommandLine({QStringLiteral("rendezvous-") + server}).contains(pid))
+        for (const qint64 pid :
+             processesWithEnvironment(m_rootEntry, QStringLiteral(FAKE_MCP_SERVER_PATH))) {
+            if (processhelpers::processesWithCommandLine({QStringLiteral("rendezvous-") + server})
+                    .contains(pid))
                 found.append(pid);
         }
         return found;
@@ -215,10 +220,11 @@ TEST_P(DefaultRendezvous, ShimsFromEveryClientEnvironmentShareOneBroker)
         QString server;
         QProcessEnvironment env;
     };
-    const QList<Start> starts{{"terminal", QStringLiteral("alpha"), terminal()},
-                              {"env -i HOME PATH", QStringLiteral("beta"), minimal()},
-                              {"Codex", QStringLiteral("alpha"), codex()},
-                              {"other XDG_RUNTIME_DIR, no display", QStringLiteral("beta"), otherSession()}};
+    const QList<Start> starts{
+        {"terminal", QStringLiteral("alpha"), terminal()},
+        {"env -i HOME PATH", QStringLiteral("beta"), minimal()},
+        {"Codex", QStringLiteral("alpha"), codex()},
+        {"other XDG_RUNTIME_DIR, no display", QStringLiteral("beta"), otherSession()}};
     // All at once with no broker running: whichever environment wins the launch, there is one.
     for (const Start &start : starts)
         m_shims.push_back(std::make_unique<ClientProcess>(QStringList{start.server}, start.env));
@@ -227,7 +233,8 @@ TEST_P(DefaultRendezvous, ShimsFromEveryClientEnvironmentShareOneBroker)
         ClientProcess &shim = *m_shims[i];
         shim.write(initializeLine("1"));
         ASSERT_TRUE(shim.waitForLineWith("\"result\"", 30000))
-            << starts[qsizetype(i)].what << ": " << shim.out().constData() << shim.err().constData();
+            << starts[qsizetype(i)].what << ": " << shim.out().constData()
+            << shim.err().constData();
         shimPids.insert(shim.process().processId());
     }
 
@@ -257,17 +264,20 @@ TEST_P(DefaultRendezvous, ShimsFromEveryClientEnvironmentShareOneBroker)
         const QString name = server.value(QStringLiteral("name")).toString();
         EXPECT_EQ(server.value(QStringLiteral("sessions")).toInt(), 2) << name.toStdString();
         const QList<qint64> child = children(name);
-        EXPECT_EQ(child, QList<qint64>{server.value(QStringLiteral("pid")).toInteger()}) << name.toStdString();
+        EXPECT_EQ(child, QList<qint64>{server.value(QStringLiteral("pid")).toInteger()})
+            << name.toStdString();
     }
 
     const Ctl text = runCtl(codex(), {QStringLiteral("status")});
-    EXPECT_TRUE(text.out.contains(QStringLiteral("socket %1 (default)").arg(m_expectedSocket).toUtf8()))
+    EXPECT_TRUE(
+        text.out.contains(QStringLiteral("socket %1 (default)").arg(m_expectedSocket).toUtf8()))
         << text.out.constData();
 }
 
 INSTANTIATE_TEST_SUITE_P(Rendezvous, DefaultRendezvous, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool> &info) {
-                             return info.param ? std::string("WithRunUserDir") : std::string("WithoutRunUserDir");
+                             return info.param ? std::string("WithRunUserDir")
+                                               : std::string("WithoutRunUserDir");
                          });
 
 // A broker started before the user's login created /run/user/UID (from cron, a systemd unit
@@ -279,23 +289,30 @@ class BrokerFromBeforeLogin : public DefaultRendezvous
 
 TEST_P(BrokerFromBeforeLogin, StaysTheOnlyBrokerAfterRunUserAppears)
 {
-    m_shims.push_back(std::make_unique<ClientProcess>(QStringList{QStringLiteral("alpha")}, minimal()));
+    m_shims.push_back(
+        std::make_unique<ClientProcess>(QStringList{QStringLiteral("alpha")}, minimal()));
     m_shims.back()->write(initializeLine("1"));
-    ASSERT_TRUE(m_shims.back()->waitForLineWith("\"result\"", 30000)) << m_shims.back()->err().constData();
+    ASSERT_TRUE(m_shims.back()->waitForLineWith("\"result\"", 30000))
+        << m_shims.back()->err().constData();
     const QList<qint64> before = brokers();
     ASSERT_EQ(before.size(), 1);
-    ASSERT_TRUE(QFileInfo::exists(m_expectedSocket)) << "premise: the broker is on the /tmp rendezvous";
+    ASSERT_TRUE(QFileInfo::exists(m_expectedSocket))
+        << "premise: the broker is on the /tmp rendezvous";
 
-    ASSERT_TRUE(QDir().mkpath(m_runUser));   // the login
+    ASSERT_TRUE(QDir().mkpath(m_runUser)); // the login
     ASSERT_EQ(::chmod(QFile::encodeName(m_runUser).constData(), 0700), 0);
-    m_shims.push_back(std::make_unique<ClientProcess>(QStringList{QStringLiteral("beta")}, codex()));
+    m_shims.push_back(
+        std::make_unique<ClientProcess>(QStringList{QStringLiteral("beta")}, codex()));
     m_shims.back()->write(initializeLine("1"));
-    ASSERT_TRUE(m_shims.back()->waitForLineWith("\"result\"", 30000)) << m_shims.back()->err().constData();
+    ASSERT_TRUE(m_shims.back()->waitForLineWith("\"result\"", 30000))
+        << m_shims.back()->err().constData();
 
     const Ctl status = runCtl(minimal(), {QStringLiteral("status"), QStringLiteral("--json")});
     ASSERT_EQ(status.exitCode, 0) << status.err.constData();
     const QJsonObject json = QJsonDocument::fromJson(status.out).object();
-    EXPECT_EQ(json.value(QStringLiteral("broker")).toObject().value(QStringLiteral("pid")).toInteger(), before.first());
+    EXPECT_EQ(
+        json.value(QStringLiteral("broker")).toObject().value(QStringLiteral("pid")).toInteger(),
+        before.first());
     EXPECT_EQ(json.value(QStringLiteral("sessions")).toArray().size(), 2);
 
     // A tray app or `manifold --headless` started now finds it instead of starting a second one.
@@ -304,7 +321,8 @@ TEST_P(BrokerFromBeforeLogin, StaysTheOnlyBrokerAfterRunUserAppears)
     manifold.start(QStringLiteral(MANIFOLD_PATH), {QStringLiteral("--headless")});
     ASSERT_TRUE(QTest::qWaitFor([&] { return manifold.state() == QProcess::NotRunning; }, 15000));
     EXPECT_EQ(manifold.exitCode(), 0);
-    EXPECT_TRUE(manifold.readAllStandardOutput().contains("already running")) << manifold.readAllStandardError().constData();
+    EXPECT_TRUE(manifold.readAllStandardOutput().contains("already running"))
+        << manifold.readAllStandardError().constData();
     EXPECT_EQ(brokers(), before);
     EXPECT_FALSE(QFileInfo::exists(m_runUser + QStringLiteral("/manifold/broker.sock")));
 }
@@ -318,22 +336,27 @@ TEST(RendezvousOverride, ManifoldSocketAndOptionAreReportedAsTheSource)
     ASSERT_TRUE(dir.isValid());
     const QString configDir = dir.filePath(QStringLiteral("config"));
     QProcessEnvironment env = processhelpers::shimEnvironment(configDir);
-    env.insert(QStringLiteral("MANIFOLD_RUNTIME_ROOT"), dir.path());   // the default is not this socket
+    env.insert(QStringLiteral("MANIFOLD_RUNTIME_ROOT"),
+               dir.path()); // the default is not this socket
     const QString viaEnv = dir.filePath(QStringLiteral("env.sock"));
     env.insert(QStringLiteral("MANIFOLD_SOCKET"), viaEnv);
 
     // A shim with MANIFOLD_SOCKET starts the broker (passing the socket on with --socket).
     ClientProcess shim({QStringLiteral("anything")}, env);
     shim.write(initializeLine("1"));
-    ASSERT_TRUE(shim.waitForLineWith("\"error\"", 30000)) << shim.err().constData();   // no such server
+    ASSERT_TRUE(shim.waitForLineWith("\"error\"", 30000))
+        << shim.err().constData(); // no such server
     const qint64 brokerPid = processhelpers::brokerLockHolder(viaEnv);
     ASSERT_GT(brokerPid, 0);
     const Ctl status = runCtl(env, {QStringLiteral("status"), QStringLiteral("--json")});
-    const QJsonObject broker = QJsonDocument::fromJson(status.out).object().value(QStringLiteral("broker")).toObject();
+    const QJsonObject broker =
+        QJsonDocument::fromJson(status.out).object().value(QStringLiteral("broker")).toObject();
     EXPECT_EQ(broker.value(QStringLiteral("socket")).toString(), viaEnv);
-    EXPECT_EQ(broker.value(QStringLiteral("socketSource")).toString(), QStringLiteral("MANIFOLD_SOCKET"));
+    EXPECT_EQ(broker.value(QStringLiteral("socketSource")).toString(),
+              QStringLiteral("MANIFOLD_SOCKET"));
     const Ctl text = runCtl(env, {QStringLiteral("status")});
-    EXPECT_TRUE(text.out.contains("(from MANIFOLD_SOCKET, not the per-user default)")) << text.out.constData();
+    EXPECT_TRUE(text.out.contains("(from MANIFOLD_SOCKET, not the per-user default)"))
+        << text.out.constData();
     EXPECT_TRUE(processhelpers::stopDetachedBroker(brokerPid));
 
     const QString viaOption = dir.filePath(QStringLiteral("option.sock"));
@@ -342,9 +365,14 @@ TEST(RendezvousOverride, ManifoldSocketAndOptionAreReportedAsTheSource)
     brokerEnv.remove(QStringLiteral("MANIFOLD_SOCKET"));
     headless.process().setProcessEnvironment(brokerEnv);
     ASSERT_TRUE(headless.start());
-    const Ctl optionStatus = runCtl(brokerEnv, {QStringLiteral("--socket"), viaOption, QStringLiteral("status"),
-                                                QStringLiteral("--json")});
-    EXPECT_EQ(QJsonDocument::fromJson(optionStatus.out).object().value(QStringLiteral("broker")).toObject()
-                  .value(QStringLiteral("socketSource")).toString(),
+    const Ctl optionStatus =
+        runCtl(brokerEnv, {QStringLiteral("--socket"), viaOption, QStringLiteral("status"),
+                           QStringLiteral("--json")});
+    EXPECT_EQ(QJsonDocument::fromJson(optionStatus.out)
+                  .object()
+                  .value(QStringLiteral("broker"))
+                  .toObject()
+                  .value(QStringLiteral("socketSource"))
+                  .toString(),
               QStringLiteral("--socket"));
 }

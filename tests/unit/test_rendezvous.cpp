@@ -36,7 +36,8 @@ class ClientEnvironment final
 public:
     void apply(std::initializer_list<std::pair<const char *, const char *>> values)
     {
-        for (const char *name : {"XDG_RUNTIME_DIR", "TMPDIR", "DISPLAY", "WAYLAND_DISPLAY", "MANIFOLD_SOCKET"})
+        for (const char *name :
+             {"XDG_RUNTIME_DIR", "TMPDIR", "DISPLAY", "WAYLAND_DISPLAY", "MANIFOLD_SOCKET"})
             qunsetenv(name);
         for (const auto &[name, value] : values)
             qputenv(name, value);
@@ -64,7 +65,8 @@ TEST(Rendezvous, RunUserDirectoryWhenItIsTheUsersPrivateOne)
 
 TEST(Rendezvous, FixedTmpDirectoryOtherwise)
 {
-    EXPECT_EQ(platform::rendezvousDirectory(inputs(1000, false)), QStringLiteral("/tmp/manifold-1000"));
+    EXPECT_EQ(platform::rendezvousDirectory(inputs(1000, false)),
+              QStringLiteral("/tmp/manifold-1000"));
     platform::RendezvousInputs noProbe;
     noProbe.uid = 42;
     EXPECT_EQ(platform::rendezvousDirectory(noProbe), QStringLiteral("/tmp/manifold-42"));
@@ -75,7 +77,8 @@ TEST(Rendezvous, TestRootReplacesOnlyTheFilesystemRoot)
     QStringList probed;
     platform::RendezvousInputs in = inputs(7, true, &probed);
     in.root = QStringLiteral("/scratch/root/");
-    EXPECT_EQ(platform::rendezvousDirectory(in), QStringLiteral("/scratch/root/run/user/7/manifold"));
+    EXPECT_EQ(platform::rendezvousDirectory(in),
+              QStringLiteral("/scratch/root/run/user/7/manifold"));
     EXPECT_EQ(probed, QStringList{QStringLiteral("/scratch/root/run/user/7 uid 7")});
     in = inputs(7, false);
     in.root = QStringLiteral("/scratch/root");
@@ -86,17 +89,21 @@ TEST(Rendezvous, DarwinUserTempDirWins)
 {
     platform::RendezvousInputs in = inputs(501, true);
     in.darwinUserTempDir = QStringLiteral("/var/folders/xy/abc123/T/");
-    EXPECT_EQ(platform::rendezvousDirectory(in), QStringLiteral("/var/folders/xy/abc123/T/manifold"));
+    EXPECT_EQ(platform::rendezvousDirectory(in),
+              QStringLiteral("/var/folders/xy/abc123/T/manifold"));
 }
 
 TEST(Rendezvous, CandidatesIncludeTheTmpDirectoryOfABrokerStartedBeforeLogin)
 {
     EXPECT_EQ(platform::rendezvousCandidates(inputs(1000, true)),
-              (QStringList{QStringLiteral("/run/user/1000/manifold"), QStringLiteral("/tmp/manifold-1000")}));
-    EXPECT_EQ(platform::rendezvousCandidates(inputs(1000, false)), QStringList{QStringLiteral("/tmp/manifold-1000")});
+              (QStringList{QStringLiteral("/run/user/1000/manifold"),
+                           QStringLiteral("/tmp/manifold-1000")}));
+    EXPECT_EQ(platform::rendezvousCandidates(inputs(1000, false)),
+              QStringList{QStringLiteral("/tmp/manifold-1000")});
     platform::RendezvousInputs mac = inputs(501, false);
     mac.darwinUserTempDir = QStringLiteral("/var/folders/xy/abc123/T");
-    EXPECT_EQ(platform::rendezvousCandidates(mac), QStringList{QStringLiteral("/var/folders/xy/abc123/T/manifold")});
+    EXPECT_EQ(platform::rendezvousCandidates(mac),
+              QStringList{QStringLiteral("/var/folders/xy/abc123/T/manifold")});
 }
 
 TEST(Rendezvous, PrivateUserDirectoryProbe)
@@ -133,11 +140,12 @@ TEST(Rendezvous, SameSocketWhateverTheClientEnvironment)
     const auto socketsFor = [&] {
         QStringList sockets;
         ClientEnvironment env;
-        env.apply({{"XDG_RUNTIME_DIR", other.constData()}, {"DISPLAY", ":0"}});   // a desktop session elsewhere
+        env.apply({{"XDG_RUNTIME_DIR", other.constData()},
+                   {"DISPLAY", ":0"}}); // a desktop session elsewhere
         sockets << platform::defaultSocketPath();
-        env.apply({});                                                           // env -i HOME PATH
+        env.apply({}); // env -i HOME PATH
         sockets << platform::defaultSocketPath();
-        env.apply({{"TMPDIR", other.constData()}});                             // Codex: TMPDIR, no XDG_RUNTIME_DIR
+        env.apply({{"TMPDIR", other.constData()}}); // Codex: TMPDIR, no XDG_RUNTIME_DIR
         sockets << platform::defaultSocketPath();
         env.apply({{"XDG_RUNTIME_DIR", "/nonexistent/runtime"}, {"TMPDIR", "/var/tmp"}});
         sockets << platform::defaultSocketPath();
@@ -192,10 +200,12 @@ TEST(Rendezvous, ChooseSocketNamesItsSource)
     const QString env = QStringLiteral("/srv/test/broker.sock");
     const QString opt = QStringLiteral("/home/u/other.sock");
     using platform::SocketSource;
-    const auto check = [&](const QString &option, const QString &environment, const QString &path, SocketSource source) {
+    const auto check = [&](const QString &option, const QString &environment, const QString &path,
+                           SocketSource source) {
         const platform::SocketChoice choice = platform::chooseSocket(option, environment, def);
         EXPECT_EQ(choice.path, path) << option.toStdString() << " / " << environment.toStdString();
-        EXPECT_EQ(choice.source, source) << option.toStdString() << " / " << environment.toStdString();
+        EXPECT_EQ(choice.source, source)
+            << option.toStdString() << " / " << environment.toStdString();
     };
     check({}, {}, def, SocketSource::Default);
     check({}, env, env, SocketSource::Environment);
@@ -209,7 +219,8 @@ TEST(Rendezvous, ChooseSocketNamesItsSource)
     check({}, def + QStringLiteral("/"), def + QStringLiteral("/"), SocketSource::Default);
 
     EXPECT_EQ(platform::socketSourceName(SocketSource::Default), QStringLiteral("default"));
-    EXPECT_EQ(platform::socketSourceName(SocketSource::Environment), QStringLiteral("MANIFOLD_SOCKET"));
+    EXPECT_EQ(platform::socketSourceName(SocketSource::Environment),
+              QStringLiteral("MANIFOLD_SOCKET"));
     EXPECT_EQ(platform::socketSourceName(SocketSource::Option), QStringLiteral("--socket"));
 }
 
@@ -222,7 +233,8 @@ TEST(Rendezvous, ManifoldSocketIsHonouredAndReported)
     qputenv("MANIFOLD_SOCKET", "/srv/test/broker.sock");
     EXPECT_EQ(platform::resolveSocket().path, QStringLiteral("/srv/test/broker.sock"));
     EXPECT_EQ(platform::resolveSocket().source, platform::SocketSource::Environment);
-    EXPECT_EQ(platform::resolveSocket(QStringLiteral("/x/y.sock")).source, platform::SocketSource::Option);
+    EXPECT_EQ(platform::resolveSocket(QStringLiteral("/x/y.sock")).source,
+              platform::SocketSource::Option);
     EXPECT_EQ(platform::resolveSocket(QStringLiteral("/srv/test/broker.sock")).source,
               platform::SocketSource::Environment);
 }
@@ -235,10 +247,14 @@ TEST(Rendezvous, SidecarFilesFollowTheRendezvous)
     EnvGuard tmpGuard("TMPDIR");
     qputenv("MANIFOLD_RUNTIME_ROOT", QFile::encodeName(root.path()));
     qputenv("TMPDIR", "/var/tmp");
-    const QString dir = root.path() + QStringLiteral("/tmp/manifold-%1").arg(platform::currentUid());
+    const QString dir =
+        root.path() + QStringLiteral("/tmp/manifold-%1").arg(platform::currentUid());
     const QString socket = platform::defaultSocketPath();
     EXPECT_EQ(platform::socketDirectory(socket), dir);
-    EXPECT_EQ(platform::sidecarPath(socket, QStringLiteral(".launch.lock")), dir + QStringLiteral("/broker.sock.launch.lock"));
-    EXPECT_EQ(platform::sidecarPath(socket, QStringLiteral(".log")), dir + QStringLiteral("/broker.sock.log"));
-    EXPECT_EQ(platform::sidecarPath(socket, QStringLiteral(".lock")), dir + QStringLiteral("/broker.sock.lock"));
+    EXPECT_EQ(platform::sidecarPath(socket, QStringLiteral(".launch.lock")),
+              dir + QStringLiteral("/broker.sock.launch.lock"));
+    EXPECT_EQ(platform::sidecarPath(socket, QStringLiteral(".log")),
+              dir + QStringLiteral("/broker.sock.log"));
+    EXPECT_EQ(platform::sidecarPath(socket, QStringLiteral(".lock")),
+              dir + QStringLiteral("/broker.sock.lock"));
 }
