@@ -133,6 +133,10 @@ void ServerGroup::placeSession(SessionId session)
     }
     m_pendingMoves.remove(session);
     const Router::SessionTransfer transfer = host->takeSession(session);
+    // Left empty by the move (typically a guess that turned out wrong): nobody is coming back
+    // to it, so it stops now instead of lingering, and goes.
+    if (!host->router().hasSessions())
+        host->stop();
     ServerHost *target = instance(key, effectiveRoots(facts));
     m_hostOf.insert(session, target);
     target->adoptSession(transfer, false);
