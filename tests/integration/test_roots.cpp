@@ -252,3 +252,65 @@ TEST_F(RootsFixture, KnownRootsUserHoldsARootsClientUntilItsRootsThenMovesIt)
     ASSERT_EQ(sessions.size(), 1);
     EXPECT_EQ(sessions.at(0).toObject().value(QStringLiteral("instance")).toString(), QStringLiteral("roots:") + uri(m_projectB));
 }
+
+TEST_F(RootsFixture, RootsThatNeverComeLeaveTheWorkingDirectoryToDecide)
+{
+    m_options.timing.rootsWaitMs = 1500;
+    ServerConfig config = fakeServer(QStringLiteral("proj"));
+    config.sharing = ServerConfig::Sharing::PerProject;
+    registerServer(config);
+    startBroker();
+    TestClient silent(m_socketPath);
+    silent.setCwd(m_projectB);
+    silent.declareRootsWithoutAnswering();
+    ASSERT_TRUE(silent.connectAndInitialize(QStringLiteral("proj")));
+    silent.sendJson(silent.request(1, QStringLiteral("tools/call"), callTool(QStringLiteral("roots"), {})));
+    // Held while its roots may still come ...
+    EXPECT_FALSE(silent.waitForResponse(1, 300)) << "answered before its roots were given up on";
+    // ... then its working directory decides, and what it sent goes through.
+    const auto response = silent.waitForResponse(1, 10000);
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->value(QStringLiteral("result")).toObject().value(QStringLiteral("structuredContent")).toObject()
+                  .value(QStringLiteral("cwd")).toString(), m_projectB);
+    EXPECT_EQ(instanceKeys(QStringLiteral("proj")), QStringList{QStringLiteral("project:") + m_projectB});
+}
+
+TEST_F(RootsFixture, ChangedRootsMoveASessionOnceNothingOfItsIsInFlight)
+{
+    ServerConfig config = fakeServer(QStringLiteral("fs"), {QStringLiteral("--ask-roots")});
+    config.lingerMs = 0;
+    registerServer(config);
+    {
+        QDir().mkpath(m_configDir);
+        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("roots.json")));
+        ASSERT_TRUE(knowledge.open(QIODevice::WriteOnly));
+        knowledge.write(R"({"version":1,"usesRoots":{"fs":true}})");
+    }
+    startBroker();
+    TestClient client(m_socketPath);
+    client.setCwd(m_projectA);
+    client.answerRootsWith(rootsOf(m_projectA));
+    ASSERT_TRUE(client.connectAndInitialize(QStringLiteral("fs")));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !rootUris(childView(client, QStringLiteral("wait"))).isEmpty(); }, 10000));
+    const QString keyA = QStringLiteral("roots:") + uri(m_projectA);
+    EXPECT_EQ(instanceKeys(QStringLiteral("fs")), QStringList{keyA});
+
+    // A slow call is in flight when the client's roots change: it finishes where it started.
+    client.sendJson(client.request(QStringLiteral("slow"), QStringLiteral("tools/call"),
+                                   callTool(QStringLiteral("slow_echo"), {{QStringLiteral("message"), QStringLiteral("m")},
+                                                                          {QStringLiteral("delayMs"), 500}})));
+    client.answerRootsWith(rootsOf(m_projectB));
+    client.sendJson({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                     {QStringLiteral("method"), QStringLiteral("notifications/roots/list_changed")}});
+    const auto slow = client.waitForResponse(QStringLiteral("slow"), 10000);
+    ASSERT_TRUE(slow);
+    EXPECT_TRUE(slow->contains(QStringLiteral("result"))) << "the move did not cut the call short";
+
+    // Then it moves: B's child serves it, and A's, left empty, goes.
+    QJsonObject view;
+    int id = 0;
+    ASSERT_TRUE(QTest::qWaitFor([&] { view = childView(client, ++id); return rootUris(view) == QStringList{uri(m_projectB)}; }, 10000))
+        << QJsonDocument(view).toJson().toStdString();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return instanceKeys(QStringLiteral("fs")) == QStringList{QStringLiteral("roots:") + uri(m_projectB)}; }, 10000))
+        << instanceKeys(QStringLiteral("fs")).join(QLatin1Char(' ')).toStdString();
+}

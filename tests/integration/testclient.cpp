@@ -41,7 +41,7 @@ bool TestClient::connectAndInitialize(const QString &server, const QString &clie
 void TestClient::sendInitialize(const QJsonValue &id, const QString &clientName)
 {
     QJsonObject capabilities;
-    if (m_roots)
+    if (m_roots || m_declareRootsOnly)
         capabilities.insert(QStringLiteral("roots"), QJsonObject{{QStringLiteral("listChanged"), true}});
     const QJsonObject params{{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
                              {QStringLiteral("capabilities"), capabilities},

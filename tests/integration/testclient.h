@@ -28,6 +28,8 @@ public:
     // From now on it declares the roots capability in initialize and answers every roots/list
     // with these roots, as a client with roots does.
     void answerRootsWith(const QJsonArray &roots);
+    // Declares the roots capability but never answers roots/list (a client that hangs on it).
+    void declareRootsWithoutAnswering() { m_declareRootsOnly = true; }
     void send(const QByteArray &line);
     void sendJson(const QJsonObject &message);
     QJsonObject request(const QJsonValue &id, const QString &method, const QJsonObject &params = {});
@@ -52,6 +54,7 @@ private:
     QList<QJsonObject> m_unconsumed;
     QString m_cwd;
     std::optional<QJsonArray> m_roots;
+    bool m_declareRootsOnly = false;
 };
 
 // Shorthand for a tools/call request object.
