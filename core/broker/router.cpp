@@ -154,7 +154,7 @@ RouterActions Router::sessionNotification(SessionId session, QByteArrayView line
     if (envelope.method == "notifications/cancelled")
         return sessionCancel(session, line);
     if (envelope.method == "notifications/roots/list_changed") {
-        askSessionForRoots(out, session);   // the child hears about it if the union changes
+        askSessionForRoots(out, session);   // its answer may move it to another instance
         return out;
     }
     if (m_state != ChildState::Ready) {

@@ -119,7 +119,6 @@ public:
     bool childIsStateless() const { return m_stateless; }
     const ListCache &listCache() const { return m_listCache; }
     QList<QByteArray> subscribedUris() const { return m_subscriptions.uris(); }
-    QByteArray rootsUnion() const;   // raw JSON array
 
     static bool isKnownProtocolVersion(QByteArrayView version);
 
@@ -139,7 +138,8 @@ public:
     bool declaresRoots() const { return m_declaresRoots; }
     // The child's roots/list is answered with exactly these roots (raw root objects); pending
     // questions are answered now. Without it, a learning router keeps the child's question
-    // until it is called (ChildAskedRoots), and any other answers with the sessions' union.
+    // until it is called (ChildAskedRoots), and any other answers with no roots. Never with
+    // the roots of several sessions: a union would show a server other clients' directories.
     RouterActions setInstanceRoots(const QList<QByteArray> &roots);
     bool hasInstanceRoots() const { return m_instanceRoots.has_value(); }
     QList<QByteArray> instanceRoots() const { return m_instanceRoots.value_or(QList<QByteArray>()); }
@@ -236,7 +236,6 @@ private:
     bool deliverTaskNotification(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
     void askSessionForRoots(RouterActions &out, SessionId session);
     void storeRoots(RouterActions &out, SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
-    void rootsChanged(RouterActions &out, const QByteArray &before);
     void noteTaskCreated(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     void noteElicitationsRequired(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
     QByteArray filterTaskList(SessionId session, QByteArrayView line, const jsonrpc::Envelope &) const;

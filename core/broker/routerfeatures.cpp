@@ -106,7 +106,6 @@ void Router::releaseSessionFeatures(RouterActions &out, SessionId session)
         sendOwn(out, "logging/setLevel", "{\"level\":" + json::encodeString(LogLevels::name(*effective)) + '}',
                 "logging level");
     }
-    const QByteArray rootsBefore = rootsUnion();
     m_sessions[session].roots.clear();
     for (auto it = m_rootsQueries.begin(); it != m_rootsQueries.end();)
         it = it.value() == session ? m_rootsQueries.erase(it) : std::next(it);
@@ -123,7 +122,6 @@ void Router::releaseSessionFeatures(RouterActions &out, SessionId session)
             ++it;
         }
     }
-    rootsChanged(out, rootsBefore);
 }
 
 void Router::replayAfterRestart(RouterActions &out)
@@ -161,39 +159,12 @@ void Router::storeRoots(RouterActions &out, SessionId session, QByteArrayView li
         out.append({RouterAction::Kind::RootsReported, session, {}});
         return;
     }
-    const QByteArray before = rootsUnion();
     QList<QByteArray> list;
     for (const json::Span &element : *elements)
         list.append(json::Span{roots->begin + element.begin, roots->begin + element.end}.in(line).toByteArray());
     m_sessions[session].roots = list;
+    // The broker decides what follows: the session stays, or moves to the instance of its roots.
     out.append({RouterAction::Kind::RootsReported, session, '[' + list.join(',') + ']'});
-    rootsChanged(out, before);
-}
-
-QByteArray Router::rootsUnion() const
-{
-    QSet<QByteArray> seen;
-    QList<QByteArray> roots;
-    for (const SessionInfo &info : m_sessions) {
-        for (const QByteArray &root : info.roots) {
-            const auto uriSpan = json::findPath(root, {"uri"});
-            const QByteArray key = uriSpan ? json::decodeString(uriSpan->in(root)).value_or(root) : root;
-            if (seen.contains(key))
-                continue;
-            seen.insert(key);
-            roots.append(root);
-        }
-    }
-    return '[' + roots.join(',') + ']';
-}
-
-void Router::rootsChanged(RouterActions &out, const QByteArray &before)
-{
-    // An instance with roots of its own (or learning them) never answers with the union.
-    if (m_instanceRoots || m_learnsRoots)
-        return;
-    if (m_state == ChildState::Ready && rootsUnion() != before)
-        out.append({RouterAction::Kind::ToChild, 0, jsonrpc::makeNotification("notifications/roots/list_changed")});
 }
 
 bool Router::handleTaskRequest(RouterActions &out, SessionId session, QByteArrayView line, const Envelope &envelope)
