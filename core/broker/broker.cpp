@@ -319,6 +319,8 @@ bool Broker::removeServer(const QString &name, QString *error)
         return false;
     }
     dropGroup(name);
+    QString ignored;   // a server added later under this name is learned afresh
+    m_rootsKnowledge.forget(name, &ignored);
     return true;
 }
 
