@@ -94,6 +94,8 @@ RouterActions Router::removeSession(SessionId session)
     m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
     releaseSessionFeatures(out, session);
     m_sessions.remove(session);
+    m_held.remove(session);
+    m_rootsReported.remove(session);
     drainQueue(out);
     return out;
 }
@@ -114,6 +116,8 @@ RouterActions Router::fromSession(SessionId session, QByteArrayView line)
     sessionIt->lastActivityMs = m_clock();
 
     const Envelope envelope = jsonrpc::parseEnvelope(line);
+    if (m_held.contains(session) && holdLine(session, line, envelope))
+        return {};
     switch (envelope.kind) {
     case Envelope::Kind::NotJson:
         return {{RouterAction::Kind::ToSession, session,
@@ -150,7 +154,7 @@ RouterActions Router::sessionNotification(SessionId session, QByteArrayView line
     if (envelope.method == "notifications/cancelled")
         return sessionCancel(session, line);
     if (envelope.method == "notifications/roots/list_changed") {
-        askSessionForRoots(out, session);   // the child hears about it if the union changes
+        askSessionForRoots(out, session);   // its answer may move it to another instance
         return out;
     }
     if (m_state != ChildState::Ready) {

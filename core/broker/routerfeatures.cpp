@@ -106,7 +106,6 @@ void Router::releaseSessionFeatures(RouterActions &out, SessionId session)
         sendOwn(out, "logging/setLevel", "{\"level\":" + json::encodeString(LogLevels::name(*effective)) + '}',
                 "logging level");
     }
-    const QByteArray rootsBefore = rootsUnion();
     m_sessions[session].roots.clear();
     for (auto it = m_rootsQueries.begin(); it != m_rootsQueries.end();)
         it = it.value() == session ? m_rootsQueries.erase(it) : std::next(it);
@@ -123,7 +122,6 @@ void Router::releaseSessionFeatures(RouterActions &out, SessionId session)
             ++it;
         }
     }
-    rootsChanged(out, rootsBefore);
 }
 
 void Router::replayAfterRestart(RouterActions &out)
@@ -155,39 +153,18 @@ void Router::storeRoots(RouterActions &out, SessionId session, QByteArrayView li
 {
     const auto roots = findBelow(line, envelope.result, {"roots"});
     const auto elements = roots ? json::arrayElements(roots->in(line)) : std::nullopt;
+    m_rootsReported.insert(session);
     if (!elements) {
         out.append(log(QStringLiteral("session %1 did not report its roots").arg(session)));
+        out.append({RouterAction::Kind::RootsReported, session, {}});
         return;
     }
-    const QByteArray before = rootsUnion();
     QList<QByteArray> list;
     for (const json::Span &element : *elements)
         list.append(json::Span{roots->begin + element.begin, roots->begin + element.end}.in(line).toByteArray());
     m_sessions[session].roots = list;
-    rootsChanged(out, before);
-}
-
-QByteArray Router::rootsUnion() const
-{
-    QSet<QByteArray> seen;
-    QList<QByteArray> roots;
-    for (const SessionInfo &info : m_sessions) {
-        for (const QByteArray &root : info.roots) {
-            const auto uriSpan = json::findPath(root, {"uri"});
-            const QByteArray key = uriSpan ? json::decodeString(uriSpan->in(root)).value_or(root) : root;
-            if (seen.contains(key))
-                continue;
-            seen.insert(key);
-            roots.append(root);
-        }
-    }
-    return '[' + roots.join(',') + ']';
-}
-
-void Router::rootsChanged(RouterActions &out, const QByteArray &before)
-{
-    if (m_state == ChildState::Ready && rootsUnion() != before)
-        out.append({RouterAction::Kind::ToChild, 0, jsonrpc::makeNotification("notifications/roots/list_changed")});
+    // The broker decides what follows: the session stays, or moves to the instance of its roots.
+    out.append({RouterAction::Kind::RootsReported, session, '[' + list.join(',') + ']'});
 }
 
 bool Router::handleTaskRequest(RouterActions &out, SessionId session, QByteArrayView line, const Envelope &envelope)

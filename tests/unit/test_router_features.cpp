@@ -9,6 +9,15 @@ namespace {
 
 using manifold::jsonrpc::makeError;
 
+QJsonArray parseArray(const QByteArray &line)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+    EXPECT_EQ(error.error, QJsonParseError::NoError) << "not JSON: " << line.toStdString();
+    EXPECT_TRUE(doc.isArray()) << "not a JSON array: " << line.toStdString();
+    return doc.array();
+}
+
 // A suite of its own: the fixture class is per translation unit.
 class RouterFeatureTest : public RouterTest
 {
@@ -50,10 +59,24 @@ protected:
         return answerRoots(session, idOf(ready[0].data), rootsJson);
     }
 
+    // The session's answer; the broker hears of it (RootsReported, checked and left out).
     RouterActions answerRoots(SessionId session, qint64 facingId, QByteArrayView rootsJson)
     {
-        return router.fromSession(session,
-                                  result(QByteArray::number(facingId), "{\"roots\":" + rootsJson.toByteArray() + '}'));
+        RouterActions actions = router.fromSession(
+            session, result(QByteArray::number(facingId), "{\"roots\":" + rootsJson.toByteArray() + '}'));
+        const RouterActions reported = ofKind(actions, Kind::RootsReported);
+        EXPECT_EQ(reported.size(), 1) << dump(actions);
+        if (!reported.isEmpty()) {
+            EXPECT_EQ(reported[0].session, session);
+            EXPECT_EQ(parseArray(reported[0].data), parseArray(rootsJson.toByteArray()));
+        }
+        actions.removeIf([](const RouterAction &a) { return a.kind == Kind::RootsReported; });
+        return actions;
+    }
+
+    RouterActions answerRootsRaw(SessionId session, qint64 facingId)
+    {
+        return router.fromSession(session, result(QByteArray::number(facingId), "{\"roots\":[]}"));
     }
 
     // The child asks for roots; the broker answers it alone. Returns the roots it was given.
@@ -70,14 +93,6 @@ protected:
     }
 };
 
-QJsonArray parseArray(const QByteArray &line)
-{
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-    EXPECT_EQ(error.error, QJsonParseError::NoError) << "not JSON: " << line.toStdString();
-    EXPECT_TRUE(doc.isArray()) << "not a JSON array: " << line.toStdString();
-    return doc.array();
-}
 
 QByteArray toolCall(QByteArrayView rawId, QByteArrayView name)
 {
@@ -697,37 +712,35 @@ QStringList uris(const QJsonArray &roots)
     return list;
 }
 
-TEST_F(RouterFeatureTest, NewRootsFromASessionTellTheChildThatTheListChanged)
+TEST_F(RouterFeatureTest, SessionRootsAreKeptAndReportedToTheBrokerNotToTheChild)
 {
     bringUp();
     const RouterActions actions = connectWithRoots(1, "[" + RootP1 + "]");
-    ASSERT_EQ(actions.size(), 1) << dump(actions);
-    EXPECT_EQ(actions[0].kind, Kind::ToChild);
-    EXPECT_EQ(actions[0].data, notification("notifications/roots/list_changed"));
+    EXPECT_TRUE(actions.isEmpty()) << "the instance's roots are the broker's to change:\n" << dump(actions);
     EXPECT_EQ(router.sessionInfo(1).roots, (QList<QByteArray>{RootP1}));
+    EXPECT_TRUE(router.rootsReported(1));
 }
 
-TEST_F(RouterFeatureTest, ChildRootsListIsAnsweredWithTheDeduplicatedUnion)
+TEST_F(RouterFeatureTest, ChildRootsListIsNeverAnsweredWithOtherSessionsRoots)
 {
+    // A router the broker has not given roots answers with none: never a union of its
+    // sessions' roots, which would show the server other clients' directories.
     bringUp();
     connectSession(3);   // no roots capability: never asked
     connectWithRoots(1, "[" + RootP1 + "," + RootP2 + "]");
-    const RouterActions second = connectWithRoots(2, "[" + RootP2Renamed + "," + RootP3 + "]");
-    EXPECT_EQ(withMethod(second, Kind::ToChild, "notifications/roots/list_changed").size(), 1) << dump(second);
+    connectWithRoots(2, "[" + RootP2Renamed + "," + RootP3 + "]");
+    EXPECT_TRUE(childAsksForRoots().isEmpty());
 
-    // A session whose roots are all known already changes nothing.
-    const RouterActions known = connectWithRoots(4, "[" + RootP1 + "]");
-    EXPECT_TRUE(known.isEmpty()) << dump(known);
-
+    router.setInstanceRoots({RootP2});
     const QJsonArray roots = childAsksForRoots();
-    EXPECT_EQ(uris(roots), (QStringList{"file:///p1", "file:///p2", "file:///p3"}));
-    ASSERT_EQ(roots.size(), 3);
-    EXPECT_EQ(roots[1].toObject().value("name").toString(), "p2");   // the first report of a uri wins
-    EXPECT_EQ(router.rootsUnion(), "[" + RootP1 + "," + RootP2 + "," + RootP3 + "]");
+    EXPECT_EQ(uris(roots), QStringList{"file:///p2"});
+    ASSERT_EQ(roots.size(), 1);
+    EXPECT_EQ(roots[0].toObject().value("name").toString(), "p2");   // the objects as given, names too
 }
 
 TEST_F(RouterFeatureTest, SessionRootsListChangedMakesTheBrokerAskThatSessionAgain)
 {
+    router.setInstanceRoots({RootP1});
     bringUp();
     connectSession(2);
     connectWithRoots(1, "[" + RootP1 + "]");
@@ -737,32 +750,25 @@ TEST_F(RouterFeatureTest, SessionRootsListChangedMakesTheBrokerAskThatSessionAga
     EXPECT_EQ(changed[0].session, 1u);
     EXPECT_EQ(methodOf(changed[0].data), "roots/list");
 
+    // Its new roots are reported to the broker (which moves it); the child hears nothing.
     const RouterActions answered = answerRoots(1, idOf(changed[0].data), "[" + RootP1 + "," + RootP3 + "]");
-    ASSERT_EQ(answered.size(), 1) << dump(answered);
-    EXPECT_EQ(answered[0].data, notification("notifications/roots/list_changed"));
-    EXPECT_EQ(uris(childAsksForRoots()), (QStringList{"file:///p1", "file:///p3"}));
-
-    // Asked again, the same answer: the child hears nothing.
-    const RouterActions again = router.fromSession(1, notification("notifications/roots/list_changed"));
-    ASSERT_EQ(again.size(), 1) << dump(again);
-    EXPECT_TRUE(answerRoots(1, idOf(again[0].data), "[" + RootP1 + "," + RootP3 + "]").isEmpty());
+    EXPECT_TRUE(answered.isEmpty()) << dump(answered);
+    EXPECT_EQ(router.sessionInfo(1).roots, (QList<QByteArray>{RootP1, RootP3}));
+    EXPECT_EQ(uris(childAsksForRoots()), QStringList{"file:///p1"});
 }
 
-TEST_F(RouterFeatureTest, DisconnectOfASessionWithRootsShrinksTheUnion)
+TEST_F(RouterFeatureTest, DisconnectForgetsTheSessionsRootsAndItsOpenQuestion)
 {
     bringUp();
     connectWithRoots(1, "[" + RootP1 + "]");
-    connectWithRoots(2, "[" + RootP2 + "]");
-    connectWithRoots(3, "[" + RootP1 + "]");
-
-    // Session 3's only root is also session 1's: the union stays.
-    EXPECT_TRUE(ofKind(router.removeSession(3), Kind::ToChild).isEmpty());
-
-    const RouterActions gone = router.removeSession(2);
-    const RouterActions toChild = ofKind(gone, Kind::ToChild);
-    ASSERT_EQ(toChild.size(), 1) << dump(gone);
-    EXPECT_EQ(toChild[0].data, notification("notifications/roots/list_changed"));
-    EXPECT_EQ(uris(childAsksForRoots()), (QStringList{"file:///p1"}));
+    const RouterActions changed = router.fromSession(1, notification("notifications/roots/list_changed"));
+    ASSERT_EQ(changed.size(), 1) << dump(changed);
+    EXPECT_FALSE(router.canMoveSession(1)) << "its roots question is open";
+    EXPECT_TRUE(ofKind(router.removeSession(1), Kind::ToChild).isEmpty());
+    EXPECT_FALSE(router.rootsReported(1));
+    // A late answer from it is nobody's.
+    router.addSession(1);
+    EXPECT_TRUE(ofKind(answerRootsRaw(1, idOf(changed[0].data)), Kind::RootsReported).isEmpty());
 }
 
 // =============================================================================================

@@ -253,7 +253,7 @@ TEST_F(RouterLifecycleTest, ElicitationRequiresTheElicitationCapability)
     EXPECT_EQ(back[0].data, "{\"jsonrpc\":\"2.0\",\"id\":4,\"error\":{\"code\":-1,\"message\":\"declined\"}}");
 }
 
-TEST_F(RouterLifecycleTest, RootsListWithoutRootsCapableSessionIsAnEmptyUnion)
+TEST_F(RouterLifecycleTest, RootsListOfARouterWithoutInstanceRootsIsAnsweredWithNone)
 {
     bringUp();
     connectSession(1, "{\"sampling\":{}}");

@@ -71,13 +71,15 @@ TEST(ServerConfig, InvalidNames)
 TEST(ServerConfig, SharingNamesRoundTrip)
 {
     for (auto sharing : {ServerConfig::Sharing::Shared, ServerConfig::Sharing::PerClient,
-                         ServerConfig::Sharing::Isolated}) {
+                         ServerConfig::Sharing::Isolated, ServerConfig::Sharing::PerProject}) {
         ServerConfig::Sharing parsed = ServerConfig::Sharing::Shared;
         ASSERT_TRUE(ServerConfig::parseSharing(ServerConfig::sharingName(sharing), &parsed));
         EXPECT_EQ(parsed, sharing);
     }
     EXPECT_EQ(ServerConfig::sharingName(ServerConfig::Sharing::PerClient),
               QStringLiteral("per-client"));
+    EXPECT_EQ(ServerConfig::sharingName(ServerConfig::Sharing::PerProject),
+              QStringLiteral("per-project"));
     ServerConfig::Sharing parsed = ServerConfig::Sharing::Isolated;
     EXPECT_FALSE(ServerConfig::parseSharing(QStringLiteral("Shared"), &parsed));
     EXPECT_FALSE(ServerConfig::parseSharing(QString(), &parsed));
