@@ -120,6 +120,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     envBox->addLayout(envButtons);
 
     m_sharing->addItem(tr("Shared: one process for every client"), QStringLiteral("shared"));
+    m_sharing->addItem(tr("Per project: one process per project directory"), QStringLiteral("per-project"));
     m_sharing->addItem(tr("Per client application"), QStringLiteral("per-client"));
     m_sharing->addItem(tr("Isolated: one process per session"), QStringLiteral("isolated"));
 

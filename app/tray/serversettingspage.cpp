@@ -56,6 +56,7 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
     m_env->setAccessibleName(tr("Environment"));
 
     m_sharing->addItem(tr("Shared: one process for every client"), QStringLiteral("shared"));
+    m_sharing->addItem(tr("Per project: one process per project directory"), QStringLiteral("per-project"));
     m_sharing->addItem(tr("Per client application"), QStringLiteral("per-client"));
     m_sharing->addItem(tr("Isolated: one process per session"), QStringLiteral("isolated"));
     m_linger->setRange(-1, 24 * 3600);

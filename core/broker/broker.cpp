@@ -39,7 +39,8 @@ Broker::Broker(Options options, QObject *parent)
       m_socketPath(options.socketPath.isEmpty() ? platform::defaultSocketPath() : options.socketPath),
       m_useGuardian(options.useGuardian),
       m_timing(options.timing),
-      m_registry(m_configDir)
+      m_registry(m_configDir),
+      m_rootsKnowledge(m_configDir)
 {
     m_secrets = options.secretStore;
     if (!m_secrets) {
@@ -101,6 +102,7 @@ Broker::ListenResult Broker::listen(QString *message)
     if (m_useGuardian)
         platform::Guardian::start();
 
+    m_rootsKnowledge.load();
     if (!m_registry.load(&m_registryError))
         qCWarning(lcBroker).noquote() << m_registryError;
     for (const ServerConfig &config : m_registry.servers())
@@ -288,7 +290,7 @@ bool Broker::setServerOption(const QString &name, const QString &key, const QStr
     if (key == QLatin1String("sharing")) {
         ok = ServerConfig::parseSharing(value, &config.sharing);
         if (!ok) {
-            *error = QStringLiteral("sharing must be shared, per-client or isolated");
+            *error = QStringLiteral("sharing must be shared, per-project, per-client or isolated");
             return false;
         }
     } else if (key == QLatin1String("maxInFlight") && ok && number >= 0) {
@@ -411,8 +413,19 @@ void Broker::dropGroup(const QString &name)
 
 ServerGroup *Broker::createGroup(const ServerConfig &config)
 {
-    auto *group = new ServerGroup(config, m_ledger.get(), m_timing, this);
+    auto *group = new ServerGroup(config, m_ledger.get(), m_timing, m_rootsKnowledge.usesRoots(config.name), this);
     group->setSecretStore(m_secrets);
+    connect(group, &ServerGroup::sessionMoved, this, [this](SessionId id, ServerHost *host) {
+        if (m_sessionHost.contains(id))
+            m_sessionHost.insert(id, host);
+    });
+    connect(group, &ServerGroup::learnedUsesRoots, this, [this, name = config.name] {
+        QString error;
+        if (!m_rootsKnowledge.markUsesRoots(name, &error))
+            qCWarning(lcBroker).noquote() << "cannot remember that" << name << "uses roots:" << error;
+        else
+            qCInfo(lcBroker).noquote() << name << "asks for roots: its instances are keyed by roots from now on";
+    });
     connect(group, &ServerGroup::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
         if (Session *session = m_sessions.value(id))
             session->send(line);
@@ -546,9 +559,8 @@ ServerHost *Broker::assign(SessionId id, QByteArrayView firstMessage)
     ServerGroup *group = session ? m_groups.value(session->hello().server) : nullptr;
     if (!group)
         return nullptr;
-    ServerHost *host = group->instanceFor(id, session->hello(), firstMessage);
+    ServerHost *host = group->attach(id, session->hello(), firstMessage);
     m_sessionHost.insert(id, host);
-    host->attachSession(id);
     return host;
 }
 
@@ -576,7 +588,9 @@ void Broker::closeSession(SessionId id)
     ServerHost *host = m_sessionHost.take(id);
     if (!session)
         return;
-    if (host)
+    if (ServerGroup *group = m_groups.value(session->hello().server); group && group->hostOf(id) == host)
+        group->detach(id);
+    else if (host)
         host->detachSession(id);
     session->deleteLater();
     emit sessionClosed(id);

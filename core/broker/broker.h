@@ -3,6 +3,7 @@
 #include "broker/router.h"
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
+#include "config/rootsknowledge.h"
 #include "config/serverregistry.h"
 
 #include <QDateTime>
@@ -114,6 +115,7 @@ private:
     ServerHost::Timing m_timing;
     QString m_registryError;
     ServerRegistry m_registry;
+    RootsKnowledge m_rootsKnowledge;
     QLocalServer *m_server = nullptr;
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<platform::ChildLedger> m_ledger;

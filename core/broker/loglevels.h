@@ -19,6 +19,11 @@ public:
 
     void set(quint64 session, int severity) { m_levels.insert(session, severity); }
     void remove(quint64 session) { m_levels.remove(session); }
+    std::optional<int> levelOf(quint64 session) const
+    {
+        const auto it = m_levels.constFind(session);
+        return it == m_levels.cend() ? std::nullopt : std::optional<int>(*it);
+    }
     // The level the child should run at, nullopt when no session asked for one.
     std::optional<int> effective() const;
     // Sessions that never set a level get everything, as a server would send them.

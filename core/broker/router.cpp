@@ -94,6 +94,8 @@ RouterActions Router::removeSession(SessionId session)
     m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
     releaseSessionFeatures(out, session);
     m_sessions.remove(session);
+    m_held.remove(session);
+    m_rootsReported.remove(session);
     drainQueue(out);
     return out;
 }
@@ -114,6 +116,8 @@ RouterActions Router::fromSession(SessionId session, QByteArrayView line)
     sessionIt->lastActivityMs = m_clock();
 
     const Envelope envelope = jsonrpc::parseEnvelope(line);
+    if (m_held.contains(session) && holdLine(session, line, envelope))
+        return {};
     switch (envelope.kind) {
     case Envelope::Kind::NotJson:
         return {{RouterAction::Kind::ToSession, session,

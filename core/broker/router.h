@@ -10,9 +10,11 @@
 #include <QHash>
 #include <QList>
 #include <QMap>
+#include <QSet>
 #include <QString>
 
 #include <functional>
+#include <optional>
 
 namespace manifold {
 
@@ -28,6 +30,8 @@ struct RouterAction
         ChildReady,         // the child answered initialize
         HeartbeatAnswered,  // the child answered the broker's ping
         NeedChild,          // a request is waiting and no child is running
+        RootsReported,      // session answered roots/list; data: its roots (JSON array), empty if it failed
+        ChildAskedRoots,    // the child sent roots/list and the instance's roots are not fixed yet
     };
     Kind kind;
     SessionId session = 0;
@@ -118,6 +122,44 @@ public:
     QByteArray rootsUnion() const;   // raw JSON array
 
     static bool isKnownProtocolVersion(QByteArrayView version);
+
+    // routerroots.cpp: each instance's own roots, sessions held until their roots are known,
+    // and moving a session from one instance's router to another's.
+    struct SessionTransfer
+    {
+        SessionId session = 0;
+        SessionInfo info;
+        bool rootsReported = false;
+        QList<QByteArray> subscriptions;   // resource URIs it subscribed to
+        std::optional<int> logLevel;
+        QList<QByteArray> held;            // lines held until its roots were known, in order
+    };
+    // Whether the broker's initialize declares the roots capability (from the next child on).
+    void setDeclaresRoots(bool declare) { m_declaresRoots = declare; }
+    bool declaresRoots() const { return m_declaresRoots; }
+    // The child's roots/list is answered with exactly these roots (raw root objects); pending
+    // questions are answered now. Without it, a learning router keeps the child's question
+    // until it is called (ChildAskedRoots), and any other answers with the sessions' union.
+    RouterActions setInstanceRoots(const QList<QByteArray> &roots);
+    bool hasInstanceRoots() const { return m_instanceRoots.has_value(); }
+    QList<QByteArray> instanceRoots() const { return m_instanceRoots.value_or(QList<QByteArray>()); }
+    void setLearnsRoots(bool learns) { m_learnsRoots = learns; }
+    bool rootsReported(SessionId session) const { return m_rootsReported.contains(session); }
+    // The session's requests and notifications wait (in order) until releaseHeld: its
+    // instance depends on roots it has not reported yet. initialize, ping, its answers and
+    // notifications/initialized still go through, so that it can report them.
+    void holdUntilRoots(SessionId session);
+    bool isHeld(SessionId session) const { return m_held.contains(session); }
+    RouterActions releaseHeld(SessionId session);
+    // Nothing of the session's is in flight here: no requests, server requests, tasks, batches
+    // or roots question; it can move to another instance without losing anything.
+    bool canMoveSession(SessionId session) const;
+    // Takes the session out (its subscriptions and log level are released here as on
+    // disconnect, into out) with everything another router needs to adopt it.
+    SessionTransfer detachForMove(SessionId session, RouterActions &out);
+    // Adds a session from another router: the child hears its subscriptions and log level,
+    // then its held lines (if it is no longer held) are handled as if they came now.
+    RouterActions adoptSession(const SessionTransfer &transfer, bool keepHeld);
 
 private:
     struct ProgressRoute
@@ -246,6 +288,18 @@ private:
     QHash<QByteArray, SessionId> m_taskOwners;               // taskId -> session
     QHash<QByteArray, QList<qint64>> m_taskTokens;           // taskId -> progress tokens kept alive
     QHash<QByteArray, ClientTask> m_clientTasks;             // broker task id (seen by the child) -> session's
+
+    // routerroots.cpp
+    bool holdLine(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);
+    bool answerRootsQuestion(RouterActions &out, const QByteArray &childId);
+    void replayAdopted(RouterActions &out);
+    bool m_declaresRoots = true;
+    bool m_learnsRoots = false;
+    bool m_replayOnReady = false;                            // adopted sessions' state awaits the first child
+    std::optional<QList<QByteArray>> m_instanceRoots;
+    QList<QByteArray> m_pendingRootsQuestions;               // child ids of roots/list waiting for the roots
+    QSet<SessionId> m_rootsReported;
+    QHash<SessionId, QList<QByteArray>> m_held;              // held sessions -> their lines, in order
 };
 
 } // namespace manifold

@@ -25,9 +25,12 @@ RouterActions Router::childStarted()
     m_stateless = false;
     m_discoverId = 0;
     m_initId = nextId();
+    // An instance whose sessions have no roots is initialized as a direct client without
+    // roots would be: the server then uses the directories its own arguments name.
+    const QByteArray roots = m_declaresRoots ? "\"roots\":{\"listChanged\":true}," : "";
     const QByteArray params =
         "{\"protocolVersion\":" + json::encodeString(NewestProtocolVersion) +
-        ",\"capabilities\":{\"roots\":{\"listChanged\":true},\"sampling\":{},\"elicitation\":{}}"
+        ",\"capabilities\":{" + roots + "\"sampling\":{},\"elicitation\":{}}"
         ",\"clientInfo\":{\"name\":\"manifold\",\"version\":\"" + QByteArray(versionString()) + "\"}}";
     return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeRequest(QByteArray::number(m_initId), "initialize", params)}};
 }
@@ -196,6 +199,8 @@ void Router::becomeReady(RouterActions &out)
                 broadcast(out, jsonrpc::makeNotification("notifications/" + kind.toByteArray() + "/list_changed"));
         }
         replayAfterRestart(out);
+    } else {
+        replayAdopted(out);
     }
     m_everReady = true;
     drainQueue(out);
@@ -207,9 +212,10 @@ RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope
     if (envelope.method == "ping")
         return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeResult(childId, "{}")}};
     if (envelope.method == "roots/list") {
-        // The broker answers for everyone: the union of the roots its sessions reported.
-        return {{RouterAction::Kind::ToChild, 0,
-                 jsonrpc::makeResult(childId, "{\"roots\":" + rootsUnion() + '}')}};
+        // The broker answers: the instance's own roots (routerroots.cpp).
+        RouterActions out;
+        answerRootsQuestion(out, childId);
+        return out;
     }
 
     RouterActions out;
@@ -361,6 +367,7 @@ RouterActions Router::failAll(bool includeWaiting, const QString &description)
                                                   ",\"reason\":\"server exited\"}")});
     }
     m_childRequests.clear();
+    m_pendingRootsQuestions.clear();
     m_elicitations.clear();
     m_taskOwners.clear();
     m_taskTokens.clear();

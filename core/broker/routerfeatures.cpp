@@ -155,8 +155,10 @@ void Router::storeRoots(RouterActions &out, SessionId session, QByteArrayView li
 {
     const auto roots = findBelow(line, envelope.result, {"roots"});
     const auto elements = roots ? json::arrayElements(roots->in(line)) : std::nullopt;
+    m_rootsReported.insert(session);
     if (!elements) {
         out.append(log(QStringLiteral("session %1 did not report its roots").arg(session)));
+        out.append({RouterAction::Kind::RootsReported, session, {}});
         return;
     }
     const QByteArray before = rootsUnion();
@@ -164,6 +166,7 @@ void Router::storeRoots(RouterActions &out, SessionId session, QByteArrayView li
     for (const json::Span &element : *elements)
         list.append(json::Span{roots->begin + element.begin, roots->begin + element.end}.in(line).toByteArray());
     m_sessions[session].roots = list;
+    out.append({RouterAction::Kind::RootsReported, session, '[' + list.join(',') + ']'});
     rootsChanged(out, before);
 }
 
@@ -186,6 +189,9 @@ QByteArray Router::rootsUnion() const
 
 void Router::rootsChanged(RouterActions &out, const QByteArray &before)
 {
+    // An instance with roots of its own (or learning them) never answers with the union.
+    if (m_instanceRoots || m_learnsRoots)
+        return;
     if (m_state == ChildState::Ready && rootsUnion() != before)
         out.append({RouterAction::Kind::ToChild, 0, jsonrpc::makeNotification("notifications/roots/list_changed")});
 }

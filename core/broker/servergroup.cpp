@@ -2,6 +2,7 @@
 
 #include "control/hello.h"
 #include "jsonrpc/jsonrpc.h"
+#include "jsonrpc/jsonscan.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -9,16 +10,12 @@
 
 namespace manifold {
 
-namespace {
-const QString SharedKey = QStringLiteral("shared");
-}
-
 ServerGroup::ServerGroup(ServerConfig config, platform::ChildLedger *ledger, ServerHost::Timing timing,
-                         QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_ledger(ledger), m_timing(timing)
+                         bool usesRoots, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_ledger(ledger), m_timing(timing), m_usesRoots(usesRoots)
 {
-    if (m_config.sharing == ServerConfig::Sharing::Shared)
-        instance(SharedKey);
+    if (m_config.sharing == ServerConfig::Sharing::Shared && !m_usesRoots)
+        instance({}, {});
 }
 
 ServerGroup::~ServerGroup()
@@ -30,7 +27,7 @@ void ServerGroup::setConfig(const ServerConfig &config)
 {
     m_config = config;
     for (ServerHost *host : std::as_const(m_instances))
-        host->setConfig(instanceConfig());
+        host->setConfig(instanceConfig(m_keys.value(host)));
 }
 
 void ServerGroup::setSecretStore(SecretStore *store)
@@ -40,37 +37,61 @@ void ServerGroup::setSecretStore(SecretStore *store)
         host->setSecretStore(store);
 }
 
-ServerConfig ServerGroup::instanceConfig() const
+ServerConfig ServerGroup::instanceConfig(const InstanceKey &key) const
 {
     ServerConfig config = m_config;
     // An isolated child belongs to one session: it ends with it.
-    if (config.sharing == ServerConfig::Sharing::Isolated)
+    if (!key.session.isEmpty())
         config.lingerMs = 0;
+    // A per-project child runs in its project, as it would if the client had started it there.
+    if (!key.project.isEmpty() && QFileInfo(key.project).isDir())
+        config.cwd = key.project;
     return config;
 }
 
-ServerHost *ServerGroup::instance(const QString &key)
+bool ServerGroup::isPermanent(const ServerHost *host) const
 {
-    if (ServerHost *existing = m_instances.value(key))
+    // The shared instance of a server not keyed by roots stays (stopped) when idle.
+    return m_keys.value(host) == InstanceKey{} && m_config.sharing == ServerConfig::Sharing::Shared && !m_usesRoots;
+}
+
+ServerHost *ServerGroup::instance(const InstanceKey &key, const QList<QByteArray> &roots)
+{
+    const QString text = key.text();
+    if (ServerHost *existing = m_instances.value(text))
         return existing;
-    auto *host = new ServerHost(instanceConfig(), m_ledger, this);
+    auto *host = new ServerHost(instanceConfig(key), m_ledger, this);
     host->setTiming(m_timing);
     host->setSecretStore(m_secrets);
-    m_instances.insert(key, host);
+    // Keyed by roots: its child gets exactly those (or no roots capability at all). Not yet
+    // known to use roots: it declares the capability, so that its asking can be noticed.
+    host->setRootsMode(key.declaresRoots(), !key.byRoots);
+    if (key.byRoots)
+        host->setInstanceRoots(roots);
+    m_instances.insert(text, host);
+    m_keys.insert(host, key);
     connect(host, &ServerHost::sessionOutput, this, &ServerGroup::sessionOutput);
     connect(host, &ServerHost::crashLooped, this, &ServerGroup::crashLooped);
     connect(host, &ServerHost::activity, this, &ServerGroup::changed);
     connect(host, &ServerHost::heartbeat, this, &ServerGroup::changed);
     connect(host, &ServerHost::logged, this, &ServerGroup::logAppended);
-    // A per-client or isolated instance goes once it is stopped with no sessions. Checked on the
-    // next turn of the event loop, so a stop that is followed at once by a start (restart) keeps it.
-    auto removeIfIdle = [this, host, key] {
-        QTimer::singleShot(0, this, [this, host, key] {
-            if (key == SharedKey || m_instances.value(key) != host || host->router().hasSessions())
+    // Decided after the host has finished what it is doing: moving a session edits its router.
+    connect(host, &ServerHost::rootsReported, this, [this, host](SessionId session) { onRootsReported(host, session); },
+            Qt::QueuedConnection);
+    connect(host, &ServerHost::childAskedRoots, this, [this, host] { onChildAskedRoots(host); }, Qt::QueuedConnection);
+    connect(host, &ServerHost::activity, this, [this, host] { retryMoves(host); }, Qt::QueuedConnection);
+    // A non-permanent instance goes once it is stopped with no sessions. Checked on the next
+    // turn of the event loop, so a stop that is followed at once by a start (restart) keeps it.
+    auto removeIfIdle = [this, host] {
+        QTimer::singleShot(0, this, [this, host] {
+            const QString key = m_instances.key(host);
+            if (key.isEmpty() || isPermanent(host) || host->router().hasSessions())
                 return;
             if (host->state() != ServerHost::State::Stopped && host->state() != ServerHost::State::Failed)
                 return;
             m_instances.remove(key);
+            m_keys.remove(host);
+            m_learning.remove(host);
             host->deleteLater();
             emit changed();
         });
@@ -104,30 +125,56 @@ QString ServerGroup::clientKey(const Hello &hello, QByteArrayView firstMessage)
     return QStringLiteral("client:unknown");
 }
 
-ServerHost *ServerGroup::instanceFor(SessionId session, const Hello &hello, QByteArrayView firstMessage)
+bool ServerGroup::needsFirstMessage() const
 {
-    switch (m_config.sharing) {
-    case ServerConfig::Sharing::Shared:
-        return instance(SharedKey);
-    case ServerConfig::Sharing::PerClient:
-        return instance(clientKey(hello, firstMessage));
-    case ServerConfig::Sharing::Isolated:
-        return instance(QStringLiteral("session:%1").arg(session));
+    // Every mode: the initialize says whether the client has roots, which decides how the
+    // instance is initialized and, once the server is known to ask for them, which one it is.
+    return true;
+}
+
+ServerHost *ServerGroup::attach(SessionId session, const Hello &hello, QByteArrayView firstMessage)
+{
+    SessionFacts facts;
+    facts.session = session;
+    facts.cwd = hello.cwd;
+    if (m_config.sharing == ServerConfig::Sharing::PerClient)
+        facts.client = clientKey(hello, firstMessage);
+    const auto envelope = jsonrpc::parseEnvelope(firstMessage);
+    if (envelope.method == "initialize" && envelope.params.isValid())
+        facts.rootsCapable = json::findPath(envelope.params.in(firstMessage), {"capabilities", "roots"}).has_value();
+    m_facts.insert(session, facts);
+    const InstanceKey key = instanceKeyFor(m_config.sharing, facts, m_usesRoots);
+    ServerHost *host = instance(key, effectiveRoots(facts));
+    m_hostOf.insert(session, host);
+    host->attachSession(session);
+    // Bound to a guess until its roots arrive: what it sends waits until it is where it belongs.
+    if (keyAwaitsRoots(m_config.sharing, facts, m_usesRoots)) {
+        host->holdUntilRoots(session);
+        waitForRoots(session, host);
     }
-    return instance(SharedKey);
+    return host;
+}
+
+void ServerGroup::detach(SessionId session)
+{
+    if (ServerHost *host = m_hostOf.take(session))
+        host->detachSession(session);
+    m_facts.remove(session);
+    m_rootsTimedOut.remove(session);
+    m_pendingMoves.remove(session);
 }
 
 ServerHost *ServerGroup::primary() const
 {
-    if (ServerHost *shared = m_instances.value(SharedKey))
+    if (ServerHost *shared = m_instances.value(InstanceKey{}.text()))
         return shared;
     return m_instances.isEmpty() ? nullptr : m_instances.first();
 }
 
 void ServerGroup::start()
 {
-    if (m_config.sharing == ServerConfig::Sharing::Shared)
-        instance(SharedKey);
+    if (m_config.sharing == ServerConfig::Sharing::Shared && !m_usesRoots)
+        instance({}, {});
     for (ServerHost *host : std::as_const(m_instances))
         host->start();
 }
@@ -163,10 +210,16 @@ QJsonObject ServerGroup::statusJson() const
     QJsonArray queue;
     qint64 restarts = 0, sessions = 0, inFlight = 0, queued = 0;
     for (auto it = m_instances.cbegin(); it != m_instances.cend(); ++it) {
-        QJsonObject status = (*it)->statusJson();
+        const ServerHost *host = *it;
+        QJsonObject status = host->statusJson();
         status.insert(QStringLiteral("key"), it.key());
+        status.insert(QStringLiteral("keyParts"), m_keys.value(host).partsJson());
+        QJsonArray ids;
+        for (SessionId id : host->router().sessionIds())
+            ids.append(qint64(id));
+        status.insert(QStringLiteral("sessions"), ids);
         restarts += status.value(QStringLiteral("restarts")).toInteger();
-        sessions += status.value(QStringLiteral("sessions")).toInteger();
+        sessions += host->router().sessionCount();
         inFlight += status.value(QStringLiteral("inFlight")).toInteger();
         queued += status.value(QStringLiteral("queued")).toInteger();
         for (const QJsonValue &entry : status.value(QStringLiteral("queue")).toArray()) {
@@ -177,8 +230,9 @@ QJsonObject ServerGroup::statusJson() const
         instances.append(status);
     }
     // One object per server; its own fields are the shared child's, or totals over instances.
+    const ServerHost *shared = m_instances.value(InstanceKey{}.text());
     QJsonObject object;
-    if (const ServerHost *shared = m_instances.value(SharedKey); shared && m_instances.size() == 1)
+    if (shared && m_instances.size() == 1)
         object = shared->statusJson();
     else
         object = ServerHost::idleStatusJson(m_config);
@@ -188,7 +242,8 @@ QJsonObject ServerGroup::statusJson() const
     object.insert(QStringLiteral("queued"), queued);
     object.insert(QStringLiteral("queue"), queue);
     object.insert(QStringLiteral("instances"), instances);
-    if (m_instances.size() > 1 || (!m_instances.isEmpty() && !m_instances.contains(SharedKey))) {
+    object.insert(QStringLiteral("usesRoots"), m_usesRoots);
+    if (m_instances.size() > 1 || (!m_instances.isEmpty() && !shared)) {
         const bool anyRunning = std::any_of(m_instances.cbegin(), m_instances.cend(), [](const ServerHost *h) {
             return h->state() == ServerHost::State::Running;
         });

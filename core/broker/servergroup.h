@@ -1,11 +1,14 @@
 #pragma once
 
+#include "broker/instancekey.h"
 #include "broker/serverhost.h"
 #include "config/serverconfig.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QMap>
 #include <QObject>
+#include <QSet>
 
 namespace manifold {
 
@@ -15,16 +18,19 @@ class ChildLedger;
 }
 class SecretStore;
 
-// All the children of one configured server, by sharing mode: one for everyone ("shared"),
-// one per client application ("per-client", keyed by the client's name), or one per session
-// ("isolated"). Instances other than the shared one are removed once they stop with no sessions.
+// All the children of one configured server, one per instance key (see InstanceKey): one for
+// everyone ("shared"), one per project ("per-project", started in the project directory), one
+// per client application ("per-client") or one per session ("isolated"); for a server known to
+// ask for roots, also one per set of roots. Sessions whose key is only known once their roots
+// are are held, then moved to the right instance (servergrouproots.cpp). Instances other than
+// the shared one are removed once they stop with no sessions.
 class ServerGroup final : public QObject
 {
     Q_OBJECT
 
 public:
     ServerGroup(ServerConfig config, platform::ChildLedger *ledger, ServerHost::Timing timing,
-                QObject *parent = nullptr);
+                bool usesRoots = false, QObject *parent = nullptr);
     ~ServerGroup() override;
 
     const ServerConfig &config() const { return m_config; }
@@ -32,15 +38,23 @@ public:
     void setConfig(const ServerConfig &config);
     // Where every instance reads the secret variables' values from when it starts (not owned).
     void setSecretStore(SecretStore *store);
+    // The server's child has asked for roots (now or in an earlier run of the broker).
+    bool usesRoots() const { return m_usesRoots; }
 
-    // Per-client sharing needs the client's name, which its first message (initialize) carries.
-    bool needsFirstMessage() const { return m_config.sharing == ServerConfig::Sharing::PerClient; }
-    // The instance that serves session, created if needed. firstMessage may be empty.
-    ServerHost *instanceFor(SessionId session, const Hello &hello, QByteArrayView firstMessage);
+    // Whether the session's instance depends on its first message (its initialize names the
+    // client and says whether it has roots).
+    bool needsFirstMessage() const;
+    // Picks the session's instance (created if needed) and attaches the session to it;
+    // firstMessage may be empty.
+    ServerHost *attach(SessionId session, const Hello &hello, QByteArrayView firstMessage);
+    // The session is gone (its host has already been told, or is told here).
+    void detach(SessionId session);
+    ServerHost *hostOf(SessionId session) const { return m_hostOf.value(session); }
 
     ServerHost *primary() const;   // the shared instance, else the first one, else nullptr
     QList<ServerHost *> instances() const { return m_instances.values(); }
     QString keyOf(const ServerHost *host) const { return m_instances.key(const_cast<ServerHost *>(host)); }
+    InstanceKey instanceKeyOf(const ServerHost *host) const { return m_keys.value(host); }
 
     void start();
     void stop();
@@ -58,16 +72,35 @@ signals:
     void crashLooped(const QStringList &lastStderr);
     void changed();   // something in statusJson() may differ
     void logAppended(const manifold::RingLog::Entry &entry);
+    void sessionMoved(manifold::SessionId session, manifold::ServerHost *host);
+    void learnedUsesRoots();   // the first child of this server asked for roots: worth remembering
 
 private:
-    ServerHost *instance(const QString &key);
-    ServerConfig instanceConfig() const;
+    ServerHost *instance(const InstanceKey &key, const QList<QByteArray> &roots);
+    ServerConfig instanceConfig(const InstanceKey &key) const;
+    bool isPermanent(const ServerHost *host) const;
+
+    // servergrouproots.cpp
+    SessionFacts factsOf(SessionId session) const;
+    void onRootsReported(ServerHost *host, SessionId session);
+    void onChildAskedRoots(ServerHost *host);
+    void finishLearning(ServerHost *host);
+    void placeSession(SessionId session);   // release it, or move it where its key says
+    void retryMoves(ServerHost *host);
+    void waitForRoots(SessionId session, ServerHost *host);
 
     ServerConfig m_config;
     platform::ChildLedger *m_ledger;
     ServerHost::Timing m_timing;
     SecretStore *m_secrets = nullptr;
-    QMap<QString, ServerHost *> m_instances;
+    bool m_usesRoots = false;
+    QMap<QString, ServerHost *> m_instances;            // by InstanceKey::text()
+    QHash<const ServerHost *, InstanceKey> m_keys;
+    QHash<SessionId, SessionFacts> m_facts;            // what the session's hello and initialize said
+    QHash<SessionId, ServerHost *> m_hostOf;
+    QSet<SessionId> m_rootsTimedOut;                   // its roots never came: treated as none
+    QSet<SessionId> m_pendingMoves;                    // to move once nothing of theirs is in flight
+    QSet<const ServerHost *> m_learning;               // asked for roots; waits for its first session's
 };
 
 } // namespace manifold

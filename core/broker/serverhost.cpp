@@ -218,6 +218,43 @@ void ServerHost::detachSession(SessionId session)
         m_lingerTimer.start(m_config.lingerMs);
 }
 
+void ServerHost::setRootsMode(bool declares, bool learns)
+{
+    m_router.setDeclaresRoots(declares);
+    m_router.setLearnsRoots(learns);
+}
+
+void ServerHost::setInstanceRoots(const QList<QByteArray> &roots)
+{
+    dispatch(m_router.setInstanceRoots(roots));
+}
+
+void ServerHost::releaseHeld(SessionId session)
+{
+    dispatch(m_router.releaseHeld(session));
+}
+
+Router::SessionTransfer ServerHost::takeSession(SessionId session)
+{
+    RouterActions out;
+    Router::SessionTransfer transfer = m_router.detachForMove(session, out);
+    dispatch(out);
+    if (!m_router.hasSessions() && (m_state == State::Stopped || m_state == State::Failed))
+        emit idle();
+    if (!m_router.hasSessions() && m_config.lingerMs >= 0 &&
+        (m_state == State::Running || m_state == State::Starting || m_state == State::Backoff))
+        m_lingerTimer.start(m_config.lingerMs);
+    return transfer;
+}
+
+void ServerHost::adoptSession(const Router::SessionTransfer &transfer, bool keepHeld)
+{
+    m_lingerTimer.stop();
+    if (m_state == State::Stopped || m_state == State::Stopping || m_state == State::Failed)
+        start();
+    dispatch(m_router.adoptSession(transfer, keepHeld));
+}
+
 void ServerHost::sessionLine(SessionId session, const QByteArray &line)
 {
     dispatch(m_router.fromSession(session, line));
@@ -446,6 +483,12 @@ void ServerHost::dispatch(const RouterActions &actions)
         case RouterAction::Kind::NeedChild:
             if (m_state == State::Stopped || m_state == State::Stopping)
                 start();   // while stopping: start again once the old child is gone
+            break;
+        case RouterAction::Kind::RootsReported:
+            emit rootsReported(action.session, action.data);
+            break;
+        case RouterAction::Kind::ChildAskedRoots:
+            emit childAskedRoots();
             break;
         }
     }

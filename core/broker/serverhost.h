@@ -36,6 +36,7 @@ public:
         int stdinGraceMs = 2000;   // after closing stdin, before SIGTERM
         int termGraceMs = 2000;    // after SIGTERM, before SIGKILL
         int initializeTimeoutMs = 60000;   // a child that never answers initialize is killed
+        int rootsWaitMs = 5000;    // a session's roots that do not come by then: its cwd decides
         RestartPolicy::Settings restart;
     };
 
@@ -64,6 +65,16 @@ public:
     void sessionLine(SessionId session, const QByteArray &line);
     void sessionLineTooLong(SessionId session, qsizetype limit);
 
+    // Roots of this instance and moving sessions between instances (ServerGroup decides).
+    // declares: the child is initialized with the roots capability (from its next start);
+    // learns: without fixed roots, the child's roots/list waits for setInstanceRoots.
+    void setRootsMode(bool declares, bool learns);
+    void setInstanceRoots(const QList<QByteArray> &roots);
+    void holdUntilRoots(SessionId session) { m_router.holdUntilRoots(session); }
+    void releaseHeld(SessionId session);
+    Router::SessionTransfer takeSession(SessionId session);
+    void adoptSession(const Router::SessionTransfer &transfer, bool keepHeld);
+
     void start();      // also clears a Failed state
     void stop();       // close stdin -> SIGTERM -> SIGKILL; stays stopped until needed again
     void restart();    // stop, then start
@@ -80,6 +91,8 @@ signals:
     void idle();       // no sessions left and no child running: a non-shared instance may go
     void crashLooped(const QStringList &lastStderr);
     void heartbeat(bool answered);
+    void rootsReported(manifold::SessionId session, const QByteArray &roots);   // roots: JSON array, empty if it failed
+    void childAskedRoots();
 
 private:
     void setState(State state);

@@ -85,6 +85,8 @@ QString ServerConfig::sharingName(Sharing sharing)
         return QStringLiteral("per-client");
     case Sharing::Isolated:
         return QStringLiteral("isolated");
+    case Sharing::PerProject:
+        return QStringLiteral("per-project");
     }
     return QStringLiteral("shared");
 }
@@ -98,6 +100,8 @@ bool ServerConfig::parseSharing(const QString &text, Sharing *sharing)
         parsed = Sharing::PerClient;
     else if (text == QLatin1String("isolated"))
         parsed = Sharing::Isolated;
+    else if (text == QLatin1String("per-project"))
+        parsed = Sharing::PerProject;
     else
         return false;
     if (sharing)

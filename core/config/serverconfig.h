@@ -10,7 +10,7 @@ namespace manifold {
 // One configured MCP server: how to start its child and how to share it.
 struct ServerConfig
 {
-    enum class Sharing { Shared, PerClient, Isolated };
+    enum class Sharing { Shared, PerClient, Isolated, PerProject };
 
     QString name;
     QString command;

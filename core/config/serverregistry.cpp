@@ -68,7 +68,7 @@ QString shapeError(const QString &name, const QJsonValue &value)
     const QJsonValue sharing = object.value(QStringLiteral("sharing"));
     if (!sharing.isUndefined() && !ServerConfig::parseSharing(sharing.toString(), nullptr))
         return QStringLiteral(
-                   "server '%1': \"sharing\" must be \"shared\", \"per-client\" or \"isolated\"")
+                   "server '%1': \"sharing\" must be \"shared\", \"per-project\", \"per-client\" or \"isolated\"")
             .arg(name);
     for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes", "maxInFlight"}) {
         const QJsonValue number = object.value(QLatin1String(key));
