@@ -4,7 +4,6 @@
 #include "clients/sharingchoice.h"
 #include "secrets/secretstore.h"
 
-#include <QDir>
 #include <QSet>
 
 #include <algorithm>
@@ -24,14 +23,6 @@ QString definitionKey(const QString &command, const QStringList &args,
         parts << it.key() << it.value();
     parts << cwd;
     return parts.join(QChar(0x1f));
-}
-
-// TEMPORARY until branch roots lands ServerConfig::Sharing::PerProject.
-ServerConfig::Sharing perProjectSharingTODO()
-{
-    ServerConfig::Sharing sharing = ServerConfig::Sharing::Isolated;
-    ServerConfig::parseSharing(QStringLiteral("per-project"), &sharing);
-    return sharing;
 }
 
 class Planner
@@ -130,8 +121,8 @@ private:
         }
         const SharingChoice choice = chooseSharing(entry, filePath);
         const ServerConfig::Sharing sharing =
-            choice.perProject ? perProjectSharingTODO() : m_input.defaults.sharing;
-        const QString cwd = choice.perProject ? perProjectCwd(entry) : entry.cwd;
+            choice.perProject ? ServerConfig::Sharing::PerProject : m_input.defaults.sharing;
+        const QString cwd = choice.cwd;
         plan.perProjectReason = choice.reason;
         const QString key = definitionKey(entry.command, entry.args, entry.env, cwd, sharing);
         const QString origin = entry.scope == QLatin1String("user")
@@ -179,18 +170,6 @@ private:
         server.secretEnv.sort();
         m_newServers.append(server);
         return plan;
-    }
-
-    // A per-project instance runs in the project its client works in: an entry that ran in its
-    // own project directory needs no cwd, so the same definition in two projects is one server.
-    // A cwd elsewhere (an absolute path, or a relative one outside the project) stays.
-    static QString perProjectCwd(const ClientEntry &entry)
-    {
-        if (entry.projectDir.isEmpty() || entry.cwd.isEmpty())
-            return entry.cwd;
-        const QString project = QDir::cleanPath(entry.projectDir);
-        const QString cwd = QDir::cleanPath(QDir(project).absoluteFilePath(entry.cwd));
-        return cwd == project ? QString() : cwd;
     }
 
     QString freeName(const QString &entryName, const QString &clientId) const

@@ -105,23 +105,35 @@ bool isRelativeCommand(const QString &command)
 
 SharingChoice chooseSharing(const ClientEntry &entry, const QString &filePath)
 {
-    if (entry.scope == QLatin1String("project"))
-        return {true, QStringLiteral("from project file %1").arg(QDir::toNativeSeparators(filePath))};
-    if (entry.scope.startsWith(QLatin1String("local ")))
-        return {true, QStringLiteral("from project %1 in %2")
-                          .arg(QDir::toNativeSeparators(entry.projectDir),
-                               QDir::toNativeSeparators(filePath))};
-    // A working directory of the entry's own anchors its relative paths: one place for all.
+    const bool project = entry.scope == QLatin1String("project");
+    const bool local = entry.scope.startsWith(QLatin1String("local "));
+    if (project || local) {
+        // The cwd as the client resolves it: relative to the project, which is the default.
+        const QString projectDir = QDir::cleanPath(entry.projectDir);
+        const QString cwd = entry.cwd.isEmpty()
+                                ? projectDir
+                                : QDir::cleanPath(QDir(projectDir).absoluteFilePath(entry.cwd));
+        if (cwd != projectDir)
+            return {false, QString(), cwd};
+        const QString file = QDir::toNativeSeparators(filePath);
+        return {true,
+                project ? QStringLiteral("from project file %1").arg(file)
+                        : QStringLiteral("from project %1 in %2")
+                              .arg(QDir::toNativeSeparators(entry.projectDir), file),
+                QString()};
+    }
     if (!entry.cwd.isEmpty() && !isAbsolute(entry.cwd))
-        return {true, QStringLiteral("cwd %1 is a relative path").arg(quoted(entry.cwd))};
+        return {true, QStringLiteral("cwd %1 is a relative path").arg(quoted(entry.cwd)), QString()};
     if (!entry.cwd.isEmpty())
-        return {};
+        return {false, QString(), entry.cwd};
     if (isRelativeCommand(entry.command))
-        return {true, QStringLiteral("command %1 is a relative path").arg(quoted(entry.command))};
+        return {true, QStringLiteral("command %1 is a relative path").arg(quoted(entry.command)),
+                QString()};
     const bool container = isContainerRunner(entry.command);
     for (const QString &argument : entry.args) {
         if (container ? isDotRelative(argument) : isRelativePath(argument))
-            return {true, QStringLiteral("argument %1 is a relative path").arg(quoted(argument))};
+            return {true, QStringLiteral("argument %1 is a relative path").arg(quoted(argument)),
+                    QString()};
     }
     return {};
 }

@@ -7,17 +7,24 @@ namespace manifold {
 
 struct ClientEntry;
 
-// Whether setup imports an entry as a per-project server, and why (shown in every plan).
+// Whether setup imports an entry as a per-project server, why (shown in every plan), and the
+// working directory the Manifold server gets.
 //
-// An entry is per-project when the client runs it for one project: it comes from a project
-// file (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, .gemini/settings.json, ...) or from a
-// project's local scope in ~/.claude.json; or its command or an argument is a relative path
-// (isRelativePath) and nothing anchors it (a user-scope entry without a cwd of its own runs
-// wherever the client runs, which is the project the client works in).
+// An entry is per-project when the client runs it where the project is: it comes from a
+// project file (.mcp.json, .cursor/mcp.json, .vscode/mcp.json, .gemini/settings.json, ...) or
+// from a project's local scope in ~/.claude.json; or it is a user-scope entry whose command,
+// cwd or an argument is a relative path (isRelativePath), which the client resolves against
+// the directory it runs in. A per-project server has no cwd: the broker starts each instance
+// in its project, so the same definition in two projects is one server.
+//
+// A cwd of the entry's own (absolute, or a project entry's relative cwd that is not the project
+// directory itself) anchors the entry: it runs there whichever project uses it, so it stays
+// shared with that cwd (a per-project instance would run in the project instead).
 struct SharingChoice
 {
     bool perProject = false;
     QString reason; // "from project file /home/u/app/.mcp.json", "argument \"./data\" is a relative path"
+    QString cwd;    // for the Manifold server: empty when per-project
 };
 
 // filePath: the client file the entry was read from.

@@ -163,8 +163,10 @@ TEST_F(SharingSetup, UserAndProjectDefinitionsStayApart)
     EXPECT_EQ(project->sharing, ServerConfig::Sharing::PerProject);
 }
 
-TEST_F(SharingSetup, ProjectCwdOutsideTheProjectStays)
+TEST_F(SharingSetup, ProjectEntryWithItsOwnCwdStaysThere)
 {
+    // Per-project instances run in their project; an entry that names another directory runs
+    // there for every project, so it stays shared with that cwd.
     const QString a = home("work/a");
     write(a + "/.gemini/settings.json", R"({ "mcpServers": {
       "here": { "command": "node", "args": ["tools/mcp.js"], "cwd": "./" },
@@ -173,10 +175,13 @@ TEST_F(SharingSetup, ProjectCwdOutsideTheProjectStays)
     const SetupPlan p = plan({{"gemini"}, {a}, {}});
     ASSERT_EQ(p.newServers.size(), 3);
     EXPECT_EQ(findServer(p.newServers, "here")->cwd, "");
+    EXPECT_EQ(findServer(p.newServers, "here")->sharing, ServerConfig::Sharing::PerProject);
+    EXPECT_EQ(p.perProjectReasons.value("here"), "from project file " + a + "/.gemini/settings.json");
     EXPECT_EQ(findServer(p.newServers, "sub")->cwd, a + "/tools");
+    EXPECT_EQ(findServer(p.newServers, "sub")->sharing, ServerConfig::Sharing::Shared);
     EXPECT_EQ(findServer(p.newServers, "elsewhere")->cwd, "/opt/mcp");
-    for (const ServerConfig &server : p.newServers)
-        EXPECT_EQ(server.sharing, ServerConfig::Sharing::PerProject) << server.name.toStdString();
+    EXPECT_EQ(findServer(p.newServers, "elsewhere")->sharing, ServerConfig::Sharing::Shared);
+    EXPECT_FALSE(p.perProjectReasons.contains("sub"));
 }
 
 TEST_F(SharingSetup, RelativeArgumentInUserScope)
