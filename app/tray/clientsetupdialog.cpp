@@ -165,8 +165,8 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
 {
     m_details =
         makeTree({tr("Entry"), tr("Decision"), tr("To the keychain")}, tr("Decisions"), this);
-    m_servers = makeTree({tr("Server"), tr("Command"), tr("Sharing"), tr("Environment"),
-                          tr("To the keychain")},
+    m_servers = makeTree({tr("Server"), tr("Command"), tr("Environment"), tr("To the keychain"),
+                          tr("Sharing")},
                          tr("New servers"), this);
     m_servers->setRootIsDecorated(false);
 
@@ -206,11 +206,11 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
         secrets += int(server.secretEnv.size());
         auto *item = new QTreeWidgetItem(m_servers,
                                          {server.name, commandLine(server),
-                                          sharing(server, plan.perProjectReasons.value(server.name)),
                                           QStringList(server.env.keys()).join(QStringLiteral(", ")),
-                                          server.secretEnv.join(QStringLiteral(", "))});
+                                          server.secretEnv.join(QStringLiteral(", ")),
+                                          sharing(server, plan.perProjectReasons.value(server.name))});
         item->setToolTip(1, item->text(1));
-        item->setToolTip(2, item->text(2));
+        item->setToolTip(4, item->text(4));
     }
     m_details->expandAll();
     m_details->resizeColumnToContents(0);

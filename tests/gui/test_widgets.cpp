@@ -31,6 +31,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QToolBar>
+#include <QTreeView>
 
 using namespace manifold;
 
