@@ -165,9 +165,9 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
 {
     m_details =
         makeTree({tr("Entry"), tr("Decision"), tr("To the keychain")}, tr("Decisions"), this);
-    m_servers = makeTree({tr("Server"), tr("Command"), tr("Environment"), tr("To the keychain"),
-                          tr("Sharing")},
-                         tr("New servers"), this);
+    m_servers = makeTree(
+        {tr("Server"), tr("Command"), tr("Environment"), tr("To the keychain"), tr("Sharing")},
+        tr("New servers"), this);
     m_servers->setRootIsDecorated(false);
 
     QString diff;
@@ -204,11 +204,11 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
     }
     for (const ServerConfig &server : plan.newServers) {
         secrets += int(server.secretEnv.size());
-        auto *item = new QTreeWidgetItem(m_servers,
-                                         {server.name, commandLine(server),
-                                          QStringList(server.env.keys()).join(QStringLiteral(", ")),
-                                          server.secretEnv.join(QStringLiteral(", ")),
-                                          sharing(server, plan.perProjectReasons.value(server.name))});
+        auto *item = new QTreeWidgetItem(
+            m_servers, {server.name, commandLine(server),
+                        QStringList(server.env.keys()).join(QStringLiteral(", ")),
+                        server.secretEnv.join(QStringLiteral(", ")),
+                        sharing(server, plan.perProjectReasons.value(server.name))});
         item->setToolTip(1, item->text(1));
         item->setToolTip(4, item->text(4));
     }

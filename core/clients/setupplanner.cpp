@@ -36,9 +36,9 @@ public:
             for (const QString &variable : server.secretEnv)
                 env.insert(variable,
                            input.registrySecrets.value(serverSecretKey(server.name, variable)));
-            m_known.insert(definitionKey(server.command, server.args, env, server.cwd,
-                                         server.sharing),
-                           server.name);
+            m_known.insert(
+                definitionKey(server.command, server.args, env, server.cwd, server.sharing),
+                server.name);
             m_origin.insert(server.name, QStringLiteral("Manifold"));
         }
     }

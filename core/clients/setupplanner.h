@@ -33,9 +33,9 @@ struct EntryPlan
 
     Action action = Action::LeaveUnsupported;
     ClientEntry entry;
-    QString server;      // the Manifold server it runs after setup
-    QString note;        // renamed / reused / why it is left alone
-    QStringList secrets; // env variables whose values go to the keychain
+    QString server;           // the Manifold server it runs after setup
+    QString note;             // renamed / reused / why it is left alone
+    QStringList secrets;      // env variables whose values go to the keychain
     QString perProjectReason; // Import/Reuse: why its definition is per-project (sharingchoice.h)
     bool rewritten = false;
 };
@@ -57,7 +57,7 @@ struct SetupPlan
 {
     QList<FilePlan> files;
     QList<ServerConfig> newServers;
-    QHash<QString, QString> secretValues; // serverSecretKey(server, variable) -> value
+    QHash<QString, QString> secretValues;      // serverSecretKey(server, variable) -> value
     QHash<QString, QString> perProjectReasons; // new per-project server -> why (its first entry)
     QString shimPath;
 

@@ -39,11 +39,11 @@ bool isAbsolute(const QString &text)
 bool hasFileExtension(const QString &word)
 {
     static const QStringList extensions{
-        QStringLiteral("js"),   QStringLiteral("mjs"),   QStringLiteral("cjs"),
-        QStringLiteral("ts"),   QStringLiteral("mts"),   QStringLiteral("py"),
-        QStringLiteral("rb"),   QStringLiteral("pl"),    QStringLiteral("php"),
-        QStringLiteral("sh"),   QStringLiteral("jar"),   QStringLiteral("json"),
-        QStringLiteral("yaml"), QStringLiteral("yml"),   QStringLiteral("toml"),
+        QStringLiteral("js"),   QStringLiteral("mjs"),    QStringLiteral("cjs"),
+        QStringLiteral("ts"),   QStringLiteral("mts"),    QStringLiteral("py"),
+        QStringLiteral("rb"),   QStringLiteral("pl"),     QStringLiteral("php"),
+        QStringLiteral("sh"),   QStringLiteral("jar"),    QStringLiteral("json"),
+        QStringLiteral("yaml"), QStringLiteral("yml"),    QStringLiteral("toml"),
         QStringLiteral("db"),   QStringLiteral("sqlite"), QStringLiteral("sqlite3")};
     const qsizetype dot = word.lastIndexOf(QLatin1Char('.'));
     return dot > 0 && extensions.contains(word.mid(dot + 1), Qt::CaseInsensitive);
@@ -123,7 +123,8 @@ SharingChoice chooseSharing(const ClientEntry &entry, const QString &filePath)
                 QString()};
     }
     if (!entry.cwd.isEmpty() && !isAbsolute(entry.cwd))
-        return {true, QStringLiteral("cwd %1 is a relative path").arg(quoted(entry.cwd)), QString()};
+        return {true, QStringLiteral("cwd %1 is a relative path").arg(quoted(entry.cwd)),
+                QString()};
     if (!entry.cwd.isEmpty())
         return {false, QString(), entry.cwd};
     if (isRelativeCommand(entry.command))

@@ -23,7 +23,8 @@ struct ClientEntry;
 struct SharingChoice
 {
     bool perProject = false;
-    QString reason; // "from project file /home/u/app/.mcp.json", "argument \"./data\" is a relative path"
+    QString reason; // "from project file /home/u/app/.mcp.json", "argument \"./data\" is a relative
+                    // path"
     QString cwd;    // for the Manifold server: empty when per-project
 };
 

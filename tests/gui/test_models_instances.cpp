@@ -77,8 +77,8 @@ TEST(ServerTree, ServerWithTwoInstancesHasTwoChildRows)
 {
     FakeBrokerView view;
     view.addServer(sharedServer(QStringLiteral("git"), 900));
-    view.addServer(perProjectServer({instanceJson(kProjectB, 1240, {7}),
-                                     instanceJson(kProjectA, 1234, {3, 5})}));
+    view.addServer(perProjectServer(
+        {instanceJson(kProjectB, 1240, {7}), instanceJson(kProjectA, 1234, {3, 5})}));
     ServerTableModel model(&view);
     const auto tester = testModel(&model);
 
@@ -116,16 +116,16 @@ TEST(ServerTree, InstancesComeAndGoAsTargetedChildRows)
     ASSERT_EQ(model.rowCount(memory), 1);
     ModelSpies spies(&model);
 
-    view.changeServer(perProjectServer({instanceJson(kProjectA, 1234, {3}),
-                                        instanceJson(kProjectB, 1240, {7})}));
+    view.changeServer(
+        perProjectServer({instanceJson(kProjectA, 1234, {3}), instanceJson(kProjectB, 1240, {7})}));
     ASSERT_EQ(spies.rowsInserted.size(), 1);
     EXPECT_EQ(spies.rowsInserted.at(0).at(0).value<QModelIndex>(), memory);
     EXPECT_EQ(spies.rowsInserted.at(0).at(1).toInt(), 0); // A sorts before B
     EXPECT_EQ(childColumn(model, memory, 0), (QStringList{kProjectA, kProjectB}));
 
     spies.clear();
-    view.changeServer(perProjectServer({instanceJson(kProjectA, 1234, {3, 9}),
-                                        instanceJson(kProjectB, 1240, {7})}));
+    view.changeServer(perProjectServer(
+        {instanceJson(kProjectA, 1234, {3, 9}), instanceJson(kProjectB, 1240, {7})}));
     EXPECT_TRUE(spies.rowsInserted.isEmpty());
     EXPECT_TRUE(spies.rowsRemoved.isEmpty());
     EXPECT_EQ(model.index(0, ServerTableModel::SessionsColumn, memory).data().toString(),

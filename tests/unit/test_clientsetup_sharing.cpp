@@ -33,19 +33,35 @@ const ServerConfig *findServer(const QList<ServerConfig> &servers, const QString
 
 TEST(RelativePath, Rule)
 {
-    const QStringList relative{".",          "..",           "./data",        "../shared/db",
-                               "src/index.js", "data/app.db", ".venv/bin/x",  "server.py",
-                               "index.js",   "app.sqlite",   "--db=./x.db",   "--root=src/a",
-                               ".\\data",    "src\\main.ts"};
+    const QStringList relative{
+        ".",           "..",           "./data",    "../shared/db", "src/index.js",
+        "data/app.db", ".venv/bin/x",  "server.py", "index.js",     "app.sqlite",
+        "--db=./x.db", "--root=src/a", ".\\data",   "src\\main.ts"};
     for (const QString &argument : relative)
         EXPECT_TRUE(isRelativePath(argument)) << argument.toStdString();
-    const QStringList notRelative{
-        "",           "-y",          "--stdio",   "--db",          "/abs/path",
-        "~/notes",    "C:\\data",    "\\\\host\\share", "https://x.io/mcp",
-        "@modelcontextprotocol/server-memory", "@playwright/mcp@latest", "pkg@1.2.3",
-        "mcp-server-git==1.0", "KEY=value/x", "ghcr.io/github/github-mcp-server",
-        "github.com/x/y", "image:tag",   "jsr:@x/y",  "mcp-server-fetch", "src",
-        "awslabs.aws-documentation-mcp-server", "--db=/abs.db", "run"};
+    const QStringList notRelative{"",
+                                  "-y",
+                                  "--stdio",
+                                  "--db",
+                                  "/abs/path",
+                                  "~/notes",
+                                  "C:\\data",
+                                  "\\\\host\\share",
+                                  "https://x.io/mcp",
+                                  "@modelcontextprotocol/server-memory",
+                                  "@playwright/mcp@latest",
+                                  "pkg@1.2.3",
+                                  "mcp-server-git==1.0",
+                                  "KEY=value/x",
+                                  "ghcr.io/github/github-mcp-server",
+                                  "github.com/x/y",
+                                  "image:tag",
+                                  "jsr:@x/y",
+                                  "mcp-server-fetch",
+                                  "src",
+                                  "awslabs.aws-documentation-mcp-server",
+                                  "--db=/abs.db",
+                                  "run"};
     for (const QString &argument : notRelative)
         EXPECT_FALSE(isRelativePath(argument)) << argument.toStdString();
 }
@@ -54,8 +70,8 @@ TEST(RelativePath, Command)
 {
     EXPECT_TRUE(isRelativeCommand("./bin/server"));
     EXPECT_TRUE(isRelativeCommand("bin/server"));
-    EXPECT_FALSE(isRelativeCommand("node"));        // found through PATH, not the cwd
-    EXPECT_FALSE(isRelativeCommand("server.py"));   // the same
+    EXPECT_FALSE(isRelativeCommand("node"));      // found through PATH, not the cwd
+    EXPECT_FALSE(isRelativeCommand("server.py")); // the same
     EXPECT_FALSE(isRelativeCommand("/usr/bin/node"));
 }
 
@@ -176,7 +192,8 @@ TEST_F(SharingSetup, ProjectEntryWithItsOwnCwdStaysThere)
     ASSERT_EQ(p.newServers.size(), 3);
     EXPECT_EQ(findServer(p.newServers, "here")->cwd, "");
     EXPECT_EQ(findServer(p.newServers, "here")->sharing, ServerConfig::Sharing::PerProject);
-    EXPECT_EQ(p.perProjectReasons.value("here"), "from project file " + a + "/.gemini/settings.json");
+    EXPECT_EQ(p.perProjectReasons.value("here"),
+              "from project file " + a + "/.gemini/settings.json");
     EXPECT_EQ(findServer(p.newServers, "sub")->cwd, a + "/tools");
     EXPECT_EQ(findServer(p.newServers, "sub")->sharing, ServerConfig::Sharing::Shared);
     EXPECT_EQ(findServer(p.newServers, "elsewhere")->cwd, "/opt/mcp");
@@ -186,8 +203,10 @@ TEST_F(SharingSetup, ProjectEntryWithItsOwnCwdStaysThere)
 
 TEST_F(SharingSetup, RelativeArgumentInUserScope)
 {
-    write(home(".cursor/mcp.json"),
-          mcpJson(R"(    "files": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "."] },
+    write(
+        home(".cursor/mcp.json"),
+        mcpJson(
+            R"(    "files": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "."] },
     "docs": { "command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/home/u/docs"] })"));
     const SetupPlan p = plan({{"cursor"}, {}, {}});
     ASSERT_EQ(p.newServers.size(), 2);

@@ -50,14 +50,17 @@ TEST(StatusPrinter, ListsEachInstanceUnderItsServer)
               memory = lineOf(QStringLiteral("memory "));
     ASSERT_GE(git, 0) << text.toStdString();
     ASSERT_GE(memory, 0) << text.toStdString();
-    EXPECT_EQ(lines.at(git + 1), QStringLiteral("  instance shared: running, pid 900, sessions 1 (cursor)"));
+    EXPECT_EQ(lines.at(git + 1),
+              QStringLiteral("  instance shared: running, pid 900, sessions 1 (cursor)"));
     EXPECT_EQ(idle, git + 2); // a stopped instance without sessions says nothing new
-    EXPECT_EQ(lines.at(memory + 1),
-              QStringLiteral("  instance project /home/u/a: running, pid 1234, sessions 3 (claude-code), 5 (gemini)"));
+    EXPECT_EQ(lines.at(memory + 1), QStringLiteral("  instance project /home/u/a: running, pid "
+                                                   "1234, sessions 3 (claude-code), 5 (gemini)"));
     EXPECT_EQ(lines.at(memory + 2),
-              QStringLiteral("  instance project /home/u/b: starting, pid 1240, sessions 7 (claude-code)"));
+              QStringLiteral(
+                  "  instance project /home/u/b: starting, pid 1240, sessions 7 (claude-code)"));
     // The sessions table names each session's instance.
-    EXPECT_TRUE(lines.contains(QStringLiteral("SESSION  SERVER  INSTANCE           CLIENT       SHIM PID  CONNECTED SINCE  REQUESTS")))
+    EXPECT_TRUE(lines.contains(QStringLiteral(
+        "SESSION  SERVER  INSTANCE           CLIENT       SHIM PID  CONNECTED SINCE  REQUESTS")))
         << text.toStdString();
 }
 

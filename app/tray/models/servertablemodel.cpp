@@ -422,9 +422,9 @@ bool ServerTableModel::ticks(const Item &item) const
 
 qint64 ServerTableModel::uptimeMs(const Item &item) const
 {
-    return ticks(item) ? reportedUptime(item.json()) +
-                             qMax<qint64>(0, m_clock() - item.row.receivedAtMs)
-                       : 0;
+    return ticks(item)
+               ? reportedUptime(item.json()) + qMax<qint64>(0, m_clock() - item.row.receivedAtMs)
+               : 0;
 }
 
 QVariant ServerTableModel::display(const Item &item, int column) const
@@ -474,7 +474,8 @@ QVariant ServerTableModel::toolTip(const Item &item, int column) const
     case NameColumn: {
         if (item.instance) {
             const QJsonArray sessions =
-                m_view ? m_view->status().value(QStringLiteral("sessions")).toArray() : QJsonArray();
+                m_view ? m_view->status().value(QStringLiteral("sessions")).toArray()
+                       : QJsonArray();
             QStringList ids;
             for (qint64 id : instanceSessionIds(item.row.name, json, sessions))
                 ids.append(QString::number(id));
