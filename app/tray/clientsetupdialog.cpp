@@ -74,12 +74,14 @@ QString perProject(const EntryPlan &entry)
 QString decision(const EntryPlan &entry)
 {
     switch (entry.action) {
-    case EntryPlan::Action::Import:
-        return (entry.note.isEmpty()
-                    ? ClientSetupDialog::tr("imported as “%1”").arg(entry.server)
-                    //: An imported entry whose name was taken: the note says which name it got
-                    : ClientSetupDialog::tr("renamed: %1").arg(entry.note)) +
-               perProject(entry);
+    case EntryPlan::Action::Import: {
+        const QString imported =
+            entry.note.isEmpty()
+                ? ClientSetupDialog::tr("imported as “%1”").arg(entry.server)
+                //: An imported entry whose name was taken: the note says which name it got
+                : ClientSetupDialog::tr("renamed: %1").arg(entry.note);
+        return imported + perProject(entry);
+    }
     case EntryPlan::Action::Reuse:
         return ClientSetupDialog::tr("reuses “%1” (%2)").arg(entry.server, entry.note) +
                perProject(entry);
