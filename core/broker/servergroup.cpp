@@ -229,10 +229,12 @@ QJsonObject ServerGroup::statusJson() const
         }
         instances.append(status);
     }
-    // One object per server; its own fields are the shared child's, or totals over instances.
-    const ServerHost *shared = m_instances.value(InstanceKey{}.text());
+    // One object per server; its own fields are the shared child's (whatever its key, e.g.
+    // "no roots"), or totals over instances.
+    const bool sharedMode = m_config.sharing == ServerConfig::Sharing::Shared;
+    const ServerHost *shared = sharedMode && m_instances.size() == 1 ? m_instances.first() : nullptr;
     QJsonObject object;
-    if (shared && m_instances.size() == 1)
+    if (shared)
         object = shared->statusJson();
     else
         object = ServerHost::idleStatusJson(m_config);

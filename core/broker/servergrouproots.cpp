@@ -4,11 +4,13 @@
 // The rule: while a server is not known to use roots, its instances are keyed by the sharing
 // mode alone and declare the roots capability. When one's child first asks for roots, the
 // server is marked as using roots (persisted by the broker), and that instance takes the key
-// of its oldest session (waiting for that session's roots if they are still coming): it
-// answers with those roots, or, if they are none, is restarted once without the roots
-// capability. Its other sessions move to their own keys' instances when nothing of theirs is
-// in flight. From then on every instance is keyed by roots from the start, so no child of the
-// server is ever restarted for roots again.
+// of its oldest session (waiting up to rootsWaitMs for that session's roots if they are still
+// coming) and answers with exactly those roots. If they are none, the child is answered with
+// an empty list (a server then keeps the directories its arguments name) and its next start
+// (crash, restart, or the next time it is needed) initializes it without the roots
+// capability; it is not restarted for that, so no client's work is cut short. Its other
+// sessions move to their own keys' instances when nothing of theirs is in flight. From then on
+// every instance is keyed by roots from the start and initialized accordingly.
 #include "servergroup.h"
 
 #include "jsonrpc/jsonscan.h"
@@ -101,11 +103,7 @@ void ServerGroup::finishLearning(ServerHost *host)
         m_instances.insert(key.text(), host);
         m_keys.insert(host, key);
         host->setConfig(instanceConfig(key));
-        if (!key.declaresRoots()) {
-            // Its child was told the broker has roots; a client without roots would not have.
-            host->setRootsMode(false, false);
-            host->restart();
-        }
+        host->setRootsMode(key.declaresRoots(), false);   // from its next start
     }
     // Otherwise that key has an instance already: this one keeps its old key, gets no new
     // sessions and ends once its sessions have moved.
@@ -135,6 +133,10 @@ void ServerGroup::placeSession(SessionId session)
     }
     m_pendingMoves.remove(session);
     const Router::SessionTransfer transfer = host->takeSession(session);
+    // Left empty by the move (typically a guess that turned out wrong): nobody is coming back
+    // to it, so it stops now instead of lingering, and goes.
+    if (!host->router().hasSessions())
+        host->stop();
     ServerHost *target = instance(key, effectiveRoots(facts));
     m_hostOf.insert(session, target);
     target->adoptSession(transfer, false);

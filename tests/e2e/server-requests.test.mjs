@@ -1,8 +1,9 @@
 // Server->client requests through a shared server process. server-everything sends sampling,
 // elicitation and roots requests over stdio with no hint of which client they are for; the
 // broker must route sampling/elicitation to the client whose tools/call is in flight (not to
-// whichever other capable client happens to be connected or was active last), and must answer
-// roots/list itself with the union of every client's roots, re-asking when one changes them.
+// whichever other capable client happens to be connected or was active last). roots/list is
+// answered by the broker with the roots of the instance's own clients: clients with other roots
+// get a child of their own (never a union), and one that changes its roots moves to a matching one.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -138,46 +139,39 @@ describe('server->client requests reach the right client', { skip: skipReason() 
     for (const h of [a, b]) assert.deepEqual(h.errors.map(String), [], `client ${h.index} saw protocol errors`);
   }));
 
-  test('roots: the server sees the union of all clients\' roots, and changes to it', { timeout: 60000 }, () => withWorld(async (world) => {
+  test('roots: each client\'s server sees only that client\'s roots, also after it changes them', { timeout: 90000 }, () => withWorld(async (world) => {
     await world.startBroker();
     const a = await rootsClient(world, 'roots-a', [{ uri: 'file:///tmp/a', name: 'root-a' }]);
-    const b = await rootsClient(world, 'roots-b', [{ uri: 'file:///tmp/b', name: 'root-b' }]);
     assert.ok((await toolNames(a)).includes('get-roots-list'),
       'premise: the server offers get-roots-list (the broker declared roots to it)');
-
-    // The server caches what it got; B joined after A, so it may take a re-fetch to see both.
     let last;
-    await waitFor(async () => {
-      last = await rootsSeenByServer(a);
-      return JSON.stringify(last) === JSON.stringify(['file:///tmp/a', 'file:///tmp/b']);
-    }, { timeoutMs: 10000, intervalMs: 100, what: 'server to see roots a and b' }).catch((error) => {
-      throw new Error(`${error.message}; get-roots-list last showed ${JSON.stringify(last)}, expected the union ` +
-        `["file:///tmp/a","file:///tmp/b"] (A asked ${a.rootsAsked}x, B asked ${b.rootsAsked}x)`);
-    });
-    assert.deepEqual(await rootsSeenByServer(b), ['file:///tmp/a', 'file:///tmp/b'], 'same union whoever asks');
+    const expectRoots = async (handle, expected, what) => {
+      await waitFor(async () => {
+        last = await rootsSeenByServer(handle);
+        return JSON.stringify(last) === JSON.stringify(expected);
+      }, { timeoutMs: 15000, intervalMs: 100, what }).catch((error) => {
+        throw new Error(`${error.message}; get-roots-list last showed ${JSON.stringify(last)}, expected ` +
+          `${JSON.stringify(expected)} (A asked ${a.rootsAsked}x)`);
+      });
+    };
+    // The server asks for roots: from now on clients with other roots get a child of their own.
+    await expectRoots(a, ['file:///tmp/a'], 'server to see root a');
+    const b = await rootsClient(world, 'roots-b', [{ uri: 'file:///tmp/b', name: 'root-b' }]);
+    await expectRoots(b, ['file:///tmp/b'], 'B\'s server to see root b only');
+    assert.deepEqual(await rootsSeenByServer(a), ['file:///tmp/a'], 'A\'s server still sees a only: no union');
+    const server = await world.server('everything');
+    assert.equal(server.usesRoots, true, 'the broker learned that the server asks for roots');
+    // B was first bound to a guess (its working directory as root); that child goes once B has moved.
+    await waitFor(async () => JSON.stringify((await world.server('everything')).instances.map((i) => i.key).sort()) ===
+      JSON.stringify(['roots:file:///tmp/a', 'roots:file:///tmp/b']), { timeoutMs: 10000, what: 'one child per set of roots' });
 
-    // B changes its roots and says so.
+    // B changes its roots and says so: it moves to a child that sees its new roots.
     b.roots = [{ uri: 'file:///tmp/b2', name: 'root-b2' }, { uri: 'file:///tmp/b3', name: 'root-b3' }];
     const askedBefore = b.rootsAsked;
     await b.client.sendRootsListChanged();
-    const expected = ['file:///tmp/a', 'file:///tmp/b2', 'file:///tmp/b3'];
-    await waitFor(async () => {
-      last = await rootsSeenByServer(a);
-      return JSON.stringify(last) === JSON.stringify(expected);
-    }, { timeoutMs: 10000, intervalMs: 100, what: 'server to see the changed union' }).catch((error) => {
-      throw new Error(`${error.message}; after B sent notifications/roots/list_changed, get-roots-list still shows ` +
-        `${JSON.stringify(last)}, expected ${JSON.stringify(expected)} (B was asked ${b.rootsAsked - askedBefore}x since)`);
-    });
+    await expectRoots(b, ['file:///tmp/b2', 'file:///tmp/b3'], 'B\'s server to see its changed roots');
     assert.ok(b.rootsAsked > askedBefore, 'the broker asked B for its new roots');
-
-    // A leaves: its root drops out of the union.
-    await a.close();
-    await waitFor(async () => {
-      last = await rootsSeenByServer(b);
-      return JSON.stringify(last) === JSON.stringify(['file:///tmp/b2', 'file:///tmp/b3']);
-    }, { timeoutMs: 10000, intervalMs: 100, what: 'server to forget the roots of a client that left' }).catch((error) => {
-      throw new Error(`${error.message}; get-roots-list still shows ${JSON.stringify(last)} after A disconnected`);
-    });
+    assert.deepEqual(await rootsSeenByServer(a), ['file:///tmp/a'], 'A unaffected');
     assert.deepEqual(b.errors.map(String), [], 'B saw no protocol errors');
   }));
 });

@@ -113,6 +113,8 @@ int main(int argc, char **argv)
             options.ignoreStdinClose = true;
         else if (arg == "--stateless")
             options.stateless = true;
+        else if (arg == "--ask-roots")
+            options.askRoots = true;
         else if (arg == "--request-log")
             options.requestLog = QString::fromLocal8Bit(value());
         else

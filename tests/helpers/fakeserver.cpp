@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -286,6 +287,11 @@ void FakeServer::handleLine(QByteArray line)
     const QJsonValue id = object.value(QStringLiteral("id"));
     if (!method.isString()) {
         if (object.contains(QStringLiteral("result")) || object.contains(QStringLiteral("error"))) {
+            if (id.toString().startsWith(QLatin1String("roots-"))) {
+                m_roots = object.value(QStringLiteral("result")).toObject().value(QStringLiteral("roots"));
+                logLine("got roots: " + QJsonDocument(QJsonObject{{QStringLiteral("roots"), m_roots}}).toJson(QJsonDocument::Compact));
+                return;
+            }
             logLine("ignoring response from client, id " + idText(id));
             return;
         }
@@ -312,6 +318,7 @@ void FakeServer::handleRequest(const QJsonValue &id, const QString &method,
             logLine("DOUBLE INITIALIZE");
             ::_exit(3);
         }
+        m_clientDeclaredRoots = params.value(QStringLiteral("capabilities")).toObject().contains(QStringLiteral("roots"));
         sendResult(id, initializeResult(params));
     } else if (method == QLatin1String("ping")) {
         if (m_options.ignorePing) {
@@ -352,10 +359,23 @@ void FakeServer::handleNotification(const QString &method, const QJsonObject &pa
             logLine("crashing after init");
             ::_exit(7);
         }
+        if (m_options.askRoots && m_clientDeclaredRoots)
+            askForRoots();
+    } else if (method == QLatin1String("notifications/roots/list_changed")) {
+        if (m_options.askRoots && m_clientDeclaredRoots)
+            askForRoots();
     } else if (method == QLatin1String("notifications/cancelled")) {
         cancel(params.value(QStringLiteral("requestId")));
     }
     // Anything else is ignored, as the spec asks of unknown notifications.
+}
+
+void FakeServer::askForRoots()
+{
+    ++m_rootsAsked;
+    sendObject({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                {QStringLiteral("id"), QStringLiteral("roots-%1").arg(m_rootsAsked)},
+                {QStringLiteral("method"), QStringLiteral("roots/list")}});
 }
 
 void FakeServer::handleToolCall(const QJsonValue &id, const QJsonObject &params)
@@ -386,6 +406,15 @@ void FakeServer::handleToolCall(const QJsonValue &id, const QJsonObject &params)
     } else if (name == QLatin1String("notify_list_changed")) {
         sendNotification(QStringLiteral("notifications/tools/list_changed"));
         sendResult(id, textResult(QStringLiteral("notified")));
+    } else if (name == QLatin1String("roots")) {
+        const QJsonObject report{{QStringLiteral("declared"), m_clientDeclaredRoots},
+                                 {QStringLiteral("roots"), m_roots.isUndefined() ? QJsonValue() : m_roots},
+                                 {QStringLiteral("asked"), m_rootsAsked},
+                                 {QStringLiteral("cwd"), QDir::currentPath()}};
+        sendResult(id, {{QStringLiteral("content"),
+                         QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                                {QStringLiteral("text"), QString::fromUtf8(QJsonDocument(report).toJson(QJsonDocument::Compact))}}}},
+                        {QStringLiteral("structuredContent"), report}});
     } else if (name == QLatin1String("pid")) {
         const qint64 pid = ::getpid();
         QJsonObject result = textResult(QString::number(pid));

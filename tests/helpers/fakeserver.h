@@ -21,6 +21,7 @@ struct FakeServerOptions
     bool crashAfterInit = false;
     bool ignoreStdinClose = false;
     bool stateless = false;   // MCP 2026-07-28 only: no initialize, per-request _meta, listens
+    bool askRoots = false;    // ask a roots-capable client for roots/list after initialized
     QString requestLog;
 };
 
@@ -71,6 +72,10 @@ private:
     int m_initializeCount = 0;
     int m_initializedCount = 0;
     QStringList m_cancelled;
+    void askForRoots();
+    bool m_clientDeclaredRoots = false;   // the initialize it got declared the roots capability
+    QJsonValue m_roots;                   // the last roots/list answer's roots; undefined until then
+    int m_rootsAsked = 0;
 
     // An open subscriptions/listen stream (--stateless); its id is the subscription id.
     struct Listen

@@ -14,11 +14,13 @@ QByteArray TestClient::hello(const QString &server, int timeoutMs)
 {
     if (m_socket.state() != QLocalSocket::ConnectedState)
         (void)QTest::qWaitFor([this] { return m_socket.state() == QLocalSocket::ConnectedState; }, timeoutMs);
-    const QJsonObject hello{{QStringLiteral("manifold"), QStringLiteral("hello")},
+    QJsonObject hello{{QStringLiteral("manifold"), QStringLiteral("hello")},
                            {QStringLiteral("version"), 1},
                            {QStringLiteral("role"), QStringLiteral("shim")},
                            {QStringLiteral("server"), server},
                            {QStringLiteral("pid"), QCoreApplication::applicationPid()}};
+    if (!m_cwd.isEmpty())
+        hello.insert(QStringLiteral("cwd"), m_cwd);
     sendJson(hello);
     const auto reply = waitFor([](const QJsonObject &o) { return o.contains(QStringLiteral("manifold")); }, timeoutMs);
     return reply ? QJsonDocument(*reply).toJson(QJsonDocument::Compact) : QByteArray();
@@ -38,11 +40,19 @@ bool TestClient::connectAndInitialize(const QString &server, const QString &clie
 
 void TestClient::sendInitialize(const QJsonValue &id, const QString &clientName)
 {
+    QJsonObject capabilities;
+    if (m_roots || m_declareRootsOnly)
+        capabilities.insert(QStringLiteral("roots"), QJsonObject{{QStringLiteral("listChanged"), true}});
     const QJsonObject params{{QStringLiteral("protocolVersion"), QStringLiteral("2025-06-18")},
-                             {QStringLiteral("capabilities"), QJsonObject{}},
+                             {QStringLiteral("capabilities"), capabilities},
                              {QStringLiteral("clientInfo"),
                               QJsonObject{{QStringLiteral("name"), clientName}, {QStringLiteral("version"), QStringLiteral("1.0")}}}};
     sendJson(request(id, QStringLiteral("initialize"), params));
+}
+
+void TestClient::answerRootsWith(const QJsonArray &roots)
+{
+    m_roots = roots;
 }
 
 void TestClient::send(const QByteArray &line)
@@ -119,6 +129,12 @@ void TestClient::pump()
         m_buffer.remove(0, newline + 1);
         m_rawLines.append(line);
         const QJsonObject object = QJsonDocument::fromJson(line).object();
+        if (m_roots && object.value(QStringLiteral("method")) == QStringLiteral("roots/list") &&
+            object.contains(QStringLiteral("id"))) {
+            sendJson({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
+                      {QStringLiteral("id"), object.value(QStringLiteral("id"))},
+                      {QStringLiteral("result"), QJsonObject{{QStringLiteral("roots"), *m_roots}}}});
+        }
         m_all.append(object);
         m_unconsumed.append(object);
     }

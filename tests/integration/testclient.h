@@ -6,6 +6,8 @@
 #include <QLocalSocket>
 
 #include <functional>
+#include <optional>
+#include <QJsonArray>
 
 // Plays a shim inside the test process: hello, then raw MCP lines, collecting what comes back.
 class TestClient final
@@ -20,6 +22,14 @@ public:
 
     // Sends initialize (without waiting) as a 2025-06-18 client named clientName.
     void sendInitialize(const QJsonValue &id, const QString &clientName = QStringLiteral("test"));
+
+    // The working directory its hello reports (as the shim's would); none if empty.
+    void setCwd(const QString &cwd) { m_cwd = cwd; }
+    // From now on it declares the roots capability in initialize and answers every roots/list
+    // with these roots, as a client with roots does.
+    void answerRootsWith(const QJsonArray &roots);
+    // Declares the roots capability but never answers roots/list (a client that hangs on it).
+    void declareRootsWithoutAnswering() { m_declareRootsOnly = true; }
     void send(const QByteArray &line);
     void sendJson(const QJsonObject &message);
     QJsonObject request(const QJsonValue &id, const QString &method, const QJsonObject &params = {});
@@ -42,6 +52,9 @@ private:
     QList<QByteArray> m_rawLines;
     QList<QJsonObject> m_all;
     QList<QJsonObject> m_unconsumed;
+    QString m_cwd;
+    std::optional<QJsonArray> m_roots;
+    bool m_declareRootsOnly = false;
 };
 
 // Shorthand for a tools/call request object.

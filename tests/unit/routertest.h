@@ -31,7 +31,8 @@ inline void PrintTo(const QString &text, std::ostream *os)
 namespace manifold {
 inline void PrintTo(RouterAction::Kind kind, std::ostream *os)
 {
-    static const char *const names[] = {"ToChild", "ToSession", "Log", "ChildReady", "HeartbeatAnswered", "NeedChild"};
+    static const char *const names[] = {"ToChild", "ToSession", "Log", "ChildReady", "HeartbeatAnswered", "NeedChild",
+                                         "RootsReported", "ChildAskedRoots"};
     *os << names[int(kind)];
 }
 } // namespace manifold
@@ -66,6 +67,8 @@ const char *kindName(Kind kind)
     case Kind::ChildReady: return "ChildReady";
     case Kind::HeartbeatAnswered: return "HeartbeatAnswered";
     case Kind::NeedChild: return "NeedChild";
+    case Kind::RootsReported: return "RootsReported";
+    case Kind::ChildAskedRoots: return "ChildAskedRoots";
     }
     return "?";
 }
@@ -187,7 +190,9 @@ protected:
             EXPECT_EQ(ask.value("method").toString(), QStringLiteral("roots/list"));
             const QByteArray answer = "{\"jsonrpc\":\"2.0\",\"id\":" +
                                       QByteArray::number(ask.value("id").toInteger()) + ",\"result\":{\"roots\":[]}}";
-            EXPECT_TRUE(router.fromSession(session, answer).isEmpty());
+            const RouterActions reported = router.fromSession(session, answer);
+            ASSERT_EQ(reported.size(), 1) << dump(reported);
+            EXPECT_EQ(reported[0].kind, Kind::RootsReported);
         } else {
             EXPECT_TRUE(ready.isEmpty()) << dump(ready);
         }

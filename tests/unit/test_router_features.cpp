@@ -9,6 +9,15 @@ namespace {
 
 using manifold::jsonrpc::makeError;
 
+QJsonArray parseArray(const QByteArray &line)
+{
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
+    EXPECT_EQ(error.error, QJsonParseError::NoError) << "not JSON: " << line.toStdString();
+    EXPECT_TRUE(doc.isArray()) << "not a JSON array: " << line.toStdString();
+    return doc.array();
+}
+
 // A suite of its own: the fixture class is per translation unit.
 class RouterFeatureTest : public RouterTest
 {
@@ -50,10 +59,19 @@ protected:
         return answerRoots(session, idOf(ready[0].data), rootsJson);
     }
 
+    // The session's answer; the broker hears of it (RootsReported, checked and left out).
     RouterActions answerRoots(SessionId session, qint64 facingId, QByteArrayView rootsJson)
     {
-        return router.fromSession(session,
-                                  result(QByteArray::number(facingId), "{\"roots\":" + rootsJson.toByteArray() + '}'));
+        RouterActions actions = router.fromSession(
+            session, result(QByteArray::number(facingId), "{\"roots\":" + rootsJson.toByteArray() + '}'));
+        const RouterActions reported = ofKind(actions, Kind::RootsReported);
+        EXPECT_EQ(reported.size(), 1) << dump(actions);
+        if (!reported.isEmpty()) {
+            EXPECT_EQ(reported[0].session, session);
+            EXPECT_EQ(parseArray(reported[0].data), parseArray(rootsJson.toByteArray()));
+        }
+        actions.removeIf([](const RouterAction &a) { return a.kind == Kind::RootsReported; });
+        return actions;
     }
 
     // The child asks for roots; the broker answers it alone. Returns the roots it was given.
@@ -70,14 +88,6 @@ protected:
     }
 };
 
-QJsonArray parseArray(const QByteArray &line)
-{
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-    EXPECT_EQ(error.error, QJsonParseError::NoError) << "not JSON: " << line.toStdString();
-    EXPECT_TRUE(doc.isArray()) << "not a JSON array: " << line.toStdString();
-    return doc.array();
-}
 
 QByteArray toolCall(QByteArrayView rawId, QByteArrayView name)
 {

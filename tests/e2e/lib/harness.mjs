@@ -395,19 +395,21 @@ export class World {
    * build the handle; call handle.connect() yourself), command/args (override: e.g. run a server
    * directly, used only to validate the harness without the C++ binaries), capabilities (the
    * client's capabilities, default {}), setup (async (client, handle) => …, run before connecting:
-   * the place to set request handlers for sampling, elicitation or roots).
+   * the place to set request handlers for sampling, elicitation or roots), cwd (the working
+   * directory of the shim, or of the overriding command).
    * Returns a handle { client, transport, wire, stderr, shimPid, shimExit, connect(), close() }:
    *   wire.in / wire.out: every JSON-RPC message received / sent, in order (a wire tap).
    *   shimExit: Promise<{code, signal}> of the shim process.
    */
   async connect({ name = 'everything', clientName, env = {}, connect = true, command, args, connectTimeoutMs = 30000,
-    capabilities = {}, setup } = {}) {
+    capabilities = {}, setup, cwd } = {}) {
     const index = this.clients.length;
     const transport = new StdioClientTransport({
       command: command ?? BINS.shim,
       args: args ?? ['--socket', this.socket, name],
       env: { ...this.env, ...env },
       stderr: 'pipe',
+      ...(cwd ? { cwd } : {}),
     });
     const stderr = new TextTail();
     transport.stderr?.on('data', (chunk) => stderr.push(chunk));
