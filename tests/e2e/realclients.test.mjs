@@ -167,6 +167,11 @@ describe('real client CLIs through Manifold', { skip }, () => {
       const server = await world.server('files');
       const instanceProjects = [...new Set(server.instances.map((i) => i.keyParts?.project))].sort();
       assert.deepEqual(instanceProjects, [...projects].sort(), JSON.stringify(server.instances, null, 2));
+      // Claude Code declares roots and server-filesystem asks for them: its instances are keyed by them.
+      assert.equal(server.usesRoots, true, JSON.stringify(server, null, 2));
+      for (const instance of server.instances) {
+        assert.deepEqual(instance.keyParts.roots, [`file://${instance.keyParts.project}`], JSON.stringify(instance));
+      }
 
       // A client without roots in the first project, after Claude Code (with roots) used the
       // server there: the directories it is allowed are those the server gives it run directly.
