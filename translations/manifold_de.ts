@@ -276,6 +276,15 @@
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
+    <message>
+        <source>; per-project (%1)</source>
+        <extracomment>Appended to a decision: the server runs one instance per project, and why</extracomment>
+        <translation>; pro Projekt (%1)</translation>
+    </message>
+    <message>
+        <source>Sharing</source>
+        <translation>Teilen</translation>
+    </message>
 </context>
 <context>
     <name>manifold::ClientTableModel</name>
@@ -1203,6 +1212,14 @@
         <source>%1 KiB resident, the server and its child processes</source>
         <translation>%1 KiB belegt, der Server und seine Kindprozesse</translation>
     </message>
+    <message>
+        <source>Instance %1 of %2</source>
+        <translation>Instanz %1 von %2</translation>
+    </message>
+    <message>
+        <source>Instance %1 of %2, sessions %3</source>
+        <translation>Instanz %1 von %2, Sitzungen %3</translation>
+    </message>
 </context>
 <context>
     <name>manifold::SessionTableModel</name>
@@ -1250,6 +1267,10 @@
     <message>
         <source>This shim is not the broker&apos;s version: restart the client so it uses the installed one.</source>
         <translation>Dieser Shim hat nicht die Version des Brokers: Starten Sie den Client neu, damit er den installierten verwendet.</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation>Instanz</translation>
     </message>
 </context>
 <context>

@@ -113,6 +113,20 @@ QString describeEntry(const EntryPlan &entry)
     return line;
 }
 
+// Each new server with its sharing mode, and why when setup chose per-project.
+void printNewServers(const SetupPlan &plan)
+{
+    if (plan.newServers.isEmpty())
+        return;
+    out(QStringLiteral("new Manifold servers:\n"));
+    for (const ServerConfig &server : plan.newServers) {
+        const QString reason = plan.perProjectReasons.value(server.name);
+        out(QStringLiteral("  %1: %2%3\n")
+                .arg(server.name, ServerConfig::sharingName(server.sharing),
+                     reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason)));
+    }
+}
+
 int printOutcome(const SetupOutcome &outcome, const QString &verb)
 {
     for (const QString &path : outcome.written)
@@ -238,6 +252,7 @@ int setupCommand(ClientSetup &setup, const Parsed &options)
         out(QStringLiteral("nothing to change\n"));
         return 0;
     }
+    printNewServers(plan);
     if (options.dryRun) {
         out(QStringLiteral("dry run: nothing was changed\n"));
         return 0;

@@ -3,6 +3,10 @@
 #include <QJsonArray>
 #include <QStringList>
 
+#include "control/instancestatus.h"
+
+using namespace manifold;
+
 namespace {
 
 QString formatUptime(qint64 ms)
@@ -17,7 +21,7 @@ QString formatUptime(qint64 ms)
     return QStringLiteral("%1h%2m").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
-QString table(const QList<QStringList> &rows)
+QStringList tableLines(const QList<QStringList> &rows)
 {
     QList<int> widths;
     for (const QStringList &row : rows) {
@@ -27,14 +31,19 @@ QString table(const QList<QStringList> &rows)
             widths[i] = qMax(widths[i], int(row[i].size()));
         }
     }
-    QString out;
+    QStringList lines;
     for (const QStringList &row : rows) {
         QStringList cells;
         for (int i = 0; i < row.size(); ++i)
             cells.append(i + 1 < row.size() ? row[i].leftJustified(widths[i]) : row[i]);
-        out += cells.join(QStringLiteral("  ")).trimmed() + QLatin1Char('\n');
+        lines.append(cells.join(QStringLiteral("  ")).trimmed());
     }
-    return out;
+    return lines;
+}
+
+QString table(const QList<QStringList> &rows)
+{
+    return tableLines(rows).join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
 QString orDash(const QJsonValue &value)
@@ -55,6 +64,45 @@ QString socketSourceNote(const QString &source)
     if (source == QLatin1String("default"))
         return QStringLiteral(" (default)");
     return QStringLiteral(" (from %1, not the per-user default)").arg(source);
+}
+
+// "3 (claude-code), 5 (gemini-cli-mcp-client)"
+QString describeSessions(const QList<qint64> &ids, const QJsonArray &sessions)
+{
+    QStringList described;
+    for (qint64 id : ids) {
+        QString client;
+        for (const QJsonValue &value : sessions) {
+            const QJsonObject session = value.toObject();
+            if (session.value(QStringLiteral("id")).toInteger() != id)
+                continue;
+            client = session.value(QStringLiteral("clientName")).toString();
+            if (client.isEmpty()) // before its initialize: the program that started the shim
+                client = session.value(QStringLiteral("parentExe")).toString().section(QLatin1Char('/'), -1);
+        }
+        described.append(client.isEmpty() ? QString::number(id)
+                                          : QStringLiteral("%1 (%2)").arg(id).arg(client));
+    }
+    return described.isEmpty() ? QStringLiteral("none") : described.join(QStringLiteral(", "));
+}
+
+// One line per instance that runs or serves anyone, under its server's row.
+QStringList instanceLines(const QJsonObject &server, const QJsonArray &sessions)
+{
+    QStringList lines;
+    const QString name = server.value(QStringLiteral("name")).toString();
+    for (const QJsonValue &value : server.value(QStringLiteral("instances")).toArray()) {
+        const QJsonObject instance = value.toObject();
+        const QList<qint64> ids = instanceSessionIds(name, instance, sessions);
+        const QJsonValue pid = instance.value(QStringLiteral("pid"));
+        if (ids.isEmpty() && (pid.isNull() || pid.isUndefined()))
+            continue;
+        lines.append(QStringLiteral("  instance %1: %2, pid %3, sessions %4")
+                         .arg(instanceLabel(instance),
+                              instance.value(QStringLiteral("state")).toString(), orDash(pid),
+                              describeSessions(ids, sessions)));
+    }
+    return lines;
 }
 
 } // namespace
@@ -83,21 +131,28 @@ QString formatStatus(const QJsonObject &status)
                         orDash(s.value(QStringLiteral("restarts"))), orDash(s.value(QStringLiteral("sessions"))),
                         orDash(s.value(QStringLiteral("inFlight"))), orDash(s.value(QStringLiteral("lastHeartbeat")))});
     }
-    out += QLatin1Char('\n') + table(servers);
-
     const QJsonArray sessionList = status.value(QStringLiteral("sessions")).toArray();
+    const QJsonArray serverList = status.value(QStringLiteral("servers")).toArray();
+    const QStringList serverLines = tableLines(servers);
+    out += QLatin1Char('\n') + serverLines.first() + QLatin1Char('\n');
+    for (qsizetype i = 1; i < serverLines.size(); ++i) {
+        out += serverLines.at(i) + QLatin1Char('\n');
+        for (const QString &line : instanceLines(serverList.at(i - 1).toObject(), sessionList))
+            out += line + QLatin1Char('\n');
+    }
+
     if (sessionList.isEmpty())
         return out + QStringLiteral("\nNo sessions connected.\n");
-    QList<QStringList> sessions{{QStringLiteral("SESSION"), QStringLiteral("SERVER"), QStringLiteral("CLIENT"),
-                                 QStringLiteral("SHIM PID"), QStringLiteral("CONNECTED SINCE"),
-                                 QStringLiteral("REQUESTS")}};
+    QList<QStringList> sessions{{QStringLiteral("SESSION"), QStringLiteral("SERVER"), QStringLiteral("INSTANCE"),
+                                 QStringLiteral("CLIENT"), QStringLiteral("SHIM PID"),
+                                 QStringLiteral("CONNECTED SINCE"), QStringLiteral("REQUESTS")}};
     for (const QJsonValue &value : sessionList) {
         const QJsonObject s = value.toObject();
         const QString client = (s.value(QStringLiteral("clientName")).toString() + QLatin1Char(' ') +
                                 s.value(QStringLiteral("clientVersion")).toString())
                                    .trimmed();
         sessions.append({orDash(s.value(QStringLiteral("id"))), s.value(QStringLiteral("server")).toString(),
-                         client.isEmpty() ? QStringLiteral("-") : client, orDash(s.value(QStringLiteral("shimPid"))),
+                         orDash(s.value(QStringLiteral("instance"))), client.isEmpty() ? QStringLiteral("-") : client, orDash(s.value(QStringLiteral("shimPid"))),
                          s.value(QStringLiteral("connectedSince")).toString(),
                          orDash(s.value(QStringLiteral("requestsServed")))});
     }

@@ -63,16 +63,28 @@ void markError(QTreeWidgetItem *item)
     item->setIcon(0, QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning));
 }
 
+QString perProject(const EntryPlan &entry)
+{
+    return entry.perProjectReason.isEmpty()
+               ? QString()
+               //: Appended to a decision: the server runs one instance per project, and why
+               : ClientSetupDialog::tr("; per-project (%1)").arg(entry.perProjectReason);
+}
+
 QString decision(const EntryPlan &entry)
 {
     switch (entry.action) {
-    case EntryPlan::Action::Import:
-        return entry.note.isEmpty()
-                   ? ClientSetupDialog::tr("imported as “%1”").arg(entry.server)
-                   //: An imported entry whose name was taken: the note says which name it got
-                   : ClientSetupDialog::tr("renamed: %1").arg(entry.note);
+    case EntryPlan::Action::Import: {
+        const QString imported =
+            entry.note.isEmpty()
+                ? ClientSetupDialog::tr("imported as “%1”").arg(entry.server)
+                //: An imported entry whose name was taken: the note says which name it got
+                : ClientSetupDialog::tr("renamed: %1").arg(entry.note);
+        return imported + perProject(entry);
+    }
     case EntryPlan::Action::Reuse:
-        return ClientSetupDialog::tr("reuses “%1” (%2)").arg(entry.server, entry.note);
+        return ClientSetupDialog::tr("reuses “%1” (%2)").arg(entry.server, entry.note) +
+               perProject(entry);
     case EntryPlan::Action::AlreadyManaged:
         return entry.note.isEmpty()
                    ? ClientSetupDialog::tr("already runs through Manifold (“%1”)").arg(entry.server)
@@ -84,6 +96,14 @@ QString decision(const EntryPlan &entry)
             .arg(entry.entry.reason.isEmpty() ? entry.note : entry.entry.reason);
     }
     return QString();
+}
+
+// The same words as `manifoldctl setup`: "per-project (from project file /x/.mcp.json)".
+QString sharing(const ServerConfig &server, const QString &perProjectReason)
+{
+    const QString mode = ServerConfig::sharingName(server.sharing);
+    return perProjectReason.isEmpty() ? mode
+                                      : QStringLiteral("%1 (%2)").arg(mode, perProjectReason);
 }
 
 QString commandLine(const ServerConfig &server)
@@ -147,8 +167,9 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
 {
     m_details =
         makeTree({tr("Entry"), tr("Decision"), tr("To the keychain")}, tr("Decisions"), this);
-    m_servers = makeTree({tr("Server"), tr("Command"), tr("Environment"), tr("To the keychain")},
-                         tr("New servers"), this);
+    m_servers = makeTree(
+        {tr("Server"), tr("Command"), tr("Environment"), tr("To the keychain"), tr("Sharing")},
+        tr("New servers"), this);
     m_servers->setRootIsDecorated(false);
 
     QString diff;
@@ -185,11 +206,13 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
     }
     for (const ServerConfig &server : plan.newServers) {
         secrets += int(server.secretEnv.size());
-        auto *item = new QTreeWidgetItem(m_servers,
-                                         {server.name, commandLine(server),
-                                          QStringList(server.env.keys()).join(QStringLiteral(", ")),
-                                          server.secretEnv.join(QStringLiteral(", "))});
+        auto *item = new QTreeWidgetItem(
+            m_servers, {server.name, commandLine(server),
+                        QStringList(server.env.keys()).join(QStringLiteral(", ")),
+                        server.secretEnv.join(QStringLiteral(", ")),
+                        sharing(server, plan.perProjectReasons.value(server.name))});
         item->setToolTip(1, item->text(1));
+        item->setToolTip(4, item->text(4));
     }
     m_details->expandAll();
     m_details->resizeColumnToContents(0);

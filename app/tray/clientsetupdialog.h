@@ -38,6 +38,7 @@ public:
     DiffView *diffView() const { return m_diff; }
     QTreeWidget *detailsTree() const { return m_details; }
     QTreeWidget *serversTree() const { return m_servers; } // null when reverting
+    QTreeWidget *decisionsTree() const { return m_details; }
     QLabel *summaryLabel() const { return m_summary; }
     QLabel *outcomeLabel() const { return m_outcome; }
     QLabel *restartLabel() const { return m_restart; }

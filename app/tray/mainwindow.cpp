@@ -39,6 +39,7 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 namespace manifold {
@@ -58,6 +59,22 @@ QTableView *makeTable(QWidget *parent, const QString &accessibleName)
     table->setTabKeyNavigation(false);   // Tab leaves the table, arrows move inside it
     table->setAccessibleName(accessibleName);
     return table;
+}
+
+// The servers: a tree whose rows are servers and whose child rows are a server's instances.
+QTreeView *makeServerTree(QWidget *parent, const QString &accessibleName)
+{
+    auto *tree = new QTreeView(parent);
+    tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    tree->setAlternatingRowColors(true);
+    tree->setWordWrap(false);
+    tree->setUniformRowHeights(true);
+    tree->setAllColumnsShowFocus(true);
+    tree->setExpandsOnDoubleClick(false); // double click opens the settings, the arrow expands
+    tree->header()->setHighlightSections(false);
+    tree->setAccessibleName(accessibleName);
+    return tree;
 }
 
 QIcon themed(const char *name, QStyle::StandardPixmap fallback)
@@ -100,7 +117,7 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     , m_queueModel(new QueueTableModel(view, this))
     , m_logModel(new LogModel(view, this))
     , m_logProxy(new LogFilterProxy(this))
-    , m_servers(makeTable(this, tr("Servers")))
+    , m_servers(makeServerTree(this, tr("Servers")))
     , m_sessions(nullptr)
     , m_queue(nullptr)
     , m_log(nullptr)
@@ -117,9 +134,9 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     auto *dots = new StateDotProxy(this);
     dots->setSourceModel(m_serverModel);
     m_servers->setModel(dots);
-    m_servers->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_servers->horizontalHeader()->setSectionResizeMode(ServerTableModel::NameColumn, QHeaderView::Stretch);
-    m_servers->horizontalHeader()->setStretchLastSection(false);
+    m_servers->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_servers->header()->setSectionResizeMode(ServerTableModel::NameColumn, QHeaderView::Stretch);
+    m_servers->header()->setStretchLastSection(false);
     m_logProxy->setSourceModel(m_logModel);
 
     createActions();
@@ -154,7 +171,7 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     connect(m_view, &BrokerView::serverChanged, this, &MainWindow::onServerChanged);
     connect(m_view, &BrokerView::connected, this, &MainWindow::onConnectionChanged);
     connect(m_view, &BrokerView::disconnected, this, &MainWindow::onConnectionChanged);
-    connect(m_servers, &QTableView::doubleClicked, this, [this] { m_tabs->setCurrentWidget(m_settingsPage); });
+    connect(m_servers, &QTreeView::doubleClicked, this, [this] { m_tabs->setCurrentWidget(m_settingsPage); });
 
     connect(m_clock, &QTimer::timeout, this, [this] {
         m_serverModel->refreshClock();
@@ -163,7 +180,7 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_clock->start(1000);
 
     if (m_serverModel->rowCount() > 0)
-        m_servers->selectRow(0);
+        selectServer(m_serverModel->index(0, 0).data(ServerTableModel::NameRole).toString());
     onSelectionChanged();
     onConnectionChanged();
     // Fits a 1366x768 screen with room for panels; layouts scale it on HiDPI.
@@ -362,8 +379,11 @@ QJsonObject MainWindow::selectedServerJson() const
 void MainWindow::selectServer(const QString &name)
 {
     const int row = m_serverModel->rowOf(name);
-    if (row >= 0)
-        m_servers->selectRow(row);
+    if (row < 0)
+        return;
+    const QModelIndex index = m_servers->model()->index(row, 0);
+    m_servers->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
 }
 
 void MainWindow::onSelectionChanged()

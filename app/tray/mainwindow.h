@@ -9,6 +9,7 @@ class QListView;
 class QPushButton;
 class QTabWidget;
 class QTableView;
+class QTreeView;
 class QTimer;
 class QToolBar;
 
@@ -41,7 +42,7 @@ public:
     // With a tray, closing hides the window; without one it minimises (quitting stays explicit).
     void setCloseToTray(bool closeToTray) { m_closeToTray = closeToTray; }
 
-    QTableView *serverTable() const { return m_servers; }
+    QTreeView *serverTable() const { return m_servers; }
     QTableView *sessionTable() const { return m_sessions; }
     QTableView *queueTable() const { return m_queue; }
     QTabWidget *tabs() const { return m_tabs; }
@@ -96,7 +97,7 @@ private:
     QueueTableModel *m_queueModel;
     LogModel *m_logModel;
     LogFilterProxy *m_logProxy;
-    QTableView *m_servers;
+    QTreeView *m_servers;
     QTableView *m_sessions;
     QTableView *m_queue;
     QListView *m_log;

@@ -226,8 +226,10 @@ QList<ClientEntry> ClientFile::entries() const
                               : m_projectDir.isEmpty() ? QStringLiteral("user")
                                                        : QStringLiteral("project");
         const QString defaultCwd = local ? objectPath.at(1) : m_projectDir;
-        for (const QString &name : m_json->keys(objectPath))
+        for (const QString &name : m_json->keys(objectPath)) {
             result.append(readJsonEntry(objectPath, name, scope, defaultCwd));
+            result.last().projectDir = defaultCwd;
+        }
     }
     return result;
 }

@@ -35,6 +35,7 @@ struct ClientEntry
     QStringList args;
     QMap<QString, QString> env;
     QString cwd;           // as written, else the scope's project directory
+    QString projectDir;    // project and local scopes: the project the entry belongs to
     QString url;           // Remote
     QString managedServer; // Managed: the Manifold server it names
     QString reason;        // Unsupported

@@ -1,6 +1,7 @@
 #include "clients/setupplanner.h"
 
 #include "clients/setupmanifest.h"
+#include "clients/sharingchoice.h"
 #include "secrets/secretstore.h"
 
 #include <QSet>
@@ -13,9 +14,10 @@ namespace {
 
 // The identity of a definition: what decides which process the client would get.
 QString definitionKey(const QString &command, const QStringList &args,
-                      const QMap<QString, QString> &env, const QString &cwd)
+                      const QMap<QString, QString> &env, const QString &cwd,
+                      ServerConfig::Sharing sharing)
 {
-    QStringList parts{command, QString::number(args.size())};
+    QStringList parts{ServerConfig::sharingName(sharing), command, QString::number(args.size())};
     parts += args;
     for (auto it = env.cbegin(); it != env.cend(); ++it)
         parts << it.key() << it.value();
@@ -34,8 +36,9 @@ public:
             for (const QString &variable : server.secretEnv)
                 env.insert(variable,
                            input.registrySecrets.value(serverSecretKey(server.name, variable)));
-            m_known.insert(definitionKey(server.command, server.args, env, server.cwd),
-                           server.name);
+            m_known.insert(
+                definitionKey(server.command, server.args, env, server.cwd, server.sharing),
+                server.name);
             m_origin.insert(server.name, QStringLiteral("Manifold"));
         }
     }
@@ -60,7 +63,7 @@ public:
             return plan;
         }
         for (const ClientEntry &entry : file->entries())
-            plan.entries.append(planEntry(*plan.kind, entry));
+            plan.entries.append(planEntry(*plan.kind, entry, loaded.file.path));
         for (EntryPlan &entry : plan.entries) {
             if (entry.server.isEmpty())
                 continue;
@@ -83,12 +86,13 @@ public:
         plan.files = std::move(files);
         plan.newServers = m_newServers;
         plan.secretValues = m_secretValues;
+        plan.perProjectReasons = m_perProjectReasons;
         plan.shimPath = m_input.shimPath;
         return plan;
     }
 
 private:
-    EntryPlan planEntry(const ClientKind &kind, const ClientEntry &entry)
+    EntryPlan planEntry(const ClientKind &kind, const ClientEntry &entry, const QString &filePath)
     {
         EntryPlan plan;
         plan.entry = entry;
@@ -115,7 +119,12 @@ private:
             if (isSecretVariable(it.key(), m_input.extraSecretNames))
                 plan.secrets.append(it.key());
         }
-        const QString key = definitionKey(entry.command, entry.args, entry.env, entry.cwd);
+        const SharingChoice choice = chooseSharing(entry, filePath);
+        const ServerConfig::Sharing sharing =
+            choice.perProject ? ServerConfig::Sharing::PerProject : m_input.defaults.sharing;
+        const QString cwd = choice.cwd;
+        plan.perProjectReason = choice.reason;
+        const QString key = definitionKey(entry.command, entry.args, entry.env, cwd, sharing);
         const QString origin = entry.scope == QLatin1String("user")
                                    ? kind.displayName
                                    : QStringLiteral("%1 (%2)").arg(kind.displayName, entry.scope);
@@ -144,7 +153,10 @@ private:
         server.name = plan.server;
         server.command = entry.command;
         server.args = entry.args;
-        server.cwd = entry.cwd;
+        server.cwd = cwd;
+        server.sharing = sharing;
+        if (choice.perProject)
+            m_perProjectReasons.insert(server.name, choice.reason);
         server.env.clear();
         server.secretEnv.clear();
         for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
@@ -182,6 +194,7 @@ private:
     QHash<QString, QString> m_origin; // server name -> where it came from, for notes
     QList<ServerConfig> m_newServers;
     QHash<QString, QString> m_secretValues;
+    QHash<QString, QString> m_perProjectReasons;
 };
 
 } // namespace

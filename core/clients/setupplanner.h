@@ -33,9 +33,10 @@ struct EntryPlan
 
     Action action = Action::LeaveUnsupported;
     ClientEntry entry;
-    QString server;      // the Manifold server it runs after setup
-    QString note;        // renamed / reused / why it is left alone
-    QStringList secrets; // env variables whose values go to the keychain
+    QString server;           // the Manifold server it runs after setup
+    QString note;             // renamed / reused / why it is left alone
+    QStringList secrets;      // env variables whose values go to the keychain
+    QString perProjectReason; // Import/Reuse: why its definition is per-project (sharingchoice.h)
     bool rewritten = false;
 };
 
@@ -56,7 +57,8 @@ struct SetupPlan
 {
     QList<FilePlan> files;
     QList<ServerConfig> newServers;
-    QHash<QString, QString> secretValues; // serverSecretKey(server, variable) -> value
+    QHash<QString, QString> secretValues;      // serverSecretKey(server, variable) -> value
+    QHash<QString, QString> perProjectReasons; // new per-project server -> why (its first entry)
     QString shimPath;
 
     bool changes() const;
@@ -71,9 +73,11 @@ struct PlanInput
     ServerConfig defaults;                   // sharing, linger, heartbeat... of new servers
 };
 
-// Decides everything setup does, without touching anything: dedupes identical definitions
-// (same command, args, env and cwd) across clients and the registry, gives clashing names a
-// distinct one, picks the secrets, and computes every file's new text.
+// Decides everything setup does, without touching anything: picks each server's sharing mode
+// (per-project for project entries and relative paths, see chooseSharing), dedupes identical
+// definitions (same sharing, command, args, env and cwd) across clients, projects and the
+// registry, gives clashing names a distinct one, picks the secrets, and computes every file's
+// new text.
 SetupPlan planSetup(const PlanInput &input, const QList<LoadedClientFile> &files);
 
 bool isSecretVariable(const QString &variable, const QStringList &extraSecretNames);

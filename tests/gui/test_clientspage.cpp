@@ -148,6 +148,7 @@ TEST_F(ClientsPageTest, SetUpAllThroughThePreviewThenRevertAll)
         preview->serversTree()->findItems(QStringLiteral("github"), Qt::MatchExactly);
     ASSERT_EQ(github.size(), 1);
     EXPECT_EQ(github.first()->text(3), QStringLiteral("GITHUB_PERSONAL_ACCESS_TOKEN"));
+    EXPECT_EQ(github.first()->text(4), QStringLiteral("shared"));
     EXPECT_EQ(preview->serversTree()->topLevelItemCount(), 2);  // memory once, github
     EXPECT_EQ(cf::readFile(claude), cf::claudeDesktopConfig()); // nothing written before Apply
 
@@ -229,6 +230,14 @@ TEST_F(ClientsPageTest, SelectionExtraSecretsAndProjectFolders)
     const auto fs = preview->serversTree()->findItems(QStringLiteral("fs"), Qt::MatchExactly);
     ASSERT_EQ(fs.size(), 1);
     EXPECT_EQ(fs.first()->text(3), QStringLiteral("ACCOUNT_ID"));
+    // A project's server runs per project; the preview says why, as manifoldctl setup does.
+    const QString why = QStringLiteral("per-project (from project file %1)").arg(projectFile);
+    EXPECT_EQ(fs.first()->text(4), why);
+    QTreeWidget *decided = preview->decisionsTree();
+    ASSERT_NE(decided, nullptr);
+    const auto entry = decided->findItems(QStringLiteral("fs"), Qt::MatchExactly | Qt::MatchRecursive);
+    ASSERT_EQ(entry.size(), 1);
+    EXPECT_TRUE(entry.first()->text(1).endsWith(QStringLiteral("; ") + why)) << entry.first()->text(1).toStdString();
     applyAndWait(preview);
     EXPECT_FALSE(preview->restartLabel()->isVisible()); // Claude Code needs no restart
     EXPECT_EQ(state(QStringLiteral("claude-code"), projectFile), QStringLiteral("set up"));

@@ -31,6 +31,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QToolBar>
+#include <QTreeView>
 
 using namespace manifold;
 
@@ -47,11 +48,13 @@ protected:
         BrokerFixture::TearDown();
     }
 
-    void startWith(const QStringList &names)
+    void startWith(const QStringList &names,
+                   ServerConfig::Sharing sharing = ServerConfig::Sharing::Shared)
     {
         for (const QString &name : names) {
             ServerConfig config = fakeServer(name);
             config.lingerMs = -1;
+            config.sharing = sharing;
             registerServer(config);
         }
         startBroker();
@@ -126,6 +129,34 @@ TEST_F(TrayWidgets, ToolbarStartShowsRunningAndKillRaisesRestarts)
                    QLatin1String("running");
         },
         10000));
+}
+
+TEST_F(TrayWidgets, ServerRowExpandsIntoItsInstances)
+{
+    startWith({QStringLiteral("alpha")}, ServerConfig::Sharing::PerClient);
+    TestClient first(m_socketPath), second(m_socketPath);
+    ASSERT_TRUE(first.connectAndInitialize(QStringLiteral("alpha"), QStringLiteral("first")));
+    ASSERT_TRUE(second.connectAndInitialize(QStringLiteral("alpha"), QStringLiteral("second")));
+
+    QTreeView *tree = m_window->serverTable();
+    QAbstractItemModel *model = tree->model();
+    const QModelIndex alpha = model->index(0, 0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return model->rowCount(alpha) == 2; }, 10000));
+    EXPECT_FALSE(tree->isExpanded(alpha));
+    tree->expand(alpha);
+    EXPECT_TRUE(tree->isExpanded(alpha));
+    const QModelIndex child = model->index(1, 0, alpha);
+    EXPECT_TRUE(tree->visualRect(child).isValid()); // on screen under its server
+    EXPECT_TRUE(child.data().toString().contains(QStringLiteral("second")));
+    EXPECT_FALSE(model->index(1, ServerTableModel::StateColumn, alpha)
+                     .data(Qt::DecorationRole)
+                     .isNull()); // each instance has its state dot
+    // Selecting an instance selects its server: the tabs and actions apply to it.
+    tree->selectionModel()->setCurrentIndex(child, QItemSelectionModel::ClearAndSelect |
+                                                       QItemSelectionModel::Rows);
+    EXPECT_EQ(m_window->selectedServer(), QStringLiteral("alpha"));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return m_window->sessionTable()->model()->rowCount() == 2; }, 5000));
 }
 
 TEST_F(TrayWidgets, SessionsTabListsConnectedClientsAndShortcutsWork)

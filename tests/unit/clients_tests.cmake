@@ -7,3 +7,4 @@ manifold_add_unit_test(test_clientsetup_golden test_clientsetup_golden.cpp clien
 target_compile_definitions(test_clientsetup_golden PRIVATE
     MANIFOLD_CLIENT_FIXTURES="${PROJECT_SOURCE_DIR}/tests/fixtures/clients")
 manifold_add_unit_test(test_shimlauncher test_shimlauncher.cpp)
+manifold_add_unit_test(test_clientsetup_sharing test_clientsetup_sharing.cpp clientsetuptest.h)

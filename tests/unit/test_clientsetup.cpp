@@ -260,7 +260,11 @@ TEST_F(ClientSetupFlow, PlaceholdersAndEnvFilesAreLeftAlone)
     EXPECT_EQ(file->entries.at(1).action, EntryPlan::Action::Import);
     EXPECT_EQ(file->entries.at(1).entry.scope, "local /work/proj");
     ASSERT_EQ(p.newServers.size(), 1);
-    EXPECT_EQ(p.newServers.at(0).cwd, "/work/proj"); // local-scope servers run in their project
+    // A local-scope server runs per project, in the project its client works in.
+    EXPECT_EQ(p.newServers.at(0).sharing, ServerConfig::Sharing::PerProject);
+    EXPECT_EQ(p.newServers.at(0).cwd, "");
+    EXPECT_EQ(file->entries.at(1).perProjectReason,
+              "from project /work/proj in " + home(".claude.json"));
 }
 
 TEST_F(ClientSetupFlow, FileChangedSincePreviewIsNotWritten)

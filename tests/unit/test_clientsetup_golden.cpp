@@ -11,6 +11,7 @@
 
 #include <QCoreApplication>
 #include <QDirIterator>
+#include <QSet>
 
 using namespace manifold;
 
@@ -63,6 +64,43 @@ protected:
                                       << " differs (MANIFOLD_UPDATE_GOLDEN=1 rewrites it)";
     }
 
+    // One line per entry and per new server, paths under the home shown as ~ (golden files).
+    QByteArray decisions(const SetupPlan &p, bool projectsOnly = false) const
+    {
+        const auto tilde = [this](QString text) { return text.replace(env.home, QStringLiteral("~")); };
+        QStringList lines;
+        QSet<QString> shown;
+        for (const FilePlan &file : p.files) {
+            if (!file.loaded.exists || (projectsOnly && file.loaded.file.projectDir.isEmpty()))
+                continue;
+            lines.append(QStringLiteral("%1 %2%3").arg(file.kind->id, QDir(env.home).relativeFilePath(file.loaded.file.path),
+                                                      file.error.isEmpty() ? QString() : " ERROR " + file.error));
+            for (const EntryPlan &entry : file.entries) {
+                static const char *const actions[] = {"import", "reuse", "managed", "remote", "unsupported"};
+                shown.insert(entry.server);
+                lines.append(tilde(QStringLiteral("  %1 [%2] %3 -> %4%5%6%7")
+                                       .arg(entry.entry.name, entry.entry.scope, QLatin1String(actions[int(entry.action)]),
+                                            entry.server,
+                                            entry.secrets.isEmpty() ? QString() : " secrets=" + entry.secrets.join(','),
+                                            entry.note.isEmpty() ? QString() : " | " + entry.note,
+                                            entry.perProjectReason.isEmpty() ? QString()
+                                                                             : " | per-project: " + entry.perProjectReason)));
+            }
+        }
+        lines.append(QStringLiteral("servers:"));
+        for (const ServerConfig &server : p.newServers) {
+            if (projectsOnly && !shown.contains(server.name))
+                continue;
+            const QString why = p.perProjectReasons.value(server.name);
+            lines.append(tilde(QStringLiteral("  %1: %2 %3 env=%4 secret=%5 cwd=%6 sharing=%7%8")
+                                   .arg(server.name, server.command, server.args.join(' '),
+                                        QStringList(server.env.keys()).join(','), server.secretEnv.join(','), server.cwd,
+                                        ServerConfig::sharingName(server.sharing),
+                                        why.isEmpty() ? QString() : " (" + why + ")")));
+        }
+        return lines.join('\n').toUtf8() + '\n';
+    }
+
     QMap<QString, QByteArray> homeFiles()
     {
         QMap<QString, QByteArray> files;
@@ -77,29 +115,16 @@ protected:
 
 TEST_F(GoldenSetup, ImportDecisions)
 {
-    const SetupPlan p = plan();
-    QStringList lines;
-    for (const FilePlan &file : p.files) {
-        if (!file.loaded.exists)
-            continue;
-        lines.append(QStringLiteral("%1 %2%3").arg(file.kind->id, QDir(env.home).relativeFilePath(file.loaded.file.path),
-                                                  file.error.isEmpty() ? QString() : " ERROR " + file.error));
-        for (const EntryPlan &entry : file.entries) {
-            static const char *const actions[] = {"import", "reuse", "managed", "remote", "unsupported"};
-            lines.append(QStringLiteral("  %1 [%2] %3 -> %4%5%6")
-                             .arg(entry.entry.name, entry.entry.scope, QLatin1String(actions[int(entry.action)]),
-                                  entry.server,
-                                  entry.secrets.isEmpty() ? QString() : " secrets=" + entry.secrets.join(','),
-                                  entry.note.isEmpty() ? QString() : " | " + entry.note));
-        }
-    }
-    lines.append(QStringLiteral("servers:"));
-    for (const ServerConfig &server : p.newServers) {
-        lines.append(QStringLiteral("  %1: %2 %3 env=%4 secret=%5 cwd=%6")
-                         .arg(server.name, server.command, server.args.join(' '),
-                              QStringList(server.env.keys()).join(','), server.secretEnv.join(','), server.cwd));
-    }
-    expectGolden("import-decisions.txt", lines.join('\n').toUtf8() + '\n');
+    expectGolden("import-decisions.txt", decisions(plan()));
+}
+
+// Two checkouts of the same project: its servers become per-project, one server each for both.
+TEST_F(GoldenSetup, ProjectDecisions)
+{
+    copyTree(kFixtures + "/project", env.home + "/proj");
+    copyTree(kFixtures + "/project", env.home + "/proj2");
+    expectGolden("project-decisions.txt",
+                 decisions(plan({{}, {env.home + "/proj", env.home + "/proj2"}, {}}), true));
 }
 
 TEST_F(GoldenSetup, WrittenFilesMatchGoldenAndSecondRunChangesNothing)
@@ -174,7 +199,7 @@ TEST_F(GoldenSetup, RevertOfOneClientLeavesTheOthersSetUp)
     EXPECT_EQ(homeFiles(), before);
 }
 
-TEST_F(GoldenSetup, ProjectFilesRunInTheirProject)
+TEST_F(GoldenSetup, ProjectServersArePerProject)
 {
     const QString project = env.home + "/proj";
     copyTree(kFixtures + "/project", project);
@@ -183,16 +208,23 @@ TEST_F(GoldenSetup, ProjectFilesRunInTheirProject)
     const FilePlan *mcp = filePlan(p, project + "/.mcp.json");
     ASSERT_NE(mcp, nullptr);
     EXPECT_TRUE(mcp->error.isEmpty()) << mcp->error.toStdString();
+    int fromProjects = 0;
     for (const ServerConfig &server : p.newServers) {
-        const bool fromProject = std::any_of(p.files.begin(), p.files.end(), [&](const FilePlan &file) {
-            return !file.loaded.file.projectDir.isEmpty() &&
-                   std::any_of(file.entries.begin(), file.entries.end(), [&](const EntryPlan &entry) {
-                       return entry.action == EntryPlan::Action::Import && entry.server == server.name;
-                   });
+        const auto imported = std::find_if(p.files.begin(), p.files.end(), [&](const FilePlan &file) {
+            return std::any_of(file.entries.begin(), file.entries.end(), [&](const EntryPlan &entry) {
+                return entry.action == EntryPlan::Action::Import && entry.server == server.name;
+            });
         });
-        if (fromProject && server.cwd.isEmpty())
-            ADD_FAILURE() << server.name.toStdString() << " from a project file has no cwd";
+        ASSERT_NE(imported, p.files.end());
+        if (imported->loaded.file.projectDir.isEmpty())
+            continue;
+        ++fromProjects;
+        // Runs in the project its client works in: no cwd of its own, one server for every project.
+        EXPECT_EQ(server.sharing, ServerConfig::Sharing::PerProject) << server.name.toStdString();
+        EXPECT_EQ(server.cwd, "") << server.name.toStdString();
+        EXPECT_EQ(p.perProjectReasons.value(server.name), "from project file " + imported->loaded.file.path);
     }
+    EXPECT_GT(fromProjects, 0);
     ASSERT_TRUE(apply(p).ok());
     // The project is remembered: a plain revert finds its files too.
     EXPECT_EQ(setup->rememberedProjects(), QStringList{project});

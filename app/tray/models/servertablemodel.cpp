@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include "control/brokerview.h"
+#include "control/instancestatus.h"
 
 namespace manifold {
 
@@ -65,6 +66,13 @@ qint64 reportedUptime(const QJsonObject &server)
     return uptime;
 }
 
+// What tells an instance from its siblings: its key as the broker gave it.
+QString instanceIdentity(const QJsonObject &instance)
+{
+    const QString key = instance.value(QStringLiteral("key")).toString();
+    return key.isEmpty() ? instanceLabel(instance) : key;
+}
+
 QString stateText(const QString &state)
 {
     if (state == QLatin1String("stopped"))
@@ -80,6 +88,23 @@ QString stateText(const QString &state)
     if (state == QLatin1String("failed"))
         return ServerTableModel::tr("failed");
     return state;
+}
+
+// The instance rows of a server, sorted by key: every instance, unless the server is plainly
+// shared (its one instance is the server row itself).
+QList<QJsonObject> listedInstances(const QJsonObject &server)
+{
+    const QJsonArray instances = server.value(kInstances).toArray();
+    if (server.value(QStringLiteral("sharing")).toString() == QLatin1String("shared") &&
+        instances.size() <= 1)
+        return {};
+    QList<QJsonObject> result;
+    for (const QJsonValue &instance : instances)
+        result.append(instance.toObject());
+    std::sort(result.begin(), result.end(), [](const QJsonObject &a, const QJsonObject &b) {
+        return instanceIdentity(a) < instanceIdentity(b);
+    });
+    return result;
 }
 
 bool isNumberColumn(int column)
@@ -101,7 +126,7 @@ bool isNumberColumn(int column)
 } // namespace
 
 ServerTableModel::ServerTableModel(BrokerView *view, QObject *parent)
-    : QAbstractTableModel(parent), m_view(view)
+    : QAbstractItemModel(parent), m_view(view)
 {
     if (!view)
         return;
@@ -118,41 +143,70 @@ void ServerTableModel::setClock(ModelFormat::Clock clock)
     m_clock = std::move(clock);
     // Keep each row's age: rebase the receive times on the new clock.
     const qint64 after = m_clock();
-    for (Row &row : m_rows)
-        row.receivedAtMs += after - before;
+    for (const std::shared_ptr<Row> &row : m_rows)
+        row->receivedAtMs += after - before;
+}
+
+QModelIndex ServerTableModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (column < 0 || column >= ColumnCount || row < 0)
+        return {};
+    if (!parent.isValid())
+        return row < m_rows.size() ? createIndex(row, column, nullptr) : QModelIndex();
+    // Only a server's first column has children (instances have none).
+    if (parent.internalPointer() || parent.column() != 0 || parent.row() >= m_rows.size())
+        return {};
+    Row *server = m_rows.at(parent.row()).get();
+    return row < server->instances.size() ? createIndex(row, column, server) : QModelIndex();
+}
+
+QModelIndex ServerTableModel::parent(const QModelIndex &child) const
+{
+    if (!child.isValid() || !child.internalPointer())
+        return {};
+    const int position = positionOf(static_cast<const Row *>(child.internalPointer()));
+    return position < 0 ? QModelIndex() : createIndex(position, 0, nullptr);
 }
 
 int ServerTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    if (!parent.isValid())
+        return int(m_rows.size());
+    if (parent.internalPointer() || parent.column() != 0)
+        return 0;
+    return int(m_rows.at(parent.row())->instances.size());
 }
 
-int ServerTableModel::columnCount(const QModelIndex &parent) const
+int ServerTableModel::columnCount(const QModelIndex &) const
 {
-    return parent.isValid() ? 0 : ColumnCount;
+    return ColumnCount;
 }
 
 QVariant ServerTableModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    const Row &row = m_rows.at(index.row());
+    const Row *server = static_cast<const Row *>(index.internalPointer());
+    const Item item = server ? Item{*server, &server->instances.at(index.row())}
+                             : Item{*m_rows.at(index.row()), nullptr};
     switch (role) {
     case Qt::DisplayRole:
-        return display(row, index.column());
+        return display(item, index.column());
     case Qt::ToolTipRole:
-        return toolTip(row, index.column());
+        return toolTip(item, index.column());
     case Qt::TextAlignmentRole:
         return isNumberColumn(index.column()) ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                                               : QVariant();
     case NameRole:
-        return row.name;
+        return item.row.name;
     case StateRole:
-        return row.json.value(kState).toString();
+        return item.json().value(kState).toString();
     case RawJsonRole:
-        return row.json;
+        return item.json();
     case SortRole:
-        return sortValue(row, index.column());
+        return sortValue(item, index.column());
+    case InstanceKeyRole:
+        return item.instance ? item.instance->key : QString();
     default:
         return {};
     }
@@ -161,7 +215,7 @@ QVariant ServerTableModel::data(const QModelIndex &index, int role) const
 QVariant ServerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
-        return QAbstractTableModel::headerData(section, orientation, role);
+        return QAbstractItemModel::headerData(section, orientation, role);
     switch (section) {
     case NameColumn:
         return tr("Name");
@@ -190,32 +244,46 @@ QVariant ServerTableModel::headerData(int section, Qt::Orientation orientation, 
 
 QHash<int, QByteArray> ServerTableModel::roleNames() const
 {
-    QHash<int, QByteArray> names = QAbstractTableModel::roleNames();
+    QHash<int, QByteArray> names = QAbstractItemModel::roleNames();
     names.insert(NameRole, "name");
     names.insert(StateRole, "state");
     names.insert(RawJsonRole, "rawJson");
     names.insert(SortRole, "sortValue");
+    names.insert(InstanceKeyRole, "instanceKey");
     return names;
 }
 
 int ServerTableModel::rowOf(const QString &name) const
 {
     const int position = insertPosition(name);
-    return position < m_rows.size() && m_rows.at(position).name == name ? position : -1;
+    return position < m_rows.size() && m_rows.at(position)->name == name ? position : -1;
 }
 
 QJsonObject ServerTableModel::server(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? m_rows.at(row).json : QJsonObject{};
+    return row >= 0 && row < m_rows.size() ? m_rows.at(row)->json : QJsonObject{};
 }
 
 void ServerTableModel::refreshClock()
 {
     int first = -1, last = -1;
     for (int i = 0; i < m_rows.size(); ++i) {
-        if (ticks(m_rows.at(i))) {
+        const Row &row = *m_rows.at(i);
+        if (ticks({row, nullptr})) {
             first = first < 0 ? i : first;
             last = i;
+        }
+        int firstChild = -1, lastChild = -1;
+        for (int c = 0; c < row.instances.size(); ++c) {
+            if (ticks({row, &row.instances.at(c)})) {
+                firstChild = firstChild < 0 ? c : firstChild;
+                lastChild = c;
+            }
+        }
+        if (firstChild >= 0) {
+            const QModelIndex parent = index(i, 0);
+            emit dataChanged(index(firstChild, UptimeColumn, parent),
+                             index(lastChild, UptimeColumn, parent), {Qt::DisplayRole});
         }
     }
     if (first >= 0)
@@ -233,8 +301,9 @@ void ServerTableModel::onServerAdded(const QJsonObject &server)
     }
     const int position = insertPosition(name);
     beginInsertRows({}, position, position);
-    m_rows.insert(position, Row{name, server, m_clock()});
+    m_rows.insert(position, std::make_shared<Row>(Row{name, server, m_clock(), {}}));
     endInsertRows();
+    syncInstances(position);
 }
 
 void ServerTableModel::onServerChanged(const QJsonObject &server)
@@ -245,17 +314,18 @@ void ServerTableModel::onServerChanged(const QJsonObject &server)
         onServerAdded(server);
         return;
     }
-    Row &row = m_rows[position];
+    Row &row = *m_rows[position];
     if (row.json == server)
         return;
-    const Row before = row;
+    const Row before{row.name, row.json, row.receivedAtMs, {}};
     row.json = server;
     row.receivedAtMs = m_clock();
     // One signal for the row, spanning the cells whose text or tooltip moved.
     int first = -1, last = -1;
     for (int column = 0; column < ColumnCount; ++column) {
-        if (display(before, column) != display(row, column) ||
-            toolTip(before, column) != toolTip(row, column)) {
+        const Item was{before, nullptr}, is{row, nullptr};
+        if (display(was, column) != display(is, column) ||
+            toolTip(was, column) != toolTip(is, column)) {
             first = first < 0 ? column : first;
             last = column;
         }
@@ -264,6 +334,7 @@ void ServerTableModel::onServerChanged(const QJsonObject &server)
         emit dataChanged(index(position, first), index(position, last));
     else // only fields no column shows
         emit dataChanged(index(position, 0), index(position, ColumnCount - 1), {RawJsonRole});
+    syncInstances(position);
 }
 
 void ServerTableModel::onServerRemoved(const QString &name)
@@ -286,38 +357,82 @@ void ServerTableModel::resync()
     for (const QJsonValue &value : servers)
         present.insert(value.toObject().value(kName).toString());
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
-        if (!present.contains(m_rows.at(i).name))
-            onServerRemoved(m_rows.at(i).name);
+        if (!present.contains(m_rows.at(i)->name))
+            onServerRemoved(m_rows.at(i)->name);
     }
     for (const QJsonValue &value : servers)
         onServerChanged(value.toObject());
 }
 
+// Brings the server's instance rows in line with its json: removes the gone, inserts the new at
+// their key position, and signals the changed, one row at a time.
+void ServerTableModel::syncInstances(int position)
+{
+    Row &row = *m_rows[position];
+    const QModelIndex parent = index(position, 0);
+    const QList<QJsonObject> wanted = listedInstances(row.json);
+    QSet<QString> wantedKeys;
+    for (const QJsonObject &instance : wanted)
+        wantedKeys.insert(instanceIdentity(instance));
+    for (int i = int(row.instances.size()) - 1; i >= 0; --i) {
+        if (wantedKeys.contains(row.instances.at(i).key))
+            continue;
+        beginRemoveRows(parent, i, i);
+        row.instances.removeAt(i);
+        endRemoveRows();
+    }
+    // Both lists are in key order and what is left is a subset of wanted: one merge pass.
+    for (int i = 0; i < wanted.size(); ++i) {
+        const QString key = instanceIdentity(wanted.at(i));
+        if (i < row.instances.size() && row.instances.at(i).key == key) {
+            if (row.instances.at(i).json != wanted.at(i)) {
+                row.instances[i].json = wanted.at(i);
+                emit dataChanged(index(i, 0, parent), index(i, ColumnCount - 1, parent));
+            }
+            continue;
+        }
+        beginInsertRows(parent, i, i);
+        row.instances.insert(i, Instance{key, wanted.at(i)});
+        endInsertRows();
+    }
+}
+
+int ServerTableModel::positionOf(const Row *row) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).get() == row)
+            return i;
+    }
+    return -1;
+}
+
 int ServerTableModel::insertPosition(const QString &name) const
 {
-    const auto it = std::lower_bound(
-        m_rows.cbegin(), m_rows.cend(), name,
-        [](const Row &row, const QString &key) { return lessByName(row.name, key); });
+    const auto it = std::lower_bound(m_rows.cbegin(), m_rows.cend(), name,
+                                     [](const std::shared_ptr<Row> &row, const QString &key) {
+                                         return lessByName(row->name, key);
+                                     });
     return int(it - m_rows.cbegin());
 }
 
-bool ServerTableModel::ticks(const Row &row) const
+bool ServerTableModel::ticks(const Item &item) const
 {
-    return !pids(row.json).isEmpty();
+    return !pids(item.json()).isEmpty();
 }
 
-qint64 ServerTableModel::uptimeMs(const Row &row) const
+qint64 ServerTableModel::uptimeMs(const Item &item) const
 {
-    return ticks(row) ? reportedUptime(row.json) + qMax<qint64>(0, m_clock() - row.receivedAtMs)
-                      : 0;
+    return ticks(item)
+               ? reportedUptime(item.json()) + qMax<qint64>(0, m_clock() - item.row.receivedAtMs)
+               : 0;
 }
 
-QVariant ServerTableModel::display(const Row &row, int column) const
+QVariant ServerTableModel::display(const Item &item, int column) const
 {
-    const QJsonObject &json = row.json;
+    const QJsonObject &json = item.json();
     switch (column) {
     case NameColumn:
-        return row.name;
+        return item.instance ? instanceLabel(json) : item.row.name;
     case StateColumn: {
         const QString state = stateText(json.value(kState).toString());
         return json.value(QStringLiteral("unresponsive")).toBool()
@@ -334,9 +449,9 @@ QVariant ServerTableModel::display(const Row &row, int column) const
         return texts.join(QStringLiteral(", "));
     }
     case UptimeColumn:
-        return ticks(row) ? ModelFormat::duration(uptimeMs(row)) : ModelFormat::none();
+        return ticks(item) ? ModelFormat::duration(uptimeMs(item)) : ModelFormat::none();
     case SessionsColumn:
-        return json.value(QStringLiteral("sessions")).toInteger();
+        return instanceSessionCount(json);
     case InFlightColumn:
         return json.value(QStringLiteral("inFlight")).toInteger();
     case QueuedColumn:
@@ -352,11 +467,23 @@ QVariant ServerTableModel::display(const Row &row, int column) const
     }
 }
 
-QVariant ServerTableModel::toolTip(const Row &row, int column) const
+QVariant ServerTableModel::toolTip(const Item &item, int column) const
 {
-    const QJsonObject &json = row.json;
+    const QJsonObject &json = item.json();
     switch (column) {
     case NameColumn: {
+        if (item.instance) {
+            const QJsonArray sessions =
+                m_view ? m_view->status().value(QStringLiteral("sessions")).toArray()
+                       : QJsonArray();
+            QStringList ids;
+            for (qint64 id : instanceSessionIds(item.row.name, json, sessions))
+                ids.append(QString::number(id));
+            return ids.isEmpty() ? tr("Instance %1 of %2").arg(instanceLabel(json), item.row.name)
+                                 : tr("Instance %1 of %2, sessions %3")
+                                       .arg(instanceLabel(json), item.row.name,
+                                            ids.join(QStringLiteral(", ")));
+        }
         QStringList commandLine{json.value(QStringLiteral("command")).toString()};
         for (const QJsonValue &arg : json.value(QStringLiteral("args")).toArray())
             commandLine.append(arg.toString());
@@ -388,12 +515,12 @@ QVariant ServerTableModel::toolTip(const Row &row, int column) const
     }
 }
 
-QVariant ServerTableModel::sortValue(const Row &row, int column) const
+QVariant ServerTableModel::sortValue(const Item &item, int column) const
 {
-    const QJsonObject &json = row.json;
+    const QJsonObject &json = item.json();
     switch (column) {
     case NameColumn:
-        return row.name;
+        return display(item, column);
     case StateColumn:
         return json.value(kState).toString();
     case PidColumn: {
@@ -402,15 +529,15 @@ QVariant ServerTableModel::sortValue(const Row &row, int column) const
     }
     case UptimeColumn:
         // The reported base: a sort key that does not move every second.
-        return ticks(row) ? reportedUptime(json) - row.receivedAtMs
-                          : std::numeric_limits<qint64>::min();
+        return ticks(item) ? reportedUptime(json) - item.row.receivedAtMs
+                           : std::numeric_limits<qint64>::min();
     case HeartbeatColumn:
         return QDateTime::fromString(json.value(QStringLiteral("lastHeartbeat")).toString(),
                                      Qt::ISODateWithMs);
     case MemoryColumn:
         return memoryKb(json).toInteger(-1);
     default:
-        return display(row, column);
+        return display(item, column);
     }
 }
 

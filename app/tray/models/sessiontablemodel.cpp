@@ -96,6 +96,8 @@ QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation,
     switch (section) {
     case ClientColumn:
         return tr("Client");
+    case InstanceColumn:
+        return tr("Instance");
     case ShimPidColumn:
         return tr("Shim PID");
     case ProcessColumn:
@@ -228,6 +230,10 @@ QVariant SessionTableModel::display(const QJsonObject &session, int column) cons
         if (name.isEmpty())
             return ModelFormat::none();
         return version.isEmpty() ? name : name + QLatin1Char(' ') + version;
+    }
+    case InstanceColumn: {
+        const QString key = session.value(QStringLiteral("instance")).toString();
+        return key.isEmpty() ? ModelFormat::none() : key;
     }
     case ShimPidColumn: {
         if (!session.value(QStringLiteral("shimPid")).isDouble())

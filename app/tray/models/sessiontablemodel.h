@@ -18,6 +18,7 @@ class SessionTableModel final : public QAbstractTableModel
 public:
     enum Column {
         ClientColumn,
+        InstanceColumn, // the key of the instance that serves it ("project /home/u/app")
         ShimPidColumn,
         ProcessColumn,
         ConnectedColumn,
