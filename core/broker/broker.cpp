@@ -31,6 +31,8 @@ namespace manifold {
 namespace {
 constexpr int HelloTimeoutMs = 10000;
 constexpr qsizetype MaxHelloBytes = 64 * 1024;
+// learned.json key: calls that made the server ask a client (Router::knownAskers()).
+const QString AskingCallsKey = QStringLiteral("askingCalls");
 } // namespace
 
 Broker::Broker(Options options, QObject *parent)
@@ -39,7 +41,8 @@ Broker::Broker(Options options, QObject *parent)
       m_socketPath(options.socketPath.isEmpty() ? platform::defaultSocketPath() : options.socketPath),
       m_useGuardian(options.useGuardian),
       m_timing(options.timing),
-      m_registry(m_configDir)
+      m_registry(m_configDir),
+      m_learned(m_configDir)
 {
     m_secrets = options.secretStore;
     if (!m_secrets) {
@@ -103,6 +106,8 @@ Broker::ListenResult Broker::listen(QString *message)
 
     if (!m_registry.load(&m_registryError))
         qCWarning(lcBroker).noquote() << m_registryError;
+    if (QString learnedError; !m_learned.load(&learnedError))
+        qCWarning(lcBroker).noquote() << learnedError;
     for (const ServerConfig &config : m_registry.servers())
         createGroup(config);
 
@@ -547,9 +552,26 @@ ServerHost *Broker::assign(SessionId id, QByteArrayView firstMessage)
     if (!group)
         return nullptr;
     ServerHost *host = group->instanceFor(id, session->hello(), firstMessage);
+    // What earlier runs learned, before the session's first call; and whatever this one learns.
+    const QString server = group->config().name;
+    host->setKnownAskers(m_learned.value(server, AskingCallsKey).toVariant().toStringList());
+    connect(host, &ServerHost::askersLearned, this, &Broker::rememberAskers, Qt::UniqueConnection);
     m_sessionHost.insert(id, host);
     host->attachSession(id);
     return host;
+}
+
+void Broker::rememberAskers(const QString &server, const QStringList &askers)
+{
+    QStringList known = m_learned.value(server, AskingCallsKey).toVariant().toStringList();
+    for (const QString &key : askers) {
+        if (!known.contains(key))
+            known.append(key);
+    }
+    known.sort();
+    QString error;
+    if (m_learned.setValue(server, AskingCallsKey, QJsonArray::fromStringList(known)) && !m_learned.save(&error))
+        qCWarning(lcBroker).noquote() << "cannot keep what was learned about" << server << ':' << error;
 }
 
 void Broker::onSessionLine(SessionId id, const QByteArray &line)

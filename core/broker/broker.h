@@ -3,6 +3,7 @@
 #include "broker/router.h"
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
+#include "config/learnedstate.h"
 #include "config/serverregistry.h"
 
 #include <QDateTime>
@@ -103,6 +104,7 @@ private:
     void onSessionLine(SessionId id, const QByteArray &line);
     void onSessionLineTooLong(SessionId id, qsizetype limit);
     ServerHost *assign(SessionId id, QByteArrayView firstMessage);
+    void rememberAskers(const QString &server, const QStringList &askers);
     void watchRegistry();
     ServerGroup *createGroup(const ServerConfig &config);
     void dropGroup(const QString &name);
@@ -114,6 +116,7 @@ private:
     ServerHost::Timing m_timing;
     QString m_registryError;
     ServerRegistry m_registry;
+    LearnedState m_learned;   // learned.json: e.g. which calls make a server ask a client
     QLocalServer *m_server = nullptr;
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<platform::ChildLedger> m_ledger;

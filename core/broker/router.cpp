@@ -72,6 +72,7 @@ RouterActions Router::removeSession(SessionId session)
                             "{\"requestId\":" + QByteArray::number(id) +
                                 ",\"reason\":\"client disconnected\"}")});
             markOrphaned(id);
+            noteAbandoned(id, info);
         }
         forgetRequest(id);
     }
@@ -289,9 +290,10 @@ void Router::forwardRequest(RouterActions &out, SessionId session, QByteArrayVie
         m_tokensOf[brokerId].append(brokerToken);
         edits.append({*token, QByteArray::number(brokerToken)});
     }
-    RequestInfo info{session, rawId, envelope.method, m_clock(), false, purpose, detail, m_listGeneration};
+    RequestInfo info{session, rawId, envelope.method, m_clock(), false, purpose, detail, m_listGeneration, {}, false, false};
     if (json::findPath(line, {"params", "task"}))
         info.purpose = Purpose::CreatesTask;
+    noteRequestKey(info, line, envelope);
     m_requests.insert(brokerId, info);
     m_byOriginal.insert(qMakePair(session, rawId), brokerId);
     m_unsent.insert(brokerId, applyEdits(line, edits));
@@ -408,7 +410,9 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
                         .arg(QString::fromUtf8(key.second)))};
     }
     const qint64 brokerId = *it;
-    const bool forwarded = m_requests.value(brokerId).forwarded;
+    const RequestInfo info = m_requests.value(brokerId);
+    const bool forwarded = info.forwarded;
+    noteAbandoned(brokerId, info);
     forgetRequest(brokerId);
     RouterActions out;
     batchMemberCancelled(out, session, key.second);

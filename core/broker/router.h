@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broker/askerbook.h"
 #include "broker/fairqueue.h"
 #include "broker/listcache.h"
 #include "broker/loglevels.h"
@@ -11,8 +12,10 @@
 #include <QList>
 #include <QMap>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
+#include <optional>
 
 namespace manifold {
 
@@ -28,6 +31,7 @@ struct RouterAction
         ChildReady,         // the child answered initialize
         HeartbeatAnswered,  // the child answered the broker's ping
         NeedChild,          // a request is waiting and no child is running
+        Learned,            // data: a call key now known to make the server ask a client
     };
     Kind kind;
     SessionId session = 0;
@@ -57,6 +61,9 @@ public:
         Purpose purpose = Purpose::Plain;
         QByteArray detail;        // ListFill: cursor; (Un)Subscribe: uri
         quint64 generation = 0;   // ListFill: cache generation when it was sent
+        QByteArray callKey;       // what it is known as in the AskerBook (empty: never asks)
+        bool holdsGate = false;   // forwarded while it might ask: other sessions' askers wait
+        bool ambiguous = false;   // shared a server request with another candidate: not plain
     };
 
     struct SessionInfo
@@ -77,6 +84,18 @@ public:
 
     void setMaxInFlight(int max) { m_maxInFlight = qMax(0, max); }
     int maxInFlight() const { return m_maxInFlight; }
+
+    // Server->client requests (sampling, elicitation, ...) go only to the session whose request
+    // caused them; see routerasking.cpp. Calls learned to ask (persisted by the broker) are
+    // handed back at creation so they are kept apart from the first call on.
+    void setKnownAskers(const QStringList &keys) { m_askers.addAskers(keys); }
+    QStringList knownAskers() const { return m_askers.askers(); }
+    // How long a server request whose cause is ambiguous may wait for it to become clear.
+    void setHoldTimeoutMs(int ms) { m_holdTimeoutMs = qMax(0, ms); }
+    int heldCount() const { return int(m_held.size()); }
+    // When expireHeld() must next be called (the router's clock), if anything is held.
+    std::optional<qint64> nextDeadlineMs() const;
+    RouterActions expireHeld();
 
     void addSession(SessionId session);
     RouterActions removeSession(SessionId session);
@@ -177,7 +196,7 @@ private:
     void sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label);
     void forgetRequest(qint64 brokerId);
     void markOrphaned(qint64 brokerId);
-    SessionId pickSessionFor(const QByteArray &method, const QByteArray &mode = {}) const;
+    bool canHandle(SessionId session, const QByteArray &method, const QByteArray &mode) const;
     void broadcast(RouterActions &out, const QByteArray &line) const;
 
     // routerfeatures.cpp: subscriptions, logging, roots, tasks.
@@ -201,6 +220,42 @@ private:
     QByteArray clientTaskFor(SessionId session, const QByteArray &taskId) const;
     QByteArray rewriteClientTaskIds(SessionId session, QByteArrayView line, bool create);
     bool routeClientTaskRequest(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+
+    // routerasking.cpp: which session a server request belongs to, and the gate that keeps
+    // calls that may ask from different sessions apart.
+    struct Candidate           // a session request in flight when a server request arrived
+    {
+        qint64 brokerId = 0;
+        SessionId session = 0;
+        QByteArray callKey;
+        qint64 abandonedMs = -1;   // when its session cancelled it (the child may still run it)
+    };
+    struct HeldRequest         // a server request waiting for its cause to become clear
+    {
+        QByteArray line;
+        QByteArray childId;
+        QByteArray method;
+        QByteArray mode;       // elicitation mode
+        QList<Candidate> candidates;
+        qint64 deadlineMs = 0;
+    };
+    void noteRequestKey(RequestInfo &info, QByteArrayView line, const jsonrpc::Envelope &);
+    bool gateAllows(qint64 brokerId) const;
+    void noteForwarded(RequestInfo &info);
+    void releaseGate(const RequestInfo &info);
+    void noteAbandoned(qint64 brokerId, const RequestInfo &info);
+    void candidateFinished(qint64 brokerId);
+    void routeServerRequest(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+    QList<Candidate> candidatesNow();
+    void deliverServerRequest(RouterActions &out, SessionId target, const QByteArray &line,
+                              const QByteArray &childId, const QByteArray &method);
+    void refuseServerRequest(RouterActions &out, const QByteArray &childId, const QByteArray &method,
+                             int code, const QString &message);
+    static QString cannotTell(const QByteArray &method, const QString &why);
+    void learnAsker(RouterActions &out, const QByteArray &key);
+    bool settle(RouterActions &out, const HeldRequest &held);   // true: delivered or refused
+    void settleHeld(RouterActions &out);
+    bool dropHeld(QByteArrayView childId);
 
     qint64 nextId() { return m_nextId++; }
 
@@ -232,6 +287,11 @@ private:
     QHash<qint64, ProgressRoute> m_progress;                 // broker token -> route
     QHash<qint64, ChildRequestRoute> m_childRequests;        // session-facing id -> route
     QMap<qint64, bool> m_orphaned;                           // cancelled upstream; late answers are dropped
+    AskerBook m_askers;
+    QHash<SessionId, int> m_gateHolders;                     // session -> requests holding the gate
+    QList<HeldRequest> m_held;
+    QHash<qint64, Candidate> m_abandoned;                    // cancelled calls the child may still run
+    int m_holdTimeoutMs = 5000;
 
     QHash<qint64, Batch> m_batches;
     QHash<QPair<SessionId, QByteArray>, qint64> m_batchOf;   // (session, original id) -> batch

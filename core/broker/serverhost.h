@@ -55,6 +55,8 @@ public:
     bool unresponsive() const { return m_unresponsive; }
     const RingLog &log() const { return m_log; }
     const Router &router() const { return m_router; }
+    // Calls known to make the server ask a client (learned earlier, kept by the broker).
+    void setKnownAskers(const QStringList &askers) { m_router.setKnownAskers(askers); }
     qint64 clockMs() const { return m_clock.elapsed(); }   // the router's clock (ages, activity)
     QJsonObject statusJson() const;
     static QJsonObject idleStatusJson(const ServerConfig &config);   // a server with no child yet
@@ -80,10 +82,13 @@ signals:
     void idle();       // no sessions left and no child running: a non-shared instance may go
     void crashLooped(const QStringList &lastStderr);
     void heartbeat(bool answered);
+    // The router learned that a call makes the server ask a client; askers is all it knows of.
+    void askersLearned(const QString &server, const QStringList &askers);
 
 private:
     void setState(State state);
     void dispatch(const RouterActions &actions);
+    void armHeldTimer();
     void writeToChild(const QByteArray &line);
     void onStarted();
     void onStdout();
@@ -128,6 +133,7 @@ private:
     QTimer m_lingerTimer;
     QTimer m_escalateTimer;
     QTimer m_initializeTimer;
+    QTimer m_heldTimer;   // the router's next held server request deadline
     int m_escalateStep = 0;
     QElapsedTimer m_sinceChildTraffic;
     QElapsedTimer m_clock;

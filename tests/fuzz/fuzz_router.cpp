@@ -55,7 +55,8 @@ private:
     {
         if (m_trace) {
             static const char *const kinds[] = {"ToChild",    "ToSession",         "Log",
-                                                "ChildReady", "HeartbeatAnswered", "NeedChild"};
+                                                "ChildReady", "HeartbeatAnswered", "NeedChild",
+                                                "Learned"};
             for (const manifold::RouterAction &action : actions)
                 std::fprintf(stderr, "    %s %llu %s\n", kinds[int(action.kind)],
                              static_cast<unsigned long long>(action.session),

@@ -31,7 +31,7 @@ inline void PrintTo(const QString &text, std::ostream *os)
 namespace manifold {
 inline void PrintTo(RouterAction::Kind kind, std::ostream *os)
 {
-    static const char *const names[] = {"ToChild", "ToSession", "Log", "ChildReady", "HeartbeatAnswered", "NeedChild"};
+    static const char *const names[] = {"ToChild", "ToSession", "Log", "ChildReady", "HeartbeatAnswered", "NeedChild", "Learned"};
     *os << names[int(kind)];
 }
 } // namespace manifold
@@ -66,6 +66,7 @@ const char *kindName(Kind kind)
     case Kind::ChildReady: return "ChildReady";
     case Kind::HeartbeatAnswered: return "HeartbeatAnswered";
     case Kind::NeedChild: return "NeedChild";
+    case Kind::Learned: return "Learned";
     }
     return "?";
 }
