@@ -1,3 +1,4 @@
 # Unit tests for core/config and core/platform.
 manifold_add_unit_test(test_serverregistry test_serverregistry.cpp)
 manifold_add_unit_test(test_platform test_platform.cpp)
+manifold_add_unit_test(test_learnedstate test_learnedstate.cpp)
