@@ -84,6 +84,7 @@ RouterActions Router::removeSession(SessionId session)
             out.append({RouterAction::Kind::ToChild, 0,
                         jsonrpc::makeError(it->childId, jsonrpc::InternalError,
                                            "the client handling this request disconnected")});
+            serverRequestAnswered(*it);
             it = m_childRequests.erase(it);
         } else {
             ++it;
@@ -440,6 +441,7 @@ RouterActions Router::sessionResponse(SessionId session, QByteArrayView line, co
     }
     const QByteArray childId = it->childId;
     const bool taskAugmented = it->taskAugmented;
+    serverRequestAnswered(*it);
     m_childRequests.erase(it);
     if (m_state != ChildState::Ready)
         return {};

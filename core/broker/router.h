@@ -145,11 +145,19 @@ private:
         QByteArray originalToken;
         qint64 brokerId = 0;
     };
+    struct Candidate           // a session request in flight when a server request arrived
+    {
+        qint64 brokerId = 0;
+        SessionId session = 0;
+        QByteArray callKey;
+        qint64 abandonedMs = -1;   // when its session cancelled it (the child may still run it)
+    };
     struct ChildRequestRoute   // a server->client request handed to one session
     {
         SessionId session = 0;
         QByteArray childId;    // raw id the child used
         bool taskAugmented = false;   // params.task: the session may answer with a task of its own
+        QList<Candidate> causes;      // its session's requests that may have caused it, while several
     };
     struct ClientTask          // a task a session created for the child (server->client tasks)
     {
@@ -223,13 +231,6 @@ private:
 
     // routerasking.cpp: which session a server request belongs to, and the gate that keeps
     // calls that may ask from different sessions apart.
-    struct Candidate           // a session request in flight when a server request arrived
-    {
-        qint64 brokerId = 0;
-        SessionId session = 0;
-        QByteArray callKey;
-        qint64 abandonedMs = -1;   // when its session cancelled it (the child may still run it)
-    };
     struct HeldRequest         // a server request waiting for its cause to become clear
     {
         QByteArray line;
@@ -244,11 +245,13 @@ private:
     void noteForwarded(RequestInfo &info);
     void releaseGate(const RequestInfo &info);
     void noteAbandoned(qint64 brokerId, const RequestInfo &info);
-    void candidateFinished(qint64 brokerId);
+    void candidateFinished(RouterActions &out, qint64 brokerId);
+    void serverRequestAnswered(const ChildRequestRoute &route);
     void routeServerRequest(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
     QList<Candidate> candidatesNow();
     void deliverServerRequest(RouterActions &out, SessionId target, const QByteArray &line,
-                              const QByteArray &childId, const QByteArray &method);
+                              const QByteArray &childId, const QByteArray &method,
+                              const QList<Candidate> &causes = {});
     void refuseServerRequest(RouterActions &out, const QByteArray &childId, const QByteArray &method,
                              int code, const QString &message);
     static QString cannotTell(const QByteArray &method, const QString &why);

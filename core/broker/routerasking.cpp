@@ -124,11 +124,32 @@ void Router::noteAbandoned(qint64 brokerId, const RequestInfo &info)
         m_abandoned.insert(brokerId, {brokerId, info.session, info.callKey, m_clock()});
 }
 
-void Router::candidateFinished(qint64 brokerId)
+void Router::candidateFinished(RouterActions &out, qint64 brokerId)
 {
+    // The child finished it, so (a call awaits what it asked) it caused none of the server
+    // requests still open: strike it off theirs.
     m_abandoned.remove(brokerId);
+    const auto matches = [brokerId](const Candidate &c) { return c.brokerId == brokerId; };
     for (HeldRequest &held : m_held)
-        held.candidates.removeIf([brokerId](const Candidate &c) { return c.brokerId == brokerId; });
+        held.candidates.removeIf(matches);
+    for (ChildRequestRoute &route : m_childRequests) {
+        if (route.causes.removeIf(matches) > 0 && route.causes.size() == 1) {
+            learnAsker(out, route.causes.first().callKey);   // the one left is the cause
+            route.causes.clear();
+        }
+    }
+}
+
+void Router::serverRequestAnswered(const ChildRequestRoute &route)
+{
+    // Settled while several of its session's requests could have caused it: none of them can be
+    // called plain when it finishes.
+    if (route.causes.size() < 2)
+        return;
+    for (const Candidate &candidate : route.causes) {
+        if (auto it = m_requests.find(candidate.brokerId); it != m_requests.end())
+            it->ambiguous = true;
+    }
 }
 
 QList<Router::Candidate> Router::candidatesNow()
@@ -224,17 +245,12 @@ bool Router::settle(RouterActions &out, const HeldRequest &held)
         return true;
     }
     const SessionId target = sessions.first();
-    if (held.candidates.size() == 1) {
+    if (held.candidates.size() == 1)
         learnAsker(out, held.candidates.first().callKey);
-    } else {
-        // One of them asked; the runs of the others prove nothing about their calls.
-        for (const Candidate &candidate : held.candidates) {
-            if (auto it = m_requests.find(candidate.brokerId); it != m_requests.end())
-                it->ambiguous = true;
-        }
-    }
     if (canHandle(target, held.method, held.mode)) {
-        deliverServerRequest(out, target, held.line, held.childId, held.method);
+        // Several of its requests: the ones that finish before it is answered are not the cause.
+        deliverServerRequest(out, target, held.line, held.childId, held.method,
+                             held.candidates.size() > 1 ? held.candidates : QList<Candidate>());
     } else {
         const QString why = m_sessions.contains(target)
                                 ? QStringLiteral("the client whose request caused %1 cannot handle it")
@@ -261,11 +277,12 @@ bool Router::dropHeld(QByteArrayView childId)
 }
 
 void Router::deliverServerRequest(RouterActions &out, SessionId target, const QByteArray &line,
-                                  const QByteArray &childId, const QByteArray &method)
+                                  const QByteArray &childId, const QByteArray &method,
+                                  const QList<Candidate> &causes)
 {
     const Envelope envelope = jsonrpc::parseEnvelope(line);
     const qint64 facingId = nextId();
-    m_childRequests.insert(facingId, {target, childId, findBelow(line, envelope.params, {"task"}).has_value()});
+    m_childRequests.insert(facingId, {target, childId, findBelow(line, envelope.params, {"task"}).has_value(), causes});
     const QByteArray elicitationId = stringAt(line, envelope.params, {"elicitationId"});
     if (method == "elicitation/create" && !elicitationId.isEmpty())
         m_elicitations.insert(elicitationId, target);

@@ -69,12 +69,12 @@ RouterActions Router::oversizedFromChild(QByteArrayView head, QByteArrayView tai
     }
     const RequestInfo info = *it;
     forgetRequest(id);
-    candidateFinished(id);
     RouterActions out{log(QStringLiteral("the answer to %1 was larger than %2 bytes").arg(QString::fromUtf8(info.method)).arg(limit))};
     respondError(out, info.session, info.originalId, jsonrpc::ServerError,
                  QStringLiteral("the response from server '%1' was larger than %2 bytes (maxLineBytes)")
                      .arg(m_serverName)
                      .arg(limit));
+    candidateFinished(out, id);
     drainQueue(out);
     return out;
 }
@@ -105,7 +105,7 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         return out;
     }
     if (id && m_orphaned.remove(*id)) {
-        candidateFinished(*id);   // the child finished it after all: it was not what is held
+        candidateFinished(out, *id);   // the child finished it after all: it was not what is held
         settleHeld(out);
         return out;
     }
@@ -140,7 +140,7 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
     if (!info.ambiguous)
         m_askers.learnPlain(info.callKey);   // it ran to the end and nothing it may have asked is open
     forgetRequest(*id);
-    candidateFinished(*id);
+    candidateFinished(out, *id);
     auto session = m_sessions.find(info.session);
     if (session != m_sessions.end()) {
         ++session->requestsServed;
@@ -249,7 +249,7 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
         if (own != m_requests.cend() && own->forwarded) {
             const RequestInfo info = *own;
             forgetRequest(*brokerId);
-            candidateFinished(*brokerId);
+            candidateFinished(out, *brokerId);
             QList<Edit> edits{{*requestId, info.originalId}};
             // Sent on the stream it ends, it may name that stream too: the same request.
             const auto sub = findBelow(line, envelope.params, {"_meta", SubscriptionIdKey});
@@ -266,6 +266,7 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
             if (it->childId == requestId->in(line)) {
                 const SessionId session = it->session;
                 const QByteArray facing = QByteArray::number(it.key());
+                serverRequestAnswered(*it);
                 m_childRequests.erase(it);
                 return {{RouterAction::Kind::ToSession, session, json::splice(line, *requestId, facing)}};
             }

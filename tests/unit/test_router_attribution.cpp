@@ -132,7 +132,7 @@ TEST_F(RouterAttributionTest, SingleRequestInFlightGetsItAndItsCallIsLearnedAsAn
     EXPECT_EQ(router.knownAskers(), QStringList{"tools/call:sampleLLM"});
 }
 
-TEST_F(RouterAttributionTest, SeveralRequestsOfOneSessionGetItButTeachNothing)
+TEST_F(RouterAttributionTest, SeveralRequestsOfOneSessionGetItAndThoseFinishingFirstWereNotTheCause)
 {
     bringUp();
     connectSession(1, Sampler);
@@ -141,10 +141,30 @@ TEST_F(RouterAttributionTest, SeveralRequestsOfOneSessionGetItButTeachNothing)
     const qint64 b = forward(1, call("2", "echo"));
     const RouterActions asked = sample("7");
     EXPECT_EQ(deliveredTo(asked), 1u);
-    EXPECT_TRUE(learnedKeys(asked).isEmpty()) << dump(asked);
-    // Neither is known plain afterwards: either may have asked, so session 2's echo still waits.
-    answer(b);
+    EXPECT_TRUE(learnedKeys(asked).isEmpty()) << dump(asked);   // either may have asked
+    // echo finishes while the sampling is still open: a call awaits what it asked, so it was
+    // sampleLLM, and echo is plain.
+    const RouterActions echoed = answer(b);
+    EXPECT_EQ(learnedKeys(echoed), QList<QByteArray>{"tools/call:sampleLLM"});
+    forward(2, call("3", "echo"));   // plain: runs beside session 1's sampleLLM
     answer(a);
+}
+
+TEST_F(RouterAttributionTest, RequestsStillRunningWhenTheServerRequestWasAnsweredTeachNothing)
+{
+    bringUp();
+    connectSession(1, Sampler);
+    connectSession(2, Sampler);
+    const qint64 a = forward(1, call("1", "sampleLLM"));
+    const qint64 b = forward(1, call("2", "echo"));
+    const RouterActions asked = sample("7");
+    const qint64 facing = idOf(toSession(asked, 1)[0].data);
+    router.fromSession(1, result(QByteArray::number(facing), R"({"model":"m"})"));
+    // Both still run after the answer: either may have been the cause.
+    EXPECT_TRUE(learnedKeys(answer(b)).isEmpty());
+    EXPECT_TRUE(learnedKeys(answer(a)).isEmpty());
+    EXPECT_TRUE(router.knownAskers().isEmpty());
+    // Neither is plain either: session 2's echo waits while session 1 runs one.
     forward(1, call("3", "echo"));
     EXPECT_TRUE(ofKind(router.fromSession(2, call("4", "echo")), Kind::ToChild).isEmpty());
 }
@@ -187,14 +207,16 @@ TEST_F(RouterAttributionTest, CallsThatMayAskFromTwoSessionsAreSerialized)
     connectSession(1, Sampler);
     connectSession(2, Sampler);
     const qint64 first = forward(1, call("1", "sampleLLM"));
-    // Unknown call from another session: it waits in the queue.
+    // An unknown call from another session waits in the queue.
     const RouterActions queued = router.fromSession(2, call("1", "elicit"));
     EXPECT_TRUE(ofKind(queued, Kind::ToChild).isEmpty()) << dump(queued);
     EXPECT_EQ(router.waitingCount(), 1);
     // Session 1 may still send more of its own.
-    const qint64 more = forward(1, call("2", "elicit"));
+    const qint64 more = forward(1, call("2", "sampleLLM"));
     // The server's request can only be session 1's.
-    EXPECT_EQ(deliveredTo(sample("5")), 1u);
+    const RouterActions asked = sample("5");
+    EXPECT_EQ(deliveredTo(asked), 1u);
+    router.fromSession(1, result(QByteArray::number(idOf(toSession(asked, 1)[0].data)), "{}"));
 
     answer(more);
     EXPECT_EQ(router.waitingCount(), 1);   // session 1's first call still holds the gate
