@@ -90,10 +90,11 @@ public:
     // handed back at creation so they are kept apart from the first call on.
     void setKnownAskers(const QStringList &keys) { m_askers.addAskers(keys); }
     QStringList knownAskers() const { return m_askers.askers(); }
-    // How long a server request whose cause is ambiguous may wait for it to become clear.
+    // How long a server request whose cause is ambiguous may wait for it to become clear, and a
+    // call of an unknown kind may wait behind another session's call that may ask.
     void setHoldTimeoutMs(int ms) { m_holdTimeoutMs = qMax(0, ms); }
     int heldCount() const { return int(m_held.size()); }
-    // When expireHeld() must next be called (the router's clock), if anything is held.
+    // When expireHeld() must next be called (the router's clock), if anything waits for a deadline.
     std::optional<qint64> nextDeadlineMs() const;
     RouterActions expireHeld();
 

@@ -7,7 +7,8 @@
 //   finish leave one session (the cause still awaits the answer: a server finishes a call after
 //   the client answered what the call asked) or, after the hold timeout, the server gets an error.
 // - Calls that may ask (known askers and calls not yet seen to complete without asking) from
-//   different sessions are not in flight at the same time: the gate keeps the later ones queued.
+//   different sessions are not in flight at the same time: the gate keeps the later ones queued
+//   (a call not known to ask, for the hold timeout at most).
 // - What is learned (a call that asked) is reported with a Learned action, so it is kept apart
 //   from the start the next time.
 #include "router.h"
@@ -45,9 +46,24 @@ QList<SessionId> sessionsOf(const Candidates &candidates)
 std::optional<qint64> Router::nextDeadlineMs() const
 {
     std::optional<qint64> next;
-    for (const HeldRequest &held : m_held) {
-        if (!next || held.deadlineMs < *next)
-            next = held.deadlineMs;
+    const auto consider = [&next](qint64 deadline) {
+        if (!next || deadline < *next)
+            next = deadline;
+    };
+    for (const HeldRequest &held : m_held)
+        consider(held.deadlineMs);
+    if (!m_gateHolders.isEmpty()) {
+        // Calls of an unknown kind held back by the gate go anyway once they waited that long.
+        const qint64 now = m_clock();
+        for (auto it = m_unsent.cbegin(); it != m_unsent.cend(); ++it) {
+            const auto request = m_requests.constFind(it.key());
+            if (request == m_requests.cend() || !m_askers.mayAsk(request->callKey) ||
+                m_askers.isAsker(request->callKey))
+                continue;
+            const qint64 deadline = request->receivedMs + m_holdTimeoutMs;
+            if (deadline > now)
+                consider(deadline);
+        }
     }
     return next;
 }
@@ -92,11 +108,13 @@ bool Router::gateAllows(qint64 brokerId) const
     const auto it = m_requests.constFind(brokerId);
     if (it == m_requests.cend() || !m_askers.mayAsk(it->callKey))
         return true;
-    for (auto holder = m_gateHolders.cbegin(); holder != m_gateHolders.cend(); ++holder) {
-        if (holder.key() != it->session)
-            return false;
-    }
-    return true;
+    const bool othersHold = std::any_of(m_gateHolders.keyBegin(), m_gateHolders.keyEnd(),
+                                        [&](SessionId holder) { return holder != it->session; });
+    if (!othersHold)
+        return true;
+    // A call not known to ask does not wait long behind another client's (which may wait for a
+    // person): most calls never ask, and if this one does, attribution still never guesses.
+    return !m_askers.isAsker(it->callKey) && m_clock() - it->receivedMs >= m_holdTimeoutMs;
 }
 
 void Router::noteForwarded(RequestInfo &info)

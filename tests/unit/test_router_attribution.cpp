@@ -227,6 +227,31 @@ TEST_F(RouterAttributionTest, CallsThatMayAskFromTwoSessionsAreSerialized)
     EXPECT_EQ(router.waitingCount(), 0);
 }
 
+TEST_F(RouterAttributionTest, UnknownCallWaitsAtMostTheHoldTimeoutKnownAskersAsLongAsNeeded)
+{
+    router.setKnownAskers({QStringLiteral("tools/call:askUser")});
+    bringUp();
+    connectSession(1, Sampler);
+    connectSession(2, Sampler);
+    const qint64 interactive = forward(1, call("1", "askUser"));   // waits for a person, maybe long
+    EXPECT_TRUE(ofKind(router.fromSession(2, call("1", "search")), Kind::ToChild).isEmpty());
+    EXPECT_TRUE(ofKind(router.fromSession(2, call("2", "askUser")), Kind::ToChild).isEmpty());
+    EXPECT_EQ(router.nextDeadlineMs(), std::optional<qint64>(now + 5000));
+
+    now += 4999;
+    EXPECT_TRUE(ofKind(router.expireHeld(), Kind::ToChild).isEmpty());
+    now += 1;
+    // search is not known to ask: it goes. askUser is: it still waits, with no deadline.
+    const RouterActions released = router.expireHeld();
+    ASSERT_EQ(ofKind(released, Kind::ToChild).size(), 1) << dump(released);
+    EXPECT_EQ(parse(ofKind(released, Kind::ToChild)[0].data).value("params").toObject().value("name"),
+              QJsonValue("search"));
+    EXPECT_EQ(router.waitingCount(), 1);
+    EXPECT_FALSE(router.nextDeadlineMs().has_value());
+    answer(interactive);
+    EXPECT_EQ(router.waitingCount(), 0);
+}
+
 TEST_F(RouterAttributionTest, CancelOfAGatedQueuedRequestDropsIt)
 {
     bringUp();
