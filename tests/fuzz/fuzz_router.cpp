@@ -96,7 +96,7 @@ private:
             if (op[1] == '>') {
                 const QByteArray line = substitute(op.mid(2), session);
                 m_model.sessionSent(session, line);
-                const auto before = m_model.inFlight(m_router);
+                const auto before = m_model.beforeSessionStep(m_router);
                 apply(m_router.fromSession(session, line));
                 m_model.noteAbandoned(before, m_router, m_now);
             } else if (op[1] == '!') {
@@ -131,7 +131,7 @@ private:
             m_model.connect(session);
             m_router.addSession(session);
         } else if (!connect && m_model.isConnected(current)) {
-            const auto before = m_model.inFlight(m_router);
+            const auto before = m_model.beforeSessionStep(m_router);
             m_model.disconnect(current);
             apply(m_router.removeSession(current));
             m_model.noteAbandoned(before, m_router, m_now);

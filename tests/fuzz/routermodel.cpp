@@ -95,13 +95,26 @@ QSet<QPair<SessionId, QByteArray>> RouterModel::inFlight(const manifold::Router 
     return set;
 }
 
+QSet<QPair<SessionId, QByteArray>> RouterModel::beforeSessionStep(const manifold::Router &router)
+{
+    m_stepCancels.clear();
+    return inFlight(router);
+}
+
 void RouterModel::noteAbandoned(const QSet<QPair<SessionId, QByteArray>> &before, const manifold::Router &router,
                                 qint64 nowMs)
 {
+    // One session's step: whatever vanished was that session's, cancelled by the cancels the
+    // child got in it (none when no child was running them).
     const auto after = inFlight(router);
+    QSet<SessionId> sessions;
     for (const auto &request : before) {
         if (!after.contains(request))
-            m_abandoned.append({request.first, nowMs});
+            sessions.insert(request.first);
+    }
+    for (SessionId session : sessions) {
+        if (!m_stepCancels.isEmpty())
+            m_abandoned.append({session, nowMs, m_stepCancels});
     }
 }
 
@@ -109,7 +122,12 @@ void RouterModel::childSent(QByteArrayView line, const manifold::Router &router,
 {
     const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
     if (envelope.kind == Envelope::Kind::Response) {
-        m_childPending.removeOne(idOf(line, envelope));
+        const QByteArray id = idOf(line, envelope);
+        m_childPending.removeOne(id);
+        // A cancelled request the child finished after all cannot be what it asks for later.
+        for (Abandoned &a : m_abandoned)
+            a.brokerIds.remove(id);
+        m_abandoned.removeIf([](const Abandoned &a) { return a.brokerIds.isEmpty(); });
         return;
     }
     if (envelope.kind == Envelope::Kind::Notification && envelope.method == "notifications/cancelled") {
@@ -308,6 +326,8 @@ void RouterModel::toChild(const QByteArray &line)
     } else {
         FUZZ_CHECK(envelope.kind == Envelope::Kind::Notification,
                    "to the child, not JSON-RPC: " + line);
+        if (envelope.method == "notifications/cancelled")
+            m_stepCancels.insert(rawAt(line, {"params", "requestId"}));
     }
 }
 

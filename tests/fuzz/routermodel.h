@@ -26,7 +26,7 @@ public:
     void childSent(QByteArrayView line, const manifold::Router &router, qint64 nowMs);
     // Around a step that cannot complete anything at the child (a session's line, a disconnect):
     // the forwarded requests that vanish were cancelled, and the child may still be running them.
-    QSet<QPair<manifold::SessionId, QByteArray>> inFlight(const manifold::Router &router) const;
+    QSet<QPair<manifold::SessionId, QByteArray>> beforeSessionStep(const manifold::Router &router);
     void noteAbandoned(const QSet<QPair<manifold::SessionId, QByteArray>> &before,
                        const manifold::Router &router, qint64 nowMs);
     // Session requests the router no longer has in flight cannot be what a server request waits on.
@@ -79,12 +79,15 @@ private:
         QSet<manifold::SessionId> arrivalSessions;   // with a request running at the child then
     };
     QList<ServerAsk> m_asks;
+    QSet<QPair<manifold::SessionId, QByteArray>> inFlight(const manifold::Router &router) const;
     struct Abandoned
     {
         manifold::SessionId session = 0;
         qint64 atMs = 0;
+        QSet<QByteArray> brokerIds;   // the cancels the child got for them: gone once it answers
     };
     QList<Abandoned> m_abandoned;
+    QSet<QByteArray> m_stepCancels;   // request ids of the cancels sent to the child this step
 
     QHash<manifold::SessionId, Session> m_sessions;
     QHash<QByteArray, int> m_childRequests; // raw id -> requests the child sent with it
