@@ -144,15 +144,18 @@ private:
         if (what == "start" && m_process == Process::None) {
             if (m_router.childState() == Router::ChildState::Failed)
                 apply(m_router.childExited(QString())); // started again by hand
+            m_model.childGone();
             m_process = Process::Running;
             apply(m_router.childStarted());
         } else if (what == "exit" && m_process != Process::None) {
             m_process = Process::None;
+            m_model.childGone();
             apply(m_router.childExited(QStringLiteral("server 'fuzz' exited with code 1")));
         } else if (what == "fail") {
             if (m_process != Process::None)
                 apply(m_router.childExited(QStringLiteral("server 'fuzz' crashed")));
             m_process = Process::None;
+            m_model.childGone();
             apply(m_router.childFailed(QStringLiteral("server 'fuzz' keeps crashing")));
         } else if (what == "stop") {
             if (m_process == Process::Running) {

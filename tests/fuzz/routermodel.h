@@ -31,6 +31,8 @@ public:
                        const manifold::Router &router, qint64 nowMs);
     // Session requests the router no longer has in flight cannot be what a server request waits on.
     void forgetFinished(const manifold::Router &router);
+    // The child process ended: nothing it ran can cause what a new one asks.
+    void childGone() { m_abandoned.clear(); }
     // After each check: server requests the router no longer holds are settled.
     void syncHeld(const manifold::Router &router);
 
