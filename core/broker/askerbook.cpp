@@ -13,7 +13,9 @@ QByteArray AskerBook::callKey(QByteArrayView method, QByteArrayView nameOrUri)
 {
     if (!isKeyed(method))
         return {};
-    return method.toByteArray() + ':' + nameOrUri.toByteArray();
+    QByteArray key;
+    key.reserve(method.size() + 1 + nameOrUri.size());
+    return key.append(method).append(':').append(nameOrUri);
 }
 
 bool AskerBook::learnAsker(const QByteArray &key)

@@ -14,7 +14,14 @@ void FairQueue::push(quint64 session, qint64 id)
 
 qint64 FairQueue::pop()
 {
-    return popEligible([](qint64) { return true; });
+    if (m_ring.isEmpty())
+        return 0;
+    qsizetype chosen = 0;
+    for (qsizetype i = 1; i < m_ring.size(); ++i) {
+        if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
+            chosen = i;
+    }
+    return take(chosen, 0);
 }
 
 qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)

@@ -89,7 +89,7 @@ RouterActions Router::expireHeld()
                                            .arg(sessionsOf(held.candidates).size())
                                            .arg(m_holdTimeoutMs)));
     }
-    drainQueue(out);   // what was learned may hold back queued calls, never release them
+    drainQueue(out);   // calls whose wait behind the gate ended go now
     return out;
 }
 
@@ -97,8 +97,13 @@ void Router::noteRequestKey(RequestInfo &info, QByteArrayView line, const Envelo
 {
     if (!AskerBook::isKeyed(info.method))
         return;
-    const QByteArray name = stringAt(line, envelope.params, {AskerBook::keyedByUri(info.method) ? "uri" : "name"});
-    info.callKey = AskerBook::callKey(info.method, name);
+    const auto span = findBelow(line, envelope.params, {AskerBook::keyedByUri(info.method) ? "uri" : "name"});
+    const QByteArrayView raw = span ? span->in(line) : QByteArrayView();
+    // On every call: a plain name is taken as it is, only one with escapes is decoded.
+    if (raw.size() >= 2 && raw.front() == '"' && !raw.contains('\\'))
+        info.callKey = AskerBook::callKey(info.method, raw.sliced(1, raw.size() - 2));
+    else
+        info.callKey = AskerBook::callKey(info.method, json::decodeString(raw).value_or(QByteArray()));
 }
 
 bool Router::gateAllows(qint64 brokerId) const
@@ -146,7 +151,10 @@ void Router::candidateFinished(RouterActions &out, qint64 brokerId)
 {
     // The child finished it, so (a call awaits what it asked) it caused none of the server
     // requests still open: strike it off theirs.
-    m_abandoned.remove(brokerId);
+    if (!m_abandoned.isEmpty())
+        m_abandoned.remove(brokerId);
+    if (m_held.isEmpty() && m_childRequests.isEmpty())
+        return;   // the usual case, on every answer: nothing to look through
     const auto matches = [brokerId](const Candidate &c) { return c.brokerId == brokerId; };
     for (HeldRequest &held : m_held)
         held.candidates.removeIf(matches);

@@ -137,8 +137,9 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         if (!filtered.isEmpty())
             response = jsonrpc::makeResult(info.originalId, filtered);
     }
-    if (!info.ambiguous)
-        m_askers.learnPlain(info.callKey);   // it ran to the end and nothing it may have asked is open
+    // It ran to the end with nothing it may have asked still open: plain (if it was not known so).
+    if (info.holdsGate && !info.ambiguous)
+        m_askers.learnPlain(info.callKey);
     forgetRequest(*id);
     candidateFinished(out, *id);
     auto session = m_sessions.find(info.session);
