@@ -60,7 +60,11 @@ fi
 
 if (( want_tests )); then
     echo "==> npm test dependencies (tests/e2e, pinned by package-lock.json)"
-    (cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+    # Install scripts stay off (two of the CLIs' dependencies would build native add-ons with
+    # node-gyp, which downloads headers); Claude Code's own postinstall only copies its native
+    # binary out of the pinned platform package, so it is run by hand.
+    (cd tests/e2e && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error &&
+        node node_modules/@anthropic-ai/claude-code/install.cjs)
 fi
 
 # --- benchmarks: the pinned npm packages (bench/package-lock.json) ----------------------------------

@@ -44,6 +44,8 @@ bool ourBrokerAnswers(const QString &socketPath)
     const auto peer = platform::peerCredentials(probe.socketDescriptor());
     return !peer || peer->uid == platform::currentUid();
 }
+// learned.json key: calls that made the server ask a client (Router::knownAskers()).
+const QString AskingCallsKey = QStringLiteral("askingCalls");
 } // namespace
 
 Broker::Broker(Options options, QObject *parent)
@@ -57,7 +59,8 @@ Broker::Broker(Options options, QObject *parent)
       m_useGuardian(options.useGuardian),
       m_timing(options.timing),
       m_registry(m_configDir),
-      m_rootsKnowledge(m_configDir)
+      m_rootsKnowledge(m_configDir),
+      m_learned(m_configDir)
 {
     m_secrets = options.secretStore;
     if (!m_secrets) {
@@ -134,6 +137,8 @@ Broker::ListenResult Broker::listen(QString *message)
     m_rootsKnowledge.load();
     if (!m_registry.load(&m_registryError))
         qCWarning(lcBroker).noquote() << m_registryError;
+    if (QString learnedError; !m_learned.load(&learnedError))
+        qCWarning(lcBroker).noquote() << learnedError;
     for (const ServerConfig &config : m_registry.servers())
         createGroup(config);
 
@@ -447,9 +452,11 @@ ServerGroup *Broker::createGroup(const ServerConfig &config)
 {
     auto *group = new ServerGroup(config, m_ledger.get(), m_timing, m_rootsKnowledge.usesRoots(config.name), this);
     group->setSecretStore(m_secrets);
-    connect(group, &ServerGroup::sessionMoved, this, [this](SessionId id, ServerHost *host) {
-        if (m_sessionHost.contains(id))
-            m_sessionHost.insert(id, host);
+    connect(group, &ServerGroup::sessionMoved, this, [this, group](SessionId id, ServerHost *host) {
+        if (!m_sessionHost.contains(id))
+            return;
+        m_sessionHost.insert(id, host);
+        teachAskers(group, host);
     });
     connect(group, &ServerGroup::learnedUsesRoots, this, [this, name = config.name] {
         QString error;
@@ -592,8 +599,34 @@ ServerHost *Broker::assign(SessionId id, QByteArrayView firstMessage)
     if (!group)
         return nullptr;
     ServerHost *host = group->attach(id, session->hello(), firstMessage);
+    // What earlier runs learned, before the session's first call; and whatever this one learns.
+    teachAskers(group, host);
     m_sessionHost.insert(id, host);
     return host;
+}
+
+void Broker::teachAskers(ServerGroup *group, ServerHost *host)
+{
+    host->setKnownAskers(m_learned.value(group->config().name, AskingCallsKey).toVariant().toStringList());
+    connect(host, &ServerHost::askersLearned, this, &Broker::rememberAskers, Qt::UniqueConnection);
+}
+
+void Broker::rememberAskers(const QString &server, const QStringList &askers)
+{
+    QStringList known = m_learned.value(server, AskingCallsKey).toVariant().toStringList();
+    for (const QString &key : askers) {
+        if (!known.contains(key))
+            known.append(key);
+    }
+    known.sort();
+    QString error;
+    if (m_learned.setValue(server, AskingCallsKey, QJsonArray::fromStringList(known)) && !m_learned.save(&error))
+        qCWarning(lcBroker).noquote() << "cannot keep what was learned about" << server << ':' << error;
+    // Every instance of the server keeps such calls of different clients apart from now on.
+    if (ServerGroup *group = m_groups.value(server)) {
+        for (ServerHost *host : group->instances())
+            host->setKnownAskers(known);
+    }
 }
 
 void Broker::onSessionLine(SessionId id, const QByteArray &line)

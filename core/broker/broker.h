@@ -4,6 +4,7 @@
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
 #include "config/rootsknowledge.h"
+#include "config/learnedstate.h"
 #include "config/serverregistry.h"
 
 #include <QDateTime>
@@ -106,6 +107,8 @@ private:
     void onSessionLine(SessionId id, const QByteArray &line);
     void onSessionLineTooLong(SessionId id, qsizetype limit);
     ServerHost *assign(SessionId id, QByteArrayView firstMessage);
+    void teachAskers(ServerGroup *group, ServerHost *host);
+    void rememberAskers(const QString &server, const QStringList &askers);
     void watchRegistry();
     ServerGroup *createGroup(const ServerConfig &config);
     void dropGroup(const QString &name);
@@ -119,6 +122,7 @@ private:
     QString m_registryError;
     ServerRegistry m_registry;
     RootsKnowledge m_rootsKnowledge;
+    LearnedState m_learned;   // learned.json: e.g. which calls make a server ask a client
     QLocalServer *m_server = nullptr;
     std::unique_ptr<QLockFile> m_lock;
     std::unique_ptr<platform::ChildLedger> m_ledger;

@@ -1,5 +1,7 @@
 #include "fairqueue.h"
 
+#include <algorithm>
+
 namespace manifold {
 
 void FairQueue::push(quint64 session, qint64 id)
@@ -19,13 +21,47 @@ qint64 FairQueue::pop()
         if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
             chosen = i;
     }
-    const quint64 session = m_ring[chosen];
+    return take(chosen, 0);
+}
+
+qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
+{
+    if (m_ring.isEmpty())
+        return 0;
+    qsizetype chosen = 0;
+    for (qsizetype i = 1; i < m_ring.size(); ++i) {
+        if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
+            chosen = i;
+    }
+    const QList<qint64> &first = m_waiting[m_ring[chosen]];
+    if (eligible(first.constFirst()))
+        return take(chosen, 0);   // the usual case: nothing is held back
+    // Some requests must wait: the sessions in the order they are due, each one's first eligible.
+    QList<qsizetype> due(m_ring.size());
+    for (qsizetype i = 0; i < due.size(); ++i)
+        due[i] = i;
+    std::stable_sort(due.begin(), due.end(), [this](qsizetype a, qsizetype b) {
+        return m_lastServed.value(m_ring[a]) < m_lastServed.value(m_ring[b]);
+    });
+    for (qsizetype ringIndex : due) {
+        const QList<qint64> &items = m_waiting[m_ring[ringIndex]];
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            if (eligible(items[i]))
+                return take(ringIndex, i);
+        }
+    }
+    return 0;
+}
+
+qint64 FairQueue::take(qsizetype ringIndex, qsizetype itemIndex)
+{
+    const quint64 session = m_ring[ringIndex];
     QList<qint64> &items = m_waiting[session];
-    const qint64 id = items.takeFirst();
+    const qint64 id = items.takeAt(itemIndex);
     m_lastServed.insert(session, ++m_tick);
     if (items.isEmpty()) {
         m_waiting.remove(session);
-        m_ring.remove(chosen);
+        m_ring.remove(ringIndex);
     }
     return id;
 }

@@ -5,6 +5,8 @@
 #include <QHash>
 #include <QList>
 
+#include <functional>
+
 namespace manifold {
 
 // Requests waiting for a free in-flight slot: FIFO per session, and the next slot goes to the
@@ -15,6 +17,9 @@ class FairQueue final
 public:
     void push(quint64 session, qint64 id);
     qint64 pop();                      // 0 when empty
+    // The next request for which eligible() is true, 0 if none: a request that may not go yet
+    // waits without holding up the others (its own session's later ones included).
+    qint64 popEligible(const std::function<bool(qint64)> &eligible);
     bool remove(qint64 id);
     void removeSession(quint64 session);
     bool isEmpty() const { return m_ring.isEmpty(); }
@@ -22,6 +27,8 @@ public:
     QList<qint64> serviceOrder() const;   // the order pop() would return them in
 
 private:
+    qint64 take(qsizetype ringIndex, qsizetype itemIndex);
+
     QList<quint64> m_ring;              // sessions with waiting requests, in the order they joined
     QHash<quint64, QList<qint64>> m_waiting;
     QHash<quint64, quint64> m_lastServed;   // session -> tick of its last pop (0: never)

@@ -72,6 +72,7 @@ RouterActions Router::removeSession(SessionId session)
                             "{\"requestId\":" + QByteArray::number(id) +
                                 ",\"reason\":\"client disconnected\"}")});
             markOrphaned(id);
+            noteAbandoned(id, info);
         }
         forgetRequest(id);
     }
@@ -83,6 +84,7 @@ RouterActions Router::removeSession(SessionId session)
             out.append({RouterAction::Kind::ToChild, 0,
                         jsonrpc::makeError(it->childId, jsonrpc::InternalError,
                                            "the client handling this request disconnected")});
+            serverRequestAnswered(*it);
             it = m_childRequests.erase(it);
         } else {
             ++it;
@@ -94,7 +96,7 @@ RouterActions Router::removeSession(SessionId session)
     m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
     releaseSessionFeatures(out, session);
     m_sessions.remove(session);
-    m_held.remove(session);
+    m_heldSessions.remove(session);
     m_rootsReported.remove(session);
     drainQueue(out);
     return out;
@@ -116,7 +118,7 @@ RouterActions Router::fromSession(SessionId session, QByteArrayView line)
     sessionIt->lastActivityMs = m_clock();
 
     const Envelope envelope = jsonrpc::parseEnvelope(line);
-    if (m_held.contains(session) && holdLine(session, line, envelope))
+    if (m_heldSessions.contains(session) && holdLine(session, line, envelope))
         return {};
     switch (envelope.kind) {
     case Envelope::Kind::NotJson:
@@ -293,9 +295,10 @@ void Router::forwardRequest(RouterActions &out, SessionId session, QByteArrayVie
         m_tokensOf[brokerId].append(brokerToken);
         edits.append({*token, QByteArray::number(brokerToken)});
     }
-    RequestInfo info{session, rawId, envelope.method, m_clock(), false, purpose, detail, m_listGeneration};
+    RequestInfo info{session, rawId, envelope.method, m_clock(), false, purpose, detail, m_listGeneration, {}, false, false};
     if (json::findPath(line, {"params", "task"}))
         info.purpose = Purpose::CreatesTask;
+    noteRequestKey(info, line, envelope);
     m_requests.insert(brokerId, info);
     m_byOriginal.insert(qMakePair(session, rawId), brokerId);
     m_unsent.insert(brokerId, applyEdits(line, edits));
@@ -412,7 +415,9 @@ RouterActions Router::sessionCancel(SessionId session, QByteArrayView line)
                         .arg(QString::fromUtf8(key.second)))};
     }
     const qint64 brokerId = *it;
-    const bool forwarded = m_requests.value(brokerId).forwarded;
+    const RequestInfo info = m_requests.value(brokerId);
+    const bool forwarded = info.forwarded;
+    noteAbandoned(brokerId, info);
     forgetRequest(brokerId);
     RouterActions out;
     batchMemberCancelled(out, session, key.second);
@@ -440,6 +445,7 @@ RouterActions Router::sessionResponse(SessionId session, QByteArrayView line, co
     }
     const QByteArray childId = it->childId;
     const bool taskAugmented = it->taskAugmented;
+    serverRequestAnswered(*it);
     m_childRequests.erase(it);
     if (m_state != ChildState::Ready)
         return {};

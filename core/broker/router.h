@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broker/askerbook.h"
 #include "broker/fairqueue.h"
 #include "broker/listcache.h"
 #include "broker/loglevels.h"
@@ -12,6 +13,7 @@
 #include <QMap>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
@@ -32,6 +34,7 @@ struct RouterAction
         NeedChild,          // a request is waiting and no child is running
         RootsReported,      // session answered roots/list; data: its roots (JSON array), empty if it failed
         ChildAskedRoots,    // the child sent roots/list and the instance's roots are not fixed yet
+        Learned,            // data: a call key now known to make the server ask a client
     };
     Kind kind;
     SessionId session = 0;
@@ -61,6 +64,9 @@ public:
         Purpose purpose = Purpose::Plain;
         QByteArray detail;        // ListFill: cursor; (Un)Subscribe: uri
         quint64 generation = 0;   // ListFill: cache generation when it was sent
+        QByteArray callKey;       // what it is known as in the AskerBook (empty: never asks)
+        bool holdsGate = false;   // forwarded while it might ask: other sessions' askers wait
+        bool ambiguous = false;   // shared a server request with another candidate: not plain
     };
 
     struct SessionInfo
@@ -81,6 +87,19 @@ public:
 
     void setMaxInFlight(int max) { m_maxInFlight = qMax(0, max); }
     int maxInFlight() const { return m_maxInFlight; }
+
+    // Server->client requests (sampling, elicitation, ...) go only to the session whose request
+    // caused them; see routerasking.cpp. Calls learned to ask (persisted by the broker) are
+    // handed back at creation so they are kept apart from the first call on.
+    void setKnownAskers(const QStringList &keys) { m_askers.addAskers(keys); }
+    QStringList knownAskers() const { return m_askers.askers(); }
+    // How long a server request whose cause is ambiguous may wait for it to become clear, and a
+    // call of an unknown kind may wait behind another session's call that may ask.
+    void setHoldTimeoutMs(int ms) { m_holdTimeoutMs = qMax(0, ms); }
+    int heldCount() const { return int(m_held.size()); }
+    // When expireHeld() must next be called (the router's clock), if anything waits for a deadline.
+    std::optional<qint64> nextDeadlineMs() const;
+    RouterActions expireHeld();
 
     void addSession(SessionId session);
     RouterActions removeSession(SessionId session);
@@ -149,7 +168,7 @@ public:
     // instance depends on roots it has not reported yet. initialize, ping, its answers and
     // notifications/initialized still go through, so that it can report them.
     void holdUntilRoots(SessionId session);
-    bool isHeld(SessionId session) const { return m_held.contains(session); }
+    bool isHeld(SessionId session) const { return m_heldSessions.contains(session); }
     RouterActions releaseHeld(SessionId session);
     // Nothing of the session's is in flight here: no requests, server requests, tasks, batches
     // or roots question; it can move to another instance without losing anything.
@@ -168,11 +187,19 @@ private:
         QByteArray originalToken;
         qint64 brokerId = 0;
     };
+    struct Candidate           // a session request in flight when a server request arrived
+    {
+        qint64 brokerId = 0;
+        SessionId session = 0;
+        QByteArray callKey;
+        qint64 abandonedMs = -1;   // when its session cancelled it (the child may still run it)
+    };
     struct ChildRequestRoute   // a server->client request handed to one session
     {
         SessionId session = 0;
         QByteArray childId;    // raw id the child used
         bool taskAugmented = false;   // params.task: the session may answer with a task of its own
+        QList<Candidate> causes;      // its session's requests that may have caused it, while several
     };
     struct ClientTask          // a task a session created for the child (server->client tasks)
     {
@@ -219,7 +246,7 @@ private:
     void sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label);
     void forgetRequest(qint64 brokerId);
     void markOrphaned(qint64 brokerId);
-    SessionId pickSessionFor(const QByteArray &method, const QByteArray &mode = {}) const;
+    bool canHandle(SessionId session, const QByteArray &method, const QByteArray &mode) const;
     void broadcast(RouterActions &out, const QByteArray &line) const;
 
     // routerfeatures.cpp: subscriptions, logging, roots, tasks.
@@ -242,6 +269,37 @@ private:
     QByteArray clientTaskFor(SessionId session, const QByteArray &taskId) const;
     QByteArray rewriteClientTaskIds(SessionId session, QByteArrayView line, bool create);
     bool routeClientTaskRequest(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+
+    // routerasking.cpp: which session a server request belongs to, and the gate that keeps
+    // calls that may ask from different sessions apart.
+    struct HeldRequest         // a server request waiting for its cause to become clear
+    {
+        QByteArray line;
+        QByteArray childId;
+        QByteArray method;
+        QByteArray mode;       // elicitation mode
+        QList<Candidate> candidates;
+        qint64 deadlineMs = 0;
+    };
+    void noteRequestKey(RequestInfo &info, QByteArrayView line, const jsonrpc::Envelope &);
+    bool gateAllows(qint64 brokerId) const;
+    void noteForwarded(RequestInfo &info);
+    void releaseGate(const RequestInfo &info);
+    void noteAbandoned(qint64 brokerId, const RequestInfo &info);
+    void candidateFinished(RouterActions &out, qint64 brokerId);
+    void serverRequestAnswered(const ChildRequestRoute &route);
+    void routeServerRequest(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
+    QList<Candidate> candidatesNow();
+    void deliverServerRequest(RouterActions &out, SessionId target, const QByteArray &line,
+                              const QByteArray &childId, const QByteArray &method,
+                              const QList<Candidate> &causes = {});
+    void refuseServerRequest(RouterActions &out, const QByteArray &childId, const QByteArray &method,
+                             int code, const QString &message);
+    static QString cannotTell(const QByteArray &method, const QString &why);
+    void learnAsker(RouterActions &out, const QByteArray &key);
+    bool settle(RouterActions &out, const HeldRequest &held);   // true: delivered or refused
+    void settleHeld(RouterActions &out);
+    bool dropHeld(QByteArrayView childId);
 
     qint64 nextId() { return m_nextId++; }
 
@@ -273,6 +331,11 @@ private:
     QHash<qint64, ProgressRoute> m_progress;                 // broker token -> route
     QHash<qint64, ChildRequestRoute> m_childRequests;        // session-facing id -> route
     QMap<qint64, bool> m_orphaned;                           // cancelled upstream; late answers are dropped
+    AskerBook m_askers;
+    QHash<SessionId, int> m_gateHolders;                     // session -> requests holding the gate
+    QList<HeldRequest> m_held;
+    QHash<qint64, Candidate> m_abandoned;                    // cancelled calls the child may still run
+    int m_holdTimeoutMs = 5000;
 
     QHash<qint64, Batch> m_batches;
     QHash<QPair<SessionId, QByteArray>, qint64> m_batchOf;   // (session, original id) -> batch
@@ -298,7 +361,7 @@ private:
     std::optional<QList<QByteArray>> m_instanceRoots;
     QList<QByteArray> m_pendingRootsQuestions;               // child ids of roots/list waiting for the roots
     QSet<SessionId> m_rootsReported;
-    QHash<SessionId, QList<QByteArray>> m_held;              // held sessions -> their lines, in order
+    QHash<SessionId, QList<QByteArray>> m_heldSessions;            // held sessions -> their lines, in order
 };
 
 } // namespace manifold

@@ -77,6 +77,7 @@ RouterActions Router::oversizedFromChild(QByteArrayView head, QByteArrayView tai
                  QStringLiteral("the response from server '%1' was larger than %2 bytes (maxLineBytes)")
                      .arg(m_serverName)
                      .arg(limit));
+    candidateFinished(out, id);
     drainQueue(out);
     return out;
 }
@@ -106,8 +107,11 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         }
         return out;
     }
-    if (id && m_orphaned.remove(*id))
+    if (id && m_orphaned.remove(*id)) {
+        candidateFinished(out, *id);   // the child finished it after all: it was not what is held
+        settleHeld(out);
         return out;
+    }
     const auto it = id ? m_requests.constFind(*id) : m_requests.cend();
     if (it == m_requests.cend() || !it->forwarded) {
         return {log(QStringLiteral("dropped a response with unknown id %1 from the server")
@@ -136,7 +140,11 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
         if (!filtered.isEmpty())
             response = jsonrpc::makeResult(info.originalId, filtered);
     }
+    // It ran to the end with nothing it may have asked still open: plain (if it was not known so).
+    if (info.holdsGate && !info.ambiguous)
+        m_askers.learnPlain(info.callKey);
     forgetRequest(*id);
+    candidateFinished(out, *id);
     auto session = m_sessions.find(info.session);
     if (session != m_sessions.end()) {
         ++session->requestsServed;
@@ -219,29 +227,9 @@ RouterActions Router::childRequest(QByteArrayView line, const Envelope &envelope
     }
 
     RouterActions out;
-    if (routeClientTaskRequest(out, line, envelope))
-        return out;
-    // A request about a task goes to the session that owns the task; the rest to one capable session.
-    SessionId target = 0;
-    const QByteArray relatedTask = stringAt(line, envelope.params, {"_meta", RelatedTaskKey, "taskId"});
-    if (!relatedTask.isEmpty() && m_sessions.contains(m_taskOwners.value(relatedTask)))
-        target = m_taskOwners.value(relatedTask);
-    if (target == 0)
-        target = pickSessionFor(envelope.method, stringAt(line, envelope.params, {"mode"}));
-    if (target == 0) {
-        const QString message = QStringLiteral("no connected client can handle %1").arg(QString::fromUtf8(envelope.method));
-        return {{RouterAction::Kind::ToChild, 0, jsonrpc::makeError(childId, jsonrpc::MethodNotFound, message.toUtf8())},
-                log(message)};
-    }
-    const qint64 facingId = nextId();
-    m_childRequests.insert(facingId, {target, childId, findBelow(line, envelope.params, {"task"}).has_value()});
-    const QByteArray elicitationId = stringAt(line, envelope.params, {"elicitationId"});
-    if (envelope.method == "elicitation/create" && !elicitationId.isEmpty())
-        m_elicitations.insert(elicitationId, target);
-    return {{RouterAction::Kind::ToSession, target, json::splice(line, envelope.id, QByteArray::number(facingId))},
-            log(QStringLiteral("%1 from the server sent to session %2")
-                    .arg(QString::fromUtf8(envelope.method))
-                    .arg(target))};
+    if (!routeClientTaskRequest(out, line, envelope))
+        routeServerRequest(out, line, envelope);   // routerasking.cpp
+    return out;
 }
 
 RouterActions Router::childNotification(QByteArrayView line, const Envelope &envelope)
@@ -268,6 +256,7 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
         if (own != m_requests.cend() && own->forwarded) {
             const RequestInfo info = *own;
             forgetRequest(*brokerId);
+            candidateFinished(out, *brokerId);
             QList<Edit> edits{{*requestId, info.originalId}};
             // Sent on the stream it ends, it may name that stream too: the same request.
             const auto sub = findBelow(line, envelope.params, {"_meta", SubscriptionIdKey});
@@ -278,10 +267,13 @@ RouterActions Router::childNotification(QByteArrayView line, const Envelope &env
             drainQueue(out);
             return out;
         }
+        if (dropHeld(requestId->in(line)))
+            return {log(QStringLiteral("the server withdrew a request before it could be delivered"))};
         for (auto it = m_childRequests.begin(); it != m_childRequests.end(); ++it) {
             if (it->childId == requestId->in(line)) {
                 const SessionId session = it->session;
                 const QByteArray facing = QByteArray::number(it.key());
+                serverRequestAnswered(*it);
                 m_childRequests.erase(it);
                 return {{RouterAction::Kind::ToSession, session, json::splice(line, *requestId, facing)}};
             }
@@ -368,6 +360,8 @@ RouterActions Router::failAll(bool includeWaiting, const QString &description)
     }
     m_childRequests.clear();
     m_pendingRootsQuestions.clear();
+    m_held.clear();       // asked by a child that is gone: nobody waits for the answer
+    m_abandoned.clear();
     m_elicitations.clear();
     m_taskOwners.clear();
     m_taskTokens.clear();
@@ -418,15 +412,22 @@ bool Router::routeSubscriptionNotification(RouterActions &out, QByteArrayView li
 
 void Router::drainQueue(RouterActions &out)
 {
+    // Called whenever a request finished: that may settle a held server request first, and what
+    // it teaches decides what the gate lets through.
+    settleHeld(out);
     if (m_state != ChildState::Ready)
         return;
     int inFlight = m_maxInFlight > 0 ? inFlightCount() : 0;
+    const auto gate = [this](qint64 id) { return gateAllows(id); };
     while (!m_queue.isEmpty() && (m_maxInFlight == 0 || inFlight < m_maxInFlight)) {
-        const qint64 id = m_queue.pop();
+        const qint64 id = m_gateHolders.isEmpty() ? m_queue.pop() : m_queue.popEligible(gate);
+        if (id == 0)
+            break;   // all that waits is held back by the gate
         auto it = m_requests.find(id);
         if (it == m_requests.end())
             continue;
         it->forwarded = true;
+        noteForwarded(*it);
         if (it->method != "subscriptions/listen")
             ++inFlight;
         out.append({RouterAction::Kind::ToChild, 0, m_unsent.take(id)});
@@ -453,47 +454,13 @@ void Router::markOrphaned(qint64 brokerId)
 void Router::forgetRequest(qint64 brokerId)
 {
     const RequestInfo info = m_requests.take(brokerId);
+    releaseGate(info);
     m_byOriginal.remove(qMakePair(info.session, info.originalId));
     if (m_unsent.remove(brokerId))
         m_queue.remove(brokerId);
     const QList<qint64> tokens = m_tokensOf.take(brokerId);
     for (qint64 token : tokens)
         m_progress.remove(token);
-}
-
-SessionId Router::pickSessionFor(const QByteArray &method, const QByteArray &mode) const
-{
-    const QByteArray capability = capabilityFor(method);
-    auto capable = [&](SessionId id) {
-        const SessionInfo info = m_sessions.value(id);
-        if (!info.initialized)
-            return false;
-        if (capability.isEmpty())
-            return true;
-        const auto declared = json::findPath(info.capabilities, {capability});
-        if (!declared || capability != "elicitation")
-            return declared.has_value();
-        // elicitation: {} means form only; URL mode must be declared as such.
-        const QByteArrayView modes = declared->in(info.capabilities);
-        if (mode == "url")
-            return json::findPath(modes, {"url"}).has_value();
-        return json::findPath(modes, {"form"}).has_value() || !json::findPath(modes, {"url"}).has_value();
-    };
-    // Prefer the session with the newest request in flight: the child most likely asks on its behalf.
-    for (auto it = m_requests.cend(); it != m_requests.cbegin();) {
-        --it;
-        if (it->forwarded && m_sessions.contains(it->session) && capable(it->session))
-            return it->session;
-    }
-    SessionId best = 0;
-    qint64 bestActivity = -1;
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (capable(it.key()) && it->lastActivityMs > bestActivity) {
-            best = it.key();
-            bestActivity = it->lastActivityMs;
-        }
-    }
-    return best;
 }
 
 void Router::broadcast(RouterActions &out, const QByteArray &line) const

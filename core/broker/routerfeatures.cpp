@@ -314,7 +314,7 @@ bool Router::routeClientTaskRequest(RouterActions &out, QByteArrayView line, con
     if (task == m_clientTasks.cend() || !m_sessions.contains(task->session))
         return false;
     const qint64 facingId = nextId();
-    m_childRequests.insert(facingId, {task->session, envelope.id.in(line).toByteArray(), false});
+    m_childRequests.insert(facingId, {task->session, envelope.id.in(line).toByteArray(), false, {}});
     out.append({RouterAction::Kind::ToSession, task->session,
                 applyEdits(line, {{envelope.id, QByteArray::number(facingId)}, {*span, json::encodeString(task->taskId)}})});
     return true;

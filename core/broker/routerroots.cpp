@@ -41,8 +41,8 @@ bool Router::answerRootsQuestion(RouterActions &out, const QByteArray &childId)
 
 void Router::holdUntilRoots(SessionId session)
 {
-    if (m_sessions.contains(session) && !m_held.contains(session))
-        m_held.insert(session, {});
+    if (m_sessions.contains(session) && !m_heldSessions.contains(session))
+        m_heldSessions.insert(session, {});
 }
 
 bool Router::holdLine(SessionId session, QByteArrayView line, const Envelope &envelope)
@@ -63,14 +63,14 @@ bool Router::holdLine(SessionId session, QByteArrayView line, const Envelope &en
     case Envelope::Kind::Batch:
         break;
     }
-    m_held[session].append(line.toByteArray());
+    m_heldSessions[session].append(line.toByteArray());
     return true;
 }
 
 RouterActions Router::releaseHeld(SessionId session)
 {
     RouterActions out;
-    const auto held = m_held.take(session);
+    const auto held = m_heldSessions.take(session);
     for (const QByteArray &line : held)
         out += fromSession(session, line);
     return out;
@@ -106,7 +106,7 @@ Router::SessionTransfer Router::detachForMove(SessionId session, RouterActions &
             transfer.subscriptions.append(uri);
     }
     transfer.logLevel = m_logLevels.levelOf(session);
-    transfer.held = m_held.value(session);
+    transfer.held = m_heldSessions.value(session);
     out += removeSession(session);
     return transfer;
 }
@@ -139,7 +139,7 @@ RouterActions Router::adoptSession(const SessionTransfer &transfer, bool keepHel
     if (m_state == ChildState::Down && (!transfer.subscriptions.isEmpty() || !transfer.held.isEmpty()))
         out.append({RouterAction::Kind::NeedChild, 0, {}});
     if (keepHeld) {
-        m_held.insert(session, transfer.held);
+        m_heldSessions.insert(session, transfer.held);
         return out;
     }
     for (const QByteArray &line : transfer.held)

@@ -56,6 +56,8 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
     m_lingerTimer.setSingleShot(true);
     m_escalateTimer.setSingleShot(true);
     m_initializeTimer.setSingleShot(true);
+    m_heldTimer.setSingleShot(true);
+    connect(&m_heldTimer, &QTimer::timeout, this, [this] { dispatch(m_router.expireHeld()); });
     connect(&m_initializeTimer, &QTimer::timeout, this, [this] {
         if (m_state != State::Starting || m_pid <= 0)
             return;
@@ -455,6 +457,7 @@ void ServerHost::dispatch(const RouterActions &actions)
 {
     if (!actions.isEmpty())
         emit activity();
+    bool learned = false;
     for (const RouterAction &action : actions) {
         switch (action.kind) {
         case RouterAction::Kind::ToChild:
@@ -490,8 +493,25 @@ void ServerHost::dispatch(const RouterActions &actions)
         case RouterAction::Kind::ChildAskedRoots:
             emit childAskedRoots();
             break;
+        case RouterAction::Kind::Learned:
+            learned = true;
+            break;
         }
     }
+    armHeldTimer();
+    if (learned)
+        emit askersLearned(m_config.name, m_router.knownAskers());
+}
+
+void ServerHost::armHeldTimer()
+{
+    const std::optional<qint64> deadline = m_router.nextDeadlineMs();
+    if (!deadline) {
+        if (m_heldTimer.isActive())
+            m_heldTimer.stop();
+        return;
+    }
+    m_heldTimer.start(int(qBound(qint64(0), *deadline - m_clock.elapsed(), qint64(24 * 3600 * 1000))));
 }
 
 void ServerHost::writeToChild(const QByteArray &line)

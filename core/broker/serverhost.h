@@ -56,6 +56,8 @@ public:
     bool unresponsive() const { return m_unresponsive; }
     const RingLog &log() const { return m_log; }
     const Router &router() const { return m_router; }
+    // Calls known to make the server ask a client (learned earlier, kept by the broker).
+    void setKnownAskers(const QStringList &askers) { m_router.setKnownAskers(askers); }
     qint64 clockMs() const { return m_clock.elapsed(); }   // the router's clock (ages, activity)
     QJsonObject statusJson() const;
     static QJsonObject idleStatusJson(const ServerConfig &config);   // a server with no child yet
@@ -93,10 +95,13 @@ signals:
     void heartbeat(bool answered);
     void rootsReported(manifold::SessionId session, const QByteArray &roots);   // roots: JSON array, empty if it failed
     void childAskedRoots();
+    // The router learned that a call makes the server ask a client; askers is all it knows of.
+    void askersLearned(const QString &server, const QStringList &askers);
 
 private:
     void setState(State state);
     void dispatch(const RouterActions &actions);
+    void armHeldTimer();
     void writeToChild(const QByteArray &line);
     void onStarted();
     void onStdout();
@@ -141,6 +146,7 @@ private:
     QTimer m_lingerTimer;
     QTimer m_escalateTimer;
     QTimer m_initializeTimer;
+    QTimer m_heldTimer;   // the router's next held server request deadline
     int m_escalateStep = 0;
     QElapsedTimer m_sinceChildTraffic;
     QElapsedTimer m_clock;

@@ -5,7 +5,8 @@
 //   N>LINE         session N sends LINE           N!  session N sent a line over the limit
 //   <LINE          the child writes LINE          <!HEAD|TAIL  the child wrote an oversized line
 //   *start *exit *fail *stop *beat     child started / exited / crash-looped / being stopped /
-//   heartbeat *tick MS       the clock advances             *max N  in-flight limit
+//   heartbeat *tick MS       the clock advances (held server requests may expire)
+//   *max N  in-flight limit
 //
 // In LINE, $ID and $NEW stand for the oldest and newest id the child has not answered yet, $TOK
 // for the newest progress token sent to the child, and $SID for the oldest request session N has
@@ -55,7 +56,8 @@ private:
     {
         if (m_trace) {
             static const char *const kinds[] = {"ToChild",    "ToSession",         "Log",
-                                                "ChildReady", "HeartbeatAnswered", "NeedChild"};
+                                                "ChildReady", "HeartbeatAnswered", "NeedChild",
+                                                "Learned"};
             for (const manifold::RouterAction &action : actions)
                 std::fprintf(stderr, "    %s %llu %s\n", kinds[int(action.kind)],
                              static_cast<unsigned long long>(action.session),
@@ -73,7 +75,9 @@ private:
                                manifold::jsonrpc::Envelope::Kind::Request,
                        "a request for a child being stopped: " + action.data);
         }
+        m_model.forgetFinished(m_router);
         m_model.check(actions);
+        m_model.syncHeld(m_router);
     }
 
     SessionId sessionFor(char digit) const { return m_current.value(digit, 0); }
@@ -92,7 +96,9 @@ private:
             if (op[1] == '>') {
                 const QByteArray line = substitute(op.mid(2), session);
                 m_model.sessionSent(session, line);
+                const auto before = m_model.beforeSessionStep(m_router);
                 apply(m_router.fromSession(session, line));
+                m_model.noteAbandoned(before, m_router, m_now);
             } else if (op[1] == '!') {
                 apply(m_router.oversizedFromSession(session, LineLimit));
             }
@@ -107,7 +113,7 @@ private:
                 return;
             }
             const QByteArray line = substitute(op.mid(1), 0);
-            m_model.childSent(line);
+            m_model.childSent(line, m_router, m_now);
             apply(m_router.fromChild(line));
         } else if (first == '*') {
             lifecycle(op.mid(1));
@@ -125,8 +131,10 @@ private:
             m_model.connect(session);
             m_router.addSession(session);
         } else if (!connect && m_model.isConnected(current)) {
+            const auto before = m_model.beforeSessionStep(m_router);
             m_model.disconnect(current);
             apply(m_router.removeSession(current));
+            m_model.noteAbandoned(before, m_router, m_now);
         }
     }
 
@@ -136,15 +144,18 @@ private:
         if (what == "start" && m_process == Process::None) {
             if (m_router.childState() == Router::ChildState::Failed)
                 apply(m_router.childExited(QString())); // started again by hand
+            m_model.childGone();
             m_process = Process::Running;
             apply(m_router.childStarted());
         } else if (what == "exit" && m_process != Process::None) {
             m_process = Process::None;
+            m_model.childGone();
             apply(m_router.childExited(QStringLiteral("server 'fuzz' exited with code 1")));
         } else if (what == "fail") {
             if (m_process != Process::None)
                 apply(m_router.childExited(QStringLiteral("server 'fuzz' crashed")));
             m_process = Process::None;
+            m_model.childGone();
             apply(m_router.childFailed(QStringLiteral("server 'fuzz' keeps crashing")));
         } else if (what == "stop") {
             if (m_process == Process::Running) {
@@ -158,6 +169,7 @@ private:
             apply(m_router.heartbeat());
         } else if (what.startsWith("tick ")) {
             m_now += qBound(0LL, what.mid(5).toLongLong(), 86'400'000LL);
+            apply(m_router.expireHeld());   // what ServerHost's timer does once a deadline passes
         } else if (what.startsWith("max ")) {
             m_router.setMaxInFlight(what.mid(4).toInt());
         }

@@ -85,13 +85,137 @@ void RouterModel::sessionMessage(Session &session, QByteArrayView message, bool 
     }
 }
 
-void RouterModel::childSent(QByteArrayView line)
+QSet<QPair<SessionId, QByteArray>> RouterModel::inFlight(const manifold::Router &router) const
+{
+    QSet<QPair<SessionId, QByteArray>> set;
+    for (const manifold::Router::RequestInfo &request : router.requests()) {
+        if (request.forwarded && request.method != "subscriptions/listen" && !request.method.startsWith("tasks/"))
+            set.insert({request.session, request.originalId});
+    }
+    return set;
+}
+
+QSet<QPair<SessionId, QByteArray>> RouterModel::beforeSessionStep(const manifold::Router &router)
+{
+    m_stepCancels.clear();
+    return inFlight(router);
+}
+
+void RouterModel::noteAbandoned(const QSet<QPair<SessionId, QByteArray>> &before, const manifold::Router &router,
+                                qint64 nowMs)
+{
+    // One session's step: whatever vanished was that session's, cancelled by the cancels the
+    // child got in it (none when no child was running them).
+    const auto after = inFlight(router);
+    QSet<SessionId> sessions;
+    for (const auto &request : before) {
+        if (!after.contains(request))
+            sessions.insert(request.first);
+    }
+    for (SessionId session : sessions) {
+        if (!m_stepCancels.isEmpty())
+            m_abandoned.append({session, nowMs, m_stepCancels});
+    }
+}
+
+void RouterModel::childSent(QByteArrayView line, const manifold::Router &router, qint64 nowMs)
 {
     const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
-    if (envelope.kind == Envelope::Kind::Request)
-        ++m_childRequests[idOf(line, envelope)];
-    else if (envelope.kind == Envelope::Kind::Response)
-        m_childPending.removeOne(idOf(line, envelope));
+    if (envelope.kind == Envelope::Kind::Response) {
+        const QByteArray id = idOf(line, envelope);
+        m_childPending.removeOne(id);
+        // A cancelled request the child finished after all cannot be what it asks for later.
+        for (Abandoned &a : m_abandoned)
+            a.brokerIds.remove(id);
+        m_abandoned.removeIf([](const Abandoned &a) { return a.brokerIds.isEmpty(); });
+        return;
+    }
+    if (envelope.kind == Envelope::Kind::Notification && envelope.method == "notifications/cancelled") {
+        const QByteArray withdrawn = rawAt(line, {"params", "requestId"});
+        m_asks.removeIf([&](const ServerAsk &ask) { return ask.childId == withdrawn; });
+    }
+    if (envelope.kind != Envelope::Kind::Request)
+        return;
+    ++m_childRequests[idOf(line, envelope)];
+    // Requests about a task name their session themselves; the broker answers ping and roots.
+    const bool namesItsCause = envelope.method.startsWith("tasks/") ||
+                               json::findPath(line, {"params", "_meta", "io.modelcontextprotocol/related-task"});
+    if (namesItsCause || envelope.method == "ping" || envelope.method == "roots/list")
+        return;
+    ServerAsk ask{line.toByteArray(), idOf(line, envelope), {}, {}};
+    for (const manifold::Router::RequestInfo &request : router.requests()) {
+        if (!request.forwarded || request.method == "subscriptions/listen" || request.method.startsWith("tasks/"))
+            continue;
+        // What the router calls in flight must be a request that session sent and was not answered.
+        const auto session = m_sessions.constFind(request.session);
+        FUZZ_CHECK(session != m_sessions.cend() &&
+                       session->sent.value(request.originalId) > session->answered.value(request.originalId),
+                   "the router has a request in flight that session " + QByteArray::number(request.session) +
+                       " is not waiting for: " + request.originalId);
+        ask.candidates.append({request.session, request.originalId});
+        ask.arrivalSessions.insert(request.session);
+    }
+    // A cancelled call may still be running at the child for as long as the router holds a
+    // request (MCP servers should stop, but need not have stopped yet).
+    constexpr qint64 HoldTimeoutMs = 5000;   // the Router's default
+    m_abandoned.removeIf([&](const Abandoned &a) { return a.atMs < nowMs - HoldTimeoutMs; });
+    for (const Abandoned &a : std::as_const(m_abandoned))
+        ask.arrivalSessions.insert(a.session);
+    m_asks.append(ask);
+}
+
+void RouterModel::forgetFinished(const manifold::Router &router)
+{
+    if (m_asks.isEmpty())
+        return;
+    QSet<QPair<SessionId, QByteArray>> inFlight;
+    for (const manifold::Router::RequestInfo &request : router.requests()) {
+        if (request.forwarded)
+            inFlight.insert({request.session, request.originalId});
+    }
+    for (ServerAsk &ask : m_asks)
+        ask.candidates.removeIf([&](const auto &candidate) { return !inFlight.contains(candidate); });
+}
+
+void RouterModel::serverRequestDelivered(SessionId id, const QByteArray &line)
+{
+    // The session-facing copy differs from what the child sent by its id only. The child may
+    // send the same request twice: one of those asks must allow this delivery.
+    const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
+    QByteArray refusal;
+    for (qsizetype i = 0; i < m_asks.size(); ++i) {
+        const ServerAsk &ask = m_asks[i];
+        if (json::splice(line, envelope.id, ask.childId) != ask.line)
+            continue;
+        const QByteArray what = envelope.method + " for session " + QByteArray::number(id);
+        QByteArray why;
+        if (!ask.arrivalSessions.isEmpty()) {
+            // Never to a session that had nothing running at the child when it came, nor while
+            // another session's request, which may be its cause, is still in flight.
+            if (!ask.arrivalSessions.contains(id))
+                why = what + ", which had no request in flight when it came: " + line;
+            for (const auto &candidate : ask.candidates) {
+                if (candidate.first != id) {
+                    why = what + " while session " + QByteArray::number(candidate.first) + " still has request " +
+                          candidate.second + " in flight: " + line;
+                }
+            }
+        }
+        if (why.isEmpty()) {
+            m_asks.removeAt(i);
+            return;
+        }
+        if (refusal.isEmpty())
+            refusal = why;
+    }
+    FUZZ_CHECK(refusal.isEmpty(), refusal);
+}
+
+void RouterModel::syncHeld(const manifold::Router &router)
+{
+    // Withdrawn, or dropped with the child: nothing is waiting any more.
+    if (router.heldCount() == 0)
+        m_asks.clear();
 }
 
 void RouterModel::check(const manifold::RouterActions &actions)
@@ -133,6 +257,7 @@ void RouterModel::toSession(SessionId id, const QByteArray &line)
         FUZZ_CHECK(!session.facingIds.contains(facing), where + " reused request id " + facing);
         session.facingIds.insert(facing);
         session.pending.append(facing);
+        serverRequestDelivered(id, line);
         break;
     }
     case Envelope::Kind::Notification:
@@ -188,12 +313,21 @@ void RouterModel::toChild(const QByteArray &line)
         if (!token.isEmpty())
             m_lastToken = token;
     } else if (envelope.kind == Envelope::Kind::Response) {
+        // Refused instead of delivered: it is settled.
+        for (qsizetype i = 0; i < m_asks.size(); ++i) {
+            if (m_asks[i].childId == id) {
+                m_asks.removeAt(i);
+                break;
+            }
+        }
         const int answers = ++m_childAnswers[id];
         FUZZ_CHECK(answers <= m_childRequests.value(id),
                    "answer to the child for id " + id + " it did not ask (as often): " + line);
     } else {
         FUZZ_CHECK(envelope.kind == Envelope::Kind::Notification,
                    "to the child, not JSON-RPC: " + line);
+        if (envelope.method == "notifications/cancelled")
+            m_stepCancels.insert(rawAt(line, {"params", "requestId"}));
     }
 }
 

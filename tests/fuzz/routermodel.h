@@ -22,7 +22,19 @@ public:
 
     // Lines fed to the router (only for connected sessions, as ServerHost does).
     void sessionSent(manifold::SessionId session, QByteArrayView line);
-    void childSent(QByteArrayView line);
+    // router: as it was just before the line, for the session requests it had in flight.
+    void childSent(QByteArrayView line, const manifold::Router &router, qint64 nowMs);
+    // Around a step that cannot complete anything at the child (a session's line, a disconnect):
+    // the forwarded requests that vanish were cancelled, and the child may still be running them.
+    QSet<QPair<manifold::SessionId, QByteArray>> beforeSessionStep(const manifold::Router &router);
+    void noteAbandoned(const QSet<QPair<manifold::SessionId, QByteArray>> &before,
+                       const manifold::Router &router, qint64 nowMs);
+    // Session requests the router no longer has in flight cannot be what a server request waits on.
+    void forgetFinished(const manifold::Router &router);
+    // The child process ended: nothing it ran can cause what a new one asks.
+    void childGone() { m_abandoned.clear(); }
+    // After each check: server requests the router no longer holds are settled.
+    void syncHeld(const manifold::Router &router);
 
     // Everything the router answered to one call.
     void check(const manifold::RouterActions &actions);
@@ -58,6 +70,26 @@ private:
     void toSession(manifold::SessionId id, const QByteArray &line);
     void sessionResponse(manifold::SessionId id, Session &session, QByteArrayView response);
     void toChild(const QByteArray &line);
+    void serverRequestDelivered(manifold::SessionId id, const QByteArray &line);
+
+    // A request from the child for a client, until it is delivered or answered.
+    struct ServerAsk
+    {
+        QByteArray line;
+        QByteArray childId;
+        QList<QPair<manifold::SessionId, QByteArray>> candidates;   // (session, its raw request id)
+        QSet<manifold::SessionId> arrivalSessions;   // with a request running at the child then
+    };
+    QList<ServerAsk> m_asks;
+    QSet<QPair<manifold::SessionId, QByteArray>> inFlight(const manifold::Router &router) const;
+    struct Abandoned
+    {
+        manifold::SessionId session = 0;
+        qint64 atMs = 0;
+        QSet<QByteArray> brokerIds;   // the cancels the child got for them: gone once it answers
+    };
+    QList<Abandoned> m_abandoned;
+    QSet<QByteArray> m_stepCancels;   // request ids of the cancels sent to the child this step
 
     QHash<manifold::SessionId, Session> m_sessions;
     QHash<QByteArray, int> m_childRequests; // raw id -> requests the child sent with it

@@ -45,6 +45,11 @@ TEST_F(BrokerFixture, CrashAnswersInFlightRequestsAndRestarts)
     ASSERT_TRUE(b.connectAndInitialize(QStringLiteral("fake")));
     const qint64 firstPid = host(QStringLiteral("fake"))->pid();
 
+    // Seen to complete without asking anything, slow_echo does not keep b's call waiting.
+    a.sendJson(a.request(0, QStringLiteral("tools/call"),
+                         callTool(QStringLiteral("slow_echo"), {{QStringLiteral("message"), QStringLiteral("quick")},
+                                                               {QStringLiteral("delayMs"), 0}})));
+    ASSERT_TRUE(a.waitForResponse(0));
     a.sendJson(a.request(1, QStringLiteral("tools/call"),
                          callTool(QStringLiteral("slow_echo"), {{QStringLiteral("message"), QStringLiteral("never")},
                                                                {QStringLiteral("delayMs"), 5000}})));

@@ -33,10 +33,11 @@ TEST_F(RouterClientTaskTest, SameTaskIdFromTwoSessionsReachesTheChildAsTwoTasks)
     QSet<QString> childTaskIds;
     QMap<SessionId, QString> taskOf;
     for (SessionId session : {SessionId(1), SessionId(2)}) {
-        now += 10;
-        router.fromSession(session, request("99", "ping"));   // makes it the most recently active
+        // The session's call is what makes the child ask (and the only one in flight).
+        const qint64 call = forward(session, request("99", "tools/call", R"({"name":"think"})"));
         const auto [facingId, target] = taskAugmentedSampling("\"c" + QByteArray::number(session) + '"');
         ASSERT_EQ(target, session);
+        router.fromChild(result(QByteArray::number(call), "{}"));
         const RouterActions actions = router.fromSession(
             session, result(QByteArray::number(facingId),
                             R"({"task":{"taskId":"task-1","status":"working","ttl":60000,"createdAt":"x","lastUpdatedAt":"x"}})"));

@@ -267,6 +267,8 @@ TEST_F(RouterFeatureTest, LimitZeroForwardsEverythingAtOnce)
     connectSession(2);
     router.setMaxInFlight(-3);   // clamped to 0: unlimited
     EXPECT_EQ(router.maxInFlight(), 0);
+    learnPlain(1, "tools/call", "{\"name\":\"x\"}");
+    learnPlain(2, "tools/call", "{\"name\":\"y\"}");
     for (const char *id : {"1", "2", "3"})
         forward(1, toolCall(id, "x"));
     forward(2, toolCall("1", "y"));
@@ -783,8 +785,7 @@ TEST_F(RouterFeatureTest, UrlElicitationCompletionGoesOnlyToTheSessionThatGotThe
     connectSession(1);                                      // no elicitation
     connectSession(2, "{\"elicitation\":{\"url\":{}}}");
     connectSession(3, "{\"elicitation\":{\"url\":{}}}");
-    now += 10;
-    router.fromSession(2, request("\"p\"", "ping"));       // session 2 is the most recently active
+    forward(2, toolCall("7", "sign-in"));                  // session 2's call makes the server ask
 
     const RouterActions asked = router.fromChild(request("\"e-req\"", "elicitation/create", UrlElicitation));
     const RouterActions delivered = ofKind(asked, Kind::ToSession);

@@ -16,6 +16,7 @@ TEST_F(RouterLifecycleTest, ChildExitFailsForwardedRequestsAndKeepsUnsentOnes)
     bringUp();
     connectSession(1);
     connectSession(2);
+    learnPlain(1, "tools/call", "{}");
     const qint64 a = forward(1, request("\"a\"", "tools/call", "{}"));
     forward(2, request("7", "tools/call", "{}"));
 
@@ -295,7 +296,7 @@ TEST_F(RouterLifecycleTest, UninitializedSessionIsNotChosenEvenIfItDeclaredTheCa
     EXPECT_TRUE(parse(ofKind(actions, Kind::ToChild)[0].data).value("error").isObject());
 }
 
-TEST_F(RouterLifecycleTest, ServerRequestPrefersTheSessionWithARequestInFlightThenTheMostRecentlyActive)
+TEST_F(RouterLifecycleTest, ServerRequestGoesToTheSessionWithARequestInFlightNeverToTheMostRecentlyActive)
 {
     bringUp();
     connectSession(1, "{\"sampling\":{}}");
@@ -304,7 +305,7 @@ TEST_F(RouterLifecycleTest, ServerRequestPrefersTheSessionWithARequestInFlightTh
     now = 3000;
     connectSession(3, "{\"sampling\":{}}");
 
-    // Session 1 has a tool call in flight: the child most likely samples on its behalf.
+    // Session 1 has a tool call in flight: the child samples on its behalf.
     now = 4000;
     const qint64 call = forward(1, request("1", "tools/call", "{}"));
     now = 5000;
@@ -314,12 +315,15 @@ TEST_F(RouterLifecycleTest, ServerRequestPrefersTheSessionWithARequestInFlightTh
     ASSERT_EQ(sent.size(), 1) << dump(actions);
     EXPECT_EQ(sent[0].session, 1u);
 
-    // With nothing in flight, the most recently active capable session gets it.
+    // With nothing in flight and three clients able to answer, the broker does not guess.
     router.fromChild(result(QByteArray::number(call), "{}"));
     actions = router.fromChild(request("11", "sampling/createMessage", "{}"));
-    sent = ofKind(actions, Kind::ToSession);
-    ASSERT_EQ(sent.size(), 1) << dump(actions);
-    EXPECT_EQ(sent[0].session, 2u);
+    EXPECT_TRUE(ofKind(actions, Kind::ToSession).isEmpty()) << dump(actions);
+    ASSERT_EQ(ofKind(actions, Kind::ToChild).size(), 1) << dump(actions);
+    const QJsonObject error = parse(ofKind(actions, Kind::ToChild)[0].data);
+    EXPECT_EQ(error.value("id"), QJsonValue(11));
+    EXPECT_TRUE(error.value("error").toObject().value("message").toString().contains("cannot tell which client"))
+        << dump(actions);
 }
 
 TEST_F(RouterLifecycleTest, ResponseFromTheWrongSessionIsNotForwarded)
@@ -474,6 +478,7 @@ TEST_F(RouterLifecycleTest, OversizedResponseFromTheChildFailsItsRequestOnly)
     bringUp();
     connectSession(1);
     connectSession(2);
+    learnPlain(1, "tools/call", "{}");
     const qint64 first = forward(1, request("\"a\"", "tools/call", "{}"));
     const qint64 second = forward(2, request("\"b\"", "tools/call", "{}"));
     // TypeScript SDK order: the id comes last.

@@ -162,6 +162,7 @@ TEST_F(RouterTest, CollidingRequestIdsFromTwoSessionsGetDistinctBrokerIds)
     connectSession(2);
 
     const QByteArray params = "{\"name\":\"echo\",\"arguments\":{\"text\":\"" + NonAscii + "\",\"n\":1.50}}";
+    learnPlain(1, "tools/call", params);
     struct Sent { SessionId session; QByteArray rawId; qint64 brokerId; };
     QList<Sent> sent;
     for (SessionId session : {SessionId(1), SessionId(2)}) {
@@ -201,7 +202,7 @@ TEST_F(RouterTest, CollidingRequestIdsFromTwoSessionsGetDistinctBrokerIds)
         }
     }
     EXPECT_EQ(router.inFlightCount(), 0);
-    EXPECT_EQ(router.sessionInfo(1).requestsServed, 2);
+    EXPECT_EQ(router.sessionInfo(1).requestsServed, 3);   // with the warm-up call
     EXPECT_EQ(router.sessionInfo(2).requestsServed, 2);
 }
 
@@ -247,6 +248,7 @@ TEST_F(RouterTest, ProgressTokensAreRewrittenAndRoutedBackWithTheirOriginalType)
     connectSession(2);
     connectSession(3);
 
+    learnPlain(1, "tools/call", "{\"name\":\"slow\"}");
     // TypeScript SDK style: token == request id, so sessions 1 and 2 collide on token 5.
     struct Sent { SessionId session; QByteArray rawToken; qint64 brokerToken; };
     QList<Sent> sent;
@@ -410,6 +412,7 @@ TEST_F(RouterTest, RemoveSessionCancelsItsInFlightRequestsUpstream)
     bringUp();
     connectSession(1);
     connectSession(2);
+    learnPlain(2, "tools/call", "{}");
     const RouterActions sentA = router.fromSession(1, request("1", "tools/call", "{\"_meta\":{\"progressToken\":1}}"));
     ASSERT_EQ(sentA.size(), 1) << dump(sentA);
     const QJsonObject upstreamA = parse(sentA[0].data);
