@@ -7,12 +7,16 @@
 //   *start *exit *fail *stop *beat     child started / exited / crash-looped / being stopped /
 //   heartbeat *tick MS       the clock advances (held server requests may expire)
 //   *max N  in-flight limit
+//   *roots N       the broker fixes the instance's roots (N: 0 none, 1 one root, 2 two roots)
+//   *learnroots    the server's use of roots is not known yet: the child's roots/list waits
+//   *hold N / *release N   session N waits for its roots / is released (its held lines go on)
 //
 // In LINE, $ID and $NEW stand for the oldest and newest id the child has not answered yet, $TOK
 // for the newest progress token sent to the child, and $SID for the oldest request session N has
 // not answered. Every output is checked by RouterModel; at the end the child fails for good,
 // which must answer everything still open, and every session leaves, which must leave nothing.
 #include "fuzzcheck.h"
+#include "rootsmodel.h"
 #include "routermodel.h"
 
 #include "broker/router.h"
@@ -57,7 +61,7 @@ private:
         if (m_trace) {
             static const char *const kinds[] = {"ToChild",    "ToSession",         "Log",
                                                 "ChildReady", "HeartbeatAnswered", "NeedChild",
-                                                "Learned"};
+                                                "RootsReported", "ChildAskedRoots", "Learned"};
             for (const manifold::RouterAction &action : actions)
                 std::fprintf(stderr, "    %s %llu %s\n", kinds[int(action.kind)],
                              static_cast<unsigned long long>(action.session),
@@ -77,6 +81,7 @@ private:
         }
         m_model.forgetFinished(m_router);
         m_model.check(actions);
+        m_roots.check(actions, m_router);
         m_model.syncHeld(m_router);
     }
 
@@ -114,6 +119,7 @@ private:
             }
             const QByteArray line = substitute(op.mid(1), 0);
             m_model.childSent(line, m_router, m_now);
+            m_roots.childSent(line);
             apply(m_router.fromChild(line));
         } else if (first == '*') {
             lifecycle(op.mid(1));
@@ -133,6 +139,7 @@ private:
         } else if (!connect && m_model.isConnected(current)) {
             const auto before = m_model.beforeSessionStep(m_router);
             m_model.disconnect(current);
+            m_roots.released(current);
             apply(m_router.removeSession(current));
             m_model.noteAbandoned(before, m_router, m_now);
         }
@@ -145,6 +152,7 @@ private:
             if (m_router.childState() == Router::ChildState::Failed)
                 apply(m_router.childExited(QString())); // started again by hand
             m_model.childGone();
+            m_roots.childGone();
             m_process = Process::Running;
             apply(m_router.childStarted());
         } else if (what == "exit" && m_process != Process::None) {
@@ -172,6 +180,25 @@ private:
             apply(m_router.expireHeld());   // what ServerHost's timer does once a deadline passes
         } else if (what.startsWith("max ")) {
             m_router.setMaxInFlight(what.mid(4).toInt());
+        } else if (what.startsWith("roots ")) {
+            const QList<QByteArray> roots = fuzz::RootsModel::rootsVariant(what.mid(6).toInt());
+            m_roots.instanceRootsSet(roots);
+            apply(m_router.setInstanceRoots(roots));
+        } else if (what == "learnroots") {
+            m_router.setLearnsRoots(true);
+        } else if (what.startsWith("hold ") && what.size() > 5) {
+            const SessionId session = sessionFor(what[5]);
+            if (m_model.isConnected(session)) {
+                m_router.holdUntilRoots(session);
+                if (m_router.isHeld(session))
+                    m_roots.held(session, m_router);
+            }
+        } else if (what.startsWith("release ") && what.size() > 8) {
+            const SessionId session = sessionFor(what[8]);
+            if (m_model.isConnected(session) && m_router.isHeld(session)) {
+                m_roots.released(session);
+                apply(m_router.releaseHeld(session));
+            }
         }
     }
 
@@ -209,6 +236,7 @@ private:
     qint64 m_now = 1'000'000;
     Router m_router{QStringLiteral("fuzz"), [this] { return m_now; }};
     fuzz::RouterModel m_model;
+    fuzz::RootsModel m_roots;
     QHash<char, SessionId> m_current; // digit -> its current session
     SessionId m_lastSession = 0;
     Process m_process = Process::None;
