@@ -46,6 +46,8 @@ bool ourBrokerAnswers(const QString &socketPath)
 }
 // learned.json key: calls that made the server ask a client (Router::knownAskers()).
 const QString AskingCallsKey = QStringLiteral("askingCalls");
+// learned.json key: the server's child once asked for roots, so its instances are keyed by roots.
+const QString UsesRootsKey = QStringLiteral("usesRoots");
 } // namespace
 
 Broker::Broker(Options options, QObject *parent)
@@ -59,7 +61,6 @@ Broker::Broker(Options options, QObject *parent)
       m_useGuardian(options.useGuardian),
       m_timing(options.timing),
       m_registry(m_configDir),
-      m_rootsKnowledge(m_configDir),
       m_learned(m_configDir)
 {
     m_secrets = options.secretStore;
@@ -134,7 +135,6 @@ Broker::ListenResult Broker::listen(QString *message)
     if (m_useGuardian)
         platform::Guardian::start();
 
-    m_rootsKnowledge.load();
     if (!m_registry.load(&m_registryError))
         qCWarning(lcBroker).noquote() << m_registryError;
     if (QString learnedError; !m_learned.load(&learnedError))
@@ -355,7 +355,8 @@ bool Broker::removeServer(const QString &name, QString *error)
     }
     dropGroup(name);
     QString ignored;   // a server added later under this name is learned afresh
-    m_rootsKnowledge.forget(name, &ignored);
+    if (m_learned.forget(name))
+        m_learned.save(&ignored);
     return true;
 }
 
@@ -450,7 +451,7 @@ void Broker::dropGroup(const QString &name)
 
 ServerGroup *Broker::createGroup(const ServerConfig &config)
 {
-    auto *group = new ServerGroup(config, m_ledger.get(), m_timing, m_rootsKnowledge.usesRoots(config.name), this);
+    auto *group = new ServerGroup(config, m_ledger.get(), m_timing, m_learned.value(config.name, UsesRootsKey).toBool(), this);
     group->setSecretStore(m_secrets);
     connect(group, &ServerGroup::sessionMoved, this, [this, group](SessionId id, ServerHost *host) {
         if (!m_sessionHost.contains(id))
@@ -460,7 +461,7 @@ ServerGroup *Broker::createGroup(const ServerConfig &config)
     });
     connect(group, &ServerGroup::learnedUsesRoots, this, [this, name = config.name] {
         QString error;
-        if (!m_rootsKnowledge.markUsesRoots(name, &error))
+        if (m_learned.setValue(name, UsesRootsKey, true) && !m_learned.save(&error))
             qCWarning(lcBroker).noquote() << "cannot remember that" << name << "uses roots:" << error;
         else
             qCInfo(lcBroker).noquote() << name << "asks for roots: its instances are keyed by roots from now on";

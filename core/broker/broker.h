@@ -3,7 +3,6 @@
 #include "broker/router.h"
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
-#include "config/rootsknowledge.h"
 #include "config/learnedstate.h"
 #include "config/serverregistry.h"
 
@@ -121,7 +120,6 @@ private:
     ServerHost::Timing m_timing;
     QString m_registryError;
     ServerRegistry m_registry;
-    RootsKnowledge m_rootsKnowledge;
     LearnedState m_learned;   // learned.json: e.g. which calls make a server ask a client
     QLocalServer *m_server = nullptr;
     std::unique_ptr<QLockFile> m_lock;

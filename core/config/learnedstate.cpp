@@ -79,4 +79,12 @@ bool LearnedState::setValue(const QString &server, const QString &key, const QJs
     return true;
 }
 
+bool LearnedState::forget(const QString &server)
+{
+    if (!m_servers.contains(server))
+        return false;
+    m_servers.remove(server);
+    return true;
+}
+
 } // namespace manifold

@@ -8,7 +8,7 @@ namespace manifold {
 
 // What the broker learned about each server by watching it, kept across restarts in
 // learned.json beside servers.json: one JSON object per server name, e.g.
-// {"askingCalls": ["tools/call:sampleLLM"]}. Derived data: losing it only costs re-learning,
+// {"askingCalls": ["tools/call:sampleLLM"], "usesRoots": true}. Derived data: losing it only costs re-learning,
 // so a file that does not parse is reported and then replaced.
 class LearnedState final
 {
@@ -24,6 +24,8 @@ public:
     QJsonValue value(const QString &server, const QString &key) const;
     // False if it held that value already (nothing to save).
     bool setValue(const QString &server, const QString &key, const QJsonValue &value);
+    // Everything learned about server goes (it was removed); false if nothing was known of it.
+    bool forget(const QString &server);
 
 private:
     QString m_configDir;

@@ -188,10 +188,10 @@ TEST_F(RootsFixture, RootsUsingServerKeepsRootsApartAndInitializesNoRootsClients
     }
 
     // Remembered for the next broker.
-    QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("roots.json")));
+    QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("learned.json")));
     ASSERT_TRUE(knowledge.open(QIODevice::ReadOnly));
-    EXPECT_TRUE(QJsonDocument::fromJson(knowledge.readAll()).object().value(QStringLiteral("usesRoots")).toObject()
-                    .value(QStringLiteral("fs")).toBool());
+    EXPECT_TRUE(QJsonDocument::fromJson(knowledge.readAll()).object().value(QStringLiteral("servers")).toObject()
+                    .value(QStringLiteral("fs")).toObject().value(QStringLiteral("usesRoots")).toBool());
 }
 
 TEST_F(RootsFixture, LearningFromAClientWithoutRootsAnswersNoneAndDropsTheCapabilityFromTheNextStart)
@@ -227,9 +227,9 @@ TEST_F(RootsFixture, KnownRootsUserHoldsARootsClientUntilItsRootsThenMovesIt)
     registerServer(config);
     {
         QDir().mkpath(m_configDir);
-        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("roots.json")));
+        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("learned.json")));
         ASSERT_TRUE(knowledge.open(QIODevice::WriteOnly));
-        knowledge.write(R"({"version":1,"usesRoots":{"fs":true}})");
+        knowledge.write(R"({"version":1,"servers":{"fs":{"usesRoots":true}}})");
     }
     startBroker();
     // Its cwd suggests A, its roots say B: what it sends waits until they arrive, then goes to
@@ -282,9 +282,9 @@ TEST_F(RootsFixture, ChangedRootsMoveASessionOnceNothingOfItsIsInFlight)
     registerServer(config);
     {
         QDir().mkpath(m_configDir);
-        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("roots.json")));
+        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("learned.json")));
         ASSERT_TRUE(knowledge.open(QIODevice::WriteOnly));
-        knowledge.write(R"({"version":1,"usesRoots":{"fs":true}})");
+        knowledge.write(R"({"version":1,"servers":{"fs":{"usesRoots":true}}})");
     }
     startBroker();
     TestClient client(m_socketPath);

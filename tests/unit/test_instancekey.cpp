@@ -3,7 +3,6 @@
 // roots, for servers known or not known to ask for roots. Also the persisted usesRoots.
 #include "broker/instancekey.h"
 #include "broker/project.h"
-#include "config/rootsknowledge.h"
 
 #include <QDir>
 #include <QFile>
@@ -192,29 +191,4 @@ TEST(InstanceKey, PartsForStatus)
     EXPECT_TRUE(instanceKeyFor(Sharing::Shared, facts(1, {}, false), false).partsJson().value(QStringLiteral("roots")).isNull());
     EXPECT_EQ(instanceKeyFor(Sharing::Shared, facts(1, {}, false), true).partsJson().value(QStringLiteral("roots")).toArray(),
               QJsonArray{});
-}
-
-TEST(RootsKnowledge, IsRememberedAcrossLoadsInAnOwnerOnlyFile)
-{
-    QTemporaryDir dir;
-    ASSERT_TRUE(dir.isValid());
-    {
-        RootsKnowledge knowledge(dir.path());
-        knowledge.load();
-        EXPECT_FALSE(knowledge.usesRoots(QStringLiteral("filesystem")));
-        QString error;
-        ASSERT_TRUE(knowledge.markUsesRoots(QStringLiteral("filesystem"), &error)) << error.toStdString();
-    }
-    RootsKnowledge again(dir.path());
-    again.load();
-    EXPECT_TRUE(again.usesRoots(QStringLiteral("filesystem")));
-    EXPECT_FALSE(again.usesRoots(QStringLiteral("memory")));
-    EXPECT_EQ(QFile(again.filePath()).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
-
-    QFile broken(again.filePath());
-    ASSERT_TRUE(broken.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    broken.write("{not json");
-    broken.close();
-    again.load();
-    EXPECT_FALSE(again.usesRoots(QStringLiteral("filesystem")));   // unreadable: nothing known
 }

@@ -70,4 +70,32 @@ TEST(LearnedState, BrokenFileIsReportedAndThenReplaced)
     EXPECT_EQ(again.value(QStringLiteral("everything"), QStringLiteral("askingCalls")), QJsonValue(Askers));
 }
 
+TEST(LearnedState, RootsAndAskersOfAServerLiveTogetherAndAreForgottenTogether)
+{
+    QTemporaryDir dir;
+    QString error;
+    {
+        LearnedState state(dir.path());
+        ASSERT_TRUE(state.load(&error)) << error.toStdString();
+        EXPECT_FALSE(state.value(QStringLiteral("filesystem"), QStringLiteral("usesRoots")).toBool());
+        EXPECT_TRUE(state.setValue(QStringLiteral("filesystem"), QStringLiteral("usesRoots"), true));
+        EXPECT_FALSE(state.setValue(QStringLiteral("filesystem"), QStringLiteral("usesRoots"), true));
+        state.setValue(QStringLiteral("filesystem"), QStringLiteral("askingCalls"), Askers);
+        ASSERT_TRUE(state.save(&error)) << error.toStdString();
+    }
+    LearnedState again(dir.path());
+    ASSERT_TRUE(again.load(&error)) << error.toStdString();
+    EXPECT_TRUE(again.value(QStringLiteral("filesystem"), QStringLiteral("usesRoots")).toBool());
+    EXPECT_EQ(again.value(QStringLiteral("filesystem"), QStringLiteral("askingCalls")), QJsonValue(Askers));
+    EXPECT_FALSE(again.value(QStringLiteral("memory"), QStringLiteral("usesRoots")).toBool());
+
+    EXPECT_TRUE(again.forget(QStringLiteral("filesystem")));
+    EXPECT_FALSE(again.forget(QStringLiteral("filesystem")));
+    ASSERT_TRUE(again.save(&error)) << error.toStdString();
+    LearnedState afterRemoval(dir.path());
+    ASSERT_TRUE(afterRemoval.load(&error)) << error.toStdString();
+    EXPECT_TRUE(afterRemoval.value(QStringLiteral("filesystem"), QStringLiteral("usesRoots")).isUndefined());
+    EXPECT_TRUE(afterRemoval.value(QStringLiteral("filesystem"), QStringLiteral("askingCalls")).isUndefined());
+}
+
 } // namespace
