@@ -215,6 +215,14 @@ private:
 
     void finish()
     {
+        // A held session is always released in the end (its roots came, or the broker stopped
+        // waiting for them); then its held lines are handled like any other.
+        for (SessionId session : m_current) {
+            if (m_model.isConnected(session) && m_router.isHeld(session)) {
+                m_roots.released(session);
+                apply(m_router.releaseHeld(session));
+            }
+        }
         // The child fails for good: whatever is still open gets its answer now.
         if (m_process != Process::None)
             apply(m_router.childExited(QStringLiteral("server 'fuzz' crashed")));

@@ -29,12 +29,13 @@ void RootsModel::childSent(QByteArrayView line)
 
 void RootsModel::held(manifold::SessionId session, const Router &router)
 {
-    QSet<QByteArray> forwarded;
+    // What it sent before it was held (queued or forwarded) may still go to the child.
+    QSet<QByteArray> before;
     for (const Router::RequestInfo &request : router.requests()) {
-        if (request.session == session && request.forwarded)
-            forwarded.insert(request.originalId);
+        if (request.session == session)
+            before.insert(request.originalId);
     }
-    m_held.insert(session, forwarded);
+    m_held.insert(session, before);
 }
 
 void RootsModel::check(const manifold::RouterActions &actions, const Router &router)

@@ -30,7 +30,7 @@ public:
 private:
     std::optional<QList<QByteArray>> m_instanceRoots;   // what the child must be told
     QSet<QByteArray> m_questions;                       // the child's roots/list ids, unanswered
-    QHash<manifold::SessionId, QSet<QByteArray>> m_held;  // held session -> its requests already forwarded
+    QHash<manifold::SessionId, QSet<QByteArray>> m_held;  // held session -> its requests from before
 };
 
 } // namespace fuzz
