@@ -12,27 +12,28 @@ void FairQueue::push(quint64 session, qint64 id)
     items.append(id);
 }
 
-qint64 FairQueue::pop()
+qsizetype FairQueue::dueIndex() const
 {
-    if (m_ring.isEmpty())
-        return 0;
     qsizetype chosen = 0;
     for (qsizetype i = 1; i < m_ring.size(); ++i) {
         if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
             chosen = i;
     }
-    return take(chosen, 0);
+    return chosen;
+}
+
+qint64 FairQueue::pop()
+{
+    if (m_ring.isEmpty())
+        return 0;
+    return take(dueIndex(), 0);
 }
 
 qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
 {
     if (m_ring.isEmpty())
         return 0;
-    qsizetype chosen = 0;
-    for (qsizetype i = 1; i < m_ring.size(); ++i) {
-        if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
-            chosen = i;
-    }
+    const qsizetype chosen = dueIndex();
     const QList<qint64> &first = m_waiting[m_ring[chosen]];
     if (eligible(first.constFirst()))
         return take(chosen, 0);   // the usual case: nothing is held back

@@ -27,6 +27,7 @@ public:
     QList<qint64> serviceOrder() const;   // the order pop() would return them in
 
 private:
+    qsizetype dueIndex() const;   // the ring's session served longest ago
     qint64 take(qsizetype ringIndex, qsizetype itemIndex);
 
     QList<quint64> m_ring;              // sessions with waiting requests, in the order they joined

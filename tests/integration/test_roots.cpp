@@ -36,6 +36,19 @@ protected:
         return dir;
     }
 
+    // What an earlier broker learned: the server asks for roots (learned.json).
+    bool rememberUsesRoots(const QString &server) const
+    {
+        QDir().mkpath(m_configDir);
+        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("learned.json")));
+        if (!knowledge.open(QIODevice::WriteOnly))
+            return false;
+        const QJsonObject servers{{server, QJsonObject{{QStringLiteral("usesRoots"), true}}}};
+        return knowledge.write(QJsonDocument(QJsonObject{{QStringLiteral("version"), 1},
+                                                         {QStringLiteral("servers"), servers}})
+                                   .toJson()) > 0;
+    }
+
     static QJsonArray rootsOf(const QString &dir)
     {
         return {QJsonObject{{QStringLiteral("uri"), QUrl::fromLocalFile(dir).toString()},
@@ -225,12 +238,7 @@ TEST_F(RootsFixture, KnownRootsUserHoldsARootsClientUntilItsRootsThenMovesIt)
     ServerConfig config = fakeServer(QStringLiteral("fs"), {QStringLiteral("--ask-roots")});
     config.lingerMs = 0;   // the provisional instance goes as soon as it is left
     registerServer(config);
-    {
-        QDir().mkpath(m_configDir);
-        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("learned.json")));
-        ASSERT_TRUE(knowledge.open(QIODevice::WriteOnly));
-        knowledge.write(R"({"version":1,"servers":{"fs":{"usesRoots":true}}})");
-    }
+    ASSERT_TRUE(rememberUsesRoots(QStringLiteral("fs")));
     startBroker();
     // Its cwd suggests A, its roots say B: what it sends waits until they arrive, then goes to
     // B's instance only.
@@ -280,12 +288,7 @@ TEST_F(RootsFixture, ChangedRootsMoveASessionOnceNothingOfItsIsInFlight)
     ServerConfig config = fakeServer(QStringLiteral("fs"), {QStringLiteral("--ask-roots")});
     config.lingerMs = 0;
     registerServer(config);
-    {
-        QDir().mkpath(m_configDir);
-        QFile knowledge(QDir(m_configDir).filePath(QStringLiteral("learned.json")));
-        ASSERT_TRUE(knowledge.open(QIODevice::WriteOnly));
-        knowledge.write(R"({"version":1,"servers":{"fs":{"usesRoots":true}}})");
-    }
+    ASSERT_TRUE(rememberUsesRoots(QStringLiteral("fs")));
     startBroker();
     TestClient client(m_socketPath);
     client.setCwd(m_projectA);
