@@ -155,7 +155,8 @@ TEST_F(SharingSetup, SameDefinitionInTwoProjectsIsOnePerProjectServer)
     EXPECT_EQ(cursorB->entries.first().action, EntryPlan::Action::Reuse);
 
     ASSERT_TRUE(apply(p).ok());
-    const ServerConfig *saved = findServer(registry(), "memory");
+    const QList<ServerConfig> servers = registry();   // findServer points into it
+    const ServerConfig *saved = findServer(servers, "memory");
     ASSERT_NE(saved, nullptr);
     EXPECT_EQ(saved->sharing, ServerConfig::Sharing::PerProject);
     // Nothing left to do on a second run.
