@@ -96,6 +96,7 @@ RouterActions Router::removeSession(SessionId session)
     m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
     releaseSessionFeatures(out, session);
     m_sessions.remove(session);
+    m_refusalsLogged.remove(session);
     m_heldSessions.remove(session);
     m_rootsReported.remove(session);
     drainQueue(out);
@@ -104,10 +105,9 @@ RouterActions Router::removeSession(SessionId session)
 
 RouterActions Router::oversizedFromSession(SessionId session, qsizetype limit)
 {
-    const QString message = QStringLiteral("message refused: line longer than %1 bytes").arg(limit);
-    return {{RouterAction::Kind::ToSession, session,
-             jsonrpc::makeError("null", jsonrpc::RequestRefused, message.toUtf8())},
-            log(QStringLiteral("session %1: %2").arg(session).arg(message))};
+    RouterActions out{{RouterAction::Kind::ToSession, session, refusalAnswer(Refusal::Oversized, "null", limit)}};
+    logRefusal(out, session, Refusal::Oversized, limit);
+    return out;
 }
 
 RouterActions Router::fromSession(SessionId session, QByteArrayView line)
@@ -118,21 +118,23 @@ RouterActions Router::fromSession(SessionId session, QByteArrayView line)
     sessionIt->lastActivityMs = m_clock();
 
     const Envelope envelope = jsonrpc::parseEnvelope(line);
+    if (const auto refusal = refusalOf(line, envelope)) {
+        // Answered at once, never held or routed: nothing else depends on it.
+        RouterActions out;
+        const QByteArray answer = refusalAnswer(*refusal, envelope.id.isValid() ? envelope.id.in(line) : "null");
+        if (!answer.isEmpty())
+            out.append({RouterAction::Kind::ToSession, session, answer});
+        logRefusal(out, session, *refusal);
+        return out;
+    }
     if (m_heldSessions.contains(session) && holdLine(session, line, envelope))
         return {};
     switch (envelope.kind) {
     case Envelope::Kind::NotJson:
-        return {{RouterAction::Kind::ToSession, session,
-                 jsonrpc::makeError("null", jsonrpc::ParseError, "Parse error: line is not valid JSON")}};
+    case Envelope::Kind::Invalid:
+        return {};   // refused above
     case Envelope::Kind::Batch:
         return handleBatch(session, line);
-    case Envelope::Kind::Invalid: {
-        RouterActions out;
-        const QByteArray id = envelope.id.isValid() ? envelope.id.in(line).toByteArray() : "null";
-        respondError(out, session, id, jsonrpc::InvalidRequest,
-                     QStringLiteral("Invalid Request: not a JSON-RPC 2.0 message"));
-        return out;
-    }
     case Envelope::Kind::Request:
         return handleSessionRequest(session, line, envelope);
     case Envelope::Kind::Response:
@@ -185,8 +187,8 @@ RouterActions Router::handleSessionRequest(SessionId session, QByteArrayView lin
         return out;
     }
     if (m_byOriginal.contains(qMakePair(session, rawId))) {
-        respondError(out, session, rawId, jsonrpc::InvalidRequest,
-                     QStringLiteral("a request with this id is already in flight"));
+        respond(out, session, rawId, refusalAnswer(Refusal::DuplicateId, rawId));
+        logRefusal(out, session, Refusal::DuplicateId);
         return out;
     }
     noteStatelessClient(session, line, envelope);
@@ -316,8 +318,8 @@ RouterActions Router::handleBatch(SessionId session, QByteArrayView line)
     const auto span = json::valueSpan(line);
     const auto elements = span ? json::arrayElements(span->in(line)) : std::nullopt;
     if (!elements || elements->isEmpty()) {
-        out.append({RouterAction::Kind::ToSession, session,
-                    jsonrpc::makeError("null", jsonrpc::InvalidRequest, "Invalid Request: empty batch")});
+        out.append({RouterAction::Kind::ToSession, session, refusalAnswer(Refusal::EmptyBatch, "null")});
+        logRefusal(out, session, Refusal::EmptyBatch);
         return out;
     }
     const qint64 batchId = nextId();
@@ -327,7 +329,7 @@ RouterActions Router::handleBatch(SessionId session, QByteArrayView line)
     for (const json::Span &element : *elements) {
         const QByteArray item = json::Span{span->begin + element.begin, span->begin + element.end}.in(line).toByteArray();
         const Envelope envelope = jsonrpc::parseEnvelope(item);
-        if (envelope.kind == Envelope::Kind::Request) {
+        if (envelope.kind == Envelope::Kind::Request && !refusalOf(item, envelope)) {
             const auto key = qMakePair(session, envelope.id.in(item).toByteArray());
             if (!m_batchOf.contains(key)) {
                 m_batchOf.insert(key, batchId);
@@ -338,10 +340,14 @@ RouterActions Router::handleBatch(SessionId session, QByteArrayView line)
     }
     for (const QByteArray &item : items) {
         const Envelope envelope = jsonrpc::parseEnvelope(item);
-        if (envelope.kind == Envelope::Kind::Invalid || envelope.kind == Envelope::Kind::Batch) {
-            m_batches[batchId].responses.append(
-                jsonrpc::makeError(envelope.id.isValid() ? envelope.id.in(item) : "null",
-                                   jsonrpc::InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message"));
+        // A refused element is answered inside the batch (a nested batch is not JSON-RPC).
+        const auto refusal =
+            envelope.kind == Envelope::Kind::Batch ? std::optional(Refusal::Invalid) : refusalOf(item, envelope);
+        if (refusal) {
+            const QByteArray answer = refusalAnswer(*refusal, envelope.id.isValid() ? envelope.id.in(item) : "null");
+            if (!answer.isEmpty())
+                m_batches[batchId].responses.append(answer);
+            logRefusal(out, session, *refusal);
             continue;
         }
         out += fromSession(session, item);

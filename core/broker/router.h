@@ -83,6 +83,11 @@ public:
         QList<QByteArray> roots;      // raw root objects it reported (roots capability)
     };
 
+    // Method names longer than this are refused (requests) or dropped (notifications). MCP's own
+    // are under 40 bytes and extensions' are namespaced names of that order; a longer one is
+    // garbage, and would otherwise be kept per request, shown in the GUI and written to logs.
+    static constexpr qsizetype MaxMethodLength = 256;
+
     Router(QString serverName, std::function<qint64()> clockMs);
 
     void setMaxInFlight(int max) { m_maxInFlight = qMax(0, max); }
@@ -151,6 +156,7 @@ public:
         QList<QByteArray> subscriptions;   // resource URIs it subscribed to
         std::optional<int> logLevel;
         QList<QByteArray> held;            // lines held until its roots were known, in order
+        quint32 refusalsLogged = 0;        // kinds of refusal already logged for it
     };
     // Whether the broker's initialize declares the roots capability (from the next child on).
     void setDeclaresRoots(bool declare) { m_declaresRoots = declare; }
@@ -213,6 +219,26 @@ private:
         bool assembling = true;   // still routing its elements: do not answer yet
         QList<QByteArray> responses;
     };
+
+    // routeredge.cpp: lines refused at the edge, before any routing; each kind of refusal is
+    // logged once per session, so a client flooding bad lines cannot flood the server's log.
+    enum class Refusal {
+        NotJson, TooDeep, Invalid, EmptyBatch, NullId, LongMethodRequest, LongMethodNotification,
+        DuplicateId, Oversized,
+    };
+    struct RefusalText
+    {
+        int code = 0;
+        QString answer;   // the error's message; empty: the message is dropped unanswered
+        QString logged;   // what the log says the session did
+    };
+    static std::optional<Refusal> refusalOf(QByteArrayView line, const jsonrpc::Envelope &);
+    static RefusalText describe(Refusal, qsizetype lineLimit);
+    // The error answering a refused message (rawId: its id, or null); empty if it is dropped.
+    static QByteArray refusalAnswer(Refusal, QByteArrayView rawId, qsizetype lineLimit = 0);
+    void logRefusal(RouterActions &out, SessionId session, Refusal, qsizetype lineLimit = 0);
+    QString sessionLabel(SessionId session) const;
+    QHash<SessionId, quint32> m_refusalsLogged;              // session -> kinds logged (bits)
 
     // router.cpp: the session side.
     RouterActions handleSessionRequest(SessionId session, QByteArrayView line, const jsonrpc::Envelope &);

@@ -107,6 +107,7 @@ Router::SessionTransfer Router::detachForMove(SessionId session, RouterActions &
     }
     transfer.logLevel = m_logLevels.levelOf(session);
     transfer.held = m_heldSessions.value(session);
+    transfer.refusalsLogged = m_refusalsLogged.value(session);
     out += removeSession(session);
     return transfer;
 }
@@ -118,6 +119,8 @@ RouterActions Router::adoptSession(const SessionTransfer &transfer, bool keepHel
     SessionInfo info = transfer.info;
     info.lastActivityMs = m_clock();
     m_sessions.insert(session, info);
+    if (transfer.refusalsLogged)
+        m_refusalsLogged.insert(session, transfer.refusalsLogged);
     if (transfer.rootsReported)
         m_rootsReported.insert(session);
     const bool ready = m_state == ChildState::Ready;

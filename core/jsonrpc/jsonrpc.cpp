@@ -55,10 +55,12 @@ Envelope parseEnvelope(QByteArrayView line)
         ++first;
     if (first == line.size() || line[first] != '{') {
         // Not an object: only the kind matters (a batch, another value, or not JSON at all).
-        const auto span = json::valueSpan(line);
+        json::ScanError error = json::ScanError::None;
+        const auto span = json::valueSpan(line, &error);
         if (span)
             envelope.kind =
                 span->in(line).front() == '[' ? Envelope::Kind::Batch : Envelope::Kind::Invalid;
+        envelope.tooDeep = error == json::ScanError::TooDeep;
         return envelope;
     }
     // One pass: the member scan is also the validation (a '{' line that is not exactly one valid
@@ -67,8 +69,10 @@ Envelope parseEnvelope(QByteArrayView line)
     scan.object = line.sliced(first);
     scan.offset = first;
     scan.envelope = &envelope;
-    if (!json::visitMembers(scan.object, &EnvelopeScan::onMember, &scan)) {
+    json::ScanError error = json::ScanError::None;
+    if (!json::visitMembers(scan.object, &EnvelopeScan::onMember, &scan, &error)) {
         envelope = Envelope{}; // NotJson
+        envelope.tooDeep = error == json::ScanError::TooDeep;
         return envelope;
     }
     envelope.kind = Envelope::Kind::Invalid;

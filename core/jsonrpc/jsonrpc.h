@@ -27,6 +27,7 @@ struct Envelope
     json::Span params;
     json::Span result;
     json::Span error;
+    bool tooDeep = false; // NotJson because containers nest deeper than json::MaxNestingDepth
 
     bool isRequest() const { return kind == Kind::Request; }
     bool isNotification() const { return kind == Kind::Notification; }

@@ -6,9 +6,6 @@
 namespace manifold::json {
 namespace {
 
-// Values nested deeper than this are rejected: keeps the recursive scanner's stack bounded.
-constexpr int MaxDepth = 512;
-
 bool isWhitespace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -22,6 +19,8 @@ public:
     qsizetype pos() const { return m_pos; }
     void setPos(qsizetype pos) { m_pos = pos; }
     bool atEnd() const { return m_pos >= m_text.size(); }
+    // After a failed scan: why it failed.
+    ScanError error() const { return m_tooDeep ? ScanError::TooDeep : ScanError::Syntax; }
     char peek() const { return atEnd() ? '\0' : m_text[m_pos]; }
 
     void skipWhitespace()
@@ -34,16 +33,15 @@ public:
         }
     }
 
+    // depth: how many containers enclose the value (bounds the recursion's stack).
     bool skipValue(int depth = 0)
     {
-        if (depth > MaxDepth)
-            return false;
         skipWhitespace();
         switch (peek()) {
         case '{':
-            return skipObject(depth);
+            return depth < MaxNestingDepth ? skipObject(depth) : tooDeep();
         case '[':
-            return skipArray(depth);
+            return depth < MaxNestingDepth ? skipArray(depth) : tooDeep();
         case '"':
             return skipString();
         case 't':
@@ -172,6 +170,12 @@ public:
     }
 
 private:
+    bool tooDeep()
+    {
+        m_tooDeep = true;
+        return false;
+    }
+
     bool skipArray(int depth)
     {
         return scanArray(depth, [](Span) {});
@@ -220,7 +224,14 @@ private:
 
     QByteArrayView m_text;
     qsizetype m_pos = 0;
+    bool m_tooDeep = false;
 };
+
+void setError(ScanError *error, ScanError value)
+{
+    if (error)
+        *error = value;
+}
 
 void appendUtf8(QByteArray &out, char32_t cp)
 {
@@ -248,17 +259,22 @@ bool isValid(QByteArrayView text)
     return valueSpan(text).has_value();
 }
 
-std::optional<Span> valueSpan(QByteArrayView text)
+std::optional<Span> valueSpan(QByteArrayView text, ScanError *error)
 {
     Scanner scanner(text);
     scanner.skipWhitespace();
     const qsizetype begin = scanner.pos();
-    if (!scanner.skipValue())
+    if (!scanner.skipValue()) {
+        setError(error, scanner.error());
         return std::nullopt;
+    }
     const qsizetype end = scanner.pos();
     scanner.skipWhitespace();
-    if (!scanner.atEnd())
+    if (!scanner.atEnd()) {
+        setError(error, ScanError::Syntax);
         return std::nullopt;
+    }
+    setError(error, ScanError::None);
     return Span{begin, end};
 }
 
@@ -308,14 +324,18 @@ std::optional<Span> findPath(QByteArrayView text, std::initializer_list<QByteArr
     return current;
 }
 
-bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context)
+bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context,
+                  ScanError *error)
 {
     Scanner scanner(objectText);
     const bool ok = scanner.scanObject(
         0, [&](Span key, Span value) { onMember(context, key.in(objectText), value); });
-    if (!ok)
+    if (!ok) {
+        setError(error, scanner.error());
         return false;
+    }
     scanner.skipWhitespace();
+    setError(error, scanner.atEnd() ? ScanError::None : ScanError::Syntax);
     return scanner.atEnd();
 }
 

@@ -29,11 +29,18 @@ struct Member
 // rewritten values into the original line, so payloads stay byte-exact (non-ASCII, number
 // spellings, key order, huge strings).
 
+// Objects and arrays may nest at most this deep (the scanner recurses; deeper is refused).
+inline constexpr int MaxNestingDepth = 512;
+
+// Why a scan failed: a syntax error, or containers nested deeper than MaxNestingDepth.
+enum class ScanError { None, Syntax, TooDeep };
+
 // True if text is exactly one JSON value, with optional surrounding whitespace.
 bool isValid(QByteArrayView text);
 
-// Span of the single value in text (whitespace trimmed), or nullopt if text is not valid JSON.
-std::optional<Span> valueSpan(QByteArrayView text);
+// Span of the single value in text (whitespace trimmed), or nullopt if text is not valid JSON
+// (then *error, if given, says why).
+std::optional<Span> valueSpan(QByteArrayView text, ScanError *error = nullptr);
 
 // The members of the object whose raw text is objectText (already trimmed). nullopt if it is not
 // a valid object. Spans are relative to objectText.
@@ -54,10 +61,12 @@ std::optional<Span> findMember(QByteArrayView objectText, QByteArrayView key);
 
 // Calls onMember(context, rawKey, value) for each member of the object objectText, in order;
 // rawKey is the key's literal with its quotes (decodeString it if it holds a backslash). False
-// if objectText (already trimmed in front) is not exactly one valid object; trailing whitespace
-// is allowed. objectMembers() and findMember() are built on it.
+// if objectText (already trimmed in front) is not exactly one valid object (then *error, if
+// given, says why); trailing whitespace is allowed. objectMembers() and findMember() are built
+// on it.
 using MemberVisitor = void (*)(void *context, QByteArrayView rawKey, Span value);
-bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context);
+bool visitMembers(QByteArrayView objectText, MemberVisitor onMember, void *context,
+                  ScanError *error = nullptr);
 
 // True if the raw key literal (with quotes) spells key, escapes decoded.
 bool keyEquals(QByteArrayView rawKey, QByteArrayView key);

@@ -58,6 +58,8 @@ void RouterModel::sessionMessage(Session &session, QByteArrayView message, bool 
     switch (envelope.kind) {
     case Envelope::Kind::Request:
         ++session.sent[id];
+        if (id == "null")
+            ++session.nullIdRequests;   // refused with an Invalid Request error, id null
         if (const auto token = json::findPath(message, {"params", "_meta", "progressToken"}))
             session.progressTokens.insert(token->in(message).toByteArray());
         break;
@@ -285,8 +287,13 @@ void RouterModel::sessionResponse(SessionId id, Session &session, QByteArrayView
     FUZZ_CHECK(envelope.kind == Envelope::Kind::Response,
                where + ": batch element is not a response: " + response.toByteArray());
     const QByteArray rawId = idOf(response, envelope);
-    if (rawId == "null")
-        return; // parse errors and the like: nothing to match
+    if (rawId == "null") {
+        // Parse errors and the like: nothing to match. Invalid Request ones include the refusals
+        // of requests with a null id.
+        if (rawAt(response, {"error", "code"}) == "-32600")
+            ++session.nullIdRefusals;
+        return;
+    }
     // Each answer matches a message the session sent with that id, and no message is answered
     // twice.
     const int answers = ++session.answered[rawId];
@@ -301,6 +308,9 @@ void RouterModel::toChild(const QByteArray &line)
     checkLine(line, "to the child");
     const Envelope envelope = manifold::jsonrpc::parseEnvelope(line);
     const QByteArray id = idOf(line, envelope);
+    // What a session sends with an absurd method name never gets here.
+    FUZZ_CHECK(envelope.method.size() <= manifold::Router::MaxMethodLength,
+               "to the child, a method name longer than the limit: " + line);
     if (envelope.kind == Envelope::Kind::Request) {
         // Broker ids are numbers, and unique for the router's lifetime (across child restarts).
         bool ok = false;
@@ -337,6 +347,10 @@ void RouterModel::checkState(const manifold::Router &router) const
         FUZZ_CHECK(m_sessions.contains(request.session), "router keeps a request of session " +
                                                              QByteArray::number(request.session) +
                                                              ": " + request.method);
+        // Refused at the edge, never routed.
+        FUZZ_CHECK(request.originalId != "null", "router keeps a request with a null id: " + request.method);
+        FUZZ_CHECK(request.method.size() <= manifold::Router::MaxMethodLength,
+                   "router keeps a request with a method name longer than the limit");
     }
     FUZZ_CHECK(router.sessionCount() == m_sessions.size(), "router counts other sessions");
 }
@@ -345,6 +359,10 @@ void RouterModel::checkAllAnswered() const
 {
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         const Session &session = it.value();
+        FUZZ_CHECK(session.nullIdRefusals >= session.nullIdRequests,
+                   "session " + QByteArray::number(it.key()) + " sent " +
+                       QByteArray::number(session.nullIdRequests) + " requests with a null id but got " +
+                       QByteArray::number(session.nullIdRefusals) + " Invalid Request errors with a null id");
         for (auto sent = session.sent.cbegin(); sent != session.sent.cend(); ++sent) {
             if (sent.key() == "null")
                 continue;

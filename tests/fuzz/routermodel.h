@@ -64,6 +64,8 @@ private:
         QSet<QByteArray> progressTokens;  // raw tokens this session used
         QSet<QByteArray> facingIds;       // ids of requests the router sent to this session
         QList<QByteArray> pending;        // those not answered yet, oldest first
+        int nullIdRequests = 0;           // requests with a null id: MCP forbids them
+        int nullIdRefusals = 0;           // Invalid Request errors it got with a null id
     };
 
     void sessionMessage(Session &session, QByteArrayView message, bool inBatch);

@@ -19,6 +19,24 @@
 
 namespace processhelpers {
 
+struct CtlResult
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+// Runs manifoldctl while the in-process broker keeps serving (no blocking wait).
+inline CtlResult runCtl(const QString &socketPath, const QStringList &args)
+{
+    QProcess process;
+    process.start(QStringLiteral(MANIFOLDCTL_PATH), QStringList{QStringLiteral("--socket"), socketPath} + args);
+    (void)QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 15000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
+
 // A client process driven from the test: stdin writes, stdout/stderr collected as they come.
 class ClientProcess
 {

@@ -182,25 +182,8 @@ TEST_F(BrokerFixture, SigkilledBrokerLeavesNoServerProcessBehind)
     EXPECT_TRUE(processhelpers::stopDetachedBroker(restarted));
 }
 
-namespace {
-struct CtlResult
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-// Runs manifoldctl while the in-process broker keeps serving (no blocking wait).
-CtlResult runCtl(const QString &socketPath, const QStringList &args)
-{
-    QProcess process;
-    process.start(QStringLiteral(MANIFOLDCTL_PATH), QStringList{QStringLiteral("--socket"), socketPath} + args);
-    (void)QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 15000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
-}
-} // namespace
+using processhelpers::CtlResult;
+using processhelpers::runCtl;
 
 TEST_F(BrokerFixture, ManifoldctlAddPlainKeepsASecretLookingValueInTheRegistry)
 {

@@ -30,6 +30,31 @@ TEST(JsonScan, RejectsAbsurdNesting)
     EXPECT_TRUE(json::isValid(fine));
 }
 
+TEST(JsonScan, SaysWhenNestingIsTooDeep)
+{
+    const int limit = json::MaxNestingDepth;
+    const auto nested = [](int levels, QByteArrayView inner = "1") {
+        return QByteArray(levels, '[') + inner.toByteArray() + QByteArray(levels, ']');
+    };
+    json::ScanError error = json::ScanError::None;
+    EXPECT_TRUE(json::valueSpan(nested(limit), &error));
+    EXPECT_EQ(error, json::ScanError::None);
+    EXPECT_FALSE(json::valueSpan(nested(limit + 1), &error));
+    EXPECT_EQ(error, json::ScanError::TooDeep);
+    EXPECT_FALSE(json::valueSpan(nested(3, "1,"), &error));
+    EXPECT_EQ(error, json::ScanError::Syntax);
+
+    // Objects count as levels too, and the member scan reports the same reason.
+    const QByteArray deepMember = "{\"a\":" + nested(limit) + "}";
+    EXPECT_FALSE(json::visitMembers(deepMember, [](void *, QByteArrayView, json::Span) {}, nullptr, &error));
+    EXPECT_EQ(error, json::ScanError::TooDeep);
+    const QByteArray fineMember = "{\"a\":" + nested(limit - 1) + "}";
+    EXPECT_TRUE(json::visitMembers(fineMember, [](void *, QByteArrayView, json::Span) {}, nullptr, &error));
+    EXPECT_EQ(error, json::ScanError::None);
+    EXPECT_FALSE(json::visitMembers("{\"a\":1", [](void *, QByteArrayView, json::Span) {}, nullptr, &error));
+    EXPECT_EQ(error, json::ScanError::Syntax);
+}
+
 TEST(JsonScan, FindsNestedPathsAsRawSpans)
 {
     const QByteArray text = R"({"id": "7", "params": {"_meta": {"progressToken": 12}, "x": [1, 2]}})";
@@ -82,6 +107,20 @@ TEST(JsonRpcEnvelope, ClassifiesMessages)
     EXPECT_EQ(jsonrpc::parseEnvelope(R"({"jsonrpc":"2.0","id":{},"method":"x"})").kind, Kind::Invalid);
     EXPECT_EQ(jsonrpc::parseEnvelope(R"({"jsonrpc":"2.0","id":1,"result":{},"error":{}})").kind, Kind::Invalid);
     EXPECT_EQ(jsonrpc::parseEnvelope("nope").kind, Kind::NotJson);
+    EXPECT_FALSE(jsonrpc::parseEnvelope("nope").tooDeep);
+}
+
+TEST(JsonRpcEnvelope, NotJsonSaysWhenNestingIsTooDeep)
+{
+    using Kind = jsonrpc::Envelope::Kind;
+    const int levels = json::MaxNestingDepth + 1;
+    const QByteArray deep = QByteArray(levels, '[') + QByteArray(levels, ']');
+    for (const QByteArray &line : {deep, R"({"jsonrpc":"2.0","id":1,"method":"x","params":)" + deep + "}"}) {
+        const jsonrpc::Envelope envelope = jsonrpc::parseEnvelope(line);
+        EXPECT_EQ(envelope.kind, Kind::NotJson);
+        EXPECT_TRUE(envelope.tooDeep);
+    }
+    EXPECT_FALSE(jsonrpc::parseEnvelope(R"({"jsonrpc":"2.0","id":1,"method":"x")").tooDeep);
 }
 
 TEST(JsonRpcEnvelope, BuildersProduceValidJson)

@@ -1163,8 +1163,11 @@ TEST_F(RouterFeatureTest, EmptyBatchIsAnInvalidRequest)
     bringUp();
     connectSession(1);
     const RouterActions actions = router.fromSession(1, "[]");
-    ASSERT_EQ(actions.size(), 1) << dump(actions);
-    EXPECT_EQ(parse(actions[0].data).value("error").toObject().value("code").toInteger(), -32600);
+    ASSERT_EQ(toSession(actions, 1).size(), 1) << dump(actions);
+    EXPECT_EQ(parse(toSession(actions, 1)[0].data).value("error").toObject().value("code").toInteger(), -32600);
+    ASSERT_EQ(ofKind(actions, Kind::Log).size(), 1) << dump(actions);
+    EXPECT_EQ(ofKind(actions, Kind::Log)[0].data,
+              "session 1 (test-client): sent an empty batch (only the first such is logged)");
 }
 
 TEST_F(RouterFeatureTest, CancellingOneRequestOfABatchStillAnswersTheOthers)
