@@ -55,7 +55,7 @@ void Session::send(const QByteArray &line)
 {
     if (m_closed)
         return;
-    m_queue.append(line + '\n');
+    m_queue.append(line);   // shared, not copied: a large answer exists once until it is written
     m_queueBytes += line.size() + 1;
     pump();
     if (queuedBytes() > m_maxQueuedBytes)
@@ -68,8 +68,9 @@ void Session::pump()
         return;
     while (!m_queue.isEmpty() && m_socket->bytesToWrite() < SocketWindowBytes) {
         const QByteArray line = m_queue.takeFirst();
-        m_queueBytes -= line.size();
+        m_queueBytes -= line.size() + 1;
         m_socket->write(line);
+        m_socket->write("\n", 1);
     }
     m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
 }
@@ -79,8 +80,10 @@ void Session::close(const QString &reason)
     if (m_closed)
         return;
     // On purpose, so everything still queued goes out first (it is bounded by the cap).
-    for (const QByteArray &line : std::as_const(m_queue))
+    for (const QByteArray &line : std::as_const(m_queue)) {
         m_socket->write(line);
+        m_socket->write("\n", 1);
+    }
     m_queue.clear();
     m_queueBytes = 0;
     m_socket->write(SessionClosing::line(reason) + '\n');

@@ -63,7 +63,7 @@ private:
     LineBuffer m_buffer;
     qsizetype m_maxLineBytes;
     qint64 m_maxQueuedBytes;
-    QList<QByteArray> m_queue;   // whole lines, newline included, not yet given to the socket
+    QList<QByteArray> m_queue;   // whole lines (without their newline) not yet given to the socket
     qint64 m_queueBytes = 0;
     QDateTime m_connectedSince;
     bool m_closed = false;

@@ -6,6 +6,8 @@
 
 #include "broker/ringlog.h"
 #include "control/hello.h"
+#include "control/localbrokerview.h"
+#include "control/remotebrokerview.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -92,6 +94,14 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     registerServer(cappedServer());
     startBroker();
     QSignalSpy cutOff(m_broker.get(), &Broker::sessionCutOff);
+    // What the tray is told, in-process and through a broker in another process.
+    LocalBrokerView local(m_broker.get());
+    RemoteBrokerView remote(m_socketPath);
+    QSignalSpy remoteConnected(&remote, &BrokerView::connected);
+    remote.open();
+    ASSERT_TRUE(remoteConnected.wait(5000));
+    QSignalSpy localCut(&local, &BrokerView::sessionCutOff);
+    QSignalSpy remoteCut(&remote, &BrokerView::sessionCutOff);
 
     TestClient good(m_socketPath), stalled(m_socketPath);
     ASSERT_TRUE(good.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("good")));
@@ -132,6 +142,12 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     const QString message = cutOff.at(0).at(1).toString();
     EXPECT_TRUE(message.contains(QStringLiteral("the client stopped reading"))) << message.toStdString();
     EXPECT_TRUE(message.contains(QStringLiteral("(limit 4.0 MiB)"))) << message.toStdString();
+    EXPECT_EQ(localCut.size(), 1);
+    EXPECT_TRUE(waitUntil([&] { return remoteCut.size() == 1; }, 5000));
+    if (!remoteCut.isEmpty()) {
+        EXPECT_EQ(remoteCut.at(0).at(0).toString(), QStringLiteral("fake"));
+        EXPECT_EQ(remoteCut.at(0).at(1).toString(), message);
+    }
 
     // The child answers what the cut session still had pending, in order, before these: the
     // broker reads those answers and drops them. (Small calls: TestClient keeps all it gets.)
