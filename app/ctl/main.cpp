@@ -36,7 +36,7 @@ constexpr const char *Usage =
     "  set NAME KEY VALUE                            change a setting and save it: sharing (shared,\n"
     "                                                per-project, per-client, isolated),\n"
     "                                                max-in-flight (0 = no limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
-    "                                                max-line-bytes\n"
+    "                                                max-line-bytes, max-queued-bytes (0 = broker default)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "%1"
     "  --version                                     print the version\n";
@@ -174,7 +174,8 @@ int main(int argc, char *argv[])
                                                  {QStringLiteral("max-in-flight"), QStringLiteral("maxInFlight")},
                                                  {QStringLiteral("linger-ms"), QStringLiteral("lingerMs")},
                                                  {QStringLiteral("heartbeat-ms"), QStringLiteral("heartbeatMs")},
-                                                 {QStringLiteral("max-line-bytes"), QStringLiteral("maxLineBytes")}};
+                                                 {QStringLiteral("max-line-bytes"), QStringLiteral("maxLineBytes")},
+                                                 {QStringLiteral("max-queued-bytes"), QStringLiteral("maxQueuedBytes")}};
         const QString key = keys.value(args.at(1), args.at(1));
         params.insert(QStringLiteral("name"), args.at(0));
         params.insert(QStringLiteral("key"), key);

@@ -42,6 +42,7 @@ TrayIcon::TrayIcon(BrokerView *view, QObject *parent)
     connect(m_view, &BrokerView::connected, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::disconnected, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::serverFailed, this, &TrayIcon::onServerFailed);
+    connect(m_view, &BrokerView::sessionCutOff, this, &TrayIcon::onSessionCutOff);
     rebuildMenu();
 }
 
@@ -135,6 +136,13 @@ void TrayIcon::onServerFailed(const QString &name, const QStringList &lastStderr
         body = tr("It left no error output.");
     if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(tr("Server \"%1\" failed").arg(name), body, QSystemTrayIcon::Critical, 10000);
+}
+
+void TrayIcon::onSessionCutOff(const QString &server, const QString &message)
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(tr("A client of \"%1\" stopped reading; disconnected").arg(server), message,
+                            QSystemTrayIcon::Warning, 10000);
 }
 
 void TrayIcon::pauseAll()

@@ -38,6 +38,7 @@ private:
     void rebuildMenu();
     void updateIcon();
     void onServerFailed(const QString &name, const QStringList &lastStderr);
+    void onSessionCutOff(const QString &server, const QString &message);
     void pauseAll();
 
     BrokerView *m_view;

@@ -336,9 +336,11 @@ bool Broker::setServerOption(const QString &name, const QString &key, const QStr
         config.heartbeatMs = number;
     } else if (key == QLatin1String("maxLineBytes") && ok && number >= 1024) {
         config.maxLineBytes = number;
+    } else if (key == QLatin1String("maxQueuedBytes") && ok && number >= 0) {
+        config.maxQueuedBytes = number;
     } else {
         *error = QStringLiteral("cannot set '%1' to '%2' (settable: sharing, maxInFlight, lingerMs, heartbeatMs, "
-                                "maxLineBytes)")
+                                "maxLineBytes, maxQueuedBytes)")
                      .arg(key, value);
         return false;
     }
@@ -579,12 +581,14 @@ void Broker::openSession(QLocalSocket *socket, const Hello &hello, const QByteAr
 {
     ServerGroup *group = m_groups.value(hello.server);
     const SessionId id = m_nextSession++;
-    auto *session = new Session(id, socket, hello, group->config().maxLineBytes, this);
+    auto *session = new Session(id, socket, hello, group->config().maxLineBytes,
+                                group->config().effectiveMaxQueuedBytes(m_defaultMaxQueuedBytes), this);
     QObject::disconnect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
     m_sessions.insert(id, session);
     connect(session, &Session::lineReceived, this, &Broker::onSessionLine);
     connect(session, &Session::lineTooLong, this, &Broker::onSessionLineTooLong);
     connect(session, &Session::closed, this, &Broker::closeSession);
+    connect(session, &Session::overflowed, this, &Broker::onSessionOverflowed);
     // Per-client sharing picks the child by the client's name, which its first message carries.
     if (!group->needsFirstMessage())
         assign(id, {});
@@ -646,6 +650,22 @@ void Broker::onSessionLineTooLong(SessionId id, qsizetype limit)
         host = assign(id, {});
     if (host)
         host->sessionLineTooLong(id, limit);
+}
+
+void Broker::onSessionOverflowed(SessionId id, const QString &reason)
+{
+    const Session *session = m_sessions.value(id);
+    if (!session)
+        return;
+    const Hello &hello = session->hello();
+    const QString client = hello.parentExe.isEmpty() ? QStringLiteral("shim pid %1").arg(hello.pid)
+                                                     : QStringLiteral("%1 (shim pid %2)").arg(hello.parentExe).arg(hello.pid);
+    const QString text = QStringLiteral("session %1 of %2 disconnected: %3").arg(id).arg(client, reason);
+    // The closed() that follows detaches it: its requests are forgotten and cancelled at the child.
+    if (ServerHost *host = m_sessionHost.value(id))
+        host->noteEvent(text);
+    qCWarning(lcBroker).noquote() << hello.server << text;
+    emit sessionCutOff(hello.server, text);
 }
 
 void Broker::closeSession(SessionId id)

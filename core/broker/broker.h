@@ -76,8 +76,8 @@ public:
     bool addServer(const ServerConfig &config, QString *error);
     // Replaces a server's definition and saves it; running children pick it up at their next start.
     bool updateServer(const ServerConfig &config, QString *error);
-    // Changes one setting of a server (sharing, maxInFlight, lingerMs, heartbeatMs, maxLineBytes)
-    // and saves servers.json.
+    // Changes one setting of a server (sharing, maxInFlight, lingerMs, heartbeatMs, maxLineBytes,
+    // maxQueuedBytes) and saves servers.json.
     bool setServerOption(const QString &name, const QString &key, const QString &value, QString *error);
     bool removeServer(const QString &name, QString *error);
     // Re-reads servers.json (also done on its own when the file changes): adds and removes
@@ -95,6 +95,8 @@ signals:
     void serverRemoved(const QString &name);
     void sessionOpened(manifold::SessionId session);
     void sessionClosed(manifold::SessionId session);
+    // A session was disconnected because its client stopped reading (see Session::overflowed).
+    void sessionCutOff(const QString &server, const QString &message);
 
 private:
     void onNewConnection();
@@ -103,6 +105,7 @@ private:
     static bool isOtherVersion(const Hello &hello);
     void warnOnVersionMismatch(const Hello &hello) const;
     void closeSession(SessionId id);
+    void onSessionOverflowed(SessionId id, const QString &reason);
     void onSessionLine(SessionId id, const QByteArray &line);
     void onSessionLineTooLong(SessionId id, qsizetype limit);
     ServerHost *assign(SessionId id, QByteArrayView firstMessage);
@@ -132,6 +135,7 @@ private:
     QMap<SessionId, Session *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;
+    qint64 m_defaultMaxQueuedBytes = ServerConfig::defaultMaxQueuedBytes();   // read once at start
     bool m_hasWindow = false;
     QDateTime m_startedAt;
 };

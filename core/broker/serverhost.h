@@ -66,6 +66,8 @@ public:
     void detachSession(SessionId session);
     void sessionLine(SessionId session, const QByteArray &line);
     void sessionLineTooLong(SessionId session, qsizetype limit);
+    // An event about one of its sessions, for the server's log (GUI Log tab, manifoldctl logs).
+    void noteEvent(const QString &text) { logEvent(text); }
 
     // Roots of this instance and moving sessions between instances (ServerGroup decides).
     // declares: the child is initialized with the roots capability (from its next start);

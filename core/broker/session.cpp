@@ -1,16 +1,28 @@
 #include "session.h"
 
 #include <QLocalSocket>
+#include <QTimer>
 
 namespace manifold {
 
-Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes, QObject *parent)
+namespace {
+
+QString mebibytes(qint64 bytes)
+{
+    return QString::number(double(bytes) / (1024 * 1024), 'f', 1);
+}
+
+} // namespace
+
+Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
+                 qint64 maxQueuedBytes, QObject *parent)
     : QObject(parent),
       m_id(id),
       m_socket(socket),
       m_hello(std::move(hello)),
       m_buffer(maxLineBytes),
       m_maxLineBytes(maxLineBytes),
+      m_maxQueuedBytes(maxQueuedBytes),
       m_connectedSince(QDateTime::currentDateTime())
 {
     m_socket->setParent(this);
@@ -19,24 +31,47 @@ Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxL
 void Session::begin(const QByteArray &alreadyRead)
 {
     connect(m_socket, &QLocalSocket::readyRead, this, &Session::onReadyRead);
+    connect(m_socket, &QLocalSocket::bytesWritten, this, &Session::pump);
     connect(m_socket, &QLocalSocket::disconnected, this, [this] {
         if (!std::exchange(m_closed, true))
             emit closed(m_id);
     });
     m_buffer.append(alreadyRead);
     drain();
+    if (m_closed)
+        return;
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
-    if (m_socket->state() != QLocalSocket::ConnectedState && !std::exchange(m_closed, true))
+    if (!m_closed && m_socket->state() != QLocalSocket::ConnectedState && !std::exchange(m_closed, true))
         emit closed(m_id);
+}
+
+qint64 Session::queuedBytes() const
+{
+    return m_queueBytes + (m_socket ? m_socket->bytesToWrite() : 0);
 }
 
 void Session::send(const QByteArray &line)
 {
     if (m_closed)
         return;
-    m_socket->write(line);
-    m_socket->write("\n", 1);
+    m_queue.append(line);   // shared, not copied: a large answer exists once until it is written
+    m_queueBytes += line.size() + 1;
+    pump();
+    if (queuedBytes() > m_maxQueuedBytes)
+        cutOff();
+}
+
+void Session::pump()
+{
+    if (m_closed || !m_socket)
+        return;
+    while (!m_queue.isEmpty() && m_socket->bytesToWrite() < SocketWindowBytes) {
+        const QByteArray line = m_queue.takeFirst();
+        m_queueBytes -= line.size() + 1;
+        m_socket->write(line);
+        m_socket->write("\n", 1);
+    }
     m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
 }
 
@@ -44,9 +79,41 @@ void Session::close(const QString &reason)
 {
     if (m_closed)
         return;
-    send(SessionClosing::line(reason));
+    // On purpose, so everything still queued goes out first (it is bounded by the cap).
+    for (const QByteArray &line : std::as_const(m_queue)) {
+        m_socket->write(line);
+        m_socket->write("\n", 1);
+    }
+    m_queue.clear();
+    m_queueBytes = 0;
+    m_socket->write(SessionClosing::line(reason) + '\n');
     m_socket->flush();
     m_socket->disconnectFromServer();
+}
+
+void Session::cutOff()
+{
+    const QString reason = QStringLiteral("the client stopped reading: %1 MiB were waiting for it (limit %2 MiB)")
+                               .arg(mebibytes(queuedBytes()), mebibytes(m_maxQueuedBytes));
+    m_closed = true;
+    m_queue = {};   // released now, not when the session goes
+    m_queueBytes = 0;
+    // The socket outlives the session for a grace period: what it holds (at most a window plus
+    // one line) and the closing line reach a client that catches up; one that does not is cut.
+    QLocalSocket *socket = std::exchange(m_socket, nullptr);
+    socket->disconnect(this);
+    socket->setParent(nullptr);
+    connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(ClosingGraceMs, socket, [socket] {
+        socket->abort();
+        socket->deleteLater();
+    });
+    socket->write(SessionClosing::line(reason) + '\n');
+    socket->flush();
+    socket->disconnectFromServer();
+    emit overflowed(m_id, reason);
+    // Not from inside send(): the router that called it is still dispatching.
+    QMetaObject::invokeMethod(this, [this] { emit closed(m_id); }, Qt::QueuedConnection);
 }
 
 void Session::onReadyRead()

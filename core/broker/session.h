@@ -5,6 +5,7 @@
 #include "jsonrpc/linebuffer.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QObject>
 
 class QLocalSocket;
@@ -12,17 +13,29 @@ class QLocalSocket;
 namespace manifold {
 
 // One shim connection after its hello: frames lines in both directions for one MCP client.
+//
+// Lines towards the client wait in the session's own queue and go to the socket a window at a
+// time, so that a client that stops reading costs at most maxQueuedBytes: past that the session
+// is cut off (overflowed, then closed): the queue is dropped, the closing line is written after
+// what the socket still holds (at most one window plus one line), and the socket is given
+// ClosingGraceMs to deliver it before it is aborted.
 class Session final : public QObject
 {
     Q_OBJECT
 
 public:
+    static constexpr qint64 SocketWindowBytes = 256 * 1024;
+    static constexpr int ClosingGraceMs = 10000;
+
     Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
-            QObject *parent = nullptr);
+            qint64 maxQueuedBytes, QObject *parent = nullptr);
 
     SessionId id() const { return m_id; }
     const Hello &hello() const { return m_hello; }
     QDateTime connectedSince() const { return m_connectedSince; }
+    qint64 maxQueuedBytes() const { return m_maxQueuedBytes; }
+    // Bytes waiting for the client: the session's queue plus the socket's write buffer.
+    qint64 queuedBytes() const;
 
     // Feeds bytes that arrived together with the hello line, then starts reading the socket.
     void begin(const QByteArray &alreadyRead);
@@ -33,17 +46,25 @@ public:
 signals:
     void lineReceived(manifold::SessionId session, const QByteArray &line);
     void lineTooLong(manifold::SessionId session, qsizetype limit);
+    // Emitted before closed() when the client let more than maxQueuedBytes wait; reason is what
+    // the shim was told.
+    void overflowed(manifold::SessionId session, const QString &reason);
     void closed(manifold::SessionId session);
 
 private:
     void onReadyRead();
     void drain();
+    void pump();
+    void cutOff();
 
     SessionId m_id;
     QLocalSocket *m_socket;
     Hello m_hello;
     LineBuffer m_buffer;
     qsizetype m_maxLineBytes;
+    qint64 m_maxQueuedBytes;
+    QList<QByteArray> m_queue;   // whole lines (without their newline) not yet given to the socket
+    qint64 m_queueBytes = 0;
     QDateTime m_connectedSince;
     bool m_closed = false;
 };

@@ -17,6 +17,7 @@ const QString KeyLingerMs = QStringLiteral("lingerMs");
 const QString KeyHeartbeatMs = QStringLiteral("heartbeatMs");
 const QString KeyMaxLineBytes = QStringLiteral("maxLineBytes");
 const QString KeyMaxInFlight = QStringLiteral("maxInFlight");
+const QString KeyMaxQueuedBytes = QStringLiteral("maxQueuedBytes");
 
 int intOr(const QJsonObject &object, const QString &key, int fallback)
 {
@@ -45,6 +46,7 @@ QJsonObject ServerConfig::toJson() const
     object.insert(KeyHeartbeatMs, heartbeatMs);
     object.insert(KeyMaxLineBytes, maxLineBytes);
     object.insert(KeyMaxInFlight, maxInFlight);
+    object.insert(KeyMaxQueuedBytes, maxQueuedBytes);
     return object;
 }
 
@@ -73,7 +75,21 @@ ServerConfig ServerConfig::fromJson(const QString &name, const QJsonObject &obje
     config.heartbeatMs = intOr(object, KeyHeartbeatMs, config.heartbeatMs);
     config.maxLineBytes = intOr(object, KeyMaxLineBytes, config.maxLineBytes);
     config.maxInFlight = qMax(0, intOr(object, KeyMaxInFlight, config.maxInFlight));
+    config.maxQueuedBytes = qMax(0, intOr(object, KeyMaxQueuedBytes, config.maxQueuedBytes));
     return config;
+}
+
+qint64 ServerConfig::defaultMaxQueuedBytes()
+{
+    bool ok = false;
+    const qint64 fromEnv = qEnvironmentVariable("MANIFOLD_MAX_QUEUED_BYTES").toLongLong(&ok);
+    return ok && fromEnv >= 1024 * 1024 ? fromEnv : DefaultMaxQueuedBytes;
+}
+
+qint64 ServerConfig::effectiveMaxQueuedBytes(qint64 brokerDefault) const
+{
+    const qint64 configured = maxQueuedBytes > 0 ? maxQueuedBytes : brokerDefault;
+    return qMax(configured, qint64(maxLineBytes) + QueueSlackBytes);
 }
 
 QString ServerConfig::sharingName(Sharing sharing)
@@ -132,7 +148,7 @@ bool operator==(const ServerConfig &a, const ServerConfig &b)
            a.secretEnv == b.secretEnv &&
            a.cwd == b.cwd && a.sharing == b.sharing && a.lingerMs == b.lingerMs &&
            a.heartbeatMs == b.heartbeatMs && a.maxLineBytes == b.maxLineBytes &&
-           a.maxInFlight == b.maxInFlight;
+           a.maxInFlight == b.maxInFlight && a.maxQueuedBytes == b.maxQueuedBytes;
 }
 
 } // namespace manifold

@@ -23,9 +23,20 @@ struct ServerConfig
     int heartbeatMs = 30000;      // ping the child after this much idle time; 0 disables
     int maxLineBytes = 64 * 1024 * 1024;
     int maxInFlight = 0;          // requests handed to one child at once; 0 = unlimited
+    int maxQueuedBytes = 0;       // bytes waiting for one slow client; 0 = the broker-wide default
 
     QJsonObject toJson() const;
     static ServerConfig fromJson(const QString &name, const QJsonObject &object);
+
+    // The broker-wide default for maxQueuedBytes: $MANIFOLD_MAX_QUEUED_BYTES if it is a number
+    // of bytes (at least 1 MiB), else DefaultMaxQueuedBytes.
+    static constexpr qint64 DefaultMaxQueuedBytes = 64 * 1024 * 1024;
+    static qint64 defaultMaxQueuedBytes();
+    // What a session of this server may have waiting for its client before it is cut off: the
+    // configured cap (or the broker default), but never less than one maximal message
+    // (maxLineBytes) plus QueueSlackBytes, so a single large answer can always be delivered.
+    static constexpr qint64 QueueSlackBytes = 1024 * 1024;
+    qint64 effectiveMaxQueuedBytes(qint64 brokerDefault) const;
 
     static QString sharingName(Sharing sharing);
     static bool parseSharing(const QString &text, Sharing *sharing);

@@ -70,7 +70,7 @@ QString shapeError(const QString &name, const QJsonValue &value)
         return QStringLiteral(
                    "server '%1': \"sharing\" must be \"shared\", \"per-project\", \"per-client\" or \"isolated\"")
             .arg(name);
-    for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes", "maxInFlight"}) {
+    for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes", "maxInFlight", "maxQueuedBytes"}) {
         const QJsonValue number = object.value(QLatin1String(key));
         if (!number.isUndefined() && !number.isDouble())
             return QStringLiteral("server '%1': \"%2\" must be a number")

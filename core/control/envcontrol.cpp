@@ -106,6 +106,8 @@ void EnvControl::update(const QJsonObject &params, Done done)
         config.heartbeatMs = given.heartbeatMs;
     if (params.contains(QStringLiteral("maxInFlight")))
         config.maxInFlight = given.maxInFlight;
+    if (params.contains(QStringLiteral("maxQueuedBytes")))
+        config.maxQueuedBytes = given.maxQueuedBytes;
     const EnvEdit edit = EnvEdit::plan(current, params);
     if (!edit.error.isEmpty())
         return done(failure(jsonrpc::InvalidParams, edit.error));

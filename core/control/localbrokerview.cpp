@@ -29,6 +29,7 @@ LocalBrokerView::LocalBrokerView(Broker *broker, QObject *parent)
         markServer(session.value(QStringLiteral("server")).toString());
     });
     connect(broker, &Broker::sessionClosed, this, [this](SessionId id) { emit sessionClosed(qint64(id)); });
+    connect(broker, &Broker::sessionCutOff, this, &BrokerView::sessionCutOff);
     connect(broker, &QObject::destroyed, this, [this] { emit disconnected(); });
 }
 

@@ -141,6 +141,9 @@ void RemoteBrokerView::applyEvent(const QString &event, const QJsonObject &param
         for (const QJsonValue &line : params.value(QStringLiteral("lastStderr")).toArray())
             lines << line.toString();
         emit serverFailed(params.value(QStringLiteral("name")).toString(), lines);
+    } else if (event == QLatin1String("sessionCutOff")) {
+        emit sessionCutOff(params.value(QStringLiteral("server")).toString(),
+                           params.value(QStringLiteral("message")).toString());
     }
 }
 

@@ -36,6 +36,9 @@ WatchStream::WatchStream(Broker *broker, QLocalSocket *socket)
     connect(m_view, &BrokerView::serverFailed, this, [this](const QString &name, const QStringList &lines) {
         send("serverFailed", {{QStringLiteral("name"), name}, {QStringLiteral("lastStderr"), QJsonArray::fromStringList(lines)}});
     });
+    connect(m_view, &BrokerView::sessionCutOff, this, [this](const QString &server, const QString &message) {
+        send("sessionCutOff", {{QStringLiteral("server"), server}, {QStringLiteral("message"), message}});
+    });
 }
 
 void WatchStream::send(const char *event, const QJsonObject &params)

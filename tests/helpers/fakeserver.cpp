@@ -394,6 +394,8 @@ void FakeServer::handleToolCall(const QJsonValue &id, const QJsonObject &params)
     } else if (name == QLatin1String("crash")) {
         logLine("crashing on request");
         ::_exit(intArg(arguments, "code", 42));
+    } else if (name == QLatin1String("blob")) {
+        sendResult(id, textResult(QString(qMax(0, intArg(arguments, "bytes", 0)), QLatin1Char('x'))));
     } else if (name == QLatin1String("garbage")) {
         writeStdout("this is not json {{{");
         writeStdout("[1,2,3]");

@@ -91,7 +91,8 @@ TEST(ServerConfig, JsonRoundTripWritesEveryField)
     const ServerConfig config = makeServer(QStringLiteral("demo"));
     const QJsonObject json = config.toJson();
     for (const char *key :
-         {"command", "args", "env", "cwd", "sharing", "lingerMs", "heartbeatMs", "maxLineBytes"})
+         {"command", "args", "env", "cwd", "sharing", "lingerMs", "heartbeatMs", "maxLineBytes",
+          "maxInFlight", "maxQueuedBytes"})
         EXPECT_TRUE(json.contains(QLatin1String(key))) << key;
     EXPECT_EQ(ServerConfig::fromJson(config.name, json), config);
 }
@@ -107,6 +108,64 @@ TEST(ServerConfig, FromJsonDefaultsMissingFields)
     EXPECT_EQ(config.lingerMs, 60000);
     EXPECT_EQ(config.heartbeatMs, 30000);
     EXPECT_EQ(config.sharing, ServerConfig::Sharing::Shared);
+}
+
+TEST(ServerConfig, MaxQueuedBytesRoundTripsAndAlwaysFitsOneMaximalMessage)
+{
+    ServerConfig config = makeServer(QStringLiteral("demo"));
+    EXPECT_EQ(config.maxQueuedBytes, 0);   // the broker-wide default
+    config.maxQueuedBytes = 8 * 1024 * 1024;
+    config.maxLineBytes = 1024 * 1024;
+    const QJsonObject json = config.toJson();
+    EXPECT_EQ(json.value(QLatin1String("maxQueuedBytes")).toInt(), 8 * 1024 * 1024);
+    EXPECT_EQ(ServerConfig::fromJson(config.name, json), config);
+    EXPECT_EQ(config.effectiveMaxQueuedBytes(64 * 1024 * 1024), 8 * 1024 * 1024);
+
+    // 0 takes the broker default; a cap below one maximal message is raised to fit one.
+    config.maxQueuedBytes = 0;
+    EXPECT_EQ(config.effectiveMaxQueuedBytes(32 * 1024 * 1024), 32 * 1024 * 1024);
+    config.maxQueuedBytes = 1024;
+    EXPECT_EQ(config.effectiveMaxQueuedBytes(32 * 1024 * 1024),
+              config.maxLineBytes + ServerConfig::QueueSlackBytes);
+    EXPECT_EQ(ServerConfig().effectiveMaxQueuedBytes(ServerConfig::DefaultMaxQueuedBytes),
+              64 * 1024 * 1024 + ServerConfig::QueueSlackBytes);
+
+    // Negative values in a hand-edited file mean the default, like a missing key.
+    QJsonObject negative = json;
+    negative.insert(QStringLiteral("maxQueuedBytes"), -5);
+    EXPECT_EQ(ServerConfig::fromJson(config.name, negative).maxQueuedBytes, 0);
+}
+
+TEST(ServerConfig, BrokerWideMaxQueuedBytesFromEnvironment)
+{
+    const QByteArray saved = qgetenv("MANIFOLD_MAX_QUEUED_BYTES");
+    qputenv("MANIFOLD_MAX_QUEUED_BYTES", "134217728");
+    EXPECT_EQ(ServerConfig::defaultMaxQueuedBytes(), 134217728);
+    qputenv("MANIFOLD_MAX_QUEUED_BYTES", "12");   // under 1 MiB: ignored
+    EXPECT_EQ(ServerConfig::defaultMaxQueuedBytes(), ServerConfig::DefaultMaxQueuedBytes);
+    qputenv("MANIFOLD_MAX_QUEUED_BYTES", "lots");
+    EXPECT_EQ(ServerConfig::defaultMaxQueuedBytes(), ServerConfig::DefaultMaxQueuedBytes);
+    if (saved.isNull())
+        qunsetenv("MANIFOLD_MAX_QUEUED_BYTES");
+    else
+        qputenv("MANIFOLD_MAX_QUEUED_BYTES", saved);
+}
+
+TEST(ServerRegistry, SetMaxQueuedBytesSurvivesSaveAndLoad)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    ServerRegistry registry(dir.path());
+    ServerConfig config = makeServer(QStringLiteral("big"));
+    config.maxQueuedBytes = 16 * 1024 * 1024;
+    QString error;
+    ASSERT_TRUE(registry.add(config, &error)) << error.toStdString();
+    ASSERT_TRUE(registry.save(&error)) << error.toStdString();
+    ServerRegistry reloaded(dir.path());
+    ASSERT_TRUE(reloaded.load(&error)) << error.toStdString();
+    ASSERT_NE(reloaded.find(QStringLiteral("big")), nullptr);
+    EXPECT_EQ(reloaded.find(QStringLiteral("big"))->maxQueuedBytes, 16 * 1024 * 1024);
+    EXPECT_EQ(*reloaded.find(QStringLiteral("big")), config);
 }
 
 TEST(ServerRegistry, MissingFileIsAnEmptyRegistry)
