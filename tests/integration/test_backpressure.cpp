@@ -28,6 +28,23 @@ using namespace manifold;
 
 namespace {
 
+// ASan delays reuse of freed memory (its quarantine, 256 MiB by default), so the process's RSS
+// grows with everything freed; the memory bound is checked in the plain build (dev).
+constexpr bool underAddressSanitizer()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return true;
+#else
+    return false;
+#endif
+#else
+    return false;
+#endif
+}
+
 constexpr qint64 MiB = 1024 * 1024;
 constexpr int BlobBytes = int(MiB);
 constexpr int Blobs = 64;   // 64 MiB never read: far past the 4 MiB cap
@@ -165,7 +182,9 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     const qint64 growth = peak - baseline;
     std::printf("[ RSS      ] baseline %.1f MiB, peak %.1f MiB, growth %.1f MiB, good calls answered %d\n",
                 double(baseline) / MiB, double(peak) / MiB, double(growth) / MiB, calls);
-    EXPECT_LT(growth, 4 * MiB + 20 * MiB);
+    if (!underAddressSanitizer()) {   // its quarantine keeps freed blocks resident: RSS says nothing there
+        EXPECT_LT(growth, 4 * MiB + 20 * MiB);
+    }
 
     const QList<RingLog::Entry> log = host(QStringLiteral("fake"))->log().entries();
     EXPECT_TRUE(std::any_of(log.cbegin(), log.cend(), [](const RingLog::Entry &entry) {
