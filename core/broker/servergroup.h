@@ -85,6 +85,7 @@ private:
     void onRootsReported(ServerHost *host, SessionId session);
     void onChildAskedRoots(ServerHost *host);
     void finishLearning(ServerHost *host);
+    void rootsSettled(ServerHost *host, SessionId session);   // its roots came, or stopped being awaited
     void placeSession(SessionId session);   // release it, or move it where its key says
     void retryMoves(ServerHost *host);
     void waitForRoots(SessionId session, ServerHost *host);

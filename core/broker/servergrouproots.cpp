@@ -43,12 +43,18 @@ void ServerGroup::waitForRoots(SessionId session, ServerHost *host)
         if (!host || m_hostOf.value(session) != host || host->router().rootsReported(session))
             return;
         m_rootsTimedOut.insert(session);
-        const QList<SessionId> ids = host->router().sessionIds();
-        if (m_learning.contains(host) && !ids.isEmpty() && ids.first() == session)
-            finishLearning(host);
-        else
-            placeSession(session);
+        rootsSettled(host, session);
     });
+}
+
+void ServerGroup::rootsSettled(ServerHost *host, SessionId session)
+{
+    // The oldest session of an instance that is learning decides its key; any other is placed.
+    const QList<SessionId> ids = host->router().sessionIds();
+    if (m_learning.contains(host) && !ids.isEmpty() && ids.first() == session)
+        finishLearning(host);
+    else
+        placeSession(session);
 }
 
 void ServerGroup::onRootsReported(ServerHost *host, SessionId session)
@@ -56,12 +62,7 @@ void ServerGroup::onRootsReported(ServerHost *host, SessionId session)
     if (m_hostOf.value(session) != host)
         return;
     m_rootsTimedOut.remove(session);
-    const QList<SessionId> ids = host->router().sessionIds();
-    if (m_learning.contains(host) && !ids.isEmpty() && ids.first() == session) {
-        finishLearning(host);
-        return;
-    }
-    placeSession(session);
+    rootsSettled(host, session);
 }
 
 void ServerGroup::onChildAskedRoots(ServerHost *host)

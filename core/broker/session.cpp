@@ -69,8 +69,7 @@ void Session::pump()
     while (!m_queue.isEmpty() && m_socket->bytesToWrite() < SocketWindowBytes) {
         const QByteArray line = m_queue.takeFirst();
         m_queueBytes -= line.size() + 1;
-        m_socket->write(line);
-        m_socket->write("\n", 1);
+        writeLine(line);
     }
     m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
 }
@@ -80,15 +79,19 @@ void Session::close(const QString &reason)
     if (m_closed)
         return;
     // On purpose, so everything still queued goes out first (it is bounded by the cap).
-    for (const QByteArray &line : std::as_const(m_queue)) {
-        m_socket->write(line);
-        m_socket->write("\n", 1);
-    }
+    for (const QByteArray &line : std::as_const(m_queue))
+        writeLine(line);
     m_queue.clear();
     m_queueBytes = 0;
     m_socket->write(SessionClosing::line(reason) + '\n');
     m_socket->flush();
     m_socket->disconnectFromServer();
+}
+
+void Session::writeLine(const QByteArray &line)
+{
+    m_socket->write(line);
+    m_socket->write("\n", 1);
 }
 
 void Session::cutOff()

@@ -55,6 +55,7 @@ private:
     void onReadyRead();
     void drain();
     void pump();
+    void writeLine(const QByteArray &line);   // to the socket, with its newline
     void cutOff();
 
     SessionId m_id;
