@@ -37,6 +37,8 @@ constexpr const char *Usage =
     "                                                per-project, per-client, isolated),\n"
     "                                                max-in-flight (0 = no limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
     "                                                max-line-bytes, max-queued-bytes (0 = broker default)\n"
+    "  set-default KEY VALUE                         change a default for every server without its own:\n"
+    "                                                max-queued-bytes (0 = the built-in 64 MiB)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "%1"
     "  --version                                     print the version\n";
@@ -180,6 +182,14 @@ int main(int argc, char *argv[])
         params.insert(QStringLiteral("name"), args.at(0));
         params.insert(QStringLiteral("key"), key);
         params.insert(QStringLiteral("value"), args.at(2));
+    } else if (command == QLatin1String("set-default")) {
+        if (args.size() != 2)
+            return fail(QStringLiteral("set-default needs KEY VALUE"), 2);
+        if (args.at(0) != QLatin1String("max-queued-bytes") && args.at(0) != QLatin1String("maxQueuedBytes"))
+            return fail(QStringLiteral("set-default: unknown KEY '%1' (settable: max-queued-bytes)").arg(args.at(0)), 2);
+        method = QStringLiteral("setDefault");
+        params.insert(QStringLiteral("key"), QStringLiteral("maxQueuedBytes"));
+        params.insert(QStringLiteral("value"), args.at(1));
     } else if (command == QLatin1String("reload")) {
         if (!args.isEmpty())
             return fail(QStringLiteral("reload takes no arguments"), 2);
@@ -222,6 +232,8 @@ int main(int argc, char *argv[])
             std::printf("%s", qPrintable(formatStatus(result)));
     } else if (command == QLatin1String("set")) {
         std::printf("%s: %s = %s\n", qPrintable(args.at(0)), qPrintable(args.at(1)), qPrintable(args.at(2)));
+    } else if (command == QLatin1String("set-default")) {
+        std::printf("default %s = %s\n", qPrintable(args.at(0)), qPrintable(args.at(1)));
     } else if (command == QLatin1String("reload")) {
         std::printf("servers: %s\n", qPrintable(result.value(QStringLiteral("servers")).toVariant().toStringList().join(QStringLiteral(", "))));
     } else if (command == QLatin1String("logs")) {

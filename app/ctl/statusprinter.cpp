@@ -115,6 +115,11 @@ QString formatStatus(const QJsonObject &status)
                       .arg(broker.value(QStringLiteral("pid")).toInteger())
                       .arg(broker.value(QStringLiteral("socket")).toString(),
                            socketSourceNote(broker.value(QStringLiteral("socketSource")).toString()));
+    const QJsonObject defaults = broker.value(QStringLiteral("defaults")).toObject();
+    if (defaults.contains(QStringLiteral("maxQueuedBytes")))
+        out += QStringLiteral("Unread bytes allowed per client: %1 MiB (%2; a server may set its own)\n")
+                   .arg(double(defaults.value(QStringLiteral("maxQueuedBytes")).toInteger()) / (1024 * 1024), 0, 'g', 4)
+                   .arg(defaults.value(QStringLiteral("maxQueuedBytesSource")).toString());
     if (broker.contains(QStringLiteral("registryError")))
         out += QStringLiteral("WARNING: %1\n").arg(broker.value(QStringLiteral("registryError")).toString());
 

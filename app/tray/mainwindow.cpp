@@ -307,6 +307,7 @@ QWidget *MainWindow::createSessionsTab()
     m_disconnectButton->setToolTip(m_disconnect->toolTip());
     connect(m_disconnectButton, &QPushButton::clicked, m_disconnect, &QAction::trigger);
     connect(m_sessions->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_sessionModel, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(m_sessionModel, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
     connect(m_sessionModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
 
@@ -435,7 +436,10 @@ void MainWindow::updateActions()
     m_remove->setEnabled(selected);
     m_edit->setEnabled(selected);
     m_add->setEnabled(connected);
-    const bool session = connected && m_sessions && m_sessions->selectionModel()->hasSelection();
+    // A row kept to show how a session ended has nothing left to disconnect.
+    const QModelIndexList sessionRows = m_sessions ? m_sessions->selectionModel()->selectedRows() : QModelIndexList();
+    const bool session = connected && !sessionRows.isEmpty() &&
+                         !sessionRows.first().data(SessionTableModel::EndedRole).toBool();
     m_disconnect->setEnabled(session);
     if (m_disconnectButton)
         m_disconnectButton->setEnabled(session);

@@ -1,5 +1,7 @@
 #include "serverdialog.h"
 
+#include "unreadlimitbox.h"
+
 #include "mcpprobe.h"
 #include "settingsdialog.h"
 
@@ -81,6 +83,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     , m_sharing(new QComboBox(this))
     , m_linger(new QSpinBox(this))
     , m_maxInFlight(new QSpinBox(this))
+    , m_unreadLimit(new QSpinBox(this))
     , m_testButton(new QPushButton(tr("&Test Start"), this))
     , m_tools(new QListWidget(this))
     , m_testStatus(new QLabel(this))
@@ -129,6 +132,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     m_linger->setSuffix(tr(" s"));
     m_maxInFlight->setRange(0, 1000);
     m_maxInFlight->setSpecialValueText(tr("Unlimited"));
+    UnreadLimitBox::configure(m_unreadLimit);
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
@@ -139,6 +143,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     form->addRow(tr("&Sharing:"), m_sharing);
     form->addRow(tr("&Linger after last client:"), m_linger);
     form->addRow(tr("&In-flight limit:"), m_maxInFlight);
+    form->addRow(tr("&Unread limit per client:"), m_unreadLimit);
 
     auto *testBox = new QGroupBox(tr("Test"), this);
     auto *testLayout = new QVBoxLayout(testBox);
@@ -187,6 +192,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
             addEnvRow(name.toString(), QString(), true, true);
         m_sharing->setCurrentIndex(qMax(0, m_sharing->findData(server.value(QLatin1String("sharing")).toString())));
         m_maxInFlight->setValue(server.value(QLatin1String("maxInFlight")).toInt());
+        m_unreadLimit->setValue(UnreadLimitBox::toMiB(server.value(QLatin1String("maxQueuedBytes")).toInteger()));
     }
 
     connect(m_name, &QLineEdit::textChanged, this, &ServerDialog::updateValidation);
@@ -283,7 +289,8 @@ QJsonObject ServerDialog::serverParams() const
                        {QStringLiteral("secretEnv"), QJsonArray::fromStringList(secretNames())},
                        {QStringLiteral("sharing"), m_sharing->currentData().toString()},
                        {QStringLiteral("lingerMs"), m_linger->value() < 0 ? -1 : m_linger->value() * 1000},
-                       {QStringLiteral("maxInFlight"), m_maxInFlight->value()}};
+                       {QStringLiteral("maxInFlight"), m_maxInFlight->value()},
+                       {QStringLiteral("maxQueuedBytes"), UnreadLimitBox::toBytes(m_unreadLimit->value())}};
     if (!m_editing)
         params.insert(QStringLiteral("heartbeatMs"), TraySettings::defaultHeartbeatMs());
     if (!m_cwd->text().trimmed().isEmpty())

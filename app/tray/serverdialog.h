@@ -75,6 +75,7 @@ private:
     QComboBox *m_sharing;
     QSpinBox *m_linger;
     QSpinBox *m_maxInFlight;
+    QSpinBox *m_unreadLimit;
     QPushButton *m_testButton;
     QListWidget *m_tools;
     QLabel *m_testStatus;

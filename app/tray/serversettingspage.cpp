@@ -1,5 +1,7 @@
 #include "serversettingspage.h"
 
+#include "unreadlimitbox.h"
+
 #include "control/brokerview.h"
 
 #include <QComboBox>
@@ -40,6 +42,7 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
     , m_sharing(new QComboBox(this))
     , m_linger(new QSpinBox(this))
     , m_maxInFlight(new QSpinBox(this))
+    , m_unreadLimit(new QSpinBox(this))
     , m_apply(new QPushButton(tr("&Apply"), this))
     , m_status(new QLabel(this))
 {
@@ -64,6 +67,7 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
     m_linger->setSuffix(tr(" s"));
     m_maxInFlight->setRange(0, 1000);
     m_maxInFlight->setSpecialValueText(tr("Unlimited"));
+    UnreadLimitBox::configure(m_unreadLimit);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Command:"), m_command);
@@ -72,6 +76,7 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
     form->addRow(tr("&Sharing:"), m_sharing);
     form->addRow(tr("&Linger after last client:"), m_linger);
     form->addRow(tr("&In-flight limit:"), m_maxInFlight);
+    form->addRow(tr("&Unread limit per client:"), m_unreadLimit);
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_status, 1);
@@ -83,6 +88,7 @@ ServerSettingsPage::ServerSettingsPage(BrokerView *view, QWidget *parent)
     connect(m_sharing, &QComboBox::currentIndexChanged, this, &ServerSettingsPage::updateApply);
     connect(m_linger, &QSpinBox::valueChanged, this, &ServerSettingsPage::updateApply);
     connect(m_maxInFlight, &QSpinBox::valueChanged, this, &ServerSettingsPage::updateApply);
+    connect(m_unreadLimit, &QSpinBox::valueChanged, this, &ServerSettingsPage::updateApply);
     connect(m_apply, &QPushButton::clicked, this, &ServerSettingsPage::onApply);
     setServer({});
 }
@@ -120,6 +126,7 @@ void ServerSettingsPage::setServer(const QJsonObject &server)
                                                 QStringLiteral("shared")))));
         m_linger->setValue(lingerSeconds(server));
         m_maxInFlight->setValue(server.value(QLatin1String("maxInFlight")).toInt());
+        m_unreadLimit->setValue(UnreadLimitBox::toMiB(server.value(QLatin1String("maxQueuedBytes")).toInteger()));
     }
     if (!sameServer)
         m_status->clear();
@@ -184,6 +191,8 @@ QJsonObject ServerSettingsPage::editedValues() const
         changed.insert(QStringLiteral("lingerMs"), QString::number(m_linger->value() < 0 ? -1 : m_linger->value() * 1000));
     if (m_maxInFlight->value() != m_server.value(QLatin1String("maxInFlight")).toInt())
         changed.insert(QStringLiteral("maxInFlight"), QString::number(m_maxInFlight->value()));
+    if (m_unreadLimit->value() != UnreadLimitBox::toMiB(m_server.value(QLatin1String("maxQueuedBytes")).toInteger()))
+        changed.insert(QStringLiteral("maxQueuedBytes"), QString::number(UnreadLimitBox::toBytes(m_unreadLimit->value())));
     return changed;
 }
 

@@ -15,7 +15,7 @@ namespace manifold {
 class BrokerView;
 
 // The Settings tab of the selected server: how it starts (command, args, env with masked
-// values, revealed one at a time on request, and where each is stored) and the settings that can change while it runs (sharing, linger, in-flight limit),
+// values, revealed one at a time on request, and where each is stored) and the settings that can change while it runs (sharing, linger, in-flight limit, unread limit),
 // saved through the broker's `set` method.
 class ServerSettingsPage final : public QWidget
 {
@@ -49,6 +49,7 @@ private:
     QComboBox *m_sharing;
     QSpinBox *m_linger;
     QSpinBox *m_maxInFlight;
+    QSpinBox *m_unreadLimit;
     QPushButton *m_apply;
     QLabel *m_status;
 };

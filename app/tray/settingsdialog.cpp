@@ -1,8 +1,13 @@
 #include "settingsdialog.h"
 
 #include "autostart.h"
+#include "unreadlimitbox.h"
+
+#include "control/brokerview.h"
 
 #include <QCheckBox>
+#include <QJsonObject>
+#include <QPointer>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QMessageBox>
@@ -36,12 +41,14 @@ void setDefaultHeartbeatMs(int ms)
 
 } // namespace TraySettings
 
-SettingsDialog::SettingsDialog(Autostart *autostart, QWidget *parent)
+SettingsDialog::SettingsDialog(Autostart *autostart, BrokerView *view, QWidget *parent)
     : QDialog(parent)
     , m_autostart(autostart)
     , m_startOnLogin(new QCheckBox(tr("&Start Manifold when I log in"), this))
     , m_linger(new QSpinBox(this))
     , m_heartbeat(new QSpinBox(this))
+    , m_unreadLimit(new QSpinBox(this))
+    , m_view(view)
 {
     setWindowTitle(tr("Manifold Settings"));
 
@@ -62,10 +69,31 @@ SettingsDialog::SettingsDialog(Autostart *autostart, QWidget *parent)
     m_heartbeat->setValue(TraySettings::defaultHeartbeatMs() / 1000);
     m_heartbeat->setToolTip(tr("How often an idle server is pinged to check that it still answers."));
 
+    // The broker's own default, read fresh: another manifoldctl may have changed it.
+    UnreadLimitBox::configure(m_unreadLimit);
+    m_unreadLimit->setRange(1, 2047);
+    m_unreadLimit->setToolTip(tr("How much may wait for a client that stops reading before Manifold disconnects it, "
+                                 "for every server that does not set its own limit."));
+    m_unreadLimit->setEnabled(false);
+    if (m_view) {
+        const QPointer<SettingsDialog> self(this);
+        m_view->call(QStringLiteral("status"), {}, [self](bool ok, const QJsonObject &status, const QString &) {
+            if (!self || !ok)
+                return;
+            const QJsonObject defaults = status.value(QLatin1String("broker")).toObject().value(QLatin1String("defaults")).toObject();
+            if (!defaults.contains(QLatin1String("maxQueuedBytes")))
+                return;   // an older broker
+            self->m_unreadLimitShown = UnreadLimitBox::toMiB(defaults.value(QLatin1String("maxQueuedBytes")).toInteger());
+            self->m_unreadLimit->setValue(self->m_unreadLimitShown);
+            self->m_unreadLimit->setEnabled(true);
+        });
+    }
+
     auto *form = new QFormLayout;
     form->addRow(m_startOnLogin);
     form->addRow(tr("Default &linger for new servers:"), m_linger);
     form->addRow(tr("Default &heartbeat interval:"), m_heartbeat);
+    form->addRow(tr("&Unread limit per client:"), m_unreadLimit);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
@@ -89,6 +117,16 @@ void SettingsDialog::accept()
     }
     TraySettings::setDefaultLingerMs(m_linger->value() < 0 ? -1 : m_linger->value() * 1000);
     TraySettings::setDefaultHeartbeatMs(m_heartbeat->value() * 1000);
+    if (m_view && m_unreadLimitShown > 0 && m_unreadLimit->value() != m_unreadLimitShown) {
+        const QPointer<QWidget> owner = parentWidget();
+        m_view->call(QStringLiteral("setDefault"),
+                     {{QStringLiteral("key"), QStringLiteral("maxQueuedBytes")},
+                      {QStringLiteral("value"), QString::number(UnreadLimitBox::toBytes(m_unreadLimit->value()))}},
+                     [owner](bool ok, const QJsonObject &, const QString &error) {
+                         if (!ok)
+                             QMessageBox::warning(owner, tr("Unread Limit"), tr("Could not change the unread limit: %1").arg(error));
+                     });
+    }
     QDialog::accept();
 }
 

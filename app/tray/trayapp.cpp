@@ -112,7 +112,7 @@ void TrayApp::requestQuit()
 
 void TrayApp::showSettings()
 {
-    SettingsDialog dialog(m_autostart.get(), m_window->isVisible() ? m_window : nullptr);
+    SettingsDialog dialog(m_autostart.get(), m_view, m_window->isVisible() ? m_window : nullptr);
     dialog.exec();
 }
 

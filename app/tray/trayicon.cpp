@@ -138,7 +138,7 @@ void TrayIcon::onServerFailed(const QString &name, const QStringList &lastStderr
         m_tray->showMessage(tr("Server \"%1\" failed").arg(name), body, QSystemTrayIcon::Critical, 10000);
 }
 
-void TrayIcon::onSessionCutOff(const QString &server, const QString &message)
+void TrayIcon::onSessionCutOff(const QString &server, qint64, const QString &message, const QString &)
 {
     if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(tr("A client of \"%1\" stopped reading; disconnected").arg(server), message,

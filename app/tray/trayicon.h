@@ -38,7 +38,7 @@ private:
     void rebuildMenu();
     void updateIcon();
     void onServerFailed(const QString &name, const QStringList &lastStderr);
-    void onSessionCutOff(const QString &server, const QString &message);
+    void onSessionCutOff(const QString &server, qint64 session, const QString &message, const QString &reason);
     void pauseAll();
 
     BrokerView *m_view;

@@ -212,7 +212,10 @@ QJsonObject Broker::status() const
                        {QStringLiteral("socket"), m_socketPath},
                        {QStringLiteral("socketSource"), m_socketSource},
                        {QStringLiteral("configFile"), m_registry.filePath()},
-                       {QStringLiteral("startedAt"), m_startedAt.toString(Qt::ISODateWithMs)}};
+                       {QStringLiteral("startedAt"), m_startedAt.toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("defaults"),
+                        QJsonObject{{QStringLiteral("maxQueuedBytes"), defaultMaxQueuedBytes()},
+                                    {QStringLiteral("maxQueuedBytesSource"), defaultMaxQueuedBytesSource()}}}};
     if (!m_registryError.isEmpty())
         broker.insert(QStringLiteral("registryError"), m_registryError);
     return QJsonObject{{QStringLiteral("broker"), broker},
@@ -303,6 +306,7 @@ bool Broker::updateServer(const ServerConfig &config, QString *error)
         return false;
     }
     m_groups.value(config.name)->setConfig(config);
+    applyQueueCaps();
     return true;
 }
 
@@ -390,6 +394,7 @@ bool Broker::reloadRegistry(QString *error)
         }
     }
     m_registry = fresh;
+    applyQueueCaps();
     return true;
 }
 
@@ -582,7 +587,7 @@ void Broker::openSession(QLocalSocket *socket, const Hello &hello, const QByteAr
     ServerGroup *group = m_groups.value(hello.server);
     const SessionId id = m_nextSession++;
     auto *session = new Session(id, socket, hello, group->config().maxLineBytes,
-                                group->config().effectiveMaxQueuedBytes(m_defaultMaxQueuedBytes), this);
+                                group->config().effectiveMaxQueuedBytes(defaultMaxQueuedBytes()), this);
     QObject::disconnect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
     m_sessions.insert(id, session);
     connect(session, &Session::lineReceived, this, &Broker::onSessionLine);
@@ -665,7 +670,7 @@ void Broker::onSessionOverflowed(SessionId id, const QString &reason)
     if (ServerHost *host = m_sessionHost.value(id))
         host->noteEvent(text);
     qCWarning(lcBroker).noquote() << hello.server << text;
-    emit sessionCutOff(hello.server, text);
+    emit sessionCutOff(hello.server, id, text, reason);
 }
 
 void Broker::closeSession(SessionId id)

@@ -74,12 +74,20 @@ public:
     QList<SessionId> sessionIds() const { return m_sessions.keys(); }
     bool disconnectSession(SessionId id, QString *error);
     bool addServer(const ServerConfig &config, QString *error);
-    // Replaces a server's definition and saves it; running children pick it up at their next start.
+    // Replaces a server's definition and saves it; running children pick it up at their next start
+    // (the unread limit, maxQueuedBytes, applies to its connected sessions at once).
     bool updateServer(const ServerConfig &config, QString *error);
     // Changes one setting of a server (sharing, maxInFlight, lingerMs, heartbeatMs, maxLineBytes,
     // maxQueuedBytes) and saves servers.json.
     bool setServerOption(const QString &name, const QString &key, const QString &value, QString *error);
     bool removeServer(const QString &name, QString *error);
+    // The cap on bytes waiting for one client of a server that does not set its own
+    // maxQueuedBytes: servers.json's "defaults", else $MANIFOLD_MAX_QUEUED_BYTES, else 64 MiB.
+    qint64 defaultMaxQueuedBytes() const;
+    QString defaultMaxQueuedBytesSource() const;   // "servers.json", "environment" or "built-in"
+    // Changes one of servers.json's "defaults" (maxQueuedBytes; 0 goes back to the environment's
+    // or the built-in value), saves it and applies it to the sessions already connected.
+    bool setDefaultOption(const QString &key, const QString &value, QString *error);
     // Re-reads servers.json (also done on its own when the file changes): adds and removes
     // servers, and hands changed definitions to their hosts for the next start. A broken file
     // changes nothing and is reported.
@@ -96,7 +104,9 @@ signals:
     void sessionOpened(manifold::SessionId session);
     void sessionClosed(manifold::SessionId session);
     // A session was disconnected because its client stopped reading (see Session::overflowed).
-    void sessionCutOff(const QString &server, const QString &message);
+    // message names the session and its client; reason is what the shim was told.
+    void sessionCutOff(const QString &server, manifold::SessionId session, const QString &message,
+                       const QString &reason);
 
 private:
     void onNewConnection();
@@ -115,6 +125,7 @@ private:
     ServerGroup *createGroup(const ServerConfig &config);
     void dropGroup(const QString &name);
     QString unknownServerMessage(const QString &name) const;
+    void applyQueueCaps();   // every session's cap from its server's config and the default
 
     QString m_configDir;
     QString m_socketPath;
@@ -135,7 +146,6 @@ private:
     QMap<SessionId, Session *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;
-    qint64 m_defaultMaxQueuedBytes = ServerConfig::defaultMaxQueuedBytes();   // read once at start
     bool m_hasWindow = false;
     QDateTime m_startedAt;
 };

@@ -157,6 +157,7 @@ QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
                        {QStringLiteral("args"), QJsonArray::fromStringList(config.args)},
                        {QStringLiteral("sharing"), ServerConfig::sharingName(config.sharing)},
                        {QStringLiteral("maxInFlight"), config.maxInFlight},
+                       {QStringLiteral("maxQueuedBytes"), config.maxQueuedBytes},   // 0: the default
                        {QStringLiteral("lingerMs"), config.lingerMs}};
 }
 

@@ -34,6 +34,8 @@ public:
     const Hello &hello() const { return m_hello; }
     QDateTime connectedSince() const { return m_connectedSince; }
     qint64 maxQueuedBytes() const { return m_maxQueuedBytes; }
+    // A new cap (the server's or the default changed); checked when the next line is queued.
+    void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes = bytes; }
     // Bytes waiting for the client: the session's queue plus the socket's write buffer.
     qint64 queuedBytes() const;
 

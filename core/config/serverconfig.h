@@ -31,6 +31,7 @@ struct ServerConfig
     // The broker-wide default for maxQueuedBytes: $MANIFOLD_MAX_QUEUED_BYTES if it is a number
     // of bytes (at least 1 MiB), else DefaultMaxQueuedBytes.
     static constexpr qint64 DefaultMaxQueuedBytes = 64 * 1024 * 1024;
+    static constexpr qint64 MinMaxQueuedBytes = 1024 * 1024;   // smaller default values are refused
     static qint64 defaultMaxQueuedBytes();
     // What a session of this server may have waiting for its client before it is cut off: the
     // configured cap (or the broker default), but never less than one maximal message

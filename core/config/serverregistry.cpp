@@ -79,6 +79,21 @@ QString shapeError(const QString &name, const QJsonValue &value)
     return {};
 }
 
+const QString KeyDefaults = QStringLiteral("defaults");
+const QString KeyDefaultMaxQueuedBytes = QStringLiteral("maxQueuedBytes");
+
+QString defaultsShapeError(const QJsonValue &defaults)
+{
+    if (defaults.isUndefined())
+        return {};
+    if (!defaults.isObject())
+        return QStringLiteral("\"defaults\" must be an object");
+    const QJsonValue queued = defaults.toObject().value(KeyDefaultMaxQueuedBytes);
+    if (!queued.isUndefined() && (!queued.isDouble() || queued.toDouble() < 0))
+        return QStringLiteral("\"defaults\": \"maxQueuedBytes\" must be a number of bytes, 0 or more");
+    return {};
+}
+
 bool setError(QString *error, const QString &message)
 {
     if (error)
@@ -128,6 +143,7 @@ bool ServerRegistry::load(QString *error)
 {
     const QString path = filePath();
     m_servers.clear();
+    m_defaults = {};
     m_loadFailed = true;
 
     QFile file(path);
@@ -160,8 +176,14 @@ bool ServerRegistry::load(QString *error)
                        .arg(path, version.toVariant().toString())
                        .arg(FormatVersion));
 
+    const QString defaultsProblem = defaultsShapeError(root.value(KeyDefaults));
+    if (!defaultsProblem.isEmpty())
+        return setError(error, QStringLiteral("%1: %2").arg(path, defaultsProblem));
+    const QJsonObject defaults = root.value(KeyDefaults).toObject();
+
     const QJsonValue servers = root.value(QStringLiteral("servers"));
     if (servers.isUndefined()) {
+        m_defaults = defaults;
         m_loadFailed = false;
         return true;
     }
@@ -179,6 +201,7 @@ bool ServerRegistry::load(QString *error)
         loaded.append(ServerConfig::fromJson(it.key(), it.value().toObject()));
     }
     m_servers = loaded;
+    m_defaults = defaults;
     m_loadFailed = false;
     qCDebug(lcConfig) << "loaded" << m_servers.size() << "server(s) from" << path;
     return true;
@@ -200,6 +223,8 @@ bool ServerRegistry::save(QString *error) const
         servers.insert(config.name, config.toJson());
     QJsonObject root;
     root.insert(QStringLiteral("version"), FormatVersion);
+    if (!m_defaults.isEmpty())
+        root.insert(KeyDefaults, m_defaults);
     root.insert(QStringLiteral("servers"), servers);
 
     // Env values may hold API keys: owner-only before the rename makes the file visible.
@@ -271,6 +296,19 @@ bool ServerRegistry::remove(const QString &name, QString *error)
         }
     }
     return setError(error, QStringLiteral("no server named '%1'").arg(name));
+}
+
+qint64 ServerRegistry::defaultMaxQueuedBytes() const
+{
+    return qint64(m_defaults.value(KeyDefaultMaxQueuedBytes).toDouble());
+}
+
+void ServerRegistry::setDefaultMaxQueuedBytes(qint64 bytes)
+{
+    if (bytes > 0)
+        m_defaults.insert(KeyDefaultMaxQueuedBytes, bytes);
+    else
+        m_defaults.remove(KeyDefaultMaxQueuedBytes);
 }
 
 } // namespace manifold

@@ -2,6 +2,7 @@
 
 #include "serverconfig.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -32,9 +33,15 @@ public:
     bool update(const ServerConfig &config, QString *error);
     bool remove(const QString &name, QString *error);
 
+    // servers.json's "defaults": what applies to every server that does not set its own. Only
+    // maxQueuedBytes for now (0 = not set); other keys found there are kept as they are.
+    qint64 defaultMaxQueuedBytes() const;
+    void setDefaultMaxQueuedBytes(qint64 bytes);
+
 private:
     QString m_configDir;
     QList<ServerConfig> m_servers;
+    QJsonObject m_defaults;
     bool m_loadFailed = false;
 };
 

@@ -42,8 +42,9 @@ signals:
     void logAppended(const QString &server, const QJsonObject &line);
     // A server gave up restarting (crash loop) or could not start.
     void serverFailed(const QString &name, const QStringList &lastStderr);
-    // A session was disconnected because its client stopped reading; message says which and why.
-    void sessionCutOff(const QString &server, const QString &message);
+    // A session was disconnected because its client stopped reading; message says which and why,
+    // reason only why (what the shim was told).
+    void sessionCutOff(const QString &server, qint64 session, const QString &message, const QString &reason);
 };
 
 } // namespace manifold

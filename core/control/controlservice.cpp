@@ -142,6 +142,13 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::InvalidParams, message);
         return ok({{QStringLiteral("ok"), true}});
     }
+    if (method == QLatin1String("setDefault")) {
+        QString message;
+        if (!m_broker->setDefaultOption(params.value(QStringLiteral("key")).toString(),
+                                        params.value(QStringLiteral("value")).toString(), &message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok({{QStringLiteral("ok"), true}});
+    }
     ServerGroup *group = m_broker->group(name);
     const bool isServerAction = method == QLatin1String("start") || method == QLatin1String("stop") ||
                                 method == QLatin1String("restart") || method == QLatin1String("kill") ||

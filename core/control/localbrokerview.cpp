@@ -29,7 +29,9 @@ LocalBrokerView::LocalBrokerView(Broker *broker, QObject *parent)
         markServer(session.value(QStringLiteral("server")).toString());
     });
     connect(broker, &Broker::sessionClosed, this, [this](SessionId id) { emit sessionClosed(qint64(id)); });
-    connect(broker, &Broker::sessionCutOff, this, &BrokerView::sessionCutOff);
+    connect(broker, &Broker::sessionCutOff, this, [this](const QString &server, SessionId id, const QString &message, const QString &reason) {
+        emit sessionCutOff(server, qint64(id), message, reason);
+    });
     connect(broker, &QObject::destroyed, this, [this] { emit disconnected(); });
 }
 

@@ -143,7 +143,9 @@ void RemoteBrokerView::applyEvent(const QString &event, const QJsonObject &param
         emit serverFailed(params.value(QStringLiteral("name")).toString(), lines);
     } else if (event == QLatin1String("sessionCutOff")) {
         emit sessionCutOff(params.value(QStringLiteral("server")).toString(),
-                           params.value(QStringLiteral("message")).toString());
+                           params.value(QStringLiteral("session")).toInteger(-1),
+                           params.value(QStringLiteral("message")).toString(),
+                           params.value(QStringLiteral("reason")).toString());
     }
 }
 

@@ -36,8 +36,11 @@ WatchStream::WatchStream(Broker *broker, QLocalSocket *socket)
     connect(m_view, &BrokerView::serverFailed, this, [this](const QString &name, const QStringList &lines) {
         send("serverFailed", {{QStringLiteral("name"), name}, {QStringLiteral("lastStderr"), QJsonArray::fromStringList(lines)}});
     });
-    connect(m_view, &BrokerView::sessionCutOff, this, [this](const QString &server, const QString &message) {
-        send("sessionCutOff", {{QStringLiteral("server"), server}, {QStringLiteral("message"), message}});
+    connect(m_view, &BrokerView::sessionCutOff, this, [this](const QString &server, qint64 session, const QString &message, const QString &reason) {
+        send("sessionCutOff", {{QStringLiteral("server"), server},
+                               {QStringLiteral("session"), session},
+                               {QStringLiteral("message"), message},
+                               {QStringLiteral("reason"), reason}});
     });
 }
 

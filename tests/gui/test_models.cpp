@@ -444,6 +444,47 @@ TEST(SessionTableModel, OpenChangeCloseAreTargeted)
     EXPECT_EQ(model.rowCount(), 1);
 }
 
+TEST(SessionTableModel, CutOffSessionKeepsItsRowWithWhy)
+{
+    FakeBrokerView view;
+    view.setStatusQuietly({}, {sessionJson(1, QStringLiteral("memory")), sessionJson(2, QStringLiteral("memory"))});
+    SessionTableModel model(&view);
+    model.setServer(QStringLiteral("memory"));
+    const auto tester = testModel(&model);
+    ModelSpies spies(&model);
+    EXPECT_EQ(cell(model, 1, SessionTableModel::StateColumn), QStringLiteral("Connected"));
+
+    const QString reason = QStringLiteral("the client stopped reading: 5.0 MiB were waiting for it (limit 4.0 MiB)");
+    const QString message = QStringLiteral("session 2 of cursor (shim pid 4002) disconnected: ") + reason;
+    emit view.sessionCutOff(QStringLiteral("github"), 2, message, reason);   // another server's
+    EXPECT_TRUE(spies.dataChanged.isEmpty());
+    emit view.sessionCutOff(QStringLiteral("memory"), 2, message, reason);
+    ASSERT_EQ(spies.dataChanged.size(), 1);
+    EXPECT_EQ(spanOf(spies.dataChanged.at(0)).firstColumn, int(SessionTableModel::StateColumn));
+    EXPECT_EQ(cell(model, 1, SessionTableModel::StateColumn), QStringLiteral("Cut off: ") + reason);
+    EXPECT_EQ(model.index(1, SessionTableModel::StateColumn).data(Qt::ToolTipRole).toString(), message);
+    EXPECT_FALSE(model.index(1, 0).data(SessionTableModel::EndedRole).toBool());
+
+    view.closeSession(2);
+    EXPECT_TRUE(spies.rowsRemoved.isEmpty());
+    ASSERT_EQ(model.rowCount(), 2);
+    EXPECT_TRUE(model.index(1, 0).data(SessionTableModel::EndedRole).toBool());
+    EXPECT_EQ(cell(model, 1, SessionTableModel::StateColumn), QStringLiteral("Cut off: ") + reason);
+    view.closeSession(1);   // closed without a reason: gone
+    ASSERT_EQ(spies.rowsRemoved.size(), 1);
+    EXPECT_EQ(model.rowCount(), 1);
+
+    // A reconnect keeps the ended row, unless a new broker's session has taken its id.
+    view.setStatusQuietly({}, {});
+    emit view.connected();
+    EXPECT_EQ(model.rowCount(), 1);
+    view.setStatusQuietly({}, {sessionJson(2, QStringLiteral("memory"))});
+    emit view.connected();
+    ASSERT_EQ(model.rowCount(), 1);
+    EXPECT_FALSE(model.index(0, 0).data(SessionTableModel::EndedRole).toBool());
+    EXPECT_EQ(cell(model, 0, SessionTableModel::StateColumn), QStringLiteral("Connected"));
+}
+
 // --- QueueTableModel ------------------------------------------------------------------------
 
 TEST(QueueTableModel, FollowsTheSelectedServersQueueWithMinimalChanges)

@@ -4,6 +4,7 @@
 #include "brokerfixture.h"
 #include "serverdialog.h"
 #include "serversettingspage.h"
+#include "settingsdialog.h"
 
 #include "control/localbrokerview.h"
 #include "secrets/secretstore.h"
@@ -12,6 +13,7 @@
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTest>
 
@@ -169,4 +171,38 @@ TEST_F(SettingsPageSecrets, ShowsWhereValuesLiveAndRevealsASecretOnRequest)
     ASSERT_EQ(env->rowCount(), 2);
     EXPECT_EQ(env->item(1, 0)->text(), QStringLiteral("MODE"));
     EXPECT_EQ(env->item(1, 2)->text(), QStringLiteral("Keychain"));
+}
+
+// The unread limit per client: a server's own from its Settings page, the default from Preferences;
+// both reach the broker, which saves them.
+TEST_F(SettingsPageSecrets, UnreadLimitsAreSetThroughTheBroker)
+{
+    registerServer(fakeServer(QStringLiteral("gh")));
+    startBroker();
+    m_view = std::make_unique<LocalBrokerView>(m_broker.get());
+
+    ServerSettingsPage page(m_view.get());
+    page.setServer(serverStatus(QStringLiteral("gh")));
+    auto *limit = page.findChild<QSpinBox *>(QStringLiteral("unreadLimit"));
+    ASSERT_NE(limit, nullptr);
+    EXPECT_EQ(limit->value(), 0);
+    EXPECT_EQ(limit->text(), QStringLiteral("Default"));
+    EXPECT_FALSE(page.applyButton()->isEnabled());
+    limit->setValue(8);
+    ASSERT_TRUE(page.applyButton()->isEnabled());
+    page.applyButton()->click();
+    EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->registry().find(QStringLiteral("gh"))->maxQueuedBytes == 8 * 1024 * 1024; }, 5000));
+    page.setServer(serverStatus(QStringLiteral("gh")));
+    EXPECT_EQ(limit->value(), 8);
+    EXPECT_FALSE(page.applyButton()->isEnabled());
+
+    SettingsDialog preferences(nullptr, m_view.get());
+    auto *defaultLimit = preferences.findChild<QSpinBox *>(QStringLiteral("unreadLimit"));
+    ASSERT_NE(defaultLimit, nullptr);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return defaultLimit->isEnabled(); }, 5000));   // the broker answered
+    EXPECT_EQ(defaultLimit->value(), 64);
+    defaultLimit->setValue(32);
+    preferences.accept();
+    EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->defaultMaxQueuedBytes() == 32 * 1024 * 1024; }, 5000));
+    EXPECT_EQ(m_broker->defaultMaxQueuedBytesSource(), QStringLiteral("servers.json"));
 }

@@ -377,7 +377,7 @@ TEST(Translation, FollowsTheSystemLocale)
             GTEST_SKIP() << "system locale is " << QLocale::system().name().toStdString();
     }
     ASSERT_TRUE(german) << QLocale::system().name().toStdString();
-    SettingsDialog settings(nullptr);
+    SettingsDialog settings(nullptr, nullptr);
     EXPECT_EQ(settings.windowTitle(), QStringLiteral("Manifold-Einstellungen"));
     ServerDialog dialog({});
     EXPECT_EQ(dialog.windowTitle(), QStringLiteral("Server hinzufügen"));

@@ -156,14 +156,16 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
         peak = qMax(peak, residentBytes());
     }
     ASSERT_EQ(cutOff.size(), 1) << "the stalled session was never cut off";
-    const QString message = cutOff.at(0).at(1).toString();
+    const QString message = cutOff.at(0).at(2).toString();
     EXPECT_TRUE(message.contains(QStringLiteral("the client stopped reading"))) << message.toStdString();
     EXPECT_TRUE(message.contains(QStringLiteral("(limit 4.0 MiB)"))) << message.toStdString();
     EXPECT_EQ(localCut.size(), 1);
     EXPECT_TRUE(waitUntil([&] { return remoteCut.size() == 1; }, 5000));
     if (!remoteCut.isEmpty()) {
         EXPECT_EQ(remoteCut.at(0).at(0).toString(), QStringLiteral("fake"));
-        EXPECT_EQ(remoteCut.at(0).at(1).toString(), message);
+        EXPECT_EQ(remoteCut.at(0).at(1).toLongLong(), cutOff.at(0).at(1).toLongLong());
+        EXPECT_EQ(remoteCut.at(0).at(2).toString(), message);
+        EXPECT_TRUE(remoteCut.at(0).at(3).toString().startsWith(QStringLiteral("the client stopped reading")));
     }
 
     // The child answers what the cut session still had pending, in order, before these: the
@@ -218,6 +220,44 @@ TEST_F(Backpressure, MaxQueuedBytesIsSettableAndZeroMeansTheDefault)
     EXPECT_EQ(m_broker->registry().find(QStringLiteral("fake"))->maxQueuedBytes, 0);
     EXPECT_FALSE(m_broker->setServerOption(QStringLiteral("fake"), QStringLiteral("maxQueuedBytes"),
                                            QStringLiteral("-1"), &error));
+}
+
+// servers.json's "defaults" hold the limit for every server without its own; changing it reaches
+// the sessions already connected, and is saved.
+TEST_F(Backpressure, DefaultLimitIsSavedAndAppliesToConnectedSessions)
+{
+    ServerConfig config = cappedServer();
+    config.maxQueuedBytes = 0;   // the default
+    registerServer(config);
+    startBroker();
+    QSignalSpy cutOff(m_broker.get(), &Broker::sessionCutOff);
+    const QJsonObject before = m_broker->status().value(QStringLiteral("broker")).toObject().value(QStringLiteral("defaults")).toObject();
+    EXPECT_EQ(before.value(QStringLiteral("maxQueuedBytes")).toInteger(), ServerConfig::defaultMaxQueuedBytes());
+
+    TestClient stalled(m_socketPath);
+    ASSERT_TRUE(stalled.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("stalled")));
+    QObject::disconnect(&stalled.socket(), &QLocalSocket::readyRead, nullptr, nullptr);
+    stalled.socket().setReadBufferSize(16 * 1024);
+
+    QString error;
+    EXPECT_FALSE(m_broker->setDefaultOption(QStringLiteral("maxQueuedBytes"), QStringLiteral("1000"), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("at least"))) << error.toStdString();
+    EXPECT_FALSE(m_broker->setDefaultOption(QStringLiteral("lingerMs"), QStringLiteral("5"), &error));
+    ASSERT_TRUE(m_broker->setDefaultOption(QStringLiteral("maxQueuedBytes"), QString::number(4 * MiB), &error))
+        << error.toStdString();
+    const QJsonObject after = m_broker->status().value(QStringLiteral("broker")).toObject().value(QStringLiteral("defaults")).toObject();
+    EXPECT_EQ(after.value(QStringLiteral("maxQueuedBytes")).toInteger(), 4 * MiB);
+    EXPECT_EQ(after.value(QStringLiteral("maxQueuedBytesSource")).toString(), QStringLiteral("servers.json"));
+    ServerRegistry saved(m_configDir);
+    ASSERT_TRUE(saved.load(&error)) << error.toStdString();
+    EXPECT_EQ(saved.defaultMaxQueuedBytes(), 4 * MiB);
+
+    for (int i = 0; i < Blobs; ++i)
+        stalled.sendJson(stalled.request(i, QStringLiteral("tools/call"), blobCall(BlobBytes)));
+    stalled.socket().flush();
+    ASSERT_TRUE(waitUntil([&] { return !cutOff.isEmpty(); }, 60000)) << "the 4 MiB default never cut the session";
+    const QString message = cutOff.at(0).at(2).toString();
+    EXPECT_TRUE(message.contains(QStringLiteral("(limit 4.0 MiB)"))) << message.toStdString();
 }
 
 // The real shim between a client that stops reading its stdout and the broker: once the

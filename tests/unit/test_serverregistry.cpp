@@ -168,6 +168,30 @@ TEST(ServerRegistry, SetMaxQueuedBytesSurvivesSaveAndLoad)
     EXPECT_EQ(*reloaded.find(QStringLiteral("big")), config);
 }
 
+TEST(ServerRegistry, DefaultsSurviveSaveAndLoadWithKeysThisBuildDoesNotKnow)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    ServerRegistry registry(dir.path());
+    writeAll(registry.filePath(),
+             R"({"version": 1, "defaults": {"maxQueuedBytes": 8388608, "fromANewerBuild": true}, "servers": {}})");
+    QString error;
+    ASSERT_TRUE(registry.load(&error)) << error.toStdString();
+    EXPECT_EQ(registry.defaultMaxQueuedBytes(), 8 * 1024 * 1024);
+
+    registry.setDefaultMaxQueuedBytes(16 * 1024 * 1024);
+    ASSERT_TRUE(registry.save(&error)) << error.toStdString();
+    const QJsonObject defaults = QJsonDocument::fromJson(readAll(registry.filePath())).object().value(QStringLiteral("defaults")).toObject();
+    EXPECT_EQ(defaults.value(QStringLiteral("maxQueuedBytes")).toInteger(), 16 * 1024 * 1024);
+    EXPECT_TRUE(defaults.value(QStringLiteral("fromANewerBuild")).toBool());
+
+    registry.setDefaultMaxQueuedBytes(0);   // back to the built-in value: the key goes
+    ASSERT_TRUE(registry.save(&error)) << error.toStdString();
+    ServerRegistry reloaded(dir.path());
+    ASSERT_TRUE(reloaded.load(&error)) << error.toStdString();
+    EXPECT_EQ(reloaded.defaultMaxQueuedBytes(), 0);
+}
+
 TEST(ServerRegistry, MissingFileIsAnEmptyRegistry)
 {
     QTemporaryDir dir;
@@ -275,6 +299,9 @@ TEST(ServerRegistry, WrongShapesAreRejected)
         "{\"servers\": {\"a\": {\"command\": \"x\", \"sharing\": \"sometimes\"}}}",
         "{\"servers\": {\"a\": {\"command\": \"x\", \"lingerMs\": \"soon\"}}}",
         "{\"servers\": {\"bad name\": {\"command\": \"x\"}}}",
+        "{\"defaults\": [], \"servers\": {}}",
+        "{\"defaults\": {\"maxQueuedBytes\": \"64M\"}}",
+        "{\"defaults\": {\"maxQueuedBytes\": -1}, \"servers\": {}}",
     };
     for (const QByteArray &content : bad) {
         QTemporaryDir dir;

@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QSet>
+#include <QTimer>
 
 #include "control/brokerview.h"
 #include "modelformat.h"
@@ -16,6 +17,9 @@ namespace {
 
 const QString kId = QStringLiteral("id");
 const QString kServer = QStringLiteral("server");
+const QString kEndedReason = QStringLiteral("endedReason");   // set on a row by sessionCutOff
+const QString kEndedMessage = QStringLiteral("endedMessage");
+const QString kEnded = QStringLiteral("ended");               // the session has closed
 
 qint64 idOf(const QJsonObject &session)
 {
@@ -32,6 +36,7 @@ SessionTableModel::SessionTableModel(BrokerView *view, QObject *parent)
     connect(view, &BrokerView::sessionOpened, this, &SessionTableModel::onSessionOpened);
     connect(view, &BrokerView::sessionChanged, this, &SessionTableModel::onSessionChanged);
     connect(view, &BrokerView::sessionClosed, this, &SessionTableModel::onSessionClosed);
+    connect(view, &BrokerView::sessionCutOff, this, &SessionTableModel::onSessionCutOff);
     connect(view, &BrokerView::connected, this, &SessionTableModel::resync);
 }
 
@@ -84,6 +89,8 @@ QVariant SessionTableModel::data(const QModelIndex &index, int role) const
         return session;
     case SortRole:
         return sortValue(session, index.column());
+    case EndedRole:
+        return session.value(kEnded).toBool();
     default:
         return {};
     }
@@ -108,6 +115,8 @@ QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Requests");
     case LastActivityColumn:
         return tr("Last activity");
+    case StateColumn:
+        return tr("State");
     default:
         return {};
     }
@@ -119,6 +128,7 @@ QHash<int, QByteArray> SessionTableModel::roleNames() const
     names.insert(SessionIdRole, "sessionId");
     names.insert(RawJsonRole, "rawJson");
     names.insert(SortRole, "sortValue");
+    names.insert(EndedRole, "ended");
     return names;
 }
 
@@ -155,10 +165,22 @@ void SessionTableModel::onSessionChanged(const QJsonObject &session)
         return;
     }
     if (!belongs(session)) {
-        onSessionClosed(idOf(session));
+        removeRow(idOf(session));
         return;
     }
     const QJsonObject before = m_rows.at(position);
+    if (before.value(kEnded).toBool())
+        return;   // the same id again would be a new broker's session: resync has dropped the row
+    if (before.contains(kEndedReason)) {
+        QJsonObject kept = session;
+        kept.insert(kEndedReason, before.value(kEndedReason));
+        kept.insert(kEndedMessage, before.value(kEndedMessage));
+        if (before == kept)
+            return;
+        m_rows[position] = kept;
+        emit dataChanged(index(position, 0), index(position, ColumnCount - 1));
+        return;
+    }
     if (before == session)
         return;
     m_rows[position] = session;
@@ -177,6 +199,31 @@ void SessionTableModel::onSessionChanged(const QJsonObject &session)
 }
 
 void SessionTableModel::onSessionClosed(qint64 id)
+{
+    const int position = rowOf(id);
+    if (position < 0)
+        return;
+    if (!m_rows.at(position).contains(kEndedReason)) {
+        removeRow(id);
+        return;
+    }
+    m_rows[position].insert(kEnded, true);
+    emit dataChanged(index(position, 0), index(position, ColumnCount - 1));
+    QTimer::singleShot(EndedRowKeptMs, this, [this, id] { removeRow(id); });
+}
+
+void SessionTableModel::onSessionCutOff(const QString &server, qint64 id, const QString &message,
+                                        const QString &reason)
+{
+    const int position = rowOf(id);
+    if (server != m_server || position < 0)
+        return;
+    m_rows[position].insert(kEndedReason, reason);
+    m_rows[position].insert(kEndedMessage, message);
+    emit dataChanged(index(position, StateColumn), index(position, StateColumn));
+}
+
+void SessionTableModel::removeRow(qint64 id)
 {
     const int position = rowOf(id);
     if (position < 0)
@@ -200,8 +247,10 @@ void SessionTableModel::resync()
         }
     }
     for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
-        if (!present.contains(idOf(m_rows.at(i))))
-            onSessionClosed(idOf(m_rows.at(i)));
+        const QJsonObject &row = m_rows.at(i);
+        // An ended row stays, unless its id is live again (a new broker counts from 1 again).
+        if (row.value(kEnded).toBool() ? present.contains(idOf(row)) : !present.contains(idOf(row)))
+            removeRow(idOf(row));
     }
     for (const QJsonObject &session : current)
         onSessionChanged(session);
@@ -259,6 +308,11 @@ QVariant SessionTableModel::display(const QJsonObject &session, int column) cons
         return session.value(QStringLiteral("requestsServed")).toInteger();
     case LastActivityColumn:
         return ModelFormat::localTime(session.value(QStringLiteral("lastActivity")).toString());
+    case StateColumn:
+        if (session.contains(kEndedReason))
+            //: Sessions table, State column: a session the broker disconnected, and why
+            return tr("Cut off: %1").arg(session.value(kEndedReason).toString());
+        return tr("Connected");
     default:
         return {};
     }
@@ -300,6 +354,9 @@ QVariant SessionTableModel::toolTip(const QJsonObject &session, int column) cons
         break;
     case LastActivityColumn:
         text = ModelFormat::fullTime(session.value(QStringLiteral("lastActivity")).toString());
+        break;
+    case StateColumn:
+        text = session.value(kEndedMessage).toString();
         break;
     default:
         break;

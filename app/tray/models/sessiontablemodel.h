@@ -11,6 +11,10 @@ class BrokerView;
 
 // The Sessions table of the tray window: the client sessions of one server (setServer), in
 // connection order, updated row by row from a BrokerView's session signals.
+//
+// A session the broker cut off (its client stopped reading) keeps its row after it closes, with
+// its last state and the reason, for EndedRowKeptMs, so the user sees which client it was even
+// after the notification has gone.
 class SessionTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -24,13 +28,16 @@ public:
         ConnectedColumn,
         RequestsColumn,
         LastActivityColumn,
+        StateColumn,    // "connected", or why the session ended
         ColumnCount
     };
     enum Role {
         SessionIdRole = Qt::UserRole, // qint64, any column
         RawJsonRole,                  // QJsonObject, the whole session object, any column
         SortRole,                     // the cell's raw value for sorting
+        EndedRole,                    // bool: the session is gone, the row shows its last state
     };
+    static constexpr int EndedRowKeptMs = 10 * 60 * 1000;
 
     explicit SessionTableModel(BrokerView *view, QObject *parent = nullptr);
 
@@ -52,6 +59,8 @@ private:
     void onSessionOpened(const QJsonObject &session);
     void onSessionChanged(const QJsonObject &session);
     void onSessionClosed(qint64 id);
+    void onSessionCutOff(const QString &server, qint64 id, const QString &message, const QString &reason);
+    void removeRow(qint64 id);
     void resync();
     bool belongs(const QJsonObject &session) const;
     int insertPosition(qint64 id) const;

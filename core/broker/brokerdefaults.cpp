@@ -1,0 +1,55 @@
+// Broker: the settings in servers.json's "defaults", which apply to every server without its own.
+#include "broker.h"
+
+#include "session.h"
+
+namespace manifold {
+
+qint64 Broker::defaultMaxQueuedBytes() const
+{
+    const qint64 saved = m_registry.defaultMaxQueuedBytes();
+    return saved > 0 ? qMax(saved, ServerConfig::MinMaxQueuedBytes) : ServerConfig::defaultMaxQueuedBytes();
+}
+
+QString Broker::defaultMaxQueuedBytesSource() const
+{
+    if (m_registry.defaultMaxQueuedBytes() > 0)
+        return QStringLiteral("servers.json");
+    return ServerConfig::defaultMaxQueuedBytes() != ServerConfig::DefaultMaxQueuedBytes
+               ? QStringLiteral("environment")
+               : QStringLiteral("built-in");
+}
+
+bool Broker::setDefaultOption(const QString &key, const QString &value, QString *error)
+{
+    bool ok = false;
+    const qint64 bytes = value.toLongLong(&ok);
+    if (key != QLatin1String("maxQueuedBytes")) {
+        *error = QStringLiteral("cannot set the default '%1' (settable: maxQueuedBytes)").arg(key);
+        return false;
+    }
+    if (!ok || bytes < 0 || (bytes > 0 && bytes < ServerConfig::MinMaxQueuedBytes)) {
+        *error = QStringLiteral("maxQueuedBytes must be 0 (the built-in default) or at least %1 bytes (1 MiB)")
+                     .arg(ServerConfig::MinMaxQueuedBytes);
+        return false;
+    }
+    const qint64 previous = m_registry.defaultMaxQueuedBytes();
+    m_registry.setDefaultMaxQueuedBytes(bytes);
+    if (!m_registry.save(error)) {
+        m_registry.setDefaultMaxQueuedBytes(previous);
+        return false;
+    }
+    applyQueueCaps();
+    return true;
+}
+
+void Broker::applyQueueCaps()
+{
+    const qint64 fallback = defaultMaxQueuedBytes();
+    for (Session *session : std::as_const(m_sessions)) {
+        if (const ServerGroup *group = m_groups.value(session->hello().server))
+            session->setMaxQueuedBytes(group->config().effectiveMaxQueuedBytes(fallback));
+    }
+}
+
+} // namespace manifold
