@@ -133,6 +133,8 @@ void BrokerConnector::onConnected()
     hello.parentExe = manifold::platform::processExecutable(hello.ppid);
     hello.cwd = QDir::currentPath();
     hello.peerVersion = QString::fromLatin1(manifold::versionString());
+    hello.previousSession = m_resumeSession;
+    hello.previousBrokerPid = m_resumeBrokerPid;
     m_socket->write(hello.toLine() + '\n');
 }
 
@@ -147,6 +149,13 @@ void BrokerConnector::onReadyRead()
     const auto reply = manifold::HelloReply::fromLine(QByteArrayView(m_replyBuffer).first(newline));
     const QByteArray rest = m_replyBuffer.mid(newline + 1);
     m_replyBuffer.clear();
+    if (reply && !reply->accepted && !reply->closedReason.isEmpty()) {
+        m_active = false;
+        m_retryTimer.stop();
+        m_launchLock.reset();
+        emit closedByBroker(reply->closedReason);
+        return;
+    }
     if (!reply || !reply->accepted) {
         fail(reply ? reply->error : QStringLiteral("the broker sent an unexpected answer"));
         return;
@@ -161,7 +170,7 @@ void BrokerConnector::onReadyRead()
     QLocalSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
     socket->setParent(nullptr);
-    emit welcomed(socket, rest, reply->brokerPid);
+    emit welcomed(socket, rest, reply->brokerPid, reply->session);
 }
 
 void BrokerConnector::onGone()

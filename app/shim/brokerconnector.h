@@ -22,13 +22,21 @@ public:
 
     // Starts an attempt with a fresh time budget (MaxWaitForBrokerMs).
     void start();
+    // A reconnect: the hello names the session this shim had at that broker.
+    void setResume(qint64 brokerPid, qint64 session)
+    {
+        m_resumeBrokerPid = brokerPid;
+        m_resumeSession = session;
+    }
 
 signals:
     // The broker said welcome. The receiver owns socket from now on; rest holds the bytes that
     // followed the welcome line.
-    void welcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid);
+    void welcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid, qint64 session);
     // The broker refused, or none answered in time.
     void failed(const QString &message);
+    // The broker refused a reconnect: it had closed that session on purpose, for this reason.
+    void closedByBroker(const QString &reason);
 
 private:
     void tryConnect();
@@ -49,6 +57,8 @@ private:
     std::unique_ptr<QLockFile> m_launchLock;
     QTimer m_retryTimer;
     int m_attempts = 0;
+    qint64 m_resumeBrokerPid = -1;
+    qint64 m_resumeSession = -1;
     bool m_active = false;
     bool m_launched = false;
 };

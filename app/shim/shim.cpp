@@ -26,6 +26,7 @@ Shim::Shim(QString socketPath, QString serverName, QObject *parent)
     m_connector = new BrokerConnector(m_socketPath, m_serverName, this);
     connect(m_connector, &BrokerConnector::welcomed, this, &Shim::onWelcomed);
     connect(m_connector, &BrokerConnector::failed, this, &Shim::onConnectFailed);
+    connect(m_connector, &BrokerConnector::closedByBroker, this, &Shim::onClosedByBroker);
 }
 
 Shim::~Shim() = default;
@@ -43,8 +44,9 @@ void Shim::start()
     m_connector->start();
 }
 
-void Shim::onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid)
+void Shim::onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid, qint64 session)
 {
+    m_connector->setResume(brokerPid, session);   // what the next hello names, if it comes to that
     m_socket = socket;
     m_socket->setParent(this);
     connect(m_socket, &QLocalSocket::readyRead, this, &Shim::onBrokerReadyRead);
@@ -145,13 +147,7 @@ void Shim::onBrokerGone()
 
     const QString closing = m_tracker.closingReason();
     if (!closing.isEmpty()) {
-        std::fprintf(stderr, "manifold-shim: Manifold closed the session: %s\n",
-                     qPrintable(closing));
-        answerUnanswered(
-            QStringLiteral("Manifold closed this session (%1) before server '%2' answered; "
-                           "the request was not completed")
-                .arg(closing, m_serverName));
-        finish(1);
+        onClosedByBroker(closing);
         return;
     }
     std::fprintf(stderr, "manifold-shim: the Manifold broker went away; reconnecting\n");
@@ -159,6 +155,15 @@ void Shim::onBrokerGone()
                                     "the request was not completed (the shim is reconnecting)")
                          .arg(m_serverName));
     m_connector->start();
+}
+
+void Shim::onClosedByBroker(const QString &reason)
+{
+    std::fprintf(stderr, "manifold-shim: Manifold closed the session: %s\n", qPrintable(reason));
+    answerUnanswered(QStringLiteral("Manifold closed this session (%1) before server '%2' answered; "
+                                    "the request was not completed")
+                         .arg(reason, m_serverName));
+    finish(1);
 }
 
 void Shim::answerUnanswered(const QString &message)

@@ -30,8 +30,10 @@ signals:
     void finished(int exitCode);
 
 private:
-    void onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid);
+    void onWelcomed(QLocalSocket *socket, const QByteArray &rest, qint64 brokerPid, qint64 session);
     void onConnectFailed(const QString &message);
+    // The broker closed this shim's session on purpose: answer what is open, say why, exit 1.
+    void onClosedByBroker(const QString &reason);
     void onBrokerReadyRead();
     void onBrokerGone();
     void onStdinData(const QByteArray &chunk);

@@ -213,6 +213,7 @@ QJsonObject Broker::status() const
                        {QStringLiteral("socketSource"), m_socketSource},
                        {QStringLiteral("configFile"), m_registry.filePath()},
                        {QStringLiteral("startedAt"), m_startedAt.toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("closingConnections"), closingConnections()},
                        {QStringLiteral("defaults"),
                         QJsonObject{{QStringLiteral("maxQueuedBytes"), defaultMaxQueuedBytes()},
                                     {QStringLiteral("maxQueuedBytesSource"), defaultMaxQueuedBytesSource()}}}};
@@ -518,7 +519,7 @@ void Broker::onNewConnection()
                                    : std::optional<Hello>();
             if (!hello) {
                 HelloReply reply{false, error.isEmpty() ? QStringLiteral("hello line too long") : error,
-                                 QCoreApplication::applicationPid(), QString::fromLatin1(versionString())};
+                                 QCoreApplication::applicationPid(), QString::fromLatin1(versionString()), -1, {}};
                 socket->write(reply.toLine() + '\n');
                 socket->disconnectFromServer();
                 return;
@@ -534,7 +535,7 @@ void Broker::onNewConnection()
 
 void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray &rest)
 {
-    HelloReply reply{true, {}, QCoreApplication::applicationPid(), QString::fromLatin1(versionString())};
+    HelloReply reply{true, {}, QCoreApplication::applicationPid(), QString::fromLatin1(versionString()), -1, {}};
     if (hello.role == QLatin1String("control")) {
         warnOnVersionMismatch(hello);
         socket->write(reply.toLine() + '\n');
@@ -549,7 +550,18 @@ void Broker::onHello(QLocalSocket *socket, const Hello &hello, const QByteArray 
         qCInfo(lcBroker).noquote() << reply.error;
         return;
     }
+    // A shim whose session was cut off reconnects when it could not read the closing line in
+    // time (its client read nothing for ClosingGraceMs): it is told again, and exits.
+    if (hello.previousBrokerPid == QCoreApplication::applicationPid() && m_cutOff.contains(hello.previousSession)) {
+        reply.accepted = false;
+        reply.closedReason = m_cutOff.value(hello.previousSession);
+        reply.error = QStringLiteral("Manifold closed the session: %1").arg(reply.closedReason);
+        socket->write(reply.toLine() + '\n');
+        socket->disconnectFromServer();
+        return;
+    }
     warnOnVersionMismatch(hello);
+    reply.session = qint64(m_nextSession);   // the id openSession gives it
     socket->write(reply.toLine() + '\n');
     openSession(socket, hello, rest);
 }
@@ -670,6 +682,9 @@ void Broker::onSessionOverflowed(SessionId id, const QString &reason)
     if (ServerHost *host = m_sessionHost.value(id))
         host->noteEvent(text);
     qCWarning(lcBroker).noquote() << hello.server << text;
+    if (m_cutOff.size() >= MaxCutOffRemembered)
+        m_cutOff.erase(m_cutOff.begin());   // the oldest id
+    m_cutOff.insert(id, reason);
     emit sessionCutOff(hello.server, id, text, reason);
 }
 

@@ -72,6 +72,8 @@ public:
     QJsonObject status() const;
     QJsonObject sessionJson(SessionId id) const;   // empty if there is no such session
     QList<SessionId> sessionIds() const { return m_sessions.keys(); }
+    // Connections of cut-off sessions still given time to deliver their last lines.
+    int closingConnections() const;
     bool disconnectSession(SessionId id, QString *error);
     bool addServer(const ServerConfig &config, QString *error);
     // Replaces a server's definition and saves it; running children pick it up at their next start
@@ -146,6 +148,9 @@ private:
     QMap<SessionId, Session *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;
+    // Why sessions were cut off, for their shims if they reconnect (the latest ones only).
+    static constexpr int MaxCutOffRemembered = 1024;
+    QMap<SessionId, QString> m_cutOff;
     bool m_hasWindow = false;
     QDateTime m_startedAt;
 };

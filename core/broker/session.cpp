@@ -103,9 +103,11 @@ void Session::cutOff()
     m_queueBytes = 0;
     // The socket outlives the session for a grace period: what it holds (at most a window plus
     // one line) and the closing line reach a client that catches up; one that does not is cut.
+    // It stays a child of the session's parent (the broker), which counts it as closing.
     QLocalSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
-    socket->setParent(nullptr);
+    socket->setParent(parent());
+    socket->setObjectName(QLatin1String(ClosingSocketName));
     connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(ClosingGraceMs, socket, [socket] {
         socket->abort();

@@ -26,6 +26,7 @@ class Session final : public QObject
 public:
     static constexpr qint64 SocketWindowBytes = 256 * 1024;
     static constexpr int ClosingGraceMs = 10000;
+    static constexpr char ClosingSocketName[] = "manifold-closing-session";
 
     Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
             qint64 maxQueuedBytes, QObject *parent = nullptr);

@@ -22,6 +22,10 @@ QByteArray Hello::toLine() const
         object.insert(QStringLiteral("parentExe"), parentExe);
     if (!cwd.isEmpty())
         object.insert(QStringLiteral("cwd"), cwd);
+    if (previousSession >= 0) {
+        object.insert(QStringLiteral("previousSession"), previousSession);
+        object.insert(QStringLiteral("previousBrokerPid"), previousBrokerPid);
+    }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -43,6 +47,8 @@ std::optional<Hello> Hello::fromLine(QByteArrayView line, QString *error)
     hello.parentExe = object.value(QStringLiteral("parentExe")).toString();
     hello.cwd = object.value(QStringLiteral("cwd")).toString();
     hello.peerVersion = object.value(QStringLiteral("peerVersion")).toString();
+    hello.previousSession = object.value(QStringLiteral("previousSession")).toInteger(-1);
+    hello.previousBrokerPid = object.value(QStringLiteral("previousBrokerPid")).toInteger(-1);
     if (hello.version != ProtocolVersion) {
         *error = QStringLiteral("hello protocol version %1 is not supported (broker speaks %2); "
                                 "upgrade Manifold so the shim and the broker match")
@@ -69,6 +75,10 @@ QByteArray HelloReply::toLine() const
                        {QStringLiteral("brokerVersion"), brokerVersion}};
     if (!accepted)
         object.insert(QStringLiteral("error"), error);
+    if (session >= 0)
+        object.insert(QStringLiteral("session"), session);
+    if (!closedReason.isEmpty())
+        object.insert(QStringLiteral("closedReason"), closedReason);
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -83,6 +93,8 @@ std::optional<HelloReply> HelloReply::fromLine(QByteArrayView line)
     reply.error = object.value(QStringLiteral("error")).toString();
     reply.brokerPid = object.value(QStringLiteral("brokerPid")).toInteger(-1);
     reply.brokerVersion = object.value(QStringLiteral("brokerVersion")).toString();
+    reply.session = object.value(QStringLiteral("session")).toInteger(-1);
+    reply.closedReason = object.value(QStringLiteral("closedReason")).toString();
     return reply;
 }
 

@@ -19,6 +19,9 @@ struct Hello
     QString parentExe;
     QString cwd;
     QString peerVersion;   // Manifold version of the shim or manifoldctl
+    // shim, reconnecting: the session it had and the broker that had it (-1: a first hello)
+    qint64 previousSession = -1;
+    qint64 previousBrokerPid = -1;
     int version = 0;
 
     QByteArray toLine() const;
@@ -31,6 +34,9 @@ struct HelloReply
     QString error;
     qint64 brokerPid = -1;
     QString brokerVersion;
+    qint64 session = -1;    // welcome of a shim: its session id
+    // refused because the session a reconnecting shim had was closed on purpose (cut off): why
+    QString closedReason;
 
     QByteArray toLine() const;
     static std::optional<HelloReply> fromLine(QByteArrayView line);

@@ -5,6 +5,7 @@
 #include "testclient.h"
 
 #include "broker/ringlog.h"
+#include "broker/session.h"
 #include "control/hello.h"
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
@@ -102,6 +103,7 @@ protected:
         config.maxQueuedBytes = int(4 * MiB);   // effective: max(4, 2 + 1) MiB
         return config;
     }
+    void runStalledShim(bool lateReader);
 };
 
 } // namespace
@@ -261,8 +263,11 @@ TEST_F(Backpressure, DefaultLimitIsSavedAndAppliesToConnectedSessions)
 }
 
 // The real shim between a client that stops reading its stdout and the broker: once the
-// client catches up, the shim says why the session ended and exits without reconnecting.
-TEST_F(Backpressure, ShimReportsTheCutAndExits)
+// client catches up, the shim says why the session ended and exits without reconnecting. With
+// lateReader the client catches up only after the broker has given up on delivering the closing
+// line (Session::ClosingGraceMs): the shim finds its connection gone, asks to resume the session,
+// is told why it was closed, and exits the same way.
+void Backpressure::runStalledShim(bool lateReader)
 {
     registerServer(cappedServer());
     startBroker();
@@ -289,8 +294,13 @@ TEST_F(Backpressure, ShimReportsTheCutAndExits)
                         .toJson(QJsonDocument::Compact) + '\n';
     shim.write(requests);
 
-    // The client reads nothing until the broker has cut the session.
+    // The client reads nothing until the broker has cut the session (and, for a late reader,
+    // closed its connection).
     ASSERT_TRUE(waitUntil([&] { return !cutOff.isEmpty(); }, 60000)) << err.constData();
+    if (lateReader) {
+        ASSERT_EQ(m_broker->closingConnections(), 1);
+        ASSERT_TRUE(waitUntil([&] { return m_broker->closingConnections() == 0; }, Session::ClosingGraceMs + 10000));
+    }
 
     QByteArray out;
     char chunk[64 * 1024];
@@ -304,7 +314,23 @@ TEST_F(Backpressure, ShimReportsTheCutAndExits)
     EXPECT_EQ(shim.exitStatus(), QProcess::NormalExit);
     EXPECT_NE(shim.exitCode(), 0);
     EXPECT_TRUE(err.contains("manifold-shim: Manifold closed the session: the client stopped reading")) << err.constData();
-    EXPECT_FALSE(err.contains("reconnecting")) << err.constData();
-    // Requests whose answers were dropped are answered with an error naming the reason.
-    EXPECT_TRUE(out.contains("the client stopped reading")) << out.right(2000).constData();
+    EXPECT_FALSE(err.contains("reconnected")) << err.constData();
+    // The late reader's shim found the connection gone before the closing line (so it asked to
+    // resume, and was told); the other read the closing line.
+    EXPECT_EQ(err.contains("the Manifold broker went away; reconnecting"), lateReader) << err.constData();
+    if (!lateReader) {
+        // Requests whose answers were dropped are answered with an error naming the reason.
+        EXPECT_TRUE(out.contains("the client stopped reading")) << out.right(2000).constData();
+    }
+    EXPECT_TRUE(m_broker->sessionIds().isEmpty());   // no second session was opened for it
+}
+
+TEST_F(Backpressure, ShimReportsTheCutAndExits)
+{
+    runStalledShim(false);
+}
+
+TEST_F(Backpressure, ShimOfALateReaderIsToldWhyOnReconnectAndExits)
+{
+    runStalledShim(true);
 }

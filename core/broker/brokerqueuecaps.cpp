@@ -1,7 +1,10 @@
-// Broker: the settings in servers.json's "defaults", which apply to every server without its own.
+// Broker: the unread limit per client (servers.json's "defaults" and each server's own) and the
+// connections of sessions cut off for going past it.
 #include "broker.h"
 
 #include "session.h"
+
+#include <QLocalSocket>
 
 namespace manifold {
 
@@ -41,6 +44,11 @@ bool Broker::setDefaultOption(const QString &key, const QString &value, QString 
     }
     applyQueueCaps();
     return true;
+}
+
+int Broker::closingConnections() const
+{
+    return int(findChildren<QLocalSocket *>(QLatin1String(Session::ClosingSocketName), Qt::FindDirectChildrenOnly).size());
 }
 
 void Broker::applyQueueCaps()
