@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>UnreadLimitBox</name>
+    <message>
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>How much may wait for a client that stops reading before Manifold disconnects it, so that it cannot use up memory or slow the server&apos;s other clients. Default: the value in Preferences (64 MiB unless changed).</source>
+        <translation>Wie viel für einen Client warten darf, der nicht mehr liest, bevor Manifold ihn trennt, damit er weder den Speicher aufbraucht noch die anderen Clients des Servers bremst. Standard: der Wert in den Einstellungen (64 MiB, sofern nicht geändert).</translation>
+    </message>
+</context>
+<context>
     <name>manifold::AboutDialog</name>
     <message>
         <source>About Manifold</source>
@@ -1018,6 +1033,14 @@
         <source>Hide</source>
         <translation>Verbergen</translation>
     </message>
+    <message>
+        <source>Per project: one process per project directory</source>
+        <translation>Pro Projekt: ein Prozess pro Projektverzeichnis</translation>
+    </message>
+    <message>
+        <source>&amp;Unread limit per client:</source>
+        <translation>&amp;Ungelesen pro Client höchstens:</translation>
+    </message>
 </context>
 <context>
     <name>manifold::ServerSettingsPage</name>
@@ -1128,6 +1151,14 @@
     <message>
         <source>Kept in servers.json</source>
         <translation>In servers.json gespeichert</translation>
+    </message>
+    <message>
+        <source>Per project: one process per project directory</source>
+        <translation>Pro Projekt: ein Prozess pro Projektverzeichnis</translation>
+    </message>
+    <message>
+        <source>&amp;Unread limit per client:</source>
+        <translation>&amp;Ungelesen pro Client höchstens:</translation>
     </message>
 </context>
 <context>
@@ -1272,6 +1303,19 @@
         <source>Instance</source>
         <translation>Instanz</translation>
     </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Cut off: %1</source>
+        <extracomment>Sessions table, State column: a session the broker disconnected, and why</extracomment>
+        <translation>Getrennt: %1</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
 </context>
 <context>
     <name>manifold::SettingsDialog</name>
@@ -1318,6 +1362,22 @@
     <message>
         <source>Could not change the login item: %1</source>
         <translation>Der Anmeldeeintrag konnte nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>How much may wait for a client that stops reading before Manifold disconnects it, for every server that does not set its own limit.</source>
+        <translation>Wie viel für einen Client warten darf, der nicht mehr liest, bevor Manifold ihn trennt; für jeden Server ohne eigene Grenze.</translation>
+    </message>
+    <message>
+        <source>&amp;Unread limit per client:</source>
+        <translation>&amp;Ungelesen pro Client höchstens:</translation>
+    </message>
+    <message>
+        <source>Unread Limit</source>
+        <translation>Grenze für Ungelesenes</translation>
+    </message>
+    <message>
+        <source>Could not change the unread limit: %1</source>
+        <translation>Die Grenze für Ungelesenes konnte nicht geändert werden: %1</translation>
     </message>
 </context>
 <context>
@@ -1429,6 +1489,10 @@ Trotzdem beenden?</numerusform>
     <message>
         <source>Set Up &amp;Clients…</source>
         <translation>&amp;Clients einrichten…</translation>
+    </message>
+    <message>
+        <source>A client of &quot;%1&quot; stopped reading; disconnected</source>
+        <translation>Ein Client von „%1“ hat aufgehört zu lesen und wurde getrennt</translation>
     </message>
 </context>
 </TS>
