@@ -20,6 +20,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -93,6 +95,22 @@ QJsonObject blobCall(int bytes)
     return callTool(QStringLiteral("blob"), {{QStringLiteral("bytes"), bytes}});
 }
 
+// From here on the client reads nothing: Qt keeps at most 16 KiB for it and leaves the rest in
+// the kernel, which then stops taking more from the broker.
+void stopReading(TestClient &client)
+{
+    QObject::disconnect(&client.socket(), &QLocalSocket::readyRead, nullptr, nullptr);
+    client.socket().setReadBufferSize(16 * 1024);
+}
+
+// Asks for Blobs answers of BlobBytes each, far more than the cap.
+void askForMoreThanTheCap(TestClient &client)
+{
+    for (int i = 0; i < Blobs; ++i)
+        client.sendJson(client.request(i, QStringLiteral("tools/call"), blobCall(BlobBytes)));
+    client.socket().flush();
+}
+
 class Backpressure : public BrokerFixture
 {
 protected:
@@ -125,10 +143,7 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     TestClient good(m_socketPath), stalled(m_socketPath);
     ASSERT_TRUE(good.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("good")));
     ASSERT_TRUE(stalled.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("stalled")));
-    // From here on the stalled client reads nothing: Qt keeps at most 16 KiB for it and leaves
-    // the rest in the kernel, which then stops taking more from the broker.
-    QObject::disconnect(&stalled.socket(), &QLocalSocket::readyRead, nullptr, nullptr);
-    stalled.socket().setReadBufferSize(16 * 1024);
+    stopReading(stalled);
 
     // Warm up the allocator on the path a large answer takes, then take the baseline.
     good.sendJson(good.request(QStringLiteral("warm"), QStringLiteral("tools/call"), blobCall(BlobBytes)));
@@ -136,9 +151,7 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     const qint64 baseline = residentBytes();
     ASSERT_GT(baseline, 0);
 
-    for (int i = 0; i < Blobs; ++i)
-        stalled.sendJson(stalled.request(i, QStringLiteral("tools/call"), blobCall(BlobBytes)));
-    stalled.socket().flush();
+    askForMoreThanTheCap(stalled);
 
     // The other session keeps being answered while the stalled one fills up and is cut.
     qint64 peak = baseline;
@@ -212,6 +225,45 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     EXPECT_LT(rest.size(), 4 * MiB);   // the rest of the queue was dropped, not delivered late
 }
 
+// N clients that stop reading at once cost the broker at most N caps (plus a constant).
+TEST_F(Backpressure, StalledClientsCostAtMostTheirCaps)
+{
+    constexpr int Stalled = 3;
+    registerServer(cappedServer());
+    startBroker();
+    QSignalSpy cutOff(m_broker.get(), &Broker::sessionCutOff);
+    TestClient warm(m_socketPath);
+    ASSERT_TRUE(warm.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("warm")));
+    warm.sendJson(warm.request(QStringLiteral("warm"), QStringLiteral("tools/call"), blobCall(BlobBytes)));
+    ASSERT_TRUE(warm.waitForResponse(QStringLiteral("warm")));
+
+    std::vector<std::unique_ptr<TestClient>> stalled;
+    for (int i = 0; i < Stalled; ++i) {
+        stalled.push_back(std::make_unique<TestClient>(m_socketPath));
+        ASSERT_TRUE(stalled.back()->connectAndInitialize(QStringLiteral("fake"), QStringLiteral("stalled%1").arg(i)));
+        stopReading(*stalled.back());
+    }
+    const qint64 baseline = residentBytes();
+    for (const auto &client : stalled)
+        askForMoreThanTheCap(*client);
+    qint64 peak = baseline;
+    QTimer sample;   // the RSS is read every 5 ms while the broker works
+    QObject::connect(&sample, &QTimer::timeout, [&] { peak = qMax(peak, residentBytes()); });
+    sample.start(5);
+    ASSERT_TRUE(waitUntil([&] { return cutOff.size() == Stalled; }, 90000)) << cutOff.size() << " cut off";
+    // What the child still writes for them is read and dropped: wait for it to answer us again.
+    warm.sendJson(warm.request(QStringLiteral("after"), QStringLiteral("tools/call"),
+                               callTool(QStringLiteral("echo"), {{QStringLiteral("message"), QStringLiteral("after")}})));
+    ASSERT_TRUE(waitUntil([&] { return ::answered(warm, QStringLiteral("after")); }, 60000));
+    sample.stop();
+    const qint64 cap = m_broker->registry().find(QStringLiteral("fake"))->effectiveMaxQueuedBytes(0);
+    std::printf("[ RSS      ] %d stalled clients, cap %.1f MiB each: baseline %.1f MiB, peak %.1f MiB\n", Stalled,
+                double(cap) / MiB, double(baseline) / MiB, double(peak) / MiB);
+    if (!underAddressSanitizer()) {
+        EXPECT_LT(peak - baseline, Stalled * cap + 20 * MiB);
+    }
+}
+
 TEST_F(Backpressure, MaxQueuedBytesIsSettableAndZeroMeansTheDefault)
 {
     registerServer(cappedServer());
@@ -238,8 +290,7 @@ TEST_F(Backpressure, DefaultLimitIsSavedAndAppliesToConnectedSessions)
 
     TestClient stalled(m_socketPath);
     ASSERT_TRUE(stalled.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("stalled")));
-    QObject::disconnect(&stalled.socket(), &QLocalSocket::readyRead, nullptr, nullptr);
-    stalled.socket().setReadBufferSize(16 * 1024);
+    stopReading(stalled);
 
     QString error;
     EXPECT_FALSE(m_broker->setDefaultOption(QStringLiteral("maxQueuedBytes"), QStringLiteral("1000"), &error));
@@ -254,9 +305,7 @@ TEST_F(Backpressure, DefaultLimitIsSavedAndAppliesToConnectedSessions)
     ASSERT_TRUE(saved.load(&error)) << error.toStdString();
     EXPECT_EQ(saved.defaultMaxQueuedBytes(), 4 * MiB);
 
-    for (int i = 0; i < Blobs; ++i)
-        stalled.sendJson(stalled.request(i, QStringLiteral("tools/call"), blobCall(BlobBytes)));
-    stalled.socket().flush();
+    askForMoreThanTheCap(stalled);
     ASSERT_TRUE(waitUntil([&] { return !cutOff.isEmpty(); }, 60000)) << "the 4 MiB default never cut the session";
     const QString message = cutOff.at(0).at(2).toString();
     EXPECT_TRUE(message.contains(QStringLiteral("(limit 4.0 MiB)"))) << message.toStdString();
