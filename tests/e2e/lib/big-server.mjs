@@ -4,6 +4,7 @@
 //   blob {tag, bytes}        -> one text item: blobText(tag, bytes), exactly `bytes` characters
 //   slow {tag, ms, steps}    -> progress 1..steps (total = steps) every ms/steps, then `slow TAG done`;
 //                               a cancelled call stops at once and is never answered (SDK rule)
+//   cancelled {}             -> JSON list of the tags of the slow calls this process saw cancelled
 //
 // Run as a program it serves on stdio; imported, it only exports blobText() so the test can
 // check a reply byte for byte without any server involved.
@@ -54,6 +55,12 @@ async function main() {
     inputSchema: { tag: z.string(), bytes: z.number().int().min(0).max(64 * 1024 * 1024) },
   }, async ({ tag, bytes }) => ({ content: [{ type: 'text', text: blobText(tag, bytes) }] }));
 
+  const cancelled = [];
+  server.registerTool('cancelled', {
+    description: 'The tags of the slow calls this process saw cancelled, in order',
+    inputSchema: {},
+  }, async () => ({ content: [{ type: 'text', text: JSON.stringify(cancelled) }] }));
+
   server.registerTool('slow', {
     description: 'Takes `ms` milliseconds in `steps` steps, reporting progress; stops when cancelled',
     inputSchema: { tag: z.string(), ms: z.number().int().min(0), steps: z.number().int().min(1).max(100) },
@@ -61,9 +68,13 @@ async function main() {
     const token = extra._meta?.progressToken;
     for (let i = 1; i <= steps; ++i) {
       await new Promise((resolve, reject) => {
-        if (extra.signal.aborted) return reject(new Error('cancelled'));
+        if (extra.signal.aborted) {
+          cancelled.push(tag);
+          return reject(new Error('cancelled'));
+        }
         const timer = setTimeout(resolve, ms / steps);
         extra.signal.addEventListener('abort', () => {
+          cancelled.push(tag);
           clearTimeout(timer);
           reject(new Error('cancelled'));
         }, { once: true });
