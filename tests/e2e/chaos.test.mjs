@@ -11,7 +11,8 @@
 //     the broker, the witnesses' shims and one child per server.
 //
 // Seeded: the seed is printed; MANIFOLD_CHAOS_SEED=N replays a run's choices (timing still
-// varies). MANIFOLD_CHAOS_MS sets the length of the chaos phase (default 60 s).
+// varies). MANIFOLD_CHAOS_MS sets the length of the chaos phase (default 60 s); see CLIENTS for
+// a harsher run.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -36,7 +37,10 @@ const CHAOS_MS = Number(process.env.MANIFOLD_CHAOS_MS || 60000);
 const MAX_BLOB = 3 * MiB;
 const MAX_LINE = 4 * MiB;
 const CAP = 8 * MiB;   // effective cap: max(CAP, MAX_LINE + 1 MiB) = 8 MiB
-const CLIENTS = 14;    // chaos clients alive at any time (replacements keep the number up)
+// Chaos clients alive at any time (replacements keep the number up), and the pause between two
+// client deaths; MANIFOLD_CHAOS_CLIENTS and MANIFOLD_CHAOS_KILL_MS=LO-HI make a harsher run.
+const CLIENTS = Number(process.env.MANIFOLD_CHAOS_CLIENTS || 14);
+const [KILL_MIN_MS, KILL_MAX_MS] = (process.env.MANIFOLD_CHAOS_KILL_MS || '1000-3500').split('-').map(Number);
 const CALL_TIMEOUT_MS = 45000;
 const STALL_BLOBS = 12;  // 24 MiB asked for by a client that reads nothing: cut at 8
 
@@ -124,6 +128,7 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
       const clientKills = [];
       const live = new Set();
       let clientSeq = 0;
+      const connectMs = [];
       let bigClientsMax = 0;   // big-server clients alive at once, at most (the memory bound counts them)
       let tagSeq = 0;
 
@@ -197,7 +202,9 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
         const tag = `${SEED}:${chaos.id}:${++tagSeq}`;
         const roll = rng.next();
         if (roll < 0.35) {
-          const message = `${tag} ü—✓ "q" \\ ${'x'.repeat(rng.int(0, 3000))}`;
+          // Now and then a long line: a client killed while its shim relays it leaves half a line.
+          const length = rng.chance(0.05) ? rng.int(64 * 1024, MiB) : rng.int(0, 3000);
+          const message = `${tag} ü—✓ "q" \\ ${'x'.repeat(length)}`;
           return run(chaos, 'echo', 'echo', { message }, textIs(`Echo: ${message}`));
         }
         if (roll < 0.45) {   // a burst of concurrent echoes
@@ -259,14 +266,16 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
         bigClientsMax = Math.max(bigClientsMax, [...live].filter((c) => c.server === 'big' && !c.dead).length);
         let ready;
         chaos.ready = new Promise((resolve) => { ready = resolve; });
+        const start = now();
         try {
           // The wire tap keeps only what the client sends (small); answers are checked as they come.
           chaos.handle = await world.connect({ name: server, clientName: `chaos-${id}`, record: (direction) => direction === 'out' });
         } catch (error) {
           live.delete(chaos);
-          if (!stopping) unexpected.push({ client: id, server, op: 'connect', start: now(), detail: String(error?.stack ?? error) });
+          unexpected.push({ client: id, server, op: 'connect', start, end: now(), detail: String(error?.stack ?? error) });
           return ready();
         }
+        connectMs.push(now() - start);
         const workers = rng.int(1, 3);
         const op = server === 'big' ? bigOp : everythingOp;
         chaos.done = Promise.all(Array.from({ length: workers }, async () => {
@@ -275,7 +284,31 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
         ready();
       }
 
+      /**
+       * A client whose shim is killed (or its transport closed) while it connects. Its connect() is
+       * not awaited: the SDK (1.32.2) can wait for ever there, when the shim dies between the answer
+       * to initialize and the write of notifications/initialized (that write fails with EPIPE and
+       * StdioClientTransport.send then waits for a 'drain' that never comes). The shim's exit is
+       * what counts; its session must go (checked with all the others at the end).
+       */
+      let doomed = 0;
+      async function doomedClient() {
+        ++doomed;
+        const handle = await world.connect({ name: rng.pick(['everything', 'big']), clientName: 'chaos-doomed', connect: false, record: () => false });
+        handle.client.connect(handle.transport).catch(() => {});
+        await delay(rng.int(0, 60));   // a random moment of the handshake, not a synchronisation
+        await waitFor(() => handle.shimPid, { timeoutMs: 10000, what: `doomed client ${handle.index}'s shim to start` });
+        const how = rng.chance(0.7) ? 'SIGKILL' : 'close';
+        if (how === 'SIGKILL') killQuietly(handle.shimPid, 'SIGKILL');
+        else handle.transport.close().catch(() => {});
+        await withTimeout(handle.shimExit, 10000, `doomed client ${handle.index}'s shim to exit (${how})`);
+      }
+
       function killClient() {
+        if (rng.chance(0.15)) {
+          background.push(doomedClient());
+          return;
+        }
         const candidates = [...live].filter((c) => c.done && !c.dead);
         if (candidates.length === 0) return;
         const victim = rng.pick(candidates);
@@ -385,7 +418,7 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
           if (stopping) return;
           killClient();
           scheduleClientKill();
-        }, rng.int(1000, 3500));
+        }, rng.int(KILL_MIN_MS, KILL_MAX_MS));
       };
       scheduleClientKill();
 
@@ -408,7 +441,8 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
         const key = `${call.server}/${call.op}: ${call.outcome ?? 'unsettled'}`;
         outcomes[key] = (outcomes[key] ?? 0) + 1;
       }
-      process.stderr.write(`chaos phase ${chaosEnd - chaosStart} ms: ${calls.length} calls, ${clientSeq} clients (${clientKills.length} killed), ` +
+      process.stderr.write(`chaos phase ${chaosEnd - chaosStart} ms: ${calls.length} calls, ${clientSeq} clients (${clientKills.length} killed, ${doomed} more killed while connecting; ` +
+        `connect took ${Math.min(...connectMs)}–${Math.max(...connectMs)} ms), ` +
         `child kills ${JSON.stringify(childKills)}\n${Object.entries(outcomes).sort().map(([k, n]) => `  ${k}: ${n}`).join('\n')}\n`);
 
       assert.deepEqual(wrong, [], 'every successful call got its own reply');
