@@ -1,14 +1,18 @@
 // Chaos: about a minute of many SDK clients (through real shims) on two servers at once —
-// server-everything and lib/big-server.mjs (large answers) — with random calls, cancels, abrupt
-// client deaths, a SIGKILL of each server's child and clients that stop reading. Checked:
-//   * every call that succeeded got its own reply (each answer encodes what its call asked for);
+// server-everything (maxInFlight 6, so calls also wait in the broker's queue) and
+// lib/big-server.mjs (large answers) — with random calls, cancels, progress, abrupt client deaths
+// (also while connecting), a SIGKILL of each server's child and clients that stop reading.
+// Checked:
+//   * every call that succeeded got its own reply and its own progress (each answer encodes what
+//     its call asked for);
 //   * every call that failed did so for a reason the run caused (its cancel, its client's death,
 //     its server's child killed under it), never a wrong reply, never a timeout;
 //   * a client that stops reading is cut off at the big server's maxQueuedBytes: its shim exits 1
-//     and says why, while the other clients keep being served;
-//   * the broker never dies, its resident memory stays under a stated bound, and at the end its
-//     open fds and session list are back to the baseline and no process of the test is left but
-//     the broker, the witnesses' shims and one child per server.
+//     and says why, while the server's other clients keep being served;
+//   * the server sees only the cancels clients sent (or the broker sent for a client that left);
+//   * the broker never dies, its resident memory stays under a stated bound, and at the end
+//     nothing is in flight or queued, its open fds and session list are back to the baseline, and
+//     no process of the test is left but the broker, the witnesses' shims and one child per server.
 //
 // Seeded: the seed is printed; MANIFOLD_CHAOS_SEED=N replays a run's choices (timing still
 // varies). MANIFOLD_CHAOS_MS sets the length of the chaos phase (default 60 s); see CLIENTS for
@@ -119,7 +123,6 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
     let killer;
     const timers = [];
     try {
-
       // ---- Bookkeeping
       const calls = [];          // every call: { client, server, op, tag, start, end, outcome, detail }
       const wrong = [];          // replies that were not the call's own
@@ -455,8 +458,8 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
       for (const name of ['everything', 'big']) assert.equal(childKills[name].length, 1, `${name}'s child was killed once`);
 
       // No answer arrived for a request the client no longer knew, except the late answer of a
-      // call it had just cancelled; no other protocol error.
-      // A client we killed may also report its broken pipe.
+      // call it had just cancelled; no other protocol error (a client we killed may also report
+      // its broken pipe).
       for (const [handle, dead] of [...[...live].map((c) => [c.handle, c.dead]), [witnessE, false], [witnessB, false]]) {
         const cancelledIds = new Set(handle.wire.out.filter((m) => m.method === 'notifications/cancelled')
           .map((m) => JSON.stringify(m.params.requestId)));
