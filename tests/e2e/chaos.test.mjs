@@ -271,8 +271,9 @@ describe('chaos: many clients, cancels, deaths, child kills and stalled readers'
         chaos.ready = new Promise((resolve) => { ready = resolve; });
         const start = now();
         try {
-          // The wire tap keeps only what the client sends (small); answers are checked as they come.
-          chaos.handle = await world.connect({ name: server, clientName: `chaos-${id}`, record: (direction) => direction === 'out' });
+          // The wire tap keeps only the client's cancels; answers are checked as they come.
+          chaos.handle = await world.connect({ name: server, clientName: `chaos-${id}`,
+            record: (direction, message) => direction === 'out' && message.method === 'notifications/cancelled' });
         } catch (error) {
           live.delete(chaos);
           unexpected.push({ client: id, server, op: 'connect', start, end: now(), detail: String(error?.stack ?? error) });
