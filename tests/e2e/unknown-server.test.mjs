@@ -2,10 +2,9 @@
 // connect() (naming "nope" and the servers that do exist), and the shim must exit non-zero.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 
-import { withWorld, skipReason, BINS, withTimeout } from './lib/harness.mjs';
+import { withWorld, skipReason, withTimeout } from './lib/harness.mjs';
 
 describe('a server name the broker does not know', { skip: skipReason() }, () => {
   test('SDK connect() rejects naming the unknown and the known server; the shim exits non-zero', { timeout: 60000 }, () => withWorld(async (world) => {
@@ -29,8 +28,7 @@ describe('a server name the broker does not know', { skip: skipReason() }, () =>
 
   test('raw stdio: the initialize request gets a JSON-RPC error with its own id, then the shim exits', { timeout: 60000 }, () => withWorld(async (world) => {
     await world.startBroker();
-    const shim = spawn(BINS.shim, ['--socket', world.socket, 'nope'], { env: world.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const exited = new Promise((resolve) => shim.on('exit', (code, signal) => resolve({ code, signal })));
+    const { proc: shim, exited } = world.spawnShim('nope');
     try {
       const lines = readline.createInterface({ input: shim.stdout });
       const firstLine = new Promise((resolve) => lines.once('line', resolve));

@@ -162,6 +162,23 @@ export function readStat(pid) {
   return { state: rest[0], ppid: Number(rest[1]), pgid: Number(rest[2]) };
 }
 
+/** Number of open file descriptors of `pid` (entries of /proc/PID/fd). */
+export function openFdCount(pid) {
+  return fs.readdirSync(`/proc/${pid}/fd`).length;
+}
+
+/** A size field of /proc/PID/status (`VmRSS`, `VmHWM`, …) in bytes, or null if unknown. */
+export function procStatusBytes(pid, field) {
+  let text;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const match = text.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+  return match ? Number(match[1]) * 1024 : null;
+}
+
 /** True if `pid` exists and is not a zombie (an orphan zombie whose reaper is slow is dead). */
 export function isAlive(pid) {
   if (!pid || pid <= 0) return false;
@@ -396,13 +413,14 @@ export class World {
    * directly, used only to validate the harness without the C++ binaries), capabilities (the
    * client's capabilities, default {}), setup (async (client, handle) => …, run before connecting:
    * the place to set request handlers for sampling, elicitation or roots), cwd (the working
-   * directory of the shim, or of the overriding command).
+   * directory of the shim, or of the overriding command), record ((direction, message) => bool:
+   * which messages the wire tap keeps, default all; long runs with large answers keep fewer).
    * Returns a handle { client, transport, wire, stderr, shimPid, shimExit, connect(), close() }:
    *   wire.in / wire.out: every JSON-RPC message received / sent, in order (a wire tap).
    *   shimExit: Promise<{code, signal}> of the shim process.
    */
   async connect({ name = 'everything', clientName, env = {}, connect = true, command, args, connectTimeoutMs = 30000,
-    capabilities = {}, setup, cwd } = {}) {
+    capabilities = {}, setup, cwd, record = () => true } = {}) {
     const index = this.clients.length;
     const transport = new StdioClientTransport({
       command: command ?? BINS.shim,
@@ -422,14 +440,14 @@ export class World {
       get: () => onmessage,
       set: (handler) => {
         onmessage = handler && ((message, extra) => {
-          wire.in.push(message);
+          if (record('in', message)) wire.in.push(message);
           return handler(message, extra);
         });
       },
     });
     const send = transport.send.bind(transport);
     transport.send = (message, options) => {
-      wire.out.push(message);
+      if (record('out', message)) wire.out.push(message);
       return send(message, options);
     };
 
@@ -471,6 +489,25 @@ export class World {
     this.clients.push(handle);
     if (connect) await handle.connect();
     return handle;
+  }
+
+  /**
+   * Starts a bare `manifold-shim --socket SOCKET NAME` with pipes on stdin, stdout and stderr, for
+   * tests that write JSON-RPC themselves (or never read). Killed at cleanup with the world's other
+   * tagged processes. Returns { proc, pid, stderr (TextTail), exited: Promise<{code, signal}>,
+   * exitInfo, send(message) (one JSON line to its stdin) }.
+   */
+  spawnShim(name, { env = {} } = {}) {
+    const proc = spawn(BINS.shim, ['--socket', this.socket, name], { env: { ...this.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const shim = { proc, pid: proc.pid, stderr: new TextTail(), exitInfo: null };
+    proc.stderr.on('data', (chunk) => shim.stderr.push(chunk));
+    proc.stdin.on('error', () => {}); // EPIPE once it has exited: the exit status tells
+    shim.exited = new Promise((resolve) => {
+      proc.on('exit', (code, signal) => resolve(shim.exitInfo = { code, signal }));
+      proc.on('error', (error) => resolve(shim.exitInfo = { code: null, signal: null, error }));
+    });
+    shim.send = (message) => proc.stdin.write(JSON.stringify(message) + '\n');
+    return shim;
   }
 
   /** Live processes of this world running server-everything (by entry point path, or bin link). */
