@@ -4,7 +4,6 @@
 #include "brokerfixture.h"
 #include "processhelpers.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,23 +16,6 @@ using processhelpers::initializeLine;
 
 namespace {
 
-// ASan's quarantine keeps freed blocks resident and its shadow memory grows with every
-// allocation: peak RSS says nothing there. Checked in the plain build (dev).
-constexpr bool underAddressSanitizer()
-{
-#if defined(__SANITIZE_ADDRESS__)
-    return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return true;
-#else
-    return false;
-#endif
-#else
-    return false;
-#endif
-}
-
 constexpr qint64 MiB = 1024 * 1024;
 constexpr int MessageBytes = 10 * 1000 * 1000;
 // A reply needs about one copy of itself in each process (a line is relayed whole, once it is
@@ -45,17 +27,10 @@ constexpr double MaxReplyGrowth = 2.0;
 // without another).
 constexpr double MaxRequestGrowth = 2.5;
 
-// Peak resident memory of pid in bytes (/proc/PID/status VmHWM); -1 if unknown.
+// Peak resident memory of pid in bytes; -1 if unknown.
 qint64 peakResidentBytes(qint64 pid)
 {
-    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
-    }
-    return -1;
+    return testsupport::statusBytes(pid, "VmHWM");
 }
 
 QByteArray call(int id, const QByteArray &arguments)
@@ -119,7 +94,7 @@ protected:
         std::printf("[ PEAK     ] %s of %.1f MiB: broker %.1f -> +%.1f MiB, shim %.1f -> +%.1f MiB\n", what,
                     double(messageBytes) / MiB, double(m_brokerBefore) / MiB, broker / MiB,
                     double(m_shimBefore) / MiB, shim / MiB);
-        if (underAddressSanitizer())
+        if (testsupport::underAddressSanitizer())   // its quarantine keeps freed blocks resident
             return;
         EXPECT_LT(broker, maxGrowth * double(messageBytes)) << what << ": broker";
         EXPECT_LT(shim, maxGrowth * double(messageBytes)) << what << ": shim";
