@@ -113,23 +113,33 @@ protected:
 TEST_F(LargeMessages, ATenMegabyteReplyIsHeldAboutOnceByTheBrokerAndTheShim)
 {
     ASSERT_NO_FATAL_FAILURE(startRelay());
-    m_shim->write(call(3, R"({"bytes":)" + QByteArray::number(MessageBytes) + '}'));
-    const QByteArray answer = waitForAnswer(3);
-    ASSERT_FALSE(answer.isEmpty()) << "no complete answer";
-    const QJsonObject reply = QJsonDocument::fromJson(answer).object();
-    const QString text = reply.value(QStringLiteral("result")).toObject().value(QStringLiteral("content"))
-                             .toArray().at(0).toObject().value(QStringLiteral("text")).toString();
-    EXPECT_EQ(text.size(), MessageBytes);
+    // Two in a row: by default glibc would keep the second one in the heap, where growing a
+    // buffer copies it.
+    QByteArray answer;
+    for (int id : {3, 4}) {
+        m_shim->write(call(id, R"({"bytes":)" + QByteArray::number(MessageBytes) + '}'));
+        answer = waitForAnswer(id);
+        ASSERT_FALSE(answer.isEmpty()) << "no complete answer to " << id;
+        const QJsonObject reply = QJsonDocument::fromJson(answer).object();
+        const QString text = reply.value(QStringLiteral("result")).toObject().value(QStringLiteral("content"))
+                                 .toArray().at(0).toObject().value(QStringLiteral("text")).toString();
+        EXPECT_EQ(text.size(), MessageBytes);
+    }
     checkGrowth("a reply", answer.size(), MaxReplyGrowth);
 }
 
 TEST_F(LargeMessages, ATenMegabyteRequestIsHeldAtMostTwice)
 {
     ASSERT_NO_FATAL_FAILURE(startRelay());
-    const QByteArray request = call(3, R"({"bytes":10,"pad":")" + QByteArray(MessageBytes, 'y') + "\"}");
-    m_shim->write(request);
-    const QByteArray answer = waitForAnswer(3);
-    ASSERT_FALSE(answer.isEmpty()) << "no answer";
-    EXPECT_TRUE(answer.contains("\"result\"")) << answer.left(300).constData();
-    checkGrowth("a request", request.size(), MaxRequestGrowth);
+    const QByteArray pad = QByteArray(MessageBytes, 'y');
+    qsizetype requestBytes = 0;
+    for (int id : {3, 4}) {
+        const QByteArray request = call(id, R"({"bytes":10,"pad":")" + pad + "\"}");
+        requestBytes = request.size();
+        m_shim->write(request);
+        const QByteArray answer = waitForAnswer(id);
+        ASSERT_FALSE(answer.isEmpty()) << "no answer to " << id;
+        EXPECT_TRUE(answer.contains("\"result\"")) << answer.left(300).constData();
+    }
+    checkGrowth("a request", requestBytes, MaxRequestGrowth);
 }
