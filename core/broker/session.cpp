@@ -85,7 +85,8 @@ void Session::pump()
         m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
         // Called from bytesWritten, the socket does not emit it again for what flush() wrote: if
         // that emptied it, no signal would come for the rest.
-    } while (!m_queue.isEmpty() && m_socket->bytesToWrite() == 0);
+    } while (!m_closed && m_socket->state() == QLocalSocket::ConnectedState && !m_queue.isEmpty() &&
+             m_socket->bytesToWrite() == 0);
 }
 
 void Session::writeRestOfHead()
