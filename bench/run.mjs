@@ -29,6 +29,7 @@ const USAGE = `usage: node bench/run.mjs [options]
   --second-clients N   clients timed one after another for the second-client time (7)
   --relay-bytes N      size of the relayed tool result (10000000); --relay-repeats N (5)
   --no-relay           skip the relay benchmark
+  --relay-only         run only the relay benchmark (no targets, no table)
   --build-dir DIR      where manifold and manifold-shim were built (build/bench)
   --manifold-env K=V   add a variable to the broker's and shims' environment (repeatable), to
                        try a runtime setting such as QT_NO_GLIB=1 against the same build
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     'relay-bytes': { type: 'string', default: String(10 * 1000 * 1000) },
     'relay-repeats': { type: 'string', default: '5' },
     'no-relay': { type: 'boolean', default: false },
+    'relay-only': { type: 'boolean', default: false },
     'build-dir': { type: 'string' },
     'manifold-env': { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
@@ -74,7 +76,8 @@ const options = {
 const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const bins = manifoldBinaries(args['build-dir'], manifoldEnv);
 let targets = allTargets(bins);
-if (args.only) {
+if (args['relay-only']) targets = [];
+else if (args.only) {
   const wanted = new Set(args.only.split(','));
   targets = targets.filter((t) => wanted.has(t.key));
 }
@@ -92,16 +95,18 @@ for (let round = 1; round <= options.rounds; ++round) {
   }
 }
 const rows = targets.map((t) => mergeRounds(results.get(t.key)));
-console.log('');
-console.log(table(rows, options));
-console.log('');
-console.log(cpuLines(rows).join('\n'));
-console.log('');
-console.log('Manifold targets:');
-console.log(verdict(rows).join('\n'));
+if (rows.length) {
+  console.log('');
+  console.log(table(rows, options));
+  console.log('');
+  console.log(cpuLines(rows).join('\n'));
+  console.log('');
+  console.log('Manifold targets:');
+  console.log(verdict(rows).join('\n'));
+}
 
 let relay = null;
-if (!args['no-relay']) {
+if (!args['no-relay'] || args['relay-only']) {
   process.stderr.write('running the relay benchmark ...\n');
   relay = await relayBenchmark(bins, { bytes: Number(args['relay-bytes']), repeats: Number(args['relay-repeats']) });
   console.log('');

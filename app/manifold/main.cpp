@@ -6,6 +6,7 @@
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 #include "manifold/version.h"
+#include "platform/allocator.h"
 #include "platform/runtimepaths.h"
 #include "secrets/secretstorefactory.h"
 #include "trayapp.h"
@@ -214,6 +215,7 @@ int runTray(QApplication &app, const Options &options)
 
 int main(int argc, char *argv[])
 {
+    platform::tuneAllocator();
     if (!qEnvironmentVariableIsSet("QT_MESSAGE_PATTERN"))
         qSetMessagePattern(QStringLiteral("%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-category}%{category}: %{endif}%{message}"));
     QCoreApplication::setOrganizationName(QStringLiteral("manifold"));

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <utility>
 
+#include "jsonrpc/linebuffer.h"
+
 // Cuts one direction of the relay into whole lines. The shim forwards only complete lines, so a
 // peer that goes away mid-line never leaves half a message on the other side, and each line's
 // envelope can be looked at once. A line longer than the limit is passed through in pieces as it
@@ -37,7 +39,7 @@ public:
                 m_passing = false;
                 m_dropping = false;
             } else {
-                m_held.append(data.first(newline + 1));
+                manifold::LineBuffer::appendInPlace(m_held, data.first(newline + 1));
                 const QByteArray line = std::exchange(m_held, {});
                 emitLines(line, onLine, onBytes);
             }
@@ -98,7 +100,7 @@ private:
 
     template <typename OnBytes> void hold(QByteArrayView bytes, OnBytes &onBytes)
     {
-        m_held.append(bytes);
+        manifold::LineBuffer::appendInPlace(m_held, bytes);
         if (m_held.size() <= m_maxHeld)
             return;
         onBytes(m_held);

@@ -1,6 +1,7 @@
 #include "shim.h"
 
 #include "manifold/version.h"
+#include "platform/allocator.h"
 #include "platform/leaneventloop.h"
 #include "platform/runtimepaths.h"
 
@@ -12,6 +13,7 @@
 
 int main(int argc, char *argv[])
 {
+    manifold::platform::tuneAllocator();
     manifold::platform::LeanEventLoop leanLoop;
     QCoreApplication app(argc, argv);
     leanLoop.restoreEnvironment();

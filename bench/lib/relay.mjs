@@ -73,7 +73,7 @@ async function timeCalls(client, bytes, repeats) {
   return times[Math.floor(times.length / 2)];
 }
 
-/** { directMs, manifoldMs, brokerHwmBeforeKiB, brokerHwmKiB, shimHwmKiB } or { error }. */
+/** { directMs, manifoldMs, brokerHwmBeforeKiB, brokerHwmKiB, shimHwmBeforeKiB, shimHwmKiB } or { error }. */
 export async function relayBenchmark(bins, { bytes, repeats }) {
   const result = { bytes, repeats };
   const direct = new LineClient(NODE, [BIG_RESULT_SERVER_JS], {});
@@ -94,6 +94,7 @@ export async function relayBenchmark(bins, { bytes, repeats }) {
     await shim.initialize();
     await timeCalls(shim, 1024, 1);   // server up, broker and shim warm
     result.brokerHwmBeforeKiB = memory(broker.pid)?.hwm;
+    result.shimHwmBeforeKiB = memory(shim.pid)?.hwm;
     result.manifoldMs = await timeCalls(shim, bytes, repeats);
     result.brokerHwmKiB = memory(broker.pid)?.hwm;
     result.brokerRssAfterKiB = memory(broker.pid)?.rss;
@@ -115,7 +116,7 @@ export function relayReport(r) {
     `  direct stdio ${ms(r.directMs)}; manifold (shim -> broker -> server) ${ms(r.manifoldMs)}` +
       (r.directMs && r.manifoldMs ? ` = ${(r.manifoldMs / r.directMs).toFixed(2)}x direct` : ''),
     `  broker peak RSS (VmHWM) ${mib(r.brokerHwmKiB)} (before: ${mib(r.brokerHwmBeforeKiB)}; RSS after ` +
-      `${mib(r.brokerRssAfterKiB)}); shim peak ${mib(r.shimHwmKiB)}`];
+      `${mib(r.brokerRssAfterKiB)}); shim peak ${mib(r.shimHwmKiB)} (before: ${mib(r.shimHwmBeforeKiB)})`];
   if (r.error) lines.push(`  FAILED: ${r.error}`);
   return lines.join('\n');
 }

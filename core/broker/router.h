@@ -113,6 +113,9 @@ public:
 
     RouterActions childStarted();
     RouterActions fromChild(QByteArrayView line);
+    // The same, for a line the caller gives up: a response goes to its session in the line's own
+    // buffer, the id spliced in place, so that a large result is not copied on its way through.
+    RouterActions consumeFromChild(QByteArray &&line);
     // The child wrote a line longer than the limit; head and tail are its first and last bytes.
     // If it was a response, its request is answered with an error.
     RouterActions oversizedFromChild(QByteArrayView head, QByteArrayView tail, qsizetype limit);
@@ -261,6 +264,9 @@ private:
 
     // routerchild.cpp: the child side.
     RouterActions childResponse(QByteArrayView line, const jsonrpc::Envelope &);
+    // line with span replaced, for the last use of line: in place if it is the line
+    // consumeFromChild() was given (which is then taken), else a new array.
+    QByteArray spliceLastUse(QByteArrayView line, json::Span span, QByteArrayView replacement);
     void finishInitialize(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
     void finishDiscover(RouterActions &out, QByteArrayView line, const jsonrpc::Envelope &);
     void becomeReady(RouterActions &out);
@@ -332,6 +338,7 @@ private:
     QString failedMessage() const;
 
     QString m_serverName;
+    QByteArray *m_consumed = nullptr;   // the line consumeFromChild() is routing, until taken
     QString m_failure;   // why the child failed: what later requests are told
     std::function<qint64()> m_clock;
     ChildState m_state = ChildState::Down;

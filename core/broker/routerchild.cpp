@@ -52,6 +52,25 @@ RouterActions Router::fromChild(QByteArrayView line)
     }
 }
 
+RouterActions Router::consumeFromChild(QByteArray &&line)
+{
+    m_consumed = &line;
+    RouterActions out = fromChild(line);
+    m_consumed = nullptr;
+    return out;
+}
+
+QByteArray Router::spliceLastUse(QByteArrayView line, json::Span span, QByteArrayView replacement)
+{
+    QByteArray *consumed = std::exchange(m_consumed, nullptr);
+    if (!consumed || consumed->constData() != line.constData() || consumed->size() != line.size() ||
+        !consumed->isDetached())
+        return json::splice(line, span, replacement);
+    QByteArray out = std::move(*consumed);
+    json::spliceInPlace(out, span, replacement);
+    return out;
+}
+
 RouterActions Router::oversizedFromChild(QByteArrayView head, QByteArrayView tail, qsizetype limit)
 {
     // The id of a response is found where serializers put it: first after "jsonrpc" (Python
@@ -118,7 +137,7 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
                         .arg(QString::fromUtf8(rawId.toByteArray())))};
     }
     const RequestInfo info = *it;
-    QByteArray response = json::splice(line, envelope.id, info.originalId);
+    std::optional<QByteArray> response;   // unless rewritten further: the line with the session's id
     const bool ok = envelope.result.isValid();
     if (ok && info.purpose == Purpose::ListFill && info.generation == m_listGeneration)
         m_listCache.store(info.method, info.detail, envelope.result.in(line).toByteArray());
@@ -148,7 +167,10 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
     auto session = m_sessions.find(info.session);
     if (session != m_sessions.end()) {
         ++session->requestsServed;
-        respond(out, info.session, info.originalId, response);
+        // The last use of line: a large result is answered from its own buffer.
+        if (!response)
+            response = spliceLastUse(line, envelope.id, info.originalId);
+        respond(out, info.session, info.originalId, *response);
     }
     drainQueue(out);
     return out;

@@ -30,13 +30,23 @@ struct Edit
     QByteArray replacement;
 };
 
-// Applies non-overlapping edits right to left so earlier spans stay valid.
+// Applies non-overlapping edits in one pass: the result is built once, at its final size (a
+// large request is not copied once per edit).
 inline QByteArray applyEdits(QByteArrayView line, QList<Edit> edits)
 {
-    std::sort(edits.begin(), edits.end(), [](const Edit &a, const Edit &b) { return a.span.begin > b.span.begin; });
-    QByteArray out = line.toByteArray();
+    std::sort(edits.begin(), edits.end(), [](const Edit &a, const Edit &b) { return a.span.begin < b.span.begin; });
+    qsizetype size = line.size();
     for (const Edit &edit : edits)
-        out = json::splice(out, edit.span, edit.replacement);
+        size += edit.replacement.size() - edit.span.size();
+    QByteArray out;
+    out.reserve(size);
+    qsizetype from = 0;
+    for (const Edit &edit : edits) {
+        out.append(line.sliced(from, edit.span.begin - from));
+        out.append(edit.replacement);
+        from = edit.span.end;
+    }
+    out.append(line.sliced(from));
     return out;
 }
 

@@ -538,9 +538,10 @@ void ServerHost::onStdout()
                 dispatch(m_router.oversizedFromChild(item.head, item.tail, m_config.maxLineBytes));
             continue;
         }
-        if (item.line.trimmed().isEmpty())
+        if (QByteArrayView(item.line).trimmed().isEmpty())
             continue;
-        dispatch(m_router.fromChild(item.line));
+        // Given up, not copied: a large result reaches its session in the buffer it was read into.
+        dispatch(m_router.consumeFromChild(std::move(item.line)));
         if (!m_process)
             break;   // a dispatched action tore the child down
     }

@@ -66,12 +66,35 @@ void Session::pump()
 {
     if (m_closed || !m_socket)
         return;
-    while (!m_queue.isEmpty() && m_socket->bytesToWrite() < SocketWindowBytes) {
-        const QByteArray line = m_queue.takeFirst();
-        m_queueBytes -= line.size() + 1;
-        writeLine(line);
-    }
-    m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
+    do {
+        while (!m_queue.isEmpty()) {
+            const qint64 room = SocketWindowBytes - m_socket->bytesToWrite();
+            if (room <= 0)
+                break;
+            const QByteArray &line = m_queue.constFirst();
+            if (line.size() > SocketWindowBytes && line.size() - m_headWritten > room) {
+                // A large line goes a window at a time: the socket copies what it is given, and
+                // the line itself is already here once.
+                m_socket->write(line.constData() + m_headWritten, room);
+                m_headWritten += room;
+                m_queueBytes -= room;
+                break;
+            }
+            writeRestOfHead();
+        }
+        m_socket->flush();   // now, not on the next event-loop pass: latency is what clients feel
+        // Called from bytesWritten, the socket does not emit it again for what flush() wrote: if
+        // that emptied it, no signal would come for the rest.
+    } while (!m_closed && m_socket->state() == QLocalSocket::ConnectedState && !m_queue.isEmpty() &&
+             m_socket->bytesToWrite() == 0);
+}
+
+void Session::writeRestOfHead()
+{
+    const QByteArray line = m_queue.takeFirst();
+    const qsizetype written = std::exchange(m_headWritten, 0);
+    m_queueBytes -= line.size() - written + 1;
+    writeLine(QByteArrayView(line).sliced(written));
 }
 
 void Session::close(const QString &reason)
@@ -79,18 +102,16 @@ void Session::close(const QString &reason)
     if (m_closed)
         return;
     // On purpose, so everything still queued goes out first (it is bounded by the cap).
-    for (const QByteArray &line : std::as_const(m_queue))
-        writeLine(line);
-    m_queue.clear();
-    m_queueBytes = 0;
+    while (!m_queue.isEmpty())
+        writeRestOfHead();
     m_socket->write(SessionClosing::line(reason) + '\n');
     m_socket->flush();
     m_socket->disconnectFromServer();
 }
 
-void Session::writeLine(const QByteArray &line)
+void Session::writeLine(QByteArrayView line)
 {
-    m_socket->write(line);
+    m_socket->write(line.data(), line.size());
     m_socket->write("\n", 1);
 }
 
@@ -99,6 +120,9 @@ void Session::cutOff()
     const QString reason = QStringLiteral("the client stopped reading: %1 MiB were waiting for it (limit %2 MiB)")
                                .arg(mebibytes(queuedBytes()), mebibytes(m_maxQueuedBytes));
     m_closed = true;
+    // A line partly given to the socket is finished, so that the client still gets whole lines.
+    if (m_headWritten > 0)
+        writeRestOfHead();
     m_queue = {};   // released now, not when the session goes
     m_queueBytes = 0;
     // The socket outlives the session for a grace period: what it holds (at most a window plus
@@ -140,7 +164,7 @@ void Session::drain()
         case LineBuffer::Item::Kind::OversizedEnd:
             break;   // already refused when it went over the limit
         case LineBuffer::Item::Kind::Line:
-            if (!item.line.trimmed().isEmpty())
+            if (!QByteArrayView(item.line).trimmed().isEmpty())
                 emit lineReceived(m_id, item.line);
             break;
         }

@@ -15,10 +15,12 @@ namespace manifold {
 // One shim connection after its hello: frames lines in both directions for one MCP client.
 //
 // Lines towards the client wait in the session's own queue and go to the socket a window at a
-// time, so that a client that stops reading costs at most maxQueuedBytes: past that the session
-// is cut off (overflowed, then closed): the queue is dropped, the closing line is written after
-// what the socket still holds (at most one window plus one line), and the socket is given
-// ClosingGraceMs to deliver it before it is aborted.
+// time (a line larger than the window in slices, so that it is not also copied whole into the
+// socket's buffer), so that a client that stops reading costs at most maxQueuedBytes: past that
+// the session is cut off (overflowed, then closed): the line the socket has begun is finished,
+// the rest of the queue is dropped, the closing line is written after what the socket still
+// holds (at most one window plus one line), and the socket is given ClosingGraceMs to deliver it
+// before it is aborted.
 class Session final : public QObject
 {
     Q_OBJECT
@@ -58,7 +60,8 @@ private:
     void onReadyRead();
     void drain();
     void pump();
-    void writeLine(const QByteArray &line);   // to the socket, with its newline
+    void writeLine(QByteArrayView line);   // to the socket, with its newline
+    void writeRestOfHead();                // what is left of the queue's first line
     void cutOff();
 
     SessionId m_id;
@@ -67,8 +70,9 @@ private:
     LineBuffer m_buffer;
     qsizetype m_maxLineBytes;
     qint64 m_maxQueuedBytes;
-    QList<QByteArray> m_queue;   // whole lines (without their newline) not yet given to the socket
-    qint64 m_queueBytes = 0;
+    QList<QByteArray> m_queue;   // lines (without their newline) not yet wholly given to the socket
+    qsizetype m_headWritten = 0; // bytes of the first one already given to it
+    qint64 m_queueBytes = 0;     // what the queue holds that the socket has not been given
     QDateTime m_connectedSince;
     bool m_closed = false;
 };

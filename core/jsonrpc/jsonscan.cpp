@@ -1,6 +1,7 @@
 #include "jsonscan.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 
 namespace manifold::json {
@@ -518,6 +519,21 @@ QByteArray splice(QByteArrayView text, Span span, QByteArrayView replacement)
     out.append(replacement);
     out.append(text.sliced(span.end));
     return out;
+}
+
+void spliceInPlace(QByteArray &text, Span span, QByteArrayView replacement)
+{
+    const qsizetype tail = text.size() - span.end;
+    const qsizetype grow = replacement.size() - span.size();
+    if (grow > 0)
+        text.resize(text.size() + grow);   // a realloc: grows in place or moves the pages
+    char *bytes = text.data();
+    if (grow != 0)
+        std::memmove(bytes + span.end + grow, bytes + span.end, size_t(tail));
+    if (!replacement.isEmpty())
+        std::memcpy(bytes + span.begin, replacement.data(), size_t(replacement.size()));
+    if (grow < 0)
+        text.truncate(text.size() + grow);
 }
 
 } // namespace manifold::json

@@ -87,4 +87,9 @@ ValueType typeOf(QByteArrayView rawValue);
 // Returns text with span replaced by replacement.
 QByteArray splice(QByteArrayView text, Span span, QByteArrayView replacement);
 
+// Replaces span in text by replacement in text's own buffer (moving what follows the span), so
+// that a large line is not copied to change its id. text must not be shared (a shared one is
+// detached, i.e. copied, first) and replacement must not point into it.
+void spliceInPlace(QByteArray &text, Span span, QByteArrayView replacement);
+
 } // namespace manifold::json

@@ -1,5 +1,6 @@
 #include "linebuffer.h"
 
+#include <cstring>
 #include <utility>
 
 namespace manifold {
@@ -18,13 +19,28 @@ void LineBuffer::append(QByteArrayView data)
         m_endPending = true;
         data = data.sliced(newline + 1);
     }
-    // Compact lazily so taking many small lines stays linear.
+    // Compact lazily so taking many small lines stays linear. In place, so that the bytes keep
+    // starting where the allocation does and growing it below can be a realloc.
     if (m_readPos > 0 && m_readPos * 2 >= m_buffer.size()) {
-        m_buffer.remove(0, m_readPos);
+        const qsizetype rest = m_buffer.size() - m_readPos;
+        std::memmove(m_buffer.data(), m_buffer.constData() + m_readPos, size_t(rest));
+        m_buffer.truncate(rest);
         m_scanPos -= m_readPos;
         m_readPos = 0;
     }
-    m_buffer.append(data);
+    appendInPlace(m_buffer, data);
+}
+
+void LineBuffer::appendInPlace(QByteArray &buffer, QByteArrayView data)
+{
+    // Not QByteArray::append: it grows into a new block and copies, so a large line would be
+    // resident twice while it arrives. resize() reallocates, which for a large block moves its
+    // pages instead of copying them (see platform::tuneAllocator()).
+    if (data.isEmpty())
+        return;
+    const qsizetype old = buffer.size();
+    buffer.resize(old + data.size());
+    std::memcpy(buffer.data() + old, data.data(), size_t(data.size()));
 }
 
 LineBuffer::Item LineBuffer::next()
@@ -67,10 +83,22 @@ LineBuffer::Item LineBuffer::next()
     }
     Item item;
     item.kind = Item::Kind::Line;
-    if (start == 0 && m_readPos == m_buffer.size()) {
+    const qsizetype after = m_buffer.size() - m_readPos;
+    if (start == 0 && after == 0) {
         // The buffer is exactly this line: hand it over instead of copying (a 10 MB result
         // would otherwise exist twice).
         item.line = std::exchange(m_buffer, {});
+        item.line.truncate(length);
+        m_readPos = m_scanPos = 0;
+        return item;
+    }
+    if (length >= HandOverBytes && length >= after) {
+        // A large line with the start of the next behind it: hand the buffer over all the same
+        // and copy the (smaller) rest out instead.
+        QByteArray rest(m_buffer.constData() + m_readPos, after);
+        item.line = std::exchange(m_buffer, std::move(rest));
+        if (start > 0)
+            std::memmove(item.line.data(), item.line.constData() + start, size_t(length));
         item.line.truncate(length);
         m_readPos = m_scanPos = 0;
         return item;

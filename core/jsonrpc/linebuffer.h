@@ -25,6 +25,8 @@ public:
         bool complete = false;   // oversized line whose end (and tail) is known
     };
     static constexpr qsizetype EdgeBytes = 1024;
+    // Lines at least this long are handed out in the buffer they arrived in, never copied.
+    static constexpr qsizetype HandOverBytes = 64 * 1024;
 
     void append(QByteArrayView data);
     Item next();
@@ -34,6 +36,9 @@ public:
 
     qsizetype bufferedBytes() const { return m_buffer.size() - m_readPos; }
     void setMaxLineBytes(qsizetype max) { m_maxLineBytes = max; }
+
+    // Appends data to buffer by growing it in place (a realloc), not into a copy.
+    static void appendInPlace(QByteArray &buffer, QByteArrayView data);
 
 private:
     QByteArray m_buffer;

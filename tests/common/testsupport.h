@@ -37,6 +37,38 @@ inline bool processRunning(qint64 pid)
     return state != 0 && state != 'Z' && state != 'X';
 }
 
+// True in a build with AddressSanitizer. Its quarantine delays reuse of freed memory (256 MiB by
+// default), so a process's RSS grows with everything freed: memory bounds are checked in the
+// plain build (dev) only.
+constexpr bool underAddressSanitizer()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return true;
+#else
+    return false;
+#endif
+#else
+    return false;
+#endif
+}
+
+// A memory field of /proc/<pid>/status (VmRSS, VmHWM, ...) in bytes, -1 if unknown; pid 0 is
+// this process.
+inline qint64 statusBytes(qint64 pid, const QByteArray &field)
+{
+    QFile status(pid == 0 ? QStringLiteral("/proc/self/status") : QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith(field + ':'))
+            return line.mid(field.size() + 1).trimmed().split(' ').value(0).toLongLong() * 1024;
+    }
+    return -1;
+}
+
 // Restores an environment variable when the test ends, whatever it asserted.
 class EnvGuard final
 {

@@ -31,23 +31,6 @@ using namespace manifold;
 
 namespace {
 
-// ASan delays reuse of freed memory (its quarantine, 256 MiB by default), so the process's RSS
-// grows with everything freed; the memory bound is checked in the plain build (dev).
-constexpr bool underAddressSanitizer()
-{
-#if defined(__SANITIZE_ADDRESS__)
-    return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    return true;
-#else
-    return false;
-#endif
-#else
-    return false;
-#endif
-}
-
 constexpr qint64 MiB = 1024 * 1024;
 constexpr int BlobBytes = int(MiB);
 constexpr int Blobs = 64;   // 64 MiB never read: far past the 4 MiB cap
@@ -55,14 +38,7 @@ constexpr int Blobs = 64;   // 64 MiB never read: far past the 4 MiB cap
 // Resident memory of this process (the broker runs in it), in bytes; -1 if unknown.
 qint64 residentBytes()
 {
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
-    }
-    return -1;
+    return testsupport::statusBytes(0, "VmRSS");
 }
 
 // Runs the event loop until done() or the deadline. Unlike QTest::qWaitFor, which sleeps 10 ms
@@ -199,7 +175,7 @@ TEST_F(Backpressure, ClientThatStopsReadingIsCutAtTheCapWhileOthersGoOn)
     const qint64 growth = peak - baseline;
     std::printf("[ RSS      ] baseline %.1f MiB, peak %.1f MiB, growth %.1f MiB, good calls answered %d\n",
                 double(baseline) / MiB, double(peak) / MiB, double(growth) / MiB, calls);
-    if (!underAddressSanitizer()) {   // its quarantine keeps freed blocks resident: RSS says nothing there
+    if (!testsupport::underAddressSanitizer()) {   // its quarantine keeps freed blocks resident: RSS says nothing there
         EXPECT_LT(growth, 4 * MiB + 20 * MiB);
     }
 

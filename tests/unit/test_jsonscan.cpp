@@ -95,6 +95,24 @@ TEST(JsonScan, SplicesWithoutTouchingOtherBytes)
     EXPECT_EQ(json::splice(text, *id, "\"orig\""), "{\"id\":\"orig\",\"result\":{\"text\":\"\xc3\xbc 1.50\"}}");
 }
 
+TEST(JsonScan, SplicesInPlaceWhateverTheReplacementsLength)
+{
+    const QByteArray text = "{\"result\":{\"text\":\"\xc3\xbc\"},\"jsonrpc\":\"2.0\",\"id\":1234}";
+    const auto id = json::findPath(text, {"id"});
+    ASSERT_TRUE(id);
+    for (const QByteArray &replacement : {QByteArray("7"), QByteArray("4321"), QByteArray("\"a-longer-id\""), QByteArray()}) {
+        QByteArray inPlace = text;
+        inPlace.detach();
+        json::spliceInPlace(inPlace, *id, replacement);
+        EXPECT_EQ(inPlace, json::splice(text, *id, replacement));
+    }
+    QByteArray shared = text;   // a shared array is detached, never written through
+    const QByteArray other = shared;
+    json::spliceInPlace(shared, *id, "\"x\"");
+    EXPECT_EQ(other, text);
+    EXPECT_EQ(shared, json::splice(text, *id, "\"x\""));
+}
+
 TEST(JsonRpcEnvelope, ClassifiesMessages)
 {
     using Kind = jsonrpc::Envelope::Kind;

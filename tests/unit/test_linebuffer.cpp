@@ -113,3 +113,37 @@ TEST(LineBuffer, OversizedStreamedLineReportsItsEndWithTheTail)
     EXPECT_EQ(end.tail.size(), LineBuffer::EdgeBytes);
     EXPECT_EQ(buffer.next().line, "ok");
 }
+
+TEST(LineBuffer, HandsOverALargeLineWithTheNextOneBehindIt)
+{
+    LineBuffer buffer(64 * 1024 * 1024);
+    buffer.append("{\"small\":1}\n");
+    const QByteArray big(1024 * 1024, 'x');
+    buffer.append(big);
+    buffer.append("\n{\"next\":");   // the start of the next line arrives with the end of this one
+    auto first = buffer.next();
+    ASSERT_EQ(first.kind, Kind::Line);
+    EXPECT_EQ(first.line, "{\"small\":1}");
+    auto large = buffer.next();
+    ASSERT_EQ(large.kind, Kind::Line);
+    EXPECT_EQ(large.line, big);
+    EXPECT_EQ(buffer.next().kind, Kind::None);
+    buffer.append("2}\n");
+    auto next = buffer.next();
+    ASSERT_EQ(next.kind, Kind::Line);
+    EXPECT_EQ(next.line, "{\"next\":2}");
+    EXPECT_EQ(buffer.bufferedBytes(), 0);
+}
+
+TEST(LineBuffer, AppendInPlaceGrowsWithoutChangingTheBytes)
+{
+    QByteArray buffer;
+    QByteArray expected;
+    for (int i = 0; i < 2000; ++i) {
+        const QByteArray piece = QByteArray::number(i) + QByteArray(i % 700, char('a' + i % 26));
+        LineBuffer::appendInPlace(buffer, piece);
+        expected += piece;
+    }
+    LineBuffer::appendInPlace(buffer, {});
+    EXPECT_EQ(buffer, expected);
+}

@@ -650,3 +650,36 @@ TEST_F(RouterTest, OversizedLineFromASessionIsRefusedToThatSessionOnly)
 }
 
 } // namespace
+
+TEST_F(RouterTest, AConsumedAnswerIsTheChildsLineWithTheSessionsIdSplicedIn)
+{
+    bringUp();
+    connectSession(1);
+    const QByteArray payload = "{\"content\":[{\"type\":\"text\",\"text\":\"" + QByteArray(100000, 'x') + "\"}]}";
+    // The session's id shorter than, as long as and longer than the broker's.
+    for (const QByteArray &rawId : {QByteArray("0"), QByteArray("12345678"), QByteArray("\"a-much-longer-string-id\"")}) {
+        const qint64 brokerId = forward(1, request(rawId, "tools/call", "{\"name\":\"x\"}"));
+        QByteArray line = result(QByteArray::number(brokerId), payload);
+        const char *bytes = line.constData();
+        const bool fits = rawId.size() <= QByteArray::number(brokerId).size();
+        const RouterActions actions = router.consumeFromChild(std::move(line));
+        ASSERT_EQ(actions.size(), 1) << dump(actions);
+        EXPECT_EQ(actions[0].kind, Kind::ToSession);
+        EXPECT_EQ(actions[0].data, result(rawId, payload));
+        if (fits) {
+            EXPECT_EQ(actions[0].data.constData(), bytes);   // the same buffer: not copied
+        }
+    }
+}
+
+TEST_F(RouterTest, AConsumedLineSharedWithTheCallerIsNotChanged)
+{
+    bringUp();
+    connectSession(1);
+    const qint64 brokerId = forward(1, request("\"session-id\"", "tools/call", "{\"name\":\"x\"}"));
+    const QByteArray kept = result(QByteArray::number(brokerId), "{\"ok\":true}");
+    const RouterActions actions = router.consumeFromChild(QByteArray(kept));
+    ASSERT_EQ(actions.size(), 1) << dump(actions);
+    EXPECT_EQ(actions[0].data, result("\"session-id\"", "{\"ok\":true}"));
+    EXPECT_EQ(kept, result(QByteArray::number(brokerId), "{\"ok\":true}"));
+}
