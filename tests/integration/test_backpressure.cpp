@@ -235,7 +235,7 @@ TEST_F(Backpressure, StalledClientsCostAtMostTheirCaps)
     const qint64 cap = m_broker->registry().find(QStringLiteral("fake"))->effectiveMaxQueuedBytes(0);
     std::printf("[ RSS      ] %d stalled clients, cap %.1f MiB each: baseline %.1f MiB, peak %.1f MiB\n", Stalled,
                 double(cap) / MiB, double(baseline) / MiB, double(peak) / MiB);
-    if (!underAddressSanitizer()) {
+    if (!testsupport::underAddressSanitizer()) {
         EXPECT_LT(peak - baseline, Stalled * cap + 20 * MiB);
     }
 }
