@@ -9,13 +9,11 @@
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
-#include <QTimer>
 
 #include <algorithm>
 #include <functional>
@@ -60,22 +58,6 @@ qint64 residentBytes()
             return line.mid(6).trimmed().split(' ').value(0).toLongLong() * 1024;
     }
     return -1;
-}
-
-// Runs the event loop until done() or the deadline. Unlike QTest::qWaitFor, which sleeps 10 ms
-// between passes, it waits for events: the child's output (a pipe read at most 64 KiB a pass)
-// flows at the broker's own speed, not the test's.
-bool waitUntil(const std::function<bool()> &done, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    QTimer wake;   // processEvents(WaitForMoreEvents) returns at least this often
-    wake.start(20);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
 }
 
 bool answered(const TestClient &client, const QString &id)
