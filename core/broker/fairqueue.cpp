@@ -10,6 +10,7 @@ void FairQueue::push(quint64 session, qint64 id)
     if (items.isEmpty())
         m_ring.append(session);
     items.append(id);
+    m_sessionOf.insert(id, session);
 }
 
 qsizetype FairQueue::dueIndex() const
@@ -31,11 +32,17 @@ qint64 FairQueue::pop()
 
 qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
 {
+    return popEligible([](quint64) { return true; }, eligible);
+}
+
+qint64 FairQueue::popEligible(const std::function<bool(quint64)> &sessionEligible,
+                              const std::function<bool(qint64)> &eligible)
+{
     if (m_ring.isEmpty())
         return 0;
     const qsizetype chosen = dueIndex();
-    const QList<qint64> &first = m_waiting[m_ring[chosen]];
-    if (eligible(first.constFirst()))
+    const quint64 dueSession = m_ring[chosen];
+    if (sessionEligible(dueSession) && eligible(m_waiting[dueSession].constFirst()))
         return take(chosen, 0);   // the usual case: nothing is held back
     // Some requests must wait: the sessions in the order they are due, each one's first eligible.
     QList<qsizetype> due(m_ring.size());
@@ -45,6 +52,8 @@ qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
         return m_lastServed.value(m_ring[a]) < m_lastServed.value(m_ring[b]);
     });
     for (qsizetype ringIndex : due) {
+        if (!sessionEligible(m_ring[ringIndex]))
+            continue;
         const QList<qint64> &items = m_waiting[m_ring[ringIndex]];
         for (qsizetype i = 0; i < items.size(); ++i) {
             if (eligible(items[i]))
@@ -59,6 +68,7 @@ qint64 FairQueue::take(qsizetype ringIndex, qsizetype itemIndex)
     const quint64 session = m_ring[ringIndex];
     QList<qint64> &items = m_waiting[session];
     const qint64 id = items.takeAt(itemIndex);
+    m_sessionOf.remove(id);
     m_lastServed.insert(session, ++m_tick);
     if (items.isEmpty()) {
         m_waiting.remove(session);
@@ -69,31 +79,30 @@ qint64 FairQueue::take(qsizetype ringIndex, qsizetype itemIndex)
 
 bool FairQueue::remove(qint64 id)
 {
-    for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
-        if (it->removeOne(id)) {
-            if (it->isEmpty()) {
-                m_ring.removeOne(it.key());
-                m_waiting.erase(it);
-            }
-            return true;
-        }
+    const auto session = m_sessionOf.constFind(id);
+    if (session == m_sessionOf.cend())
+        return false;
+    const auto it = m_waiting.find(*session);
+    m_sessionOf.erase(session);
+    it->removeOne(id);
+    if (it->isEmpty()) {
+        m_ring.removeOne(it.key());
+        m_waiting.erase(it);
     }
-    return false;
+    return true;
 }
 
 void FairQueue::removeSession(quint64 session)
 {
-    m_waiting.remove(session);
+    for (qint64 id : m_waiting.take(session))
+        m_sessionOf.remove(id);
     m_ring.removeOne(session);
     m_lastServed.remove(session);
 }
 
 int FairQueue::size() const
 {
-    int total = 0;
-    for (const QList<qint64> &items : m_waiting)
-        total += int(items.size());
-    return total;
+    return int(m_sessionOf.size());
 }
 
 QList<qint64> FairQueue::serviceOrder() const

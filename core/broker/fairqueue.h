@@ -20,6 +20,10 @@ public:
     // The next request for which eligible() is true, 0 if none: a request that may not go yet
     // waits without holding up the others (its own session's later ones included).
     qint64 popEligible(const std::function<bool(qint64)> &eligible);
+    // The same, skipping whole sessions for which sessionEligible() is false (one that already
+    // has its share at the child) without looking at their requests.
+    qint64 popEligible(const std::function<bool(quint64)> &sessionEligible,
+                       const std::function<bool(qint64)> &eligible);
     bool remove(qint64 id);
     void removeSession(quint64 session);
     bool isEmpty() const { return m_ring.isEmpty(); }
@@ -32,6 +36,7 @@ private:
 
     QList<quint64> m_ring;              // sessions with waiting requests, in the order they joined
     QHash<quint64, QList<qint64>> m_waiting;
+    QHash<qint64, quint64> m_sessionOf;     // waiting request -> its session (remove() in one list)
     QHash<quint64, quint64> m_lastServed;   // session -> tick of its last pop (0: never)
     quint64 m_tick = 0;
 };
