@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include <limits>
+
 #include <QLocalSocket>
 #include <QTimer>
 
@@ -33,6 +35,9 @@ void Session::begin(const QByteArray &alreadyRead)
     connect(m_socket, &QLocalSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QLocalSocket::bytesWritten, this, &Session::pump);
     connect(m_socket, &QLocalSocket::disconnected, this, [this] {
+        if (m_closed)
+            return;
+        drain(std::numeric_limits<int>::max());   // what it sent before it went is still routed
         if (!std::exchange(m_closed, true))
             emit closed(m_id);
     });
@@ -125,9 +130,18 @@ void Session::onReadyRead()
     drain();
 }
 
-void Session::drain()
+void Session::drain(int maxLines)
 {
-    for (;;) {
+    for (int lines = 0;; ++lines) {
+        if (lines == maxLines) {
+            if (!std::exchange(m_drainQueued, true)) {
+                QMetaObject::invokeMethod(this, [this] {
+                    m_drainQueued = false;
+                    drain();
+                }, Qt::QueuedConnection);
+            }
+            return;
+        }
         LineBuffer::Item item = m_buffer.next();
         switch (item.kind) {
         case LineBuffer::Item::Kind::None:

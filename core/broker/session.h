@@ -26,6 +26,9 @@ class Session final : public QObject
 public:
     static constexpr qint64 SocketWindowBytes = 256 * 1024;
     static constexpr int ClosingGraceMs = 10000;
+    // Lines handled per pass of the event loop: a client that writes thousands at once does not
+    // keep the broker from its other sessions and the child until the last one is routed.
+    static constexpr int LinesPerPass = 256;
 
     Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
             qint64 maxQueuedBytes, QObject *parent = nullptr);
@@ -53,7 +56,7 @@ signals:
 
 private:
     void onReadyRead();
-    void drain();
+    void drain(int maxLines = LinesPerPass);
     void pump();
     void writeLine(const QByteArray &line);   // to the socket, with its newline
     void cutOff();
@@ -68,6 +71,7 @@ private:
     qint64 m_queueBytes = 0;
     QDateTime m_connectedSince;
     bool m_closed = false;
+    bool m_drainQueued = false;   // lines are left over for the next pass
 };
 
 } // namespace manifold
