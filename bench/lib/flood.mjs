@@ -6,6 +6,7 @@ import path from 'node:path';
 
 import { startBroker } from './broker.mjs';
 import { echo } from './measure.mjs';
+import { mergeValues } from './rounds.mjs';
 import { Owned } from './owned.mjs';
 import { BENCH_DIR, EVERYTHING_JS, NODE } from './paths.mjs';
 import { openSession } from './session.mjs';
@@ -25,13 +26,14 @@ function stats(times) {
 async function quietCalls(session, { calls = Infinity, until = () => false }) {
   const times = [];
   let wrong = 0;
+  let firstWrong;
   while (times.length < calls && !until()) {
     const start = now();
-    const { ok } = await echo(session, 'echo', 'quiet');
+    const { ok, error } = await echo(session, 'echo', 'quiet');
     times.push(Number(now() - start) / 1e6);
-    if (!ok) ++wrong;
+    if (!ok && !wrong++) firstWrong = `${error?.message ?? 'not its own echo'}`;
   }
-  return { times, wrong };
+  return { times, wrong, firstWrong };
 }
 
 /** The flooding client: a process of its own driving `command args` (see flooder.mjs). */
@@ -66,6 +68,8 @@ async function runOne(label, connectQuiet, flooderCommand, options) {
     row.floodMs = flood.ms;
     row.floodWrong = flood.wrong + (options.floodRequests - flood.replies - flood.wrong);
     row.quietWrong = idle.wrong + during.wrong;
+    const firstWrong = flood.firstWrong ?? idle.firstWrong ?? during.firstWrong;
+    if (firstWrong) process.stderr.write(`  ${label}: wrong reply: ${firstWrong}\n`);
   } catch (error) {
     row.error = `${error?.message ?? error}`.split('\n')[0];
   } finally {
@@ -75,31 +79,63 @@ async function runOne(label, connectQuiet, flooderCommand, options) {
   return row;
 }
 
-/** Rows { label, idle, flood: { calls, p50, p99, max }, floodMs, floodWrong } or { label, error }. */
-export async function floodBenchmark(bins, options) {
-  const rows = [];
-  process.stderr.write('flood: direct stdio ...\n');
-  rows.push(await runOne('direct stdio (own servers)',
-    () => openSession(new StdioClientTransport({ command: NODE, args: EVERYTHING_ARGS, stderr: 'pipe' })),
-    [NODE, EVERYTHING_ARGS, {}], options));
+/** The Manifold configurations flooded, then direct stdio: [{ label, run() }]. */
+function floodTargets(bins, options) {
+  const targets = [{
+    label: 'direct stdio (own servers)',
+    run: () => runOne('direct stdio (own servers)',
+      () => openSession(new StdioClientTransport({ command: NODE, args: EVERYTHING_ARGS, stderr: 'pipe' })),
+      [NODE, EVERYTHING_ARGS, {}], options),
+  }];
   for (const limit of options.floodLimits) {
-    process.stderr.write(`flood: manifold, maxInFlight ${limit} ...\n`);
-    let broker;
-    try {
-      broker = await startBroker(bins, {
-        everything: { command: NODE, args: EVERYTHING_ARGS, env: {}, sharing: 'shared', maxInFlight: limit },
-      });
-      const shim = [bins.shim, broker.shimArgs('everything'), broker.shimEnv];
-      rows.push(await runOne(`manifold maxInFlight ${limit}`,
-        () => openSession(new StdioClientTransport({ command: shim[0], args: shim[1], env: shim[2], stderr: 'pipe' })),
-        shim, options));
-    } catch (error) {
-      rows.push({ label: `manifold maxInFlight ${limit}`, error: `${error?.message ?? error}`.split('\n')[0] });
-    } finally {
-      await broker?.stop();
+    const label = `manifold maxInFlight ${limit}`;
+    targets.push({
+      label,
+      async run() {
+        let broker;
+        try {
+          broker = await startBroker(bins, {
+            everything: { command: NODE, args: EVERYTHING_ARGS, env: {}, sharing: 'shared', maxInFlight: limit },
+          });
+          const shim = [bins.shim, broker.shimArgs('everything'), broker.shimEnv];
+          return await runOne(label,
+            () => openSession(new StdioClientTransport({ command: shim[0], args: shim[1], env: shim[2], stderr: 'pipe' })),
+            shim, options);
+        } catch (error) {
+          return { label, error: `${error?.message ?? error}`.split('\n')[0] };
+        } finally {
+          await broker?.stop();
+        }
+      },
+    });
+  }
+  return targets;
+}
+
+/**
+ * Rows { label, idle, flood: { calls, p50, p99, max }, floodMs, floodWrong, quietWrong } or
+ * { label, error }: the median of each number over the rounds (the targets take turns in each);
+ * wrong replies are summed.
+ */
+export async function floodBenchmark(bins, options) {
+  const targets = floodTargets(bins, options);
+  const results = targets.map(() => []);
+  for (let round = 1; round <= options.rounds; ++round) {
+    for (const [i, target] of targets.entries()) {
+      process.stderr.write(`flood round ${round}/${options.rounds}: ${target.label} ...\n`);
+      results[i].push(await target.run());
     }
   }
-  return rows;
+  return results.map((rounds, i) => {
+    const ok = rounds.filter((r) => !r.error);
+    if (!ok.length) return rounds[0];
+    const row = mergeValues(ok);
+    row.label = targets[i].label;
+    row.floodWrong = ok.reduce((n, r) => n + r.floodWrong, 0);
+    row.quietWrong = ok.reduce((n, r) => n + r.quietWrong, 0);
+    row.rounds = ok.length;
+    return row;
+  });
 }
 
 export function floodReport(rows, options) {
@@ -118,6 +154,7 @@ export function floodReport(rows, options) {
       `${ms(r.flood.p99)}${ms(r.flood.max)}${String(r.flood.calls).padStart(7)}  ${ms(r.floodMs)} ms` +
       `${String(r.floodWrong + r.quietWrong).padStart(7)}`);
   }
+  lines.push(`Each number is the median of ${options.rounds} round(s); the targets take turns within each round.`);
   lines.push(`idle: ${options.floodQuietCalls} calls with the flooding session connected and silent; flood: the quiet ` +
     'calls made until the flood\'s last reply; flood done: time to all of its replies; wrong: replies that were not ' +
     'the caller\'s own (or lost).');

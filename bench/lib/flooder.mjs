@@ -4,7 +4,7 @@
 // Spawns COMMAND (a server, or manifold-shim NAME), initializes, prints "ready", and on a line
 // "go" on fd 3 writes REQUESTS echo calls at once (one write), then reads every reply, checks
 // that each has its own id and its own echo, and prints one JSON line:
-//   { "ms": time from the write to the last reply, "replies": n, "wrong": n }
+//   { "ms": time from the write to the last reply, "replies": n, "wrong": n, "firstWrong": line }
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import readline from 'node:readline';
@@ -42,15 +42,17 @@ await new Promise((resolve) => go.once('line', resolve));
 
 const seen = new Set();
 let wrong = 0;
+let firstWrong;
 const start = process.hrtime.bigint();
 const done = new Promise((resolve) => {
   onLine = (line) => {
     const reply = JSON.parse(line);
+    if (reply.method !== undefined && reply.id === undefined) return;   // a notification: not a reply
     const id = reply.id;
     if (!Number.isInteger(id) || id < 1 || id > total || seen.has(id) ||
-        reply.result?.content?.[0]?.text !== `Echo: flood:${id}`)
-      ++wrong;
-    else
+        reply.result?.content?.[0]?.text !== `Echo: flood:${id}`) {
+      if (!wrong++) firstWrong = line.slice(0, 300);
+    } else
       seen.add(id);
     if (seen.size + wrong >= total) resolve();
   };
@@ -64,7 +66,7 @@ for (let id = 1; id <= total; ++id) {
 child.stdin.write(`${lines.join('\n')}\n`);
 await done;
 const ms = Number(process.hrtime.bigint() - start) / 1e6;
-process.stdout.write(`${JSON.stringify({ ms, replies: seen.size, wrong })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, replies: seen.size, wrong, firstWrong })}\n`);
 child.removeAllListeners('exit');
 child.stdin.end();
 go.close();
