@@ -23,6 +23,19 @@ protected:
         return forwarded;
     }
 
+    // The child up, session 1 (and the quiet session 2) connected, tool f known never to ask
+    // (the gate stays out of it), the window set; then session 1 sends `count` calls of f.
+    QList<qint64> floodWithWindow(int window, int count, bool quietSession = false)
+    {
+        bringUp();
+        connectSession(1);
+        if (quietSession)
+            connectSession(2);
+        learnPlain(1, "tools/call", "{\"name\":\"f\"}");
+        router.setSessionWindow(window);
+        return flood(count);
+    }
+
     static QByteArray floodCall(int i)
     {
         const QByteArray n = QByteArray::number(i);
@@ -38,14 +51,8 @@ protected:
 
 TEST_F(RouterWindowTest, NoLimitStillKeepsAFloodToItsWindowAndLetsAQuietCallStraightIn)
 {
-    bringUp();
-    connectSession(1);
-    connectSession(2);
-    learnPlain(1, "tools/call", "{\"name\":\"f\"}");   // calls that never ask: the gate is not involved
-    router.setSessionWindow(3);
+    const QList<qint64> atChild = floodWithWindow(3, 10, true);
     EXPECT_EQ(router.maxInFlight(), 0);
-
-    const QList<qint64> atChild = flood(10);
     ASSERT_EQ(atChild.size(), 3);
     EXPECT_EQ(router.inFlightCount(), 3);
     EXPECT_EQ(router.waitingCount(), 7);
@@ -91,10 +98,7 @@ TEST_F(RouterWindowTest, NoLimitStillKeepsAFloodToItsWindowAndLetsAQuietCallStra
 
 TEST_F(RouterWindowTest, ACancelOfACallHeldByTheWindowNeverReachesTheChild)
 {
-    bringUp();
-    connectSession(1);
-    router.setSessionWindow(1);
-    const QList<qint64> atChild = flood(3);
+    const QList<qint64> atChild = floodWithWindow(1, 3);
     ASSERT_EQ(atChild.size(), 1);
 
     const RouterActions cancelled =
@@ -120,11 +124,7 @@ TEST_F(RouterWindowTest, ACancelOfACallHeldByTheWindowNeverReachesTheChild)
 
 TEST_F(RouterWindowTest, ADisconnectDropsWhatTheWindowHeldAndCancelsOnlyWhatWasSent)
 {
-    bringUp();
-    connectSession(1);
-    router.setSessionWindow(2);
-    const QList<qint64> atChild = flood(50);
-    ASSERT_EQ(atChild.size(), 2);
+    ASSERT_EQ(floodWithWindow(2, 50).size(), 2);
     const RouterActions gone = router.removeSession(1);
     const RouterActions toChild = ofKind(gone, Kind::ToChild);
     ASSERT_EQ(toChild.size(), 2) << dump(gone);
@@ -137,32 +137,21 @@ TEST_F(RouterWindowTest, ADisconnectDropsWhatTheWindowHeldAndCancelsOnlyWhatWasS
 
 TEST_F(RouterWindowTest, WithALimitTheWindowDoesNotApply)
 {
-    bringUp();
-    connectSession(1);
     EXPECT_EQ(router.sessionWindow(), Router::DefaultSessionWindow);
-    router.setSessionWindow(2);
     router.setMaxInFlight(5);   // the limit is the bound: a session may take all of it
-    EXPECT_EQ(flood(6).size(), 5);
+    EXPECT_EQ(floodWithWindow(2, 6).size(), 5);
 }
 
 TEST_F(RouterWindowTest, WindowZeroIsNoWindow)
 {
-    bringUp();
-    connectSession(1);
-    router.setSessionWindow(-1);   // clamped to 0
+    EXPECT_EQ(floodWithWindow(-1, 40).size(), 40);   // clamped to 0
     EXPECT_EQ(router.sessionWindow(), 0);
-    EXPECT_EQ(flood(40).size(), 40);
     EXPECT_EQ(router.inFlightCount(), 40);
 }
 
 TEST_F(RouterWindowTest, TheDefaultWindowHoldsAFloodOfTenThousand)
 {
-    bringUp();
-    connectSession(1);
-    connectSession(2);
-    learnPlain(1, "tools/call", "{\"name\":\"f\"}");
-    const QList<qint64> atChild = flood(10000);
-    EXPECT_EQ(atChild.size(), Router::DefaultSessionWindow);
+    EXPECT_EQ(floodWithWindow(Router::DefaultSessionWindow, 10000, true).size(), Router::DefaultSessionWindow);
     EXPECT_EQ(router.waitingCount(), 10000 - Router::DefaultSessionWindow);
     forward(2, toolCall("1", "quiet"));
 }
