@@ -10,7 +10,6 @@ void FairQueue::push(quint64 session, qint64 id)
     if (items.isEmpty())
         m_ring.append(session);
     items.append(id);
-    m_sessionOf.insert(id, session);
 }
 
 qsizetype FairQueue::dueIndex() const
@@ -28,6 +27,11 @@ qint64 FairQueue::pop()
     if (m_ring.isEmpty())
         return 0;
     return take(dueIndex(), 0);
+}
+
+quint64 FairQueue::dueSession() const
+{
+    return m_ring.isEmpty() ? 0 : m_ring[dueIndex()];
 }
 
 qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
@@ -68,7 +72,6 @@ qint64 FairQueue::take(qsizetype ringIndex, qsizetype itemIndex)
     const quint64 session = m_ring[ringIndex];
     QList<qint64> &items = m_waiting[session];
     const qint64 id = items.takeAt(itemIndex);
-    m_sessionOf.remove(id);
     m_lastServed.insert(session, ++m_tick);
     if (items.isEmpty()) {
         m_waiting.remove(session);
@@ -79,30 +82,31 @@ qint64 FairQueue::take(qsizetype ringIndex, qsizetype itemIndex)
 
 bool FairQueue::remove(qint64 id)
 {
-    const auto session = m_sessionOf.constFind(id);
-    if (session == m_sessionOf.cend())
-        return false;
-    const auto it = m_waiting.find(*session);
-    m_sessionOf.erase(session);
-    it->removeOne(id);
-    if (it->isEmpty()) {
-        m_ring.removeOne(it.key());
-        m_waiting.erase(it);
+    for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
+        if (it->removeOne(id)) {
+            if (it->isEmpty()) {
+                m_ring.removeOne(it.key());
+                m_waiting.erase(it);
+            }
+            return true;
+        }
     }
-    return true;
+    return false;
 }
 
 void FairQueue::removeSession(quint64 session)
 {
-    for (qint64 id : m_waiting.take(session))
-        m_sessionOf.remove(id);
+    m_waiting.remove(session);
     m_ring.removeOne(session);
     m_lastServed.remove(session);
 }
 
 int FairQueue::size() const
 {
-    return int(m_sessionOf.size());
+    int total = 0;
+    for (const QList<qint64> &items : m_waiting)
+        total += int(items.size());
+    return total;
 }
 
 QList<qint64> FairQueue::serviceOrder() const

@@ -17,6 +17,7 @@ class FairQueue final
 public:
     void push(quint64 session, qint64 id);
     qint64 pop();                      // 0 when empty
+    quint64 dueSession() const;        // whose request pop() would return, 0 when empty
     // The next request for which eligible() is true, 0 if none: a request that may not go yet
     // waits without holding up the others (its own session's later ones included).
     qint64 popEligible(const std::function<bool(qint64)> &eligible);
@@ -36,7 +37,6 @@ private:
 
     QList<quint64> m_ring;              // sessions with waiting requests, in the order they joined
     QHash<quint64, QList<qint64>> m_waiting;
-    QHash<qint64, quint64> m_sessionOf;     // waiting request -> its session (remove() in one list)
     QHash<quint64, quint64> m_lastServed;   // session -> tick of its last pop (0: never)
     quint64 m_tick = 0;
 };

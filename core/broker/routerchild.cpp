@@ -421,7 +421,9 @@ void Router::drainQueue(RouterActions &out)
     const auto sessionMay = [this](quint64 session) { return mayForward(session); };
     const auto gate = [this](qint64 id) { return gateAllows(id); };
     while (!m_queue.isEmpty() && (m_maxInFlight == 0 || m_inFlight < m_maxInFlight)) {
-        const qint64 id = !windowed && m_gateHolders.isEmpty() ? m_queue.pop() : m_queue.popEligible(sessionMay, gate);
+        // The usual case takes the plain pop: no gate holders, and the due session is within its window.
+        const bool plain = m_gateHolders.isEmpty() && (!windowed || mayForward(m_queue.dueSession()));
+        const qint64 id = plain ? m_queue.pop() : m_queue.popEligible(sessionMay, gate);
         if (id == 0)
             break;   // all that waits is held back by the gate or its session's window
         auto it = m_requests.find(id);
@@ -466,8 +468,8 @@ void Router::forgetRequest(qint64 brokerId)
     releaseGate(info);
     if (info.forwarded && info.method != "subscriptions/listen") {
         --m_inFlight;
-        if (auto it = m_inFlightOf.find(info.session); it != m_inFlightOf.end() && --*it <= 0)
-            m_inFlightOf.erase(it);
+        if (auto it = m_inFlightOf.find(info.session); it != m_inFlightOf.end())
+            --*it;   // kept at 0 until the session goes: no node churn on every request
     }
     m_byOriginal.remove(qMakePair(info.session, info.originalId));
     if (m_unsent.remove(brokerId))
