@@ -66,7 +66,7 @@ async function runOne(label, connectQuiet, flooderCommand, options) {
     const flood = await result;
     row.flood = stats(during.times);
     row.floodMs = flood.ms;
-    row.floodWrong = flood.wrong + (options.floodRequests - flood.replies - flood.wrong);
+    row.floodWrong = flood.wrong + Math.max(0, options.floodRequests - flood.replies);   // wrong, or lost
     row.quietWrong = idle.wrong + during.wrong;
     const firstWrong = flood.firstWrong ?? idle.firstWrong ?? during.firstWrong;
     if (firstWrong) process.stderr.write(`  ${label}: wrong reply: ${firstWrong}\n`);

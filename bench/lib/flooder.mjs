@@ -21,9 +21,12 @@ let onLine = () => {};
 readline.createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => onLine(line));
 const send = (message) => child.stdin.write(`${JSON.stringify(message)}\n`);
 
-function nextLine() {
+/** The reply to `id`; whatever the server sends before it (notifications) is passed over. */
+function replyTo(id) {
   return new Promise((resolve) => {
-    onLine = resolve;
+    onLine = (line) => {
+      if (JSON.parse(line).id === id) resolve(line);
+    };
   });
 }
 
@@ -31,10 +34,10 @@ send({
   jsonrpc: '2.0', id: 'init', method: 'initialize',
   params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'flooder', version: '1' } },
 });
-await nextLine();
+await replyTo('init');
 send({ jsonrpc: '2.0', method: 'notifications/initialized' });
 send({ jsonrpc: '2.0', id: 'list', method: 'tools/list' });
-await nextLine();
+await replyTo('list');
 process.stdout.write('ready\n');
 
 const go = readline.createInterface({ input: new net.Socket({ fd: 3, readable: true, writable: false }) });
