@@ -34,20 +34,23 @@ void Session::begin(const QByteArray &alreadyRead)
 {
     connect(m_socket, &QLocalSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QLocalSocket::bytesWritten, this, &Session::pump);
-    connect(m_socket, &QLocalSocket::disconnected, this, [this] {
-        if (m_closed)
-            return;
-        drain(std::numeric_limits<int>::max());   // what it sent before it went is still routed
-        if (!std::exchange(m_closed, true))
-            emit closed(m_id);
-    });
+    connect(m_socket, &QLocalSocket::disconnected, this, &Session::onDisconnected);
     m_buffer.append(alreadyRead);
     drain();
     if (m_closed)
         return;
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
-    if (!m_closed && m_socket->state() != QLocalSocket::ConnectedState && !std::exchange(m_closed, true))
+    if (!m_closed && m_socket->state() != QLocalSocket::ConnectedState)
+        onDisconnected();
+}
+
+void Session::onDisconnected()
+{
+    if (m_closed)
+        return;
+    drain(std::numeric_limits<int>::max());   // what it sent before it went is still routed
+    if (!std::exchange(m_closed, true))
         emit closed(m_id);
 }
 

@@ -56,6 +56,7 @@ signals:
 
 private:
     void onReadyRead();
+    void onDisconnected();
     void drain(int maxLines = LinesPerPass);
     void pump();
     void writeLine(const QByteArray &line);   // to the socket, with its newline

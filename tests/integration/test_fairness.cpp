@@ -154,3 +154,37 @@ INSTANTIATE_TEST_SUITE_P(MaxInFlight, Fairness, ::testing::Values(0, 8),
                          [](const ::testing::TestParamInfo<int> &info) {
                              return info.param == 0 ? std::string("Unlimited") : "Limit" + std::to_string(info.param);
                          });
+
+// The broker routes a burst a few hundred lines per pass; what a client sent before it
+// disconnected is still routed, in order, even when it went before the broker got to it.
+TEST_F(BrokerFixture, ABurstSentJustBeforeADisconnectIsRoutedWhole)
+{
+    const QString log = path(QStringLiteral("requests.log"));
+    registerServer(fakeServer(QStringLiteral("fake"), {QStringLiteral("--request-log"), log}));
+    startBroker();
+    constexpr int Burst = 1000;   // several passes' worth
+    {
+        TestClient client(m_socketPath);
+        ASSERT_TRUE(client.connectAndInitialize(QStringLiteral("fake")));
+        QByteArray burst;
+        for (int i = 0; i < Burst; ++i)
+            burst += R"({"jsonrpc":"2.0","method":"notifications/burst","params":{"n":)" + QByteArray::number(i) + "}}\n";
+        burst.chop(1);   // send() adds the last newline
+        client.send(burst);
+        // All of it is in the kernel (75 KB) and the client goes before the broker reads a byte.
+        ASSERT_EQ(client.socket().bytesToWrite(), 0);
+        client.close();
+    }
+    const auto burstLines = [&] {
+        QList<int> seen;
+        for (const QJsonObject &line : readRequestLog(log)) {
+            if (line.value(QStringLiteral("method")).toString() == QLatin1String("notifications/burst"))
+                seen.append(line.value(QStringLiteral("params")).toObject().value(QStringLiteral("n")).toInt());
+        }
+        return seen;
+    };
+    ASSERT_TRUE(waitUntil([&] { return burstLines().size() >= Burst; }, 30000)) << burstLines().size();
+    const QList<int> seen = burstLines();
+    for (int i = 0; i < Burst; ++i)
+        ASSERT_EQ(seen.at(i), i);
+}
