@@ -12,6 +12,7 @@ process.on('warning', (warning) => {
 });
 import { parseArgs } from 'node:util';
 
+import { floodBenchmark, floodReport } from './lib/flood.mjs';
 import { manifoldBinaries } from './lib/paths.mjs';
 import { relayBenchmark, relayReport } from './lib/relay.mjs';
 import { cpuLines, machineLine, table, verdict } from './lib/report.mjs';
@@ -30,6 +31,10 @@ const USAGE = `usage: node bench/run.mjs [options]
   --relay-bytes N      size of the relayed tool result (10000000); --relay-repeats N (5)
   --no-relay           skip the relay benchmark
   --relay-only         run only the relay benchmark (no targets, no table)
+  --flood-requests N   calls the flooding session writes at once (10000); --no-flood skips it
+  --flood-limits LIST  maxInFlight values Manifold is flooded with (0,8)
+  --flood-quiet-calls N  quiet calls timed idle before the flood (500)
+  --flood-only         run only the flood benchmark
   --build-dir DIR      where manifold and manifold-shim were built (build/bench)
   --manifold-env K=V   add a variable to the broker's and shims' environment (repeatable), to
                        try a runtime setting such as QT_NO_GLIB=1 against the same build
@@ -50,6 +55,11 @@ const { values: args } = parseArgs({
     'relay-repeats': { type: 'string', default: '5' },
     'no-relay': { type: 'boolean', default: false },
     'relay-only': { type: 'boolean', default: false },
+    'flood-requests': { type: 'string', default: '10000' },
+    'flood-limits': { type: 'string', default: '0,8' },
+    'flood-quiet-calls': { type: 'string', default: '500' },
+    'no-flood': { type: 'boolean', default: false },
+    'flood-only': { type: 'boolean', default: false },
     'build-dir': { type: 'string' },
     'manifold-env': { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
@@ -71,12 +81,17 @@ const options = {
   secondClients: Number(args['second-clients']),
   rounds: Number(args.rounds),
   verbose: args.verbose,
+  floodRequests: Number(args['flood-requests']),
+  floodLimits: args['flood-limits'].split(',').map(Number),
+  floodQuietCalls: Number(args['flood-quiet-calls']),
 };
 
 const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const bins = manifoldBinaries(args['build-dir'], manifoldEnv);
 let targets = allTargets(bins);
-if (args['relay-only']) targets = [];
+const floodOnly = args['flood-only'];
+const relayOnly = args['relay-only'];
+if (floodOnly || relayOnly) targets = [];
 else if (args.only) {
   const wanted = new Set(args.only.split(','));
   targets = targets.filter((t) => wanted.has(t.key));
@@ -106,15 +121,23 @@ if (rows.length) {
 }
 
 let relay = null;
-if (!args['no-relay'] || args['relay-only']) {
+if ((!args['no-relay'] || relayOnly) && !floodOnly) {
   process.stderr.write('running the relay benchmark ...\n');
   relay = await relayBenchmark(bins, { bytes: Number(args['relay-bytes']), repeats: Number(args['relay-repeats']) });
   console.log('');
   console.log(relayReport(relay));
 }
 
-if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, rows, rounds: Object.fromEntries(results), relay }, null, 2));
+let flood = null;
+if ((!args['no-flood'] || floodOnly) && !relayOnly) {
+  flood = await floodBenchmark(bins, options);
+  console.log('');
+  console.log(floodReport(flood, options));
+}
+
+if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, rows, rounds: Object.fromEntries(results), relay, flood }, null, 2));
 // Peers are optional (their failure is in the table); Manifold and the baseline are not.
 const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key === 'manifold'));
 // Every process we started has been stopped; anything a proxy left is killed on exit.
-process.exit(ownFailed || relay?.error ? 1 : 0);
+const floodFailed = flood?.some((r) => r.error || r.floodWrong || r.quietWrong);
+process.exit(ownFailed || relay?.error || floodFailed ? 1 : 0);

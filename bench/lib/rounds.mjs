@@ -7,7 +7,7 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-function mergeValues(values) {
+export function mergeValues(values) {
   const present = values.filter((v) => v !== undefined && v !== null);
   if (!present.length) return undefined;
   if (present.every((v) => typeof v === 'number')) return median(present);

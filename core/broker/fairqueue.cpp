@@ -29,13 +29,24 @@ qint64 FairQueue::pop()
     return take(dueIndex(), 0);
 }
 
+quint64 FairQueue::dueSession() const
+{
+    return m_ring.isEmpty() ? 0 : m_ring[dueIndex()];
+}
+
 qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
+{
+    return popEligible([](quint64) { return true; }, eligible);
+}
+
+qint64 FairQueue::popEligible(const std::function<bool(quint64)> &sessionEligible,
+                              const std::function<bool(qint64)> &eligible)
 {
     if (m_ring.isEmpty())
         return 0;
     const qsizetype chosen = dueIndex();
-    const QList<qint64> &first = m_waiting[m_ring[chosen]];
-    if (eligible(first.constFirst()))
+    const quint64 dueSession = m_ring[chosen];
+    if (sessionEligible(dueSession) && eligible(m_waiting[dueSession].constFirst()))
         return take(chosen, 0);   // the usual case: nothing is held back
     // Some requests must wait: the sessions in the order they are due, each one's first eligible.
     QList<qsizetype> due(m_ring.size());
@@ -45,6 +56,8 @@ qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
         return m_lastServed.value(m_ring[a]) < m_lastServed.value(m_ring[b]);
     });
     for (qsizetype ringIndex : due) {
+        if (!sessionEligible(m_ring[ringIndex]))
+            continue;
         const QList<qint64> &items = m_waiting[m_ring[ringIndex]];
         for (qsizetype i = 0; i < items.size(); ++i) {
             if (eligible(items[i]))

@@ -17,9 +17,14 @@ class FairQueue final
 public:
     void push(quint64 session, qint64 id);
     qint64 pop();                      // 0 when empty
+    quint64 dueSession() const;        // whose request pop() would return, 0 when empty
     // The next request for which eligible() is true, 0 if none: a request that may not go yet
     // waits without holding up the others (its own session's later ones included).
     qint64 popEligible(const std::function<bool(qint64)> &eligible);
+    // The same, skipping whole sessions for which sessionEligible() is false (one that already
+    // has its share at the child) without looking at their requests.
+    qint64 popEligible(const std::function<bool(quint64)> &sessionEligible,
+                       const std::function<bool(qint64)> &eligible);
     bool remove(qint64 id);
     void removeSession(quint64 session);
     bool isEmpty() const { return m_ring.isEmpty(); }

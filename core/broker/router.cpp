@@ -27,14 +27,6 @@ void Router::addSession(SessionId session)
     m_sessions.insert(session, info);
 }
 
-int Router::inFlightCount() const
-{
-    // A 2026 subscriptions/listen stays open for as long as the stream lives: it holds no slot.
-    return int(std::count_if(m_requests.cbegin(), m_requests.cend(), [](const RequestInfo &r) {
-        return r.forwarded && r.method != "subscriptions/listen";
-    }));
-}
-
 int Router::waitingCount() const
 {
     return int(m_unsent.size()) + int(m_waitingInit.size());
@@ -58,6 +50,7 @@ RouterActions Router::removeSession(SessionId session)
     if (!m_sessions.contains(session))
         return out;
     m_waitingInit.removeIf([session](const auto &w) { return w.first == session; });
+    m_queue.removeSession(session);   // at once, not request by request (a flood may wait there)
 
     // In-flight requests are cancelled upstream; their late responses are dropped quietly.
     const QList<qint64> ids = m_requests.keys();
@@ -76,7 +69,6 @@ RouterActions Router::removeSession(SessionId session)
         }
         forgetRequest(id);
     }
-    m_queue.removeSession(session);
 
     // Server->client requests this session was handling get an error so the child never hangs.
     for (auto it = m_childRequests.begin(); it != m_childRequests.end();) {
@@ -96,6 +88,7 @@ RouterActions Router::removeSession(SessionId session)
     m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
     releaseSessionFeatures(out, session);
     m_sessions.remove(session);
+    m_inFlightOf.remove(session);
     m_refusalsLogged.remove(session);
     m_heldSessions.remove(session);
     m_rootsReported.remove(session);

@@ -92,6 +92,14 @@ public:
 
     void setMaxInFlight(int max) { m_maxInFlight = qMax(0, max); }
     int maxInFlight() const { return m_maxInFlight; }
+    // Without a limit (maxInFlight 0) a session still has at most this many requests at the
+    // child at once; its others wait in the queue and go, round-robin with the other sessions'
+    // waiting ones, as its answers come back. What was written to the child cannot be reordered,
+    // so this bounds what another session's call waits behind: one window per busy session,
+    // not a flood of 10,000. 0: no window. (With a limit, the limit is that bound.)
+    static constexpr int DefaultSessionWindow = 32;
+    void setSessionWindow(int window) { m_sessionWindow = qMax(0, window); }
+    int sessionWindow() const { return m_sessionWindow; }
 
     // Server->client requests (sampling, elicitation, ...) go only to the session whose request
     // caused them; see routerasking.cpp. Calls learned to ask (persisted by the broker) are
@@ -136,7 +144,7 @@ public:
     SessionInfo sessionInfo(SessionId session) const { return m_sessions.value(session); }
     // In-flight requests first (oldest first), then queued ones in the order they will be sent.
     QList<RequestInfo> requests() const;
-    int inFlightCount() const;
+    int inFlightCount() const { return m_inFlight; }
     int waitingCount() const;
     bool heartbeatOutstanding() const { return m_heartbeatId != 0; }
     QByteArray cachedInitializeResult() const { return m_initResult; }
@@ -277,6 +285,7 @@ private:
     void drainQueue(RouterActions &out);
     void sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label);
     void forgetRequest(qint64 brokerId);
+    bool mayForward(SessionId session) const;   // below its window (or no window applies)
     void markOrphaned(qint64 brokerId);
     bool canHandle(SessionId session, const QByteArray &method, const QByteArray &mode) const;
     void broadcast(RouterActions &out, const QByteArray &line) const;
@@ -345,6 +354,9 @@ private:
     bool m_everReady = false;
     qint64 m_nextId = 1;
     int m_maxInFlight = 0;
+    int m_sessionWindow = DefaultSessionWindow;
+    int m_inFlight = 0;                                      // forwarded requests holding a slot
+    QHash<SessionId, int> m_inFlightOf;                      // session -> its share of m_inFlight
 
     QMap<SessionId, SessionInfo> m_sessions;
     QList<QPair<SessionId, QByteArray>> m_waitingInit;      // sessions' initialize ids

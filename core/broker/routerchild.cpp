@@ -439,21 +439,32 @@ void Router::drainQueue(RouterActions &out)
     settleHeld(out);
     if (m_state != ChildState::Ready)
         return;
-    int inFlight = m_maxInFlight > 0 ? inFlightCount() : 0;
+    const bool windowed = m_maxInFlight == 0 && m_sessionWindow > 0;
+    const auto sessionMay = [this](quint64 session) { return mayForward(session); };
     const auto gate = [this](qint64 id) { return gateAllows(id); };
-    while (!m_queue.isEmpty() && (m_maxInFlight == 0 || inFlight < m_maxInFlight)) {
-        const qint64 id = m_gateHolders.isEmpty() ? m_queue.pop() : m_queue.popEligible(gate);
+    while (!m_queue.isEmpty() && (m_maxInFlight == 0 || m_inFlight < m_maxInFlight)) {
+        // The usual case takes the plain pop: no gate holders, and the due session is within its window.
+        const bool plain = m_gateHolders.isEmpty() && (!windowed || mayForward(m_queue.dueSession()));
+        const qint64 id = plain ? m_queue.pop() : m_queue.popEligible(sessionMay, gate);
         if (id == 0)
-            break;   // all that waits is held back by the gate
+            break;   // all that waits is held back by the gate or its session's window
         auto it = m_requests.find(id);
         if (it == m_requests.end())
             continue;
         it->forwarded = true;
         noteForwarded(*it);
-        if (it->method != "subscriptions/listen")
-            ++inFlight;
+        // A 2026 subscriptions/listen stays open for as long as the stream lives: it holds no slot.
+        if (it->method != "subscriptions/listen") {
+            ++m_inFlight;
+            ++m_inFlightOf[it->session];
+        }
         out.append({RouterAction::Kind::ToChild, 0, m_unsent.take(id)});
     }
+}
+
+bool Router::mayForward(SessionId session) const
+{
+    return m_maxInFlight > 0 || m_sessionWindow == 0 || m_inFlightOf.value(session) < m_sessionWindow;
 }
 
 void Router::sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label)
@@ -477,6 +488,11 @@ void Router::forgetRequest(qint64 brokerId)
 {
     const RequestInfo info = m_requests.take(brokerId);
     releaseGate(info);
+    if (info.forwarded && info.method != "subscriptions/listen") {
+        --m_inFlight;
+        if (auto it = m_inFlightOf.find(info.session); it != m_inFlightOf.end())
+            --*it;   // kept at 0 until the session goes: no node churn on every request
+    }
     m_byOriginal.remove(qMakePair(info.session, info.originalId));
     if (m_unsent.remove(brokerId))
         m_queue.remove(brokerId);

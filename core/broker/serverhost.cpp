@@ -52,6 +52,11 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
     m_clock.start();
     m_sinceChildTraffic.start();
     m_router.setMaxInFlight(m_config.maxInFlight);
+    // $MANIFOLD_SESSION_WINDOW in the broker's environment replaces the default (0: no window).
+    bool windowSet = false;
+    const int window = qEnvironmentVariableIntValue("MANIFOLD_SESSION_WINDOW", &windowSet);
+    if (windowSet)
+        m_router.setSessionWindow(window);
     m_restartTimer.setSingleShot(true);
     m_lingerTimer.setSingleShot(true);
     m_escalateTimer.setSingleShot(true);

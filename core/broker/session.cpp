@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include <limits>
+
 #include <QLocalSocket>
 #include <QTimer>
 
@@ -32,17 +34,23 @@ void Session::begin(const QByteArray &alreadyRead)
 {
     connect(m_socket, &QLocalSocket::readyRead, this, &Session::onReadyRead);
     connect(m_socket, &QLocalSocket::bytesWritten, this, &Session::pump);
-    connect(m_socket, &QLocalSocket::disconnected, this, [this] {
-        if (!std::exchange(m_closed, true))
-            emit closed(m_id);
-    });
+    connect(m_socket, &QLocalSocket::disconnected, this, &Session::onDisconnected);
     m_buffer.append(alreadyRead);
     drain();
     if (m_closed)
         return;
     if (m_socket->bytesAvailable() > 0)
         onReadyRead();
-    if (!m_closed && m_socket->state() != QLocalSocket::ConnectedState && !std::exchange(m_closed, true))
+    if (!m_closed && m_socket->state() != QLocalSocket::ConnectedState)
+        onDisconnected();
+}
+
+void Session::onDisconnected()
+{
+    if (m_closed)
+        return;
+    drain(std::numeric_limits<int>::max());   // what it sent before it went is still routed
+    if (!std::exchange(m_closed, true))
         emit closed(m_id);
 }
 
@@ -151,9 +159,18 @@ void Session::onReadyRead()
     drain();
 }
 
-void Session::drain()
+void Session::drain(int maxLines)
 {
-    for (;;) {
+    for (int lines = 0;; ++lines) {
+        if (lines == maxLines) {
+            if (!std::exchange(m_drainQueued, true)) {
+                QMetaObject::invokeMethod(this, [this] {
+                    m_drainQueued = false;
+                    drain();
+                }, Qt::QueuedConnection);
+            }
+            return;
+        }
         LineBuffer::Item item = m_buffer.next();
         switch (item.kind) {
         case LineBuffer::Item::Kind::None:

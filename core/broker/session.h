@@ -29,6 +29,9 @@ public:
     static constexpr qint64 SocketWindowBytes = 256 * 1024;
     static constexpr int ClosingGraceMs = 10000;
     static constexpr char ClosingSocketName[] = "manifold-closing-session";
+    // Lines handled per pass of the event loop: a client that writes thousands at once does not
+    // keep the broker from its other sessions and the child until the last one is routed.
+    static constexpr int LinesPerPass = 256;
 
     Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
             qint64 maxQueuedBytes, QObject *parent = nullptr);
@@ -58,7 +61,8 @@ signals:
 
 private:
     void onReadyRead();
-    void drain();
+    void onDisconnected();
+    void drain(int maxLines = LinesPerPass);
     void pump();
     void writeLine(QByteArrayView line);   // to the socket, with its newline
     void writeRestOfHead();                // what is left of the queue's first line
@@ -75,6 +79,7 @@ private:
     qint64 m_queueBytes = 0;     // what the queue holds that the socket has not been given
     QDateTime m_connectedSince;
     bool m_closed = false;
+    bool m_drainQueued = false;   // lines are left over for the next pass
 };
 
 } // namespace manifold

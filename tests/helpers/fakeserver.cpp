@@ -1,6 +1,7 @@
 #include "fakeserver.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -394,6 +395,12 @@ void FakeServer::handleToolCall(const QJsonValue &id, const QJsonObject &params)
     } else if (name == QLatin1String("crash")) {
         logLine("crashing on request");
         ::_exit(intArg(arguments, "code", 42));
+    } else if (name == QLatin1String("busy_echo")) {
+        // A server that works on one request at a time: the CPU time is spent before it reads on.
+        const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(intArg(arguments, "workUs", 0));
+        while (std::chrono::steady_clock::now() < until) {
+        }
+        sendResult(id, echoResult(arguments));
     } else if (name == QLatin1String("blob")) {
         sendResult(id, textResult(QString(qMax(0, intArg(arguments, "bytes", 0)), QLatin1Char('x'))));
     } else if (name == QLatin1String("garbage")) {

@@ -10,13 +10,11 @@
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
 
-#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTest>
-#include <QTimer>
 
 #include <algorithm>
 #include <functional>
@@ -39,22 +37,6 @@ constexpr int Blobs = 64;   // 64 MiB never read: far past the 4 MiB cap
 qint64 residentBytes()
 {
     return testsupport::statusBytes(0, "VmRSS");
-}
-
-// Runs the event loop until done() or the deadline. Unlike QTest::qWaitFor, which sleeps 10 ms
-// between passes, it waits for events: the child's output (a pipe read at most 64 KiB a pass)
-// flows at the broker's own speed, not the test's.
-bool waitUntil(const std::function<bool()> &done, int timeoutMs)
-{
-    const QDeadlineTimer deadline(timeoutMs);
-    QTimer wake;   // processEvents(WaitForMoreEvents) returns at least this often
-    wake.start(20);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    }
-    return true;
 }
 
 bool answered(const TestClient &client, const QString &id)

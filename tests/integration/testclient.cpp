@@ -1,8 +1,10 @@
 #include "testclient.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QJsonDocument>
 #include <QTest>
+#include <QTimer>
 
 TestClient::TestClient(const QString &socketPath)
 {
@@ -146,4 +148,17 @@ QJsonObject callTool(const QString &name, const QJsonObject &arguments, const QJ
     if (!progressToken.isUndefined() && !progressToken.isNull())
         params.insert(QStringLiteral("_meta"), QJsonObject{{QStringLiteral("progressToken"), progressToken}});
     return params;
+}
+
+bool waitUntil(const std::function<bool()> &done, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    QTimer wake;   // processEvents(WaitForMoreEvents) returns at least this often
+    wake.start(20);
+    while (!done()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    return true;
 }

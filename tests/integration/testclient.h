@@ -57,5 +57,10 @@ private:
     bool m_declareRootsOnly = false;
 };
 
+// Runs the event loop until done() or the deadline. Unlike QTest::qWaitFor, which sleeps 10 ms
+// between passes, it waits for events: the child's output (a pipe read at most 64 KiB a pass)
+// flows at the broker's own speed, not the test's, and a wait can be timed to the millisecond.
+bool waitUntil(const std::function<bool()> &done, int timeoutMs);
+
 // Shorthand for a tools/call request object.
 QJsonObject callTool(const QString &name, const QJsonObject &arguments, const QJsonValue &progressToken = {});

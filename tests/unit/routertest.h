@@ -137,6 +137,17 @@ QByteArray initializeLine(QByteArrayView rawId, QByteArrayView capabilities = "{
     return request(rawId, "initialize", params);
 }
 
+// A tools/call of the named tool, and the tool a forwarded line calls.
+QByteArray toolCall(QByteArrayView rawId, QByteArrayView name)
+{
+    return request(rawId, "tools/call", "{\"name\":\"" + name.toByteArray() + "\",\"arguments\":{}}");
+}
+
+QString toolName(const QByteArray &line)
+{
+    return parse(line).value("params").toObject().value("name").toString();
+}
+
 // The numeric id of a JSON-RPC line (broker ids and session-facing ids are always numbers).
 qint64 idOf(const QByteArray &line)
 {

@@ -94,16 +94,6 @@ protected:
 };
 
 
-QByteArray toolCall(QByteArrayView rawId, QByteArrayView name)
-{
-    return request(rawId, "tools/call", "{\"name\":\"" + name.toByteArray() + "\",\"arguments\":{}}");
-}
-
-QString toolName(const QByteArray &line)
-{
-    return parse(line).value("params").toObject().value("name").toString();
-}
-
 QString methodOf(const QByteArray &line)
 {
     return parse(line).value("method").toString();
