@@ -28,6 +28,7 @@ public:
     bool remove(qint64 id);
     void removeSession(quint64 session);
     bool isEmpty() const { return m_ring.isEmpty(); }
+    bool hasWaiting(quint64 session) const { return m_waiting.contains(session); }
     int size() const;
     QList<qint64> serviceOrder() const;   // the order pop() would return them in
 

@@ -88,7 +88,7 @@ RouterActions Router::removeSession(SessionId session)
     m_batchOf.removeIf([session](const auto &entry) { return entry.key().first == session; });
     releaseSessionFeatures(out, session);
     m_sessions.remove(session);
-    m_inFlightOf.remove(session);
+    m_windowOf.remove(session);
     m_refusalsLogged.remove(session);
     m_heldSessions.remove(session);
     m_rootsReported.remove(session);

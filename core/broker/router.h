@@ -98,6 +98,10 @@ public:
     // so this bounds what another session's call waits behind: one window per busy session,
     // not a flood of 10,000. 0: no window. (With a limit, the limit is that bound.)
     static constexpr int DefaultSessionWindow = 32;
+    // A session whose window has not moved (nothing of it forwarded or answered) for this long
+    // may send one more, and one more after each further such wait: a client whose open calls
+    // all wait for its next one (a "wait for event" tool) is slowed down, never deadlocked.
+    static constexpr int WindowStallMs = 5000;
     void setSessionWindow(int window) { m_sessionWindow = qMax(0, window); }
     int sessionWindow() const { return m_sessionWindow; }
 
@@ -356,7 +360,12 @@ private:
     int m_maxInFlight = 0;
     int m_sessionWindow = DefaultSessionWindow;
     int m_inFlight = 0;                                      // forwarded requests holding a slot
-    QHash<SessionId, int> m_inFlightOf;                      // session -> its share of m_inFlight
+    struct WindowShare
+    {
+        int inFlight = 0;     // the session's share of m_inFlight
+        qint64 movedMs = 0;   // when one of them was last forwarded or answered
+    };
+    QHash<SessionId, WindowShare> m_windowOf;
 
     QMap<SessionId, SessionInfo> m_sessions;
     QList<QPair<SessionId, QByteArray>> m_waitingInit;      // sessions' initialize ids

@@ -52,6 +52,13 @@ std::optional<qint64> Router::nextDeadlineMs() const
     };
     for (const HeldRequest &held : m_held)
         consider(held.deadlineMs);
+    if (m_maxInFlight == 0 && m_sessionWindow > 0 && !m_queue.isEmpty()) {
+        // A session at its window with calls waiting gets one more once its window has stalled.
+        for (auto it = m_windowOf.cbegin(); it != m_windowOf.cend(); ++it) {
+            if (it->inFlight >= m_sessionWindow && m_queue.hasWaiting(it.key()))
+                consider(it->movedMs + WindowStallMs);
+        }
+    }
     if (!m_gateHolders.isEmpty()) {
         // Calls of an unknown kind held back by the gate go anyway once they waited that long.
         const qint64 now = m_clock();

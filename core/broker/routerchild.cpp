@@ -456,7 +456,9 @@ void Router::drainQueue(RouterActions &out)
         // A 2026 subscriptions/listen stays open for as long as the stream lives: it holds no slot.
         if (it->method != "subscriptions/listen") {
             ++m_inFlight;
-            ++m_inFlightOf[it->session];
+            WindowShare &share = m_windowOf[it->session];
+            ++share.inFlight;
+            share.movedMs = m_clock();
         }
         out.append({RouterAction::Kind::ToChild, 0, m_unsent.take(id)});
     }
@@ -464,7 +466,10 @@ void Router::drainQueue(RouterActions &out)
 
 bool Router::mayForward(SessionId session) const
 {
-    return m_maxInFlight > 0 || m_sessionWindow == 0 || m_inFlightOf.value(session) < m_sessionWindow;
+    if (m_maxInFlight > 0 || m_sessionWindow == 0)
+        return true;
+    const auto it = m_windowOf.constFind(session);
+    return it == m_windowOf.cend() || it->inFlight < m_sessionWindow || m_clock() - it->movedMs >= WindowStallMs;
 }
 
 void Router::sendOwn(RouterActions &out, QByteArrayView method, const QByteArray &params, const QByteArray &label)
@@ -490,8 +495,10 @@ void Router::forgetRequest(qint64 brokerId)
     releaseGate(info);
     if (info.forwarded && info.method != "subscriptions/listen") {
         --m_inFlight;
-        if (auto it = m_inFlightOf.find(info.session); it != m_inFlightOf.end())
-            --*it;   // kept at 0 until the session goes: no node churn on every request
+        if (auto it = m_windowOf.find(info.session); it != m_windowOf.end()) {
+            --it->inFlight;   // kept at 0 until the session goes: no node churn on every request
+            it->movedMs = m_clock();
+        }
     }
     m_byOriginal.remove(qMakePair(info.session, info.originalId));
     if (m_unsent.remove(brokerId))

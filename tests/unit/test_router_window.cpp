@@ -177,3 +177,32 @@ TEST(FairQueue, PopEligibleSkipsSessionsThatMayNotGo)
     EXPECT_FALSE(queue.remove(30));
     EXPECT_EQ(queue.size(), 0);
 }
+
+// A client whose open calls all wait for its next one must not wait forever: once its window has
+// not moved for WindowStallMs, one more call goes, then one more after each further stall.
+TEST_F(RouterWindowTest, AStalledWindowLetsOneMoreCallGoPerStall)
+{
+    const QList<qint64> atChild = floodWithWindow(3, 6);
+    ASSERT_EQ(atChild.size(), 3);
+    const qint64 start = now;
+    ASSERT_TRUE(router.nextDeadlineMs().has_value());
+    EXPECT_EQ(*router.nextDeadlineMs(), start + Router::WindowStallMs);
+
+    now = start + Router::WindowStallMs - 1;
+    EXPECT_TRUE(ofKind(router.expireHeld(), Kind::ToChild).isEmpty());
+    now = start + Router::WindowStallMs;
+    QList<RouterAction> sent = ofKind(router.expireHeld(), Kind::ToChild);
+    ASSERT_EQ(sent.size(), 1);
+    EXPECT_EQ(floodIndex(sent.first().data), 4);
+    EXPECT_EQ(router.inFlightCount(), 4);
+    EXPECT_EQ(*router.nextDeadlineMs(), now + Router::WindowStallMs);   // the next one waits again
+
+    // An answer moves the window: the stall is counted from it (4 open is still past the window).
+    now += 1000;
+    EXPECT_TRUE(ofKind(answer(atChild.first()), Kind::ToChild).isEmpty());
+    EXPECT_EQ(*router.nextDeadlineMs(), now + Router::WindowStallMs);
+    now += Router::WindowStallMs;
+    sent = ofKind(router.expireHeld(), Kind::ToChild);
+    ASSERT_EQ(sent.size(), 1);
+    EXPECT_EQ(floodIndex(sent.first().data), 5);
+}
