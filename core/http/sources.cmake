@@ -4,4 +4,5 @@ target_sources(manifold_core PRIVATE
     http/httprequest.cpp http/httprequest.h
     http/originpolicy.cpp http/originpolicy.h
     http/tokenstore.cpp http/tokenstore.h
+    http/eventbuffer.cpp http/eventbuffer.h
 )
