@@ -76,7 +76,7 @@ Broker::~Broker()
     // stopping) go before m_ledger, which their destructors use.
     m_sessions.clear();
     m_sessionHost.clear();
-    qDeleteAll(findChildren<Session *>(Qt::FindDirectChildrenOnly));
+    qDeleteAll(findChildren<ClientSession *>(Qt::FindDirectChildrenOnly));
     m_groups.clear();
     qDeleteAll(findChildren<ServerGroup *>(Qt::FindDirectChildrenOnly));
 }
@@ -165,8 +165,8 @@ void Broker::shutdown(std::function<void()> done)
     if (m_server)
         m_server->close();
     // Closing can synchronously end a session, which edits m_sessions: iterate a copy.
-    const QList<Session *> sessions = m_sessions.values();
-    for (Session *session : sessions)
+    const QList<ClientSession *> sessions = m_sessions.values();
+    for (ClientSession *session : sessions)
         session->close(QStringLiteral("Manifold is shutting down"));
     auto remaining = std::make_shared<int>(0);
     auto finished = std::make_shared<bool>(false);
@@ -226,7 +226,7 @@ QJsonObject Broker::status() const
 
 QJsonObject Broker::sessionJson(SessionId id) const
 {
-    const Session *session = m_sessions.value(id);
+    const ClientSession *session = m_sessions.value(id);
     if (!session)
         return {};
     const ServerHost *host = m_sessionHost.value(id);
@@ -247,6 +247,7 @@ QJsonObject Broker::sessionJson(SessionId id) const
         {QStringLiteral("parentExe"), hello.parentExe},
         {QStringLiteral("cwd"), hello.cwd},
         {QStringLiteral("connectedSince"), session->connectedSince().toString(Qt::ISODateWithMs)},
+        {QStringLiteral("transport"), session->transport()},
         {QStringLiteral("requestsServed"), info.requestsServed},
     };
     if (host) {
@@ -266,7 +267,7 @@ bool Broker::requestShowWindow()
 
 bool Broker::disconnectSession(SessionId id, QString *error)
 {
-    Session *session = m_sessions.value(id);
+    ClientSession *session = m_sessions.value(id);
     if (!session) {
         *error = QStringLiteral("no session %1").arg(id);
         return false;
@@ -440,7 +441,7 @@ void Broker::dropGroup(const QString &name)
         return;
     const QList<SessionId> ids = m_sessions.keys();
     for (SessionId id : ids) {
-        Session *session = m_sessions.value(id);
+        ClientSession *session = m_sessions.value(id);
         if (session && session->hello().server == name) {
             session->close(QStringLiteral("server '%1' was removed from Manifold").arg(name));
             closeSession(id);
@@ -475,7 +476,7 @@ ServerGroup *Broker::createGroup(const ServerConfig &config)
             qCInfo(lcBroker).noquote() << name << "asks for roots: its instances are keyed by roots from now on";
     });
     connect(group, &ServerGroup::sessionOutput, this, [this](SessionId id, const QByteArray &line) {
-        if (Session *session = m_sessions.value(id))
+        if (ClientSession *session = m_sessions.value(id))
             session->send(line);
     });
     m_groups.insert(config.name, group);
@@ -597,26 +598,37 @@ void Broker::warnOnVersionMismatch(const Hello &hello) const
 void Broker::openSession(QLocalSocket *socket, const Hello &hello, const QByteArray &rest)
 {
     ServerGroup *group = m_groups.value(hello.server);
-    const SessionId id = m_nextSession++;
+    const SessionId id = nextSessionId();
     auto *session = new Session(id, socket, hello, group->config().maxLineBytes,
                                 group->config().effectiveMaxQueuedBytes(defaultMaxQueuedBytes()), this);
     QObject::disconnect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
+    qCInfo(lcBroker).noquote() << "session" << id << "for" << hello.server << "from shim pid" << hello.pid;
+    adoptSession(session, rest);
+}
+
+void Broker::adoptSession(ClientSession *session, const QByteArray &alreadyRead)
+{
+    const SessionId id = session->id();
     m_sessions.insert(id, session);
-    connect(session, &Session::lineReceived, this, &Broker::onSessionLine);
-    connect(session, &Session::lineTooLong, this, &Broker::onSessionLineTooLong);
-    connect(session, &Session::closed, this, &Broker::closeSession);
-    connect(session, &Session::overflowed, this, &Broker::onSessionOverflowed);
+    connect(session, &ClientSession::lineReceived, this, &Broker::onSessionLine);
+    connect(session, &ClientSession::lineTooLong, this, &Broker::onSessionLineTooLong);
+    connect(session, &ClientSession::closed, this, &Broker::closeSession);
+    connect(session, &ClientSession::overflowed, this, &Broker::onSessionOverflowed);
     // Per-client sharing picks the child by the client's name, which its first message carries.
-    if (!group->needsFirstMessage())
+    if (!m_groups.value(session->hello().server)->needsFirstMessage())
         assign(id, {});
     emit sessionOpened(id);
-    qCInfo(lcBroker).noquote() << "session" << id << "for" << hello.server << "from shim pid" << hello.pid;
-    session->begin(rest);
+    session->begin(alreadyRead);
+}
+
+SessionId Broker::nextSessionId()
+{
+    return m_nextSession++;
 }
 
 ServerHost *Broker::assign(SessionId id, QByteArrayView firstMessage)
 {
-    Session *session = m_sessions.value(id);
+    ClientSession *session = m_sessions.value(id);
     ServerGroup *group = session ? m_groups.value(session->hello().server) : nullptr;
     if (!group)
         return nullptr;
@@ -671,7 +683,7 @@ void Broker::onSessionLineTooLong(SessionId id, qsizetype limit)
 
 void Broker::onSessionOverflowed(SessionId id, const QString &reason)
 {
-    const Session *session = m_sessions.value(id);
+    const ClientSession *session = m_sessions.value(id);
     if (!session)
         return;
     const Hello &hello = session->hello();
@@ -690,7 +702,7 @@ void Broker::onSessionOverflowed(SessionId id, const QString &reason)
 
 void Broker::closeSession(SessionId id)
 {
-    Session *session = m_sessions.take(id);
+    ClientSession *session = m_sessions.take(id);
     ServerHost *host = m_sessionHost.take(id);
     if (!session)
         return;

@@ -27,7 +27,7 @@ class ChildLedger;
 class ControlService;
 class SecretStore;
 class ServerHost;
-class Session;
+class ClientSession;
 struct Hello;
 
 // The per-user broker: owns the local socket, the server registry, one ServerHost per server and
@@ -72,6 +72,10 @@ public:
     QJsonObject status() const;
     QJsonObject sessionJson(SessionId id) const;   // empty if there is no such session
     QList<SessionId> sessionIds() const { return m_sessions.keys(); }
+    // A session of another transport than the shim's (the HTTP front door), for a server that
+    // exists: routed like a shim's from now on. Its id comes from nextSessionId().
+    void adoptSession(ClientSession *session, const QByteArray &alreadyRead = {});
+    SessionId nextSessionId();
     // Connections of cut-off sessions still given time to deliver their last lines.
     int closingConnections() const;
     bool disconnectSession(SessionId id, QString *error);
@@ -145,7 +149,7 @@ private:
     SecretStore *m_secrets = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     QMap<QString, ServerGroup *> m_groups;
-    QMap<SessionId, Session *> m_sessions;
+    QMap<SessionId, ClientSession *> m_sessions;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;
     // Why sessions were cut off, for their shims if they reconnect (the latest ones only).

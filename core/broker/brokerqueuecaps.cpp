@@ -54,7 +54,7 @@ int Broker::closingConnections() const
 void Broker::applyQueueCaps()
 {
     const qint64 fallback = defaultMaxQueuedBytes();
-    for (Session *session : std::as_const(m_sessions)) {
+    for (ClientSession *session : std::as_const(m_sessions)) {
         if (const ServerGroup *group = m_groups.value(session->hello().server))
             session->setMaxQueuedBytes(group->config().effectiveMaxQueuedBytes(fallback));
     }

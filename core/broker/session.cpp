@@ -18,14 +18,10 @@ QString mebibytes(qint64 bytes)
 
 Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
                  qint64 maxQueuedBytes, QObject *parent)
-    : QObject(parent),
-      m_id(id),
+    : ClientSession(id, std::move(hello), maxQueuedBytes, parent),
       m_socket(socket),
-      m_hello(std::move(hello)),
       m_buffer(maxLineBytes),
-      m_maxLineBytes(maxLineBytes),
-      m_maxQueuedBytes(maxQueuedBytes),
-      m_connectedSince(QDateTime::currentDateTime())
+      m_maxLineBytes(maxLineBytes)
 {
     m_socket->setParent(this);
 }
@@ -51,7 +47,7 @@ void Session::onDisconnected()
         return;
     drain(std::numeric_limits<int>::max());   // what it sent before it went is still routed
     if (!std::exchange(m_closed, true))
-        emit closed(m_id);
+        emit closed(id());
 }
 
 qint64 Session::queuedBytes() const
@@ -66,7 +62,7 @@ void Session::send(const QByteArray &line)
     m_queue.append(line);   // shared, not copied: a large answer exists once until it is written
     m_queueBytes += line.size() + 1;
     pump();
-    if (queuedBytes() > m_maxQueuedBytes)
+    if (queuedBytes() > maxQueuedBytes())
         cutOff();
 }
 
@@ -126,7 +122,7 @@ void Session::writeLine(QByteArrayView line)
 void Session::cutOff()
 {
     const QString reason = QStringLiteral("the client stopped reading: %1 MiB were waiting for it (limit %2 MiB)")
-                               .arg(mebibytes(queuedBytes()), mebibytes(m_maxQueuedBytes));
+                               .arg(mebibytes(queuedBytes()), mebibytes(maxQueuedBytes()));
     m_closed = true;
     // A line partly given to the socket is finished, so that the client still gets whole lines.
     if (m_headWritten > 0)
@@ -148,9 +144,9 @@ void Session::cutOff()
     socket->write(SessionClosing::line(reason) + '\n');
     socket->flush();
     socket->disconnectFromServer();
-    emit overflowed(m_id, reason);
+    emit overflowed(id(), reason);
     // Not from inside send(): the router that called it is still dispatching.
-    QMetaObject::invokeMethod(this, [this] { emit closed(m_id); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this] { emit closed(id()); }, Qt::QueuedConnection);
 }
 
 void Session::onReadyRead()
@@ -176,13 +172,13 @@ void Session::drain(int maxLines)
         case LineBuffer::Item::Kind::None:
             return;
         case LineBuffer::Item::Kind::Oversized:
-            emit lineTooLong(m_id, m_maxLineBytes);
+            emit lineTooLong(id(), m_maxLineBytes);
             break;
         case LineBuffer::Item::Kind::OversizedEnd:
             break;   // already refused when it went over the limit
         case LineBuffer::Item::Kind::Line:
             if (!QByteArrayView(item.line).trimmed().isEmpty())
-                emit lineReceived(m_id, item.line);
+                emit lineReceived(id(), item.line);
             break;
         }
         if (m_closed)

@@ -1,12 +1,9 @@
 #pragma once
 
-#include "broker/router.h"
-#include "control/hello.h"
+#include "broker/clientsession.h"
 #include "jsonrpc/linebuffer.h"
 
-#include <QDateTime>
 #include <QList>
-#include <QObject>
 
 class QLocalSocket;
 
@@ -21,7 +18,7 @@ namespace manifold {
 // the rest of the queue is dropped, the closing line is written after what the socket still
 // holds (at most one window plus one line), and the socket is given ClosingGraceMs to deliver it
 // before it is aborted.
-class Session final : public QObject
+class Session final : public ClientSession
 {
     Q_OBJECT
 
@@ -36,28 +33,15 @@ public:
     Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
             qint64 maxQueuedBytes, QObject *parent = nullptr);
 
-    SessionId id() const { return m_id; }
-    const Hello &hello() const { return m_hello; }
-    QDateTime connectedSince() const { return m_connectedSince; }
-    qint64 maxQueuedBytes() const { return m_maxQueuedBytes; }
-    // A new cap (the server's or the default changed); checked when the next line is queued.
-    void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes = bytes; }
+    QString transport() const override { return QStringLiteral("shim"); }
     // Bytes waiting for the client: the session's queue plus the socket's write buffer.
-    qint64 queuedBytes() const;
+    qint64 queuedBytes() const override;
 
     // Feeds bytes that arrived together with the hello line, then starts reading the socket.
-    void begin(const QByteArray &alreadyRead);
-    void send(const QByteArray &line);
+    void begin(const QByteArray &alreadyRead) override;
+    void send(const QByteArray &line) override;
     // Closes on purpose: the shim is told why (SessionClosing) and does not reconnect.
-    void close(const QString &reason);
-
-signals:
-    void lineReceived(manifold::SessionId session, const QByteArray &line);
-    void lineTooLong(manifold::SessionId session, qsizetype limit);
-    // Emitted before closed() when the client let more than maxQueuedBytes wait; reason is what
-    // the shim was told.
-    void overflowed(manifold::SessionId session, const QString &reason);
-    void closed(manifold::SessionId session);
+    void close(const QString &reason) override;
 
 private:
     void onReadyRead();
@@ -68,16 +52,12 @@ private:
     void writeRestOfHead();                // what is left of the queue's first line
     void cutOff();
 
-    SessionId m_id;
     QLocalSocket *m_socket;
-    Hello m_hello;
     LineBuffer m_buffer;
     qsizetype m_maxLineBytes;
-    qint64 m_maxQueuedBytes;
     QList<QByteArray> m_queue;   // lines (without their newline) not yet wholly given to the socket
     qsizetype m_headWritten = 0; // bytes of the first one already given to it
     qint64 m_queueBytes = 0;     // what the queue holds that the socket has not been given
-    QDateTime m_connectedSince;
     bool m_closed = false;
     bool m_drainQueued = false;   // lines are left over for the next pass
 };

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "broker/router.h"
+#include "control/hello.h"
+
+#include <QDateTime>
+#include <QObject>
+
+namespace manifold {
+
+// One client of the broker, whatever carries its lines: a shim's local socket (Session) or, for
+// the HTTP front door, an HTTP session. The broker routes its lines, caps what waits for it
+// (maxQueuedBytes) and closes it; the transport decides how lines travel and how it ends.
+class ClientSession : public QObject
+{
+    Q_OBJECT
+
+public:
+    ClientSession(SessionId id, Hello hello, qint64 maxQueuedBytes, QObject *parent)
+        : QObject(parent), m_id(id), m_hello(std::move(hello)), m_maxQueuedBytes(maxQueuedBytes),
+          m_connectedSince(QDateTime::currentDateTime())
+    {
+    }
+
+    SessionId id() const { return m_id; }
+    // Who it is: a shim's own hello; for other transports one made up from what they know.
+    const Hello &hello() const { return m_hello; }
+    QDateTime connectedSince() const { return m_connectedSince; }
+    qint64 maxQueuedBytes() const { return m_maxQueuedBytes; }
+    // A new cap (the server's or the default changed); checked when the next line is queued.
+    void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes = bytes; }
+
+    virtual QString transport() const = 0;   // "shim", "http", "sse": shown in status
+    virtual qint64 queuedBytes() const = 0;  // bytes waiting for the client
+    // Starts taking lines in; bytes that came with the handshake (if any) first.
+    virtual void begin(const QByteArray &alreadyRead) = 0;
+    virtual void send(const QByteArray &line) = 0;
+    // Closes on purpose: the client is told why (as far as its transport allows).
+    virtual void close(const QString &reason) = 0;
+
+signals:
+    void lineReceived(manifold::SessionId session, const QByteArray &line);
+    void lineTooLong(manifold::SessionId session, qsizetype limit);
+    // Emitted before closed() when the client let more than maxQueuedBytes wait; reason is what
+    // the client was told.
+    void overflowed(manifold::SessionId session, const QString &reason);
+    void closed(manifold::SessionId session);
+
+private:
+    SessionId m_id;
+    Hello m_hello;
+    qint64 m_maxQueuedBytes;
+    QDateTime m_connectedSince;
+};
+
+} // namespace manifold
