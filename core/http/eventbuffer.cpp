@@ -51,6 +51,16 @@ EventBuffer::Replay EventBuffer::after(QByteArrayView lastEventId) const
     return replay;
 }
 
+QList<EventBuffer::Event> EventBuffer::since(int stream, quint64 afterSequence) const
+{
+    QList<Event> events;
+    for (const Event &event : m_events) {
+        if (event.stream == stream && event.sequence > afterSequence)
+            events.append(event);
+    }
+    return events;
+}
+
 void EventBuffer::dropStream(int stream)
 {
     for (qsizetype i = m_events.size() - 1; i >= 0; --i) {

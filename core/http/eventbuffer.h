@@ -36,6 +36,8 @@ public:
         QList<Event> events;    // what followed it on that stream
     };
     Replay after(QByteArrayView lastEventId) const;
+    // The events of stream after sequence afterSequence (0: all kept), in order.
+    QList<Event> since(int stream, quint64 afterSequence) const;
     void dropStream(int stream);   // the stream ended for good: its events are not needed
     qint64 bytes() const { return m_bytes; }
 

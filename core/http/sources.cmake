@@ -5,4 +5,7 @@ target_sources(manifold_core PRIVATE
     http/originpolicy.cpp http/originpolicy.h
     http/tokenstore.cpp http/tokenstore.h
     http/eventbuffer.cpp http/eventbuffer.h
+    http/httpconnection.cpp http/httpconnection.h
+    http/streamablesession.cpp http/streamablesession.h
+    http/frontdoor.cpp http/frontdoor.h
 )

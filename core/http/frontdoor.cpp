@@ -1,0 +1,213 @@
+#include "frontdoor.h"
+
+#include "broker/broker.h"
+#include "broker/servergroup.h"
+#include "http/streamablesession.h"
+#include "jsonrpc/jsonrpc.h"
+
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace manifold::http {
+
+namespace {
+
+const QByteArray JsonType = "application/json";
+
+bool accepts(const Request &request, QByteArrayView type)
+{
+    return request.header("accept").contains(type) || request.header("accept").contains("*/*");
+}
+
+QByteArray mediaType(const Request &request)
+{
+    return request.header("content-type").split(';').constFirst().trimmed().toLower();
+}
+
+bool supportedVersion(QByteArrayView version)
+{
+    for (const char *known : {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "2024-10-07"}) {
+        if (version == known)
+            return true;
+    }
+    return false;
+}
+
+QByteArray newSessionId()
+{
+    QByteArray random(16, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
+                                         reinterpret_cast<quint32 *>(random.data() + random.size()));
+    return random.toHex();
+}
+
+} // namespace
+
+FrontDoor::FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent)
+    : QObject(parent), m_broker(broker), m_tokens(tokens), m_options(options), m_server(new QTcpServer(this)),
+      m_policy(OriginPolicy::loopback(0))
+{
+    connect(m_server, &QTcpServer::newConnection, this, &FrontDoor::onNewConnection);
+}
+
+FrontDoor::~FrontDoor() = default;
+
+bool FrontDoor::listen(QString *error)
+{
+    if (!m_options.address.isLoopback() && !m_options.requireToken) {
+        *error = QStringLiteral("requests without a token are accepted on loopback addresses only");
+        return false;
+    }
+    if (!m_server->listen(m_options.address, m_options.port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
+                     .arg(m_options.address.toString())
+                     .arg(m_options.port)
+                     .arg(m_server->errorString());
+        return false;
+    }
+    m_policy = m_options.address.isLoopback()
+                   ? OriginPolicy::loopback(port())
+                   : OriginPolicy({m_options.address.toString()}, port());
+    return true;
+}
+
+quint16 FrontDoor::port() const
+{
+    return m_server->serverPort();
+}
+
+void FrontDoor::onNewConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        Limits limits;
+        auto *connection = new HttpConnection(socket, limits, this);
+        connect(connection, &HttpConnection::headReceived, this,
+                [this, connection](const Request &request) { onHead(connection, request); });
+        connect(connection, &HttpConnection::requestReceived, this,
+                [this, connection](const Request &request) { onRequest(connection, request); });
+        connect(connection, &HttpConnection::closed, connection, &QObject::deleteLater);
+    }
+}
+
+void FrontDoor::refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra)
+{
+    Headers headers = extra;
+    headers.emplaceBack("Content-Type", JsonType);
+    connection->respond(status, headers, jsonrpc::makeError("null", jsonrpc::ServerError, message));
+}
+
+QString FrontDoor::serverOf(const Request &request)
+{
+    if (!request.path.startsWith("/mcp/"))
+        return {};
+    const QByteArray name = request.path.mid(5);
+    return name.contains('/') ? QString() : QString::fromUtf8(QByteArray::fromPercentEncoding(name));
+}
+
+QString FrontDoor::tokenNameOf(const Request &request)
+{
+    if (!m_options.requireToken)
+        return QStringLiteral("no token");
+    return m_tokens->verify(TokenStore::bearerSecret(request.header("authorization")));
+}
+
+void FrontDoor::onHead(HttpConnection *connection, const Request &request)
+{
+    switch (m_policy.check(request.header("host"), request.header("origin"))) {
+    case OriginPolicy::Verdict::BadHost:
+        return refuse(connection, 403, "Forbidden: Host '" + request.header("host") + "' is not this server");
+    case OriginPolicy::Verdict::BadOrigin:
+        return refuse(connection, 403, "Forbidden: Origin '" + request.header("origin") + "' may not use this server");
+    case OriginPolicy::Verdict::Allowed:
+        break;
+    }
+    const QString server = serverOf(request);
+    if (server.isEmpty())
+        return refuse(connection, 404, "Not found: servers are at /mcp/NAME");
+    if (request.method != "POST" && request.method != "GET" && request.method != "DELETE")
+        return refuse(connection, 405, "Method not allowed", {{"Allow", "GET, POST, DELETE"}});
+    if (tokenNameOf(request).isEmpty())
+        return refuse(connection, 401,
+                      "Unauthorized: send the token Manifold made for this client as 'Authorization: Bearer "
+                      "mfd_...' (manifoldctl http token add NAME makes one)",
+                      {{"WWW-Authenticate", "Bearer realm=\"manifold\""}});
+    if (!m_broker->serverNames().contains(server))
+        return refuse(connection, 404, "no server named '" + server.toUtf8() + "'; known: " +
+                                           m_broker->serverNames().join(QStringLiteral(", ")).toUtf8());
+    if (request.method == "POST") {
+        if (mediaType(request) != JsonType)
+            return refuse(connection, 415, "Unsupported Media Type: send application/json");
+        if (!accepts(request, JsonType) || !accepts(request, "text/event-stream"))
+            return refuse(connection, 406, "Not Acceptable: accept both application/json and text/event-stream");
+        const qint64 limit = m_broker->group(server)->config().maxLineBytes;
+        if (request.contentLength() > limit)
+            return refuse(connection, 413, "the message is larger than the server's maxLineBytes (" +
+                                               QByteArray::number(limit) + ")");
+    } else if (request.method == "GET" && !accepts(request, "text/event-stream")) {
+        return refuse(connection, 406, "Not Acceptable: a GET stream is text/event-stream");
+    }
+    const QByteArray version = request.header("mcp-protocol-version");
+    if (!version.isEmpty() && !supportedVersion(version))
+        return refuse(connection, 400, "Bad Request: Unsupported protocol version: " + version);
+}
+
+StreamableSession *FrontDoor::sessionOf(const Request &request, const QString &tokenName) const
+{
+    StreamableSession *session = m_sessions.value(request.header("mcp-session-id")).data();
+    // A session is only ever reachable with the token that opened it.
+    return session && session->tokenName() == tokenName ? session : nullptr;
+}
+
+StreamableSession *FrontDoor::openSession(const QString &server, const QString &tokenName, HttpConnection *connection)
+{
+    Hello hello;
+    hello.role = QStringLiteral("http");
+    hello.server = server;
+    hello.parentExe = QStringLiteral("%1 via HTTP from %2").arg(tokenName, QString::fromLatin1(connection->peer()));
+    const ServerConfig &config = m_broker->group(server)->config();
+    auto *session = new StreamableSession(m_broker->nextSessionId(), hello,
+                                          config.effectiveMaxQueuedBytes(m_broker->defaultMaxQueuedBytes()),
+                                          newSessionId(), tokenName, m_broker);
+    m_sessions.insert(session->mcpSessionId(), session);
+    const QByteArray key = session->mcpSessionId();
+    connect(session, &ClientSession::closed, this, [this, key] { m_sessions.remove(key); });
+    m_broker->adoptSession(session);
+    return session;
+}
+
+void FrontDoor::onRequest(HttpConnection *connection, const Request &request)
+{
+    const QString server = serverOf(request);
+    const QString tokenName = tokenNameOf(request);
+    const bool hasSessionId = request.hasHeader("mcp-session-id");
+    StreamableSession *session = hasSessionId ? sessionOf(request, tokenName) : nullptr;
+    if (hasSessionId && !session)
+        return refuse(connection, 404, "Session not found: start a new one with initialize");
+    if (request.method == "DELETE") {
+        if (!session)
+            return refuse(connection, 400, "Bad Request: Mcp-Session-Id header is required");
+        session->close(QStringLiteral("the client ended the HTTP session"));
+        return connection->respond(200, {});
+    }
+    if (request.method == "GET") {
+        if (!session)
+            return refuse(connection, 400, "Bad Request: Mcp-Session-Id header is required");
+        return session->get(connection, request.header("last-event-id"));
+    }
+    const jsonrpc::Envelope envelope = jsonrpc::parseEnvelope(request.body);
+    if (envelope.kind == jsonrpc::Envelope::Kind::NotJson)
+        return connection->respond(400, {{"Content-Type", JsonType}},
+                                   jsonrpc::makeError("null", jsonrpc::ParseError, "Parse error: not JSON"));
+    if (!session) {
+        if (envelope.method != "initialize" || !envelope.isRequest())
+            return refuse(connection, 400, "Bad Request: Mcp-Session-Id header is required");
+        session = openSession(server, tokenName, connection);
+    } else if (envelope.method == "initialize") {
+        return connection->respond(400, {{"Content-Type", JsonType}},
+                                   jsonrpc::makeError("null", jsonrpc::InvalidRequest, "Server already initialized"));
+    }
+    session->post(connection, request.body);
+}
+
+} // namespace manifold::http

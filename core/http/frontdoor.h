@@ -1,0 +1,64 @@
+#pragma once
+
+#include "http/httpconnection.h"
+#include "http/originpolicy.h"
+#include "http/tokenstore.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+
+class QTcpServer;
+
+namespace manifold {
+class Broker;
+}
+
+namespace manifold::http {
+
+class StreamableSession;
+
+// The HTTP front door: every server of the broker at http://ADDRESS:PORT/mcp/NAME (MCP
+// Streamable HTTP), each HTTP session a broker session sharing the server's child. Every request
+// is checked in this order, before its body is read: Host and Origin (403), path and method
+// (404/405), bearer token (401), the server's name (404), content type and Accept (415/406),
+// size (413); then the session (400/404).
+class FrontDoor final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QHostAddress address = QHostAddress::LocalHost;
+        quint16 port = 0;            // 0: any free port (tests)
+        bool requireToken = true;    // false: loopback only, every local user reaches the servers
+    };
+
+    FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent = nullptr);
+    ~FrontDoor() override;
+
+    bool listen(QString *error);
+    quint16 port() const;
+    int sessionCount() const { return int(m_sessions.size()); }
+
+private:
+    void onNewConnection();
+    void onHead(HttpConnection *connection, const Request &request);
+    void onRequest(HttpConnection *connection, const Request &request);
+    void refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra = {});
+    StreamableSession *sessionOf(const Request &request, const QString &tokenName) const;
+    QString tokenNameOf(const Request &request);
+    static QString serverOf(const Request &request);   // NAME of /mcp/NAME, empty otherwise
+    StreamableSession *openSession(const QString &server, const QString &tokenName, HttpConnection *connection);
+
+    Broker *m_broker;
+    TokenStore *m_tokens;
+    Options m_options;
+    QTcpServer *m_server;
+    OriginPolicy m_policy;
+    QHash<QByteArray, QPointer<StreamableSession>> m_sessions;   // by Mcp-Session-Id
+};
+
+} // namespace manifold::http

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "http/httprequest.h"
+
+#include <QObject>
+#include <QTimer>
+
+class QTcpSocket;
+
+namespace manifold::http {
+
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+// One client connection to the front door: reads its requests one at a time (the next is read
+// only once the current one is answered), answers them with a Content-Length body, or turns the
+// connection into an SSE stream that ends when the connection does. A head that takes longer than
+// HeadTimeoutMs, or a kept-alive connection idle for IdleTimeoutMs, is closed.
+class HttpConnection final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int HeadTimeoutMs = 10000;
+    static constexpr int IdleTimeoutMs = 60000;
+
+    // Takes the socket over.
+    HttpConnection(QTcpSocket *socket, Limits limits, QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    QByteArray peer() const;   // "address:port", for logs and status
+    bool isOpen() const;
+    // Bytes given to the socket and not yet sent: what a stream still owes its client.
+    qint64 bytesToWrite() const;
+
+    // The answer to the current request; the connection then reads the next one, or closes if
+    // the request or the answer said so (or status is 4xx/5xx for a request whose body was not read).
+    void respond(int status, const Headers &headers, const QByteArray &body = {});
+    // Starts an SSE answer (200, text/event-stream, no Content-Length: it ends with the connection).
+    void startStream(const Headers &headers);
+    void writeStream(const QByteArray &bytes);
+    void close();
+
+    static QByteArray reasonPhrase(int status);
+
+signals:
+    // The current request's head: the receiver may answer it at once (a refusal: its body is
+    // then never read). Not answered: the body is read (after "100 Continue" if asked for).
+    void headReceived(const manifold::http::Request &request);
+    void requestReceived(const manifold::http::Request &request);
+    void bytesWritten();
+    void closed();
+
+private:
+    void onReadyRead();
+    void onDisconnected();
+    void parse();
+    void writeHead(int status, const Headers &headers, qint64 contentLength);
+    void finishResponse(bool keepAlive);
+
+    QTcpSocket *m_socket;
+    RequestParser m_parser;
+    QTimer m_timer;            // the head deadline, then the idle keep-alive deadline
+    bool m_answering = false;  // a request is read and not answered yet
+    bool m_answered = false;   // the current request was answered at its head
+    bool m_streaming = false;
+    bool m_keepAlive = true;
+    bool m_closed = false;          // no more requests are read or answered
+    bool m_closedEmitted = false;
+};
+
+} // namespace manifold::http

@@ -1,0 +1,165 @@
+// The HTTP front door over real TCP: a Streamable HTTP session is a broker session of the shared
+// child; Host, Origin and the token are checked before anything else.
+#include "brokerfixture.h"
+#include "testclient.h"
+
+#include "http/frontdoor.h"
+#include "http/tokenstore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace manifold;
+
+namespace {
+
+// One HTTP exchange on a connection of its own: the raw response, read until it is complete
+// (Content-Length) or, for a stream, until until() holds or the server closes.
+QByteArray exchange(quint16 port, const QByteArray &request, const std::function<bool(const QByteArray &)> &until = {})
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QByteArray response;
+    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { response += socket.readAll(); });
+    socket.write(request);
+    const auto complete = [&] {
+        if (until && until(response))
+            return true;
+        const qsizetype headEnd = response.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return socket.state() == QAbstractSocket::UnconnectedState;
+        const QByteArray head = response.left(headEnd).toLower();
+        const qsizetype at = head.indexOf("content-length: ");
+        if (at >= 0)
+            return response.size() - headEnd - 4 >= head.mid(at + 16).split('\r').first().toLongLong();
+        return socket.state() == QAbstractSocket::UnconnectedState;
+    };
+    if (!QTest::qWaitFor(complete, 10000))
+        response += "\n[timed out]";
+    return response;
+}
+
+QByteArray header(const QByteArray &response, const QByteArray &name)
+{
+    for (const QByteArray &line : response.left(response.indexOf("\r\n\r\n")).split('\n')) {
+        if (line.toLower().startsWith(name.toLower() + ':'))
+            return line.mid(name.size() + 1).trimmed();
+    }
+    return {};
+}
+
+int statusOf(const QByteArray &response)
+{
+    return response.mid(9, 3).toInt();
+}
+
+class FrontDoorTest : public BrokerFixture
+{
+protected:
+    QByteArray post(const QByteArray &body, const QByteArray &extraHeaders = {})
+    {
+        return "POST /mcp/fake HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(m_door->port()) +
+               "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n" + extraHeaders +
+               "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    }
+    void open()
+    {
+        registerServer(fakeServer(QStringLiteral("fake")));
+        startBroker();
+        m_tokens = std::make_unique<http::TokenStore>(m_configDir);
+        QString error;
+        m_secret = m_tokens->add(QStringLiteral("sdk"), &error).toLatin1();
+        m_door = std::make_unique<http::FrontDoor>(m_broker.get(), m_tokens.get(), http::FrontDoor::Options{});
+        ASSERT_TRUE(m_door->listen(&error)) << error.toStdString();
+    }
+    void TearDown() override
+    {
+        m_door.reset();
+        BrokerFixture::TearDown();
+    }
+    QByteArray auth() const { return "Authorization: Bearer " + m_secret + "\r\n"; }
+
+    std::unique_ptr<http::TokenStore> m_tokens;
+    std::unique_ptr<http::FrontDoor> m_door;
+    QByteArray m_secret;
+};
+
+const QByteArray Initialize =
+    R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw-http","version":"1"}}})";
+
+} // namespace
+
+TEST_F(FrontDoorTest, RefusesBadHostBadOriginAndMissingTokensBeforeAnythingElse)
+{
+    open();
+    const QByteArray port = QByteArray::number(m_door->port());
+    QByteArray badHost = post(Initialize, auth());
+    badHost.replace("Host: 127.0.0.1:" + port, "Host: evil.example.com");
+    const QByteArray refusedHost = exchange(m_door->port(), badHost);
+    EXPECT_EQ(statusOf(refusedHost), 403) << refusedHost.constData();
+    EXPECT_TRUE(refusedHost.contains("\"error\"")) << refusedHost.constData();
+
+    const QByteArray refusedOrigin = exchange(m_door->port(), post(Initialize, auth() + "Origin: http://evil.example.com\r\n"));
+    EXPECT_EQ(statusOf(refusedOrigin), 403) << refusedOrigin.constData();
+
+    const QByteArray noToken = exchange(m_door->port(), post(Initialize));
+    EXPECT_EQ(statusOf(noToken), 401) << noToken.constData();
+    EXPECT_EQ(header(noToken, "WWW-Authenticate"), "Bearer realm=\"manifold\"");
+    const QByteArray wrongToken = exchange(m_door->port(), post(Initialize, "Authorization: Bearer mfd_nope\r\n"));
+    EXPECT_EQ(statusOf(wrongToken), 401);
+
+    const QByteArray unknown = exchange(m_door->port(), QByteArray(post(Initialize, auth())).replace("/mcp/fake", "/mcp/nope"));
+    EXPECT_EQ(statusOf(unknown), 404);
+    EXPECT_TRUE(unknown.contains("known: fake")) << unknown.constData();
+    EXPECT_EQ(m_broker->sessionIds().size(), 0);
+}
+
+TEST_F(FrontDoorTest, AStreamableSessionIsABrokerSessionOfTheSharedChild)
+{
+    open();
+    TestClient shim(m_socketPath);
+    ASSERT_TRUE(shim.connectAndInitialize(QStringLiteral("fake"), QStringLiteral("shim-client")));
+
+    const QByteArray initialized = exchange(m_door->port(), post(Initialize, auth()));
+    ASSERT_EQ(statusOf(initialized), 200) << initialized.constData();
+    EXPECT_EQ(header(initialized, "Content-Type"), "application/json");
+    const QByteArray session = header(initialized, "Mcp-Session-Id");
+    ASSERT_FALSE(session.isEmpty());
+    EXPECT_TRUE(initialized.contains("\"result\"")) << initialized.constData();
+    const QByteArray withSession = auth() + "Mcp-Session-Id: " + session + "\r\n";
+
+    const QByteArray accepted =
+        exchange(m_door->port(), post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", withSession));
+    EXPECT_EQ(statusOf(accepted), 202) << accepted.constData();
+
+    const QByteArray call =
+        R"({"jsonrpc":"2.0","id":"c1","method":"tools/call","params":{"name":"echo","arguments":{"message":"over http"}}})";
+    const QByteArray streamed = exchange(m_door->port(), post(call, withSession + "MCP-Protocol-Version: 2025-11-25\r\n"),
+                                         [](const QByteArray &r) { return r.contains("over http"); });
+    ASSERT_EQ(statusOf(streamed), 200) << streamed.constData();
+    EXPECT_EQ(header(streamed, "Content-Type"), "text/event-stream");
+    EXPECT_TRUE(streamed.contains("\"id\":\"c1\"")) << streamed.constData();
+    EXPECT_TRUE(streamed.contains("event: message\ndata: {")) << streamed.constData();
+
+    // One child for the shim's session and the HTTP one, each listed with its transport.
+    EXPECT_EQ(serverStatus(QStringLiteral("fake")).value(QStringLiteral("sessions")).toInt(), 2);
+    QStringList transports;
+    for (const QJsonValue &value : m_broker->status().value(QStringLiteral("sessions")).toArray())
+        transports.append(value.toObject().value(QStringLiteral("transport")).toString());
+    transports.sort();
+    EXPECT_EQ(transports, (QStringList{QStringLiteral("http"), QStringLiteral("shim")}));
+
+    const QByteArray other = m_tokens->add(QStringLiteral("other"), nullptr).toLatin1();
+    const QByteArray stolen = exchange(m_door->port(), post(call, "Authorization: Bearer " + other + "\r\nMcp-Session-Id: " + session + "\r\n"));
+    EXPECT_EQ(statusOf(stolen), 404) << "a session is reachable only with the token that opened it";
+
+    const QByteArray port = QByteArray::number(m_door->port());
+    const QByteArray deleted = exchange(m_door->port(), "DELETE /mcp/fake HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" +
+                                                            withSession + "Content-Length: 0\r\n\r\n");
+    EXPECT_EQ(statusOf(deleted), 200) << deleted.constData();
+    EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->sessionIds().size() == 1; }, 5000));
+    const QByteArray gone = exchange(m_door->port(), post(call, withSession));
+    EXPECT_EQ(statusOf(gone), 404) << gone.constData();
+}
