@@ -37,11 +37,48 @@ constexpr const char *Usage =
     "                                                per-project, per-client, isolated),\n"
     "                                                max-in-flight (0 = no limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
     "                                                max-line-bytes, max-queued-bytes (0 = broker default)\n"
+    "  http enable [--port N] [--address ADDR] [--no-token] | disable | status [--json]\n"
+    "                                                the HTTP front door: every server at URL/mcp/NAME\n"
+    "  http token add NAME | revoke NAME | list      per-client bearer tokens (the secret is shown once)\n"
     "  set-default KEY VALUE                         change a default for every server without its own:\n"
     "                                                max-queued-bytes (0 = the built-in 64 MiB)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "%1"
     "  --version                                     print the version\n";
+
+void printHttp(const QString &method, const QJsonObject &result, bool json)
+{
+    if (json) {
+        std::printf("%s", QJsonDocument(result).toJson(QJsonDocument::Indented).constData());
+        return;
+    }
+    if (method == QLatin1String("http/tokenAdd")) {
+        std::printf("token %s: %s\n(shown once: give it to that client as \"Authorization: Bearer ...\")\n",
+                    qPrintable(result.value(QStringLiteral("name")).toString()),
+                    qPrintable(result.value(QStringLiteral("secret")).toString()));
+        return;
+    }
+    if (method == QLatin1String("http/tokenRevoke")) {
+        std::printf("revoked %s\n", qPrintable(result.value(QStringLiteral("revoked")).toString()));
+        return;
+    }
+    const bool on = result.value(QStringLiteral("enabled")).toBool();
+    std::printf("HTTP front door: %s\n", !on ? "off"
+                                         : result.value(QStringLiteral("listening")).toBool() ? "on" : "on, NOT listening");
+    if (on)
+        std::printf("  %s%s\n", qPrintable(result.value(QStringLiteral("url")).toString()),
+                    result.value(QStringLiteral("allowNoToken")).toBool() ? "  (no token needed: every local user can reach the servers)" : "");
+    if (result.contains(QStringLiteral("error")))
+        std::printf("  error: %s\n", qPrintable(result.value(QStringLiteral("error")).toString()));
+    const QJsonArray tokens = result.value(QStringLiteral("tokens")).toArray();
+    std::printf("tokens: %s\n", tokens.isEmpty() ? "none" : "");
+    for (const QJsonValue &value : tokens) {
+        const QJsonObject token = value.toObject();
+        std::printf("  %-24s created %s, last used %s\n", qPrintable(token.value(QStringLiteral("name")).toString()),
+                    qPrintable(token.value(QStringLiteral("created")).toString()),
+                    qPrintable(token.value(QStringLiteral("lastUsed")).toString(QStringLiteral("never"))));
+    }
+}
 
 QString usage()
 {
@@ -182,6 +219,38 @@ int main(int argc, char *argv[])
         params.insert(QStringLiteral("name"), args.at(0));
         params.insert(QStringLiteral("key"), key);
         params.insert(QStringLiteral("value"), args.at(2));
+    } else if (command == QLatin1String("http")) {
+        const QString sub = args.isEmpty() ? QString() : args.takeFirst();
+        if (sub == QLatin1String("enable")) {
+            method = QStringLiteral("http/enable");
+            for (qsizetype i = 0; i < args.size(); ++i) {
+                const QString &flag = args.at(i);
+                if (flag == QLatin1String("--no-token")) {
+                    params.insert(QStringLiteral("allowNoToken"), true);
+                } else if (flag == QLatin1String("--token")) {
+                    params.insert(QStringLiteral("allowNoToken"), false);
+                } else if ((flag == QLatin1String("--port") || flag == QLatin1String("--address")) && i + 1 < args.size()) {
+                    if (flag == QLatin1String("--port"))
+                        params.insert(QStringLiteral("port"), args.at(++i).toInt());
+                    else
+                        params.insert(QStringLiteral("address"), args.at(++i));
+                } else {
+                    return fail(QStringLiteral("http enable takes --port N, --address ADDR, --no-token, --token"), 2);
+                }
+            }
+        } else if (sub == QLatin1String("disable") || sub == QLatin1String("status")) {
+            method = QStringLiteral("http/") + sub;
+            json = args.contains(QStringLiteral("--json"));
+        } else if (sub == QLatin1String("token") && args.size() == 2 &&
+                   (args.at(0) == QLatin1String("add") || args.at(0) == QLatin1String("revoke"))) {
+            method = args.at(0) == QLatin1String("add") ? QStringLiteral("http/tokenAdd") : QStringLiteral("http/tokenRevoke");
+            params.insert(QStringLiteral("name"), args.at(1));
+        } else if (sub == QLatin1String("token") && args.size() == 1 && args.at(0) == QLatin1String("list")) {
+            method = QStringLiteral("http/status");
+        } else {
+            return fail(QStringLiteral("usage: manifoldctl http enable [--port N] [--address ADDR] [--no-token] | disable | "
+                                       "status [--json] | token add|revoke NAME | token list"), 2);
+        }
     } else if (command == QLatin1String("set-default")) {
         if (args.size() != 2)
             return fail(QStringLiteral("set-default needs KEY VALUE"), 2);
@@ -232,6 +301,8 @@ int main(int argc, char *argv[])
             std::printf("%s", qPrintable(formatStatus(result)));
     } else if (command == QLatin1String("set")) {
         std::printf("%s: %s = %s\n", qPrintable(args.at(0)), qPrintable(args.at(1)), qPrintable(args.at(2)));
+    } else if (command == QLatin1String("http")) {
+        printHttp(method, result, json);
     } else if (command == QLatin1String("set-default")) {
         std::printf("default %s = %s\n", qPrintable(args.at(0)), qPrintable(args.at(1)));
     } else if (command == QLatin1String("reload")) {

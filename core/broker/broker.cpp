@@ -1,5 +1,7 @@
 #include "broker.h"
 
+#include "http/tokenstore.h"
+
 #include "broker/serverhost.h"
 #include "broker/session.h"
 #include "control/controlservice.h"
@@ -151,6 +153,7 @@ Broker::ListenResult Broker::listen(QString *message)
     QFile::setPermissions(m_socketPath, QFile::ReadOwner | QFile::WriteOwner);
     connect(m_server, &QLocalServer::newConnection, this, &Broker::onNewConnection);
     m_control = new ControlService(this, this);
+    applyHttpSettings();
     watchRegistry();
     m_startedAt = QDateTime::currentDateTime();
     *message = QStringLiteral("listening on %1 with %2 server(s) from %3")
@@ -395,8 +398,11 @@ bool Broker::reloadRegistry(QString *error)
             group->setConfig(config);
         }
     }
+    const bool httpChanged = fresh.httpSettings() != m_registry.httpSettings();
     m_registry = fresh;
     applyQueueCaps();
+    if (httpChanged)
+        applyHttpSettings();
     return true;
 }
 

@@ -28,6 +28,10 @@ class ControlService;
 class SecretStore;
 class ServerHost;
 class ClientSession;
+namespace http {
+class FrontDoor;
+class TokenStore;
+}
 struct Hello;
 
 // The per-user broker: owns the local socket, the server registry, one ServerHost per server and
@@ -76,6 +80,12 @@ public:
     // exists: routed like a shim's from now on. Its id comes from nextSessionId().
     void adoptSession(ClientSession *session, const QByteArray &alreadyRead = {});
     SessionId nextSessionId();
+
+    // The HTTP front door (servers.json "http"): its state with the tokens' names; turning it
+    // on or off (changes: address, port, allowNoToken) saves the setting and applies it now.
+    QJsonObject httpStatus() const;
+    bool setHttpEnabled(bool enabled, const QJsonObject &changes, QString *error);
+    http::TokenStore *httpTokens();   // loaded on first use
     // Connections of cut-off sessions still given time to deliver their last lines.
     int closingConnections() const;
     bool disconnectSession(SessionId id, QString *error);
@@ -131,7 +141,9 @@ private:
     ServerGroup *createGroup(const ServerConfig &config);
     void dropGroup(const QString &name);
     QString unknownServerMessage(const QString &name) const;
-    void applyQueueCaps();   // every session's cap from its server's config and the default
+    void applyQueueCaps();
+    void applyHttpSettings();
+    QString httpBaseUrl() const;   // every session's cap from its server's config and the default
 
     QString m_configDir;
     QString m_socketPath;
@@ -150,6 +162,9 @@ private:
     QFileSystemWatcher *m_watcher = nullptr;
     QMap<QString, ServerGroup *> m_groups;
     QMap<SessionId, ClientSession *> m_sessions;
+    std::unique_ptr<http::TokenStore> m_tokens;
+    http::FrontDoor *m_frontDoor = nullptr;
+    QString m_httpError;
     QMap<SessionId, ServerHost *> m_sessionHost;
     SessionId m_nextSession = 1;
     // Why sessions were cut off, for their shims if they reconnect (the latest ones only).

@@ -144,6 +144,7 @@ bool ServerRegistry::load(QString *error)
     const QString path = filePath();
     m_servers.clear();
     m_defaults = {};
+    m_http = {};
     m_loadFailed = true;
 
     QFile file(path);
@@ -180,6 +181,10 @@ bool ServerRegistry::load(QString *error)
     if (!defaultsProblem.isEmpty())
         return setError(error, QStringLiteral("%1: %2").arg(path, defaultsProblem));
     const QJsonObject defaults = root.value(KeyDefaults).toObject();
+    const QJsonValue http = root.value(QStringLiteral("http"));
+    if (!http.isUndefined() && !http.isObject())
+        return setError(error, QStringLiteral("%1: \"http\" must be an object").arg(path));
+    m_http = http.toObject();
 
     const QJsonValue servers = root.value(QStringLiteral("servers"));
     if (servers.isUndefined()) {
@@ -225,6 +230,8 @@ bool ServerRegistry::save(QString *error) const
     root.insert(QStringLiteral("version"), FormatVersion);
     if (!m_defaults.isEmpty())
         root.insert(KeyDefaults, m_defaults);
+    if (!m_http.isEmpty())
+        root.insert(QStringLiteral("http"), m_http);
     root.insert(QStringLiteral("servers"), servers);
 
     // Env values may hold API keys: owner-only before the rename makes the file visible.

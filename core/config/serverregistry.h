@@ -37,11 +37,15 @@ public:
     // maxQueuedBytes for now (0 = not set); other keys found there are kept as they are.
     qint64 defaultMaxQueuedBytes() const;
     void setDefaultMaxQueuedBytes(qint64 bytes);
+    // servers.json's "http": the HTTP front door's settings (see http::HttpSettings), kept whole.
+    QJsonObject httpSettings() const { return m_http; }
+    void setHttpSettings(const QJsonObject &settings) { m_http = settings; }
 
 private:
     QString m_configDir;
     QList<ServerConfig> m_servers;
     QJsonObject m_defaults;
+    QJsonObject m_http;
     bool m_loadFailed = false;
 };
 

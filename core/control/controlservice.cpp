@@ -1,5 +1,7 @@
 #include "controlservice.h"
 
+#include "http/tokenstore.h"
+
 #include "broker/broker.h"
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
@@ -142,6 +144,8 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
             return error(jsonrpc::InvalidParams, message);
         return ok({{QStringLiteral("ok"), true}});
     }
+    if (method.startsWith(QLatin1String("http/")))
+        return callHttp(method.mid(5), params);
     if (method == QLatin1String("setDefault")) {
         QString message;
         if (!m_broker->setDefaultOption(params.value(QStringLiteral("key")).toString(),
@@ -176,6 +180,39 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
     else
         group->kill();
     return ok({{QStringLiteral("ok"), true}, {QStringLiteral("state"), group->statusJson().value(QStringLiteral("state"))}});
+}
+
+// http/status, http/enable {address?, port?, allowNoToken?}, http/disable,
+// http/tokenAdd {name} -> {name, secret} (the only time the secret is shown), http/tokenRevoke {name}.
+ControlService::Reply ControlService::callHttp(const QString &method, const QJsonObject &params)
+{
+    QString message;
+    if (method == QLatin1String("status"))
+        return ok(m_broker->httpStatus());
+    if (method == QLatin1String("enable") || method == QLatin1String("disable")) {
+        QJsonObject changes;
+        for (const char *key : {"address", "port", "allowNoToken"}) {
+            if (params.contains(QLatin1String(key)))
+                changes.insert(QLatin1String(key), params.value(QLatin1String(key)));
+        }
+        if (!m_broker->setHttpEnabled(method == QLatin1String("enable"), changes, &message))
+            return error(jsonrpc::ServerError, message);
+        return ok(m_broker->httpStatus());
+    }
+    const QString name = params.value(QStringLiteral("name")).toString();
+    http::TokenStore *tokens = m_broker->httpTokens();
+    if (method == QLatin1String("tokenAdd")) {
+        const QString secret = tokens->add(name, &message);
+        if (secret.isEmpty() || !tokens->save(&message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok({{QStringLiteral("name"), name}, {QStringLiteral("secret"), secret}});
+    }
+    if (method == QLatin1String("tokenRevoke")) {
+        if (!tokens->revoke(name, &message) || !tokens->save(&message))
+            return error(jsonrpc::InvalidParams, message);
+        return ok({{QStringLiteral("revoked"), name}});
+    }
+    return error(jsonrpc::MethodNotFound, QStringLiteral("unknown control method 'http/%1'").arg(method));
 }
 
 } // namespace manifold

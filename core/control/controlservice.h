@@ -37,6 +37,7 @@ public:
 
 private:
     void handleLine(QLocalSocket *socket, const QByteArray &line);
+    Reply callHttp(const QString &method, const QJsonObject &params);   // http/...
 
     Broker *m_broker;
     EnvControl *m_env;

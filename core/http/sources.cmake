@@ -8,4 +8,5 @@ target_sources(manifold_core PRIVATE
     http/httpconnection.cpp http/httpconnection.h
     http/streamablesession.cpp http/streamablesession.h
     http/frontdoor.cpp http/frontdoor.h
+    http/httpsettings.h
 )
