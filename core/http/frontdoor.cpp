@@ -2,6 +2,7 @@
 
 #include "broker/broker.h"
 #include "broker/servergroup.h"
+#include "http/legacysession.h"
 #include "http/streamablesession.h"
 #include "jsonrpc/jsonrpc.h"
 
@@ -97,12 +98,20 @@ void FrontDoor::refuse(HttpConnection *connection, int status, const QByteArray 
     connection->respond(status, headers, jsonrpc::makeError("null", jsonrpc::ServerError, message));
 }
 
-QString FrontDoor::serverOf(const Request &request)
+FrontDoor::Route FrontDoor::routeOf(const Request &request, QString *server)
 {
-    if (!request.path.startsWith("/mcp/"))
-        return {};
-    const QByteArray name = request.path.mid(5);
-    return name.contains('/') ? QString() : QString::fromUtf8(QByteArray::fromPercentEncoding(name));
+    static const std::pair<QByteArrayView, Route> prefixes[] = {
+        {"/mcp/", Route::Streamable}, {"/sse/", Route::LegacyStream}, {"/messages/", Route::LegacyMessages}};
+    for (const auto &[prefix, route] : prefixes) {
+        if (!request.path.startsWith(prefix))
+            continue;
+        const QByteArray name = request.path.mid(prefix.size());
+        if (name.isEmpty() || name.contains('/'))
+            return Route::None;
+        *server = QString::fromUtf8(QByteArray::fromPercentEncoding(name));
+        return route;
+    }
+    return Route::None;
 }
 
 QString FrontDoor::tokenNameOf(const Request &request)
@@ -122,9 +131,14 @@ void FrontDoor::onHead(HttpConnection *connection, const Request &request)
     case OriginPolicy::Verdict::Allowed:
         break;
     }
-    const QString server = serverOf(request);
-    if (server.isEmpty())
-        return refuse(connection, 404, "Not found: servers are at /mcp/NAME");
+    QString server;
+    const Route route = routeOf(request, &server);
+    if (route == Route::None)
+        return refuse(connection, 404, "Not found: servers are at /mcp/NAME (and /sse/NAME for HTTP+SSE clients)");
+    if (route == Route::LegacyStream && request.method != "GET")
+        return refuse(connection, 405, "Method not allowed", {{"Allow", "GET"}});
+    if (route == Route::LegacyMessages && request.method != "POST")
+        return refuse(connection, 405, "Method not allowed", {{"Allow", "POST"}});
     if (request.method != "POST" && request.method != "GET" && request.method != "DELETE")
         return refuse(connection, 405, "Method not allowed", {{"Allow", "GET, POST, DELETE"}});
     if (tokenNameOf(request).isEmpty())
@@ -138,7 +152,7 @@ void FrontDoor::onHead(HttpConnection *connection, const Request &request)
     if (request.method == "POST") {
         if (mediaType(request) != JsonType)
             return refuse(connection, 415, "Unsupported Media Type: send application/json");
-        if (!accepts(request, JsonType) || !accepts(request, "text/event-stream"))
+        if (route == Route::Streamable && (!accepts(request, JsonType) || !accepts(request, "text/event-stream")))
             return refuse(connection, 406, "Not Acceptable: accept both application/json and text/event-stream");
         const qint64 limit = m_broker->group(server)->config().maxLineBytes;
         if (request.contentLength() > limit)
@@ -178,8 +192,13 @@ StreamableSession *FrontDoor::openSession(const QString &server, const QString &
 
 void FrontDoor::onRequest(HttpConnection *connection, const Request &request)
 {
-    const QString server = serverOf(request);
+    QString server;
+    const Route route = routeOf(request, &server);
     const QString tokenName = tokenNameOf(request);
+    if (route == Route::LegacyStream)
+        return openLegacy(connection, server, tokenName);
+    if (route == Route::LegacyMessages)
+        return postLegacy(connection, request, tokenName);
     const bool hasSessionId = request.hasHeader("mcp-session-id");
     StreamableSession *session = hasSessionId ? sessionOf(request, tokenName) : nullptr;
     if (hasSessionId && !session)
@@ -207,6 +226,38 @@ void FrontDoor::onRequest(HttpConnection *connection, const Request &request)
         return connection->respond(400, {{"Content-Type", JsonType}},
                                    jsonrpc::makeError("null", jsonrpc::InvalidRequest, "Server already initialized"));
     }
+    session->post(connection, request.body);
+}
+
+void FrontDoor::openLegacy(HttpConnection *connection, const QString &server, const QString &tokenName)
+{
+    Hello hello;
+    hello.role = QStringLiteral("sse");
+    hello.server = server;
+    hello.parentExe = QStringLiteral("%1 via HTTP+SSE from %2").arg(tokenName, QString::fromLatin1(connection->peer()));
+    const ServerConfig &config = m_broker->group(server)->config();
+    auto *session = new LegacySseSession(m_broker->nextSessionId(), hello,
+                                         config.effectiveMaxQueuedBytes(m_broker->defaultMaxQueuedBytes()),
+                                         newSessionId(), tokenName, connection, m_broker);
+    const QByteArray key = session->sessionId();
+    m_legacy.insert(key, session);
+    connect(session, &ClientSession::closed, this, [this, key] { m_legacy.remove(key); });
+    m_broker->adoptSession(session);
+}
+
+void FrontDoor::postLegacy(HttpConnection *connection, const Request &request, const QString &tokenName)
+{
+    QByteArray sessionId;
+    for (const QByteArray &pair : request.query.split('&')) {
+        if (pair.startsWith("sessionId="))
+            sessionId = pair.mid(10);
+    }
+    LegacySseSession *session = m_legacy.value(sessionId).data();
+    if (!session || session->tokenName() != tokenName)
+        return refuse(connection, 404, "Session not found: open a new stream at /sse/NAME");
+    if (jsonrpc::parseEnvelope(request.body).kind == jsonrpc::Envelope::Kind::NotJson)
+        return connection->respond(400, {{"Content-Type", JsonType}},
+                                   jsonrpc::makeError("null", jsonrpc::ParseError, "Parse error: not JSON"));
     session->post(connection, request.body);
 }
 

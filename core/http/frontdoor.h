@@ -18,6 +18,7 @@ class Broker;
 namespace manifold::http {
 
 class StreamableSession;
+class LegacySseSession;
 
 // The HTTP front door: every server of the broker at http://ADDRESS:PORT/mcp/NAME (MCP
 // Streamable HTTP), each HTTP session a broker session sharing the server's child. Every request
@@ -50,7 +51,11 @@ private:
     void refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra = {});
     StreamableSession *sessionOf(const Request &request, const QString &tokenName) const;
     QString tokenNameOf(const Request &request);
-    static QString serverOf(const Request &request);   // NAME of /mcp/NAME, empty otherwise
+    enum class Route { None, Streamable, LegacyStream, LegacyMessages };
+    // /mcp/NAME (Streamable HTTP), /sse/NAME and /messages/NAME (HTTP+SSE); NAME in *server.
+    static Route routeOf(const Request &request, QString *server);
+    void openLegacy(HttpConnection *connection, const QString &server, const QString &tokenName);
+    void postLegacy(HttpConnection *connection, const Request &request, const QString &tokenName);
     StreamableSession *openSession(const QString &server, const QString &tokenName, HttpConnection *connection);
 
     Broker *m_broker;
@@ -59,6 +64,7 @@ private:
     QTcpServer *m_server;
     OriginPolicy m_policy;
     QHash<QByteArray, QPointer<StreamableSession>> m_sessions;   // by Mcp-Session-Id
+    QHash<QByteArray, QPointer<LegacySseSession>> m_legacy;      // by sessionId= of their endpoint
 };
 
 } // namespace manifold::http

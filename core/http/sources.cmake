@@ -8,5 +8,6 @@ target_sources(manifold_core PRIVATE
     http/httpconnection.cpp http/httpconnection.h
     http/streamablesession.cpp http/streamablesession.h
     http/frontdoor.cpp http/frontdoor.h
+    http/legacysession.cpp http/legacysession.h
     http/httpsettings.h
 )

@@ -9,8 +9,9 @@ import net from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 
-import { withWorld, skipReason, echo, EVERYTHING_JS, NODE } from './lib/harness.mjs';
+import { withWorld, skipReason, echo, waitFor, EVERYTHING_JS, NODE } from './lib/harness.mjs';
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -101,4 +102,33 @@ describe('HTTP front door', { skip: skipReason() }, () => {
       await direct.close().catch(() => {});
     }
   }));
+
+  test('an older client over HTTP+SSE (2024-11-05) is served by the same child', { timeout: 60000 }, () => withWorld(async (world) => {
+    await world.startBroker();
+    const port = await freePort();
+    await world.ctl('http', 'enable', '--port', String(port));
+    const secret = /mfd_[A-Za-z0-9_-]+/.exec(String(await world.ctl('http', 'token', 'add', 'old-client')))[0];
+    const shim = await world.connect({ clientName: 'shim-client' });
+    const client = new Client({ name: 'sse-client', version: '1.0.0' });
+    const transport = new SSEClientTransport(new URL(`http://127.0.0.1:${port}/sse/everything`), {
+      requestInit: { headers: { Authorization: `Bearer ${secret}` } },
+      eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, Authorization: `Bearer ${secret}` } }) },
+    });
+    try {
+      await client.connect(transport);
+      assert.equal(await echo(client, 'over http+sse'), 'Echo: over http+sse');
+      assert.equal(await echo(shim.client, 'over the shim'), 'Echo: over the shim');
+      const status = await world.status();
+      assert.equal(status.servers.find((s) => s.name === 'everything').sessions, 2);
+      assert.deepEqual(status.sessions.map((s) => s.transport).sort(), ['shim', 'sse']);
+      await client.close();
+      await waitFor(async () => (await world.status()).sessions.length === 1, { what: 'the SSE session to end with its stream' });
+    } finally {
+      await client.close().catch(() => {});
+    }
+    // Without the token the stream is refused.
+    const refused = await fetch(`http://127.0.0.1:${port}/sse/everything`, { headers: { accept: 'text/event-stream' } });
+    assert.equal(refused.status, 401);
+  }));
 });
+
