@@ -56,8 +56,14 @@ FrontDoor::~FrontDoor() = default;
 
 bool FrontDoor::listen(QString *error)
 {
-    if (!m_options.address.isLoopback() && !m_options.requireToken) {
-        *error = QStringLiteral("requests without a token are accepted on loopback addresses only");
+    if (m_options.address.isNull()) {
+        *error = QStringLiteral("'%1' is not an IP address").arg(m_options.address.toString());
+        return false;
+    }
+    if (!m_options.address.isLoopback()) {
+        // Plain HTTP beyond this machine would carry the tokens in clear (TLS is not built yet).
+        *error = QStringLiteral("the front door listens on loopback addresses only (%1 is not one)")
+                     .arg(m_options.address.toString());
         return false;
     }
     if (!m_server->listen(m_options.address, m_options.port)) {
@@ -173,16 +179,26 @@ StreamableSession *FrontDoor::sessionOf(const Request &request, const QString &t
     return session && session->tokenName() == tokenName ? session : nullptr;
 }
 
-StreamableSession *FrontDoor::openSession(const QString &server, const QString &tokenName, HttpConnection *connection)
+// Who an HTTP session is, in the shape of a shim's hello: the token's name and where it came from.
+Hello FrontDoor::helloFor(const QString &transport, const QString &server, const QString &tokenName,
+                          const HttpConnection *connection)
 {
     Hello hello;
-    hello.role = QStringLiteral("http");
+    hello.role = transport;
     hello.server = server;
-    hello.parentExe = QStringLiteral("%1 via HTTP from %2").arg(tokenName, QString::fromLatin1(connection->peer()));
-    const ServerConfig &config = m_broker->group(server)->config();
-    auto *session = new StreamableSession(m_broker->nextSessionId(), hello,
-                                          config.effectiveMaxQueuedBytes(m_broker->defaultMaxQueuedBytes()),
-                                          newSessionId(), tokenName, m_broker);
+    hello.parentExe = QStringLiteral("%1 via %2 from %3").arg(tokenName, transport, QString::fromLatin1(connection->peer()));
+    return hello;
+}
+
+qint64 FrontDoor::maxQueuedBytesOf(const QString &server) const
+{
+    return m_broker->group(server)->config().effectiveMaxQueuedBytes(m_broker->defaultMaxQueuedBytes());
+}
+
+StreamableSession *FrontDoor::openSession(const QString &server, const QString &tokenName, HttpConnection *connection)
+{
+    auto *session = new StreamableSession(m_broker->nextSessionId(), helloFor(QStringLiteral("http"), server, tokenName, connection),
+                                          maxQueuedBytesOf(server), newSessionId(), tokenName, m_broker);
     m_sessions.insert(session->mcpSessionId(), session);
     const QByteArray key = session->mcpSessionId();
     connect(session, &ClientSession::closed, this, [this, key] { m_sessions.remove(key); });
@@ -231,14 +247,8 @@ void FrontDoor::onRequest(HttpConnection *connection, const Request &request)
 
 void FrontDoor::openLegacy(HttpConnection *connection, const QString &server, const QString &tokenName)
 {
-    Hello hello;
-    hello.role = QStringLiteral("sse");
-    hello.server = server;
-    hello.parentExe = QStringLiteral("%1 via HTTP+SSE from %2").arg(tokenName, QString::fromLatin1(connection->peer()));
-    const ServerConfig &config = m_broker->group(server)->config();
-    auto *session = new LegacySseSession(m_broker->nextSessionId(), hello,
-                                         config.effectiveMaxQueuedBytes(m_broker->defaultMaxQueuedBytes()),
-                                         newSessionId(), tokenName, connection, m_broker);
+    auto *session = new LegacySseSession(m_broker->nextSessionId(), helloFor(QStringLiteral("sse"), server, tokenName, connection),
+                                         maxQueuedBytesOf(server), newSessionId(), tokenName, connection, m_broker);
     const QByteArray key = session->sessionId();
     m_legacy.insert(key, session);
     connect(session, &ClientSession::closed, this, [this, key] { m_legacy.remove(key); });

@@ -13,6 +13,7 @@ class QTcpServer;
 
 namespace manifold {
 class Broker;
+struct Hello;
 }
 
 namespace manifold::http {
@@ -56,6 +57,9 @@ private:
     static Route routeOf(const Request &request, QString *server);
     void openLegacy(HttpConnection *connection, const QString &server, const QString &tokenName);
     void postLegacy(HttpConnection *connection, const Request &request, const QString &tokenName);
+    static Hello helloFor(const QString &transport, const QString &server, const QString &tokenName,
+                          const HttpConnection *connection);
+    qint64 maxQueuedBytesOf(const QString &server) const;
     StreamableSession *openSession(const QString &server, const QString &tokenName, HttpConnection *connection);
 
     Broker *m_broker;

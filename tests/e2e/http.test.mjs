@@ -4,25 +4,13 @@
 // another Host, or with another token's session id, nothing gets through.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 
-import { withWorld, skipReason, echo, waitFor, EVERYTHING_JS, NODE } from './lib/harness.mjs';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { withWorld, skipReason, echo, waitFor, freePort, EVERYTHING_JS, NODE } from './lib/harness.mjs';
 
 async function httpClient(url, secret, name) {
   const client = new Client({ name, version: '1.0.0' });

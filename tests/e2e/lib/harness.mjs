@@ -7,6 +7,7 @@
 //
 // Binaries come from the environment (the CMake registration sets them):
 //   MANIFOLD_BIN, MANIFOLD_SHIM_BIN, MANIFOLDCTL_BIN
+import net from 'node:net';
 import { spawn, execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -82,6 +83,18 @@ export async function waitFor(fn, { timeoutMs = 10000, intervalMs = 50, what = '
     }
     await delay(intervalMs);
   }
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for the HTTP front door). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Rejects with a descriptive error if `promise` does not settle within `ms`. */
