@@ -363,7 +363,7 @@ private:
     struct WindowShare
     {
         int inFlight = 0;     // the session's share of m_inFlight
-        qint64 movedMs = 0;   // when one of them was last forwarded or answered
+        qint64 movedMs = 0;   // while the window is full: when it last moved (forward or answer)
     };
     QHash<SessionId, WindowShare> m_windowOf;
 

@@ -457,8 +457,8 @@ void Router::drainQueue(RouterActions &out)
         if (it->method != "subscriptions/listen") {
             ++m_inFlight;
             WindowShare &share = m_windowOf[it->session];
-            ++share.inFlight;
-            share.movedMs = m_clock();
+            if (++share.inFlight >= m_sessionWindow && m_sessionWindow > 0)
+                share.movedMs = m_clock();   // only a full window's time is ever looked at
         }
         out.append({RouterAction::Kind::ToChild, 0, m_unsent.take(id)});
     }
@@ -496,8 +496,10 @@ void Router::forgetRequest(qint64 brokerId)
     if (info.forwarded && info.method != "subscriptions/listen") {
         --m_inFlight;
         if (auto it = m_windowOf.find(info.session); it != m_windowOf.end()) {
-            --it->inFlight;   // kept at 0 until the session goes: no node churn on every request
-            it->movedMs = m_clock();
+            // Kept at 0 until the session goes: no node churn on every request. An answer moves a
+            // window that stays full (one let past a stall); one that is no longer full is not timed.
+            if (--it->inFlight >= m_sessionWindow && m_sessionWindow > 0)
+                it->movedMs = m_clock();
         }
     }
     m_byOriginal.remove(qMakePair(info.session, info.originalId));
