@@ -157,29 +157,24 @@ void SessionTableModel::onSessionOpened(const QJsonObject &session)
     endInsertRows();
 }
 
-void SessionTableModel::onSessionChanged(const QJsonObject &session)
+void SessionTableModel::onSessionChanged(const QJsonObject &changed)
 {
-    const int position = rowOf(idOf(session));
+    const int position = rowOf(idOf(changed));
     if (position < 0) {
-        onSessionOpened(session);
+        onSessionOpened(changed);
         return;
     }
-    if (!belongs(session)) {
-        removeRow(idOf(session));
+    if (!belongs(changed)) {
+        removeRow(idOf(changed));
         return;
     }
     const QJsonObject before = m_rows.at(position);
     if (before.value(kEnded).toBool())
         return;   // the same id again would be a new broker's session: resync has dropped the row
-    if (before.contains(kEndedReason)) {
-        QJsonObject kept = session;
-        kept.insert(kEndedReason, before.value(kEndedReason));
-        kept.insert(kEndedMessage, before.value(kEndedMessage));
-        if (before == kept)
-            return;
-        m_rows[position] = kept;
-        emit dataChanged(index(position, 0), index(position, ColumnCount - 1));
-        return;
+    QJsonObject session = changed;   // with why it is being cut off, if it is
+    for (const QString &key : {kEndedReason, kEndedMessage}) {
+        if (before.contains(key))
+            session.insert(key, before.value(key));
     }
     if (before == session)
         return;
