@@ -150,9 +150,7 @@ void BrokerConnector::onReadyRead()
     const QByteArray rest = m_replyBuffer.mid(newline + 1);
     m_replyBuffer.clear();
     if (reply && !reply->accepted && !reply->closedReason.isEmpty()) {
-        m_active = false;
-        m_retryTimer.stop();
-        m_launchLock.reset();
+        stopAttempt();
         emit closedByBroker(reply->closedReason);
         return;
     }
@@ -164,9 +162,7 @@ void BrokerConnector::onReadyRead()
         std::fprintf(stderr, "manifold-shim: note: broker is version %s, shim is %s\n",
                      qPrintable(reply->brokerVersion), manifold::versionString());
     }
-    m_active = false;
-    m_retryTimer.stop();
-    m_launchLock.reset();
+    stopAttempt();
     QLocalSocket *socket = std::exchange(m_socket, nullptr);
     socket->disconnect(this);
     socket->setParent(nullptr);
@@ -190,10 +186,15 @@ void BrokerConnector::fail(const QString &message)
 {
     if (!m_active)
         return;
+    stopAttempt();
+    emit failed(message);
+}
+
+void BrokerConnector::stopAttempt()
+{
     m_active = false;
     m_retryTimer.stop();
     m_launchLock.reset();
-    emit failed(message);
 }
 
 void BrokerConnector::dropSocket()

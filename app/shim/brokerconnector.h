@@ -46,6 +46,7 @@ private:
     void onReadyRead();
     void onGone();
     void fail(const QString &message);
+    void stopAttempt();   // no more tries, the launch lock released
     void dropSocket();
 
     QStringList m_candidates;   // where to look, the socket to start a broker on first

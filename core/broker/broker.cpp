@@ -693,8 +693,11 @@ void Broker::onSessionOverflowed(SessionId id, const QString &reason)
     if (!session)
         return;
     const Hello &hello = session->hello();
-    const QString client = hello.parentExe.isEmpty() ? QStringLiteral("shim pid %1").arg(hello.pid)
-                                                     : QStringLiteral("%1 (shim pid %2)").arg(hello.parentExe).arg(hello.pid);
+    // A shim says its pid; an HTTP session has none, its parentExe names token and address.
+    const QString shim = hello.pid > 0 ? QStringLiteral("shim pid %1").arg(hello.pid) : QString();
+    const QString client = hello.parentExe.isEmpty() ? shim
+                           : shim.isEmpty()          ? hello.parentExe
+                                                     : QStringLiteral("%1 (%2)").arg(hello.parentExe, shim);
     const QString text = QStringLiteral("session %1 of %2 disconnected: %3").arg(id).arg(client, reason);
     // The closed() that follows detaches it: its requests are forgotten and cancelled at the child.
     if (ServerHost *host = m_sessionHost.value(id))

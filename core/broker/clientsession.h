@@ -46,6 +46,24 @@ signals:
     void overflowed(manifold::SessionId session, const QString &reason);
     void closed(manifold::SessionId session);
 
+protected:
+    // What the client is told when it is cut off for not reading: what waited, and the cap.
+    QString stoppedReadingReason() const
+    {
+        const auto mebibytes = [](qint64 bytes) { return QString::number(double(bytes) / (1024 * 1024), 'f', 1); };
+        return QStringLiteral("the client stopped reading: %1 MiB were waiting for it (limit %2 MiB)")
+            .arg(mebibytes(queuedBytes()), mebibytes(maxQueuedBytes()));
+    }
+    // For transports that can end at once: past the cap, overflowed() and close() with the reason.
+    void closeIfOverCap()
+    {
+        if (queuedBytes() <= maxQueuedBytes())
+            return;
+        const QString reason = stoppedReadingReason();
+        emit overflowed(m_id, reason);
+        close(reason);
+    }
+
 private:
     SessionId m_id;
     Hello m_hello;

@@ -7,15 +7,6 @@
 
 namespace manifold {
 
-namespace {
-
-QString mebibytes(qint64 bytes)
-{
-    return QString::number(double(bytes) / (1024 * 1024), 'f', 1);
-}
-
-} // namespace
-
 Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
                  qint64 maxQueuedBytes, QObject *parent)
     : ClientSession(id, std::move(hello), maxQueuedBytes, parent),
@@ -121,8 +112,7 @@ void Session::writeLine(QByteArrayView line)
 
 void Session::cutOff()
 {
-    const QString reason = QStringLiteral("the client stopped reading: %1 MiB were waiting for it (limit %2 MiB)")
-                               .arg(mebibytes(queuedBytes()), mebibytes(maxQueuedBytes()));
+    const QString reason = stoppedReadingReason();
     m_closed = true;
     // A line partly given to the socket is finished, so that the client still gets whole lines.
     if (m_headWritten > 0)

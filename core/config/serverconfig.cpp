@@ -83,7 +83,7 @@ qint64 ServerConfig::defaultMaxQueuedBytes()
 {
     bool ok = false;
     const qint64 fromEnv = qEnvironmentVariable("MANIFOLD_MAX_QUEUED_BYTES").toLongLong(&ok);
-    return ok && fromEnv >= 1024 * 1024 ? fromEnv : DefaultMaxQueuedBytes;
+    return ok && fromEnv >= MinMaxQueuedBytes ? fromEnv : DefaultMaxQueuedBytes;
 }
 
 qint64 ServerConfig::effectiveMaxQueuedBytes(qint64 brokerDefault) const

@@ -6,7 +6,6 @@
 #include "http/streamablesession.h"
 #include "jsonrpc/jsonrpc.h"
 
-#include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTcpSocket>
 
@@ -26,21 +25,9 @@ QByteArray mediaType(const Request &request)
     return request.header("content-type").split(';').constFirst().trimmed().toLower();
 }
 
-bool supportedVersion(QByteArrayView version)
-{
-    for (const char *known : {"2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05", "2024-10-07"}) {
-        if (version == known)
-            return true;
-    }
-    return false;
-}
-
 QByteArray newSessionId()
 {
-    QByteArray random(16, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
-                                         reinterpret_cast<quint32 *>(random.data() + random.size()));
-    return random.toHex();
+    return TokenStore::randomBytes(16).toHex();
 }
 
 } // namespace
@@ -168,7 +155,7 @@ void FrontDoor::onHead(HttpConnection *connection, const Request &request)
         return refuse(connection, 406, "Not Acceptable: a GET stream is text/event-stream");
     }
     const QByteArray version = request.header("mcp-protocol-version");
-    if (!version.isEmpty() && !supportedVersion(version))
+    if (!version.isEmpty() && !Router::isKnownProtocolVersion(version))
         return refuse(connection, 400, "Bad Request: Unsupported protocol version: " + version);
 }
 

@@ -27,11 +27,7 @@ void LegacySseSession::send(const QByteArray &line)
     if (m_closed || !m_stream)
         return;
     m_stream->writeStream("event: message\ndata: " + line + "\n\n");
-    if (queuedBytes() > maxQueuedBytes()) {
-        const QString reason = QStringLiteral("the client stopped reading: %1 bytes were waiting for it").arg(queuedBytes());
-        emit overflowed(id(), reason);
-        close(reason);
-    }
+    closeIfOverCap();
 }
 
 void LegacySseSession::post(HttpConnection *connection, const QByteArray &body)

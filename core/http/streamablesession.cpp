@@ -179,11 +179,7 @@ void StreamableSession::send(const QByteArray &line)
     emitEvent(stream, line);
     if (stream != m_getStream && jsonrpc::parseEnvelope(line).isResponse())
         endStream(stream);
-    if (queuedBytes() > maxQueuedBytes()) {
-        const QString reason = QStringLiteral("the client stopped reading: %1 bytes were waiting for it").arg(queuedBytes());
-        emit overflowed(id(), reason);
-        close(reason);
-    }
+    closeIfOverCap();
 }
 
 void StreamableSession::emitEvent(int stream, const QByteArray &line)

@@ -42,6 +42,14 @@ bool setError(QString *error, const QString &message)
 
 } // namespace
 
+QByteArray TokenStore::randomBytes(qsizetype count)
+{
+    QByteArray bytes(count, Qt::Uninitialized);   // count: a multiple of 4
+    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(bytes.data()),
+                                         reinterpret_cast<quint32 *>(bytes.data() + bytes.size()));
+    return bytes;
+}
+
 QString TokenStore::filePath() const
 {
     return m_configDir + QStringLiteral("/http-tokens.json");
@@ -126,11 +134,8 @@ QString TokenStore::add(const QString &name, QString *error)
             return {};
         }
     }
-    QByteArray random(32, Qt::Uninitialized);
-    QRandomGenerator::system()->generate(reinterpret_cast<quint32 *>(random.data()),
-                                         reinterpret_cast<quint32 *>(random.data() + random.size()));
     const QByteArray secret =
-        SecretPrefix + random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        SecretPrefix + randomBytes(32).toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     m_tokens.append({name, hashOf(secret), QDateTime::currentDateTimeUtc(), {}});
     return QString::fromLatin1(secret);
 }

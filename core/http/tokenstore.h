@@ -42,6 +42,8 @@ public:
     // The secret of "Authorization: Bearer <secret>", empty for any other scheme or shape.
     static QByteArray bearerSecret(QByteArrayView authorization);
     static constexpr char SecretPrefix[] = "mfd_";
+    // From the system's secure generator (tokens, HTTP session ids); count a multiple of 4.
+    static QByteArray randomBytes(qsizetype count);
 
 private:
     QString m_configDir;
