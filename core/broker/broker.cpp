@@ -253,6 +253,10 @@ QJsonObject Broker::sessionJson(SessionId id) const
         {QStringLiteral("transport"), session->transport()},
         {QStringLiteral("requestsServed"), info.requestsServed},
     };
+    if (!session->tokenName().isEmpty())
+        object.insert(QStringLiteral("tokenName"), session->tokenName());
+    if (!session->remoteAddress().isEmpty())
+        object.insert(QStringLiteral("remoteAddress"), session->remoteAddress());
     if (host) {
         const QDateTime lastActivity = QDateTime::currentDateTime().addMSecs(info.lastActivityMs - host->clockMs());
         object.insert(QStringLiteral("lastActivity"), lastActivity.toString(Qt::ISODateWithMs));

@@ -31,6 +31,12 @@ public:
     void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes = bytes; }
 
     virtual QString transport() const = 0;   // "shim", "http", "sse": shown in status
+    // The front door's bearer token the session came with ("no token" when none is required);
+    // empty for a shim.
+    virtual QString tokenName() const { return {}; }
+    // "address:port" of an HTTP client; empty for a shim.
+    QString remoteAddress() const { return m_remoteAddress; }
+    void setRemoteAddress(const QString &address) { m_remoteAddress = address; }
     virtual qint64 queuedBytes() const = 0;  // bytes waiting for the client
     // Starts taking lines in; bytes that came with the handshake (if any) first.
     virtual void begin(const QByteArray &alreadyRead) = 0;
@@ -69,6 +75,7 @@ private:
     Hello m_hello;
     qint64 m_maxQueuedBytes;
     QDateTime m_connectedSince;
+    QString m_remoteAddress;
 };
 
 } // namespace manifold

@@ -186,6 +186,7 @@ StreamableSession *FrontDoor::openSession(const QString &server, const QString &
 {
     auto *session = new StreamableSession(m_broker->nextSessionId(), helloFor(QStringLiteral("http"), server, tokenName, connection),
                                           maxQueuedBytesOf(server), newSessionId(), tokenName, m_broker);
+    session->setRemoteAddress(QString::fromLatin1(connection->peer()));
     m_sessions.insert(session->mcpSessionId(), session);
     const QByteArray key = session->mcpSessionId();
     connect(session, &ClientSession::closed, this, [this, key] { m_sessions.remove(key); });
@@ -236,6 +237,7 @@ void FrontDoor::openLegacy(HttpConnection *connection, const QString &server, co
 {
     auto *session = new LegacySseSession(m_broker->nextSessionId(), helloFor(QStringLiteral("sse"), server, tokenName, connection),
                                          maxQueuedBytesOf(server), newSessionId(), tokenName, connection, m_broker);
+    session->setRemoteAddress(QString::fromLatin1(connection->peer()));
     const QByteArray key = session->sessionId();
     m_legacy.insert(key, session);
     connect(session, &ClientSession::closed, this, [this, key] { m_legacy.remove(key); });

@@ -5,7 +5,10 @@
 
 namespace manifold::http {
 
-// The front door's settings, servers.json "http": {"enabled", "address", "port", "allowNoToken"}.
+// The front door's settings, servers.json "http": {"enabled", "address", "port", "allowNoToken",
+// "tls": {"certificate", "key"}, "behindProxy"}. An address other than loopback needs TLS (a PEM
+// certificate chain and its private key the user provides) or behindProxy: the user's own reverse
+// proxy terminates TLS in front of it.
 struct HttpSettings
 {
     static constexpr quint16 DefaultPort = 47821;   // unassigned by IANA, unused by common desktop software
@@ -14,6 +17,11 @@ struct HttpSettings
     QString address = QStringLiteral("127.0.0.1");
     quint16 port = DefaultPort;
     bool allowNoToken = false;   // loopback only: every local user can then reach the servers
+    QString tlsCertificate;      // PEM file: the certificate, then any intermediates
+    QString tlsKey;              // PEM file: its private key (unencrypted)
+    bool behindProxy = false;    // plain HTTP on a non-loopback address, for a TLS reverse proxy
+
+    bool usesTls() const { return !tlsCertificate.isEmpty(); }
 
     static HttpSettings fromJson(const QJsonObject &object)
     {
@@ -23,14 +31,24 @@ struct HttpSettings
         const int port = object.value(QStringLiteral("port")).toInt(DefaultPort);
         settings.port = port > 0 && port < 65536 ? quint16(port) : DefaultPort;
         settings.allowNoToken = object.value(QStringLiteral("allowNoToken")).toBool(false);
+        const QJsonObject tls = object.value(QStringLiteral("tls")).toObject();
+        settings.tlsCertificate = tls.value(QStringLiteral("certificate")).toString();
+        settings.tlsKey = tls.value(QStringLiteral("key")).toString();
+        settings.behindProxy = object.value(QStringLiteral("behindProxy")).toBool(false);
         return settings;
     }
     QJsonObject toJson() const
     {
-        return {{QStringLiteral("enabled"), enabled},
-                {QStringLiteral("address"), address},
-                {QStringLiteral("port"), port},
-                {QStringLiteral("allowNoToken"), allowNoToken}};
+        QJsonObject object{{QStringLiteral("enabled"), enabled},
+                           {QStringLiteral("address"), address},
+                           {QStringLiteral("port"), port},
+                           {QStringLiteral("allowNoToken"), allowNoToken}};
+        if (usesTls() || !tlsKey.isEmpty())
+            object.insert(QStringLiteral("tls"), QJsonObject{{QStringLiteral("certificate"), tlsCertificate},
+                                                             {QStringLiteral("key"), tlsKey}});
+        if (behindProxy)
+            object.insert(QStringLiteral("behindProxy"), true);
+        return object;
     }
 };
 

@@ -22,7 +22,7 @@ public:
                      HttpConnection *stream, QObject *parent = nullptr);
 
     QByteArray sessionId() const { return m_sessionId; }
-    QString tokenName() const { return m_tokenName; }
+    QString tokenName() const override { return m_tokenName; }
     QString transport() const override { return QStringLiteral("sse"); }
     qint64 queuedBytes() const override { return m_stream ? m_stream->bytesToWrite() : 0; }
     void begin(const QByteArray &alreadyRead) override;

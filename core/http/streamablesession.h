@@ -31,7 +31,7 @@ public:
                       QString tokenName, QObject *parent = nullptr);
 
     QByteArray mcpSessionId() const { return m_mcpSessionId; }
-    QString tokenName() const { return m_tokenName; }
+    QString tokenName() const override { return m_tokenName; }
     QString transport() const override { return QStringLiteral("http"); }
     qint64 queuedBytes() const override;
     void begin(const QByteArray &alreadyRead) override;
