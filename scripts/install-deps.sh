@@ -20,6 +20,8 @@ packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev
           qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libsecret-1-0)
 # rsvg-convert renders the PNG sizes of the hicolor icon.
 packages+=(librsvg2-bin)
+# libboost-dev: Boost.Beast's HTTP/1.1 parser for the HTTP front door (header-only).
+packages+=(libboost-dev)
 if (( want_tests )); then
     # xvfb + xauth + a font: the screenshot test renders real windows.
     packages+=(libgtest-dev libgmock-dev procps xvfb xauth fonts-dejavu-core)

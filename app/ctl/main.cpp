@@ -37,7 +37,8 @@ constexpr const char *Usage =
     "                                                per-project, per-client, isolated),\n"
     "                                                max-in-flight (0 = no limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
     "                                                max-line-bytes, max-queued-bytes (0 = broker default)\n"
-    "  http enable [--port N] [--address ADDR] [--no-token] | disable | status [--json]\n"
+    "  http enable [--port N] [--address ADDR] [--tls-cert FILE --tls-key FILE | --behind-proxy]\n"
+    "              [--host NAME]... [--no-token] | disable | status [--json]\n"
     "                                                the HTTP front door: every server at URL/mcp/NAME\n"
     "  http token add NAME | revoke NAME | list      per-client bearer tokens (the secret is shown once)\n"
     "  set-default KEY VALUE                         change a default for every server without its own:\n"
@@ -68,6 +69,15 @@ void printHttp(const QString &method, const QJsonObject &result, bool json)
     if (on)
         std::printf("  %s%s\n", qPrintable(result.value(QStringLiteral("url")).toString()),
                     result.value(QStringLiteral("allowNoToken")).toBool() ? "  (no token needed: every local user can reach the servers)" : "");
+    const QJsonObject tls = result.value(QStringLiteral("tls")).toObject();
+    if (!tls.value(QStringLiteral("certificate")).toString().isEmpty())
+        std::printf("  TLS: %s (key %s)\n", qPrintable(tls.value(QStringLiteral("certificate")).toString()),
+                    qPrintable(tls.value(QStringLiteral("key")).toString()));
+    else if (result.value(QStringLiteral("behindProxy")).toBool())
+        std::printf("  plain HTTP: your reverse proxy in front of it does TLS\n");
+    const QJsonArray hosts = result.value(QStringLiteral("hosts")).toArray();
+    if (!hosts.isEmpty())
+        std::printf("  also reached as: %s\n", qPrintable(QVariant(hosts.toVariantList()).toStringList().join(QStringLiteral(", "))));
     if (result.contains(QStringLiteral("error")))
         std::printf("  error: %s\n", qPrintable(result.value(QStringLiteral("error")).toString()));
     const QJsonArray tokens = result.value(QStringLiteral("tokens")).toArray();
@@ -223,21 +233,39 @@ int main(int argc, char *argv[])
         const QString sub = args.isEmpty() ? QString() : args.takeFirst();
         if (sub == QLatin1String("enable")) {
             method = QStringLiteral("http/enable");
+            QJsonObject tls;
+            QStringList hosts;
             for (qsizetype i = 0; i < args.size(); ++i) {
                 const QString &flag = args.at(i);
                 if (flag == QLatin1String("--no-token")) {
                     params.insert(QStringLiteral("allowNoToken"), true);
                 } else if (flag == QLatin1String("--token")) {
                     params.insert(QStringLiteral("allowNoToken"), false);
-                } else if ((flag == QLatin1String("--port") || flag == QLatin1String("--address")) && i + 1 < args.size()) {
-                    if (flag == QLatin1String("--port"))
-                        params.insert(QStringLiteral("port"), args.at(++i).toInt());
-                    else
-                        params.insert(QStringLiteral("address"), args.at(++i));
+                } else if (flag == QLatin1String("--behind-proxy")) {
+                    params.insert(QStringLiteral("behindProxy"), true);
+                } else if (flag == QLatin1String("--no-tls")) {
+                    params.insert(QStringLiteral("tls"), QJsonObject{});
+                } else if (flag == QLatin1String("--port") && i + 1 < args.size()) {
+                    params.insert(QStringLiteral("port"), args.at(++i).toInt());
+                } else if (flag == QLatin1String("--address") && i + 1 < args.size()) {
+                    params.insert(QStringLiteral("address"), args.at(++i));
+                } else if (flag == QLatin1String("--host") && i + 1 < args.size()) {
+                    hosts.append(args.at(++i));
+                } else if ((flag == QLatin1String("--tls-cert") || flag == QLatin1String("--tls-key")) && i + 1 < args.size()) {
+                    // The broker runs elsewhere: a relative path means one from here.
+                    tls.insert(flag == QLatin1String("--tls-cert") ? QStringLiteral("certificate") : QStringLiteral("key"),
+                               QFileInfo(args.at(++i)).absoluteFilePath());
                 } else {
-                    return fail(QStringLiteral("http enable takes --port N, --address ADDR, --no-token, --token"), 2);
+                    return fail(QStringLiteral("http enable takes --port N, --address ADDR, --tls-cert FILE --tls-key FILE, "
+                                               "--behind-proxy, --host NAME, --no-token, --token, --no-tls"), 2);
                 }
             }
+            if (tls.contains(QStringLiteral("certificate")) != tls.contains(QStringLiteral("key")))
+                return fail(QStringLiteral("http enable: --tls-cert and --tls-key go together"), 2);
+            if (!tls.isEmpty())
+                params.insert(QStringLiteral("tls"), tls);
+            if (!hosts.isEmpty())
+                params.insert(QStringLiteral("hosts"), QJsonArray::fromStringList(hosts));
         } else if (sub == QLatin1String("disable") || sub == QLatin1String("status")) {
             method = QStringLiteral("http/") + sub;
             json = args.contains(QStringLiteral("--json"));
@@ -248,7 +276,8 @@ int main(int argc, char *argv[])
         } else if (sub == QLatin1String("token") && args.size() == 1 && args.at(0) == QLatin1String("list")) {
             method = QStringLiteral("http/status");
         } else {
-            return fail(QStringLiteral("usage: manifoldctl http enable [--port N] [--address ADDR] [--no-token] | disable | "
+            return fail(QStringLiteral("usage: manifoldctl http enable [--port N] [--address ADDR] [--tls-cert FILE "
+                                       "--tls-key FILE | --behind-proxy] [--host NAME]... [--no-token] | disable | "
                                        "status [--json] | token add|revoke NAME | token list"), 2);
         }
     } else if (command == QLatin1String("set-default")) {

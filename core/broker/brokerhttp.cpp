@@ -31,6 +31,10 @@ void Broker::applyHttpSettings()
     options.address = QHostAddress(settings.address);
     options.port = settings.port;
     options.requireToken = !settings.allowNoToken;
+    options.tlsCertificate = settings.tlsCertificate;
+    options.tlsKey = settings.tlsKey;
+    options.behindProxy = settings.behindProxy;
+    options.hosts = settings.hosts;
     auto *door = new http::FrontDoor(this, m_tokens.get(), options, this);
     if (QString error; !door->listen(&error)) {
         delete door;
@@ -47,7 +51,7 @@ QString Broker::httpBaseUrl() const
     const http::HttpSettings settings = http::HttpSettings::fromJson(m_registry.httpSettings());
     const QString host = settings.address.contains(QLatin1Char(':')) ? QLatin1Char('[') + settings.address + QLatin1Char(']')
                                                                       : settings.address;
-    return QStringLiteral("http://%1:%2/mcp/").arg(host).arg(m_frontDoor ? m_frontDoor->port() : settings.port);
+    return QStringLiteral("%1://%2:%3/mcp/").arg(settings.usesTls() ? QStringLiteral("https") : QStringLiteral("http"), host).arg(m_frontDoor ? m_frontDoor->port() : settings.port);
 }
 
 QJsonObject Broker::httpStatus() const

@@ -182,7 +182,8 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
     return ok({{QStringLiteral("ok"), true}, {QStringLiteral("state"), group->statusJson().value(QStringLiteral("state"))}});
 }
 
-// http/status, http/enable {address?, port?, allowNoToken?, tls?: {certificate, key}, behindProxy?},
+// http/status, http/enable {address?, port?, allowNoToken?, tls?: {certificate, key}, behindProxy?,
+// hosts?: [names]},
 // http/disable,
 // http/tokenAdd {name} -> {name, secret} (the only time the secret is shown), http/tokenRevoke {name}.
 ControlService::Reply ControlService::callHttp(const QString &method, const QJsonObject &params)
@@ -192,7 +193,7 @@ ControlService::Reply ControlService::callHttp(const QString &method, const QJso
         return ok(m_broker->httpStatus());
     if (method == QLatin1String("enable") || method == QLatin1String("disable")) {
         QJsonObject changes;
-        for (const char *key : {"address", "port", "allowNoToken", "tls", "behindProxy"}) {
+        for (const char *key : {"address", "port", "allowNoToken", "tls", "behindProxy", "hosts"}) {
             if (params.contains(QLatin1String(key)))
                 changes.insert(QLatin1String(key), params.value(QLatin1String(key)));
         }

@@ -44,7 +44,6 @@ public:
     // The bytes of one SSE event: "id:", "event: message" (unless data is empty: a priming
     // event) and "data:"; retryMs > 0 adds "retry:".
     static QByteArray format(const Event &event, int retryMs = 0);
-    static QByteArray keepAlive() { return QByteArrayLiteral(": keep-alive\n\n"); }
 
 private:
     qint64 m_maxBytes;

@@ -6,8 +6,17 @@
 #include "http/streamablesession.h"
 #include "jsonrpc/jsonrpc.h"
 
+#include <QFile>
+#include <QHostInfo>
+#include <QLoggingCategory>
+#include <QNetworkInterface>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QTcpSocket>
+
+Q_LOGGING_CATEGORY(lcHttp, "manifold.http")
 
 namespace manifold::http {
 
@@ -33,61 +42,157 @@ QByteArray newSessionId()
 } // namespace
 
 FrontDoor::FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent)
-    : QObject(parent), m_broker(broker), m_tokens(tokens), m_options(options), m_server(new QTcpServer(this)),
+    : QObject(parent), m_broker(broker), m_tokens(tokens), m_options(std::move(options)),
       m_policy(OriginPolicy::loopback(0))
 {
-    connect(m_server, &QTcpServer::newConnection, this, &FrontDoor::onNewConnection);
 }
 
 FrontDoor::~FrontDoor() = default;
 
+bool FrontDoor::checkAddress(QString *error) const
+{
+    const QHostAddress &address = m_options.address;
+    if (address.isNull()) {
+        *error = QStringLiteral("'%1' is not an IP address").arg(address.toString());
+        return false;
+    }
+    if (address.isLoopback())
+        return true;
+    if (!m_options.requireToken) {
+        *error = QStringLiteral("requests without a token are accepted on loopback addresses only (%1 is not one)")
+                     .arg(address.toString());
+        return false;
+    }
+    if (!usesTls() && !m_options.behindProxy) {
+        // Plain HTTP beyond this machine would carry the tokens in clear.
+        *error = QStringLiteral("%1 is not a loopback address: give it a TLS certificate and key (--tls-cert, "
+                                "--tls-key), or confirm that your reverse proxy in front of it does TLS (--behind-proxy)")
+                     .arg(address.toString());
+        return false;
+    }
+    return true;
+}
+
+QTcpServer *FrontDoor::makeServer(QString *error)
+{
+    if (!usesTls())
+        return new QTcpServer(this);
+    if (!QSslSocket::supportsSsl()) {
+        *error = QStringLiteral("TLS is not available here (no TLS backend for Qt: %1)").arg(QSslSocket::activeBackend());
+        return nullptr;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_options.tlsCertificate, QSsl::Pem);
+    if (chain.isEmpty()) {
+        *error = QStringLiteral("no PEM certificate in %1").arg(m_options.tlsCertificate);
+        return nullptr;
+    }
+    QFile keyFile(m_options.tlsKey);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read the TLS key %1: %2").arg(m_options.tlsKey, keyFile.errorString());
+        return nullptr;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key;
+    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
+        key = QSslKey(pem, algorithm, QSsl::Pem);
+        if (!key.isNull())
+            break;
+    }
+    if (key.isNull()) {
+        *error = QStringLiteral("no unencrypted PEM private key (RSA, EC or DSA) in %1").arg(m_options.tlsKey);
+        return nullptr;
+    }
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone);   // clients prove themselves by token
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    auto *server = new QSslServer(this);
+    server->setSslConfiguration(configuration);
+    server->setHandshakeTimeout(HttpConnection::HeadTimeoutMs);
+    connect(server, &QSslServer::errorOccurred, this, [](QSslSocket *socket, QAbstractSocket::SocketError) {
+        qCInfo(lcHttp).noquote() << "TLS connection from" << socket->peerAddress().toString()
+                                 << "failed:" << socket->errorString();
+    });
+    return server;
+}
+
+OriginPolicy FrontDoor::policyFor(quint16 port) const
+{
+    const QHostAddress &address = m_options.address;
+    if (address.isLoopback())
+        return OriginPolicy(OriginPolicy::loopbackNames(), port, m_options.hosts);
+    QStringList names{address.toString().toLower()};
+    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6 || address == QHostAddress::Any) {
+        // Every address and the name of this machine reach a wildcard listener.
+        names = OriginPolicy::loopbackNames();
+        for (const QHostAddress &local : QNetworkInterface::allAddresses())
+            names.append(local.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + local.toString() + QLatin1Char(']')
+                                                                           : local.toString());
+        names.append(QHostInfo::localHostName().toLower());
+    } else if (address.protocol() == QAbstractSocket::IPv6Protocol) {
+        names = {QLatin1Char('[') + address.toString().toLower() + QLatin1Char(']')};
+    }
+    return OriginPolicy(names, port, m_options.hosts);
+}
+
 bool FrontDoor::listen(QString *error)
 {
-    if (m_options.address.isNull()) {
-        *error = QStringLiteral("'%1' is not an IP address").arg(m_options.address.toString());
+    if (!checkAddress(error))
         return false;
-    }
-    if (!m_options.address.isLoopback()) {
-        // Plain HTTP beyond this machine would carry the tokens in clear (TLS is not built yet).
-        *error = QStringLiteral("the front door listens on loopback addresses only (%1 is not one)")
-                     .arg(m_options.address.toString());
+    m_server = makeServer(error);
+    if (!m_server)
         return false;
-    }
+    // A QSslServer hands a connection over once its handshake is done.
+    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &FrontDoor::onNewConnection);
     if (!m_server->listen(m_options.address, m_options.port)) {
-        *error = QStringLiteral("cannot listen on %1:%2: %3")
-                     .arg(m_options.address.toString())
-                     .arg(m_options.port)
-                     .arg(m_server->errorString());
+        *error = m_server->serverError() == QAbstractSocket::AddressInUseError
+                     ? QStringLiteral("port %1 on %2 is already in use by another program: choose another port "
+                                      "(manifoldctl http enable --port N, or Preferences)")
+                           .arg(m_options.port)
+                           .arg(m_options.address.toString())
+                     : QStringLiteral("cannot listen on %1:%2: %3")
+                           .arg(m_options.address.toString())
+                           .arg(m_options.port)
+                           .arg(m_server->errorString());
         return false;
     }
-    m_policy = m_options.address.isLoopback()
-                   ? OriginPolicy::loopback(port())
-                   : OriginPolicy({m_options.address.toString()}, port());
+    m_policy = policyFor(port());
     return true;
 }
 
 quint16 FrontDoor::port() const
 {
-    return m_server->serverPort();
+    return m_server ? m_server->serverPort() : 0;
 }
 
 void FrontDoor::onNewConnection()
 {
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        Limits limits;
-        auto *connection = new HttpConnection(socket, limits, this);
-        connect(connection, &HttpConnection::headReceived, this,
-                [this, connection](const Request &request) { onHead(connection, request); });
-        connect(connection, &HttpConnection::requestReceived, this,
-                [this, connection](const Request &request) { onRequest(connection, request); });
-        connect(connection, &HttpConnection::closed, connection, &QObject::deleteLater);
-    }
+    while (QTcpSocket *socket = m_server->nextPendingConnection())
+        setUpConnection(socket);
+}
+
+void FrontDoor::setUpConnection(QTcpSocket *socket)
+{
+    // The parser holds a body to the largest any server takes; onHead holds it to its server's.
+    Limits limits;
+    for (const QString &server : m_broker->serverNames())
+        limits.maxBodyBytes = std::max<qint64>(limits.maxBodyBytes, m_broker->group(server)->config().maxLineBytes);
+    auto *connection = new HttpConnection(socket, limits, this);
+    connect(connection, &HttpConnection::headReceived, this,
+            [this, connection](const Request &request) { onHead(connection, request); });
+    connect(connection, &HttpConnection::requestReceived, this,
+            [this, connection](const Request &request) { onRequest(connection, request); });
+    connect(connection, &HttpConnection::closed, connection, &QObject::deleteLater);
 }
 
 void FrontDoor::refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra)
 {
     Headers headers = extra;
     headers.emplaceBack("Content-Type", JsonType);
+    // Who knocked with a wrong token, Host or Origin is worth a line in the log.
+    if (status == 401 || status == 403)
+        qCWarning(lcHttp).noquote() << "refused a request from" << connection->peer() << "with" << status << message;
     connection->respond(status, headers, jsonrpc::makeError("null", jsonrpc::ServerError, message));
 }
 
@@ -185,7 +290,7 @@ qint64 FrontDoor::maxQueuedBytesOf(const QString &server) const
 StreamableSession *FrontDoor::openSession(const QString &server, const QString &tokenName, HttpConnection *connection)
 {
     auto *session = new StreamableSession(m_broker->nextSessionId(), helloFor(QStringLiteral("http"), server, tokenName, connection),
-                                          maxQueuedBytesOf(server), newSessionId(), tokenName, m_broker);
+                                          maxQueuedBytesOf(server), newSessionId(), tokenName, m_options.setupTimeoutMs, m_broker);
     session->setRemoteAddress(QString::fromLatin1(connection->peer()));
     m_sessions.insert(session->mcpSessionId(), session);
     const QByteArray key = session->mcpSessionId();

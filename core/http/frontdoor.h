@@ -10,6 +10,7 @@
 #include <QPointer>
 
 class QTcpServer;
+class QTcpSocket;
 
 namespace manifold {
 class Broker;
@@ -36,6 +37,11 @@ public:
         QHostAddress address = QHostAddress::LocalHost;
         quint16 port = 0;            // 0: any free port (tests)
         bool requireToken = true;    // false: loopback only, every local user reaches the servers
+        QString tlsCertificate;      // PEM chain: serve HTTPS (QSslServer) with it and tlsKey
+        QString tlsKey;
+        bool behindProxy = false;    // plain HTTP beyond loopback: the user's proxy does TLS
+        QStringList hosts;           // other names clients reach it by (any port)
+        int setupTimeoutMs = 60000;  // from initialize to notifications/initialized
     };
 
     FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent = nullptr);
@@ -43,10 +49,15 @@ public:
 
     bool listen(QString *error);
     quint16 port() const;
+    bool usesTls() const { return !m_options.tlsCertificate.isEmpty(); }
     int sessionCount() const { return int(m_sessions.size()); }
 
 private:
     void onNewConnection();
+    bool checkAddress(QString *error) const;
+    QTcpServer *makeServer(QString *error);
+    OriginPolicy policyFor(quint16 port) const;
+    void setUpConnection(QTcpSocket *socket);
     void onHead(HttpConnection *connection, const Request &request);
     void onRequest(HttpConnection *connection, const Request &request);
     void refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra = {});
@@ -65,7 +76,7 @@ private:
     Broker *m_broker;
     TokenStore *m_tokens;
     Options m_options;
-    QTcpServer *m_server;
+    QTcpServer *m_server = nullptr;   // a QSslServer with TLS
     OriginPolicy m_policy;
     QHash<QByteArray, QPointer<StreamableSession>> m_sessions;   // by Mcp-Session-Id
     QHash<QByteArray, QPointer<LegacySseSession>> m_legacy;      // by sessionId= of their endpoint

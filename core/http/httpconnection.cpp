@@ -15,6 +15,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Limits limits, QObject *paren
     connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::bytesWritten);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     m_timer.start(HeadTimeoutMs);
+    connect(&m_streamKeepAlive, &QTimer::timeout, this, [this] { writeStream(QByteArrayLiteral(": keep-alive\n\n")); });
     if (m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &HttpConnection::onReadyRead, Qt::QueuedConnection);
 }
@@ -151,6 +152,7 @@ void HttpConnection::startStream(const Headers &headers)
     all.emplaceBack("Cache-Control", "no-cache, no-transform");
     all.emplaceBack("X-Accel-Buffering", "no");
     writeHead(200, all, -1);
+    m_streamKeepAlive.start(StreamKeepAliveMs);
 }
 
 void HttpConnection::writeStream(const QByteArray &bytes)
@@ -163,6 +165,7 @@ void HttpConnection::close()
 {
     if (std::exchange(m_closed, true))
         return;
+    m_streamKeepAlive.stop();
     // What is written still goes out: closed() follows the socket's disconnect, or a client that
     // does not take it is dropped after HeadTimeoutMs.
     disconnect(&m_timer, nullptr, this, nullptr);
@@ -178,6 +181,7 @@ void HttpConnection::onDisconnected()
 {
     m_closed = true;
     m_timer.stop();
+    m_streamKeepAlive.stop();
     if (!std::exchange(m_closedEmitted, true))
         emit closed();
 }

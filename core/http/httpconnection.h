@@ -22,6 +22,9 @@ class HttpConnection final : public QObject
 public:
     static constexpr int HeadTimeoutMs = 10000;
     static constexpr int IdleTimeoutMs = 60000;
+    // An SSE comment this often on an open stream: proxies keep it, and a peer gone without a
+    // word is found by the failed write.
+    static constexpr int StreamKeepAliveMs = 25000;
 
     // Takes the socket over.
     HttpConnection(QTcpSocket *socket, Limits limits, QObject *parent = nullptr);
@@ -60,6 +63,7 @@ private:
     QTcpSocket *m_socket;
     RequestParser m_parser;
     QTimer m_timer;            // the head deadline, then the idle keep-alive deadline
+    QTimer m_streamKeepAlive;
     bool m_answering = false;  // a request is read and not answered yet
     bool m_answered = false;   // the current request was answered at its head
     bool m_streaming = false;

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QPair>
 
+#include <memory>
+
 namespace manifold::http {
 
 // One HTTP/1.1 request as the front door sees it. Header names are lower-cased; values keep
@@ -35,14 +37,20 @@ struct Limits
 };
 
 // Reads requests from a connection's bytes, one at a time, within Limits, so that a peer can
-// never make the front door hold more than maxHeadBytes + maxBodyBytes for a request. The head
-// is reported on its own before the body is read: the caller checks Host, Origin and the token
-// (and answers "100 Continue") before any body byte is taken in, and a Content-Length over the
-// limit is refused from the header alone.
+// never make the front door hold more than maxHeadBytes + maxBodyBytes for a request. The parsing
+// itself is Boost.Beast's HTTP/1.1 parser (header-only, Debian's libboost-dev): it is fed the
+// connection's bytes as they come, fits Qt's event loop as it is (no Asio sockets), and bounds
+// the head and the body. The head is reported on its own before the body is read: the caller
+// checks Host, Origin and the token (and answers "100 Continue") before any body byte is taken
+// in, and a Content-Length over the limit is refused from the header alone. Bodies come with a
+// Content-Length (411 for Transfer-Encoding).
 class RequestParser final
 {
 public:
-    explicit RequestParser(Limits limits = {}) : m_limits(limits) {}
+    explicit RequestParser(Limits limits = {});
+    ~RequestParser();
+    RequestParser(const RequestParser &) = delete;
+    RequestParser &operator=(const RequestParser &) = delete;
 
     struct Step
     {
@@ -53,7 +61,7 @@ public:
             Error,      // answer status with message and close the connection
         };
         Kind kind = Kind::NeedMore;
-        int status = 0;       // Error: 400, 411, 413, 431, 501 or 505
+        int status = 0;       // Error: 400, 411, 413, 431 or 505
         QByteArray message;   // Error: what was wrong, for the answer and the log
     };
 
@@ -66,15 +74,20 @@ public:
     qsizetype bufferedBytes() const { return m_buffer.size(); }
 
 private:
-    Step parseHead(qsizetype headEnd);
+    struct Beast;
+    qsizetype headLength();   // bytes up to the blank line that ends the head; -1 until then
+    Step feed();
+    Step takeHead();
     Step fail(int status, QByteArray message);
+    QByteArray bodyTooLarge(qint64 declared) const;   // declared: -1 if unknown
 
     enum class State { Head, Body, Done, Failed };
     Limits m_limits;
     State m_state = State::Head;
     QByteArray m_buffer;
     Request m_request;
-    qint64 m_bodyLength = 0;
+    std::unique_ptr<Beast> m_beast;   // the current request's parser
+    qsizetype m_headScanned = 0;      // bytes of the buffer searched for the head's end
 };
 
 } // namespace manifold::http

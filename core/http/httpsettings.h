@@ -1,12 +1,14 @@
 #pragma once
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 namespace manifold::http {
 
 // The front door's settings, servers.json "http": {"enabled", "address", "port", "allowNoToken",
-// "tls": {"certificate", "key"}, "behindProxy"}. An address other than loopback needs TLS (a PEM
+// "tls": {"certificate", "key"}, "behindProxy", "hosts"}. An address other than loopback needs TLS (a PEM
 // certificate chain and its private key the user provides) or behindProxy: the user's own reverse
 // proxy terminates TLS in front of it.
 struct HttpSettings
@@ -20,6 +22,9 @@ struct HttpSettings
     QString tlsCertificate;      // PEM file: the certificate, then any intermediates
     QString tlsKey;              // PEM file: its private key (unencrypted)
     bool behindProxy = false;    // plain HTTP on a non-loopback address, for a TLS reverse proxy
+    // Names clients use for it besides the listen address (a reverse proxy's public name, a DNS
+    // name of this machine): Host and Origin may carry them, with any port.
+    QStringList hosts;
 
     bool usesTls() const { return !tlsCertificate.isEmpty(); }
 
@@ -35,6 +40,10 @@ struct HttpSettings
         settings.tlsCertificate = tls.value(QStringLiteral("certificate")).toString();
         settings.tlsKey = tls.value(QStringLiteral("key")).toString();
         settings.behindProxy = object.value(QStringLiteral("behindProxy")).toBool(false);
+        for (const QJsonValue &host : object.value(QStringLiteral("hosts")).toArray()) {
+            if (!host.toString().trimmed().isEmpty())
+                settings.hosts.append(host.toString().trimmed().toLower());
+        }
         return settings;
     }
     QJsonObject toJson() const
@@ -48,6 +57,8 @@ struct HttpSettings
                                                              {QStringLiteral("key"), tlsKey}});
         if (behindProxy)
             object.insert(QStringLiteral("behindProxy"), true);
+        if (!hosts.isEmpty())
+            object.insert(QStringLiteral("hosts"), QJsonArray::fromStringList(hosts));
         return object;
     }
 };

@@ -2,9 +2,14 @@
 
 namespace manifold::http {
 
+QStringList OriginPolicy::loopbackNames()
+{
+    return {QStringLiteral("127.0.0.1"), QStringLiteral("localhost"), QStringLiteral("[::1]")};
+}
+
 OriginPolicy OriginPolicy::loopback(quint16 port)
 {
-    return OriginPolicy({QStringLiteral("127.0.0.1"), QStringLiteral("localhost"), QStringLiteral("[::1]")}, port);
+    return OriginPolicy(loopbackNames(), port);
 }
 
 bool OriginPolicy::splitAuthority(QByteArrayView authority, quint16 defaultPort, QByteArray *host, quint16 *port)
@@ -46,7 +51,8 @@ bool OriginPolicy::allows(QByteArrayView authority, quint16 defaultPort) const
     quint16 port = 0;
     if (!splitAuthority(authority, defaultPort, &host, &port))
         return false;
-    return port == m_port && m_hostNames.contains(QString::fromLatin1(host));
+    const QString name = QString::fromLatin1(host);
+    return (port == m_port && m_hostNames.contains(name)) || m_anyPortNames.contains(name);
 }
 
 OriginPolicy::Verdict OriginPolicy::check(QByteArrayView host, QByteArrayView origin) const

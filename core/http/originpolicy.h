@@ -13,9 +13,15 @@ namespace manifold::http {
 class OriginPolicy final
 {
 public:
-    // hostNames: lower-case host names or IP literals ("127.0.0.1", "localhost", "[::1]").
-    OriginPolicy(QStringList hostNames, quint16 port) : m_hostNames(std::move(hostNames)), m_port(port) {}
+    // hostNames: lower-case host names or IP literals ("127.0.0.1", "localhost", "[::1]"), with
+    // exactly the port listened on; anyPortNames: names with any port (a reverse proxy's public
+    // name: the port is the proxy's).
+    OriginPolicy(QStringList hostNames, quint16 port, QStringList anyPortNames = {})
+        : m_hostNames(std::move(hostNames)), m_anyPortNames(std::move(anyPortNames)), m_port(port)
+    {
+    }
     static OriginPolicy loopback(quint16 port);
+    static QStringList loopbackNames();   // "127.0.0.1", "localhost", "[::1]"
 
     enum class Verdict { Allowed, BadHost, BadOrigin };
     // host: the Host header (required); origin: the Origin header, empty when absent.
@@ -29,6 +35,7 @@ private:
     bool allows(QByteArrayView authority, quint16 defaultPort) const;
 
     QStringList m_hostNames;
+    QStringList m_anyPortNames;
     quint16 m_port;
 };
 

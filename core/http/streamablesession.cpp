@@ -2,6 +2,8 @@
 
 #include "jsonrpc/jsonrpc.h"
 
+#include <algorithm>
+
 namespace manifold::http {
 
 namespace {
@@ -15,11 +17,11 @@ QByteArray rawAt(const QByteArray &line, std::initializer_list<QByteArrayView> p
 } // namespace
 
 StreamableSession::StreamableSession(SessionId id, Hello hello, qint64 maxQueuedBytes, QByteArray mcpSessionId,
-                                     QString tokenName, QObject *parent)
+                                     QString tokenName, int setupTimeoutMs, QObject *parent)
     : ClientSession(id, std::move(hello), maxQueuedBytes, parent),
       m_mcpSessionId(std::move(mcpSessionId)),
       m_tokenName(std::move(tokenName)),
-      m_events(maxQueuedBytes)
+      m_events(std::min(maxQueuedBytes, ReplayBytes))
 {
     m_idle.setSingleShot(true);
     connect(&m_idle, &QTimer::timeout, this, [this] {
@@ -31,6 +33,12 @@ StreamableSession::StreamableSession(SessionId id, Hello hello, qint64 maxQueued
         }
         close(QStringLiteral("the HTTP session was idle for %1 minutes").arg(IdleTimeoutMs / 60000));
     });
+    // A client that never finishes initializing (a probe, a crash) does not hold a session for long.
+    m_setup.setSingleShot(true);
+    connect(&m_setup, &QTimer::timeout, this, [this, setupTimeoutMs] {
+        close(QStringLiteral("the client did not send notifications/initialized within %1 s").arg(setupTimeoutMs / 1000.0));
+    });
+    m_setup.start(setupTimeoutMs);
 }
 
 void StreamableSession::begin(const QByteArray &)
@@ -63,6 +71,8 @@ void StreamableSession::post(HttpConnection *connection, const QByteArray &body)
     touch();
     const jsonrpc::Envelope envelope = jsonrpc::parseEnvelope(body);
     if (!envelope.isRequest()) {
+        if (envelope.method == "notifications/initialized")
+            m_setup.stop();
         connection->respond(202, {{"Mcp-Session-Id", m_mcpSessionId}});
         emit lineReceived(id(), body);
         return;
@@ -70,7 +80,7 @@ void StreamableSession::post(HttpConnection *connection, const QByteArray &body)
     const int stream = m_nextStream++;
     const QByteArray requestId = envelope.id.in(body).toByteArray();
     const bool json = envelope.method == "initialize";
-    m_streams.insert(stream, {connection, requestId, json, false});
+    m_streams.insert(stream, {connection, requestId, envelope.method, json});
     m_byRequestId.insert(requestId, stream);
     const QByteArray token = rawAt(body, {"params", "_meta", "progressToken"});
     if (!token.isEmpty())
@@ -100,7 +110,7 @@ void StreamableSession::get(HttpConnection *connection, const QByteArray &lastEv
         for (const EventBuffer::Event &event : replay.events)
             connection->writeStream(EventBuffer::format(event));
         const auto it = m_streams.find(replay.stream);
-        if (it == m_streams.end() || it->done) {
+        if (it == m_streams.end()) {
             connection->close();   // that stream has ended: everything it had is replayed
             return;
         }
@@ -136,19 +146,36 @@ int StreamableSession::streamFor(const QByteArray &line)
         if (stream != 0)
             return stream;
     } else if (envelope.isRequest()) {
-        // A request of the server: on the stream of the one request it can belong to, if one.
-        int open = 0;
-        for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it) {
-            if (it.key() != m_getStream && !it->done && !it->json) {
-                if (open != 0)
-                    return getStream();   // more than one: cannot tell which
-                open = it.key();
-            }
-        }
-        if (open != 0)
-            return open;
+        if (const int cause = causeOf())
+            return cause;
     }
     return getStream();
+}
+
+// Over stdio a server's request names no cause; the router gives it to this session because
+// only this session's requests were in flight. Of those, the cause is the one open request that
+// can ask the client something (a tool call, a prompt, a read; not a list, ping or subscribe), or
+// the only open request. With more than one, the GET stream: the client gets it either way.
+int StreamableSession::causeOf() const
+{
+    const auto quiet = [](const QByteArray &method) {
+        return method == "ping" || method.endsWith("/list") || method == "logging/setLevel" ||
+               method == "resources/subscribe" || method == "resources/unsubscribe" || method == "completion/complete";
+    };
+    int open = 0, openCount = 0, asking = 0, askingCount = 0;
+    for (auto it = m_streams.cbegin(); it != m_streams.cend(); ++it) {
+        if (it.key() == m_getStream || it->json)
+            continue;
+        open = it.key();
+        ++openCount;
+        if (!quiet(it->method)) {
+            asking = it.key();
+            ++askingCount;
+        }
+    }
+    if (askingCount == 1)
+        return asking;
+    return askingCount == 0 && openCount == 1 ? open : 0;
 }
 
 int StreamableSession::getStream()
@@ -195,8 +222,9 @@ void StreamableSession::emitEvent(int stream, const QByteArray &line)
 
 void StreamableSession::endStream(int stream)
 {
-    Stream &ended = m_streams[stream];
-    ended.done = true;
+    // What it sent stays in the EventBuffer for a resume; a resume of a stream not here replays
+    // what is kept and ends.
+    const Stream ended = m_streams.take(stream);
     if (ended.connection)
         ended.connection->close();
     for (auto it = m_byProgressToken.begin(); it != m_byProgressToken.end();) {
@@ -212,6 +240,7 @@ void StreamableSession::close(const QString &)
     if (std::exchange(m_closed, true))
         return;
     m_idle.stop();
+    m_setup.stop();
     for (const Stream &stream : std::as_const(m_streams)) {
         if (stream.connection)
             stream.connection->close();

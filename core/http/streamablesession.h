@@ -15,20 +15,23 @@ namespace manifold::http {
 // the session's Mcp-Session-Id), its response ends that stream; what the broker sends the client
 // is sorted by what it answers or belongs to: a response to its request's stream, a progress
 // notification to the stream of the request that owns the token, a server->client request to the
-// stream of the session's only open request, anything else to the GET stream (kept while none is
-// open). Every event is numbered and kept within a bound (EventBuffer) for Last-Event-ID resumes;
+// stream of the one open request that can have caused it (see causeOf), anything else to the GET
+// stream (kept while none is open). Every event is numbered and kept within a bound (EventBuffer) for Last-Event-ID resumes;
 // a dropped stream is not a cancel. DELETE ends the session; so does IdleTimeoutMs with no stream
-// and no request.
+// and no request, and setupTimeoutMs without notifications/initialized after initialize.
 class StreamableSession final : public ClientSession
 {
     Q_OBJECT
 
 public:
     static constexpr int IdleTimeoutMs = 30 * 60 * 1000;
+    // What is kept for Last-Event-ID resumes (at most the session's maxQueuedBytes; the newest
+    // event always): enough for every stream a client can lose in practice, and little per session.
+    static constexpr qint64 ReplayBytes = 4 * 1024 * 1024;
     static constexpr int RetryMs = 2000;
 
     StreamableSession(SessionId id, Hello hello, qint64 maxQueuedBytes, QByteArray mcpSessionId,
-                      QString tokenName, QObject *parent = nullptr);
+                      QString tokenName, int setupTimeoutMs, QObject *parent = nullptr);
 
     QByteArray mcpSessionId() const { return m_mcpSessionId; }
     QString tokenName() const override { return m_tokenName; }
@@ -48,12 +51,13 @@ private:
     {
         QPointer<HttpConnection> connection;
         QByteArray requestId;    // raw JSON id of the request it answers; empty for the GET stream
+        QByteArray method;       // of that request
         bool json = false;       // answered as one JSON body (initialize), not SSE
-        bool done = false;       // its response was sent
     };
     void emitEvent(int stream, const QByteArray &line);
     void attach(int stream, HttpConnection *connection);
     int streamFor(const QByteArray &line);
+    int causeOf() const;   // the stream of the request a server request belongs to, or 0
     int getStream();   // the GET stream's number, made on first use
     void endStream(int stream);
     void touch();
@@ -70,6 +74,7 @@ private:
     quint64 m_getDelivered = 0;                // the GET stream's events up to this were written
     QByteArray m_protocolVersion;              // negotiated, from the initialize answer
     QTimer m_idle;
+    QTimer m_setup;                            // until notifications/initialized
     bool m_closed = false;
 };
 

@@ -8,6 +8,9 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -64,14 +67,14 @@ protected:
                "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n" + extraHeaders +
                "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
-    void open()
+    void open(http::FrontDoor::Options options = {})
     {
         registerServer(fakeServer(QStringLiteral("fake")));
         startBroker();
         m_tokens = std::make_unique<http::TokenStore>(m_configDir);
         QString error;
         m_secret = m_tokens->add(QStringLiteral("sdk"), &error).toLatin1();
-        m_door = std::make_unique<http::FrontDoor>(m_broker.get(), m_tokens.get(), http::FrontDoor::Options{});
+        m_door = std::make_unique<http::FrontDoor>(m_broker.get(), m_tokens.get(), options);
         ASSERT_TRUE(m_door->listen(&error)) << error.toStdString();
     }
     void TearDown() override
@@ -162,4 +165,129 @@ TEST_F(FrontDoorTest, AStreamableSessionIsABrokerSessionOfTheSharedChild)
     EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->sessionIds().size() == 1; }, 5000));
     const QByteArray gone = exchange(m_door->port(), post(call, withSession));
     EXPECT_EQ(statusOf(gone), 404) << gone.constData();
+}
+
+TEST_F(FrontDoorTest, AClientThatNeverFinishesInitializingLosesItsSession)
+{
+    http::FrontDoor::Options options;
+    options.setupTimeoutMs = 300;
+    open(options);
+    const QByteArray probe = exchange(m_door->port(), post(Initialize, auth()));
+    ASSERT_EQ(statusOf(probe), 200) << probe.constData();
+    const QByteArray finished = exchange(m_door->port(), post(Initialize, auth()));
+    const QByteArray initialized = exchange(m_door->port(), post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})",
+                                                                 auth() + "Mcp-Session-Id: " + header(finished, "Mcp-Session-Id") + "\r\n"));
+    ASSERT_EQ(statusOf(initialized), 202) << initialized.constData();
+    EXPECT_EQ(m_broker->sessionIds().size(), 2);
+    // The probe's session goes; the one that finished stays.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_broker->sessionIds().size() == 1; }, 5000));
+    const QByteArray stale = exchange(m_door->port(), post(R"({"jsonrpc":"2.0","id":2,"method":"ping"})",
+                                                           auth() + "Mcp-Session-Id: " + header(probe, "Mcp-Session-Id") + "\r\n"));
+    EXPECT_EQ(statusOf(stale), 404) << stale.constData();
+    const QByteArray alive = exchange(m_door->port(), post(R"({"jsonrpc":"2.0","id":2,"method":"ping"})",
+                                                           auth() + "Mcp-Session-Id: " + header(finished, "Mcp-Session-Id") + "\r\n"),
+                                      [](const QByteArray &r) { return r.contains("\"id\":2"); });
+    EXPECT_EQ(statusOf(alive), 200) << alive.constData();
+}
+
+TEST_F(FrontDoorTest, SessionsAreListedWithTheirTokenAndRemoteAddress)
+{
+    open();
+    const QByteArray initialized = exchange(m_door->port(), post(Initialize, auth()));
+    ASSERT_EQ(statusOf(initialized), 200) << initialized.constData();
+    const QJsonArray sessions = m_broker->status().value(QStringLiteral("sessions")).toArray();
+    ASSERT_EQ(sessions.size(), 1);
+    const QJsonObject session = sessions.first().toObject();
+    EXPECT_EQ(session.value(QStringLiteral("transport")).toString(), QStringLiteral("http"));
+    EXPECT_EQ(session.value(QStringLiteral("tokenName")).toString(), QStringLiteral("sdk"));
+    EXPECT_TRUE(session.value(QStringLiteral("remoteAddress")).toString().startsWith(QStringLiteral("127.0.0.1:")))
+        << session.value(QStringLiteral("remoteAddress")).toString().toStdString();
+}
+
+TEST_F(FrontDoorTest, BeyondLoopbackItNeedsTlsOrAReverseProxyAndATokenAlways)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    startBroker();
+    http::TokenStore tokens(m_configDir);
+    QString error;
+    http::FrontDoor::Options options;
+    options.address = QHostAddress::AnyIPv4;
+    http::FrontDoor plain(m_broker.get(), &tokens, options);
+    EXPECT_FALSE(plain.listen(&error));
+    EXPECT_TRUE(error.contains(QStringLiteral("--tls-cert")) && error.contains(QStringLiteral("--behind-proxy")))
+        << error.toStdString();
+
+    options.behindProxy = true;
+    options.requireToken = false;
+    http::FrontDoor open(m_broker.get(), &tokens, options);
+    EXPECT_FALSE(open.listen(&error));
+    EXPECT_TRUE(error.contains(QStringLiteral("loopback addresses only"))) << error.toStdString();
+
+    // Behind a proxy: the proxy's public name is a Host it may send, with its own port.
+    m_secret = tokens.add(QStringLiteral("proxy"), &error).toLatin1();
+    options.requireToken = true;
+    options.hosts = {QStringLiteral("mcp.example.com")};
+    http::FrontDoor proxied(m_broker.get(), &tokens, options);
+    ASSERT_TRUE(proxied.listen(&error)) << error.toStdString();
+    const QByteArray body = Initialize;
+    const auto request = [&](const QByteArray &host) {
+        return "POST /mcp/fake HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+               "Accept: application/json, text/event-stream\r\n" + auth() +
+               "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    };
+    const QByteArray viaProxy = exchange(proxied.port(), request("mcp.example.com"));
+    EXPECT_EQ(statusOf(viaProxy), 200) << viaProxy.constData();
+    const QByteArray rebound = exchange(proxied.port(), request("evil.example.com"));
+    EXPECT_EQ(statusOf(rebound), 403) << rebound.constData();
+}
+
+TEST_F(FrontDoorTest, ServesHttpsWithTheUsersCertificate)
+{
+    http::FrontDoor::Options options;
+    options.tlsCertificate = QStringLiteral(MANIFOLD_TLS_FIXTURES "/cert.pem");
+    options.tlsKey = QStringLiteral(MANIFOLD_TLS_FIXTURES "/key.pem");
+    open(options);
+    ASSERT_TRUE(m_door->usesTls());
+
+    QSslSocket socket;
+    QSslConfiguration configuration = socket.sslConfiguration();
+    configuration.setCaCertificates(QSslCertificate::fromPath(options.tlsCertificate));
+    socket.setSslConfiguration(configuration);
+    QByteArray response;
+    QObject::connect(&socket, &QSslSocket::readyRead, [&] { response += socket.readAll(); });
+    socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), m_door->port());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return socket.isEncrypted(); }, 10000)) << socket.errorString().toStdString();
+    EXPECT_EQ(socket.peerCertificate(), QSslCertificate::fromPath(options.tlsCertificate).first());
+    socket.write(post(Initialize, auth()));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return response.contains("\"result\""); }, 10000)) << response.constData();
+    EXPECT_EQ(statusOf(response), 200) << response.constData();
+    EXPECT_FALSE(header(response, "Mcp-Session-Id").isEmpty());
+
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    const QByteArray plain = exchange(m_door->port(), post(Initialize, auth()));
+    EXPECT_FALSE(plain.startsWith("HTTP/1.1")) << plain.constData();
+
+    QString error;
+    http::FrontDoor::Options wrongKey = options;
+    wrongKey.tlsKey = options.tlsCertificate;
+    http::FrontDoor broken(m_broker.get(), m_tokens.get(), wrongKey);
+    EXPECT_FALSE(broken.listen(&error));
+    EXPECT_TRUE(error.contains(QStringLiteral("private key"))) << error.toStdString();
+}
+
+TEST_F(FrontDoorTest, APortTakenByAnotherProgramIsNamedAsSuch)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    startBroker();
+    QTcpServer other;
+    ASSERT_TRUE(other.listen(QHostAddress::LocalHost, 0));
+    http::TokenStore tokens(m_configDir);
+    http::FrontDoor::Options options;
+    options.port = other.serverPort();
+    http::FrontDoor door(m_broker.get(), &tokens, options);
+    QString error;
+    EXPECT_FALSE(door.listen(&error));
+    EXPECT_TRUE(error.contains(QStringLiteral("already in use by another program")) &&
+                error.contains(QString::number(other.serverPort())))
+        << error.toStdString();
 }

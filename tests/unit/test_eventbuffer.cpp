@@ -54,5 +54,4 @@ TEST(EventBuffer, FormatsMessagesPrimingEventsAndRetry)
 {
     EXPECT_EQ(EventBuffer::format({3, 7, "{\"jsonrpc\":\"2.0\"}"}), "id: 3-7\nevent: message\ndata: {\"jsonrpc\":\"2.0\"}\n\n");
     EXPECT_EQ(EventBuffer::format({3, 1, {}}, 2000), "id: 3-1\nretry: 2000\ndata: \n\n");
-    EXPECT_EQ(EventBuffer::keepAlive(), ": keep-alive\n\n");
 }

@@ -107,11 +107,10 @@ TEST(HttpRequestParser, MalformedRequestsGetTheirStatus)
         {"GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505},
         {"GET / HTTP/1.7\r\nHost: x\r\n\r\n", 505},
         {"GET / HTTP/1.1\r\n\r\n", 400},                                    // no Host
-        {"GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n", 400},
         {"GET / HTTP/1.1\r\nHost x\r\n\r\n", 400},                            // no colon
         {"GET / HTTP/1.1\r\nBad Name: x\r\nHost: x\r\n\r\n", 400},
         {"GET / HTTP/1.1\nHost: x\n\n", 400},                                 // bare LF
-        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 411},
+        {"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", 411},
         {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400},
         {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1x\r\n\r\n", 400},
         {"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n", 400},
@@ -125,6 +124,15 @@ TEST(HttpRequestParser, MalformedRequestsGetTheirStatus)
     }
 }
 
+TEST(HttpRequestParser, AFoldedHeaderLineIsJoinedWithASpace)
+{
+    // RFC 9112 5.2 lets a server replace obs-fold with spaces instead of refusing it.
+    RequestParser parser;
+    parser.append("GET / HTTP/1.1\r\nHost: x\r\nX-Note: one\r\n two\r\n\r\n");
+    ASSERT_EQ(parser.next().kind, Kind::Head);
+    EXPECT_EQ(parser.request().header("x-note"), "one two");
+}
+
 TEST(HttpRequestParser, HttpOneZeroKeepsAliveOnlyWhenAsked)
 {
     RequestParser parser;
@@ -135,4 +143,21 @@ TEST(HttpRequestParser, HttpOneZeroKeepsAliveOnlyWhenAsked)
     ASSERT_EQ(parser.next().kind, Kind::Head);
     EXPECT_TRUE(parser.request().keepAlive());
     EXPECT_TRUE(parser.request().expectsContinue());
+}
+
+TEST(HttpRequestParser, BytesArrivingOneAtATimeGiveTheSameRequest)
+{
+    RequestParser parser;
+    QList<RequestParser::Step::Kind> kinds;
+    for (char c : Post) {
+        parser.append(QByteArrayView(&c, 1));
+        for (RequestParser::Step step = parser.next(); step.kind != Kind::NeedMore; step = parser.next()) {
+            kinds.append(step.kind);
+            if (step.kind == Kind::Complete)
+                break;
+        }
+    }
+    EXPECT_EQ(kinds, (QList<RequestParser::Step::Kind>{Kind::Head, Kind::Complete}));
+    EXPECT_EQ(parser.request().body, "hello");
+    EXPECT_EQ(parser.request().header("content-type"), "application/json");
 }
