@@ -22,6 +22,9 @@ class SessionTableModel final : public QAbstractTableModel
 public:
     enum Column {
         ClientColumn,
+        TransportColumn,     // "shim", "HTTP" (Streamable HTTP) or "SSE" (the older HTTP+SSE)
+        TokenColumn,         // the front door token an HTTP session came with
+        RemoteAddressColumn, // where an HTTP session connects from
         InstanceColumn, // the key of the instance that serves it ("project /home/u/app")
         ShimPidColumn,
         ProcessColumn,
@@ -67,6 +70,7 @@ private:
     QVariant display(const QJsonObject &session, int column) const;
     QVariant toolTip(const QJsonObject &session, int column) const;
     QVariant sortValue(const QJsonObject &session, int column) const;
+    static bool isShim(const QJsonObject &session);
 
     QPointer<BrokerView> m_view;
     QString m_server;

@@ -2,7 +2,10 @@
 #include "clientfixtures.h"
 #include "clientsetupdialog.h"
 #include "clientspage.h"
+#include "httpfrontdoorpage.h"
+#include "httptokensbox.h"
 #include "mainwindow.h"
+#include "settingsdialog.h"
 #include "testclient.h"
 #include "trayapp.h"
 #include "trayicon.h"
@@ -26,6 +29,9 @@
 #include <QSet>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTreeWidget>
+#include <QLabel>
 #include <QTest>
 
 using namespace manifold;
@@ -151,6 +157,41 @@ TEST_F(Screenshot, ClientsPageAndSetupPreview)
     EXPECT_GT(colourCount(previewImage), 16);
     dialog->reject();
     window->setClientSetup(nullptr);
+}
+
+// Preferences, HTTP Front Door: listening on loopback, with two tokens; saved for a person to
+// look at.
+TEST_F(Screenshot, PreferencesHttpFrontDoor)
+{
+    registerServer(fakeServer(QStringLiteral("memory")));
+    startBroker();
+    LocalBrokerView view(m_broker.get());
+    quint16 port = 0;
+    {
+        QTcpServer probe;   // a port that was free a moment ago
+        ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    int answered = 0;
+    view.call(QStringLiteral("http/enable"), {{QStringLiteral("port"), port}},
+              [&](bool ok, const QJsonObject &, const QString &error) {
+                  EXPECT_TRUE(ok) << error.toStdString();
+                  ++answered;
+              });
+    for (const QString &token : {QStringLiteral("claude-code"), QStringLiteral("cursor")})
+        view.call(QStringLiteral("http/tokenAdd"), {{QStringLiteral("name"), token}}, [&](bool, const QJsonObject &, const QString &) { ++answered; });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return answered == 3; }, 5000));
+
+    SettingsDialog dialog(nullptr, &view);
+    dialog.tabs()->setCurrentWidget(dialog.httpPage());
+    dialog.resize(640, 620);
+    dialog.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&dialog));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.httpPage()->tokens()->list()->topLevelItemCount() == 2; }, 5000));
+    EXPECT_TRUE(dialog.httpPage()->stateLabel()->text().startsWith(QStringLiteral("Listening at")));
+    const QImage image = dialog.grab().toImage();
+    ASSERT_TRUE(image.save(artifact(QStringLiteral("preferences_http_front_door.png"))));
+    EXPECT_GT(colourCount(image), 16);
 }
 
 // The real `manifold` binary on the X server: its window, grabbed from the screen by this
