@@ -149,7 +149,7 @@ void HttpFrontDoorPage::refresh()
         if (ok)
             self->onStatus(status);
         else if (self->m_status.isEmpty())
-            self->m_state->setText(tr("The broker did not answer: %1").arg(error));
+            self->m_state->setText(tr("The broker did not tell the front door's state: %1").arg(error));
     });
 }
 

@@ -41,11 +41,12 @@ HttpTokensBox::HttpTokensBox(BrokerView *view, QWidget *parent)
     m_message->hide();
 
     auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_message, 1);
-    buttons->addWidget(m_add, 0, Qt::AlignTop);
-    buttons->addWidget(m_revoke, 0, Qt::AlignTop);
+    buttons->addWidget(m_add);
+    buttons->addWidget(m_revoke);
+    buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_list, 1);
+    layout->addWidget(m_message);
     layout->addLayout(buttons);
 
     connect(m_add, &QPushButton::clicked, this, &HttpTokensBox::onAdd);

@@ -4,6 +4,7 @@
 // Disconnect action ends.
 #include "brokerfixture.h"
 #include "fakebrokerview.h"
+#include "frontdoorrequest.h"
 #include "httpfrontdoorpage.h"
 #include "httptokensbox.h"
 #include "mainwindow.h"
@@ -387,50 +388,6 @@ TEST(HttpTokens, TheSecretIsShownOnceAndRevokingAsksFirst)
 
 namespace {
 
-// One HTTP request to the broker's front door; the raw response once complete (Content-Length).
-QByteArray exchange(quint16 port, const QByteArray &request)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    QByteArray response;
-    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { response += socket.readAll(); });
-    socket.write(request);
-    const bool complete = QTest::qWaitFor([&] {
-        const qsizetype headEnd = response.indexOf("\r\n\r\n");
-        if (headEnd < 0)
-            return socket.state() == QAbstractSocket::UnconnectedState;
-        const QByteArray head = response.left(headEnd).toLower();
-        const qsizetype at = head.indexOf("content-length: ");
-        if (at < 0)
-            return socket.state() == QAbstractSocket::UnconnectedState;
-        return response.size() - headEnd - 4 >= head.mid(at + 16).split('\r').first().toLongLong();
-    }, 10000);
-    return complete ? response : response + "\n[timed out]";
-}
-
-// initialize, or with a session id, tools/list in that session.
-QByteArray mcpRequest(quint16 port, const QString &secret, const QByteArray &sessionId = {})
-{
-    const QByteArray body = sessionId.isEmpty()
-        ? R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"gui-http-client","version":"1"}}})"
-        : R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})";
-    QByteArray request = "POST /mcp/alpha HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
-                         "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
-                         "Authorization: Bearer " + secret.toLatin1() + "\r\n";
-    if (!sessionId.isEmpty())
-        request += "Mcp-Session-Id: " + sessionId + "\r\nMCP-Protocol-Version: 2025-11-25\r\n";
-    return request + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
-}
-
-QByteArray headerOf(const QByteArray &response, const QByteArray &name)
-{
-    for (const QByteArray &line : response.left(response.indexOf("\r\n\r\n")).split('\n')) {
-        if (line.toLower().startsWith(name.toLower() + ':'))
-            return line.mid(name.size() + 1).trimmed();
-    }
-    return {};
-}
-
 class HttpFrontDoorBroker : public BrokerFixture
 {
 protected:
@@ -493,16 +450,19 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     EXPECT_EQ(page.tokens()->list()->topLevelItem(0)->text(HttpTokensBox::NameColumn), QStringLiteral("gui-test"));
     shown->accept();
 
-    const QByteArray initialized = exchange(port, mcpRequest(port, secret));
+    const QByteArray initialized = frontdoorrequest::exchange(port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret));
     ASSERT_TRUE(initialized.startsWith("HTTP/1.1 200")) << initialized.toStdString();
-    const QByteArray sessionId = headerOf(initialized, "Mcp-Session-Id");
+    const QByteArray sessionId = frontdoorrequest::headerOf(initialized, "Mcp-Session-Id");
     ASSERT_FALSE(sessionId.isEmpty());
 
     m_window = std::make_unique<MainWindow>(m_view.get());
     m_window->show();
     m_window->selectServer(QStringLiteral("alpha"));
-    QAbstractItemModel *sessions = m_window->sessionTable()->model();
+    QTableView *table = m_window->sessionTable();
+    QAbstractItemModel *sessions = table->model();
     ASSERT_TRUE(QTest::qWaitFor([&] { return sessions->rowCount() == 1; }, 5000));
+    EXPECT_FALSE(table->isColumnHidden(SessionTableModel::TokenColumn));
+    EXPECT_FALSE(table->isColumnHidden(SessionTableModel::RemoteAddressColumn));
     EXPECT_EQ(sessions->index(0, SessionTableModel::TransportColumn).data().toString(), QStringLiteral("HTTP"));
     EXPECT_EQ(sessions->index(0, SessionTableModel::TokenColumn).data().toString(), QStringLiteral("gui-test"));
     EXPECT_TRUE(sessions->index(0, SessionTableModel::RemoteAddressColumn).data().toString().startsWith(QStringLiteral("127.0.0.1:")));
@@ -511,8 +471,11 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     ASSERT_TRUE(m_window->disconnectAction()->isEnabled());
     m_window->disconnectAction()->trigger();
     ASSERT_TRUE(QTest::qWaitFor([&] { return sessions->rowCount() == 0; }, 5000));
+    EXPECT_TRUE(table->isColumnHidden(SessionTableModel::TokenColumn));   // nothing to say without HTTP sessions
+    EXPECT_TRUE(table->isColumnHidden(SessionTableModel::RemoteAddressColumn));
+    EXPECT_FALSE(table->isColumnHidden(SessionTableModel::TransportColumn));
     EXPECT_TRUE(m_broker->status().value(QStringLiteral("sessions")).toArray().isEmpty());
     // The client's session id is gone with it: the spec's answer is 404, then it starts anew.
-    const QByteArray afterwards = exchange(port, mcpRequest(port, secret, sessionId));
+    const QByteArray afterwards = frontdoorrequest::exchange(port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret, sessionId));
     EXPECT_TRUE(afterwards.startsWith("HTTP/1.1 404")) << afterwards.left(200).toStdString();
 }

@@ -418,6 +418,7 @@ TEST(SessionTableModel, FrontDoorSessionsShowTransportTokenAndRemoteAddress)
     const auto tester = testModel(&model);
     model.setServer(QStringLiteral("memory"));
     ASSERT_EQ(model.rowCount(), 4);
+    EXPECT_TRUE(model.hasFrontDoorSessions());
 
     EXPECT_EQ(model.headerData(SessionTableModel::TransportColumn, Qt::Horizontal).toString(), QStringLiteral("Transport"));
     EXPECT_EQ(model.headerData(SessionTableModel::TokenColumn, Qt::Horizontal).toString(), QStringLiteral("Token"));
@@ -453,6 +454,11 @@ TEST(SessionTableModel, FrontDoorSessionsShowTransportTokenAndRemoteAddress)
     EXPECT_EQ(spanOf(spies.dataChanged.at(0)).firstColumn, int(SessionTableModel::TokenColumn));
     EXPECT_EQ(spanOf(spies.dataChanged.at(0)).lastColumn, int(SessionTableModel::TokenColumn));
     EXPECT_EQ(cell(model, 1, SessionTableModel::TokenColumn), QStringLiteral("\u2014"));
+
+    view.closeSession(2);
+    EXPECT_TRUE(model.hasFrontDoorSessions());
+    view.closeSession(3);
+    EXPECT_FALSE(model.hasFrontDoorSessions());   // shims only
 }
 
 TEST(SessionTableModel, OpenChangeCloseAreTargeted)

@@ -144,6 +144,11 @@ int SessionTableModel::rowOf(qint64 sessionId) const
     return position < m_rows.size() && idOf(m_rows.at(position)) == sessionId ? position : -1;
 }
 
+bool SessionTableModel::hasFrontDoorSessions() const
+{
+    return std::any_of(m_rows.cbegin(), m_rows.cend(), [](const QJsonObject &row) { return !isShim(row); });
+}
+
 QJsonObject SessionTableModel::session(int row) const
 {
     return row >= 0 && row < m_rows.size() ? m_rows.at(row) : QJsonObject{};

@@ -56,6 +56,9 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int rowOf(qint64 sessionId) const; // -1 if not shown
+    // Some row is a session through the HTTP front door (its Token and Remote address columns
+    // say something).
+    bool hasFrontDoorSessions() const;
     QJsonObject session(int row) const;
 
 private:

@@ -2,6 +2,7 @@
 #include "clientfixtures.h"
 #include "clientsetupdialog.h"
 #include "clientspage.h"
+#include "frontdoorrequest.h"
 #include "httpfrontdoorpage.h"
 #include "httptokensbox.h"
 #include "mainwindow.h"
@@ -178,8 +179,15 @@ TEST_F(Screenshot, PreferencesHttpFrontDoor)
                   EXPECT_TRUE(ok) << error.toStdString();
                   ++answered;
               });
-    for (const QString &token : {QStringLiteral("claude-code"), QStringLiteral("cursor")})
-        view.call(QStringLiteral("http/tokenAdd"), {{QStringLiteral("name"), token}}, [&](bool, const QJsonObject &, const QString &) { ++answered; });
+    QString secret;
+    for (const QString &token : {QStringLiteral("claude-code"), QStringLiteral("cursor")}) {
+        view.call(QStringLiteral("http/tokenAdd"), {{QStringLiteral("name"), token}},
+                  [&](bool, const QJsonObject &result, const QString &) {
+                      if (secret.isEmpty())
+                          secret = result.value(QStringLiteral("secret")).toString();
+                      ++answered;
+                  });
+    }
     ASSERT_TRUE(QTest::qWaitFor([&] { return answered == 3; }, 5000));
 
     SettingsDialog dialog(nullptr, &view);
@@ -192,6 +200,23 @@ TEST_F(Screenshot, PreferencesHttpFrontDoor)
     const QImage image = dialog.grab().toImage();
     ASSERT_TRUE(image.save(artifact(QStringLiteral("preferences_http_front_door.png"))));
     EXPECT_GT(colourCount(image), 16);
+    dialog.reject();
+
+    // The Sessions tab with a shim's session and one through the front door.
+    view.setCoalesceInterval(20);
+    TestClient shim(m_socketPath);
+    ASSERT_TRUE(shim.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("cursor-vscode")));
+    const QByteArray initialized =
+        frontdoorrequest::exchange(port, frontdoorrequest::mcpRequest(port, QStringLiteral("memory"), secret, {}, "claude-code"));
+    ASSERT_TRUE(initialized.startsWith("HTTP/1.1 200")) << initialized.toStdString();
+    TrayApp app(&view, TrayApp::Options{false, false});
+    MainWindow *window = app.window();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+    window->selectServer(QStringLiteral("memory"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->sessionTable()->model()->rowCount() == 2; }, 10000));
+    const QImage sessions = window->grab().toImage();
+    ASSERT_TRUE(sessions.save(artifact(QStringLiteral("main_window_http_session.png"))));
+    EXPECT_GT(colourCount(sessions), 16);
 }
 
 // The real `manifold` binary on the X server: its window, grabbed from the screen by this
