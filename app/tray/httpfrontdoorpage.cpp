@@ -23,7 +23,7 @@ namespace manifold {
 
 namespace {
 
-constexpr int DefaultPort = 47821;   // http::HttpSettings::DefaultPort
+constexpr int DefaultPort = 47821; // http::HttpSettings::DefaultPort
 
 void setErrorColour(QLabel *label, bool error)
 {
@@ -38,51 +38,56 @@ void setErrorColour(QLabel *label, bool error)
 QJsonObject settingsOf(const QJsonObject &status)
 {
     const QJsonObject tls = status.value(QLatin1String("tls")).toObject();
-    return {{QStringLiteral("address"), status.value(QLatin1String("address")).toString(QStringLiteral("127.0.0.1"))},
+    return {{QStringLiteral("address"),
+             status.value(QLatin1String("address")).toString(QStringLiteral("127.0.0.1"))},
             {QStringLiteral("port"), status.value(QLatin1String("port")).toInt(DefaultPort)},
             {QStringLiteral("allowNoToken"), status.value(QLatin1String("allowNoToken")).toBool()},
-            {QStringLiteral("tls"), QJsonObject{{QStringLiteral("certificate"), tls.value(QLatin1String("certificate")).toString()},
-                                                {QStringLiteral("key"), tls.value(QLatin1String("key")).toString()}}},
+            {QStringLiteral("tls"),
+             QJsonObject{{QStringLiteral("certificate"),
+                          tls.value(QLatin1String("certificate")).toString()},
+                         {QStringLiteral("key"), tls.value(QLatin1String("key")).toString()}}},
             {QStringLiteral("behindProxy"), status.value(QLatin1String("behindProxy")).toBool()}};
 }
 
 } // namespace
 
 HttpFrontDoorPage::HttpFrontDoorPage(BrokerView *view, QWidget *parent)
-    : QWidget(parent)
-    , m_view(view)
-    , m_enabled(new QCheckBox(tr("&Serve the MCP servers over HTTP"), this))
-    , m_address(new QLineEdit(this))
-    , m_port(new QSpinBox(this))
-    , m_allowNoToken(new QCheckBox(tr("Accept requests &without a token (loopback only)"), this))
-    , m_noTokenWarning(new QLabel(this))
-    , m_certificate(new QLineEdit(this))
-    , m_key(new QLineEdit(this))
-    , m_behindProxy(new QCheckBox(tr("Behind my reverse &proxy (it terminates TLS)"), this))
-    , m_state(new QLabel(this))
-    , m_apply(new QPushButton(tr("&Apply"), this))
-    , m_tokens(new HttpTokensBox(view, this))
+    : QWidget(parent), m_view(view),
+      m_enabled(new QCheckBox(tr("&Serve the MCP servers over HTTP"), this)),
+      m_address(new QLineEdit(this)), m_port(new QSpinBox(this)),
+      m_allowNoToken(new QCheckBox(tr("Accept requests &without a token (loopback only)"), this)),
+      m_noTokenWarning(new QLabel(this)), m_certificate(new QLineEdit(this)),
+      m_key(new QLineEdit(this)),
+      m_behindProxy(new QCheckBox(tr("Behind my reverse &proxy (it terminates TLS)"), this)),
+      m_state(new QLabel(this)), m_apply(new QPushButton(tr("&Apply"), this)),
+      m_tokens(new HttpTokensBox(view, this))
 {
-    m_enabled->setToolTip(tr("Clients that speak HTTP reach each server at http://ADDRESS:PORT/mcp/NAME "
-                             "(and the older /sse/NAME), sharing its process with the shim's clients."));
+    m_enabled->setToolTip(
+        tr("Clients that speak HTTP reach each server at http://ADDRESS:PORT/mcp/NAME "
+           "(and the older /sse/NAME), sharing its process with the shim's clients."));
     m_address->setPlaceholderText(QStringLiteral("127.0.0.1"));
-    m_address->setToolTip(tr("The IP address to listen on: 127.0.0.1 or ::1 for this computer only."));
+    m_address->setToolTip(
+        tr("The IP address to listen on: 127.0.0.1 or ::1 for this computer only."));
     m_port->setRange(1, 65535);
     m_port->setValue(DefaultPort);
-    m_allowNoToken->setToolTip(tr("Without a token every user and program on this computer can reach your MCP servers."));
-    m_noTokenWarning->setText(tr("Every user of this computer, and every program they run, can then reach your MCP "
-                                 "servers and act with their permissions."));
+    m_allowNoToken->setToolTip(
+        tr("Without a token every user and program on this computer can reach your MCP servers."));
+    m_noTokenWarning->setText(
+        tr("Every user of this computer, and every program they run, can then reach your MCP "
+           "servers and act with their permissions."));
     m_noTokenWarning->setWordWrap(true);
     setErrorColour(m_noTokenWarning, true);
     m_certificate->setPlaceholderText(tr("PEM file: the certificate, then any intermediates"));
     m_key->setPlaceholderText(tr("PEM file: its private key, not encrypted"));
-    m_behindProxy->setToolTip(tr("Plain HTTP on this address, for a reverse proxy of yours that serves HTTPS in front of it."));
+    m_behindProxy->setToolTip(tr("Plain HTTP on this address, for a reverse proxy of yours that "
+                                 "serves HTTPS in front of it."));
     m_state->setWordWrap(true);
     m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_state->setAccessibleName(tr("Front door state"));
-    auto *tlsHint = new QLabel(tr("An address other than loopback needs a TLS certificate and key, or a reverse "
-                                  "proxy of yours in front that terminates TLS."),
-                               this);
+    auto *tlsHint = new QLabel(
+        tr("An address other than loopback needs a TLS certificate and key, or a reverse "
+           "proxy of yours in front that terminates TLS."),
+        this);
     tlsHint->setWordWrap(true);
     tlsHint->setForegroundRole(QPalette::PlaceholderText);
 
@@ -125,8 +130,9 @@ QWidget *HttpFrontDoorPage::fileRow(QLineEdit *field, const QString &title)
     auto *browse = new QPushButton(tr("Browse…"), row);
     browse->setAccessibleName(tr("Browse for %1").arg(title));
     connect(browse, &QPushButton::clicked, this, [this, field, title] {
-        const QString file = QFileDialog::getOpenFileName(this, title, QFileInfo(field->text()).path(),
-                                                          tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)"));
+        const QString file =
+            QFileDialog::getOpenFileName(this, title, QFileInfo(field->text()).path(),
+                                         tr("PEM files (*.pem *.crt *.cer *.key);;All files (*)"));
         if (!file.isEmpty())
             field->setText(file);
     });
@@ -134,7 +140,7 @@ QWidget *HttpFrontDoorPage::fileRow(QLineEdit *field, const QString &title)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(field, 1);
     layout->addWidget(browse);
-    row->setFocusProxy(field);   // the form label's mnemonic lands in the field
+    row->setFocusProxy(field); // the form label's mnemonic lands in the field
     return row;
 }
 
@@ -143,14 +149,16 @@ void HttpFrontDoorPage::refresh()
     if (!m_view)
         return;
     const QPointer<HttpFrontDoorPage> self(this);
-    m_view->call(QStringLiteral("http/status"), {}, [self](bool ok, const QJsonObject &status, const QString &error) {
-        if (!self)
-            return;
-        if (ok)
-            self->onStatus(status);
-        else if (self->m_status.isEmpty())
-            self->m_state->setText(tr("The broker did not tell the front door's state: %1").arg(error));
-    });
+    m_view->call(QStringLiteral("http/status"), {},
+                 [self](bool ok, const QJsonObject &status, const QString &error) {
+                     if (!self)
+                         return;
+                     if (ok)
+                         self->onStatus(status);
+                     else if (self->m_status.isEmpty())
+                         self->m_state->setText(
+                             tr("The broker did not tell the front door's state: %1").arg(error));
+                 });
 }
 
 void HttpFrontDoorPage::onStatus(const QJsonObject &status)
@@ -168,7 +176,7 @@ void HttpFrontDoorPage::onStatus(const QJsonObject &status)
 void HttpFrontDoorPage::fillFields(const QJsonObject &status)
 {
     const QJsonObject settings = settingsOf(status);
-    const QString applyError = m_applyError;   // filling is not the user editing
+    const QString applyError = m_applyError; // filling is not the user editing
     m_enabled->setChecked(status.value(QLatin1String("enabled")).toBool());
     m_address->setText(settings.value(QLatin1String("address")).toString());
     m_port->setValue(settings.value(QLatin1String("port")).toInt());
@@ -185,8 +193,9 @@ QJsonObject HttpFrontDoorPage::settingsParams() const
     return {{QStringLiteral("address"), m_address->text().trimmed()},
             {QStringLiteral("port"), m_port->value()},
             {QStringLiteral("allowNoToken"), m_allowNoToken->isChecked()},
-            {QStringLiteral("tls"), QJsonObject{{QStringLiteral("certificate"), m_certificate->text().trimmed()},
-                                                {QStringLiteral("key"), m_key->text().trimmed()}}},
+            {QStringLiteral("tls"),
+             QJsonObject{{QStringLiteral("certificate"), m_certificate->text().trimmed()},
+                         {QStringLiteral("key"), m_key->text().trimmed()}}},
             {QStringLiteral("behindProxy"), m_behindProxy->isChecked() && !isLoopback()}};
 }
 
@@ -207,11 +216,13 @@ QString HttpFrontDoorPage::validationError() const
 {
     const QString address = m_address->text().trimmed();
     if (QHostAddress(address).isNull())
-        return tr("“%1” is not an IP address. Use 127.0.0.1 to serve this computer only.").arg(address);
+        return tr("“%1” is not an IP address. Use 127.0.0.1 to serve this computer only.")
+            .arg(address);
     if (!m_enabled->isChecked())
-        return {};   // turning it off: the rest matters the next time it is turned on
+        return {}; // turning it off: the rest matters the next time it is turned on
     if (m_allowNoToken->isChecked() && !isLoopback())
-        return tr("Requests without a token are accepted only on a loopback address (127.0.0.1 or ::1).");
+        return tr(
+            "Requests without a token are accepted only on a loopback address (127.0.0.1 or ::1).");
     const QString certificate = m_certificate->text().trimmed();
     const QString key = m_key->text().trimmed();
     if (certificate.isEmpty() != key.isEmpty())
@@ -221,8 +232,10 @@ QString HttpFrontDoorPage::validationError() const
     if (!key.isEmpty() && !QFileInfo(key).isReadable())
         return tr("Cannot read the private key file “%1”.").arg(key);
     if (!isLoopback() && certificate.isEmpty() && !m_behindProxy->isChecked())
-        return tr("On %1 the tokens would cross the network in clear: give a TLS certificate and key, or tick "
-                  "“Behind my reverse proxy” if a proxy of yours in front terminates TLS.").arg(address);
+        return tr("On %1 the tokens would cross the network in clear: give a TLS certificate and "
+                  "key, or tick "
+                  "“Behind my reverse proxy” if a proxy of yours in front terminates TLS.")
+            .arg(address);
     return {};
 }
 
@@ -239,25 +252,28 @@ void HttpFrontDoorPage::apply()
     m_applying = true;
     updateState();
     updateControls();
-    const QString method = m_enabled->isChecked() ? QStringLiteral("http/enable") : QStringLiteral("http/disable");
+    const QString method =
+        m_enabled->isChecked() ? QStringLiteral("http/enable") : QStringLiteral("http/disable");
     const QPointer<HttpFrontDoorPage> self(this);
-    m_view->call(method, settingsParams(), [self](bool ok, const QJsonObject &status, const QString &error) {
-        if (!self)
-            return;
-        self->m_applying = false;
-        if (ok) {
-            self->m_applyError.clear();
-            self->fillFields(status);
-            self->onStatus(status);
-        } else {
-            // The fields keep the user's values; the broker's state is read again for the label.
-            self->m_applyError = error.isEmpty() ? tr("The broker refused the change.") : error;
-            self->updateState();
-            self->updateControls();
-            self->refresh();
-        }
-        emit self->applied(ok);
-    });
+    m_view->call(
+        method, settingsParams(), [self](bool ok, const QJsonObject &status, const QString &error) {
+            if (!self)
+                return;
+            self->m_applying = false;
+            if (ok) {
+                self->m_applyError.clear();
+                self->fillFields(status);
+                self->onStatus(status);
+            } else {
+                // The fields keep the user's values; the broker's state is read again for the
+                // label.
+                self->m_applyError = error.isEmpty() ? tr("The broker refused the change.") : error;
+                self->updateState();
+                self->updateControls();
+                self->refresh();
+            }
+            emit self->applied(ok);
+        });
 }
 
 void HttpFrontDoorPage::onEdited()
@@ -285,7 +301,8 @@ void HttpFrontDoorPage::updateState()
     } else if (m_status.value(QLatin1String("listening")).toBool()) {
         text = tr("Listening at %1").arg(m_status.value(QLatin1String("url")).toString());
     } else if (m_status.value(QLatin1String("enabled")).toBool()) {
-        text = statusError.isEmpty() ? tr("Not listening.") : tr("Not listening: %1").arg(statusError);
+        text =
+            statusError.isEmpty() ? tr("Not listening.") : tr("Not listening: %1").arg(statusError);
         error = true;
     } else {
         text = tr("Off: clients reach the servers through manifold-shim only.");
@@ -297,13 +314,14 @@ void HttpFrontDoorPage::updateState()
 void HttpFrontDoorPage::updateControls()
 {
     const bool ready = m_view && !m_status.isEmpty();
-    for (QWidget *field : std::initializer_list<QWidget *>{m_enabled, m_address, m_port, m_allowNoToken, m_certificate,
-                                                           m_key})
+    for (QWidget *field : std::initializer_list<QWidget *>{m_enabled, m_address, m_port,
+                                                           m_allowNoToken, m_certificate, m_key})
         field->setEnabled(ready);
     m_behindProxy->setEnabled(ready && !isLoopback());
     m_noTokenWarning->setVisible(m_allowNoToken->isChecked());
     m_tokens->setEnabled(ready);
-    const bool failing = m_enabled->isChecked() && !m_status.value(QLatin1String("listening")).toBool();
+    const bool failing =
+        m_enabled->isChecked() && !m_status.value(QLatin1String("listening")).toBool();
     m_apply->setEnabled(ready && !m_applying && (isEdited() || failing));
 }
 

@@ -63,8 +63,8 @@ private:
     QWidget *fileRow(QLineEdit *field, const QString &title);
 
     BrokerView *m_view;
-    QJsonObject m_status;    // the last http/status; empty until the broker answered
-    QString m_applyError;    // the last refusal, shown until the user edits or applies again
+    QJsonObject m_status; // the last http/status; empty until the broker answered
+    QString m_applyError; // the last refusal, shown until the user edits or applies again
     bool m_applying = false;
     QCheckBox *m_enabled;
     QLineEdit *m_address;

@@ -20,12 +20,9 @@
 namespace manifold {
 
 HttpTokensBox::HttpTokensBox(BrokerView *view, QWidget *parent)
-    : QGroupBox(tr("Tokens"), parent)
-    , m_view(view)
-    , m_list(new QTreeWidget(this))
-    , m_add(new QPushButton(tr("Add &Token…"), this))
-    , m_revoke(new QPushButton(tr("&Revoke…"), this))
-    , m_message(new QLabel(this))
+    : QGroupBox(tr("Tokens"), parent), m_view(view), m_list(new QTreeWidget(this)),
+      m_add(new QPushButton(tr("Add &Token…"), this)),
+      m_revoke(new QPushButton(tr("&Revoke…"), this)), m_message(new QLabel(this))
 {
     m_list->setColumnCount(ColumnCount);
     m_list->setHeaderLabels({tr("Name"), tr("Created"), tr("Last used")});
@@ -58,15 +55,16 @@ HttpTokensBox::HttpTokensBox(BrokerView *view, QWidget *parent)
 void HttpTokensBox::setStatus(const QJsonObject &httpStatus)
 {
     m_url = httpStatus.value(QLatin1String("url")).toString();
-    const QString selected = m_list->currentItem() ? m_list->currentItem()->text(NameColumn) : QString();
+    const QString selected =
+        m_list->currentItem() ? m_list->currentItem()->text(NameColumn) : QString();
     m_list->clear();
     for (const QJsonValue &value : httpStatus.value(QLatin1String("tokens")).toArray()) {
         const QJsonObject token = value.toObject();
         const QString created = token.value(QLatin1String("created")).toString();
         const QString lastUsed = token.value(QLatin1String("lastUsed")).toString();
-        auto *item = new QTreeWidgetItem(m_list, {token.value(QLatin1String("name")).toString(),
-                                                  ModelFormat::localTime(created),
-                                                  lastUsed.isEmpty() ? tr("Never") : ModelFormat::localTime(lastUsed)});
+        auto *item = new QTreeWidgetItem(
+            m_list, {token.value(QLatin1String("name")).toString(), ModelFormat::localTime(created),
+                     lastUsed.isEmpty() ? tr("Never") : ModelFormat::localTime(lastUsed)});
         item->setToolTip(CreatedColumn, ModelFormat::fullTime(created));
         item->setToolTip(LastUsedColumn, ModelFormat::fullTime(lastUsed));
         if (item->text(NameColumn) == selected)
@@ -81,7 +79,8 @@ void HttpTokensBox::onAdd()
     ask->setObjectName(QStringLiteral("tokenNameDialog"));
     ask->setAttribute(Qt::WA_DeleteOnClose);
     ask->setWindowTitle(tr("Add Token"));
-    ask->setLabelText(tr("A name for the client that will use the token (letters, digits, '.', '_' and '-'):"));
+    ask->setLabelText(
+        tr("A name for the client that will use the token (letters, digits, '.', '_' and '-'):"));
     ask->setInputMode(QInputDialog::TextInput);
     connect(ask, &QInputDialog::textValueSelected, this, &HttpTokensBox::addToken);
     ask->open();
@@ -100,9 +99,9 @@ void HttpTokensBox::addToken(const QString &name)
                          return;
                      }
                      // Not kept anywhere else: the dialog is the only holder of the secret.
-                     auto *shown = new TokenSecretDialog(result.value(QLatin1String("name")).toString(),
-                                                         result.value(QLatin1String("secret")).toString(),
-                                                         self->m_url, self);
+                     auto *shown = new TokenSecretDialog(
+                         result.value(QLatin1String("name")).toString(),
+                         result.value(QLatin1String("secret")).toString(), self->m_url, self);
                      shown->setAttribute(Qt::WA_DeleteOnClose);
                      shown->open();
                      emit self->tokensChanged();
@@ -115,18 +114,21 @@ void HttpTokensBox::onRevoke()
     if (!item)
         return;
     const QString name = item->text(NameColumn);
-    auto *confirm = new QMessageBox(QMessageBox::Question, tr("Revoke Token"),
-                                    tr("Revoke the token “%1”? Clients that use it are refused from then on; "
-                                       "this cannot be undone.").arg(name),
-                                    QMessageBox::Cancel, this);
+    auto *confirm =
+        new QMessageBox(QMessageBox::Question, tr("Revoke Token"),
+                        tr("Revoke the token “%1”? Clients that use it are refused from then on; "
+                           "this cannot be undone.")
+                            .arg(name),
+                        QMessageBox::Cancel, this);
     confirm->setObjectName(QStringLiteral("revokeTokenConfirmation"));
     confirm->setAttribute(Qt::WA_DeleteOnClose);
     QPushButton *revokeButton = confirm->addButton(tr("Revoke"), QMessageBox::DestructiveRole);
     confirm->setDefaultButton(QMessageBox::Cancel);
-    connect(confirm, &QMessageBox::buttonClicked, this, [this, confirm, revokeButton, name](QAbstractButton *button) {
-        if (button == revokeButton && confirm->clickedButton() == revokeButton)
-            revoke(name);
-    });
+    connect(confirm, &QMessageBox::buttonClicked, this,
+            [this, confirm, revokeButton, name](QAbstractButton *button) {
+                if (button == revokeButton && confirm->clickedButton() == revokeButton)
+                    revoke(name);
+            });
     confirm->open();
 }
 
@@ -150,7 +152,8 @@ void HttpTokensBox::showError(const QString &text)
 {
     m_message->setText(text);
     QPalette palette = m_message->palette();
-    palette.setColor(QPalette::WindowText, StateColors::forState(QStringLiteral("failed"), false, palette));
+    palette.setColor(QPalette::WindowText,
+                     StateColors::forState(QStringLiteral("failed"), false, palette));
     m_message->setPalette(palette);
     m_message->show();
 }

@@ -34,7 +34,7 @@ public:
     QLabel *messageLabel() const { return m_message; }
 
 signals:
-    void tokensChanged();   // a token was added or revoked: http/status has a new list
+    void tokensChanged(); // a token was added or revoked: http/status has a new list
 
 private:
     void onAdd();

@@ -13,21 +13,20 @@
 
 namespace manifold {
 
-TokenSecretDialog::TokenSecretDialog(const QString &tokenName, const QString &secret, const QString &url,
-                                     QWidget *parent)
-    : QDialog(parent)
-    , m_secret(new QLineEdit(secret, this))
-    , m_example(new QPlainTextEdit(this))
-    , m_copy(new QPushButton(tr("&Copy"), this))
+TokenSecretDialog::TokenSecretDialog(const QString &tokenName, const QString &secret,
+                                     const QString &url, QWidget *parent)
+    : QDialog(parent), m_secret(new QLineEdit(secret, this)), m_example(new QPlainTextEdit(this)),
+      m_copy(new QPushButton(tr("&Copy"), this))
 {
     setObjectName(QStringLiteral("tokenSecretDialog"));
     setWindowTitle(tr("New Token “%1”").arg(tokenName));
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
 
-    auto *intro = new QLabel(tr("A client sends this secret to reach your MCP servers over HTTP. "
-                                "<b>This is the only time it is shown:</b> Manifold keeps only a hash of it. "
-                                "Copy it now; if it is lost, revoke the token and add a new one."),
-                             this);
+    auto *intro =
+        new QLabel(tr("A client sends this secret to reach your MCP servers over HTTP. "
+                      "<b>This is the only time it is shown:</b> Manifold keeps only a hash of it. "
+                      "Copy it now; if it is lost, revoke the token and add a new one."),
+                   this);
     intro->setWordWrap(true);
 
     m_secret->setReadOnly(true);
@@ -43,13 +42,15 @@ TokenSecretDialog::TokenSecretDialog(const QString &tokenName, const QString &se
     secretRow->addWidget(m_secret, 1);
     secretRow->addWidget(m_copy);
 
-    auto *exampleLabel = new QLabel(tr("For a client's configuration, with NAME the server's name:"), this);
+    auto *exampleLabel =
+        new QLabel(tr("For a client's configuration, with NAME the server's name:"), this);
     m_example->setReadOnly(true);
     m_example->setFont(fixed);
     m_example->setAccessibleName(tr("Example configuration"));
     m_example->setPlainText(tr("URL: %1").arg(url) + QLatin1Char('\n') +
                             QStringLiteral("Authorization: Bearer %1").arg(secret));
-    m_example->setFixedHeight(m_example->fontMetrics().lineSpacing() * 3 + 2 * m_example->frameWidth() + 8);
+    m_example->setFixedHeight(m_example->fontMetrics().lineSpacing() * 3 +
+                              2 * m_example->frameWidth() + 8);
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::accept);

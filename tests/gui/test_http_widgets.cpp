@@ -59,7 +59,8 @@ QJsonObject httpStatus(bool enabled, bool listening, const QJsonObject &extra = 
 
 // Answers the view's pending calls in order until one to `method` has been answered as given
 // (others, such as the General page's "status", are refused); false if there was none.
-bool answer(FakeBrokerView &view, const QString &method, bool ok, const QJsonObject &result, const QString &error = {})
+bool answer(FakeBrokerView &view, const QString &method, bool ok, const QJsonObject &result,
+            const QString &error = {})
 {
     while (!view.calls().isEmpty()) {
         const bool wanted = view.calls().first().method == method;
@@ -74,13 +75,15 @@ bool answer(FakeBrokerView &view, const QString &method, bool ok, const QJsonObj
 
 bool waitForCall(FakeBrokerView &view, const QString &method)
 {
-    return QTest::qWaitFor([&] {
-        for (const FakeBrokerView::Call &call : view.calls()) {
-            if (call.method == method)
-                return true;
-        }
-        return false;
-    }, 5000);
+    return QTest::qWaitFor(
+        [&] {
+            for (const FakeBrokerView::Call &call : view.calls()) {
+                if (call.method == method)
+                    return true;
+            }
+            return false;
+        },
+        5000);
 }
 
 // A page whose first http/status the fake view has answered with `status`.
@@ -92,14 +95,15 @@ std::unique_ptr<HttpFrontDoorPage> loadedPage(FakeBrokerView &view, const QJsonO
     return page;
 }
 
-template<typename Widget>
-Widget *waitForChild(QObject *parent, const QString &name)
+template <typename Widget> Widget *waitForChild(QObject *parent, const QString &name)
 {
     Widget *found = nullptr;
-    const bool shown = QTest::qWaitFor([&] {
-        found = parent->findChild<Widget *>(name);
-        return found && found->isVisible();
-    }, 5000);
+    const bool shown = QTest::qWaitFor(
+        [&] {
+            found = parent->findChild<Widget *>(name);
+            return found && found->isVisible();
+        },
+        5000);
     return shown ? found : nullptr;
 }
 
@@ -122,27 +126,36 @@ TEST(HttpFrontDoorPage, ShowsTheBrokersSettingsAndState)
 {
     FakeBrokerView view;
     auto page = std::make_unique<HttpFrontDoorPage>(&view);
-    EXPECT_FALSE(page->enabledBox()->isEnabled());   // nothing to edit before the broker answered
+    EXPECT_FALSE(page->enabledBox()->isEnabled()); // nothing to edit before the broker answered
     EXPECT_FALSE(page->applyButton()->isEnabled());
-    ASSERT_TRUE(answer(view, QStringLiteral("http/status"), true,
-                       httpStatus(true, true, {{QStringLiteral("port"), 48111},
-                                               {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:48111/mcp/NAME")}})));
+    ASSERT_TRUE(answer(
+        view, QStringLiteral("http/status"), true,
+        httpStatus(true, true,
+                   {{QStringLiteral("port"), 48111},
+                    {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:48111/mcp/NAME")}})));
     ASSERT_TRUE(QTest::qWaitFor([&] { return page->enabledBox()->isEnabled(); }, 5000));
     EXPECT_TRUE(page->enabledBox()->isChecked());
     EXPECT_EQ(page->addressField()->text(), QStringLiteral("127.0.0.1"));
     EXPECT_EQ(page->portBox()->value(), 48111);
-    EXPECT_EQ(page->stateLabel()->text(), QStringLiteral("Listening at http://127.0.0.1:48111/mcp/NAME"));
+    EXPECT_EQ(page->stateLabel()->text(),
+              QStringLiteral("Listening at http://127.0.0.1:48111/mcp/NAME"));
     EXPECT_FALSE(page->isEdited());
     EXPECT_FALSE(page->applyButton()->isEnabled());
-    EXPECT_FALSE(page->behindProxyBox()->isEnabled());   // only for addresses beyond this machine
+    EXPECT_FALSE(page->behindProxyBox()->isEnabled()); // only for addresses beyond this machine
     EXPECT_FALSE(page->noTokenWarning()->isVisibleTo(page.get()));
 
     // Enabled in servers.json but not listening: why, next to the fields, and Apply retries.
     FakeBrokerView failing;
-    auto failed = loadedPage(failing, httpStatus(true, false, {{QStringLiteral("error"),
-                                                                 QStringLiteral("cannot listen on 127.0.0.1:47821: The bound address is already in use")}}));
+    auto failed = loadedPage(
+        failing,
+        httpStatus(
+            true, false,
+            {{QStringLiteral("error"),
+              QStringLiteral(
+                  "cannot listen on 127.0.0.1:47821: The bound address is already in use")}}));
     EXPECT_EQ(failed->stateLabel()->text(),
-              QStringLiteral("Not listening: cannot listen on 127.0.0.1:47821: The bound address is already in use"));
+              QStringLiteral("Not listening: cannot listen on 127.0.0.1:47821: The bound address "
+                             "is already in use"));
     EXPECT_TRUE(failed->applyButton()->isEnabled());
 
     FakeBrokerView off;
@@ -159,22 +172,25 @@ TEST(HttpFrontDoorPage, ApplySendsTheFieldsAndARefusalKeepsThem)
     page->portBox()->setValue(48000);
     page->allowNoTokenBox()->setChecked(true);
     EXPECT_TRUE(page->noTokenWarning()->isVisibleTo(page.get()));
-    EXPECT_TRUE(page->noTokenWarning()->text().contains(QStringLiteral("Every user of this computer")));
+    EXPECT_TRUE(
+        page->noTokenWarning()->text().contains(QStringLiteral("Every user of this computer")));
     ASSERT_TRUE(page->applyButton()->isEnabled());
 
     page->applyButton()->click();
     ASSERT_EQ(view.calls().size(), 1);
     EXPECT_EQ(view.calls().first().method, QStringLiteral("http/enable"));
-    const QJsonObject expected{{QStringLiteral("address"), QStringLiteral("127.0.0.1")},
-                               {QStringLiteral("port"), 48000},
-                               {QStringLiteral("allowNoToken"), true},
-                               {QStringLiteral("tls"), QJsonObject{{QStringLiteral("certificate"), QString()},
-                                                                   {QStringLiteral("key"), QString()}}},
-                               {QStringLiteral("behindProxy"), false}};
+    const QJsonObject expected{
+        {QStringLiteral("address"), QStringLiteral("127.0.0.1")},
+        {QStringLiteral("port"), 48000},
+        {QStringLiteral("allowNoToken"), true},
+        {QStringLiteral("tls"), QJsonObject{{QStringLiteral("certificate"), QString()},
+                                            {QStringLiteral("key"), QString()}}},
+        {QStringLiteral("behindProxy"), false}};
     EXPECT_EQ(view.calls().first().params, expected);
-    EXPECT_FALSE(page->applyButton()->isEnabled());   // one at a time
+    EXPECT_FALSE(page->applyButton()->isEnabled()); // one at a time
 
-    const QString inUse = QStringLiteral("cannot listen on 127.0.0.1:48000: The bound address is already in use");
+    const QString inUse =
+        QStringLiteral("cannot listen on 127.0.0.1:48000: The bound address is already in use");
     QSignalSpy applied(page.get(), &HttpFrontDoorPage::applied);
     view.answer(false, {}, inUse);
     ASSERT_TRUE(applied.wait(5000));
@@ -188,9 +204,10 @@ TEST(HttpFrontDoorPage, ApplySendsTheFieldsAndARefusalKeepsThem)
     // does not listen. The user's values stay, and Apply can try again.
     ASSERT_TRUE(waitForCall(view, QStringLiteral("http/status")));
     ASSERT_TRUE(answer(view, QStringLiteral("http/status"), true,
-                       httpStatus(true, false, {{QStringLiteral("port"), 48000},
-                                                {QStringLiteral("allowNoToken"), true},
-                                                {QStringLiteral("error"), inUse}})));
+                       httpStatus(true, false,
+                                  {{QStringLiteral("port"), 48000},
+                                   {QStringLiteral("allowNoToken"), true},
+                                   {QStringLiteral("error"), inUse}})));
     ASSERT_TRUE(QTest::qWaitFor([&] { return page->applyButton()->isEnabled(); }, 5000));
     EXPECT_EQ(page->portBox()->value(), 48000);
     EXPECT_EQ(page->stateLabel()->text(), inUse);
@@ -199,13 +216,15 @@ TEST(HttpFrontDoorPage, ApplySendsTheFieldsAndARefusalKeepsThem)
     ASSERT_EQ(view.calls().size(), 1);
     EXPECT_EQ(view.calls().first().params, expected);
     const QJsonObject listening =
-        httpStatus(true, true, {{QStringLiteral("port"), 48000},
-                                {QStringLiteral("allowNoToken"), true},
-                                {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:48000/mcp/NAME")}});
+        httpStatus(true, true,
+                   {{QStringLiteral("port"), 48000},
+                    {QStringLiteral("allowNoToken"), true},
+                    {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:48000/mcp/NAME")}});
     view.answer(true, listening);
     ASSERT_TRUE(applied.wait(5000));
     EXPECT_TRUE(applied.last().first().toBool());
-    EXPECT_EQ(page->stateLabel()->text(), QStringLiteral("Listening at http://127.0.0.1:48000/mcp/NAME"));
+    EXPECT_EQ(page->stateLabel()->text(),
+              QStringLiteral("Listening at http://127.0.0.1:48000/mcp/NAME"));
     EXPECT_FALSE(page->applyButton()->isEnabled());
 
     // Turning it off keeps the settings for next time.
@@ -258,8 +277,9 @@ TEST(HttpFrontDoorPage, BadInputIsRefusedBeforeAnythingIsSent)
     ASSERT_EQ(view.calls().size(), 1);
     const QJsonObject params = view.calls().first().params;
     EXPECT_EQ(params.value(QLatin1String("address")).toString(), QStringLiteral("192.168.1.5"));
-    EXPECT_EQ(params.value(QLatin1String("tls")).toObject(),
-              (QJsonObject{{QStringLiteral("certificate"), certificate}, {QStringLiteral("key"), key}}));
+    EXPECT_EQ(
+        params.value(QLatin1String("tls")).toObject(),
+        (QJsonObject{{QStringLiteral("certificate"), certificate}, {QStringLiteral("key"), key}}));
     EXPECT_FALSE(params.value(QLatin1String("behindProxy")).toBool());
     view.answer(false, {}, QStringLiteral("refused"));
     ASSERT_TRUE(applied.wait(5000));
@@ -288,7 +308,8 @@ TEST(HttpFrontDoorPage, OkInPreferencesClosesOnlyOnceTheBrokerTookTheChange)
 
     QSignalSpy applied(page, &HttpFrontDoorPage::applied);
     dialog.accept();
-    ASSERT_TRUE(answer(view, QStringLiteral("http/enable"), false, {}, QStringLiteral("port taken")));
+    ASSERT_TRUE(
+        answer(view, QStringLiteral("http/enable"), false, {}, QStringLiteral("port taken")));
     ASSERT_TRUE(applied.wait(5000));
     EXPECT_TRUE(dialog.isVisible());
     EXPECT_EQ(dialog.tabs()->currentWidget(), page);
@@ -306,17 +327,21 @@ TEST(HttpTokens, TheSecretIsShownOnceAndRevokingAsksFirst)
 {
     FakeBrokerView view;
     const QString created = QStringLiteral("2026-12-01T10:00:00Z");
-    const QJsonArray tokens{QJsonObject{{QStringLiteral("name"), QStringLiteral("cursor")},
-                                        {QStringLiteral("created"), created},
-                                        {QStringLiteral("lastUsed"), QStringLiteral("2026-12-02T11:00:00Z")}},
-                            QJsonObject{{QStringLiteral("name"), QStringLiteral("ci")}, {QStringLiteral("created"), created}}};
+    const QJsonArray tokens{
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("cursor")},
+                    {QStringLiteral("created"), created},
+                    {QStringLiteral("lastUsed"), QStringLiteral("2026-12-02T11:00:00Z")}},
+        QJsonObject{{QStringLiteral("name"), QStringLiteral("ci")},
+                    {QStringLiteral("created"), created}}};
     auto page = loadedPage(view, httpStatus(true, true, {{QStringLiteral("tokens"), tokens}}));
     page->show();
     HttpTokensBox *box = page->tokens();
     ASSERT_EQ(box->list()->topLevelItemCount(), 2);
-    EXPECT_EQ(box->list()->topLevelItem(0)->text(HttpTokensBox::NameColumn), QStringLiteral("cursor"));
-    EXPECT_EQ(box->list()->topLevelItem(1)->text(HttpTokensBox::LastUsedColumn), QStringLiteral("Never"));
-    EXPECT_FALSE(box->revokeButton()->isEnabled());   // nothing selected
+    EXPECT_EQ(box->list()->topLevelItem(0)->text(HttpTokensBox::NameColumn),
+              QStringLiteral("cursor"));
+    EXPECT_EQ(box->list()->topLevelItem(1)->text(HttpTokensBox::LastUsedColumn),
+              QStringLiteral("Never"));
+    EXPECT_FALSE(box->revokeButton()->isEnabled()); // nothing selected
 
     // Add: a name, then the secret in a dialog of its own.
     box->addButton()->click();
@@ -325,16 +350,21 @@ TEST(HttpTokens, TheSecretIsShownOnceAndRevokingAsksFirst)
     ask->setTextValue(QStringLiteral("claude"));
     ask->accept();
     ASSERT_TRUE(waitForCall(view, QStringLiteral("http/tokenAdd")));
-    EXPECT_EQ(view.calls().first().params, (QJsonObject{{QStringLiteral("name"), QStringLiteral("claude")}}));
+    EXPECT_EQ(view.calls().first().params,
+              (QJsonObject{{QStringLiteral("name"), QStringLiteral("claude")}}));
     const QString secret = QStringLiteral("mfd_Zm9yIHRoZSB0ZXN0IG9ubHksIG5ldmVyIHJlYWw");
-    view.answer(true, {{QStringLiteral("name"), QStringLiteral("claude")}, {QStringLiteral("secret"), secret}});
+    view.answer(true, {{QStringLiteral("name"), QStringLiteral("claude")},
+                       {QStringLiteral("secret"), secret}});
     auto *shown = waitForChild<TokenSecretDialog>(box, QStringLiteral("tokenSecretDialog"));
     ASSERT_NE(shown, nullptr);
     EXPECT_EQ(shown->secretField()->text(), secret);
     EXPECT_TRUE(shown->secretField()->isReadOnly());
-    EXPECT_TRUE(shown->exampleField()->toPlainText().contains(QStringLiteral("Authorization: Bearer ") + secret));
+    EXPECT_TRUE(shown->exampleField()->toPlainText().contains(
+        QStringLiteral("Authorization: Bearer ") + secret));
     EXPECT_TRUE(shown->exampleField()->toPlainText().contains(kUrl));
-    EXPECT_TRUE(shownTexts(shown).join(QLatin1Char('\n')).contains(QStringLiteral("only time it is shown")));
+    EXPECT_TRUE(shownTexts(shown)
+                    .join(QLatin1Char('\n'))
+                    .contains(QStringLiteral("only time it is shown")));
     shown->copyButton()->click();
     EXPECT_EQ(QGuiApplication::clipboard()->text(), secret);
     QGuiApplication::clipboard()->clear();
@@ -342,8 +372,10 @@ TEST(HttpTokens, TheSecretIsShownOnceAndRevokingAsksFirst)
     // The list is read again: the new token by name, never its secret.
     ASSERT_TRUE(waitForCall(view, QStringLiteral("http/status")));
     QJsonArray withNew = tokens;
-    withNew.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("claude")}, {QStringLiteral("created"), created}});
-    ASSERT_TRUE(answer(view, QStringLiteral("http/status"), true, httpStatus(true, true, {{QStringLiteral("tokens"), withNew}})));
+    withNew.append(QJsonObject{{QStringLiteral("name"), QStringLiteral("claude")},
+                               {QStringLiteral("created"), created}});
+    ASSERT_TRUE(answer(view, QStringLiteral("http/status"), true,
+                       httpStatus(true, true, {{QStringLiteral("tokens"), withNew}})));
     ASSERT_TRUE(QTest::qWaitFor([&] { return box->list()->topLevelItemCount() == 3; }, 5000));
     const QPointer<TokenSecretDialog> closing(shown);
     shown->accept();
@@ -381,9 +413,10 @@ TEST(HttpTokens, TheSecretIsShownOnceAndRevokingAsksFirst)
     ASSERT_NE(revoke, nullptr);
     revoke->click();
     ASSERT_TRUE(waitForCall(view, QStringLiteral("http/tokenRevoke")));
-    EXPECT_EQ(view.calls().first().params, (QJsonObject{{QStringLiteral("name"), QStringLiteral("cursor")}}));
+    EXPECT_EQ(view.calls().first().params,
+              (QJsonObject{{QStringLiteral("name"), QStringLiteral("cursor")}}));
     view.answer(true, {{QStringLiteral("revoked"), QStringLiteral("cursor")}});
-    ASSERT_TRUE(waitForCall(view, QStringLiteral("http/status")));   // the list is read again
+    ASSERT_TRUE(waitForCall(view, QStringLiteral("http/status"))); // the list is read again
 }
 
 namespace {
@@ -416,7 +449,7 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     m_view = std::make_unique<LocalBrokerView>(m_broker.get());
     m_view->setCoalesceInterval(20);
 
-    QTcpServer blocker;   // holds a port, so the front door cannot have it at first
+    QTcpServer blocker; // holds a port, so the front door cannot have it at first
     ASSERT_TRUE(blocker.listen(QHostAddress::LocalHost, 0));
     const quint16 port = blocker.serverPort();
 
@@ -429,7 +462,8 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     page.applyButton()->click();
     ASSERT_TRUE(applied.wait(5000));
     EXPECT_FALSE(applied.last().first().toBool());
-    EXPECT_TRUE(page.stateLabel()->text().contains(QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port)))
+    EXPECT_TRUE(page.stateLabel()->text().contains(
+        QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port)))
         << page.stateLabel()->text().toStdString();
     EXPECT_EQ(page.portBox()->value(), port);
     EXPECT_TRUE(page.enabledBox()->isChecked());
@@ -439,18 +473,23 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     page.applyButton()->click();
     ASSERT_TRUE(applied.wait(5000));
     EXPECT_TRUE(applied.last().first().toBool()) << page.stateLabel()->text().toStdString();
-    EXPECT_EQ(page.stateLabel()->text(), QStringLiteral("Listening at http://127.0.0.1:%1/mcp/NAME").arg(port));
+    EXPECT_EQ(page.stateLabel()->text(),
+              QStringLiteral("Listening at http://127.0.0.1:%1/mcp/NAME").arg(port));
 
     page.tokens()->addToken(QStringLiteral("gui-test"));
-    auto *shown = waitForChild<TokenSecretDialog>(page.tokens(), QStringLiteral("tokenSecretDialog"));
+    auto *shown =
+        waitForChild<TokenSecretDialog>(page.tokens(), QStringLiteral("tokenSecretDialog"));
     ASSERT_NE(shown, nullptr);
     const QString secret = shown->secretField()->text();
     EXPECT_TRUE(secret.startsWith(QStringLiteral("mfd_")));
-    ASSERT_TRUE(QTest::qWaitFor([&] { return page.tokens()->list()->topLevelItemCount() == 1; }, 5000));
-    EXPECT_EQ(page.tokens()->list()->topLevelItem(0)->text(HttpTokensBox::NameColumn), QStringLiteral("gui-test"));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return page.tokens()->list()->topLevelItemCount() == 1; }, 5000));
+    EXPECT_EQ(page.tokens()->list()->topLevelItem(0)->text(HttpTokensBox::NameColumn),
+              QStringLiteral("gui-test"));
     shown->accept();
 
-    const QByteArray initialized = frontdoorrequest::exchange(port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret));
+    const QByteArray initialized = frontdoorrequest::exchange(
+        port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret));
     ASSERT_TRUE(initialized.startsWith("HTTP/1.1 200")) << initialized.toStdString();
     const QByteArray sessionId = frontdoorrequest::headerOf(initialized, "Mcp-Session-Id");
     ASSERT_FALSE(sessionId.isEmpty());
@@ -463,19 +502,26 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     ASSERT_TRUE(QTest::qWaitFor([&] { return sessions->rowCount() == 1; }, 5000));
     EXPECT_FALSE(table->isColumnHidden(SessionTableModel::TokenColumn));
     EXPECT_FALSE(table->isColumnHidden(SessionTableModel::RemoteAddressColumn));
-    EXPECT_EQ(sessions->index(0, SessionTableModel::TransportColumn).data().toString(), QStringLiteral("HTTP"));
-    EXPECT_EQ(sessions->index(0, SessionTableModel::TokenColumn).data().toString(), QStringLiteral("gui-test"));
-    EXPECT_TRUE(sessions->index(0, SessionTableModel::RemoteAddressColumn).data().toString().startsWith(QStringLiteral("127.0.0.1:")));
+    EXPECT_EQ(sessions->index(0, SessionTableModel::TransportColumn).data().toString(),
+              QStringLiteral("HTTP"));
+    EXPECT_EQ(sessions->index(0, SessionTableModel::TokenColumn).data().toString(),
+              QStringLiteral("gui-test"));
+    EXPECT_TRUE(sessions->index(0, SessionTableModel::RemoteAddressColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("127.0.0.1:")));
 
     m_window->sessionTable()->selectRow(0);
     ASSERT_TRUE(m_window->disconnectAction()->isEnabled());
     m_window->disconnectAction()->trigger();
     ASSERT_TRUE(QTest::qWaitFor([&] { return sessions->rowCount() == 0; }, 5000));
-    EXPECT_TRUE(table->isColumnHidden(SessionTableModel::TokenColumn));   // nothing to say without HTTP sessions
+    EXPECT_TRUE(table->isColumnHidden(
+        SessionTableModel::TokenColumn)); // nothing to say without HTTP sessions
     EXPECT_TRUE(table->isColumnHidden(SessionTableModel::RemoteAddressColumn));
     EXPECT_FALSE(table->isColumnHidden(SessionTableModel::TransportColumn));
     EXPECT_TRUE(m_broker->status().value(QStringLiteral("sessions")).toArray().isEmpty());
     // The client's session id is gone with it: the spec's answer is 404, then it starts anew.
-    const QByteArray afterwards = frontdoorrequest::exchange(port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret, sessionId));
+    const QByteArray afterwards = frontdoorrequest::exchange(
+        port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret, sessionId));
     EXPECT_TRUE(afterwards.startsWith("HTTP/1.1 404")) << afterwards.left(200).toStdString();
 }
