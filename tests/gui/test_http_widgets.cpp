@@ -525,3 +525,59 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
         port, frontdoorrequest::mcpRequest(port, QStringLiteral("alpha"), secret, sessionId));
     EXPECT_TRUE(afterwards.startsWith("HTTP/1.1 404")) << afterwards.left(200).toStdString();
 }
+
+// An older client's HTTP+SSE session: listed as SSE with its token; Disconnect ends its stream.
+TEST_F(HttpFrontDoorBroker, DisconnectEndsAnSseSessionsStream)
+{
+    registerServer(fakeServer(QStringLiteral("alpha")));
+    startBroker();
+    m_view = std::make_unique<LocalBrokerView>(m_broker.get());
+    m_view->setCoalesceInterval(20);
+    quint16 port = 0;
+    {
+        QTcpServer probe; // a port that was free a moment ago
+        ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    QString secret;
+    int answered = 0;
+    m_view->call(QStringLiteral("http/enable"), {{QStringLiteral("port"), port}},
+                 [&](bool ok, const QJsonObject &, const QString &error) {
+                     EXPECT_TRUE(ok) << error.toStdString();
+                     ++answered;
+                 });
+    m_view->call(QStringLiteral("http/tokenAdd"),
+                 {{QStringLiteral("name"), QStringLiteral("inspector")}},
+                 [&](bool, const QJsonObject &result, const QString &) {
+                     secret = result.value(QStringLiteral("secret")).toString();
+                     ++answered;
+                 });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return answered == 2; }, 5000));
+    ASSERT_FALSE(secret.isEmpty());
+
+    QTcpSocket stream;
+    QByteArray received;
+    QObject::connect(&stream, &QTcpSocket::readyRead, [&] { received += stream.readAll(); });
+    stream.connectToHost(QHostAddress::LocalHost, port);
+    stream.write("GET /sse/alpha HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+                 "\r\nAccept: text/event-stream\r\nAuthorization: Bearer " + secret.toLatin1() +
+                 "\r\n\r\n");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return received.contains("event: endpoint"); }, 5000))
+        << received.toStdString();
+
+    m_window = std::make_unique<MainWindow>(m_view.get());
+    m_window->show();
+    m_window->selectServer(QStringLiteral("alpha"));
+    QTableView *table = m_window->sessionTable();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return table->model()->rowCount() == 1; }, 5000));
+    EXPECT_EQ(table->model()->index(0, SessionTableModel::TransportColumn).data().toString(),
+              QStringLiteral("SSE"));
+    EXPECT_EQ(table->model()->index(0, SessionTableModel::TokenColumn).data().toString(),
+              QStringLiteral("inspector"));
+
+    table->selectRow(0);
+    m_window->disconnectAction()->trigger();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return table->model()->rowCount() == 0; }, 5000));
+    EXPECT_TRUE(
+        QTest::qWaitFor([&] { return stream.state() == QAbstractSocket::UnconnectedState; }, 5000));
+}
