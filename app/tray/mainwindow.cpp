@@ -310,6 +310,10 @@ QWidget *MainWindow::createSessionsTab()
     connect(m_sessionModel, &QAbstractItemModel::dataChanged, this, &MainWindow::updateActions);
     connect(m_sessionModel, &QAbstractItemModel::modelReset, this, &MainWindow::updateActions);
     connect(m_sessionModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateActions);
+    connect(m_sessionModel, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateSessionColumns);
+    connect(m_sessionModel, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateSessionColumns);
+    connect(m_sessionModel, &QAbstractItemModel::modelReset, this, &MainWindow::updateSessionColumns);
+    updateSessionColumns();
 
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
@@ -421,6 +425,14 @@ void MainWindow::onConnectionChanged()
     } else
         statusBar()->showMessage(tr("Not connected to the broker."));
     updateActions();
+}
+
+// Token and Remote address say something only for sessions through the HTTP front door.
+void MainWindow::updateSessionColumns()
+{
+    const bool shown = m_sessionModel->hasFrontDoorSessions();
+    m_sessions->setColumnHidden(SessionTableModel::TokenColumn, !shown);
+    m_sessions->setColumnHidden(SessionTableModel::RemoteAddressColumn, !shown);
 }
 
 void MainWindow::updateActions()

@@ -82,6 +82,7 @@ private:
     void onSelectionChanged();
     void onServerChanged(const QJsonObject &server);
     void updateActions();
+    void updateSessionColumns();
     void serverAction(const QString &method);
     void onAddServer();
     void onEditServer();

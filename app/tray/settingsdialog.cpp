@@ -1,6 +1,7 @@
 #include "settingsdialog.h"
 
 #include "autostart.h"
+#include "httpfrontdoorpage.h"
 #include "unreadlimitbox.h"
 
 #include "control/brokerview.h"
@@ -13,6 +14,7 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace manifold {
@@ -49,8 +51,25 @@ SettingsDialog::SettingsDialog(Autostart *autostart, BrokerView *view, QWidget *
     , m_heartbeat(new QSpinBox(this))
     , m_unreadLimit(new QSpinBox(this))
     , m_view(view)
+    , m_tabs(new QTabWidget(this))
+    , m_http(new HttpFrontDoorPage(view, this))
 {
     setWindowTitle(tr("Manifold Settings"));
+    m_tabs->addTab(createGeneralPage(), tr("&General"));
+    m_tabs->addTab(m_http, tr("HTTP &Front Door"));
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_tabs, 1);
+    layout->addWidget(buttons);
+}
+
+QWidget *SettingsDialog::createGeneralPage()
+{
+    auto *page = new QWidget(this);
 
     m_startOnLogin->setEnabled(m_autostart != nullptr);
     m_startOnLogin->setChecked(m_autostart && m_autostart->isEnabled());
@@ -95,17 +114,29 @@ SettingsDialog::SettingsDialog(Autostart *autostart, BrokerView *view, QWidget *
     form->addRow(tr("Default &heartbeat interval:"), m_heartbeat);
     form->addRow(tr("&Unread limit per client:"), m_unreadLimit);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    connect(buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
+    auto *layout = new QVBoxLayout(page);
     layout->addLayout(form);
     layout->addStretch();
-    layout->addWidget(buttons);
+    return page;
 }
 
 void SettingsDialog::accept()
+{
+    if (!m_http->isEdited()) {
+        acceptGeneral();
+        return;
+    }
+    // The front door first: if the broker refuses, the dialog stays open with the user's values.
+    connect(m_http, &HttpFrontDoorPage::applied, this, [this](bool ok) {
+        if (ok)
+            acceptGeneral();
+        else
+            m_tabs->setCurrentWidget(m_http);
+    }, Qt::SingleShotConnection);
+    m_http->apply();
+}
+
+void SettingsDialog::acceptGeneral()
 {
     if (m_autostart && m_startOnLogin->isChecked() != m_autostart->isEnabled()) {
         QString error;

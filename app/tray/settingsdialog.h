@@ -4,11 +4,13 @@
 
 class QCheckBox;
 class QSpinBox;
+class QTabWidget;
 
 namespace manifold {
 
 class Autostart;
 class BrokerView;
+class HttpFrontDoorPage;
 
 // The tray app's own preferences, kept in QSettings; defaults apply to servers added later.
 namespace TraySettings {
@@ -18,8 +20,10 @@ void setDefaultLingerMs(int ms);
 void setDefaultHeartbeatMs(int ms);
 } // namespace TraySettings
 
-// Preferences: start on login, default linger and heartbeat interval for new servers, and the
-// broker-wide unread limit per client (servers.json "defaults", through the broker's setDefault).
+// Preferences. General: start on login, default linger and heartbeat interval for new servers, and
+// the broker-wide unread limit per client (servers.json "defaults", through the broker's
+// setDefault). HTTP Front Door: HttpFrontDoorPage; OK applies its changes first and closes only if
+// the broker took them.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
@@ -31,7 +35,13 @@ public:
 
     void accept() override;
 
+    QTabWidget *tabs() const { return m_tabs; }
+    HttpFrontDoorPage *httpPage() const { return m_http; }
+
 private:
+    QWidget *createGeneralPage();
+    void acceptGeneral();
+
     Autostart *m_autostart;
     QCheckBox *m_startOnLogin;
     QSpinBox *m_linger;
@@ -39,6 +49,8 @@ private:
     QSpinBox *m_unreadLimit;
     BrokerView *m_view;
     int m_unreadLimitShown = -1;   // MiB as read from the broker; -1 until it answered
+    QTabWidget *m_tabs;
+    HttpFrontDoorPage *m_http;
 };
 
 } // namespace manifold

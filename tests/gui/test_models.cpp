@@ -395,6 +395,72 @@ TEST(SessionTableModel, ShimOfAnotherVersionIsMarked)
               QStringLiteral("manifold-shim 0.1.0"));
 }
 
+// Sessions through the HTTP front door: their transport, the token they came with and where
+// from; the shim's PID and client process do not apply to them.
+TEST(SessionTableModel, FrontDoorSessionsShowTransportTokenAndRemoteAddress)
+{
+    FakeBrokerView view;
+    const QJsonObject noShim{{QStringLiteral("shimPid"), -1},
+                             {QStringLiteral("parentPid"), -1},
+                             {QStringLiteral("tokenName"), QStringLiteral("claude-code")},
+                             {QStringLiteral("remoteAddress"), QStringLiteral("127.0.0.1:53122")},
+                             {QStringLiteral("parentExe"), QStringLiteral("claude-code via http from 127.0.0.1:53122")}};
+    QJsonObject http = sessionJson(2, QStringLiteral("memory"), noShim);
+    http.insert(QStringLiteral("transport"), QStringLiteral("http"));
+    QJsonObject sse = sessionJson(3, QStringLiteral("memory"), noShim);
+    sse.insert(QStringLiteral("transport"), QStringLiteral("sse"));
+    sse.insert(QStringLiteral("tokenName"), QStringLiteral("inspector"));
+    sse.insert(QStringLiteral("remoteAddress"), QStringLiteral("::1:40000"));
+    view.setStatusQuietly({}, {sessionJson(1, QStringLiteral("memory"), {{QStringLiteral("transport"), QStringLiteral("shim")}}),
+                               http, sse,
+                               sessionJson(4, QStringLiteral("memory"))});   // a broker from before the front door
+    SessionTableModel model(&view);
+    const auto tester = testModel(&model);
+    model.setServer(QStringLiteral("memory"));
+    ASSERT_EQ(model.rowCount(), 4);
+    EXPECT_TRUE(model.hasFrontDoorSessions());
+
+    EXPECT_EQ(model.headerData(SessionTableModel::TransportColumn, Qt::Horizontal).toString(), QStringLiteral("Transport"));
+    EXPECT_EQ(model.headerData(SessionTableModel::TokenColumn, Qt::Horizontal).toString(), QStringLiteral("Token"));
+    EXPECT_EQ(model.headerData(SessionTableModel::RemoteAddressColumn, Qt::Horizontal).toString(),
+              QStringLiteral("Remote address"));
+
+    const QStringList transports{cell(model, 0, SessionTableModel::TransportColumn), cell(model, 1, SessionTableModel::TransportColumn),
+                                 cell(model, 2, SessionTableModel::TransportColumn), cell(model, 3, SessionTableModel::TransportColumn)};
+    EXPECT_EQ(transports, (QStringList{QStringLiteral("shim"), QStringLiteral("HTTP"), QStringLiteral("SSE"), QStringLiteral("shim")}));
+    EXPECT_TRUE(model.index(1, SessionTableModel::TransportColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("/mcp/memory")));
+    EXPECT_TRUE(model.index(2, SessionTableModel::TransportColumn).data(Qt::ToolTipRole).toString().contains(QStringLiteral("/sse/memory")));
+
+    // A shim session: no token, no remote address; its PID and process as before.
+    EXPECT_EQ(cell(model, 0, SessionTableModel::TokenColumn), QStringLiteral("\u2014"));
+    EXPECT_EQ(cell(model, 0, SessionTableModel::RemoteAddressColumn), QStringLiteral("\u2014"));
+    EXPECT_EQ(cell(model, 0, SessionTableModel::ShimPidColumn), QStringLiteral("4001"));
+    EXPECT_EQ(cell(model, 0, SessionTableModel::ProcessColumn), QStringLiteral("cursor (1200)"));
+
+    EXPECT_EQ(cell(model, 1, SessionTableModel::TokenColumn), QStringLiteral("claude-code"));
+    EXPECT_EQ(cell(model, 1, SessionTableModel::RemoteAddressColumn), QStringLiteral("127.0.0.1:53122"));
+    EXPECT_EQ(cell(model, 1, SessionTableModel::ShimPidColumn), QStringLiteral("\u2014"));
+    EXPECT_EQ(cell(model, 1, SessionTableModel::ProcessColumn), QStringLiteral("\u2014"));
+    EXPECT_FALSE(model.index(1, SessionTableModel::ProcessColumn).data(Qt::ToolTipRole).isValid());
+    EXPECT_EQ(cell(model, 2, SessionTableModel::TokenColumn), QStringLiteral("inspector"));
+    EXPECT_EQ(cell(model, 2, SessionTableModel::RemoteAddressColumn), QStringLiteral("::1:40000"));
+
+    // An HTTP session in no-token mode has no token name.
+    ModelSpies spies(&model);
+    QJsonObject anonymous = http;
+    anonymous.remove(QStringLiteral("tokenName"));
+    view.changeSession(anonymous);
+    ASSERT_EQ(spies.dataChanged.size(), 1);
+    EXPECT_EQ(spanOf(spies.dataChanged.at(0)).firstColumn, int(SessionTableModel::TokenColumn));
+    EXPECT_EQ(spanOf(spies.dataChanged.at(0)).lastColumn, int(SessionTableModel::TokenColumn));
+    EXPECT_EQ(cell(model, 1, SessionTableModel::TokenColumn), QStringLiteral("\u2014"));
+
+    view.closeSession(2);
+    EXPECT_TRUE(model.hasFrontDoorSessions());
+    view.closeSession(3);
+    EXPECT_FALSE(model.hasFrontDoorSessions());   // shims only
+}
+
 TEST(SessionTableModel, OpenChangeCloseAreTargeted)
 {
     FakeBrokerView view;

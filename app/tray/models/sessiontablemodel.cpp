@@ -103,6 +103,12 @@ QVariant SessionTableModel::headerData(int section, Qt::Orientation orientation,
     switch (section) {
     case ClientColumn:
         return tr("Client");
+    case TransportColumn:
+        return tr("Transport");
+    case TokenColumn:
+        return tr("Token");
+    case RemoteAddressColumn:
+        return tr("Remote address");
     case InstanceColumn:
         return tr("Instance");
     case ShimPidColumn:
@@ -136,6 +142,11 @@ int SessionTableModel::rowOf(qint64 sessionId) const
 {
     const int position = insertPosition(sessionId);
     return position < m_rows.size() && idOf(m_rows.at(position)) == sessionId ? position : -1;
+}
+
+bool SessionTableModel::hasFrontDoorSessions() const
+{
+    return std::any_of(m_rows.cbegin(), m_rows.cend(), [](const QJsonObject &row) { return !isShim(row); });
 }
 
 QJsonObject SessionTableModel::session(int row) const
@@ -275,12 +286,26 @@ QVariant SessionTableModel::display(const QJsonObject &session, int column) cons
             return ModelFormat::none();
         return version.isEmpty() ? name : name + QLatin1Char(' ') + version;
     }
+    case TransportColumn: {
+        const QString transport = session.value(QStringLiteral("transport")).toString();
+        if (transport == QLatin1String("http"))
+            return tr("HTTP");
+        if (transport == QLatin1String("sse"))
+            return tr("SSE");
+        return isShim(session) ? tr("shim") : transport;
+    }
+    case TokenColumn:
+    case RemoteAddressColumn: {
+        const QString value = session.value(column == TokenColumn ? QStringLiteral("tokenName")
+                                                                  : QStringLiteral("remoteAddress")).toString();
+        return value.isEmpty() ? ModelFormat::none() : value;
+    }
     case InstanceColumn: {
         const QString key = session.value(QStringLiteral("instance")).toString();
         return key.isEmpty() ? ModelFormat::none() : key;
     }
     case ShimPidColumn: {
-        if (!session.value(QStringLiteral("shimPid")).isDouble())
+        if (!isShim(session) || !session.value(QStringLiteral("shimPid")).isDouble())
             return ModelFormat::none();
         const qint64 pid = session.value(QStringLiteral("shimPid")).toInteger();
         if (session.value(QStringLiteral("versionMismatch")).toBool())
@@ -289,6 +314,8 @@ QVariant SessionTableModel::display(const QJsonObject &session, int column) cons
         return pid;
     }
     case ProcessColumn: {
+        if (!isShim(session))
+            return ModelFormat::none();   // an HTTP client is known by its token and address
         const QString exe =
             QFileInfo(session.value(QStringLiteral("parentExe")).toString()).fileName();
         const QJsonValue ppid = session.value(QStringLiteral("parentPid"));
@@ -323,6 +350,16 @@ QVariant SessionTableModel::toolTip(const QJsonObject &session, int column) cons
             text = tr("MCP protocol %1").arg(protocol);
         break;
     }
+    case TransportColumn: {
+        const QString transport = session.value(QStringLiteral("transport")).toString();
+        if (transport == QLatin1String("http"))
+            text = tr("Streamable HTTP through the front door (/mcp/%1)").arg(session.value(kServer).toString());
+        else if (transport == QLatin1String("sse"))
+            text = tr("The older HTTP+SSE transport through the front door (/sse/%1)").arg(session.value(kServer).toString());
+        else if (isShim(session))
+            text = tr("manifold-shim, started by the client, over the broker's local socket");
+        break;
+    }
     case ShimPidColumn: {
         const QString version = session.value(QStringLiteral("shimVersion")).toString();
         if (version.isEmpty())
@@ -334,6 +371,8 @@ QVariant SessionTableModel::toolTip(const QJsonObject &session, int column) cons
         break;
     }
     case ProcessColumn: {
+        if (!isShim(session))
+            break;
         QStringList lines;
         const QString exe = session.value(QStringLiteral("parentExe")).toString();
         if (!exe.isEmpty())
@@ -357,6 +396,13 @@ QVariant SessionTableModel::toolTip(const QJsonObject &session, int column) cons
         break;
     }
     return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
+// A session without "transport" comes from a broker older than the front door: a shim's.
+bool SessionTableModel::isShim(const QJsonObject &session)
+{
+    const QString transport = session.value(QStringLiteral("transport")).toString();
+    return transport.isEmpty() || transport == QLatin1String("shim");
 }
 
 QVariant SessionTableModel::sortValue(const QJsonObject &session, int column) const

@@ -22,6 +22,9 @@ class SessionTableModel final : public QAbstractTableModel
 public:
     enum Column {
         ClientColumn,
+        TransportColumn,     // "shim", "HTTP" (Streamable HTTP) or "SSE" (the older HTTP+SSE)
+        TokenColumn,         // the front door token an HTTP session came with
+        RemoteAddressColumn, // where an HTTP session connects from
         InstanceColumn, // the key of the instance that serves it ("project /home/u/app")
         ShimPidColumn,
         ProcessColumn,
@@ -53,6 +56,9 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     int rowOf(qint64 sessionId) const; // -1 if not shown
+    // Some row is a session through the HTTP front door (its Token and Remote address columns
+    // say something).
+    bool hasFrontDoorSessions() const;
     QJsonObject session(int row) const;
 
 private:
@@ -67,6 +73,7 @@ private:
     QVariant display(const QJsonObject &session, int column) const;
     QVariant toolTip(const QJsonObject &session, int column) const;
     QVariant sortValue(const QJsonObject &session, int column) const;
+    static bool isShim(const QJsonObject &session);
 
     QPointer<BrokerView> m_view;
     QString m_server;

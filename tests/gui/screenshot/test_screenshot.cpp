@@ -2,7 +2,11 @@
 #include "clientfixtures.h"
 #include "clientsetupdialog.h"
 #include "clientspage.h"
+#include "frontdoorrequest.h"
+#include "httpfrontdoorpage.h"
+#include "httptokensbox.h"
 #include "mainwindow.h"
+#include "settingsdialog.h"
 #include "testclient.h"
 #include "trayapp.h"
 #include "trayicon.h"
@@ -26,6 +30,9 @@
 #include <QSet>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTreeWidget>
+#include <QLabel>
 #include <QTest>
 
 using namespace manifold;
@@ -151,6 +158,65 @@ TEST_F(Screenshot, ClientsPageAndSetupPreview)
     EXPECT_GT(colourCount(previewImage), 16);
     dialog->reject();
     window->setClientSetup(nullptr);
+}
+
+// Preferences, HTTP Front Door: listening on loopback, with two tokens; saved for a person to
+// look at.
+TEST_F(Screenshot, PreferencesHttpFrontDoor)
+{
+    registerServer(fakeServer(QStringLiteral("memory")));
+    startBroker();
+    LocalBrokerView view(m_broker.get());
+    quint16 port = 0;
+    {
+        QTcpServer probe;   // a port that was free a moment ago
+        ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    int answered = 0;
+    view.call(QStringLiteral("http/enable"), {{QStringLiteral("port"), port}},
+              [&](bool ok, const QJsonObject &, const QString &error) {
+                  EXPECT_TRUE(ok) << error.toStdString();
+                  ++answered;
+              });
+    QString secret;
+    for (const QString &token : {QStringLiteral("claude-code"), QStringLiteral("cursor")}) {
+        view.call(QStringLiteral("http/tokenAdd"), {{QStringLiteral("name"), token}},
+                  [&](bool, const QJsonObject &result, const QString &) {
+                      if (secret.isEmpty())
+                          secret = result.value(QStringLiteral("secret")).toString();
+                      ++answered;
+                  });
+    }
+    ASSERT_TRUE(QTest::qWaitFor([&] { return answered == 3; }, 5000));
+
+    SettingsDialog dialog(nullptr, &view);
+    dialog.tabs()->setCurrentWidget(dialog.httpPage());
+    dialog.resize(640, 620);
+    dialog.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&dialog));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return dialog.httpPage()->tokens()->list()->topLevelItemCount() == 2; }, 5000));
+    EXPECT_TRUE(dialog.httpPage()->stateLabel()->text().startsWith(QStringLiteral("Listening at")));
+    const QImage image = dialog.grab().toImage();
+    ASSERT_TRUE(image.save(artifact(QStringLiteral("preferences_http_front_door.png"))));
+    EXPECT_GT(colourCount(image), 16);
+    dialog.reject();
+
+    // The Sessions tab with a shim's session and one through the front door.
+    view.setCoalesceInterval(20);
+    TestClient shim(m_socketPath);
+    ASSERT_TRUE(shim.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("cursor-vscode")));
+    const QByteArray initialized =
+        frontdoorrequest::exchange(port, frontdoorrequest::mcpRequest(port, QStringLiteral("memory"), secret, {}, "claude-code"));
+    ASSERT_TRUE(initialized.startsWith("HTTP/1.1 200")) << initialized.toStdString();
+    TrayApp app(&view, TrayApp::Options{false, false});
+    MainWindow *window = app.window();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+    window->selectServer(QStringLiteral("memory"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->sessionTable()->model()->rowCount() == 2; }, 10000));
+    const QImage sessions = window->grab().toImage();
+    ASSERT_TRUE(sessions.save(artifact(QStringLiteral("main_window_http_session.png"))));
+    EXPECT_GT(colourCount(sessions), 16);
 }
 
 // The real `manifold` binary on the X server: its window, grabbed from the screen by this
