@@ -246,7 +246,11 @@ int main(int argc, char *argv[])
                 } else if (flag == QLatin1String("--no-tls")) {
                     params.insert(QStringLiteral("tls"), QJsonObject{});
                 } else if (flag == QLatin1String("--port") && i + 1 < args.size()) {
-                    params.insert(QStringLiteral("port"), args.at(++i).toInt());
+                    bool number = false;
+                    const int port = args.at(++i).toInt(&number);
+                    if (!number || port < 1 || port > 65535)
+                        return fail(QStringLiteral("http enable --port: '%1' is not a port (1 to 65535)").arg(args.at(i)), 2);
+                    params.insert(QStringLiteral("port"), port);
                 } else if (flag == QLatin1String("--address") && i + 1 < args.size()) {
                     params.insert(QStringLiteral("address"), args.at(++i));
                 } else if (flag == QLatin1String("--host") && i + 1 < args.size()) {

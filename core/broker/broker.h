@@ -83,9 +83,13 @@ public:
 
     // The HTTP front door (servers.json "http"): its state with the tokens' names; turning it
     // on or off (changes: address, port, allowNoToken) saves the setting and applies it now.
-    QJsonObject httpStatus() const;
+    // A failed enable leaves the saved setting as it was.
+    QJsonObject httpStatus();
     bool setHttpEnabled(bool enabled, const QJsonObject &changes, QString *error);
-    http::TokenStore *httpTokens();   // loaded on first use
+    // Loaded on first use (and again after a failed load); *error says why it cannot be used.
+    http::TokenStore *httpTokens(QString *error = nullptr);
+    // Revokes a token and ends the HTTP sessions that came with it.
+    bool revokeHttpToken(const QString &name, QString *error);
     // Connections of cut-off sessions still given time to deliver their last lines.
     int closingConnections() const;
     bool disconnectSession(SessionId id, QString *error);
@@ -163,6 +167,7 @@ private:
     QMap<QString, ServerGroup *> m_groups;
     QMap<SessionId, ClientSession *> m_sessions;
     std::unique_ptr<http::TokenStore> m_tokens;
+    QString m_tokensError;   // http-tokens.json could not be read: not used until it can
     http::FrontDoor *m_frontDoor = nullptr;
     QString m_httpError;
     QMap<SessionId, ServerHost *> m_sessionHost;

@@ -1,13 +1,12 @@
 #include "controlservice.h"
 
-#include "http/tokenstore.h"
-
 #include "broker/broker.h"
 #include "broker/servergroup.h"
 #include "broker/serverhost.h"
 #include "jsonrpc/jsonrpc.h"
 #include "control/envcontrol.h"
 #include "control/watchstream.h"
+#include "http/tokenstore.h"
 #include "jsonrpc/linebuffer.h"
 
 #include <QJsonArray>
@@ -15,6 +14,7 @@
 #include <QLocalSocket>
 #include <QPointer>
 
+#include <cmath>
 #include <memory>
 
 namespace manifold {
@@ -197,20 +197,25 @@ ControlService::Reply ControlService::callHttp(const QString &method, const QJso
             if (params.contains(QLatin1String(key)))
                 changes.insert(QLatin1String(key), params.value(QLatin1String(key)));
         }
+        if (changes.contains(QLatin1String("port"))) {
+            const double port = changes.value(QLatin1String("port")).toDouble(-1);
+            if (port < 1 || port > 65535 || port != std::floor(port))
+                return error(jsonrpc::InvalidParams, QStringLiteral("port must be a number from 1 to 65535"));
+        }
         if (!m_broker->setHttpEnabled(method == QLatin1String("enable"), changes, &message))
             return error(jsonrpc::ServerError, message);
         return ok(m_broker->httpStatus());
     }
     const QString name = params.value(QStringLiteral("name")).toString();
-    http::TokenStore *tokens = m_broker->httpTokens();
     if (method == QLatin1String("tokenAdd")) {
-        const QString secret = tokens->add(name, &message);
+        http::TokenStore *tokens = m_broker->httpTokens(&message);
+        const QString secret = tokens ? tokens->add(name, &message) : QString();
         if (secret.isEmpty() || !tokens->save(&message))
             return error(jsonrpc::InvalidParams, message);
         return ok({{QStringLiteral("name"), name}, {QStringLiteral("secret"), secret}});
     }
     if (method == QLatin1String("tokenRevoke")) {
-        if (!tokens->revoke(name, &message) || !tokens->save(&message))
+        if (!m_broker->revokeHttpToken(name, &message))
             return error(jsonrpc::InvalidParams, message);
         return ok({{QStringLiteral("revoked"), name}});
     }

@@ -6,6 +6,7 @@
 #include "http/frontdoor.h"
 #include "http/tokenstore.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSslConfiguration>
@@ -290,4 +291,66 @@ TEST_F(FrontDoorTest, APortTakenByAnotherProgramIsNamedAsSuch)
     EXPECT_TRUE(error.contains(QStringLiteral("already in use by another program")) &&
                 error.contains(QString::number(other.serverPort())))
         << error.toStdString();
+}
+
+namespace {
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+} // namespace
+
+TEST_F(FrontDoorTest, TheBrokerListsTokensWhileTheFrontDoorIsOff)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    startBroker();
+    QString error;
+    ASSERT_FALSE(m_broker->httpTokens(&error)->add(QStringLiteral("cursor"), &error).isEmpty()) << error.toStdString();
+    ASSERT_TRUE(m_broker->httpTokens()->save(&error)) << error.toStdString();
+    m_broker.reset();
+    startBroker();   // a new broker, front door off: the file is read for status all the same
+    const QJsonObject status = m_broker->httpStatus();
+    EXPECT_FALSE(status.value(QStringLiteral("enabled")).toBool());
+    const QJsonArray tokens = status.value(QStringLiteral("tokens")).toArray();
+    ASSERT_EQ(tokens.size(), 1);
+    EXPECT_EQ(tokens.first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("cursor"));
+}
+
+TEST_F(FrontDoorTest, AFailedEnableChangesNothingAndARevokedTokensSessionsEnd)
+{
+    registerServer(fakeServer(QStringLiteral("fake")));
+    startBroker();
+    QTcpServer taken;
+    ASSERT_TRUE(taken.listen(QHostAddress::LocalHost, 0));
+    QString error;
+    EXPECT_FALSE(m_broker->setHttpEnabled(true, {{QStringLiteral("port"), taken.serverPort()}}, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("already in use"))) << error.toStdString();
+    EXPECT_FALSE(m_broker->httpStatus().value(QStringLiteral("enabled")).toBool());
+    QFile saved(m_configDir + QStringLiteral("/servers.json"));
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    EXPECT_FALSE(QJsonDocument::fromJson(saved.readAll()).object().value(QStringLiteral("http")).toObject()
+                     .value(QStringLiteral("enabled")).toBool())
+        << "a failed enable is not saved";
+
+    const quint16 port = freePort();
+    ASSERT_TRUE(m_broker->setHttpEnabled(true, {{QStringLiteral("port"), port}}, &error)) << error.toStdString();
+    const QByteArray secret = m_broker->httpTokens()->add(QStringLiteral("doomed"), &error).toLatin1();
+    ASSERT_TRUE(m_broker->httpTokens()->save(&error));
+    const QByteArray body = Initialize;
+    const QByteArray request = "POST /mcp/fake HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+                               "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                               "Authorization: Bearer " + secret + "\r\nContent-Length: " + QByteArray::number(body.size()) +
+                               "\r\n\r\n" + body;
+    const QByteArray opened = exchange(port, request);
+    ASSERT_EQ(statusOf(opened), 200) << opened.constData();
+    ASSERT_EQ(m_broker->sessionIds().size(), 1);
+
+    ASSERT_TRUE(m_broker->revokeHttpToken(QStringLiteral("doomed"), &error)) << error.toStdString();
+    EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->sessionIds().isEmpty(); }, 5000)) << "its session ends at once";
+    const QByteArray refused = exchange(port, request);
+    EXPECT_EQ(statusOf(refused), 401) << refused.constData();
 }
