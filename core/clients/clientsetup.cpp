@@ -192,7 +192,12 @@ QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) cons
             continue;
         }
         status.entries = parsed->entries();
-        const bool managed = hasEntryOfKind(status.entries, ClientEntry::Kind::Managed);
+        const bool managed =
+            hasEntryOfKind(status.entries, ClientEntry::Kind::Managed) ||
+            std::any_of(status.entries.begin(), status.entries.end(), [](const ClientEntry &e) {
+                return e.kind == ClientEntry::Kind::Remote &&
+                       !httpsetup::frontDoorServer(e.url).isEmpty();
+            });
         const bool stdio = hasEntryOfKind(status.entries, ClientEntry::Kind::Stdio);
         status.state = status.entries.isEmpty() ? ClientFileStatus::State::NoServers
                        : managed && stdio       ? ClientFileStatus::State::Partly

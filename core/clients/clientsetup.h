@@ -24,7 +24,7 @@ struct ClientFileStatus
         Broken,    // does not parse (error says why); never touched
         NoServers, // parses, no entries
         NotSetUp,  // has stdio entries Manifold could take over
-        SetUp,     // every stdio entry runs manifold-shim
+        SetUp,     // every stdio entry runs manifold-shim (or reaches the HTTP front door)
         Partly,    // some run manifold-shim, others could
     };
 

@@ -57,13 +57,22 @@ QString serverOfUrl(const QString &url, const QString &baseUrl)
                : name;
 }
 
-bool isFrontDoorUrl(const QString &url, const QString &server)
+QString frontDoorServer(const QString &url)
 {
     const QUrl parsed(url);
     const QString host = parsed.host();
     const bool loopback = host == QLatin1String("127.0.0.1") || host == QLatin1String("localhost") ||
                           host == QLatin1String("::1");
-    return parsed.isValid() && loopback && parsed.path() == QStringLiteral("/mcp/") + server;
+    const QString path = parsed.path();
+    if (!parsed.isValid() || !loopback || !path.startsWith(QLatin1String("/mcp/")))
+        return QString();
+    const QString server = path.mid(5);
+    return server.contains(QLatin1Char('/')) ? QString() : server;
+}
+
+bool isFrontDoorUrl(const QString &url, const QString &server)
+{
+    return !server.isEmpty() && frontDoorServer(url) == server;
 }
 
 QByteArray maskTokens(QByteArray text)

@@ -44,8 +44,9 @@ QByteArray tokenPlaceholder(const QString &tokenName);
 QString shimOnlyReason(const ClientKind &kind);
 // The server a URL names when it is one of the front door's endpoints at baseUrl, else empty.
 QString serverOfUrl(const QString &url, const QString &baseUrl);
-// True for any front door endpoint URL (loopback host, /mcp/NAME) of the given server: what
-// revert recognises as an entry setup wrote, whatever port the front door had then.
+// The server of any front door endpoint URL (loopback host, /mcp/NAME), whatever its port: what
+// revert and the clients' status recognise as an entry setup wrote. Empty for other URLs.
+QString frontDoorServer(const QString &url);
 bool isFrontDoorUrl(const QString &url, const QString &server);
 // Hides front door secrets (and token placeholders) as "mfd_********", for text on screen.
 QByteArray maskTokens(QByteArray text);
