@@ -47,6 +47,12 @@ QString shimOnlyReason(const ClientKind &kind)
         .arg(kind.displayName);
 }
 
+QString projectFileReason()
+{
+    return QStringLiteral("a project file may be committed to version control, so no token goes "
+                          "into it: it keeps the shim");
+}
+
 QString serverOfUrl(const QString &url, const QString &baseUrl)
 {
     if (baseUrl.isEmpty() || !url.startsWith(baseUrl))

@@ -42,6 +42,8 @@ bool parseTransport(const QString &name, SetupTransport *transport);
 QByteArray tokenPlaceholder(const QString &tokenName);
 // Why a client keeps the shim under --transport http.
 QString shimOnlyReason(const ClientKind &kind);
+// Why a project file keeps the shim under --transport http.
+QString projectFileReason();
 // The server a URL names when it is one of the front door's endpoints at baseUrl, else empty.
 QString serverOfUrl(const QString &url, const QString &baseUrl);
 // The server of any front door endpoint URL (loopback host, /mcp/NAME), whatever its port: what

@@ -64,13 +64,16 @@ public:
         }
         for (const ClientEntry &entry : file->entries())
             plan.entries.append(planEntry(*plan.kind, entry, loaded.file.path));
+        // Project files are often committed: a token never goes into one.
+        const bool projectFile = !loaded.file.projectDir.isEmpty();
         const bool http = m_input.transport == SetupTransport::Http &&
-                          plan.kind->urlShape != UrlShape::None;
+                          plan.kind->urlShape != UrlShape::None && !projectFile;
         for (EntryPlan &entry : plan.entries) {
             if (entry.server.isEmpty() || entry.viaHttp)
                 continue;
             if (m_input.transport == SetupTransport::Http && !http)
-                plan.transportNote = httpsetup::shimOnlyReason(*plan.kind);
+                plan.transportNote = projectFile ? httpsetup::projectFileReason()
+                                                 : httpsetup::shimOnlyReason(*plan.kind);
             const QByteArray before = file->text();
             entry.viaHttp = http;
             const bool ok =

@@ -375,6 +375,25 @@ TEST_F(HttpSetup, ClaudeDesktopKeepsTheShimAndSaysWhy)
     EXPECT_FALSE(read(desktop).contains("Bearer"));
 }
 
+TEST_F(HttpSetup, ProjectFilesKeepTheShimSoNoTokenIsCommitted)
+{
+    const QString project = home("work/app");
+    write(project + "/.mcp.json", R"({ "mcpServers": { "fetch": { "command": "uvx", "args": ["mcp-server-fetch"] } } }
+)");
+    write(home(".claude.json"), kClaudeCode);
+    ClientSetup::Options options = overHttp({"claude-code"});
+    options.projectDirs = {project};
+    const SetupPlan p = plan(options);
+    const FilePlan *projectPlan = filePlan(p, project + "/.mcp.json");
+    ASSERT_NE(projectPlan, nullptr);
+    EXPECT_TRUE(projectPlan->transportNote.contains("committed")) << projectPlan->transportNote.toStdString();
+    EXPECT_TRUE(projectPlan->after.contains("manifold-shim"));
+    EXPECT_FALSE(projectPlan->after.contains("mfd_"));
+    EXPECT_TRUE(filePlan(p, home(".claude.json"))->after.contains("\"type\": \"http\""));
+    ASSERT_TRUE(apply(p).ok());
+    EXPECT_FALSE(read(project + "/.mcp.json").contains("Bearer"));
+}
+
 TEST_F(HttpSetup, PreviewMasksTokensAndPlanningMakesNone)
 {
     write(home(".claude.json"), kClaudeCode);
