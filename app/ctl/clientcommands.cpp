@@ -318,7 +318,7 @@ int revertCommand(ClientSetup &setup, const Parsed &options)
             out(unifiedDiff(httpsetup::maskTokens(file.before), file.maskedAfter, path, path));
     }
     for (const QString &token : planned.plan.tokens)
-        out(QStringLiteral("token \"%1\": revoked (setup made it)\n").arg(token));
+        out(QStringLiteral("token \"%1\": setup made it, revert revokes it\n").arg(token));
     if (options.dryRun) {
         out(QStringLiteral("dry run: nothing was changed\n"));
         return 0;
