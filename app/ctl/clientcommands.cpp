@@ -31,7 +31,8 @@ const char *const ClientUsage =
     "                                                first; --dry-run prints the diffs only; "
     "secrets\n"
     "                                                go to the keychain); --transport http points\n"
-    "                                                clients that take URLs at the HTTP front door\n"
+    "                                                clients that take URLs at the HTTP front "
+    "door\n"
     "                                                (turned on if off) with a token each\n"
     "  revert [CLIENT...] [--dry-run]                put the client configs back as they were\n"
     "                                                (and revoke the tokens setup made)\n";

@@ -89,7 +89,7 @@ QString decision(const EntryPlan &entry)
     case EntryPlan::Action::AlreadyManaged:
         if (entry.viaHttp)
             return entry.rewritten
-                       //: A URL entry of Manifold's HTTP front door that gets the client's new token
+                       //: A front door URL entry that gets the client's new token
                        ? ClientSetupDialog::tr("reaches “%1” over HTTP; gets the new token")
                              .arg(entry.server)
                        : ClientSetupDialog::tr("reaches “%1” over HTTP").arg(entry.server);
@@ -289,9 +289,9 @@ void ClientSetupDialog::fillRevert(const RevertPlan &plan, const QString &warnin
         }
         if (file.changes()) {
             ++changed;
-            diff += unifiedDiff(httpsetup::maskTokens(file.before), file.maskedAfter,
-                                tr("%1 (now)").arg(file.path),
-                                tr("%1 (after revert)").arg(file.path));
+            diff +=
+                unifiedDiff(httpsetup::maskTokens(file.before), file.maskedAfter,
+                            tr("%1 (now)").arg(file.path), tr("%1 (after revert)").arg(file.path));
             diff += QLatin1Char('\n');
         }
         auto *item = fileItem(m_details, file.clientId, file.path,

@@ -393,11 +393,11 @@ bool ClientFile::pointJsonAtUrl(const ClientEntry &entry, const QString &url,
                                        : doc.insertMember(base, key, value, error);
     };
     const UrlShape shape = m_kind->urlShape;
-    const QString urlKey = shape == UrlShape::ServerUrl ? QStringLiteral("serverUrl")
-                                                        : QStringLiteral("url");
+    const QString urlKey =
+        shape == UrlShape::ServerUrl ? QStringLiteral("serverUrl") : QStringLiteral("url");
     bool ok = true;
-    for (const char *key : {"command", "args", "env", "environment", "cwd", "url", "serverUrl",
-                            "httpUrl"}) {
+    for (const char *key :
+         {"command", "args", "env", "environment", "cwd", "url", "serverUrl", "httpUrl"}) {
         if (QLatin1String(key) != urlKey)
             ok = ok && drop(QLatin1String(key));
     }
@@ -409,7 +409,8 @@ bool ClientFile::pointJsonAtUrl(const ClientEntry &entry, const QString &url,
     const QString headers = QStringLiteral("headers");
     const QJsonValue current = doc.value(path(headers));
     if (ok && current.isObject()) {
-        const QStringList authorizationPath = path(headers) + QStringList{QStringLiteral("Authorization")};
+        const QStringList authorizationPath =
+            path(headers) + QStringList{QStringLiteral("Authorization")};
         ok = doc.contains(authorizationPath)
                  ? doc.setValue(authorizationPath, authorization, error)
                  : doc.insertMember(path(headers), QStringLiteral("Authorization"), authorization,
@@ -418,7 +419,8 @@ bool ClientFile::pointJsonAtUrl(const ClientEntry &entry, const QString &url,
         ok = put(headers, QJsonObject{{QStringLiteral("Authorization"), authorization}});
     }
     // opencode 1.x tries OAuth on a 401 unless told not to; its V2 shape is not known to take it.
-    if (ok && shape == UrlShape::OpenCode && !isOpenCodeV2() && !doc.contains(path(QStringLiteral("oauth"))))
+    if (ok && shape == UrlShape::OpenCode && !isOpenCodeV2() &&
+        !doc.contains(path(QStringLiteral("oauth"))))
         ok = doc.insertMember(base, QStringLiteral("oauth"), false, error);
     if (ok)
         m_json = std::move(doc);

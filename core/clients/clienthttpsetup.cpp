@@ -50,8 +50,9 @@ void ClientSetup::readHttpTarget(std::function<void(const HttpTarget &, const QS
 {
     if (!m_control) {
         later([done] {
-            done({}, QStringLiteral("setting clients up over HTTP needs the broker running (its "
-                                    "front door makes their tokens); start Manifold and try again"));
+            done({},
+                 QStringLiteral("setting clients up over HTTP needs the broker running (its "
+                                "front door makes their tokens); start Manifold and try again"));
         });
         return;
     }
@@ -71,7 +72,8 @@ void ClientSetup::readHttpTarget(std::function<void(const HttpTarget &, const QS
                   target.enabled = result.value(QStringLiteral("enabled")).toBool() &&
                                    result.value(QStringLiteral("listening")).toBool();
                   for (const QJsonValue &token : result.value(QStringLiteral("tokens")).toArray()) {
-                      const QString name = token.toObject().value(QStringLiteral("name")).toString();
+                      const QString name =
+                          token.toObject().value(QStringLiteral("name")).toString();
                       target.tokenNames.append(name);
                       if (made.contains(name))
                           target.setupTokenNames.append(name);
@@ -114,8 +116,9 @@ void ClientSetup::prepareFrontDoor(const SetupPlan &plan, const QList<FilePlan> 
                                                           const QJsonObject &params,
                                                           const QJsonObject &result) {
         if (method == QLatin1String("http/enable")) {
-            outcome->notes.append(QStringLiteral("turned the HTTP front door on: %1NAME")
-                                      .arg(result.value(QStringLiteral("url")).toString().chopped(4)));
+            outcome->notes.append(
+                QStringLiteral("turned the HTTP front door on: %1NAME")
+                    .arg(result.value(QStringLiteral("url")).toString().chopped(4)));
             return;
         }
         if (method != QLatin1String("http/tokenAdd"))
@@ -136,9 +139,8 @@ void ClientSetup::prepareFrontDoor(const SetupPlan &plan, const QList<FilePlan> 
                           .arg(name, client));
         }
     };
-    chain->failed = [this, secrets, outcome, failed](const QString &method,
-                                                     const QJsonObject &params,
-                                                     const QString &error) {
+    chain->failed = [this, secrets, outcome, failed](
+                        const QString &method, const QJsonObject &params, const QString &error) {
         outcome->notes.clear();
         outcome->errors.append(
             method == QLatin1String("http/enable")
@@ -169,16 +171,16 @@ void ClientSetup::revokeTokens(QStringList names, std::shared_ptr<SetupOutcome> 
         return;
     }
     const QString name = names.takeFirst();
-    m_control(QStringLiteral("http/tokenRevoke"), {{QStringLiteral("name"), name}},
-              [this, name, names, outcome, next](bool ok, const QJsonObject &,
-                                                 const QString &error) {
-                  if (ok)
-                      outcome->notes.append(QStringLiteral("revoked token \"%1\"").arg(name));
-                  else
-                      outcome->errors.append(
-                          QStringLiteral("token \"%1\" was not revoked (%2)").arg(name, error));
-                  revokeTokens(names, outcome, next);
-              });
+    m_control(
+        QStringLiteral("http/tokenRevoke"), {{QStringLiteral("name"), name}},
+        [this, name, names, outcome, next](bool ok, const QJsonObject &, const QString &error) {
+            if (ok)
+                outcome->notes.append(QStringLiteral("revoked token \"%1\"").arg(name));
+            else
+                outcome->errors.append(
+                    QStringLiteral("token \"%1\" was not revoked (%2)").arg(name, error));
+            revokeTokens(names, outcome, next);
+        });
 }
 
 } // namespace manifold

@@ -830,10 +830,10 @@ bool CodexToml::pointServerAtUrl(const QString &name, const QString &url,
     std::vector<Edit> edits;
     const Entry *urlEntry = findEntry(*table, QStringLiteral("url"));
     const Entry *headersEntry = findEntry(*table, QStringLiteral("http_headers"));
-    static const QStringList dropped{QStringLiteral("command"), QStringLiteral("args"),
-                                     QStringLiteral("env"), QStringLiteral("cwd"),
-                                     QStringLiteral("bearer_token"),
-                                     QStringLiteral("bearer_token_env_var")};
+    static const QStringList dropped{
+        QStringLiteral("command"),      QStringLiteral("args"),
+        QStringLiteral("env"),          QStringLiteral("cwd"),
+        QStringLiteral("bearer_token"), QStringLiteral("bearer_token_env_var")};
     for (const Entry &entry : table->entries) {
         if (entry.key.first() == QLatin1String("http_headers") && entry.key.size() > 1)
             return setError(error, QStringLiteral("the http_headers of '%1' are dotted keys; "
@@ -861,7 +861,8 @@ bool CodexToml::pointServerAtUrl(const QString &name, const QString &url,
     }
     if (urlEntry && urlEntry->value.string != url)
         edits.push_back({urlEntry->value.begin, urlEntry->value.end, quoteString(url)});
-    if (headersEntry && (headersEntry->value.kind != Value::Table || current->httpHeaders != headers))
+    if (headersEntry &&
+        (headersEntry->value.kind != Value::Table || current->httpHeaders != headers))
         edits.push_back({headersEntry->value.begin, headersEntry->value.end, headersText});
 
     // Missing keys go right after the header, indented like the table's keys.

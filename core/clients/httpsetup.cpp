@@ -67,8 +67,8 @@ QString frontDoorServer(const QString &url)
 {
     const QUrl parsed(url);
     const QString host = parsed.host();
-    const bool loopback = host == QLatin1String("127.0.0.1") || host == QLatin1String("localhost") ||
-                          host == QLatin1String("::1");
+    const bool loopback = host == QLatin1String("127.0.0.1") ||
+                          host == QLatin1String("localhost") || host == QLatin1String("::1");
     const QString path = parsed.path();
     if (!parsed.isValid() || !loopback || !path.startsWith(QLatin1String("/mcp/")))
         return QString();
@@ -109,8 +109,7 @@ QList<QByteArray> tokenSecrets(const QByteArray &text)
 QString chooseTokenName(const QString &clientId, const HttpTarget &target, bool *replaces)
 {
     for (int n = 1;; ++n) {
-        const QString name =
-            n == 1 ? clientId : QStringLiteral("%1-%2").arg(clientId).arg(n);
+        const QString name = n == 1 ? clientId : QStringLiteral("%1-%2").arg(clientId).arg(n);
         if (!target.tokenNames.contains(name)) {
             *replaces = false;
             return name;

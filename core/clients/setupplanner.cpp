@@ -101,8 +101,8 @@ public:
         if (!plan->error.isEmpty() || !m_tokenClients.contains(plan->loaded.file.clientId))
             return;
         QString error;
-        std::optional<ClientFile> file = ClientFile::parse(*plan->kind, plan->after,
-                                                           plan->loaded.file.projectDir, &error);
+        std::optional<ClientFile> file =
+            ClientFile::parse(*plan->kind, plan->after, plan->loaded.file.projectDir, &error);
         for (EntryPlan &entry : plan->entries) {
             if (!file || !entry.viaHttp || entry.action != EntryPlan::Action::AlreadyManaged)
                 continue;
@@ -110,8 +110,9 @@ public:
             const QByteArray before = file->text();
             if (!current || !file->pointAtUrl(*current, m_input.http.baseUrl + entry.server,
                                               bearer(plan->loaded.file.clientId), &error)) {
-                plan->error = QStringLiteral("cannot give \"%1\" the new token (%2); left untouched")
-                                  .arg(entry.entry.name, error);
+                plan->error =
+                    QStringLiteral("cannot give \"%1\" the new token (%2); left untouched")
+                        .arg(entry.entry.name, error);
                 plan->after = plan->loaded.text;
                 return;
             }
@@ -152,8 +153,7 @@ private:
             bool replaces = false;
             HttpTarget target = m_input.http;
             target.tokenNames += m_tokenNames.values(); // two clients never share a name
-            m_tokenNames.insert(clientId,
-                                httpsetup::chooseTokenName(clientId, target, &replaces));
+            m_tokenNames.insert(clientId, httpsetup::chooseTokenName(clientId, target, &replaces));
             m_tokenReplaces.insert(clientId, replaces);
         }
         return QStringLiteral("Bearer ") +
@@ -275,9 +275,9 @@ private:
     QList<ServerConfig> m_newServers;
     QHash<QString, QString> m_secretValues;
     QHash<QString, QString> m_perProjectReasons;
-    QStringList m_tokenClients;              // clients whose files get URL entries, in order
-    QHash<QString, QString> m_tokenNames;    // client id -> token name
-    QHash<QString, bool> m_tokenReplaces;    // client id -> the name is an earlier setup's token
+    QStringList m_tokenClients;           // clients whose files get URL entries, in order
+    QHash<QString, QString> m_tokenNames; // client id -> token name
+    QHash<QString, bool> m_tokenReplaces; // client id -> the name is an earlier setup's token
 };
 
 } // namespace

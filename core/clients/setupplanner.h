@@ -66,8 +66,8 @@ struct SetupPlan
     QHash<QString, QString> perProjectReasons; // new per-project server -> why (its first entry)
     QString shimPath;
     SetupTransport transport = SetupTransport::Shim;
-    QString httpBaseUrl;         // Http: where the URL entries point
-    QList<PlannedToken> tokens;  // Http: one per client whose files change
+    QString httpBaseUrl;          // Http: where the URL entries point
+    QList<PlannedToken> tokens;   // Http: one per client whose files change
     bool enableFrontDoor = false; // Http: the front door is off; applying turns it on
 
     bool changes() const;

@@ -212,14 +212,16 @@ TEST_F(ClientsPageTest, HttpChoiceGivesUrlClientsTheFrontDoor)
                             const ClientSetup::ControlReply &reply) {
         const QString name = params.value(QStringLiteral("name")).toString();
         calls.append(method);
-        QJsonObject result{{QStringLiteral("enabled"), true},
-                           {QStringLiteral("listening"), true},
-                           {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:47999/mcp/NAME")},
-                           {QStringLiteral("tokens"), QJsonArray()}};
+        QJsonObject result{
+            {QStringLiteral("enabled"), true},
+            {QStringLiteral("listening"), true},
+            {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:47999/mcp/NAME")},
+            {QStringLiteral("tokens"), QJsonArray()}};
         if (method == QLatin1String("http/tokenAdd")) {
             tokens.append(name);
-            result = {{QStringLiteral("name"), name},
-                      {QStringLiteral("secret"), QStringLiteral("mfd_") + QString(43, QLatin1Char('C'))}};
+            result = {
+                {QStringLiteral("name"), name},
+                {QStringLiteral("secret"), QStringLiteral("mfd_") + QString(43, QLatin1Char('C'))}};
         } else if (method == QLatin1String("http/tokenRevoke")) {
             tokens.removeAll(name);
         }
@@ -237,9 +239,10 @@ TEST_F(ClientsPageTest, HttpChoiceGivesUrlClientsTheFrontDoor)
     ClientSetupDialog *preview = clickAndWaitForDialog(m_page->setUpAllButton());
     ASSERT_NE(preview, nullptr);
     const QString diff = preview->diffView()->toPlainText();
-    EXPECT_TRUE(diff.contains(QStringLiteral("+            \"url\": \"http://127.0.0.1:47999/mcp/memory\",\n"
-                                             "+            \"headers\": {\n"
-                                             "+                \"Authorization\": \"Bearer mfd_********\"\n")))
+    EXPECT_TRUE(diff.contains(
+        QStringLiteral("+            \"url\": \"http://127.0.0.1:47999/mcp/memory\",\n"
+                       "+            \"headers\": {\n"
+                       "+                \"Authorization\": \"Bearer mfd_********\"\n")))
         << diff.toStdString();
     EXPECT_FALSE(diff.contains(QStringLiteral("new-token-for"))) << diff.toStdString();
     EXPECT_TRUE(tokens.isEmpty()) << "no token before Apply";
@@ -254,7 +257,8 @@ TEST_F(ClientsPageTest, HttpChoiceGivesUrlClientsTheFrontDoor)
     applyAndWait(preview);
     EXPECT_EQ(tokens, QStringList{QStringLiteral("cursor")});
     const QByteArray cursorText = cf::readFile(cursor);
-    EXPECT_TRUE(cursorText.contains("\"Authorization\": \"Bearer mfd_" + QByteArray(43, 'C') + "\""))
+    EXPECT_TRUE(
+        cursorText.contains("\"Authorization\": \"Bearer mfd_" + QByteArray(43, 'C') + "\""))
         << cursorText.toStdString();
     EXPECT_TRUE(cf::readFile(claude).contains(cf::shimPath(m_homePath).toUtf8()));
     EXPECT_TRUE(preview->outcomeLabel()->text().contains(QStringLiteral("made token \"cursor\"")))

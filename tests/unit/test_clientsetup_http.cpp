@@ -216,7 +216,8 @@ TEST_F(HttpSetup, ClaudeCodeGetsATypedHttpEntryWithItsOwnToken)
       "type": "http",
       "url": "http://127.0.0.1:47999/mcp/everything",
       "headers": {
-        "Authorization": "Bearer )" + secret("claude-code").toUtf8() + R"("
+        "Authorization": "Bearer )" + secret("claude-code").toUtf8() +
+                                     R"("
       }
     }
   },
@@ -240,7 +241,8 @@ TEST_F(HttpSetup, VsCodeKeepsCommentsAndTrailingCommas)
       "type": "http",
       "url": "http://127.0.0.1:47999/mcp/everything",
       "headers": {
-        "Authorization": "Bearer )" + secret("vscode").toUtf8() + R"("
+        "Authorization": "Bearer )" + secret("vscode").toUtf8() +
+                                     R"("
       },
     },
   },
@@ -258,9 +260,11 @@ TEST_F(HttpSetup, CursorAndWindsurfUseTheirOwnUrlKeys)
         return QByteArray(R"({
   "mcpServers": {
     "everything": {
-      ")") + urlKey + R"(": "http://127.0.0.1:47999/mcp/everything",
+      ")") + urlKey +
+               R"(": "http://127.0.0.1:47999/mcp/everything",
       "headers": {
-        "Authorization": "Bearer )" + secret(token).toUtf8() + R"("
+        "Authorization": "Bearer )" +
+               secret(token).toUtf8() + R"("
       }
     }
   }
@@ -285,7 +289,8 @@ TEST_F(HttpSetup, GeminiGetsUrlAndTypeNeverHttpUrl)
       "type": "http",
       "url": "http://127.0.0.1:47999/mcp/everything",
       "headers": {
-        "Authorization": "Bearer )" + secret("gemini").toUtf8() + R"("
+        "Authorization": "Bearer )" + secret("gemini").toUtf8() +
+                                     R"("
       }
     }
   }
@@ -304,7 +309,8 @@ model = "o4-mini"
 
 [mcp_servers.everything]
 url = "http://127.0.0.1:47999/mcp/everything"
-http_headers = { Authorization = "Bearer )" + secret("codex").toUtf8() + R"(" }
+http_headers = { Authorization = "Bearer )" +
+                                     secret("codex").toUtf8() + R"(" }
 tool_timeout_sec = 30
 
 [profiles.fast]
@@ -329,7 +335,8 @@ TEST_F(HttpSetup, OpenCodeRemoteEntryInBothShapes)
       "enabled": true,
       "url": "http://127.0.0.1:47999/mcp/everything",
       "headers": {
-        "Authorization": "Bearer )" + token + R"("
+        "Authorization": "Bearer )" +
+                                   token + R"("
       },
       "oauth": false
     }
@@ -344,7 +351,8 @@ TEST_F(HttpSetup, OpenCodeRemoteEntryInBothShapes)
         "disabled": false,
         "url": "http://127.0.0.1:47999/mcp/everything",
         "headers": {
-          "Authorization": "Bearer )" + token + R"("
+          "Authorization": "Bearer )" +
+                                   token + R"("
         }
       }
     }
@@ -378,7 +386,8 @@ TEST_F(HttpSetup, ClaudeDesktopKeepsTheShimAndSaysWhy)
 TEST_F(HttpSetup, ProjectFilesKeepTheShimSoNoTokenIsCommitted)
 {
     const QString project = home("work/app");
-    write(project + "/.mcp.json", R"({ "mcpServers": { "fetch": { "command": "uvx", "args": ["mcp-server-fetch"] } } }
+    write(project + "/.mcp.json",
+          R"({ "mcpServers": { "fetch": { "command": "uvx", "args": ["mcp-server-fetch"] } } }
 )");
     write(home(".claude.json"), kClaudeCode);
     ClientSetup::Options options = overHttp({"claude-code"});
@@ -386,7 +395,8 @@ TEST_F(HttpSetup, ProjectFilesKeepTheShimSoNoTokenIsCommitted)
     const SetupPlan p = plan(options);
     const FilePlan *projectPlan = filePlan(p, project + "/.mcp.json");
     ASSERT_NE(projectPlan, nullptr);
-    EXPECT_TRUE(projectPlan->transportNote.contains("committed")) << projectPlan->transportNote.toStdString();
+    EXPECT_TRUE(projectPlan->transportNote.contains("committed"))
+        << projectPlan->transportNote.toStdString();
     EXPECT_TRUE(projectPlan->after.contains("manifold-shim"));
     EXPECT_FALSE(projectPlan->after.contains("mfd_"));
     EXPECT_TRUE(filePlan(p, home(".claude.json"))->after.contains("\"type\": \"http\""));
@@ -480,8 +490,8 @@ TEST_F(HttpSetup, ANewServerLaterReplacesTheClientsTokenEverywhere)
     EXPECT_FALSE(after.contains(first.toUtf8()));
     EXPECT_EQ(after.count(second.toUtf8()), 2) << after.toStdString();
     EXPECT_TRUE(outcome.notes.join('\n').contains("replaced token \"claude-code\""));
-    EXPECT_EQ(door.calls.mid(1), (QStringList{"http/tokenRevoke claude-code",
-                                              "http/tokenAdd claude-code"}));
+    EXPECT_EQ(door.calls.mid(1),
+              (QStringList{"http/tokenRevoke claude-code", "http/tokenAdd claude-code"}));
 
     // Revert goes back through both runs to the very first bytes, and the token goes.
     ASSERT_TRUE(revert().ok());
