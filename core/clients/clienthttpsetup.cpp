@@ -3,6 +3,7 @@
 
 #include "clients/httpsetup.h"
 #include "clients/setupmanifest.h"
+#include "http/tokenstore.h"
 
 #include <QJsonArray>
 
@@ -59,8 +60,15 @@ void ClientSetup::readHttpTarget(std::function<void(const HttpTarget &, const QS
     SetupManifest manifest(m_configDir);
     manifest.load(nullptr);
     const QStringList made = manifest.tokenNames();
+    // A broker whose front door has been off since it started lists no tokens: the file has them.
+    QStringList onDisk;
+    http::TokenStore store(m_configDir);
+    if (store.load(nullptr)) {
+        for (const http::TokenStore::Token &token : store.tokens())
+            onDisk.append(token.name);
+    }
     m_control(QStringLiteral("http/status"), {},
-              [done, made](bool ok, const QJsonObject &result, const QString &error) {
+              [done, made, onDisk](bool ok, const QJsonObject &result, const QString &error) {
                   if (!ok)
                       return done({}, QStringLiteral("cannot read the HTTP front door's settings "
                                                      "from the broker: %1")
@@ -74,6 +82,13 @@ void ClientSetup::readHttpTarget(std::function<void(const HttpTarget &, const QS
                   for (const QJsonValue &token : result.value(QStringLiteral("tokens")).toArray()) {
                       const QString name =
                           token.toObject().value(QStringLiteral("name")).toString();
+                      target.tokenNames.append(name);
+                      if (made.contains(name))
+                          target.setupTokenNames.append(name);
+                  }
+                  for (const QString &name : onDisk) {
+                      if (target.tokenNames.contains(name))
+                          continue;
                       target.tokenNames.append(name);
                       if (made.contains(name))
                           target.setupTokenNames.append(name);

@@ -6,6 +6,7 @@
 
 #include "clients/httpsetup.h"
 #include "clients/setupmanifest.h"
+#include "http/tokenstore.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -517,6 +518,21 @@ TEST_F(HttpSetup, AUserTokenOfTheSameNameIsNeverReplaced)
     EXPECT_EQ(door.tokens.keys(), (QStringList{"claude-code", "claude-code-2"}));
     ASSERT_TRUE(revert().ok());
     EXPECT_EQ(door.tokens.keys(), QStringList{"claude-code"});
+}
+
+TEST_F(HttpSetup, TokensOnDiskCountWhenTheBrokerListsNone)
+{
+    // A broker whose front door has been off since it started lists no tokens.
+    http::TokenStore tokens(configDir);
+    QString error;
+    ASSERT_FALSE(tokens.add("cursor", &error).isEmpty()) << error.toStdString();
+    ASSERT_TRUE(tokens.save(&error)) << error.toStdString();
+    door.enabled = false;
+    write(home(".cursor/mcp.json"), kCursor);
+    const SetupPlan p = plan(overHttp());
+    ASSERT_EQ(p.tokens.size(), 1);
+    EXPECT_EQ(p.tokens.first().name, "cursor-2");
+    EXPECT_FALSE(p.tokens.first().replaces);
 }
 
 TEST_F(HttpSetup, ShimEntriesMoveToHttpAndBackOnRevert)
