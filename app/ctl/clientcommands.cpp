@@ -1,6 +1,9 @@
 #include "clientcommands.h"
 
+#include "controlclient.h"
+
 #include "clients/clientsetup.h"
+#include "clients/httpsetup.h"
 #include "clients/unifieddiff.h"
 #include "config/serverregistry.h"
 #include "secrets/secretstorefactory.h"
@@ -20,15 +23,19 @@ const char *const ClientUsage =
     "  clients [--all] [--json] [--project DIR]...   MCP clients found on this machine, their "
     "config\n"
     "                                                files and whether they use Manifold\n"
-    "  setup [CLIENT...] [--dry-run] [--project DIR]... [--secret VAR]...\n"
+    "  setup [CLIENT...] [--dry-run] [--project DIR]... [--secret VAR]... [--transport shim|http]\n"
     "                                                import the clients' servers into Manifold "
     "and\n"
     "                                                point their configs at manifold-shim "
     "(backups\n"
     "                                                first; --dry-run prints the diffs only; "
     "secrets\n"
-    "                                                go to the keychain)\n"
-    "  revert [CLIENT...] [--dry-run]                put the client configs back as they were\n";
+    "                                                go to the keychain); --transport http points\n"
+    "                                                clients that take URLs at the HTTP front "
+    "door\n"
+    "                                                (turned on if off) with a token each\n"
+    "  revert [CLIENT...] [--dry-run]                put the client configs back as they were\n"
+    "                                                (and revoke the tokens setup made)\n";
 
 namespace {
 
@@ -40,6 +47,7 @@ struct Parsed
     bool dryRun = false;
     bool json = false;
     bool all = false;
+    SetupTransport transport = SetupTransport::Shim;
 };
 
 void out(const QString &text)
@@ -100,6 +108,8 @@ QString describeEntry(const EntryPlan &entry)
         line = QStringLiteral("%1: left alone").arg(name);
         break;
     }
+    if (entry.viaHttp && entry.action != EntryPlan::Action::AlreadyManaged)
+        line += QStringLiteral(", over HTTP");
     if (!entry.note.isEmpty() && entry.action != EntryPlan::Action::LeaveRemote &&
         entry.action != EntryPlan::Action::LeaveUnsupported)
         line += QStringLiteral(" (%1)").arg(entry.note);
@@ -131,6 +141,8 @@ int printOutcome(const SetupOutcome &outcome, const QString &verb)
 {
     for (const QString &path : outcome.written)
         out(QStringLiteral("%1 %2\n").arg(verb, tildePath(path)));
+    for (const QString &note : outcome.notes)
+        out(note + QLatin1Char('\n'));
     if (!outcome.addedServers.isEmpty())
         out(QStringLiteral("added Manifold servers: %1\n")
                 .arg(outcome.addedServers.join(QStringLiteral(", "))));
@@ -222,7 +234,7 @@ int setupCommand(ClientSetup &setup, const Parsed &options)
         QString error;
     };
     const Planned planned = await<Planned>([&](auto done) {
-        setup.planSetup({options.clients, options.projects, options.secrets},
+        setup.planSetup({options.clients, options.projects, options.secrets, options.transport},
                         [done](const SetupPlan &plan, const QString &error) {
                             done({plan, error});
                         });
@@ -239,12 +251,24 @@ int setupCommand(ClientSetup &setup, const Parsed &options)
                 .arg(file.kind->displayName, tildePath(file.loaded.file.path)));
         if (!file.error.isEmpty())
             out(QStringLiteral("  not touched: %1\n").arg(file.error));
+        if (!file.transportNote.isEmpty())
+            out(QStringLiteral("  %1\n").arg(file.transportNote));
         for (const EntryPlan &entry : file.entries)
             out(QStringLiteral("  %1\n").arg(describeEntry(entry)));
         if (options.dryRun && file.changes()) {
             const QString path = tildePath(file.loaded.file.path);
-            out(unifiedDiff(file.maskedBefore(), file.after, path, path));
+            out(unifiedDiff(file.maskedBefore(), file.maskedAfter(), path, path));
         }
+    }
+    if (plan.enableFrontDoor)
+        out(QStringLiteral("the HTTP front door is off: setup turns it on (%1NAME)\n")
+                .arg(plan.httpBaseUrl));
+    for (const PlannedToken &token : plan.tokens) {
+        out((token.replaces ? QStringLiteral("token \"%1\" for %2: replaced by a new one (the old "
+                                             "one is revoked)\n")
+                            : QStringLiteral("token \"%1\" for %2: made when applying, written "
+                                             "only into its config\n"))
+                .arg(token.name, clientName(token.clientId)));
     }
     if (!anyFile)
         out(QStringLiteral("no MCP client configs found\n"));
@@ -292,8 +316,10 @@ int revertCommand(ClientSetup &setup, const Parsed &options)
         for (const QString &note : file.notes)
             out(QStringLiteral("  %1\n").arg(note));
         if (options.dryRun && file.changes())
-            out(unifiedDiff(file.before, file.maskedAfter, path, path));
+            out(unifiedDiff(httpsetup::maskTokens(file.before), file.maskedAfter, path, path));
     }
+    for (const QString &token : planned.plan.tokens)
+        out(QStringLiteral("token \"%1\": setup made it, revert revokes it\n").arg(token));
     if (options.dryRun) {
         out(QStringLiteral("dry run: nothing was changed\n"));
         return 0;
@@ -311,7 +337,7 @@ bool isClientCommand(const QString &command)
            command == QLatin1String("revert");
 }
 
-int runClientCommand(const QString &command, QStringList args)
+int runClientCommand(const QString &command, QStringList args, const BrokerConnector &connect)
 {
     Parsed options;
     while (!args.isEmpty()) {
@@ -331,6 +357,10 @@ int runClientCommand(const QString &command, QStringList args)
         else if (arg == QLatin1String("--project") && command != QLatin1String("revert")) {
             if (!value(&options.projects))
                 return fail(QStringLiteral("--project needs a directory"), 2);
+        } else if (arg == QLatin1String("--transport") && command == QLatin1String("setup")) {
+            if (args.isEmpty() || !httpsetup::parseTransport(args.first(), &options.transport))
+                return fail(QStringLiteral("--transport takes shim or http"), 2);
+            args.removeFirst();
         } else if (arg == QLatin1String("--secret") && command == QLatin1String("setup")) {
             if (!value(&options.secrets))
                 return fail(QStringLiteral("--secret needs a variable name"), 2);
@@ -356,6 +386,22 @@ int runClientCommand(const QString &command, QStringList args)
     std::unique_ptr<SecretStore> store = createSecretStore();
     ClientSetup setup(ClientEnvironment::current(), ServerRegistry::defaultConfigDir(),
                       store.get());
+    // The broker is asked only when the front door is involved, and then once connected.
+    std::shared_ptr<ControlClient> broker;
+    setup.setControl([&broker, connect](const QString &method, const QJsonObject &params,
+                                        const ClientSetup::ControlReply &reply) {
+        QString error;
+        QJsonObject result;
+        if (!broker) {
+            broker = connect(&error);
+            if (!broker)
+                error = QStringLiteral("the broker is not running (%1)").arg(error);
+        }
+        const bool ok = broker && broker->call(method, params, &result, &error);
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(), [reply, ok, result, error] { reply(ok, result, error); },
+            Qt::QueuedConnection);
+    });
     if (command == QLatin1String("clients"))
         return clients(setup, options);
     if (command == QLatin1String("setup"))

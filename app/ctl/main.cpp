@@ -103,7 +103,7 @@ int fail(const QString &message, int code = 1)
 
 // The broker at --socket, $MANIFOLD_SOCKET or the default rendezvous; for the default also
 // where an older broker of this user may still serve (see platform::rendezvousCandidates).
-std::unique_ptr<ControlClient> connectToBroker(const QString &socketOption)
+std::unique_ptr<ControlClient> connectQuietly(const QString &socketOption, QString *error)
 {
     const manifold::platform::SocketChoice choice = manifold::platform::resolveSocket(socketOption);
     const QStringList candidates = choice.source == manifold::platform::SocketSource::Default
@@ -114,14 +114,23 @@ std::unique_ptr<ControlClient> connectToBroker(const QString &socketOption)
         if (candidate != candidates.first() && !QFileInfo::exists(candidate))
             continue;
         auto client = std::make_unique<ControlClient>(candidate);
-        QString error;
-        if (client->connectToBroker(&error))
+        QString attempt;
+        if (client->connectToBroker(&attempt))
             return client;
         if (firstError.isEmpty())
-            firstError = error;
+            firstError = attempt;
     }
-    fail(firstError);
+    *error = firstError;
     return nullptr;
+}
+
+std::unique_ptr<ControlClient> connectToBroker(const QString &socketOption)
+{
+    QString error;
+    std::unique_ptr<ControlClient> client = connectQuietly(socketOption, &error);
+    if (!client)
+        fail(error);
+    return client;
 }
 
 } // namespace
@@ -159,7 +168,9 @@ int main(int argc, char *argv[])
 
     const QString command = args.takeFirst();
     if (manifold::ctl::isClientCommand(command))
-        return manifold::ctl::runClientCommand(command, args);
+        return manifold::ctl::runClientCommand(command, args, [socketOption](QString *error) {
+            return connectQuietly(socketOption, error);
+        });
     QString method = command;
     QJsonObject params;
     bool json = false;

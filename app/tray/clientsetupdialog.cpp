@@ -4,6 +4,7 @@
 #include "statecolors.h"
 
 #include "clients/clientsetup.h"
+#include "clients/httpsetup.h"
 #include "clients/unifieddiff.h"
 
 #include <QApplication>
@@ -86,6 +87,15 @@ QString decision(const EntryPlan &entry)
         return ClientSetupDialog::tr("reuses “%1” (%2)").arg(entry.server, entry.note) +
                perProject(entry);
     case EntryPlan::Action::AlreadyManaged:
+        if (entry.viaHttp)
+            return entry.rewritten
+                       //: A front door URL entry that gets the client's new token
+                       ? ClientSetupDialog::tr("reaches “%1” over HTTP; gets the new token")
+                             .arg(entry.server)
+                       : ClientSetupDialog::tr("reaches “%1” over HTTP").arg(entry.server);
+        if (entry.rewritten) // a shim entry that becomes a URL entry
+            return ClientSetupDialog::tr("runs “%1” through Manifold; now over HTTP")
+                .arg(entry.server);
         return entry.note.isEmpty()
                    ? ClientSetupDialog::tr("already runs through Manifold (“%1”)").arg(entry.server)
                    : ClientSetupDialog::tr("already runs through Manifold: %1").arg(entry.note);
@@ -189,7 +199,7 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
         }
         if (file.changes()) {
             ++changed;
-            diff += unifiedDiff(file.maskedBefore(), file.after, tr("%1 (now)").arg(path),
+            diff += unifiedDiff(file.maskedBefore(), file.maskedAfter(), tr("%1 (now)").arg(path),
                                 tr("%1 (after setup)").arg(path));
             diff += QLatin1Char('\n');
         }
@@ -197,8 +207,14 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
             continue;
         auto *item = fileItem(m_details, file.loaded.file.clientId, path,
                               file.changes() ? tr("changes") : tr("no change"));
+        if (!file.transportNote.isEmpty())
+            //: The client cannot take URL servers, so it keeps the shim: the reason follows
+            new QTreeWidgetItem(item, {tr("(shim)"), file.transportNote});
         for (const EntryPlan &entry : file.entries) {
-            auto *child = new QTreeWidgetItem(item, {entry.entry.name, decision(entry)});
+            QString what = decision(entry);
+            if (entry.viaHttp && entry.action != EntryPlan::Action::AlreadyManaged)
+                what = tr("%1; over HTTP").arg(what);
+            auto *child = new QTreeWidgetItem(item, {entry.entry.name, what});
             if (entry.rewritten && !entry.secrets.isEmpty())
                 child->setText(2, entry.secrets.join(QStringLiteral(", ")));
             child->setToolTip(1, child->text(1));
@@ -232,6 +248,19 @@ void ClientSetupDialog::fillSetup(const SetupPlan &plan)
         summary.append(tr("%n secret value(s) move from the client files to the keychain; the "
                           "preview shows them as ********.",
                           nullptr, secrets));
+    if (plan.transport == SetupTransport::Http) {
+        if (plan.enableFrontDoor)
+            summary.append(tr("The HTTP front door is off; applying turns it on (%1).")
+                               .arg(plan.httpBaseUrl + QStringLiteral("NAME")));
+        if (!plan.tokens.isEmpty()) {
+            QStringList names;
+            for (const PlannedToken &token : plan.tokens)
+                names.append(token.name);
+            summary.append(tr("Clients that take URLs reach it with a token each (%1), made when "
+                              "you apply and shown here as mfd_********.")
+                               .arg(QLocale().createSeparatedList(names)));
+        }
+    }
     if (broken > 0)
         summary.append(
             tr("%n file(s) cannot be read or parsed and stay untouched.", nullptr, broken));
@@ -260,8 +289,9 @@ void ClientSetupDialog::fillRevert(const RevertPlan &plan, const QString &warnin
         }
         if (file.changes()) {
             ++changed;
-            diff += unifiedDiff(file.before, file.maskedAfter, tr("%1 (now)").arg(file.path),
-                                tr("%1 (after revert)").arg(file.path));
+            diff +=
+                unifiedDiff(httpsetup::maskTokens(file.before), file.maskedAfter,
+                            tr("%1 (now)").arg(file.path), tr("%1 (after revert)").arg(file.path));
             diff += QLatin1Char('\n');
         }
         auto *item = fileItem(m_details, file.clientId, file.path,
@@ -282,6 +312,9 @@ void ClientSetupDialog::fillRevert(const RevertPlan &plan, const QString &warnin
         summary.append(tr("%n file(s) cannot be reverted and stay untouched.", nullptr, failed));
     if (!warning.isEmpty())
         summary.append(tr("Warning: %1").arg(warning));
+    if (!plan.tokens.isEmpty())
+        summary.append(tr("The HTTP tokens setup made are revoked: %1.")
+                           .arg(QLocale().createSeparatedList(plan.tokens)));
     summary.append(tr("The servers setup added stay in Manifold."));
     m_summary->setText(summary.join(QLatin1Char(' ')));
     m_apply->setEnabled(failed < plan.files.size());
@@ -328,6 +361,7 @@ void ClientSetupDialog::showOutcome(const SetupOutcome &outcome)
         lines.append(
             tr("Added %n server(s) to Manifold: %1", nullptr, int(outcome.addedServers.size()))
                 .arg(outcome.addedServers.join(QStringLiteral(", "))));
+    lines += outcome.notes;
     for (const QString &error : outcome.errors)
         lines.append(tr("Error: %1").arg(error));
     m_outcome->setText(lines.join(QLatin1Char('\n')));

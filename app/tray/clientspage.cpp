@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -63,6 +64,7 @@ ClientsPage::ClientsPage(QWidget *parent)
       m_table(new QTableView(this)), m_projects(new QLabel(this)),
       m_addProject(new QPushButton(tr("Add &Project Folder…"), this)),
       m_secretNames(new QLineEdit(this)), m_showAll(new QCheckBox(tr("Show all c&lients"), this)),
+      m_transport(new QComboBox(this)),
       m_setUpSelected(new QPushButton(tr("Set &Up Selected…"), this)),
       m_setUpAll(new QPushButton(tr("Set Up &All…"), this)),
       m_revertSelected(new QPushButton(tr("&Revert Selected…"), this)),
@@ -99,6 +101,12 @@ ClientsPage::ClientsPage(QWidget *parent)
            "containing KEY, TOKEN, SECRET, PASSWORD, PASSWD or CREDENTIAL always do."));
     m_secretNames->setClearButtonEnabled(true);
     m_showAll->setToolTip(tr("Also list clients that do not seem to be installed"));
+    m_transport->addItem(tr("the shim (every client)"), int(SetupTransport::Shim));
+    m_transport->addItem(tr("HTTP (clients that support URLs)"), int(SetupTransport::Http));
+    m_transport->setToolTip(
+        tr("HTTP: Claude Code, VS Code, Cursor, Windsurf, Gemini CLI, Codex and opencode reach "
+           "Manifold's HTTP front door (turned on if it is off), each with a token of its own "
+           "written only into its config. Other clients, such as Claude Desktop, keep the shim."));
     m_setUpSelected->setToolTip(tr("Preview and apply setup for the clients of the selected rows"));
     m_setUpAll->setToolTip(tr("Preview and apply setup for every client"));
     m_revertSelected->setToolTip(tr("Preview and put back the files of the selected clients"));
@@ -117,6 +125,12 @@ ClientsPage::ClientsPage(QWidget *parent)
     secretRow->addWidget(m_secretNames, 1);
     secretRow->addSpacing(12);
     secretRow->addWidget(m_showAll);
+    auto *transportRow = new QHBoxLayout;
+    auto *transportLabel = new QLabel(tr("Connect &through:"), this);
+    transportLabel->setBuddy(m_transport);
+    transportRow->addWidget(transportLabel);
+    transportRow->addWidget(m_transport);
+    transportRow->addStretch();
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_setUpSelected);
     buttons->addWidget(m_setUpAll);
@@ -131,6 +145,7 @@ ClientsPage::ClientsPage(QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addLayout(projectRow);
     layout->addLayout(secretRow);
+    layout->addLayout(transportRow);
     layout->addLayout(buttons);
     layout->addWidget(m_status);
 
@@ -233,7 +248,18 @@ ClientSetup::Options ClientsPage::options(bool all) const
         options.clients = selectedClients();
     options.projectDirs = m_addedProjects;
     options.secretNames = secretNames();
+    options.transport = transport();
     return options;
+}
+
+SetupTransport ClientsPage::transport() const
+{
+    return SetupTransport(m_transport->currentData().toInt());
+}
+
+void ClientsPage::setTransport(SetupTransport transport)
+{
+    m_transport->setCurrentIndex(m_transport->findData(int(transport)));
 }
 
 QStringList ClientsPage::selectedClients() const
@@ -378,6 +404,7 @@ void ClientsPage::updateButtons()
     m_addProject->setEnabled(ready);
     m_refresh->setEnabled(ready);
     m_secretNames->setEnabled(!m_busy);
+    m_transport->setEnabled(!m_busy);
 }
 
 void ClientsPage::updateProjectLabel()

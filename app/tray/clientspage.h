@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -51,6 +52,10 @@ public:
     QPushButton *refreshButton() const { return m_refresh; }
     QLineEdit *secretNamesEdit() const { return m_secretNames; }
     QCheckBox *showAllCheck() const { return m_showAll; }
+    // "Connect through": the shim (every client) or HTTP (clients that take URLs).
+    QComboBox *transportCombo() const { return m_transport; }
+    SetupTransport transport() const;
+    void setTransport(SetupTransport transport);
     QLabel *statusLabel() const { return m_status; }
 
 signals:
@@ -84,6 +89,7 @@ private:
     QPushButton *m_addProject;
     QLineEdit *m_secretNames;
     QCheckBox *m_showAll;
+    QComboBox *m_transport;
     QPushButton *m_setUpSelected;
     QPushButton *m_setUpAll;
     QPushButton *m_revertSelected;

@@ -17,6 +17,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSystemTrayIcon>
 #include <QTranslator>
 
@@ -141,6 +142,15 @@ void TrayApp::createClientSetup()
     m_clientSetup = new ClientSetup(ClientEnvironment::current(),
                                     m_configDir.isEmpty() ? ServerRegistry::defaultConfigDir() : m_configDir,
                                     store, this);
+    // Setup over HTTP makes its tokens through the broker's control methods.
+    m_clientSetup->setControl([view = QPointer<BrokerView>(m_view)](
+                                  const QString &method, const QJsonObject &params,
+                                  const ClientSetup::ControlReply &reply) {
+        if (view)
+            view->call(method, params, reply);
+        else
+            reply(false, {}, QStringLiteral("the broker is gone"));
+    });
     m_window->setClientSetup(m_clientSetup);
 }
 

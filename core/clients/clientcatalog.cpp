@@ -66,25 +66,26 @@ const QList<ClientKind> &clientKinds()
 {
     using F = ConfigFormat;
     using S = EntryShape;
+    using U = UrlShape;
     static const QList<ClientKind> kinds = {
         {QStringLiteral("claude-desktop"), QStringLiteral("Claude Desktop"), F::Json, S::Standard,
          QStringLiteral("mcpServers"), true},
         {QStringLiteral("claude-code"), QStringLiteral("Claude Code"), F::Json, S::Standard,
-         QStringLiteral("mcpServers")},
+         QStringLiteral("mcpServers"), false, U::TypedHttp},
         {QStringLiteral("cursor"), QStringLiteral("Cursor"), F::Json, S::Standard,
-         QStringLiteral("mcpServers")},
+         QStringLiteral("mcpServers"), false, U::Url},
         {QStringLiteral("vscode"), QStringLiteral("VS Code"), F::Jsonc, S::Standard,
-         QStringLiteral("servers")},
+         QStringLiteral("servers"), false, U::TypedHttp},
         {QStringLiteral("windsurf"), QStringLiteral("Windsurf"), F::Json, S::Standard,
-         QStringLiteral("mcpServers")},
+         QStringLiteral("mcpServers"), false, U::ServerUrl},
         {QStringLiteral("zed"), QStringLiteral("Zed"), F::Jsonc, S::Zed,
          QStringLiteral("context_servers")},
         {QStringLiteral("cline"), QStringLiteral("Cline"), F::Json, S::Cline,
          QStringLiteral("mcpServers")},
         {QStringLiteral("gemini"), QStringLiteral("Gemini CLI"), F::Jsonc, S::Standard,
-         QStringLiteral("mcpServers")},
+         QStringLiteral("mcpServers"), false, U::TypedHttp},
         {QStringLiteral("codex"), QStringLiteral("Codex CLI"), F::Toml, S::Codex,
-         QStringLiteral("mcp_servers")},
+         QStringLiteral("mcp_servers"), false, U::Codex},
         {QStringLiteral("lmstudio"), QStringLiteral("LM Studio"), F::Json, S::Standard,
          QStringLiteral("mcpServers")},
         {QStringLiteral("copilot"), QStringLiteral("GitHub Copilot CLI"), F::Json, S::Standard,
@@ -92,7 +93,7 @@ const QList<ClientKind> &clientKinds()
         {QStringLiteral("amazonq"), QStringLiteral("Amazon Q Developer"), F::Json, S::Standard,
          QStringLiteral("mcpServers")},
         {QStringLiteral("opencode"), QStringLiteral("opencode"), F::Jsonc, S::OpenCode,
-         QStringLiteral("mcp")},
+         QStringLiteral("mcp"), false, U::OpenCode},
     };
     return kinds;
 }

@@ -36,6 +36,17 @@ enum class EntryShape {
     Codex,    // [mcp_servers.<name>] tables in TOML
 };
 
+// How a client writes a URL (Streamable HTTP) server entry, for `setup --transport http`; the
+// shapes are in docs/research/http-front-door.md §5.
+enum class UrlShape {
+    None,      // Manifold only gives it the shim (Claude Desktop skips URL entries in its file)
+    TypedHttp, // {"type": "http", "url", "headers"} (Claude Code, VS Code, Gemini CLI)
+    Url,       // {"url", "headers"}, no type (Cursor)
+    ServerUrl, // {"serverUrl", "headers"} (Windsurf)
+    OpenCode,  // {"type": "remote", "url", "headers", "oauth": false}
+    Codex,     // url = "...", http_headers = { Authorization = "..." }
+};
+
 struct ClientKind
 {
     QString id;          // "claude-desktop", used on the command line
@@ -44,6 +55,7 @@ struct ClientKind
     EntryShape shape;
     QString serversKey;           // "mcpServers", "servers", "context_servers", "mcp"
     bool restartRequired = false; // picks up config changes only after a full restart
+    UrlShape urlShape = UrlShape::None;
 };
 
 // One config file a client reads (it may not exist).

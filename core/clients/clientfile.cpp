@@ -168,8 +168,19 @@ QByteArray ClientFile::text() const
     return m_toml ? m_toml->text() : m_json->text();
 }
 
+bool ClientFile::isOpenCodeV2() const
+{
+    if (m_kind->shape != EntryShape::OpenCode)
+        return false;
+    const QJsonValue servers = m_json->value({m_kind->serversKey, QStringLiteral("servers")});
+    // A V1 server that happens to be called "servers" has a type.
+    return servers.isObject() && !servers.toObject().contains(QStringLiteral("type"));
+}
+
 QList<QStringList> ClientFile::serverObjects() const
 {
+    if (isOpenCodeV2())
+        return {{m_kind->serversKey, QStringLiteral("servers")}};
     QList<QStringList> paths{{m_kind->serversKey}};
     if (m_kind->id == QLatin1String("claude-code") && m_projectDir.isEmpty()) {
         // ~/.claude.json: user scope at the top, local scope per project.
@@ -221,7 +232,7 @@ QList<ClientEntry> ClientFile::entries() const
         return result;
     }
     for (const QStringList &objectPath : serverObjects()) {
-        const bool local = objectPath.size() == 3;
+        const bool local = m_kind->id == QLatin1String("claude-code") && objectPath.size() == 3;
         const QString scope = local                    ? QStringLiteral("local ") + objectPath.at(1)
                               : m_projectDir.isEmpty() ? QStringLiteral("user")
                                                        : QStringLiteral("project");
@@ -347,6 +358,70 @@ bool ClientFile::pointJsonAtShim(const ClientEntry &entry, const QString &shim,
                   : doc.insertMember(layout.base, kArgs, QJsonArray{server}, error));
     }
     ok = ok && drop(layout.envKey) && drop(kCwd);
+    if (ok)
+        m_json = std::move(doc);
+    return ok;
+}
+
+bool ClientFile::pointAtUrl(const ClientEntry &entry, const QString &url,
+                            const QString &authorization, QString *error)
+{
+    if (entry.kind == ClientEntry::Kind::Unsupported || m_kind->urlShape == UrlShape::None) {
+        if (error)
+            *error = entry.kind == ClientEntry::Kind::Unsupported
+                         ? QStringLiteral("'%1' is an unsupported entry").arg(entry.name)
+                         : QStringLiteral("%1 takes no URL entries").arg(m_kind->displayName);
+        return false;
+    }
+    if (m_toml)
+        return m_toml->pointServerAtUrl(entry.name, url,
+                                        {{QStringLiteral("Authorization"), authorization}}, error);
+    return pointJsonAtUrl(entry, url, authorization, error);
+}
+
+bool ClientFile::pointJsonAtUrl(const ClientEntry &entry, const QString &url,
+                                const QString &authorization, QString *error)
+{
+    JsoncDocument doc = *m_json;
+    const QStringList &base = entry.location;
+    const auto path = [&](const QString &key) { return base + QStringList{key}; };
+    const auto drop = [&](const QString &key) {
+        return !doc.contains(path(key)) || doc.removeMember(path(key), error);
+    };
+    const auto put = [&](const QString &key, const QJsonValue &value) {
+        return doc.contains(path(key)) ? doc.setValue(path(key), value, error)
+                                       : doc.insertMember(base, key, value, error);
+    };
+    const UrlShape shape = m_kind->urlShape;
+    const QString urlKey =
+        shape == UrlShape::ServerUrl ? QStringLiteral("serverUrl") : QStringLiteral("url");
+    bool ok = true;
+    for (const char *key :
+         {"command", "args", "env", "environment", "cwd", "url", "serverUrl", "httpUrl"}) {
+        if (QLatin1String(key) != urlKey)
+            ok = ok && drop(QLatin1String(key));
+    }
+    const QString type = shape == UrlShape::TypedHttp  ? QStringLiteral("http")
+                         : shape == UrlShape::OpenCode ? QStringLiteral("remote")
+                                                       : QString();
+    ok = ok && (type.isEmpty() ? drop(QStringLiteral("type")) : put(QStringLiteral("type"), type));
+    ok = ok && put(urlKey, url);
+    const QString headers = QStringLiteral("headers");
+    const QJsonValue current = doc.value(path(headers));
+    if (ok && current.isObject()) {
+        const QStringList authorizationPath =
+            path(headers) + QStringList{QStringLiteral("Authorization")};
+        ok = doc.contains(authorizationPath)
+                 ? doc.setValue(authorizationPath, authorization, error)
+                 : doc.insertMember(path(headers), QStringLiteral("Authorization"), authorization,
+                                    error);
+    } else if (ok) {
+        ok = put(headers, QJsonObject{{QStringLiteral("Authorization"), authorization}});
+    }
+    // opencode 1.x tries OAuth on a 401 unless told not to; its V2 shape is not known to take it.
+    if (ok && shape == UrlShape::OpenCode && !isOpenCodeV2() &&
+        !doc.contains(path(QStringLiteral("oauth"))))
+        ok = doc.insertMember(base, QStringLiteral("oauth"), false, error);
     if (ok)
         m_json = std::move(doc);
     return ok;

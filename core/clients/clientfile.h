@@ -63,6 +63,11 @@ public:
     // (type, disabled, timeouts, tool lists...) stay. Nothing changes if it already does.
     bool pointAtShim(const ClientEntry &entry, const QString &shim, const QString &server,
                      QString *error);
+    // Makes the entry a URL entry in the client's own shape (ClientKind::urlShape) sending
+    // "Authorization: <authorization>": its command, args, env and cwd go, its other keys
+    // (disabled, timeouts, tool lists...) stay. Also refreshes the header of a URL entry.
+    bool pointAtUrl(const ClientEntry &entry, const QString &url, const QString &authorization,
+                    QString *error);
     // Puts raw text (cut from an earlier version of this file) back as the entry's value.
     bool restoreEntryText(const ClientEntry &entry, const QByteArray &raw, QString *error);
 
@@ -73,6 +78,9 @@ private:
                               const QString &scope, const QString &defaultCwd) const;
     bool pointJsonAtShim(const ClientEntry &entry, const QString &shim, const QString &server,
                          QString *error);
+    bool pointJsonAtUrl(const ClientEntry &entry, const QString &url, const QString &authorization,
+                        QString *error);
+    bool isOpenCodeV2() const; // opencode's newer shape: servers under "mcp": {"servers": {..}}
 
     const ClientKind *m_kind;
     std::optional<JsoncDocument> m_json;

@@ -2,6 +2,7 @@
 #include "clients/clientsetup.h"
 
 #include "clients/clientwrite.h"
+#include "clients/httpsetup.h"
 #include "clients/setupmanifest.h"
 #include "secrets/secretstore.h"
 
@@ -61,8 +62,12 @@ RevertFilePlan planFile(const SetupRecord &record, const SetupManifest &manifest
             const SetupGeneration &generation = record.generations.at(g);
             for (const SetupGeneration::Entry &recorded : generation.entries) {
                 const std::optional<ClientEntry> current = parsed->entry(recorded.location);
-                if (!current || current->kind != ClientEntry::Kind::Managed ||
-                    current->managedServer != recorded.server) {
+                const bool ours =
+                    current && ((current->kind == ClientEntry::Kind::Managed &&
+                                 current->managedServer == recorded.server) ||
+                                (current->kind == ClientEntry::Kind::Remote &&
+                                 httpsetup::isFrontDoorUrl(current->url, recorded.server)));
+                if (!ours) {
                     plan.notes.append(QStringLiteral("\"%1\" changed since setup; left as it is")
                                           .arg(recorded.name));
                     continue;
@@ -83,7 +88,7 @@ RevertFilePlan planFile(const SetupRecord &record, const SetupManifest &manifest
         text = parsed->text();
     }
     plan.after = text;
-    plan.maskedAfter = text;
+    plan.maskedAfter = httpsetup::maskTokens(text);
     for (const QByteArray &literal : literals) {
         if (!literal.isEmpty())
             plan.maskedAfter.replace(literal, redaction::masked);
@@ -104,8 +109,13 @@ void ClientSetup::planRevert(const Options &options,
     }
     QList<SetupRecord> records;
     QStringList keys;
+    QStringList tokens;     // made for the files reverted
+    QStringList keptTokens; // still used by files not reverted
     for (const SetupRecord &record : manifest->records()) {
-        if (!options.clients.isEmpty() && !options.clients.contains(record.clientId))
+        const bool chosen = options.clients.isEmpty() || options.clients.contains(record.clientId);
+        for (const SetupGeneration &generation : record.generations)
+            (chosen ? tokens : keptTokens) += generation.tokens;
+        if (!chosen)
             continue;
         records.append(record);
         for (const SetupGeneration &generation : record.generations) {
@@ -113,12 +123,16 @@ void ClientSetup::planRevert(const Options &options,
                 keys.append(redaction::secretBackupKey(id));
         }
     }
-    const auto plan = [manifest, records, done](const QHash<QString, QString> &values,
-                                                const QStringList &errors) {
+    tokens.removeDuplicates();
+    for (const QString &kept : keptTokens)
+        tokens.removeAll(kept);
+    const auto plan = [manifest, records, tokens, done](const QHash<QString, QString> &values,
+                                                        const QStringList &errors) {
         Literals literals;
         for (auto it = values.cbegin(); it != values.cend(); ++it)
             literals.insert(it.key().section(QLatin1Char('/'), 1), it.value().toUtf8());
         RevertPlan result;
+        result.tokens = tokens;
         for (const SetupRecord &record : records)
             result.files.append(planFile(record, *manifest, literals));
         done(result, errors.isEmpty()
@@ -178,11 +192,18 @@ void ClientSetup::applyRevert(const RevertPlan &plan,
     }
     if (!manifest.save(&error))
         outcome->errors.append(error);
+    // A token goes once no file setup wrote uses it any more (a file that failed keeps its own).
+    QStringList revoke = plan.tokens;
+    for (const QString &kept : manifest.tokenNames())
+        revoke.removeAll(kept);
+    const auto finish = [this, revoke, outcome, done] {
+        revokeTokens(revoke, outcome, [done, outcome] { done(*outcome); });
+    };
     if (forgotten.isEmpty() || !m_store) {
-        later([done, outcome] { done(*outcome); });
+        later(finish);
         return;
     }
-    m_store->removeAll(forgotten, [done, outcome](const QStringList &) { done(*outcome); });
+    m_store->removeAll(forgotten, [finish](const QStringList &) { finish(); });
 }
 
 } // namespace manifold

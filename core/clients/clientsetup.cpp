@@ -1,6 +1,7 @@
 #include "clients/clientsetup.h"
 
 #include "clients/clientwrite.h"
+#include "clients/httpsetup.h"
 #include "clients/setupmanifest.h"
 #include "clients/shimlauncher.h"
 #include "config/serverregistry.h"
@@ -191,7 +192,12 @@ QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) cons
             continue;
         }
         status.entries = parsed->entries();
-        const bool managed = hasEntryOfKind(status.entries, ClientEntry::Kind::Managed);
+        const bool managed =
+            hasEntryOfKind(status.entries, ClientEntry::Kind::Managed) ||
+            std::any_of(status.entries.begin(), status.entries.end(), [](const ClientEntry &e) {
+                return e.kind == ClientEntry::Kind::Remote &&
+                       !httpsetup::frontDoorServer(e.url).isEmpty();
+            });
         const bool stdio = hasEntryOfKind(status.entries, ClientEntry::Kind::Stdio);
         status.state = status.entries.isEmpty() ? ClientFileStatus::State::NoServers
                        : managed && stdio       ? ClientFileStatus::State::Partly
@@ -206,6 +212,20 @@ QList<ClientFileStatus> ClientSetup::status(const QStringList &projectDirs) cons
 void ClientSetup::planSetup(const Options &options,
                             std::function<void(const SetupPlan &, const QString &)> done)
 {
+    if (options.transport == SetupTransport::Shim) {
+        planWith(options, {}, std::move(done));
+        return;
+    }
+    readHttpTarget([this, options, done](const HttpTarget &target, const QString &error) {
+        if (!error.isEmpty())
+            return done({}, error);
+        planWith(options, target, done);
+    });
+}
+
+void ClientSetup::planWith(const Options &options, const HttpTarget &target,
+                           std::function<void(const SetupPlan &, const QString &)> done)
+{
     ServerRegistry registry(m_configDir);
     QString error;
     if (!registry.load(&error)) {
@@ -218,9 +238,11 @@ void ClientSetup::planSetup(const Options &options,
             keys.append(serverSecretKey(server.name, variable));
     }
     const QList<ClientConfigFile> files = selectedFiles(options, rememberedProjects());
-    const auto plan = [this, registry, files, options,
+    const auto plan = [this, registry, files, options, target,
                        done](const QHash<QString, QString> &secrets) {
         PlanInput input;
+        input.transport = options.transport;
+        input.http = target;
         input.registry = registry.servers();
         input.registrySecrets = secrets;
         input.extraSecretNames = options.secretNames;
@@ -255,6 +277,48 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
         }
         files.append(file);
     }
+    if (files.isEmpty() && !plan.enableFrontDoor) {
+        later([done, outcome] { done(*outcome); });
+        return;
+    }
+    if (plan.transport == SetupTransport::Shim) {
+        writeSetup(plan, files, {}, outcome, std::move(done));
+        return;
+    }
+    prepareFrontDoor(
+        plan, files, outcome,
+        [this, plan, files, outcome, done](const QHash<QString, QString> &tokens) {
+            writeSetup(plan, files, tokens, outcome, done);
+        },
+        [done, outcome] { done(*outcome); });
+}
+
+// The rest of applySetup, once the front door is on and the tokens are made (tokens: name ->
+// secret, filled in for their placeholders). A token no written file uses is revoked again.
+void ClientSetup::writeSetup(const SetupPlan &plan, QList<FilePlan> files,
+                             const QHash<QString, QString> &tokens,
+                             std::shared_ptr<SetupOutcome> outcome,
+                             std::function<void(const SetupOutcome &)> finished)
+{
+    QHash<QString, QStringList> fileTokens; // path -> tokens its text uses
+    for (FilePlan &file : files) {
+        for (auto it = tokens.cbegin(); it != tokens.cend(); ++it) {
+            const QByteArray placeholder = httpsetup::tokenPlaceholder(it.key());
+            if (!file.after.contains(placeholder))
+                continue;
+            file.after.replace(placeholder, it.value().toUtf8());
+            fileTokens[file.loaded.file.path].append(it.key());
+        }
+    }
+    auto used = std::make_shared<QStringList>();
+    const auto done = [this, tokens, used, outcome, finished](const SetupOutcome &) {
+        QStringList unused;
+        for (auto it = tokens.cbegin(); it != tokens.cend(); ++it) {
+            if (!used->contains(it.key()))
+                unused.append(it.key());
+        }
+        revokeTokens(unused, outcome, [outcome, finished] { finished(*outcome); });
+    };
     if (files.isEmpty()) {
         later([done, outcome] { done(*outcome); });
         return;
@@ -262,7 +326,14 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
 
     QList<Redacted> redacted;
     QHash<QString, QString> secrets = plan.secretValues;
-    const QList<QByteArray> values = movedSecretValues(files);
+    QList<QByteArray> values = movedSecretValues(files);
+    for (const FilePlan &file : files) {
+        // An earlier setup's front door secrets stay out of the backups too.
+        for (const QByteArray &secret : httpsetup::tokenSecrets(file.loaded.text)) {
+            if (!values.contains(secret))
+                values.append(secret);
+        }
+    }
     for (const FilePlan &file : files) {
         redacted.append(redactFile(file, values));
         secrets.insert(redacted.last().literals);
@@ -274,8 +345,8 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
         return;
     }
 
-    const auto write = [this, plan, files, redacted, outcome,
-                        done](const QStringList &storeErrors) {
+    const auto write = [this, plan, files, redacted, outcome, done, fileTokens,
+                        used](const QStringList &storeErrors) {
         if (!storeErrors.isEmpty()) {
             outcome->errors.append(QStringLiteral("cannot store secrets in the keychain (%1); "
                                                   "nothing was changed")
@@ -314,6 +385,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
             generation.backup = backupName(file);
             generation.writtenHash = SetupManifest::hash(file.after);
             generation.secretIds = redacted.at(i).ids;
+            generation.tokens = fileTokens.value(path);
             for (const EntryPlan &entry : file.entries) {
                 if (entry.rewritten)
                     generation.entries.append(recordEntry(file, entry, redacted.at(i).cuts));
@@ -333,6 +405,7 @@ void ClientSetup::applySetup(const SetupPlan &plan, std::function<void(const Set
                 continue;
             }
             outcome->written.append(path);
+            *used += generation.tokens;
             if (file.kind->restartRequired &&
                 !outcome->restartClients.contains(file.kind->displayName))
                 outcome->restartClients.append(file.kind->displayName);

@@ -4,11 +4,13 @@
 #include "clients/clientfile.h"
 #include "clients/setupplanner.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 
 #include <functional>
+#include <memory>
 
 namespace manifold {
 
@@ -22,7 +24,7 @@ struct ClientFileStatus
         Broken,    // does not parse (error says why); never touched
         NoServers, // parses, no entries
         NotSetUp,  // has stdio entries Manifold could take over
-        SetUp,     // every stdio entry runs manifold-shim
+        SetUp,     // every stdio entry runs manifold-shim (or reaches the HTTP front door)
         Partly,    // some run manifold-shim, others could
     };
 
@@ -55,6 +57,7 @@ struct RevertFilePlan
 struct RevertPlan
 {
     QList<RevertFilePlan> files;
+    QStringList tokens; // front door tokens setup made that no other set-up file uses: revoked
 };
 
 struct SetupOutcome
@@ -62,6 +65,7 @@ struct SetupOutcome
     QStringList written;        // files changed
     QStringList addedServers;   // new Manifold servers
     QStringList restartClients; // display names of clients that need a restart
+    QStringList notes;          // front door turned on, tokens made, replaced or revoked
     QStringList errors;         // per file or global; a file with an error is unchanged
     bool ok() const { return errors.isEmpty(); }
 };
@@ -79,7 +83,18 @@ public:
         QStringList clients;     // client ids; empty = all
         QStringList projectDirs; // extra project directories (remembered ones are added)
         QStringList secretNames; // more env variable names to treat as secrets
+        SetupTransport transport = SetupTransport::Shim;
     };
+
+    // One call of the broker's control protocol (docs/wire.md), answered later on the event loop:
+    // BrokerView::call in the tray, the control socket in manifoldctl. Setup over HTTP reads
+    // http/status, turns the front door on (http/enable) and makes tokens (http/tokenAdd);
+    // revert revokes them (http/tokenRevoke). Without one, only the shim can be set up.
+    using ControlReply =
+        std::function<void(bool ok, const QJsonObject &result, const QString &error)>;
+    using ControlCall =
+        std::function<void(const QString &method, const QJsonObject &params, ControlReply reply)>;
+    void setControl(ControlCall call) { m_control = std::move(call); }
 
     ClientSetup(ClientEnvironment env, QString configDir, SecretStore *store,
                 QObject *parent = nullptr);
@@ -114,6 +129,19 @@ private:
     QList<ClientConfigFile> selectedFiles(const Options &options, QStringList projects) const;
     // Runs step from the event loop: every answer comes after the call returns.
     void later(std::function<void()> step);
+    void planWith(const Options &options, const HttpTarget &target,
+                  std::function<void(const SetupPlan &plan, const QString &error)> done);
+    // clienthttpsetup.cpp: what setup over HTTP asks of the broker.
+    void readHttpTarget(std::function<void(const HttpTarget &target, const QString &error)> done);
+    void prepareFrontDoor(const SetupPlan &plan, const QList<FilePlan> &files,
+                          std::shared_ptr<SetupOutcome> outcome,
+                          std::function<void(const QHash<QString, QString> &secrets)> next,
+                          std::function<void()> failed);
+    void revokeTokens(QStringList names, std::shared_ptr<SetupOutcome> outcome,
+                      std::function<void()> next);
+    void writeSetup(const SetupPlan &plan, QList<FilePlan> files,
+                    const QHash<QString, QString> &tokens, std::shared_ptr<SetupOutcome> outcome,
+                    std::function<void(const SetupOutcome &)> done);
 
     ClientEnvironment m_env;
     QString m_configDir;
@@ -121,6 +149,7 @@ private:
     QString m_shimPath;
     QStringList m_realShim; // program and leading arguments (shimlauncher::bundledShim)
     ServerConfig m_defaults;
+    ControlCall m_control;
 };
 
 } // namespace manifold

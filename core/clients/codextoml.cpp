@@ -513,6 +513,9 @@ std::optional<ServerIndex> indexServers(const QByteArray &text, const Document &
                     if (field.size() != 1 || value.kind != Value::Bool)
                         return mustBe("true or false");
                     target.enabled = value.boolean;
+                } else if (what == QLatin1String("http_headers")) {
+                    if (field.size() == 2 && value.kind == Value::String)
+                        target.httpHeaders.insert(field.at(1), value.string);
                 } else if (what == QLatin1String("env")) {
                     if (field.size() == 1 && value.kind == Value::Table)
                         continue; // env = {}
@@ -801,6 +804,91 @@ bool CodexToml::rewriteServer(const QString &name, const QString &command, const
         const std::optional<CodexServer> after = candidate.server(name);
         return after && after->command == command && after->args == args &&
                (!dropEnv || (after->env.isEmpty() && after->cwd.isEmpty()));
+    });
+}
+
+bool CodexToml::pointServerAtUrl(const QString &name, const QString &url,
+                                 const QMap<QString, QString> &headers, QString *error)
+{
+    if (!editable(name, error))
+        return false;
+    const std::optional<Document> doc = scanDocument(m_text, error);
+    if (!doc)
+        return false;
+    const QStringList path{kServers, name};
+    const auto table = std::find_if(doc->tables.begin(), doc->tables.end(),
+                                    [&](const Table &t) { return t.path == path; });
+    if (table == doc->tables.end())
+        return setError(error, QStringLiteral("[mcp_servers.%1] not found").arg(name));
+
+    QByteArrayList pairs;
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+        pairs.append(quoteKey(it.key()) + " = " + quoteString(it.value()));
+    const QByteArray headersText = "{ " + pairs.join(", ") + " }";
+    const std::optional<CodexServer> current = server(name);
+
+    std::vector<Edit> edits;
+    const Entry *urlEntry = findEntry(*table, QStringLiteral("url"));
+    const Entry *headersEntry = findEntry(*table, QStringLiteral("http_headers"));
+    static const QStringList dropped{
+        QStringLiteral("command"),      QStringLiteral("args"),
+        QStringLiteral("env"),          QStringLiteral("cwd"),
+        QStringLiteral("bearer_token"), QStringLiteral("bearer_token_env_var")};
+    for (const Entry &entry : table->entries) {
+        if (entry.key.first() == QLatin1String("http_headers") && entry.key.size() > 1)
+            return setError(error, QStringLiteral("the http_headers of '%1' are dotted keys; "
+                                                  "edit it by hand")
+                                       .arg(name));
+        if (dropped.contains(entry.key.first()))
+            edits.push_back({entry.lineBegin, entry.lineEnd, {}});
+    }
+    std::vector<bool> remove(doc->tables.size(), false);
+    bool anySubtable = false;
+    for (size_t i = 1; i < doc->tables.size(); ++i) {
+        const QStringList &p = doc->tables.at(i).path;
+        if (p.size() < 3 || p.mid(0, 2) != path)
+            continue;
+        if (p.at(2) == QLatin1String("http_headers"))
+            return setError(error, QStringLiteral("the http_headers of '%1' are a table of their "
+                                                  "own; edit it by hand")
+                                       .arg(name));
+        remove[i] = p.at(2) == QLatin1String("env");
+        anySubtable = anySubtable || remove[i];
+    }
+    if (anySubtable) {
+        const std::vector<Edit> removals = removeTables(m_text, *doc, remove);
+        edits.insert(edits.end(), removals.begin(), removals.end());
+    }
+    if (urlEntry && urlEntry->value.string != url)
+        edits.push_back({urlEntry->value.begin, urlEntry->value.end, quoteString(url)});
+    if (headersEntry &&
+        (headersEntry->value.kind != Value::Table || current->httpHeaders != headers))
+        edits.push_back({headersEntry->value.begin, headersEntry->value.end, headersText});
+
+    // Missing keys go right after the header, indented like the table's keys.
+    const QByteArray eol = lineEnding();
+    const QByteArray indent =
+        table->entries.empty() ? QByteArray() : indentOf(m_text, table->entries.front().lineBegin);
+    QByteArray inserted;
+    if (!urlEntry)
+        inserted += indent + "url = " + quoteString(url) + eol;
+    if (!headersEntry)
+        inserted += indent + "http_headers = " + headersText + eol;
+    if (!inserted.isEmpty()) {
+        const qsizetype insertAt = table->headerEnd;
+        if (insertAt == m_text.size() && !m_text.endsWith('\n')) {
+            inserted.prepend(eol); // keep "no line ending at the end of the file" as it was
+            inserted.chop(eol.size());
+        }
+        edits.push_back({insertAt, insertAt, inserted});
+    }
+    if (edits.empty())
+        return true;
+    return commit(applyEdits(m_text, edits), name, error, [&](const CodexToml &candidate) {
+        const std::optional<CodexServer> after = candidate.server(name);
+        return after && after->url == url && after->httpHeaders == headers &&
+               after->command.isEmpty() && after->args.isEmpty() && after->env.isEmpty() &&
+               after->cwd.isEmpty();
     });
 }
 

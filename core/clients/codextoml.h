@@ -22,6 +22,7 @@ struct CodexServer
     QString cwd;
     bool enabled = true;
     QString url; // Streamable HTTP entries have a url and no command
+    QMap<QString, QString> httpHeaders; // `http_headers = { .. }` of url entries
     // Raw spans [begin, end) of the env values' literals (quotes included) in the text; not
     // compared by operator==.
     QMap<QString, std::pair<qsizetype, qsizetype>> envSpans;
@@ -53,6 +54,13 @@ public:
     // Values that already decode to the wanted ones are left as written (idempotent).
     bool rewriteServer(const QString &name, const QString &command, const QStringList &args,
                        bool dropEnv, QString *error);
+
+    // Makes the [mcp_servers.<name>] table a Streamable HTTP entry in place: url and http_headers
+    // set (replacing what they held), command, args, env, cwd and inline bearer tokens removed
+    // (Codex refuses a whole config with `bearer_token`), other keys and comments kept. Headers
+    // written as dotted keys or their own subtable are refused (edit by hand).
+    bool pointServerAtUrl(const QString &name, const QString &url,
+                          const QMap<QString, QString> &headers, QString *error);
 
     // Appends a [mcp_servers.<name>] table at the end, using the file's line ending.
     bool addServer(const CodexServer &server, QString *error);

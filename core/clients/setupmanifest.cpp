@@ -58,7 +58,8 @@ QJsonObject generationToJson(const SetupGeneration &generation)
             {QStringLiteral("backup"), generation.backup},
             {QStringLiteral("written"), QString::fromLatin1(generation.writtenHash)},
             {QStringLiteral("entries"), entries},
-            {QStringLiteral("secrets"), toArray(generation.secretIds)}};
+            {QStringLiteral("secrets"), toArray(generation.secretIds)},
+            {QStringLiteral("tokens"), toArray(generation.tokens)}};
 }
 
 SetupGeneration generationFromJson(const QJsonObject &object)
@@ -69,6 +70,7 @@ SetupGeneration generationFromJson(const QJsonObject &object)
     generation.backup = object.value(QStringLiteral("backup")).toString();
     generation.writtenHash = object.value(QStringLiteral("written")).toString().toLatin1();
     generation.secretIds = fromArray(object.value(QStringLiteral("secrets")));
+    generation.tokens = fromArray(object.value(QStringLiteral("tokens")));
     for (const QJsonValue &value : object.value(QStringLiteral("entries")).toArray()) {
         const QJsonObject entry = value.toObject();
         generation.entries.append(
@@ -178,6 +180,20 @@ QStringList SetupManifest::projectDirs() const
             dirs.append(record.projectDir);
     }
     return dirs;
+}
+
+QStringList SetupManifest::tokenNames() const
+{
+    QStringList names;
+    for (const SetupRecord &record : m_records) {
+        for (const SetupGeneration &generation : record.generations) {
+            for (const QString &token : generation.tokens) {
+                if (!names.contains(token))
+                    names.append(token);
+            }
+        }
+    }
+    return names;
 }
 
 bool SetupManifest::writeBackup(const QString &name, const QByteArray &bytes, QString *error) const

@@ -27,6 +27,7 @@ struct SetupGeneration
     QByteArray writtenHash; // sha256 (hex) of the bytes setup wrote
     QList<Entry> entries;
     QStringList secretIds; // placeholders used by backup and entries
+    QStringList tokens;    // front door tokens this run made for the file's URL entries
 };
 
 struct SetupRecord
@@ -58,6 +59,8 @@ public:
     SetupRecord &findOrAdd(const QString &clientId, const QString &path, const QString &projectDir);
     void removeRecord(const QString &path);
     QStringList projectDirs() const;
+    // Front door tokens named by any generation of any record (setup made them).
+    QStringList tokenNames() const;
 
     bool writeBackup(const QString &name, const QByteArray &bytes, QString *error) const;
     bool readBackup(const QString &name, QByteArray *bytes, QString *error) const;

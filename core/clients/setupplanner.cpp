@@ -64,11 +64,23 @@ public:
         }
         for (const ClientEntry &entry : file->entries())
             plan.entries.append(planEntry(*plan.kind, entry, loaded.file.path));
+        // Project files are often committed: a token never goes into one.
+        const bool projectFile = !loaded.file.projectDir.isEmpty();
+        const bool http = m_input.transport == SetupTransport::Http &&
+                          plan.kind->urlShape != UrlShape::None && !projectFile;
         for (EntryPlan &entry : plan.entries) {
-            if (entry.server.isEmpty())
+            if (entry.server.isEmpty() || entry.viaHttp)
                 continue;
+            if (m_input.transport == SetupTransport::Http && !http)
+                plan.transportNote = projectFile ? httpsetup::projectFileReason()
+                                                 : httpsetup::shimOnlyReason(*plan.kind);
             const QByteArray before = file->text();
-            if (!file->pointAtShim(entry.entry, m_input.shimPath, entry.server, &error)) {
+            entry.viaHttp = http;
+            const bool ok =
+                http ? file->pointAtUrl(entry.entry, m_input.http.baseUrl + entry.server,
+                                        bearer(loaded.file.clientId), &error)
+                     : file->pointAtShim(entry.entry, m_input.shimPath, entry.server, &error);
+            if (!ok) {
                 plan.error = QStringLiteral("cannot rewrite \"%1\" (%2); left untouched")
                                  .arg(entry.entry.name, error);
                 plan.after = loaded.text;
@@ -77,12 +89,54 @@ public:
             entry.rewritten = file->text() != before;
         }
         plan.after = file->text();
+        if (plan.after != loaded.text && http && !m_tokenClients.contains(loaded.file.clientId))
+            m_tokenClients.append(loaded.file.clientId);
         return plan;
+    }
+
+    // A client that gets a new token has it in every front door entry of its files, the ones an
+    // earlier setup wrote too (their old token is revoked when it is replaced).
+    void refreshTokens(FilePlan *plan)
+    {
+        if (!plan->error.isEmpty() || !m_tokenClients.contains(plan->loaded.file.clientId))
+            return;
+        QString error;
+        std::optional<ClientFile> file =
+            ClientFile::parse(*plan->kind, plan->after, plan->loaded.file.projectDir, &error);
+        for (EntryPlan &entry : plan->entries) {
+            if (!file || !entry.viaHttp || entry.action != EntryPlan::Action::AlreadyManaged)
+                continue;
+            const std::optional<ClientEntry> current = file->entry(entry.entry.location);
+            const QByteArray before = file->text();
+            if (!current || !file->pointAtUrl(*current, m_input.http.baseUrl + entry.server,
+                                              bearer(plan->loaded.file.clientId), &error)) {
+                plan->error =
+                    QStringLiteral("cannot give \"%1\" the new token (%2); left untouched")
+                        .arg(entry.entry.name, error);
+                plan->after = plan->loaded.text;
+                return;
+            }
+            entry.rewritten = file->text() != before;
+        }
+        if (file)
+            plan->after = file->text();
     }
 
     SetupPlan finish(QList<FilePlan> files)
     {
+        for (FilePlan &file : files)
+            refreshTokens(&file);
         SetupPlan plan;
+        plan.transport = m_input.transport;
+        if (m_input.transport == SetupTransport::Http) {
+            plan.httpBaseUrl = m_input.http.baseUrl;
+            plan.enableFrontDoor = !m_input.http.enabled;
+            for (const QString &clientId : m_tokenClients) {
+                const QString name = m_tokenNames.value(clientId);
+                plan.tokens.append({clientId, name, httpsetup::tokenPlaceholder(name),
+                                    m_tokenReplaces.value(clientId)});
+            }
+        }
         plan.files = std::move(files);
         plan.newServers = m_newServers;
         plan.secretValues = m_secretValues;
@@ -92,10 +146,36 @@ public:
     }
 
 private:
+    // The Authorization header of a client's URL entries: its token's placeholder until applied.
+    QString bearer(const QString &clientId)
+    {
+        if (!m_tokenNames.contains(clientId)) {
+            bool replaces = false;
+            HttpTarget target = m_input.http;
+            target.tokenNames += m_tokenNames.values(); // two clients never share a name
+            m_tokenNames.insert(clientId, httpsetup::chooseTokenName(clientId, target, &replaces));
+            m_tokenReplaces.insert(clientId, replaces);
+        }
+        return QStringLiteral("Bearer ") +
+               QString::fromUtf8(httpsetup::tokenPlaceholder(m_tokenNames.value(clientId)));
+    }
+
     EntryPlan planEntry(const ClientKind &kind, const ClientEntry &entry, const QString &filePath)
     {
         EntryPlan plan;
         plan.entry = entry;
+        const QString viaHttp = httpsetup::serverOfUrl(entry.url, m_input.http.baseUrl);
+        if (entry.kind == ClientEntry::Kind::Remote && !viaHttp.isEmpty()) {
+            plan.action = EntryPlan::Action::AlreadyManaged;
+            plan.server = viaHttp;
+            plan.viaHttp = true;
+            plan.note = QStringLiteral("reaches it over HTTP");
+            if (!m_taken.contains(viaHttp))
+                plan.note = QStringLiteral("reaches Manifold server \"%1\" over HTTP, which is "
+                                           "not configured")
+                                .arg(viaHttp);
+            return plan;
+        }
         switch (entry.kind) {
         case ClientEntry::Kind::Remote:
             plan.action = EntryPlan::Action::LeaveRemote;
@@ -195,6 +275,9 @@ private:
     QList<ServerConfig> m_newServers;
     QHash<QString, QString> m_secretValues;
     QHash<QString, QString> m_perProjectReasons;
+    QStringList m_tokenClients;           // clients whose files get URL entries, in order
+    QHash<QString, QString> m_tokenNames; // client id -> token name
+    QHash<QString, bool> m_tokenReplaces; // client id -> the name is an earlier setup's token
 };
 
 } // namespace
@@ -238,12 +321,17 @@ QByteArray FilePlan::maskedBefore() const
     QByteArray text = loaded.text;
     for (const Span &span : spans)
         text.replace(span.first, span.second - span.first, redaction::masked);
-    return text;
+    return httpsetup::maskTokens(text);
+}
+
+QByteArray FilePlan::maskedAfter() const
+{
+    return httpsetup::maskTokens(after);
 }
 
 bool SetupPlan::changes() const
 {
-    return !newServers.isEmpty() ||
+    return !newServers.isEmpty() || enableFrontDoor ||
            std::any_of(files.begin(), files.end(),
                        [](const FilePlan &file) { return file.changes(); });
 }

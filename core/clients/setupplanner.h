@@ -2,6 +2,7 @@
 
 #include "clients/clientcatalog.h"
 #include "clients/clientfile.h"
+#include "clients/httpsetup.h"
 #include "config/serverconfig.h"
 
 #include <QHash>
@@ -26,7 +27,7 @@ struct EntryPlan
     enum class Action {
         Import,          // becomes a new Manifold server (possibly under another name)
         Reuse,           // an identical definition already is (or becomes) a Manifold server
-        AlreadyManaged,  // runs manifold-shim already
+        AlreadyManaged,  // runs manifold-shim already, or reaches the front door (viaHttp)
         LeaveRemote,     // URL server: not Manifold's business
         LeaveUnsupported // left alone, note says why
     };
@@ -37,6 +38,7 @@ struct EntryPlan
     QString note;             // renamed / reused / why it is left alone
     QStringList secrets;      // env variables whose values go to the keychain
     QString perProjectReason; // Import/Reuse: why its definition is per-project (sharingchoice.h)
+    bool viaHttp = false;     // after setup the entry is a URL entry of the front door
     bool rewritten = false;
 };
 
@@ -47,10 +49,13 @@ struct FilePlan
     QString error;    // does not parse or cannot be edited: the file is not touched
     QByteArray after; // the file after setup (== loaded.text when nothing changes)
     QList<EntryPlan> entries;
+    QString transportNote; // --transport http on a client that keeps the shim: why
 
     bool changes() const { return error.isEmpty() && loaded.exists && after != loaded.text; }
     // Before/after with the literals of moved secrets shown as "********", for diffs on screen.
+    // Front door secrets and token placeholders show as "mfd_********" in both.
     QByteArray maskedBefore() const;
+    QByteArray maskedAfter() const;
 };
 
 struct SetupPlan
@@ -60,6 +65,10 @@ struct SetupPlan
     QHash<QString, QString> secretValues;      // serverSecretKey(server, variable) -> value
     QHash<QString, QString> perProjectReasons; // new per-project server -> why (its first entry)
     QString shimPath;
+    SetupTransport transport = SetupTransport::Shim;
+    QString httpBaseUrl;          // Http: where the URL entries point
+    QList<PlannedToken> tokens;   // Http: one per client whose files change
+    bool enableFrontDoor = false; // Http: the front door is off; applying turns it on
 
     bool changes() const;
 };
@@ -71,13 +80,17 @@ struct PlanInput
     QStringList extraSecretNames;            // variables the user marked as secret
     QString shimPath;                        // absolute, stable path written into configs
     ServerConfig defaults;                   // sharing, linger, heartbeat... of new servers
+    SetupTransport transport = SetupTransport::Shim;
+    HttpTarget http; // Http: the front door's URL and tokens
 };
 
 // Decides everything setup does, without touching anything: picks each server's sharing mode
 // (per-project for project entries and relative paths, see chooseSharing), dedupes identical
 // definitions (same sharing, command, args, env and cwd) across clients, projects and the
 // registry, gives clashing names a distinct one, picks the secrets, and computes every file's
-// new text.
+// new text. With SetupTransport::Http, clients that take URL servers get URL entries of the front
+// door (with one new token per client whose files change: its placeholder until applied) and the
+// others the shim.
 SetupPlan planSetup(const PlanInput &input, const QList<LoadedClientFile> &files);
 
 bool isSecretVariable(const QString &variable, const QStringList &extraSecretNames);

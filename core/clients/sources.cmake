@@ -10,6 +10,8 @@ target_sources(manifold_core PRIVATE
     clients/setupmanifest.cpp clients/setupmanifest.h
     clients/shimlauncher.cpp clients/shimlauncher.h
     clients/clientsetup.cpp clients/clientsetup.h clients/clientrevert.cpp
+    clients/clienthttpsetup.cpp
     clients/clientwrite.cpp clients/clientwrite.h
+    clients/httpsetup.cpp clients/httpsetup.h
     clients/unifieddiff.cpp clients/unifieddiff.h
 )

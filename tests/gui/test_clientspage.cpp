@@ -12,12 +12,16 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include <gtest/gtest.h>
@@ -194,6 +198,84 @@ TEST_F(ClientsPageTest, SetUpAllThroughThePreviewThenRevertAll)
     EXPECT_EQ(state(QStringLiteral("claude-desktop"), claude), QStringLiteral("not set up"));
     EXPECT_EQ(state(QStringLiteral("cursor"), cursor), QStringLiteral("not set up"));
     EXPECT_FALSE(m_page->revertAllButton()->isEnabled());
+    closeDialog(revert);
+}
+
+// "Connect through: HTTP": Cursor gets a front door URL entry with a token of its own, made only
+// when applying (the preview masks it), Claude Desktop keeps the shim and the preview says why;
+// Revert All puts both files back and revokes the token.
+TEST_F(ClientsPageTest, HttpChoiceGivesUrlClientsTheFrontDoor)
+{
+    QStringList tokens;
+    QStringList calls;
+    m_setup->setControl([&](const QString &method, const QJsonObject &params,
+                            const ClientSetup::ControlReply &reply) {
+        const QString name = params.value(QStringLiteral("name")).toString();
+        calls.append(method);
+        QJsonObject result{
+            {QStringLiteral("enabled"), true},
+            {QStringLiteral("listening"), true},
+            {QStringLiteral("url"), QStringLiteral("http://127.0.0.1:47999/mcp/NAME")},
+            {QStringLiteral("tokens"), QJsonArray()}};
+        if (method == QLatin1String("http/tokenAdd")) {
+            tokens.append(name);
+            result = {
+                {QStringLiteral("name"), name},
+                {QStringLiteral("secret"), QStringLiteral("mfd_") + QString(43, QLatin1Char('C'))}};
+        } else if (method == QLatin1String("http/tokenRevoke")) {
+            tokens.removeAll(name);
+        }
+        QTimer::singleShot(0, [reply, result] { reply(true, result, QString()); });
+    });
+    const QString claude = cf::claudeDesktopPath(m_homePath);
+    const QString cursor = cf::cursorPath(m_homePath);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return m_page->table()->model()->rowCount() == 2; }, 5000));
+
+    EXPECT_EQ(m_page->transport(), SetupTransport::Shim); // the shim stays the default
+    m_page->transportCombo()->setFocus();
+    QTest::keyClick(m_page->transportCombo(), Qt::Key_Down);
+    ASSERT_EQ(m_page->transport(), SetupTransport::Http);
+
+    ClientSetupDialog *preview = clickAndWaitForDialog(m_page->setUpAllButton());
+    ASSERT_NE(preview, nullptr);
+    const QString diff = preview->diffView()->toPlainText();
+    EXPECT_TRUE(diff.contains(
+        QStringLiteral("+            \"url\": \"http://127.0.0.1:47999/mcp/memory\",\n"
+                       "+            \"headers\": {\n"
+                       "+                \"Authorization\": \"Bearer mfd_********\"\n")))
+        << diff.toStdString();
+    EXPECT_FALSE(diff.contains(QStringLiteral("new-token-for"))) << diff.toStdString();
+    EXPECT_TRUE(tokens.isEmpty()) << "no token before Apply";
+    EXPECT_TRUE(preview->summaryLabel()->text().contains(QStringLiteral("token each (cursor)")))
+        << preview->summaryLabel()->text().toStdString();
+    const auto shimNote = preview->detailsTree()->findItems(QStringLiteral("(shim)"),
+                                                            Qt::MatchExactly | Qt::MatchRecursive);
+    ASSERT_EQ(shimNote.size(), 1);
+    EXPECT_TRUE(shimNote.first()->text(1).startsWith(QStringLiteral("Claude Desktop runs only "
+                                                                    "stdio servers")));
+
+    applyAndWait(preview);
+    EXPECT_EQ(tokens, QStringList{QStringLiteral("cursor")});
+    const QByteArray cursorText = cf::readFile(cursor);
+    EXPECT_TRUE(
+        cursorText.contains("\"Authorization\": \"Bearer mfd_" + QByteArray(43, 'C') + "\""))
+        << cursorText.toStdString();
+    EXPECT_TRUE(cf::readFile(claude).contains(cf::shimPath(m_homePath).toUtf8()));
+    EXPECT_TRUE(preview->outcomeLabel()->text().contains(QStringLiteral("made token \"cursor\"")))
+        << preview->outcomeLabel()->text().toStdString();
+    EXPECT_EQ(state(QStringLiteral("cursor"), cursor), QStringLiteral("set up"));
+    closeDialog(preview);
+
+    ClientSetupDialog *revert = clickAndWaitForDialog(m_page->revertAllButton());
+    ASSERT_NE(revert, nullptr);
+    EXPECT_FALSE(revert->diffView()->toPlainText().contains(QStringLiteral("CCCCCCCC")));
+    EXPECT_TRUE(revert->summaryLabel()->text().contains(QStringLiteral("revoked: cursor")))
+        << revert->summaryLabel()->text().toStdString();
+    applyAndWait(revert);
+    EXPECT_EQ(cf::readFile(claude), cf::claudeDesktopConfig());
+    EXPECT_EQ(cf::readFile(cursor), cf::cursorConfig());
+    EXPECT_TRUE(tokens.isEmpty());
+    EXPECT_EQ(calls.last(), QStringLiteral("http/tokenRevoke"));
     closeDialog(revert);
 }
 

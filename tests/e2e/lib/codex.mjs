@@ -55,10 +55,14 @@ export function writeCodexConfig(codexHome, servers) {
 
 /** One `codex app-server` process and a JSON-RPC client for it. */
 export class CodexAppServer {
-  /** env: Codex's whole environment (nothing is inherited from the test). */
-  constructor({ env, cwd }) {
+  /**
+   * env: Codex's whole environment (nothing is inherited from the test). noProxy: hosts Codex may
+   * reach directly (NO_PROXY), e.g. '127.0.0.1' for a local HTTP MCP server; everything else
+   * still goes to the dead proxy.
+   */
+  constructor({ env, cwd, noProxy = '' }) {
     this.proc = spawn(CODEX_NODE, [CODEX_JS, 'app-server', ...OFFLINE_ARGS], {
-      env: { ...env, HTTPS_PROXY: DEAD, HTTP_PROXY: DEAD, ALL_PROXY: DEAD, NO_PROXY: '' },
+      env: { ...env, HTTPS_PROXY: DEAD, HTTP_PROXY: DEAD, ALL_PROXY: DEAD, NO_PROXY: noProxy },
       cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
