@@ -7,6 +7,7 @@
 #include "http/httpsettings.h"
 #include "http/tokenstore.h"
 
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QLoggingCategory>
 
@@ -45,12 +46,23 @@ void Broker::applyHttpSettings()
     qCInfo(lcBroker).noquote() << "HTTP front door at" << httpBaseUrl() << "NAME";
 }
 
+// The URL a client on this machine uses: a wildcard listener is reached on loopback (or, with
+// TLS, by the first configured name, the one its certificate is most likely for).
 QString Broker::httpBaseUrl() const
 {
     const http::HttpSettings settings = http::HttpSettings::fromJson(m_registry.httpSettings());
-    const QString host = settings.address.contains(QLatin1Char(':')) ? QLatin1Char('[') + settings.address + QLatin1Char(']')
-                                                                      : settings.address;
-    return QStringLiteral("%1://%2:%3/mcp/").arg(settings.usesTls() ? QStringLiteral("https") : QStringLiteral("http"), host).arg(m_frontDoor ? m_frontDoor->port() : settings.port);
+    const QHostAddress address(settings.address);
+    QString host = settings.address;
+    if (address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6 || address == QHostAddress::Any) {
+        host = settings.usesTls() && !settings.hosts.isEmpty()     ? settings.hosts.constFirst()
+               : address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("::1")
+                                                                     : QStringLiteral("127.0.0.1");
+    }
+    if (host.contains(QLatin1Char(':')))
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("%1://%2:%3/mcp/")
+        .arg(settings.usesTls() ? QStringLiteral("https") : QStringLiteral("http"), host)
+        .arg(m_frontDoor ? m_frontDoor->port() : settings.port);
 }
 
 QJsonObject Broker::httpStatus()
