@@ -300,6 +300,39 @@
         <source>Sharing</source>
         <translation>Teilen</translation>
     </message>
+    <message>
+        <source>reaches “%1” over HTTP; gets the new token</source>
+        <translation>erreicht „%1“ über HTTP; erhält das neue Token</translation>
+    </message>
+    <message>
+        <source>reaches “%1” over HTTP</source>
+        <translation>erreicht „%1“ über HTTP</translation>
+    </message>
+    <message>
+        <source>runs “%1” through Manifold; now over HTTP</source>
+        <translation>läuft „%1“ über Manifold; jetzt über HTTP</translation>
+    </message>
+    <message>
+        <source>(shim)</source>
+        <extracomment>The client cannot take URL servers, so it keeps the shim: the reason follows</extracomment>
+        <translation>(Shim)</translation>
+    </message>
+    <message>
+        <source>%1; over HTTP</source>
+        <translation>%1; über HTTP</translation>
+    </message>
+    <message>
+        <source>The HTTP front door is off; applying turns it on (%1).</source>
+        <translation>Der HTTP-Zugang ist aus; Anwenden schaltet ihn ein (%1).</translation>
+    </message>
+    <message>
+        <source>Clients that take URLs reach it with a token each (%1), made when you apply and shown here as mfd_********.</source>
+        <translation>Clients, die URLs unterstützen, erreichen ihn mit je einem eigenen Token (%1), das beim Anwenden erzeugt und hier als mfd_******** angezeigt wird.</translation>
+    </message>
+    <message>
+        <source>The HTTP tokens setup made are revoked: %1.</source>
+        <translation>Die von der Einrichtung erzeugten HTTP-Token werden widerrufen: %1.</translation>
+    </message>
 </context>
 <context>
     <name>manifold::ClientTableModel</name>
@@ -548,6 +581,244 @@
     <message>
         <source>Project folders: %1</source>
         <translation>Projektordner: %1</translation>
+    </message>
+    <message>
+        <source>the shim (every client)</source>
+        <translation>den Shim (jeder Client)</translation>
+    </message>
+    <message>
+        <source>HTTP (clients that support URLs)</source>
+        <translation>HTTP (Clients, die URLs unterstützen)</translation>
+    </message>
+    <message>
+        <source>HTTP: Claude Code, VS Code, Cursor, Windsurf, Gemini CLI, Codex and opencode reach Manifold&apos;s HTTP front door (turned on if it is off), each with a token of its own written only into its config. Other clients, such as Claude Desktop, keep the shim.</source>
+        <translation>HTTP: Claude Code, VS Code, Cursor, Windsurf, Gemini CLI, Codex und opencode erreichen den HTTP-Zugang von Manifold (er wird eingeschaltet, falls er aus ist), jeder mit einem eigenen Token, das nur in seine Konfiguration geschrieben wird. Andere Clients wie Claude Desktop behalten den Shim.</translation>
+    </message>
+    <message>
+        <source>Connect &amp;through:</source>
+        <translation>Verbinden &amp;über:</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::HttpFrontDoorPage</name>
+    <message>
+        <source>&amp;Serve the MCP servers over HTTP</source>
+        <translation>MCP-Server über HTTP &amp;bereitstellen</translation>
+    </message>
+    <message>
+        <source>Accept requests &amp;without a token (loopback only)</source>
+        <translation>Anfragen &amp;ohne Token annehmen (nur Loopback)</translation>
+    </message>
+    <message>
+        <source>Behind my reverse &amp;proxy (it terminates TLS)</source>
+        <translation>Hinter meinem Reverse-&amp;Proxy (er übernimmt TLS)</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>&amp;Übernehmen</translation>
+    </message>
+    <message>
+        <source>Clients that speak HTTP reach each server at http://ADDRESS:PORT/mcp/NAME (and the older /sse/NAME), sharing its process with the shim&apos;s clients.</source>
+        <translation>Clients, die HTTP sprechen, erreichen jeden Server unter http://ADRESSE:PORT/mcp/NAME (und dem älteren /sse/NAME) und teilen sich seinen Prozess mit den Clients des Shims.</translation>
+    </message>
+    <message>
+        <source>The IP address to listen on: 127.0.0.1 or ::1 for this computer only.</source>
+        <translation>Die IP-Adresse, auf der gelauscht wird: 127.0.0.1 oder ::1 nur für diesen Computer.</translation>
+    </message>
+    <message>
+        <source>Without a token every user and program on this computer can reach your MCP servers.</source>
+        <translation>Ohne Token kann jeder Benutzer und jedes Programm auf diesem Computer Ihre MCP-Server erreichen.</translation>
+    </message>
+    <message>
+        <source>Every user of this computer, and every program they run, can then reach your MCP servers and act with their permissions.</source>
+        <translation>Jeder Benutzer dieses Computers und jedes Programm, das er ausführt, kann dann Ihre MCP-Server erreichen und mit deren Berechtigungen handeln.</translation>
+    </message>
+    <message>
+        <source>PEM file: the certificate, then any intermediates</source>
+        <translation>PEM-Datei: das Zertifikat, danach etwaige Zwischenzertifikate</translation>
+    </message>
+    <message>
+        <source>PEM file: its private key, not encrypted</source>
+        <translation>PEM-Datei: sein privater Schlüssel, unverschlüsselt</translation>
+    </message>
+    <message>
+        <source>Plain HTTP on this address, for a reverse proxy of yours that serves HTTPS in front of it.</source>
+        <translation>Einfaches HTTP auf dieser Adresse, für einen eigenen Reverse-Proxy davor, der HTTPS anbietet.</translation>
+    </message>
+    <message>
+        <source>Front door state</source>
+        <translation>Zustand des HTTP-Zugangs</translation>
+    </message>
+    <message>
+        <source>An address other than loopback needs a TLS certificate and key, or a reverse proxy of yours in front that terminates TLS.</source>
+        <translation>Eine andere Adresse als Loopback braucht ein TLS-Zertifikat mit Schlüssel oder einen eigenen Reverse-Proxy davor, der TLS übernimmt.</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress:</source>
+        <translation>A&amp;dresse:</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>Zustand:</translation>
+    </message>
+    <message>
+        <source>TLS &amp;certificate:</source>
+        <translation>TLS-&amp;Zertifikat:</translation>
+    </message>
+    <message>
+        <source>TLS Certificate</source>
+        <translation>TLS-Zertifikat</translation>
+    </message>
+    <message>
+        <source>TLS private &amp;key:</source>
+        <translation>Privater TLS-&amp;Schlüssel:</translation>
+    </message>
+    <message>
+        <source>TLS Private Key</source>
+        <translation>Privater TLS-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Browse for %1</source>
+        <translation>%1 auswählen</translation>
+    </message>
+    <message>
+        <source>PEM files (*.pem *.crt *.cer *.key);;All files (*)</source>
+        <translation>PEM-Dateien (*.pem *.crt *.cer *.key);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>The broker did not tell the front door&apos;s state: %1</source>
+        <translation>Der Broker hat den Zustand des HTTP-Zugangs nicht mitgeteilt: %1</translation>
+    </message>
+    <message>
+        <source>“%1” is not an IP address. Use 127.0.0.1 to serve this computer only.</source>
+        <translation>„%1“ ist keine IP-Adresse. Verwenden Sie 127.0.0.1, um nur diesen Computer zu bedienen.</translation>
+    </message>
+    <message>
+        <source>Requests without a token are accepted only on a loopback address (127.0.0.1 or ::1).</source>
+        <translation>Anfragen ohne Token werden nur auf einer Loopback-Adresse (127.0.0.1 oder ::1) angenommen.</translation>
+    </message>
+    <message>
+        <source>Give both the TLS certificate and its private key, or neither.</source>
+        <translation>Geben Sie das TLS-Zertifikat und seinen privaten Schlüssel an, oder keines von beiden.</translation>
+    </message>
+    <message>
+        <source>Cannot read the certificate file “%1”.</source>
+        <translation>Die Zertifikatsdatei „%1“ kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>Cannot read the private key file “%1”.</source>
+        <translation>Die Schlüsseldatei „%1“ kann nicht gelesen werden.</translation>
+    </message>
+    <message>
+        <source>On %1 the tokens would cross the network in clear: give a TLS certificate and key, or tick “Behind my reverse proxy” if a proxy of yours in front terminates TLS.</source>
+        <translation>Auf %1 würden die Token unverschlüsselt durch das Netz gehen: Geben Sie ein TLS-Zertifikat mit Schlüssel an, oder kreuzen Sie „Hinter meinem Reverse-Proxy“ an, wenn ein eigener Proxy davor TLS übernimmt.</translation>
+    </message>
+    <message>
+        <source>The broker refused the change.</source>
+        <translation>Der Broker hat die Änderung abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Wird angewendet…</translation>
+    </message>
+    <message>
+        <source>No broker is running.</source>
+        <translation>Es läuft kein Broker.</translation>
+    </message>
+    <message>
+        <source>Asking the broker…</source>
+        <translation>Der Broker wird gefragt…</translation>
+    </message>
+    <message>
+        <source>Listening at %1</source>
+        <translation>Lauscht unter %1</translation>
+    </message>
+    <message>
+        <source>Not listening.</source>
+        <translation>Lauscht nicht.</translation>
+    </message>
+    <message>
+        <source>Not listening: %1</source>
+        <translation>Lauscht nicht: %1</translation>
+    </message>
+    <message>
+        <source>Off: clients reach the servers through manifold-shim only.</source>
+        <translation>Aus: Clients erreichen die Server nur über manifold-shim.</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::HttpTokensBox</name>
+    <message>
+        <source>Tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Add &amp;Token…</source>
+        <translation>&amp;Token hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Revoke…</source>
+        <translation>&amp;Widerrufen…</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Zuletzt verwendet</translation>
+    </message>
+    <message>
+        <source>Make a token for one client; its secret is shown once</source>
+        <translation>Ein Token für einen Client erzeugen; sein Geheimnis wird einmal angezeigt</translation>
+    </message>
+    <message>
+        <source>Refuse the selected token from now on</source>
+        <translation>Das ausgewählte Token ab jetzt ablehnen</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>Add Token</source>
+        <translation>Token hinzufügen</translation>
+    </message>
+    <message>
+        <source>A name for the client that will use the token (letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos;):</source>
+        <translation>Ein Name für den Client, der das Token verwenden wird (Buchstaben, Ziffern, „.“, „_“ und „-“):</translation>
+    </message>
+    <message>
+        <source>Could not add the token: %1</source>
+        <translation>Das Token konnte nicht hinzugefügt werden: %1</translation>
+    </message>
+    <message>
+        <source>Revoke Token</source>
+        <translation>Token widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Could not revoke “%1”: %2</source>
+        <translation>„%1“ konnte nicht widerrufen werden: %2</translation>
+    </message>
+    <message>
+        <source>Revoke the token “%1”? Its open sessions end now and clients that use it are refused from then on; this cannot be undone.</source>
+        <translation>Das Token „%1“ widerrufen? Seine offenen Sitzungen enden sofort, und Clients, die es verwenden, werden ab dann abgewiesen; das lässt sich nicht rückgängig machen.</translation>
     </message>
 </context>
 <context>
@@ -1316,6 +1587,42 @@
         <source>Connected</source>
         <translation>Verbunden</translation>
     </message>
+    <message>
+        <source>Transport</source>
+        <translation>Transport</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Remote address</source>
+        <translation>Entfernte Adresse</translation>
+    </message>
+    <message>
+        <source>HTTP</source>
+        <translation>HTTP</translation>
+    </message>
+    <message>
+        <source>SSE</source>
+        <translation>SSE</translation>
+    </message>
+    <message>
+        <source>shim</source>
+        <translation>Shim</translation>
+    </message>
+    <message>
+        <source>Streamable HTTP through the front door (/mcp/%1)</source>
+        <translation>Streamable HTTP über den HTTP-Zugang (/mcp/%1)</translation>
+    </message>
+    <message>
+        <source>The older HTTP+SSE transport through the front door (/sse/%1)</source>
+        <translation>Der ältere HTTP+SSE-Transport über den HTTP-Zugang (/sse/%1)</translation>
+    </message>
+    <message>
+        <source>manifold-shim, started by the client, over the broker&apos;s local socket</source>
+        <translation>manifold-shim, vom Client gestartet, über den lokalen Socket des Brokers</translation>
+    </message>
 </context>
 <context>
     <name>manifold::SettingsDialog</name>
@@ -1379,6 +1686,14 @@
         <source>Could not change the unread limit: %1</source>
         <translation>Die Grenze für Ungelesenes konnte nicht geändert werden: %1</translation>
     </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>&amp;Allgemein</translation>
+    </message>
+    <message>
+        <source>HTTP &amp;Front Door</source>
+        <translation>HTTP-&amp;Zugang</translation>
+    </message>
 </context>
 <context>
     <name>manifold::StateColors</name>
@@ -1409,6 +1724,45 @@
     <message>
         <source>unresponsive</source>
         <translation>reagiert nicht</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::TokenSecretDialog</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>New Token “%1”</source>
+        <translation>Neues Token „%1“</translation>
+    </message>
+    <message>
+        <source>A client sends this secret to reach your MCP servers over HTTP. &lt;b&gt;This is the only time it is shown:&lt;/b&gt; Manifold keeps only a hash of it. Copy it now; if it is lost, revoke the token and add a new one.</source>
+        <translation>Ein Client sendet dieses Geheimnis, um Ihre MCP-Server über HTTP zu erreichen. &lt;b&gt;Es wird nur dieses eine Mal angezeigt:&lt;/b&gt; Manifold speichert nur einen Hash davon. Kopieren Sie es jetzt; geht es verloren, widerrufen Sie das Token und fügen Sie ein neues hinzu.</translation>
+    </message>
+    <message>
+        <source>Token secret</source>
+        <translation>Geheimnis des Tokens</translation>
+    </message>
+    <message>
+        <source>Copy the secret to the clipboard</source>
+        <translation>Das Geheimnis in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Kopiert</translation>
+    </message>
+    <message>
+        <source>For a client&apos;s configuration, with NAME the server&apos;s name:</source>
+        <translation>Für die Konfiguration eines Clients, mit NAME als Name des Servers:</translation>
+    </message>
+    <message>
+        <source>Example configuration</source>
+        <translation>Beispielkonfiguration</translation>
+    </message>
+    <message>
+        <source>URL: %1</source>
+        <translation>URL: %1</translation>
     </message>
 </context>
 <context>

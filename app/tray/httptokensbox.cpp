@@ -116,8 +116,8 @@ void HttpTokensBox::onRevoke()
     const QString name = item->text(NameColumn);
     auto *confirm =
         new QMessageBox(QMessageBox::Question, tr("Revoke Token"),
-                        tr("Revoke the token “%1”? Clients that use it are refused from then on; "
-                           "this cannot be undone.")
+                        tr("Revoke the token “%1”? Its open sessions end now and clients that use it "
+                           "are refused from then on; this cannot be undone.")
                             .arg(name),
                         QMessageBox::Cancel, this);
     confirm->setObjectName(QStringLiteral("revokeTokenConfirmation"));

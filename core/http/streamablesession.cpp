@@ -75,6 +75,11 @@ void StreamableSession::post(HttpConnection *connection, const QByteArray &body)
             m_setup.stop();
         connection->respond(202, {{"Mcp-Session-Id", m_mcpSessionId}});
         emit lineReceived(id(), body);
+        // A cancelled request is never answered: its stream ends here, not with the session.
+        if (envelope.method == "notifications/cancelled") {
+            if (const int stream = m_byRequestId.take(rawAt(body, {"params", "requestId"})))
+                endStream(stream);
+        }
         return;
     }
     const int stream = m_nextStream++;

@@ -463,7 +463,7 @@ TEST_F(HttpFrontDoorBroker, EnableMakeATokenSeeTheSessionAndDisconnectIt)
     ASSERT_TRUE(applied.wait(5000));
     EXPECT_FALSE(applied.last().first().toBool());
     EXPECT_TRUE(page.stateLabel()->text().contains(
-        QStringLiteral("cannot listen on 127.0.0.1:%1").arg(port)))
+        QStringLiteral("port %1 on 127.0.0.1 is already in use by another program").arg(port)))
         << page.stateLabel()->text().toStdString();
     EXPECT_EQ(page.portBox()->value(), port);
     EXPECT_TRUE(page.enabledBox()->isChecked());
