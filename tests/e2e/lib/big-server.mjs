@@ -66,18 +66,21 @@ async function main() {
     inputSchema: { tag: z.string(), ms: z.number().int().min(0), steps: z.number().int().min(1).max(100) },
   }, async ({ tag, ms, steps }, extra) => {
     const token = extra._meta?.progressToken;
+    // One record per cancelled call, however many steps it had begun.
+    if (extra.signal.aborted) cancelled.push(tag);
+    else extra.signal.addEventListener('abort', () => cancelled.push(tag), { once: true });
     for (let i = 1; i <= steps; ++i) {
       await new Promise((resolve, reject) => {
-        if (extra.signal.aborted) {
-          cancelled.push(tag);
-          return reject(new Error('cancelled'));
-        }
-        const timer = setTimeout(resolve, ms / steps);
-        extra.signal.addEventListener('abort', () => {
-          cancelled.push(tag);
+        if (extra.signal.aborted) return reject(new Error('cancelled'));
+        const stop = () => {
           clearTimeout(timer);
           reject(new Error('cancelled'));
-        }, { once: true });
+        };
+        const timer = setTimeout(() => {
+          extra.signal.removeEventListener('abort', stop);
+          resolve();
+        }, ms / steps);
+        extra.signal.addEventListener('abort', stop, { once: true });
       });
       if (token !== undefined) {
         await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps } });
