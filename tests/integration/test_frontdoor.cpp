@@ -354,3 +354,27 @@ TEST_F(FrontDoorTest, AFailedEnableChangesNothingAndARevokedTokensSessionsEnd)
     const QByteArray refused = exchange(port, request);
     EXPECT_EQ(statusOf(refused), 401) << refused.constData();
 }
+
+TEST_F(FrontDoorTest, ACancelledRequestsStreamEndsAtOnce)
+{
+    open();
+    const QByteArray initialized = exchange(m_door->port(), post(Initialize, auth()));
+    const QByteArray withSession = auth() + "Mcp-Session-Id: " + header(initialized, "Mcp-Session-Id") + "\r\n";
+    exchange(m_door->port(), post(R"({"jsonrpc":"2.0","method":"notifications/initialized"})", withSession));
+
+    QTcpSocket call;
+    QByteArray streamed;
+    QObject::connect(&call, &QTcpSocket::readyRead, [&] { streamed += call.readAll(); });
+    call.connectToHost(QHostAddress::LocalHost, m_door->port());
+    call.write(post(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow_echo","arguments":{"message":"never","delayMs":60000}}})",
+                    withSession));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return streamed.contains("text/event-stream"); }, 5000)) << streamed.constData();
+
+    const QByteArray cancelled = exchange(
+        m_door->port(), post(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"user"}})", withSession));
+    EXPECT_EQ(statusOf(cancelled), 202) << cancelled.constData();
+    // The call is never answered: its stream (and connection) end with the cancel.
+    EXPECT_TRUE(QTest::qWaitFor([&] { return call.state() == QAbstractSocket::UnconnectedState; }, 5000));
+    EXPECT_FALSE(streamed.contains("never"));
+    EXPECT_EQ(m_broker->sessionIds().size(), 1) << "the session itself stays";
+}
