@@ -4,20 +4,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { withWorld, skipReason, echo, descendants, describeProcesses } from './lib/harness.mjs';
+import { withWorld, skipReason, echo, descendants, describeProcesses, uniquePayload } from './lib/harness.mjs';
 
 const CLIENTS = 8;
 const CALLS_PER_CLIENT = 300;
 
-/** A payload unique per client+index; some non-ASCII, some JSON-escape heavy, a few > 64 KiB. */
-function payload(client, index) {
-  let message = `client ${client} message ${index}`;
-  if (index % 3 === 0) message += ' ü—✓';
-  if (index % 5 === 0) message += ' 🚀 日本語 ﷽';
-  if (index % 7 === 0) message += ' "quoted" back\\slash \n newline\ttab \u0001 </script>';
-  if (index % 100 === 42) message += ` ${'x'.repeat(100 * 1024)} end-of-${client}-${index}`;
-  return message;
-}
+const payload = uniquePayload;
 
 describe('fan-out through one shared server process', { skip: skipReason() }, () => {
   test(`${CLIENTS} clients x ${CALLS_PER_CLIENT} concurrent echo calls`, { timeout: 150000 }, () => withWorld(async (world) => {

@@ -18,7 +18,7 @@ import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextpr
 
 import {
   withWorld, skipReason, echo, resultText, waitFor, descendants, describeProcesses, findProcesses,
-  E2E_DIR, NODE,
+  E2E_DIR, NODE, uniquePayload,
 } from './lib/harness.mjs';
 import { enableFrontDoor, connectHttp } from './lib/front-door.mjs';
 
@@ -93,15 +93,7 @@ function assertNoProtocolErrors(handles) {
   for (const h of handles) assert.deepEqual(h.errors.map(String), [], `${label(h)} saw protocol errors`);
 }
 
-/** A payload unique per client+index; some non-ASCII, some JSON-escape heavy, a few > 64 KiB (as fanout.test). */
-function payload(client, index) {
-  let message = `client ${client} message ${index}`;
-  if (index % 3 === 0) message += ' ü—✓';
-  if (index % 5 === 0) message += ' 🚀 日本語 ﷽';
-  if (index % 7 === 0) message += ' "quoted" back\\slash \n newline\ttab \u0001 </script>';
-  if (index % 100 === 42) message += ` ${'x'.repeat(100 * 1024)} end-of-${client}-${index}`;
-  return message;
-}
+const payload = uniquePayload;
 
 describe('HTTP and shim clients on one shared child', { skip: skipReason() }, () => {
   test('fan-out: 8 clients (3 Streamable HTTP, 2 HTTP+SSE, 3 shim) x 300 concurrent echo calls', { timeout: 150000 }, () => withWorld(async (world) => {

@@ -11,7 +11,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 
-import { freePort, withTimeout } from './harness.mjs';
+import { freePort, tapWire, withTimeout } from './harness.mjs';
 
 /**
  * `manifoldctl http enable --port P` on a free port and, unless noToken, one token.
@@ -49,24 +49,7 @@ export async function connectHttp(world, door, { kind = 'streamable', name = 'ev
     ? new SSEClientTransport(url, { requestInit })
     : new StreamableHTTPClientTransport(url, { requestInit });
 
-  // Wire tap, as in world.connect(): every JSON-RPC message in each direction.
-  const wire = { in: [], out: [] };
-  let onmessage;
-  Object.defineProperty(transport, 'onmessage', {
-    configurable: true,
-    get: () => onmessage,
-    set: (handler) => {
-      onmessage = handler && ((message, extra) => {
-        if (record('in', message)) wire.in.push(message);
-        return handler(message, extra);
-      });
-    },
-  });
-  const send = transport.send.bind(transport);
-  transport.send = (message, options) => {
-    if (record('out', message)) wire.out.push(message);
-    return send(message, options);
-  };
+  const wire = tapWire(transport, record);   // as in world.connect()
 
   const client = new Client({ name: clientName ?? `e2e-${kind}-${index}`, version: '1.0.0' }, { capabilities });
   const handle = { index, kind, transport, wire, client, errors: [], stderr: '', shimPid: null, closed: false };

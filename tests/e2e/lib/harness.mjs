@@ -86,6 +86,44 @@ export async function waitFor(fn, { timeoutMs = 10000, intervalMs = 50, what = '
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (for the HTTP front door). */
+/**
+ * Wire tap: records every JSON-RPC message of an SDK transport in both directions ({in, out}),
+ * as record(direction, message) allows, without changing the SDK's behaviour.
+ */
+export function tapWire(transport, record = () => true) {
+  const wire = { in: [], out: [] };
+  let onmessage;
+  Object.defineProperty(transport, 'onmessage', {
+    configurable: true,
+    get: () => onmessage,
+    set: (handler) => {
+      onmessage = handler && ((message, extra) => {
+        if (record('in', message)) wire.in.push(message);
+        return handler(message, extra);
+      });
+    },
+  });
+  const send = transport.send.bind(transport);
+  transport.send = (message, options) => {
+    if (record('out', message)) wire.out.push(message);
+    return send(message, options);
+  };
+  return wire;
+}
+
+/**
+ * A payload unique per client and index: some non-ASCII, some JSON-escape heavy, a few > 64 KiB
+ * (the fan-out tests).
+ */
+export function uniquePayload(client, index) {
+  let message = `client ${client} message ${index}`;
+  if (index % 3 === 0) message += ' ü—✓';
+  if (index % 5 === 0) message += ' 🚀 日本語 ﷽';
+  if (index % 7 === 0) message += ' "quoted" back\\slash \n newline\ttab \u0001 </script>';
+  if (index % 100 === 42) message += ` ${'x'.repeat(100 * 1024)} end-of-${client}-${index}`;
+  return message;
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -445,24 +483,7 @@ export class World {
     const stderr = new TextTail();
     transport.stderr?.on('data', (chunk) => stderr.push(chunk));
 
-    // Wire tap: records every message in both directions without changing SDK behaviour.
-    const wire = { in: [], out: [] };
-    let onmessage;
-    Object.defineProperty(transport, 'onmessage', {
-      configurable: true,
-      get: () => onmessage,
-      set: (handler) => {
-        onmessage = handler && ((message, extra) => {
-          if (record('in', message)) wire.in.push(message);
-          return handler(message, extra);
-        });
-      },
-    });
-    const send = transport.send.bind(transport);
-    transport.send = (message, options) => {
-      if (record('out', message)) wire.out.push(message);
-      return send(message, options);
-    };
+    const wire = tapWire(transport, record);
 
     // Learn the shim's pid and exit status (the SDK only exposes the pid).
     let resolveExit;
