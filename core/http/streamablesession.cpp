@@ -195,10 +195,9 @@ void StreamableSession::emitEvent(int stream, const QByteArray &line)
 
 void StreamableSession::endStream(int stream)
 {
-    Stream &ended = m_streams[stream];
-    ended.done = true;
-    if (ended.connection)
-        ended.connection->close();
+    // Forgotten once answered: a resume of it finds no stream and ends after its events' replay.
+    if (const QPointer<HttpConnection> connection = m_streams.take(stream).connection)
+        connection->close();
     for (auto it = m_byProgressToken.begin(); it != m_byProgressToken.end();) {
         if (it.value() == stream)
             it = m_byProgressToken.erase(it);
