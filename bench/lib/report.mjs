@@ -91,14 +91,15 @@ export function verdict(rows) {
 }
 
 const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+const transportOf = (row) => /\((HTTP|SSE)\)$/.exec(row.label)?.[1];
 
 /**
- * Manifold's front door beside its shim and the peers reached over HTTP: lines with the numbers,
- * and "met"/"MISSED" where there is a bar to clear (no mix-ups; the broker's memory).
+ * Manifold's front door beside its shim and the peers reached over the same transport: lines
+ * with the numbers, and "met"/"MISSED" where there is a bar to clear (no mix-ups; the broker's
+ * memory).
  */
 export function httpVerdict(rows) {
   const shim = rows.find((r) => r.key === 'manifold' && !r.error);
-  const peers = rows.filter((r) => !r.error && r.footprint && !r.key.startsWith('manifold') && r.key !== 'direct');
   const out = [];
   for (const row of rows.filter((r) => r.key.startsWith('manifold-'))) {
     if (row.error) {
@@ -108,12 +109,12 @@ export function httpVerdict(rows) {
     const fp = row.footprint;
     const mm = row.mismatchAll;
     out.push(`  ${row.label}: p50 ${row.latency.p50.toFixed(3)} ms, ${Math.round(row.sessions.perSecond)} c/s with 8 sessions` +
-      (shim ? ` (shim: ${ratio(row.latency.p50, shim.latency.p50)} its p50, ${ratio(row.sessions.perSecond, shim.sessions.perSecond)} its c/s)` : ''));
-    if (peers.length) {
-      const fastest = peers.reduce((a, b) => (b.latency.p50 < a.latency.p50 ? b : a));
-      const busiest = peers.reduce((a, b) => (b.sessions.perSecond > a.sessions.perSecond ? b : a));
-      out.push(`    best peer: p50 ${fastest.label} ${fastest.latency.p50.toFixed(3)} ms (${ratio(fastest.latency.p50, row.latency.p50)} this), ` +
-        `c/s ${busiest.label} ${Math.round(busiest.sessions.perSecond)} (${ratio(row.sessions.perSecond, busiest.sessions.perSecond)} is this)`);
+      (shim ? ` (vs the shim: ${ratio(row.latency.p50, shim.latency.p50)} its p50, ${ratio(row.sessions.perSecond, shim.sessions.perSecond)} its c/s)` : ''));
+    const peers = rows.filter((r) => !r.error && r.latency && !r.key.startsWith('manifold') && transportOf(r) === transportOf(row));
+    for (const peer of peers) {
+      out.push(`    vs ${peer.label}: ${ratio(row.latency.p50, peer.latency.p50)} its p50, ` +
+        `${ratio(row.sessions.perSecond, peer.sessions.perSecond)} its c/s, ${ratio(fp.proxyRssKiB, peer.footprint.proxyRssKiB)} its proxy memory, ` +
+        `mismatched replies (all rounds) ${mm.mismatched} vs ${peer.mismatchAll.mismatched}`);
     }
     out.push(`    ${mm.mismatched === 0 && mm.failed === 0 ? 'met   ' : 'MISSED'} zero mismatches: ` +
       `${mm.mismatched} mismatched, ${mm.failed} lost of ${mm.total} (all rounds)`);

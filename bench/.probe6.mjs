@@ -1,0 +1,23 @@
+// Probe (not committed): connections and broker RSS after the all-in-flight burst.
+process.removeAllListeners('warning');
+import { execFileSync } from 'node:child_process';
+import { manifoldHttp, manifoldSse } from './lib/targets.mjs';
+import { manifoldBinaries } from './lib/paths.mjs';
+import { findEchoTool } from './lib/session.mjs';
+import { mismatches } from './lib/measure.mjs';
+import { memory } from './lib/procfs.mjs';
+const which = process.argv[2] === 'sse' ? manifoldSse : manifoldHttp;
+const inst = await which(manifoldBinaries()).start();
+const sessions = [];
+for (let i = 0; i < 8; ++i) sessions.push(await inst.connect());
+const tool = await findEchoTool(sessions[0].client);
+const conns = () => execFileSync('ss', ['-tanH', 'state', 'established'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`:${inst.port}`)).length;
+const rss = () => (memory(inst.proxyPid).rss / 1024).toFixed(1);
+console.log('before: RSS', rss());
+const r = await mismatches(sessions, tool, 300);
+console.log('after burst:', JSON.stringify(r), 'RSS', rss(), 'established sockets on its port (both ends):', execFileSync('sh', ['-c', `ss -tanH state established | grep -c ':${process.argv[3]}' || true`], { encoding: 'utf8' }).trim());
+const lsof = execFileSync('sh', ['-c', `ls /proc/${inst.proxyPid}/fd | wc -l`], { encoding: 'utf8' }).trim();
+console.log('broker open fds', lsof);
+await Promise.all(sessions.map((s) => s.close()));
+await inst.stop();
+process.exit(0);
