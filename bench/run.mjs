@@ -5,8 +5,9 @@
 // table; `--json FILE` also saves the raw numbers.
 import fs from 'node:fs';
 
-// The SDK's HTTP transports hang one abort listener per request in flight on a shared signal:
-// with 2,400 calls in flight node warns once per call. Expected here; every other warning shows.
+// The SDK's HTTP transports hang one abort listener per request on a shared signal, and a
+// finished request's listener goes only when it is garbage-collected: with 2,400 calls in flight,
+// or thousands in a row, node warns once per call. Expected here; every other warning shows.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
   if (warning.name !== 'MaxListenersExceededWarning') process.stderr.write(`${warning.stack ?? warning}\n`);
