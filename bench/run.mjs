@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Manifold benchmark: the same server-everything reached directly over stdio, through Manifold
-// and through the proxies users pick instead, measured side by side in one run; then a 10 MB
-// tool result relayed end to end. Prints a table; `--json FILE` also saves the raw numbers.
+// (its shim, and its HTTP front door) and through the proxies users pick instead (over HTTP),
+// measured side by side in one run; then a 10 MB tool result relayed end to end. Prints a
+// table; `--json FILE` also saves the raw numbers.
 import fs from 'node:fs';
 
-// The SDK's HTTP transports hang one abort listener per request in flight on a shared signal:
-// with 2,400 calls in flight node warns once per call. Expected here; every other warning shows.
+// The SDK's HTTP transports hang one abort listener per request on a shared signal, and a
+// finished request's listener goes only when it is garbage-collected: with 2,400 calls in flight,
+// or thousands in a row, node warns once per call. Expected here; every other warning shows.
 process.removeAllListeners('warning');
 process.on('warning', (warning) => {
   if (warning.name !== 'MaxListenersExceededWarning') process.stderr.write(`${warning.stack ?? warning}\n`);
@@ -15,13 +17,15 @@ import { parseArgs } from 'node:util';
 import { floodBenchmark, floodReport } from './lib/flood.mjs';
 import { manifoldBinaries } from './lib/paths.mjs';
 import { relayBenchmark, relayReport } from './lib/relay.mjs';
-import { cpuLines, machineLine, table, verdict } from './lib/report.mjs';
+import { cpuLines, httpVerdict, machineLine, table, verdict } from './lib/report.mjs';
 import { mergeRounds } from './lib/rounds.mjs';
 import { runTarget } from './lib/suite.mjs';
 import { allTargets } from './lib/targets.mjs';
 
 const USAGE = `usage: node bench/run.mjs [options]
-  --only KEYS          comma-separated targets: direct,manifold,mcp-hub,mcp-proxy,supergateway
+  --only KEYS          comma-separated targets: direct,manifold,manifold-http,manifold-sse,
+                       mcp-hub,mcp-proxy,supergateway (manifold: the shim; -http: the broker's
+                       front door over Streamable HTTP; -sse: its older HTTP+SSE endpoint)
   --rounds N           rounds; the targets take turns in each, numbers are medians (3)
   --calls N            sequential calls for p50/p99 (2000), after --warmup N (200)
   --duration MS        length of each throughput run (3000)
@@ -118,6 +122,12 @@ if (rows.length) {
   console.log('');
   console.log('Manifold targets:');
   console.log(verdict(rows).join('\n'));
+  const overHttp = httpVerdict(rows);
+  if (overHttp.length) {
+    console.log('');
+    console.log('Manifold over HTTP (the front door, one broker session per HTTP session):');
+    console.log(overHttp.join('\n'));
+  }
 }
 
 let relay = null;
@@ -137,7 +147,7 @@ if ((!args['no-flood'] || floodOnly) && !relayOnly) {
 
 if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, rows, rounds: Object.fromEntries(results), relay, flood }, null, 2));
 // Peers are optional (their failure is in the table); Manifold and the baseline are not.
-const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key === 'manifold'));
+const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key.startsWith('manifold')));
 // Every process we started has been stopped; anything a proxy left is killed on exit.
 const floodFailed = flood?.some((r) => r.error || r.floodWrong || r.quietWrong);
 process.exit(ownFailed || relay?.error || floodFailed ? 1 : 0);

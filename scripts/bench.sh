@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark command: installs what is missing, builds a release with the micro benchmarks
 # (build/bench), runs the router micro benchmark, then the side-by-side MCP benchmark
-# (bench/run.mjs: direct stdio, Manifold, mcp-hub, mcp-proxy, supergateway) and the 10 MB relay.
+# (bench/run.mjs: direct stdio, Manifold's shim and its HTTP front door, mcp-hub, mcp-proxy,
+# supergateway) and the 10 MB relay.
 # Extra arguments go to bench/run.mjs (e.g. --rounds 1, --only direct,manifold, --json out.json).
 # Nothing here is a pass/fail test: it prints numbers.
 set -euo pipefail

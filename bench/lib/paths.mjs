@@ -31,5 +31,6 @@ export function manifoldBinaries(buildDir = path.join(REPO_DIR, 'build', 'bench'
     env,
     broker: process.env.MANIFOLD_BIN || path.join(app, 'manifold'),
     shim: process.env.MANIFOLD_SHIM_BIN || path.join(app, 'manifold-shim'),
+    ctl: process.env.MANIFOLDCTL_BIN || path.join(app, 'manifoldctl'),
   };
 }

@@ -59,6 +59,7 @@ function legend(o) {
     'client/priv: RSS and private memory (Private_Clean+Private_Dirty) of each client\'s own process: manifold-shim, or for',
     'direct stdio the server itself; peers have none. 2nd ms: a new client\'s spawn/connect + initialize + tools/list',
     `with the server up and one client connected (median of ${o.secondClients}).`,
+    '(HTTP): MCP Streamable HTTP; (SSE): the older HTTP+SSE transport; both with the SDK\'s own client transports.',
   ];
 }
 
@@ -87,6 +88,40 @@ export function verdict(rows) {
       `${m.secondClient.initialize.toFixed(1)}, tools/list ${m.secondClient.toolsList.toFixed(1)})`],
   ];
   return checks.map(([name, ok, detail]) => `  ${ok ? 'met   ' : 'MISSED'} ${name}: ${detail}`);
+}
+
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+const transportOf = (row) => /\((HTTP|SSE)\)$/.exec(row.label)?.[1];
+
+/**
+ * Manifold's front door beside its shim and the peers reached over the same transport: lines
+ * with the numbers, and "met"/"MISSED" where there is a bar to clear (no mix-ups; the broker's
+ * memory).
+ */
+export function httpVerdict(rows) {
+  const shim = rows.find((r) => r.key === 'manifold' && !r.error);
+  const out = [];
+  for (const row of rows.filter((r) => r.key.startsWith('manifold-'))) {
+    if (row.error) {
+      out.push(`  ${row.label}: not judged (${row.error})`);
+      continue;
+    }
+    const fp = row.footprint;
+    const mm = row.mismatchAll;
+    out.push(`  ${row.label}: p50 ${row.latency.p50.toFixed(3)} ms, ${Math.round(row.sessions.perSecond)} c/s with 8 sessions` +
+      (shim ? ` (vs the shim: ${ratio(row.latency.p50, shim.latency.p50)} its p50, ${ratio(row.sessions.perSecond, shim.sessions.perSecond)} its c/s)` : ''));
+    const peers = rows.filter((r) => !r.error && r.latency && !r.key.startsWith('manifold') && transportOf(r) === transportOf(row));
+    for (const peer of peers) {
+      out.push(`    vs ${peer.label}: ${ratio(row.latency.p50, peer.latency.p50)} its p50, ` +
+        `${ratio(row.sessions.perSecond, peer.sessions.perSecond)} its c/s, ${ratio(fp.proxyRssKiB, peer.footprint.proxyRssKiB)} its proxy memory, ` +
+        `mismatched replies (all rounds) ${mm.mismatched} vs ${peer.mismatchAll.mismatched}`);
+    }
+    out.push(`    ${mm.mismatched === 0 && mm.failed === 0 ? 'met   ' : 'MISSED'} zero mismatches: ` +
+      `${mm.mismatched} mismatched, ${mm.failed} lost of ${mm.total} (all rounds)`);
+    out.push(`    ${fp.proxyMainRssKiB < 25 * 1024 ? 'met   ' : 'MISSED'} broker RSS < 25 MiB with 8 sessions: ` +
+      `${mib(fp.proxyMainRssKiB)} MiB (peak ${mib(fp.proxyHwmKiB)} MiB; tree ${mib(fp.proxyRssKiB)} MiB)`);
+  }
+  return out;
 }
 
 /** Where the CPU goes: microseconds of CPU per call by process role, in both throughput runs. */

@@ -4,9 +4,8 @@
 //   proxyPid:   the process relaying for everyone (null for direct stdio)
 //   serverRoot: the pid under which the server processes run (counted by walking /proc)
 //   clientSide: what runs per client: 'shim' (manifold-shim), 'server' (direct: the server
-//               itself) or null (peers: the client talks HTTP, no per-client process)
+//               itself) or null (HTTP: Manifold's front door and the peers; no per-client process)
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -19,21 +18,10 @@ import { Owned } from './owned.mjs';
 import {
   EVERYTHING_JS, LISTEN_PROBE_URL, MCP_HUB_JS, MCP_PROXY_JS, NODE, SUPERGATEWAY_JS, packageVersion,
 } from './paths.mjs';
+import { freePort } from './ports.mjs';
 import { openSession } from './session.mjs';
 
 const EVERYTHING_ARGS = [EVERYTHING_JS, 'stdio'];
-
-/** A loopback port nobody listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function withCleanup(instance, dir, owned) {
   return {
@@ -74,7 +62,7 @@ export const direct = {
 export function manifold(bins) {
   return {
     key: 'manifold',
-    label: 'manifold',
+    label: 'manifold shim (stdio)',
     async start() {
       const broker = await startBroker(bins, {
         everything: { command: NODE, args: EVERYTHING_ARGS, env: {}, sharing: 'shared' },
@@ -92,9 +80,39 @@ export function manifold(bins) {
   };
 }
 
+/**
+ * The broker's HTTP front door: every client a session of its own on the one shared child, with
+ * the bearer token a user would give it. `legacy`: the older HTTP+SSE endpoint (/sse/NAME).
+ */
+function manifoldOverHttp(bins, { key, label, legacy }) {
+  return {
+    key,
+    label,
+    async start() {
+      const broker = await startBroker(bins, {
+        everything: { command: NODE, args: EVERYTHING_ARGS, env: {}, sharing: 'shared' },
+      }, { http: true });
+      const door = broker.frontDoor;
+      const requestInit = { headers: door.headers };
+      return {
+        proxyPid: broker.pid,
+        serverRoot: broker.pid,
+        clientSide: null,
+        connect: () => openSession(legacy
+          ? new SSEClientTransport(door.legacyUrl('everything'), { requestInit })
+          : new StreamableHTTPClientTransport(door.url('everything'), { requestInit })),
+        stop: broker.stop,
+      };
+    },
+  };
+}
+
+export const manifoldHttp = (bins) => manifoldOverHttp(bins, { key: 'manifold-http', label: 'manifold (HTTP)', legacy: false });
+export const manifoldSse = (bins) => manifoldOverHttp(bins, { key: 'manifold-sse', label: 'manifold (SSE)', legacy: true });
+
 export const mcpHub = {
   key: 'mcp-hub',
-  label: `mcp-hub ${packageVersion('mcp-hub')}`,
+  label: `mcp-hub ${packageVersion('mcp-hub')} (SSE)`,
   async start() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfb-hub-'));   // its home, config and cache
     const home = path.join(dir, 'home');
@@ -132,7 +150,7 @@ export const mcpHub = {
 
 export const mcpProxy = {
   key: 'mcp-proxy',
-  label: `mcp-proxy ${packageVersion('mcp-proxy')}`,
+  label: `mcp-proxy ${packageVersion('mcp-proxy')} (HTTP)`,
   async start() {
     const port = await freePort();
     const proxy = await startProbedProxy('mcp-proxy', MCP_PROXY_JS,
@@ -166,5 +184,5 @@ export const supergateway = {
 };
 
 export function allTargets(bins) {
-  return [direct, manifold(bins), mcpHub, mcpProxy, supergateway];
+  return [direct, manifold(bins), manifoldHttp(bins), manifoldSse(bins), mcpHub, mcpProxy, supergateway];
 }
