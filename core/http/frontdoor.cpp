@@ -16,6 +16,12 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <algorithm>
+
+#ifdef Q_OS_UNIX
+#include <sys/resource.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcHttp, "manifold.http")
 
 namespace manifold::http {
@@ -43,7 +49,7 @@ QByteArray newSessionId()
 
 FrontDoor::FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent)
     : QObject(parent), m_broker(broker), m_tokens(tokens), m_options(std::move(options)),
-      m_policy(OriginPolicy::loopback(0))
+      m_policy(OriginPolicy::loopback(0)), m_connectionCap(m_options.maxConnections > 0 ? m_options.maxConnections : connectionCap())
 {
 }
 
@@ -172,8 +178,31 @@ void FrontDoor::onNewConnection()
         setUpConnection(socket);
 }
 
+// At most this many connections at once, half of what the process may have open: past it a new
+// connection is told 503 and closed, so a flood of connections cannot take the file descriptors
+// the broker needs for its children and its clients' sockets.
+int FrontDoor::connectionCap()
+{
+    int cap = 4096;
+#ifdef Q_OS_UNIX
+    struct rlimit limit = {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        cap = int(std::min<rlim_t>(limit.rlim_cur / 2, 16384));
+#endif
+    return std::max(cap, 256);
+}
+
 void FrontDoor::setUpConnection(QTcpSocket *socket)
 {
+    if (m_connections >= m_connectionCap) {
+        if (!std::exchange(m_warnedAboutCap, true))
+            qCWarning(lcHttp) << "refusing connections: already" << m_connections << "open (the limit)";
+        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n");
+        socket->disconnectFromHost();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        return;
+    }
+    ++m_connections;
     // The parser holds a body to the largest any server takes; onHead holds it to its server's.
     Limits limits;
     for (const QString &server : m_broker->serverNames())
@@ -184,6 +213,10 @@ void FrontDoor::setUpConnection(QTcpSocket *socket)
     connect(connection, &HttpConnection::requestReceived, this,
             [this, connection](const Request &request) { onRequest(connection, request); });
     connect(connection, &HttpConnection::closed, connection, &QObject::deleteLater);
+    connect(connection, &QObject::destroyed, this, [this] {
+        if (--m_connections < m_connectionCap)
+            m_warnedAboutCap = false;
+    });
 }
 
 void FrontDoor::refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra)

@@ -42,6 +42,7 @@ public:
         bool behindProxy = false;    // plain HTTP beyond loopback: the user's proxy does TLS
         QStringList hosts;           // other names clients reach it by (any port)
         int setupTimeoutMs = 60000;  // from initialize to notifications/initialized
+        int maxConnections = 0;      // 0: half the process's open-file limit (connectionCap)
     };
 
     FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent = nullptr);
@@ -58,6 +59,7 @@ private:
     QTcpServer *makeServer(QString *error);
     OriginPolicy policyFor(quint16 port) const;
     void setUpConnection(QTcpSocket *socket);
+    static int connectionCap();
     void onHead(HttpConnection *connection, const Request &request);
     void onRequest(HttpConnection *connection, const Request &request);
     void refuse(HttpConnection *connection, int status, const QByteArray &message, const Headers &extra = {});
@@ -80,6 +82,9 @@ private:
     OriginPolicy m_policy;
     QHash<QByteArray, QPointer<StreamableSession>> m_sessions;   // by Mcp-Session-Id
     QHash<QByteArray, QPointer<LegacySseSession>> m_legacy;      // by sessionId= of their endpoint
+    int m_connections = 0;
+    int m_connectionCap;
+    bool m_warnedAboutCap = false;
 };
 
 } // namespace manifold::http

@@ -9,6 +9,9 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Limits limits, QObject *paren
     : QObject(parent), m_socket(socket), m_parser(limits)
 {
     m_socket->setParent(this);
+    // Answers are small and go out at once; without this, Nagle's algorithm and the client's
+    // delayed ACK hold each one back on a kept-alive connection.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::close);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
@@ -87,6 +90,7 @@ void HttpConnection::parse()
             m_timer.stop();
             m_answered = false;
             m_keepAlive = m_parser.request().keepAlive();
+            m_minorVersion = m_parser.request().minorVersion;
             emit headReceived(m_parser.request());
             if (m_answered || m_closed)
                 return;   // refused at its head: the connection closes, the body is never read
@@ -108,7 +112,9 @@ void HttpConnection::writeHead(int status, const Headers &headers, qint64 conten
         head += name + ": " + value + "\r\n";
     if (contentLength >= 0)
         head += "Content-Length: " + QByteArray::number(contentLength) + "\r\n";
-    if (!m_keepAlive || contentLength < 0)
+    if (m_chunked)
+        head += "Transfer-Encoding: chunked\r\n";
+    if (!m_keepAlive || (contentLength < 0 && !m_chunked))
         head += "Connection: close\r\n";
     head += "\r\n";
     m_socket->write(head);
@@ -140,11 +146,12 @@ void HttpConnection::finishResponse(bool keepAlive)
     QMetaObject::invokeMethod(this, &HttpConnection::parse, Qt::QueuedConnection);
 }
 
-void HttpConnection::startStream(const Headers &headers)
+void HttpConnection::startStream(const Headers &headers, bool endsOnItsOwn)
 {
     if (m_closed || m_streaming)
         return;
     m_streaming = true;
+    m_chunked = endsOnItsOwn && m_keepAlive && m_minorVersion == 1;
     m_answered = true;
     m_timer.stop();
     Headers all = headers;
@@ -157,8 +164,25 @@ void HttpConnection::startStream(const Headers &headers)
 
 void HttpConnection::writeStream(const QByteArray &bytes)
 {
-    if (m_streaming && !m_closed)
+    if (!m_streaming || m_closed || bytes.isEmpty())
+        return;
+    if (m_chunked)
+        m_socket->write(QByteArray::number(bytes.size(), 16) + "\r\n" + bytes + "\r\n");
+    else
         m_socket->write(bytes);
+}
+
+void HttpConnection::endStream()
+{
+    if (!m_streaming || m_closed || !m_chunked) {
+        close();
+        return;
+    }
+    m_socket->write("0\r\n\r\n");
+    m_streaming = false;
+    m_chunked = false;
+    m_streamKeepAlive.stop();
+    finishResponse(m_keepAlive);
 }
 
 void HttpConnection::close()

@@ -38,9 +38,13 @@ public:
     // The answer to the current request; the connection then reads the next one, or closes if
     // the request or the answer said so (or status is 4xx/5xx for a request whose body was not read).
     void respond(int status, const Headers &headers, const QByteArray &body = {});
-    // Starts an SSE answer (200, text/event-stream, no Content-Length: it ends with the connection).
-    void startStream(const Headers &headers);
+    // Starts an SSE answer (200, text/event-stream). A stream that ends (a POST's) goes chunked on
+    // a kept-alive HTTP/1.1 connection, so the connection serves the next request; one that lasts
+    // (a GET's) ends with the connection.
+    void startStream(const Headers &headers, bool endsOnItsOwn = false);
     void writeStream(const QByteArray &bytes);
+    // Ends a stream started with endsOnItsOwn: the last chunk, then the next request (or close).
+    void endStream();
     void close();
 
     static QByteArray reasonPhrase(int status);
@@ -67,6 +71,8 @@ private:
     bool m_answering = false;  // a request is read and not answered yet
     bool m_answered = false;   // the current request was answered at its head
     bool m_streaming = false;
+    bool m_chunked = false;    // the current stream is sent in chunks
+    int m_minorVersion = 1;    // of the current request: chunks only for HTTP/1.1
     bool m_keepAlive = true;
     bool m_closed = false;          // no more requests are read or answered
     bool m_closedEmitted = false;

@@ -91,7 +91,7 @@ void StreamableSession::post(HttpConnection *connection, const QByteArray &body)
     if (!token.isEmpty())
         m_byProgressToken.insert(token, stream);
     if (!json) {
-        connection->startStream({{"Mcp-Session-Id", m_mcpSessionId}});
+        connection->startStream({{"Mcp-Session-Id", m_mcpSessionId}}, true);
         // A priming event: an id to resume from, even before anything else is sent.
         if (modernProtocol())
             connection->writeStream(EventBuffer::format(m_events.add(stream, {}), RetryMs));
@@ -231,7 +231,7 @@ void StreamableSession::endStream(int stream)
     // what is kept and ends.
     const Stream ended = m_streams.take(stream);
     if (ended.connection)
-        ended.connection->close();
+        ended.connection->endStream();   // its connection serves the client's next request
     for (auto it = m_byProgressToken.begin(); it != m_byProgressToken.end();) {
         if (it.value() == stream)
             it = m_byProgressToken.erase(it);

@@ -9,7 +9,8 @@
 
 namespace frontdoorrequest {
 
-// One HTTP request to the broker's front door; the raw response once complete (Content-Length).
+// One HTTP request to the broker's front door; the raw response once complete (Content-Length,
+// the last chunk of a stream, or the connection closed).
 inline QByteArray exchange(quint16 port, const QByteArray &request)
 {
     QTcpSocket socket;
@@ -23,6 +24,8 @@ inline QByteArray exchange(quint16 port, const QByteArray &request)
             if (headEnd < 0)
                 return socket.state() == QAbstractSocket::UnconnectedState;
             const QByteArray head = response.left(headEnd).toLower();
+            if (head.contains("transfer-encoding: chunked"))
+                return response.endsWith("\r\n0\r\n\r\n");   // a POST's stream: its last chunk
             const qsizetype at = head.indexOf("content-length: ");
             if (at < 0)
                 return socket.state() == QAbstractSocket::UnconnectedState;

@@ -20,7 +20,7 @@ using namespace manifold;
 namespace {
 
 // One HTTP exchange on a connection of its own: the raw response, read until it is complete
-// (Content-Length) or, for a stream, until until() holds or the server closes.
+// (Content-Length, a stream's last chunk) or until() holds or the server closes.
 QByteArray exchange(quint16 port, const QByteArray &request, const std::function<bool(const QByteArray &)> &until = {})
 {
     QTcpSocket socket;
@@ -35,6 +35,8 @@ QByteArray exchange(quint16 port, const QByteArray &request, const std::function
         if (headEnd < 0)
             return socket.state() == QAbstractSocket::UnconnectedState;
         const QByteArray head = response.left(headEnd).toLower();
+        if (head.contains("transfer-encoding: chunked"))
+            return response.endsWith("\r\n0\r\n\r\n");   // a POST's stream: its last chunk
         const qsizetype at = head.indexOf("content-length: ");
         if (at >= 0)
             return response.size() - headEnd - 4 >= head.mid(at + 16).split('\r').first().toLongLong();
@@ -373,8 +375,35 @@ TEST_F(FrontDoorTest, ACancelledRequestsStreamEndsAtOnce)
     const QByteArray cancelled = exchange(
         m_door->port(), post(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"user"}})", withSession));
     EXPECT_EQ(statusOf(cancelled), 202) << cancelled.constData();
-    // The call is never answered: its stream (and connection) end with the cancel.
-    EXPECT_TRUE(QTest::qWaitFor([&] { return call.state() == QAbstractSocket::UnconnectedState; }, 5000));
+    // The call is never answered: its stream ends with the cancel (the last chunk), and the
+    // kept-alive connection serves the next request.
+    EXPECT_TRUE(QTest::qWaitFor([&] { return streamed.endsWith("\r\n0\r\n\r\n"); }, 5000)) << streamed.constData();
     EXPECT_FALSE(streamed.contains("never"));
+    EXPECT_EQ(call.state(), QAbstractSocket::ConnectedState);
+    streamed.clear();
+    call.write(post(R"({"jsonrpc":"2.0","id":8,"method":"ping"})", withSession));
+    EXPECT_TRUE(QTest::qWaitFor([&] { return streamed.contains("\"id\":8"); }, 5000)) << streamed.constData();
     EXPECT_EQ(m_broker->sessionIds().size(), 1) << "the session itself stays";
+}
+
+TEST_F(FrontDoorTest, ConnectionsPastTheCapAreToldToComeBackLater)
+{
+    http::FrontDoor::Options options;
+    options.maxConnections = 2;
+    open(options);
+    QTcpSocket first, second;
+    for (QTcpSocket *socket : {&first, &second}) {
+        socket->connectToHost(QHostAddress::LocalHost, m_door->port());
+        ASSERT_TRUE(socket->waitForConnected(5000));
+    }
+    // Both held open and idle: a third connection gets 503 at once.
+    const QByteArray refused = exchange(m_door->port(), post(Initialize, auth()));
+    EXPECT_EQ(statusOf(refused), 503) << refused.constData();
+    first.abort();
+    QByteArray served;
+    EXPECT_TRUE(QTest::qWaitFor([&] {
+        served = exchange(m_door->port(), post(Initialize, auth()));
+        return statusOf(served) == 200;
+    }, 5000));
+    EXPECT_EQ(statusOf(served), 200) << "a place is free again once a connection closes: " << served.constData();
 }
