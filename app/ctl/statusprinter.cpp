@@ -87,6 +87,17 @@ QString describeSessions(const QList<qint64> &ids, const QJsonArray &sessions)
 }
 
 // One line per instance that runs or serves anyone, under its server's row.
+// How a session reaches the broker: "shim PID", or "http TOKEN from ADDRESS:PORT" (also sse).
+QString viaOf(const QJsonObject &session)
+{
+    const QString transport = session.value(QStringLiteral("transport")).toString(QStringLiteral("shim"));
+    if (transport == QLatin1String("shim"))
+        return QStringLiteral("shim ") + orDash(session.value(QStringLiteral("shimPid")));
+    return QStringLiteral("%1 %2 from %3")
+        .arg(transport, session.value(QStringLiteral("tokenName")).toString(),
+             session.value(QStringLiteral("remoteAddress")).toString());
+}
+
 QStringList instanceLines(const QJsonObject &server, const QJsonArray &sessions)
 {
     QStringList lines;
@@ -149,7 +160,7 @@ QString formatStatus(const QJsonObject &status)
     if (sessionList.isEmpty())
         return out + QStringLiteral("\nNo sessions connected.\n");
     QList<QStringList> sessions{{QStringLiteral("SESSION"), QStringLiteral("SERVER"), QStringLiteral("INSTANCE"),
-                                 QStringLiteral("CLIENT"), QStringLiteral("SHIM PID"),
+                                 QStringLiteral("CLIENT"), QStringLiteral("VIA"),
                                  QStringLiteral("CONNECTED SINCE"), QStringLiteral("REQUESTS")}};
     for (const QJsonValue &value : sessionList) {
         const QJsonObject s = value.toObject();
@@ -157,7 +168,7 @@ QString formatStatus(const QJsonObject &status)
                                 s.value(QStringLiteral("clientVersion")).toString())
                                    .trimmed();
         sessions.append({orDash(s.value(QStringLiteral("id"))), s.value(QStringLiteral("server")).toString(),
-                         orDash(s.value(QStringLiteral("instance"))), client.isEmpty() ? QStringLiteral("-") : client, orDash(s.value(QStringLiteral("shimPid"))),
+                         orDash(s.value(QStringLiteral("instance"))), client.isEmpty() ? QStringLiteral("-") : client, viaOf(s),
                          s.value(QStringLiteral("connectedSince")).toString(),
                          orDash(s.value(QStringLiteral("requestsServed")))});
     }

@@ -35,7 +35,8 @@ TEST(StatusPrinter, ListsEachInstanceUnderItsServer)
         {"id": 3, "server": "memory", "instance": "project /home/u/a", "clientName": "claude-code"},
         {"id": 5, "server": "memory", "instance": "project /home/u/a", "clientName": "",
          "parentExe": "/usr/bin/gemini"},
-        {"id": 7, "server": "memory", "instance": "project /home/u/b", "clientName": "claude-code"}
+        {"id": 7, "server": "memory", "instance": "project /home/u/b", "clientName": "claude-code",
+         "transport": "http", "tokenName": "claude-code", "remoteAddress": "127.0.0.1:50412"}
       ]})");
     const QString text = formatStatus(status);
     const QStringList lines = text.split(QLatin1Char('\n'));
@@ -59,8 +60,12 @@ TEST(StatusPrinter, ListsEachInstanceUnderItsServer)
               QStringLiteral(
                   "  instance project /home/u/b: starting, pid 1240, sessions 7 (claude-code)"));
     // The sessions table names each session's instance.
-    EXPECT_TRUE(lines.contains(QStringLiteral(
-        "SESSION  SERVER  INSTANCE           CLIENT       SHIM PID  CONNECTED SINCE  REQUESTS")))
+    EXPECT_TRUE(lines.at(lineOf(QStringLiteral("SESSION "))).startsWith(QStringLiteral(
+        "SESSION  SERVER  INSTANCE           CLIENT       VIA  ")))
+        << text.toStdString();
+    // A shim's session shows its pid; an HTTP session its token and where it came from.
+    EXPECT_TRUE(lines.at(lineOf(QStringLiteral("3 "))).contains(QStringLiteral(" shim - ")));
+    EXPECT_TRUE(lines.at(lineOf(QStringLiteral("7 "))).contains(QStringLiteral(" http claude-code from 127.0.0.1:50412 ")))
         << text.toStdString();
 }
 
