@@ -151,6 +151,10 @@ bool FrontDoor::listen(QString *error)
         return false;
     // A QSslServer hands a connection over once its handshake is done.
     connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &FrontDoor::onNewConnection);
+    // A client may open hundreds of connections at once (one per request in flight): with Qt's
+    // defaults (50 waiting in the kernel, 30 in Qt) the rest would be reset.
+    m_server->setListenBacklogSize(ListenBacklog);
+    m_server->setMaxPendingConnections(ListenBacklog);
     if (!m_server->listen(m_options.address, m_options.port)) {
         *error = m_server->serverError() == QAbstractSocket::AddressInUseError
                      ? QStringLiteral("port %1 on %2 is already in use by another program: choose another port "

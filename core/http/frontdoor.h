@@ -45,6 +45,8 @@ public:
         int maxConnections = 0;      // 0: half the process's open-file limit (connectionCap)
     };
 
+    static constexpr int ListenBacklog = 4096;   // the kernel takes at most net.core.somaxconn
+
     FrontDoor(Broker *broker, TokenStore *tokens, Options options, QObject *parent = nullptr);
     ~FrontDoor() override;
 

@@ -4,12 +4,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { withWorld, skipReason, echo, descendants, describeProcesses, uniquePayload } from './lib/harness.mjs';
+import { withWorld, skipReason, descendants, describeProcesses, echoFanOut } from './lib/harness.mjs';
 
 const CLIENTS = 8;
 const CALLS_PER_CLIENT = 300;
 
-const payload = uniquePayload;
 
 describe('fan-out through one shared server process', { skip: skipReason() }, () => {
   test(`${CLIENTS} clients x ${CALLS_PER_CLIENT} concurrent echo calls`, { timeout: 150000 }, () => withWorld(async (world) => {
@@ -17,24 +16,7 @@ describe('fan-out through one shared server process', { skip: skipReason() }, ()
     const handles = await Promise.all(
       Array.from({ length: CLIENTS }, (_, c) => world.connect({ clientName: `fanout-${c}` })));
 
-    const started = Date.now();
-    const outcomes = await Promise.all(handles.map((handle, c) => Promise.allSettled(
-      Array.from({ length: CALLS_PER_CLIENT }, (_, i) => echo(handle.client, payload(c, i), { timeout: 90000 })))));
-    const elapsed = Date.now() - started;
-
-    const failures = [];
-    let ok = 0;
-    outcomes.forEach((results, c) => results.forEach((outcome, i) => {
-      const expected = `Echo: ${payload(c, i)}`;
-      if (outcome.status === 'rejected') {
-        failures.push(`client ${c} call ${i}: rejected: ${outcome.reason?.message ?? outcome.reason}`);
-      } else if (outcome.value !== expected) {
-        failures.push(`client ${c} call ${i}: got ${JSON.stringify(outcome.value.slice(0, 120))}, ` +
-          `expected ${JSON.stringify(expected.slice(0, 120))}`);
-      } else {
-        ++ok;
-      }
-    }));
+    const { ok, failures, elapsed } = await echoFanOut(handles, CALLS_PER_CLIENT);
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${CLIENTS * CALLS_PER_CLIENT} calls failed`);
     assert.equal(ok, CLIENTS * CALLS_PER_CLIENT);
     for (const handle of handles) {

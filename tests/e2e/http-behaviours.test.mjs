@@ -17,8 +17,8 @@ import path from 'node:path';
 import { CreateMessageRequestSchema, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 
 import {
-  withWorld, skipReason, echo, resultText, waitFor, descendants, describeProcesses, findProcesses,
-  E2E_DIR, NODE, uniquePayload,
+  withWorld, skipReason, resultText, waitFor, descendants, describeProcesses, findProcesses,
+  E2E_DIR, NODE, echoFanOut,
 } from './lib/harness.mjs';
 import { enableFrontDoor, connectHttp } from './lib/front-door.mjs';
 
@@ -93,8 +93,6 @@ function assertNoProtocolErrors(handles) {
   for (const h of handles) assert.deepEqual(h.errors.map(String), [], `${label(h)} saw protocol errors`);
 }
 
-const payload = uniquePayload;
-
 describe('HTTP and shim clients on one shared child', { skip: skipReason() }, () => {
   test('fan-out: 8 clients (3 Streamable HTTP, 2 HTTP+SSE, 3 shim) x 300 concurrent echo calls', { timeout: 150000 }, () => withWorld(async (world) => {
     const CALLS = 300;
@@ -103,23 +101,7 @@ describe('HTTP and shim clients on one shared child', { skip: skipReason() }, ()
     const kinds = ['streamable', 'sse', 'shim', 'streamable', 'sse', 'shim', 'streamable', 'shim'];
     const handles = await connectAll(world, door, kinds.map((kind, c) => ({ kind, clientName: `fanout-${kind}-${c}` })));
 
-    const started = Date.now();
-    const outcomes = await Promise.all(handles.map((handle, c) => Promise.allSettled(
-      Array.from({ length: CALLS }, (_, i) => echo(handle.client, payload(c, i), { timeout: 90000 })))));
-    const elapsed = Date.now() - started;
-    const failures = [];
-    let ok = 0;
-    outcomes.forEach((results, c) => results.forEach((outcome, i) => {
-      const expected = `Echo: ${payload(c, i)}`;
-      if (outcome.status === 'rejected') {
-        failures.push(`${label(handles[c])} call ${i}: rejected: ${outcome.reason?.message ?? outcome.reason}`);
-      } else if (outcome.value !== expected) {
-        failures.push(`${label(handles[c])} call ${i}: got ${JSON.stringify(outcome.value.slice(0, 120))}, ` +
-          `expected ${JSON.stringify(expected.slice(0, 120))}`);
-      } else {
-        ++ok;
-      }
-    }));
+    const { ok, failures, elapsed } = await echoFanOut(handles, CALLS, (handle) => label(handle));
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${kinds.length * CALLS} calls failed`);
     assert.equal(ok, kinds.length * CALLS);
     assertNoProtocolErrors(handles);

@@ -124,6 +124,33 @@ export function uniquePayload(client, index) {
   return message;
 }
 
+/**
+ * Fan-out: every handle makes `calls` concurrent echo calls with uniquePayload(its index, i) and
+ * each answer is checked against its own call. Returns {ok, failures, elapsed}; nameOf(handle, c)
+ * names a client in the failures.
+ */
+export async function echoFanOut(handles, calls, nameOf = (_, c) => `client ${c}`) {
+  const started = Date.now();
+  const outcomes = await Promise.all(handles.map((handle, c) => Promise.allSettled(
+    Array.from({ length: calls }, (_, i) => echo(handle.client, uniquePayload(c, i), { timeout: 90000 })))));
+  const elapsed = Date.now() - started;
+  const failures = [];
+  let ok = 0;
+  outcomes.forEach((results, c) => results.forEach((outcome, i) => {
+    const expected = `Echo: ${uniquePayload(c, i)}`;
+    if (outcome.status === 'rejected') {
+      const cause = outcome.reason?.cause ? ` (${outcome.reason.cause})` : '';   // fetch failed: why
+      failures.push(`${nameOf(handles[c], c)} call ${i}: rejected: ${outcome.reason?.message ?? outcome.reason}${cause}`);
+    } else if (outcome.value !== expected) {
+      failures.push(`${nameOf(handles[c], c)} call ${i}: got ${JSON.stringify(outcome.value.slice(0, 120))}, ` +
+        `expected ${JSON.stringify(expected.slice(0, 120))}`);
+    } else {
+      ++ok;
+    }
+  }));
+  return { ok, failures, elapsed };
+}
+
 export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
