@@ -2,7 +2,7 @@
 target_sources(manifold_core PRIVATE
     clients/jsoncscanner.cpp clients/jsoncscanner.h
     clients/jsoncdocument.cpp clients/jsoncdocument.h
-    clients/codextoml.cpp clients/codextoml.h
+    clients/codextoml.cpp clients/codextoml.h clients/codextomlscan.cpp clients/codextomlscan.h
     clients/clientcatalog.cpp clients/clientcatalog.h
     clients/clientfile.cpp clients/clientfile.h
     clients/setupplanner.cpp clients/setupplanner.h
