@@ -128,6 +128,9 @@ public:
     // The same, for a line the caller gives up: a response goes to its session in the line's own
     // buffer, the id spliced in place, so that a large result is not copied on its way through.
     RouterActions consumeFromChild(QByteArray &&line);
+    // From an upstream that knows which of our requests' streams carried the line (an HTTP
+    // POST's SSE response): a server request on it goes to the session of that request.
+    RouterActions consumeFromUpstream(QByteArray &&line, QByteArrayView relatedRequest);
     // The child wrote a line longer than the limit; head and tail are its first and last bytes.
     // If it was a response, its request is answered with an error.
     RouterActions oversizedFromChild(QByteArrayView head, QByteArrayView tail, qsizetype limit);
@@ -352,6 +355,7 @@ private:
 
     QString m_serverName;
     QByteArray *m_consumed = nullptr;   // the line consumeFromChild() is routing, until taken
+    qint64 m_relatedRequest = 0;        // consumeFromUpstream(): the request whose stream carried it
     QString m_failure;   // why the child failed: what later requests are told
     std::function<qint64()> m_clock;
     ChildState m_state = ChildState::Down;

@@ -214,6 +214,19 @@ void Router::routeServerRequest(RouterActions &out, QByteArrayView line, const E
         deliverServerRequest(out, owner, line.toByteArray(), childId, method);
         return;
     }
+    // It came on the stream of one of our requests (HTTP upstreams): that request's session
+    // asked, exactly, whatever else is in flight.
+    const auto related = m_relatedRequest != 0 ? m_requests.constFind(m_relatedRequest) : m_requests.cend();
+    if (related != m_requests.cend() && m_sessions.contains(related->session)) {
+        if (canHandle(related->session, method, stringAt(line, envelope.params, {"mode"}))) {
+            deliverServerRequest(out, related->session, line.toByteArray(), childId, method);
+        } else {
+            refuseServerRequest(out, childId, method, jsonrpc::MethodNotFound,
+                                QStringLiteral("the client that made this request cannot handle %1")
+                                    .arg(QString::fromUtf8(method)));
+        }
+        return;
+    }
     HeldRequest held{line.toByteArray(), childId, method, stringAt(line, envelope.params, {"mode"}),
                      candidatesNow(), m_clock() + m_holdTimeoutMs};
     if (held.candidates.isEmpty()) {

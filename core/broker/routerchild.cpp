@@ -60,6 +60,16 @@ RouterActions Router::consumeFromChild(QByteArray &&line)
     return out;
 }
 
+RouterActions Router::consumeFromUpstream(QByteArray &&line, QByteArrayView relatedRequest)
+{
+    bool ok = false;
+    const qint64 related = relatedRequest.isEmpty() ? 0 : relatedRequest.toByteArray().toLongLong(&ok);
+    m_relatedRequest = ok ? related : 0;
+    RouterActions out = consumeFromChild(std::move(line));
+    m_relatedRequest = 0;
+    return out;
+}
+
 QByteArray Router::spliceLastUse(QByteArrayView line, json::Span span, QByteArrayView replacement)
 {
     QByteArray *consumed = std::exchange(m_consumed, nullptr);

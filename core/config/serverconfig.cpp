@@ -2,6 +2,9 @@
 
 #include <QJsonArray>
 #include <QJsonValue>
+#include <QUrl>
+
+#include <algorithm>
 
 namespace manifold {
 
@@ -18,6 +21,43 @@ const QString KeyHeartbeatMs = QStringLiteral("heartbeatMs");
 const QString KeyMaxLineBytes = QStringLiteral("maxLineBytes");
 const QString KeyMaxInFlight = QStringLiteral("maxInFlight");
 const QString KeyMaxQueuedBytes = QStringLiteral("maxQueuedBytes");
+const QString KeyUrl = QStringLiteral("url");
+const QString KeyTransport = QStringLiteral("transport");
+const QString KeyHeaders = QStringLiteral("headers");
+const QString KeySecretHeaders = QStringLiteral("secretHeaders");
+const QString KeyOAuth = QStringLiteral("oauth");
+
+QJsonObject oauthToJson(const ServerConfig::OAuth &oauth)
+{
+    QJsonObject object;
+    if (!oauth.clientId.isEmpty())
+        object.insert(QStringLiteral("clientId"), oauth.clientId);
+    if (oauth.clientSecret)
+        object.insert(QStringLiteral("clientSecret"), true);
+    if (!oauth.scope.isEmpty())
+        object.insert(QStringLiteral("scope"), oauth.scope);
+    if (!oauth.sendResource)
+        object.insert(QStringLiteral("sendResource"), false);
+    QJsonObject params;
+    for (auto it = oauth.authorizeParams.cbegin(); it != oauth.authorizeParams.cend(); ++it)
+        params.insert(it.key(), it.value());
+    if (!params.isEmpty())
+        object.insert(QStringLiteral("authorizeParams"), params);
+    return object;
+}
+
+ServerConfig::OAuth oauthFromJson(const QJsonObject &object)
+{
+    ServerConfig::OAuth oauth;
+    oauth.clientId = object.value(QStringLiteral("clientId")).toString();
+    oauth.clientSecret = object.value(QStringLiteral("clientSecret")).toBool();
+    oauth.scope = object.value(QStringLiteral("scope")).toString();
+    oauth.sendResource = object.value(QStringLiteral("sendResource")).toBool(true);
+    const QJsonObject params = object.value(QStringLiteral("authorizeParams")).toObject();
+    for (auto it = params.constBegin(); it != params.constEnd(); ++it)
+        oauth.authorizeParams.insert(it.key(), it.value().toString());
+    return oauth;
+}
 
 int intOr(const QJsonObject &object, const QString &key, int fallback)
 {
@@ -35,12 +75,27 @@ QJsonObject ServerConfig::toJson() const
         envObject.insert(it.key(), it.value());
 
     QJsonObject object;
-    object.insert(KeyCommand, command);
-    object.insert(KeyArgs, QJsonArray::fromStringList(args));
-    object.insert(KeyEnv, envObject);
-    if (!secretEnv.isEmpty())
-        object.insert(KeySecretEnv, QJsonArray::fromStringList(secretEnv));
-    object.insert(KeyCwd, cwd);
+    if (isRemote()) {
+        // A remote server has no command, arguments, environment or directory.
+        QJsonObject headerObject;
+        for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+            headerObject.insert(it.key(), it.value());
+        object.insert(KeyUrl, url);
+        object.insert(KeyTransport, transportName(transport));
+        object.insert(KeyHeaders, headerObject);
+        if (!secretHeaders.isEmpty())
+            object.insert(KeySecretHeaders, QJsonArray::fromStringList(secretHeaders));
+        const QJsonObject oauthObject = oauthToJson(oauth);
+        if (!oauthObject.isEmpty())
+            object.insert(KeyOAuth, oauthObject);
+    } else {
+        object.insert(KeyCommand, command);
+        object.insert(KeyArgs, QJsonArray::fromStringList(args));
+        object.insert(KeyEnv, envObject);
+        if (!secretEnv.isEmpty())
+            object.insert(KeySecretEnv, QJsonArray::fromStringList(secretEnv));
+        object.insert(KeyCwd, cwd);
+    }
     object.insert(KeySharing, sharingName(sharing));
     object.insert(KeyLingerMs, lingerMs);
     object.insert(KeyHeartbeatMs, heartbeatMs);
@@ -76,6 +131,20 @@ ServerConfig ServerConfig::fromJson(const QString &name, const QJsonObject &obje
     config.maxLineBytes = intOr(object, KeyMaxLineBytes, config.maxLineBytes);
     config.maxInFlight = qMax(0, intOr(object, KeyMaxInFlight, config.maxInFlight));
     config.maxQueuedBytes = qMax(0, intOr(object, KeyMaxQueuedBytes, config.maxQueuedBytes));
+    config.url = object.value(KeyUrl).toString();
+    Transport transport = Transport::Auto;
+    if (parseTransport(object.value(KeyTransport).toString(), &transport))
+        config.transport = transport;
+    const QJsonObject headerObject = object.value(KeyHeaders).toObject();
+    for (auto it = headerObject.constBegin(); it != headerObject.constEnd(); ++it)
+        config.headers.insert(it.key(), it.value().toString());
+    for (const QJsonValue &header : object.value(KeySecretHeaders).toArray()) {
+        if (!header.toString().isEmpty() && !config.headers.contains(header.toString()))
+            config.secretHeaders.append(header.toString());
+    }
+    config.secretHeaders.sort();
+    config.secretHeaders.removeDuplicates();
+    config.oauth = oauthFromJson(object.value(KeyOAuth).toObject());
     return config;
 }
 
@@ -125,6 +194,75 @@ bool ServerConfig::parseSharing(const QString &text, Sharing *sharing)
     return true;
 }
 
+QString ServerConfig::transportName(Transport transport)
+{
+    switch (transport) {
+    case Transport::Auto:
+        return QStringLiteral("auto");
+    case Transport::StreamableHttp:
+        return QStringLiteral("http");
+    case Transport::Sse:
+        return QStringLiteral("sse");
+    }
+    return QStringLiteral("auto");
+}
+
+bool ServerConfig::parseTransport(const QString &text, Transport *transport)
+{
+    Transport parsed;
+    if (text == QLatin1String("auto"))
+        parsed = Transport::Auto;
+    else if (text == QLatin1String("http") || text == QLatin1String("streamable-http"))
+        parsed = Transport::StreamableHttp;
+    else if (text == QLatin1String("sse"))
+        parsed = Transport::Sse;
+    else
+        return false;
+    if (transport)
+        *transport = parsed;
+    return true;
+}
+
+bool ServerConfig::isValidRemoteUrl(const QString &text, QString *error)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    QString why;
+    if (!url.isValid() || url.isRelative())
+        why = QStringLiteral("'%1' is not an absolute URL").arg(text);
+    else if (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        why = QStringLiteral("'%1' is not an http or https URL").arg(text);
+    else if (url.host().isEmpty())
+        why = QStringLiteral("'%1' has no host").arg(text);
+    else if (!url.userInfo().isEmpty())
+        why = QStringLiteral("the URL must not hold a user name or password: put credentials in a header");
+    else if (url.hasFragment())
+        why = QStringLiteral("the URL must not have a #fragment");
+    if (error)
+        *error = why;
+    return why.isEmpty();
+}
+
+bool ServerConfig::isSettableHeader(const QString &name, QString *error)
+{
+    static const QStringList owned = {
+        QStringLiteral("host"), QStringLiteral("content-type"), QStringLiteral("content-length"),
+        QStringLiteral("accept"), QStringLiteral("mcp-session-id"), QStringLiteral("mcp-protocol-version"),
+        QStringLiteral("last-event-id"), QStringLiteral("connection"), QStringLiteral("transfer-encoding"),
+        QStringLiteral("te"), QStringLiteral("upgrade"), QStringLiteral("keep-alive")};
+    QString why;
+    const bool token = !name.isEmpty() && std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+        const char16_t u = c.unicode();
+        return u < 0x7f && (QChar::isLetterOrNumber(u) || QStringView(u"!#$%&'*+-.^_`|~").contains(c));
+    });
+    if (!token)
+        why = QStringLiteral("'%1' is not a valid header name").arg(name);
+    else if (owned.contains(name.toLower()))
+        why = QStringLiteral("the header '%1' is set by Manifold itself").arg(name);
+    if (error)
+        *error = why;
+    return why.isEmpty();
+}
+
 bool ServerConfig::isValidName(const QString &name)
 {
     if (name.isEmpty() || name.size() > 64)
@@ -148,7 +286,9 @@ bool operator==(const ServerConfig &a, const ServerConfig &b)
            a.secretEnv == b.secretEnv &&
            a.cwd == b.cwd && a.sharing == b.sharing && a.lingerMs == b.lingerMs &&
            a.heartbeatMs == b.heartbeatMs && a.maxLineBytes == b.maxLineBytes &&
-           a.maxInFlight == b.maxInFlight && a.maxQueuedBytes == b.maxQueuedBytes;
+           a.maxInFlight == b.maxInFlight && a.maxQueuedBytes == b.maxQueuedBytes && a.url == b.url &&
+           a.transport == b.transport && a.headers == b.headers && a.secretHeaders == b.secretHeaders &&
+           a.oauth == b.oauth;
 }
 
 } // namespace manifold

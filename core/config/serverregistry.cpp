@@ -29,6 +29,46 @@ namespace {
 
 constexpr int FormatVersion = 1;
 
+QString stringMapError(const QString &name, const QJsonObject &object, const QString &key)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isUndefined())
+        return {};
+    bool ok = value.isObject();
+    for (const QJsonValue &entry : value.toObject())
+        ok = ok && entry.isString();
+    return ok ? QString() : QStringLiteral("server '%1': \"%2\" must be an object of strings").arg(name, key);
+}
+
+// A remote server's entry: a URL, a transport, headers; never a command as well.
+QString remoteShapeError(const QString &name, const QJsonObject &object)
+{
+    const QJsonValue url = object.value(QStringLiteral("url"));
+    QString why;
+    if (!url.isString())
+        return QStringLiteral("server '%1': \"url\" must be a string").arg(name);
+    if (!ServerConfig::isValidRemoteUrl(url.toString(), &why))
+        return QStringLiteral("server '%1': %2").arg(name, why);
+    if (!object.value(QStringLiteral("command")).toString().isEmpty())
+        return QStringLiteral("server '%1' has both \"url\" and \"command\": a server is either remote or local").arg(name);
+    const QJsonValue transport = object.value(QStringLiteral("transport"));
+    if (!transport.isUndefined() && !ServerConfig::parseTransport(transport.toString(), nullptr))
+        return QStringLiteral("server '%1': \"transport\" must be \"auto\", \"http\" or \"sse\"").arg(name);
+    if (QString error = stringMapError(name, object, QStringLiteral("headers")); !error.isEmpty())
+        return error;
+    const QJsonObject headers = object.value(QStringLiteral("headers")).toObject();
+    for (auto it = headers.constBegin(); it != headers.constEnd(); ++it) {
+        if (!ServerConfig::isSettableHeader(it.key(), &why))
+            return QStringLiteral("server '%1': %2").arg(name, why);
+    }
+    const QJsonValue oauth = object.value(QStringLiteral("oauth"));
+    if (!oauth.isUndefined() && !oauth.isObject())
+        return QStringLiteral("server '%1': \"oauth\" must be an object").arg(name);
+    if (QString error = stringMapError(name, oauth.toObject(), QStringLiteral("authorizeParams")); !error.isEmpty())
+        return error;
+    return {};
+}
+
 // Checks the parts of one server entry that fromJson() would silently default, so a typo in a
 // hand-edited file is reported instead of starting the wrong thing.
 QString shapeError(const QString &name, const QJsonValue &value)
@@ -38,9 +78,12 @@ QString shapeError(const QString &name, const QJsonValue &value)
     if (!value.isObject())
         return QStringLiteral("server '%1' is not an object").arg(name);
     const QJsonObject object = value.toObject();
+    const QJsonValue url = object.value(QStringLiteral("url"));
+    if (!url.isUndefined())
+        return remoteShapeError(name, object);
     const QJsonValue command = object.value(QStringLiteral("command"));
     if (!command.isString() || command.toString().isEmpty())
-        return QStringLiteral("server '%1' has no \"command\" string").arg(name);
+        return QStringLiteral("server '%1' has no \"command\" string (or \"url\" string)").arg(name);
     const QJsonValue args = object.value(QStringLiteral("args"));
     if (!args.isUndefined()) {
         if (!args.isArray())
@@ -260,6 +303,28 @@ QStringList ServerRegistry::names() const
     return result;
 }
 
+// Exactly one of a command and a URL, and a URL that can be reached.
+bool ServerRegistry::hasValidTarget(const ServerConfig &config, QString *error)
+{
+    if (!config.command.isEmpty() && config.isRemote())
+        return setError(error, QStringLiteral("server '%1' has both a command and a URL: a server is either local "
+                                              "or remote").arg(config.name));
+    if (config.command.isEmpty() && !config.isRemote())
+        return setError(error, QStringLiteral("server '%1' needs a command or a URL").arg(config.name));
+    QString why;
+    if (config.isRemote() && !ServerConfig::isValidRemoteUrl(config.url, &why))
+        return setError(error, QStringLiteral("server '%1': %2").arg(config.name, why));
+    for (auto it = config.headers.cbegin(); it != config.headers.cend(); ++it) {
+        if (!ServerConfig::isSettableHeader(it.key(), &why))
+            return setError(error, QStringLiteral("server '%1': %2").arg(config.name, why));
+    }
+    for (const QString &header : config.secretHeaders) {
+        if (!ServerConfig::isSettableHeader(header, &why))
+            return setError(error, QStringLiteral("server '%1': %2").arg(config.name, why));
+    }
+    return true;
+}
+
 bool ServerRegistry::add(const ServerConfig &config, QString *error)
 {
     if (!ServerConfig::isValidName(config.name))
@@ -268,8 +333,8 @@ bool ServerRegistry::add(const ServerConfig &config, QString *error)
             QStringLiteral("'%1' is not a valid server name: use letters, digits, '.', '_' and '-' "
                            "(not first), at most 64 characters")
                 .arg(config.name));
-    if (config.command.isEmpty())
-        return setError(error, QStringLiteral("server '%1' needs a command").arg(config.name));
+    if (!hasValidTarget(config, error))
+        return false;
     if (find(config.name))
         return setError(error,
                         QStringLiteral("a server named '%1' already exists").arg(config.name));
@@ -283,8 +348,8 @@ bool ServerRegistry::add(const ServerConfig &config, QString *error)
 
 bool ServerRegistry::update(const ServerConfig &config, QString *error)
 {
-    if (config.command.isEmpty())
-        return setError(error, QStringLiteral("server '%1' needs a command").arg(config.name));
+    if (!hasValidTarget(config, error))
+        return false;
     for (ServerConfig &existing : m_servers) {
         if (existing.name == config.name) {
             existing = config;

@@ -41,6 +41,9 @@ public:
     QJsonObject httpSettings() const { return m_http; }
     void setHttpSettings(const QJsonObject &settings) { m_http = settings; }
 
+    // Exactly one of a command and a valid URL; headers the user may set.
+    static bool hasValidTarget(const ServerConfig &config, QString *error);
+
 private:
     QString m_configDir;
     QList<ServerConfig> m_servers;
