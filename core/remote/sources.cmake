@@ -6,3 +6,6 @@ target_sources(manifold_core PRIVATE
     remote/oauthdiscovery.cpp remote/oauthdiscovery.h
     remote/wwwauthenticate.cpp remote/wwwauthenticate.h
 )
+target_sources(manifold_core PRIVATE remote/authgate.h)
+include(${CMAKE_CURRENT_LIST_DIR}/http_sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/oauth_sources.cmake)

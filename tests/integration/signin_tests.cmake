@@ -1,0 +1,1 @@
+# test_signin: OAuth sign-in against oidc-provider (issue 15).
