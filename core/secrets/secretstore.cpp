@@ -90,6 +90,18 @@ void SecretStore::removeAll(const QStringList &keys, std::function<void(const QS
     QTimer::singleShot(0, this, [state, fire] { finishWhenDone(state, fire); });
 }
 
+QString serverHeaderSecretKey(const QString &server, const QString &header)
+{
+    return QStringLiteral("server/%1/header/%2").arg(server, header);
+}
+
+bool looksLikeSecretHeader(const QString &header)
+{
+    const QString lower = header.toLower();
+    return lower == QLatin1String("authorization") || lower == QLatin1String("proxy-authorization") ||
+           lower == QLatin1String("cookie") || looksLikeSecretName(header);
+}
+
 QString serverSecretKey(const QString &server, const QString &variable)
 {
     return QStringLiteral("server/%1/env/%2").arg(server, variable);

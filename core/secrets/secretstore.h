@@ -46,6 +46,11 @@ public:
 
 // Key of one environment variable of one server: "server/<server>/env/<variable>".
 QString serverSecretKey(const QString &server, const QString &variable);
+// Key of one HTTP header value of a remote server: "server/<server>/header/<header>".
+QString serverHeaderSecretKey(const QString &server, const QString &header);
+// Header names whose values are secrets unless the user says otherwise: Authorization,
+// Proxy-Authorization, Cookie, or a name containing KEY, TOKEN, SECRET, PASSWORD or CREDENTIAL.
+bool looksLikeSecretHeader(const QString &header);
 
 // Environment variable names that hold secrets unless the user says otherwise: the name
 // contains KEY, TOKEN, SECRET, PASSWORD, PASSWD or CREDENTIAL (any case).
