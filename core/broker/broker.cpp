@@ -183,7 +183,7 @@ void Broker::shutdown(std::function<void()> done)
     // Count every host first: a host in backoff stops synchronously, and must not make the
     // count reach zero while others have not been asked yet.
     hosts.removeIf([](const ServerHost *host) {
-        return host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed;
+        return host->isDown();
     });
     *remaining = int(hosts.size());
     for (ServerHost *host : hosts) {

@@ -87,7 +87,7 @@ ServerHost *ServerGroup::instance(const InstanceKey &key, const QList<QByteArray
             const QString key = m_instances.key(host);
             if (key.isEmpty() || isPermanent(host) || host->router().hasSessions())
                 return;
-            if (host->state() != ServerHost::State::Stopped && host->state() != ServerHost::State::Failed)
+            if (!host->isDown())
                 return;
             m_instances.remove(key);
             m_keys.remove(host);
@@ -200,7 +200,7 @@ void ServerGroup::kill()
 bool ServerGroup::allStopped() const
 {
     return std::all_of(m_instances.cbegin(), m_instances.cend(), [](const ServerHost *host) {
-        return host->state() == ServerHost::State::Stopped || host->state() == ServerHost::State::Failed;
+        return host->isDown();
     });
 }
 

@@ -1,53 +1,22 @@
 #include "serverhost.h"
 
-#include "platform/childledger.h"
-#include "platform/childprocess.h"
-#include "platform/guardian.h"
+#include "broker/childupstream.h"
 #include "secrets/secretenv.h"
+#include "secrets/secretstore.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
-#include <QProcessEnvironment>
-#include <QRegularExpression>
-
-#include <csignal>
 
 Q_LOGGING_CATEGORY(lcHost, "manifold.broker.host")
 
 namespace manifold {
-
-namespace {
-// For logs only: URL passwords and --token=/--key=/--password= style values are hidden.
-QString redactedArguments(const QStringList &args)
-{
-    static const QRegularExpression urlPassword(QStringLiteral("(://[^/:@\\s]*:)[^@\\s]*@"));
-    static const QRegularExpression secretOption(
-        QStringLiteral("^(--?[A-Za-z0-9_-]*(?:token|key|secret|password|passwd)[A-Za-z0-9_-]*=).+$"),
-        QRegularExpression::CaseInsensitiveOption);
-    QStringList shown;
-    for (QString arg : args) {
-        arg.replace(urlPassword, QStringLiteral("\\1***@"));
-        arg.replace(secretOption, QStringLiteral("\\1***"));
-        shown << arg;
-    }
-    return shown.join(QLatin1Char(' '));
-}
-
-QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
-{
-    if (status == QProcess::CrashExit || signal > 0)
-        return QStringLiteral("server '%1' was killed by signal %2").arg(name).arg(signal > 0 ? signal : exitCode);
-    return QStringLiteral("server '%1' exited with code %2").arg(name).arg(exitCode);
-}
-} // namespace
 
 ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObject *parent)
     : QObject(parent),
       m_config(std::move(config)),
       m_ledger(ledger),
       m_router(m_config.name, [this] { return m_clock.elapsed(); }),
-      m_policy(m_timing.restart),
-      m_stdout(m_config.maxLineBytes)
+      m_policy(m_timing.restart)
 {
     m_clock.start();
     m_sinceChildTraffic.start();
@@ -59,50 +28,32 @@ ServerHost::ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObje
         m_router.setSessionWindow(window);
     m_restartTimer.setSingleShot(true);
     m_lingerTimer.setSingleShot(true);
-    m_escalateTimer.setSingleShot(true);
     m_initializeTimer.setSingleShot(true);
     m_heldTimer.setSingleShot(true);
     connect(&m_heldTimer, &QTimer::timeout, this, [this] { dispatch(m_router.expireHeld()); });
     connect(&m_initializeTimer, &QTimer::timeout, this, [this] {
-        if (m_state != State::Starting || m_pid <= 0)
+        if (m_state != State::Starting || !m_upstream || !m_upstreamStarted)
             return;
         logEvent(QStringLiteral("no answer to initialize within %1 ms: killing it").arg(m_timing.initializeTimeoutMs));
-        platform::signalProcessGroup(m_pid, SIGKILL);
+        m_upstream->kill();
     });
     connect(&m_restartTimer, &QTimer::timeout, this, &ServerHost::startProcess);
     connect(&m_lingerTimer, &QTimer::timeout, this, &ServerHost::onLingerTimeout);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &ServerHost::onHeartbeatTimer);
-    connect(&m_escalateTimer, &QTimer::timeout, this, [this] {
-        if (m_pid <= 0)
-            return;
-        if (m_escalateStep == 0) {
-            logEvent(QStringLiteral("still running after stdin closed: SIGTERM"));
-            platform::signalProcessGroup(m_pid, SIGTERM);
-            m_escalateStep = 1;
-            m_escalateTimer.start(m_timing.termGraceMs);
-        } else {
-            logEvent(QStringLiteral("still running after SIGTERM: SIGKILL"));
-            platform::signalProcessGroup(m_pid, SIGKILL);
-        }
-    });
 }
 
 ServerHost::~ServerHost()
 {
-    if (m_process && m_pid > 0) {
-        // Never leave a child behind, even when torn down abruptly.
-        m_process->disconnect(this);
-        platform::signalProcessGroup(m_pid, SIGKILL);
-        m_process->waitForFinished(2000);
-        cleanupGroup();
-    }
+    // The upstream is a child QObject: deleting it ends a child process (never left behind) or
+    // aborts the HTTP requests. Its signals must not reach a half-destroyed host.
+    if (m_upstream)
+        m_upstream->disconnect(this);
 }
 
 void ServerHost::setConfig(const ServerConfig &config)
 {
     if (m_state == State::Stopped || m_state == State::Failed) {
         m_config = config;
-        m_stdout.setMaxLineBytes(config.maxLineBytes);
         m_router.setMaxInFlight(config.maxInFlight);
     } else {
         m_pendingConfig = config;
@@ -125,13 +76,14 @@ QString ServerHost::stateName(State state)
     case State::Backoff: return QStringLiteral("restarting");
     case State::Stopping: return QStringLiteral("stopping");
     case State::Failed: return QStringLiteral("failed");
+    case State::SignInRequired: return QStringLiteral("sign-in-required");
     }
     return {};
 }
 
 qint64 ServerHost::pid() const
 {
-    return m_pid;
+    return m_upstream ? m_upstream->pid() : 0;
 }
 
 QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
@@ -142,7 +94,7 @@ QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
     QJsonObject env;
     for (auto it = config.env.cbegin(); it != config.env.cend(); ++it)
         env.insert(it.key(), QJsonValue());
-    return QJsonObject{{QStringLiteral("name"), config.name},
+    QJsonObject object{{QStringLiteral("name"), config.name},
                        {QStringLiteral("env"), env},
                        {QStringLiteral("secretEnv"), QJsonArray::fromStringList(config.secretEnv)},
                        {QStringLiteral("cwd"), config.cwd},
@@ -164,15 +116,27 @@ QJsonObject ServerHost::idleStatusJson(const ServerConfig &config)
                        {QStringLiteral("maxInFlight"), config.maxInFlight},
                        {QStringLiteral("maxQueuedBytes"), config.maxQueuedBytes},   // 0: the default
                        {QStringLiteral("lingerMs"), config.lingerMs}};
+    if (config.isRemote()) {
+        // Header values may be secrets too: names only, like env.
+        QJsonObject headers;
+        for (auto it = config.headers.cbegin(); it != config.headers.cend(); ++it)
+            headers.insert(it.key(), QJsonValue());
+        object.insert(QStringLiteral("url"), config.url);
+        object.insert(QStringLiteral("transport"), ServerConfig::transportName(config.transport));
+        object.insert(QStringLiteral("headers"), headers);
+        object.insert(QStringLiteral("secretHeaders"), QJsonArray::fromStringList(config.secretHeaders));
+    }
+    return object;
 }
 
 QJsonObject ServerHost::statusJson() const
 {
     QJsonObject object = idleStatusJson(m_config);
     object.insert(QStringLiteral("state"), stateName(m_state));
-    object.insert(QStringLiteral("pid"), m_pid > 0 ? QJsonValue(m_pid) : QJsonValue());
-    object.insert(QStringLiteral("uptimeMs"),
-                  m_pid > 0 && m_startedAt.isValid() ? m_startedAt.msecsTo(QDateTime::currentDateTime()) : 0);
+    const qint64 childPid = pid();
+    object.insert(QStringLiteral("pid"), childPid > 0 ? QJsonValue(childPid) : QJsonValue());
+    object.insert(QStringLiteral("uptimeMs"), m_upstreamStarted && m_startedAt.isValid()
+                                                  ? m_startedAt.msecsTo(QDateTime::currentDateTime()) : 0);
     object.insert(QStringLiteral("restarts"), m_restarts);
     object.insert(QStringLiteral("sessions"), m_router.sessionCount());
     object.insert(QStringLiteral("inFlight"), m_router.inFlightCount());
@@ -196,13 +160,13 @@ QJsonObject ServerHost::statusJson() const
                   m_lastHeartbeat.isValid() ? QJsonValue(m_lastHeartbeat.toString(Qt::ISODateWithMs)) : QJsonValue());
     object.insert(QStringLiteral("unresponsive"), m_unresponsive);
     object.insert(QStringLiteral("lastExit"), m_lastExit.isEmpty() ? QJsonValue() : QJsonValue(m_lastExit));
-    if (m_pid > 0) {
-        if (!m_memorySampled.isValid() || m_memorySampled.elapsed() > 2000) {
-            m_memoryKb = platform::processGroupRssKb(m_pid);
-            m_memorySampled.start();
-        }
-        if (m_memoryKb >= 0)
-            object.insert(QStringLiteral("memoryKb"), m_memoryKb);
+    if (m_upstream) {
+        const qint64 memoryKb = m_upstream->memoryKb();
+        if (memoryKb >= 0)
+            object.insert(QStringLiteral("memoryKb"), memoryKb);
+        const QJsonObject extra = m_upstream->statusJson();
+        for (auto it = extra.constBegin(); it != extra.constEnd(); ++it)
+            object.insert(it.key(), it.value());
     }
     return object;
 }
@@ -218,7 +182,8 @@ void ServerHost::attachSession(SessionId session)
 void ServerHost::detachSession(SessionId session)
 {
     dispatch(m_router.removeSession(session));
-    if (!m_router.hasSessions() && (m_state == State::Stopped || m_state == State::Failed))
+    if (!m_router.hasSessions() && (m_state == State::Stopped || m_state == State::Failed ||
+                                    m_state == State::SignInRequired))
         emit idle();
     if (m_router.hasSessions() || m_config.lingerMs < 0)
         return;
@@ -247,7 +212,8 @@ Router::SessionTransfer ServerHost::takeSession(SessionId session)
     RouterActions out;
     Router::SessionTransfer transfer = m_router.detachForMove(session, out);
     dispatch(out);
-    if (!m_router.hasSessions() && (m_state == State::Stopped || m_state == State::Failed))
+    if (!m_router.hasSessions() && (m_state == State::Stopped || m_state == State::Failed ||
+                                    m_state == State::SignInRequired))
         emit idle();
     if (!m_router.hasSessions() && m_config.lingerMs >= 0 &&
         (m_state == State::Running || m_state == State::Starting || m_state == State::Backoff))
@@ -258,7 +224,8 @@ Router::SessionTransfer ServerHost::takeSession(SessionId session)
 void ServerHost::adoptSession(const Router::SessionTransfer &transfer, bool keepHeld)
 {
     m_lingerTimer.stop();
-    if (m_state == State::Stopped || m_state == State::Stopping || m_state == State::Failed)
+    if (m_state == State::Stopped || m_state == State::Stopping || m_state == State::Failed ||
+        m_state == State::SignInRequired)
         start();
     dispatch(m_router.adoptSession(transfer, keepHeld));
 }
@@ -276,8 +243,9 @@ void ServerHost::sessionLineTooLong(SessionId session, qsizetype limit)
 void ServerHost::start()
 {
     m_lingerTimer.stop();
-    if (m_state == State::Failed) {
+    if (m_state == State::Failed || m_state == State::SignInRequired) {
         m_policy.reset();
+        m_networkFailures = 0;
         m_router.childExited(QString());   // Failed -> Down
         setState(State::Stopped);
     }
@@ -302,50 +270,54 @@ void ServerHost::startProcess()
         m_hasPendingConfig = false;
         m_router.setMaxInFlight(m_config.maxInFlight);
     }
-    m_stopRequested = false;
     m_unresponsive = false;
-    m_escalateStep = 0;
-    m_stdout = LineBuffer(m_config.maxLineBytes);
-    m_stderr = LineBuffer(64 * 1024);
     setState(State::Starting);
     const quint64 attempt = ++m_startAttempt;
-    if (m_config.secretEnv.isEmpty()) {
-        spawn({});
+    if (m_config.secretEnv.isEmpty() && m_config.secretHeaders.isEmpty()) {
+        launch({});
         return;
     }
     // Names only: the values never reach a log.
-    logEvent(QStringLiteral("reading secret %1 from the keychain").arg(m_config.secretEnv.join(QStringLiteral(", "))));
+    const QStringList names = m_config.isRemote() ? m_config.secretHeaders : m_config.secretEnv;
+    logEvent(QStringLiteral("reading secret %1 from the keychain").arg(names.join(QStringLiteral(", "))));
     readSecretEnv(m_secrets, m_config, this, [this, attempt](const QMap<QString, QString> &values, const QString &error) {
         if (attempt != m_startAttempt || !awaitingSecrets())
             return;   // stopped (or started again) meanwhile
         if (!error.isEmpty())
             failToStart(error);
         else
-            spawn(values);
+            launch(values);
     });
 }
 
-void ServerHost::spawn(const QMap<QString, QString> &secretValues)
+void ServerHost::launch(const QMap<QString, QString> &secretValues)
 {
-    m_process = new QProcess(this);
-    m_process->setProgram(m_config.command);
-    m_process->setArguments(m_config.args);
-    if (!m_config.cwd.isEmpty())
-        m_process->setWorkingDirectory(m_config.cwd);
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (auto it = m_config.env.cbegin(); it != m_config.env.cend(); ++it)
-        env.insert(it.key(), it.value());
-    for (auto it = secretValues.cbegin(); it != secretValues.cend(); ++it)
-        env.insert(it.key(), it.value());
-    m_process->setProcessEnvironment(env);
-    platform::placeInOwnProcessGroup(*m_process);
-    connect(m_process, &QProcess::started, this, &ServerHost::onStarted);
-    connect(m_process, &QProcess::readyReadStandardOutput, this, &ServerHost::onStdout);
-    connect(m_process, &QProcess::readyReadStandardError, this, &ServerHost::onStderr);
-    connect(m_process, &QProcess::finished, this, &ServerHost::onFinished);
-    connect(m_process, &QProcess::errorOccurred, this, &ServerHost::onErrorOccurred);
-    logEvent(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
-    m_process->start();
+    if (m_config.isRemote()) {
+        m_upstream = m_remoteFactory ? m_remoteFactory(m_config, secretValues, this) : nullptr;
+        if (!m_upstream) {
+            failToStart(QStringLiteral("server '%1' is remote (%2), but this build cannot reach remote servers")
+                            .arg(m_config.name, m_config.url));
+            return;
+        }
+    } else {
+        m_upstream = new ChildUpstream(m_config, secretValues, {m_timing.stdinGraceMs, m_timing.termGraceMs},
+                                       m_ledger, this);
+    }
+    m_upstreamStarted = false;
+    m_upstream->setLineHandler([this](QByteArray &&message, const QByteArray &related) {
+        m_sinceChildTraffic.restart();
+        dispatch(m_router.consumeFromUpstream(std::move(message), related));
+    });
+    connect(m_upstream, &Upstream::started, this, &ServerHost::onStarted);
+    connect(m_upstream, &Upstream::oversized, this, [this](const QByteArray &head, const QByteArray &tail) {
+        m_sinceChildTraffic.restart();
+        dispatch(m_router.oversizedFromChild(head, tail, m_config.maxLineBytes));
+    });
+    connect(m_upstream, &Upstream::stderrLine, this, &ServerHost::onStderrLine);
+    connect(m_upstream, &Upstream::event, this, &ServerHost::logEvent);
+    connect(m_upstream, &Upstream::sessionLost, this, &ServerHost::onSessionLost);
+    connect(m_upstream, &Upstream::gone, this, &ServerHost::onGone);
+    m_upstream->start();
 }
 
 // A start that cannot work until the user acts (a secret is missing or the keychain fails):
@@ -361,19 +333,23 @@ void ServerHost::failToStart(const QString &description)
 
 void ServerHost::onStarted()
 {
-    m_pid = m_process->processId();
+    m_upstreamStarted = true;
     m_startedAt = QDateTime::currentDateTime();
     if (m_everStarted)
         ++m_restarts;
     m_everStarted = true;
-    if (m_ledger)
-        m_ledger->record(m_pid, platform::processStartTime(m_pid), m_config.command);
-    platform::Guardian::watch(m_pid);
-    logEvent(QStringLiteral("started, pid %1").arg(m_pid));
     m_sinceChildTraffic.restart();
     if (m_config.heartbeatMs > 0)
         m_heartbeatTimer.start(qMax(50, m_config.heartbeatMs / 2));
     m_initializeTimer.start(m_timing.initializeTimeoutMs);
+    dispatch(m_router.childStarted());
+}
+
+// The remote server forgot the session: initialize again; the upstream re-sends what the old
+// session never processed once that is done, and the router replays subscriptions and log level.
+void ServerHost::onSessionLost()
+{
+    logEvent(QStringLiteral("the remote session expired: initializing a new one"));
     dispatch(m_router.childStarted());
 }
 
@@ -396,23 +372,13 @@ void ServerHost::stop()
             dispatch(m_router.abandonWaiting(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
         return;
     }
-    if (!m_process || m_state == State::Stopping)
+    if (!m_upstream || m_state == State::Stopping)
         return;
-    if (m_pid <= 0) {
-        // Not started yet: there is no group to signal, so just end it.
-        m_stopRequested = true;
-        setState(State::Stopping);
-        m_process->kill();
-        return;
-    }
-    m_stopRequested = true;
     setState(State::Stopping);
-    // From now on requests wait for the next child instead of going into a closed stdin.
-    m_router.childStopping();
-    logEvent(QStringLiteral("stopping: closing stdin"));
-    m_process->closeWriteChannel();
-    m_escalateStep = 0;
-    m_escalateTimer.start(m_timing.stdinGraceMs);
+    // From now on requests wait for the next upstream instead of going into a closed one.
+    if (m_upstreamStarted)
+        m_router.childStopping();
+    m_upstream->stop();
 }
 
 void ServerHost::restart()
@@ -427,10 +393,9 @@ void ServerHost::restart()
 
 void ServerHost::kill()
 {
-    if (!m_process || m_pid <= 0)
+    if (!m_upstream || !m_upstreamStarted)
         return;
-    logEvent(QStringLiteral("killing process group %1").arg(m_pid));
-    platform::signalProcessGroup(m_pid, SIGKILL);
+    m_upstream->kill();
 }
 
 void ServerHost::shutdownBlocking(int timeoutMs)
@@ -438,17 +403,8 @@ void ServerHost::shutdownBlocking(int timeoutMs)
     m_restartTimer.stop();
     m_lingerTimer.stop();
     m_heartbeatTimer.stop();
-    if (!m_process || m_pid <= 0)
-        return;
-    m_stopRequested = true;
-    m_process->closeWriteChannel();
-    if (!m_process->waitForFinished(timeoutMs / 2)) {
-        platform::signalProcessGroup(m_pid, SIGTERM);
-        if (!m_process->waitForFinished(timeoutMs / 2)) {
-            platform::signalProcessGroup(m_pid, SIGKILL);
-            m_process->waitForFinished(1000);
-        }
-    }
+    if (m_upstream)
+        m_upstream->shutdownBlocking(timeoutMs);
 }
 
 void ServerHost::setState(State state)
@@ -479,8 +435,10 @@ void ServerHost::dispatch(const RouterActions &actions)
             // No reset of the crash history here: a child that initializes and then dies must
             // still count as a crash loop. Old crashes leave the policy's window by themselves.
             m_initializeTimer.stop();
+            m_networkFailures = 0;
+            if (m_state != State::Running)
+                logEvent(QStringLiteral("initialized"));
             setState(State::Running);
-            logEvent(QStringLiteral("initialized"));
             break;
         case RouterAction::Kind::HeartbeatAnswered:
             m_lastHeartbeat = QDateTime::currentDateTime();
@@ -522,110 +480,68 @@ void ServerHost::armHeldTimer()
 
 void ServerHost::writeToChild(const QByteArray &line)
 {
-    if (!m_process || m_process->state() != QProcess::Running)
+    if (m_upstream && m_upstreamStarted)
+        m_upstream->send(line);
+}
+
+void ServerHost::onStderrLine(const QString &text)
+{
+    m_log.append(RingLog::Source::Stderr, text);
+    emit logged(m_log.entries().last());
+}
+
+void ServerHost::dropUpstream()
+{
+    if (!m_upstream)
         return;
-    m_process->write(line);
-    m_process->write("\n", 1);
+    m_upstream->disconnect(this);
+    m_upstream->setLineHandler({});
+    m_upstream->deleteLater();   // it may be emitting right now
+    m_upstream = nullptr;
+    m_upstreamStarted = false;
 }
 
-void ServerHost::onStdout()
-{
-    m_sinceChildTraffic.restart();
-    m_stdout.append(m_process->readAllStandardOutput());
-    for (;;) {
-        LineBuffer::Item item = m_stdout.next();
-        if (item.kind == LineBuffer::Item::Kind::None)
-            break;
-        if (item.kind == LineBuffer::Item::Kind::Oversized || item.kind == LineBuffer::Item::Kind::OversizedEnd) {
-            // Once the whole line has gone by, the request it answered (if any) gets an error
-            // instead of waiting forever.
-            if (item.complete)
-                dispatch(m_router.oversizedFromChild(item.head, item.tail, m_config.maxLineBytes));
-            continue;
-        }
-        if (QByteArrayView(item.line).trimmed().isEmpty())
-            continue;
-        // Given up, not copied: a large result reaches its session in the buffer it was read into.
-        dispatch(m_router.consumeFromChild(std::move(item.line)));
-        if (!m_process)
-            break;   // a dispatched action tore the child down
-    }
-}
-
-void ServerHost::onStderr()
-{
-    m_stderr.append(m_process->readAllStandardError());
-    for (;;) {
-        LineBuffer::Item item = m_stderr.next();
-        if (item.kind == LineBuffer::Item::Kind::None)
-            break;
-        if (item.kind == LineBuffer::Item::Kind::OversizedEnd)
-            continue;
-        const QString text = item.kind == LineBuffer::Item::Kind::Oversized
-                                 ? QStringLiteral("[oversized stderr line skipped]")
-                                 : QString::fromUtf8(item.line);
-        m_log.append(RingLog::Source::Stderr, text);
-        emit logged(m_log.entries().last());
-    }
-}
-
-void ServerHost::onErrorOccurred(QProcess::ProcessError error)
-{
-    if (error != QProcess::FailedToStart)
-        return;
-    const QString description = QStringLiteral("server '%1' could not start '%2': %3")
-                                    .arg(m_config.name, m_config.command, m_process->errorString());
-    m_process->deleteLater();
-    m_process = nullptr;
-    m_pid = 0;
-    childGone(description, true);
-}
-
-void ServerHost::onFinished(int exitCode, QProcess::ExitStatus status)
-{
-    onStdout();
-    onStderr();
-    const QByteArray rest = m_stderr.takeRemainder();
-    if (!rest.isEmpty())
-        m_log.append(RingLog::Source::Stderr, QString::fromUtf8(rest));
-    const int signal = status == QProcess::CrashExit ? exitCode : 0;
-    const QString description = describeExit(m_config.name, exitCode, status, signal);
-    cleanupGroup();
-    m_process->deleteLater();
-    m_process = nullptr;
-    m_pid = 0;
-    childGone(description, !m_stopRequested);
-}
-
-void ServerHost::cleanupGroup()
-{
-    if (m_pid <= 0)
-        return;
-    // The leader is gone; grandchildren (npx -> node) may still hold the group.
-    if (platform::processGroupAlive(m_pid))
-        platform::signalProcessGroup(m_pid, SIGKILL);
-    platform::Guardian::unwatch(m_pid);
-    if (m_ledger)
-        m_ledger->forget(m_pid);
-}
-
-void ServerHost::childGone(const QString &description, bool crashed)
+void ServerHost::onGone(const QString &description, Upstream::GoneKind kind)
 {
     m_initializeTimer.stop();
-    m_escalateTimer.stop();
     m_heartbeatTimer.stop();
+    dropUpstream();
     m_lastExit = description;
     logEvent(description);
-    if (!crashed) {
+    switch (kind) {
+    case Upstream::GoneKind::Stopped:
         dispatch(m_router.childExited(QStringLiteral("server '%1' was stopped").arg(m_config.name)));
         setState(State::Stopped);
         if (std::exchange(m_restartAfterStop, false) || (m_router.waitingCount() > 0 && m_router.hasSessions()))
             start();
         return;
+    case Upstream::GoneKind::SignInRequired:
+        // Nothing to retry until the user signs in (the broker starts it again then).
+        dispatch(m_router.childFailed(description));
+        setState(State::SignInRequired);
+        return;
+    case Upstream::GoneKind::Fatal:
+        dispatch(m_router.childFailed(description));
+        setState(State::Failed);
+        emit crashLooped({description});
+        return;
+    case Upstream::GoneKind::Unreachable:
+    case Upstream::GoneKind::Crashed:
+        break;
     }
     dispatch(m_router.childExited(description + QStringLiteral(" while handling this request")));
     if (!m_router.hasSessions()) {
         setState(State::Stopped);
+        return;
+    }
+    if (kind == Upstream::GoneKind::Unreachable) {
+        // A laptop offline for an hour is not a broken server: back off, never give up.
+        const int delay = int(qMin<qint64>(qint64(m_timing.networkRetryMinMs) << qMin(m_networkFailures, 16),
+                                           m_timing.networkRetryMaxMs));
+        ++m_networkFailures;
+        logEvent(QStringLiteral("trying again in %1 ms").arg(delay));
+        setState(State::Backoff);
+        m_restartTimer.start(delay);
         return;
     }
     const auto delay = m_policy.onCrash(m_clock.elapsed());

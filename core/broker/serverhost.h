@@ -3,15 +3,17 @@
 #include "broker/restartpolicy.h"
 #include "broker/ringlog.h"
 #include "broker/router.h"
+#include "broker/upstream.h"
 #include "config/serverconfig.h"
-#include "jsonrpc/linebuffer.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
-#include <QProcess>
+#include <QPointer>
 #include <QTimer>
+
+#include <functional>
 
 namespace manifold {
 
@@ -20,15 +22,17 @@ class ChildLedger;
 }
 class SecretStore;
 
-// Supervises one child process for one server and multiplexes its sessions onto it through a
-// Router: spawn in its own process group, initialize, heartbeat, graceful stop, restart with
-// backoff after a crash, give up on a crash loop, linger after the last session leaves.
+// Supervises one upstream of one server — a child process (ChildUpstream) or a remote server
+// over HTTP (core/remote) — and multiplexes its sessions onto it through a Router: start,
+// initialize, heartbeat, graceful stop, restart with backoff after a crash (or a network
+// failure, which never counts toward a crash loop), give up on a crash loop, wait for the user
+// when a remote server needs a sign-in, linger after the last session leaves.
 class ServerHost final : public QObject
 {
     Q_OBJECT
 
 public:
-    enum class State { Stopped, Starting, Running, Backoff, Stopping, Failed };
+    enum class State { Stopped, Starting, Running, Backoff, Stopping, Failed, SignInRequired };
     Q_ENUM(State)
 
     struct Timing
@@ -38,7 +42,14 @@ public:
         int initializeTimeoutMs = 60000;   // a child that never answers initialize is killed
         int rootsWaitMs = 5000;    // a session's roots that do not come by then: its cwd decides
         RestartPolicy::Settings restart;
+        int networkRetryMinMs = 1000;    // a remote server that cannot be reached: first retry
+        int networkRetryMaxMs = 60000;   // ... doubling up to this
     };
+
+    // Makes the upstream of a remote server (set by the broker, which owns the sign-ins).
+    // secretHeaders: the values of config.secretHeaders, read from the keychain.
+    using RemoteFactory = std::function<Upstream *(const ServerConfig &config,
+                                                   const QMap<QString, QString> &secretHeaders, QObject *parent)>;
 
     ServerHost(ServerConfig config, platform::ChildLedger *ledger, QObject *parent = nullptr);
     ~ServerHost() override;
@@ -48,8 +59,11 @@ public:
     void setTiming(const Timing &timing);
     // Where the values of config().secretEnv are read from at every start (not owned).
     void setSecretStore(SecretStore *store) { m_secrets = store; }
+    void setRemoteFactory(RemoteFactory factory) { m_remoteFactory = std::move(factory); }
 
     State state() const { return m_state; }
+    // Nothing runs and nothing will start by itself: stopped, failed, or waiting for a sign-in.
+    bool isDown() const { return m_state == State::Stopped || m_state == State::Failed || m_state == State::SignInRequired; }
     static QString stateName(State state);
     qint64 pid() const;
     int restarts() const { return m_restarts; }
@@ -79,7 +93,7 @@ public:
     Router::SessionTransfer takeSession(SessionId session);
     void adoptSession(const Router::SessionTransfer &transfer, bool keepHeld);
 
-    void start();      // also clears a Failed state
+    void start();      // also clears a Failed or SignInRequired state
     void stop();       // close stdin -> SIGTERM -> SIGKILL; stays stopped until needed again
     void restart();    // stop, then start
     void kill();       // SIGKILL the whole group now; treated like a crash (restarts)
@@ -106,19 +120,17 @@ private:
     void armHeldTimer();
     void writeToChild(const QByteArray &line);
     void onStarted();
-    void onStdout();
-    void onStderr();
-    void onFinished(int exitCode, QProcess::ExitStatus status);
-    void onErrorOccurred(QProcess::ProcessError error);
+    void onStderrLine(const QString &text);
+    void onSessionLost();
     void onHeartbeatTimer();
     void onLingerTimeout();
-    void childGone(const QString &description, bool crashed);
-    void cleanupGroup();
+    void onGone(const QString &description, Upstream::GoneKind kind);
     void logEvent(const QString &text);
     void startProcess();
-    void spawn(const QMap<QString, QString> &secretValues);
+    void launch(const QMap<QString, QString> &secretValues);
     void failToStart(const QString &description);
-    bool awaitingSecrets() const { return m_state == State::Starting && !m_process; }
+    void dropUpstream();
+    bool awaitingSecrets() const { return m_state == State::Starting && !m_upstream; }
 
     ServerConfig m_config;
     ServerConfig m_pendingConfig;
@@ -130,30 +142,25 @@ private:
     Router m_router;
     RestartPolicy m_policy;
     RingLog m_log;
-    QProcess *m_process = nullptr;
-    LineBuffer m_stdout;
-    LineBuffer m_stderr{64 * 1024};
+    RemoteFactory m_remoteFactory;
+    Upstream *m_upstream = nullptr;
+    bool m_upstreamStarted = false;
     State m_state = State::Stopped;
-    qint64 m_pid = 0;
     QDateTime m_startedAt;
     QDateTime m_lastHeartbeat;
     QString m_lastExit;
     int m_restarts = 0;
     bool m_everStarted = false;
-    bool m_stopRequested = false;
     bool m_restartAfterStop = false;
+    int m_networkFailures = 0;   // in a row; reset once the upstream initializes
     bool m_unresponsive = false;
     QTimer m_restartTimer;
     QTimer m_heartbeatTimer;
     QTimer m_lingerTimer;
-    QTimer m_escalateTimer;
     QTimer m_initializeTimer;
     QTimer m_heldTimer;   // the router's next held server request deadline
-    int m_escalateStep = 0;
     QElapsedTimer m_sinceChildTraffic;
     QElapsedTimer m_clock;
-    mutable qint64 m_memoryKb = -1;           // cached: reading /proc for every status is wasteful
-    mutable QElapsedTimer m_memorySampled;
 };
 
 } // namespace manifold

@@ -5,13 +5,16 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace manifold {
 
 // What a ServerHost speaks JSON-RPC to: a child process over stdio (ChildUpstream) or a remote
 // server over HTTP (core/remote). The host keeps everything above the wire — the Router, the
 // restart policy, heartbeats, linger — and the upstream only moves whole messages.
 //
-// Messages: send() takes one complete JSON-RPC message without a newline; line() gives one back.
+// Messages: send() takes one complete JSON-RPC message without a newline; deliverLine() gives
+// one back (to the line handler, else as line()).
 // An upstream that cannot deliver one request (a dropped stream that cannot be resumed, an HTTP
 // error for that request alone) answers it itself with a JSON-RPC error response carrying the
 // request's own id, so the router routes the failure like any answer.
@@ -49,6 +52,12 @@ public:
     // One line for logs: "pid 123" or "https://h/mcp (Streamable HTTP, session 5d77…)".
     virtual QString describe() const = 0;
 
+    // The owner may take messages directly instead of through line(): the message is handed
+    // over by rvalue, so a large result is routed in the buffer it was read into (a signal
+    // would keep a second reference and force a copy).
+    using LineHandler = std::function<void(QByteArray &&message, const QByteArray &relatedRequest)>;
+    void setLineHandler(LineHandler handler) { m_lineHandler = std::move(handler); }
+
 signals:
     void started();
     // relatedRequest: the id (as sent) of the upstream request whose stream carried this message,
@@ -63,6 +72,19 @@ signals:
     // the upstream delivers the held requests once notifications/initialized has gone out.
     void sessionLost();
     void gone(QString description, manifold::Upstream::GoneKind kind);
+
+protected:
+    // What an implementation calls for every message from the server.
+    void deliverLine(QByteArray &&message, const QByteArray &relatedRequest = {})
+    {
+        if (m_lineHandler)
+            m_lineHandler(std::move(message), relatedRequest);
+        else
+            emit line(message, relatedRequest);
+    }
+
+private:
+    LineHandler m_lineHandler;
 };
 
 } // namespace manifold

@@ -11,23 +11,28 @@ void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *cont
                    SecretEnvDone done)
 {
     const QString server = config.name;
-    const QStringList variables = config.secretEnv;
+    // A remote server's secrets are header values; a local server's, environment variables.
+    const bool headers = config.isRemote();
+    const QStringList variables = headers ? config.secretHeaders : config.secretEnv;
+    const auto keyOf = [server, headers](const QString &name) {
+        return headers ? serverHeaderSecretKey(server, name) : serverSecretKey(server, name);
+    };
     if (!store) {
         const QString error =
-            QStringLiteral("server '%1' cannot start: its secret variable %2 needs a keychain, "
+            QStringLiteral("server '%1' cannot start: its secret %2 %3 needs a keychain, "
                            "and none is available")
-                .arg(server, variables.value(0));
+                .arg(server, headers ? QStringLiteral("header") : QStringLiteral("variable"), variables.value(0));
         QTimer::singleShot(0, context, [done, error] { done({}, error); });
         return;
     }
     QStringList keys;
     QHash<QString, QString> variableOf;
     for (const QString &variable : variables) {
-        keys << serverSecretKey(server, variable);
+        keys << keyOf(variable);
         variableOf.insert(keys.last(), variable);
     }
     const QPointer<QObject> guard(context);
-    store->readAll(keys, [guard, done, server, variables,
+    store->readAll(keys, [guard, done, server, variables, keyOf,
                           variableOf](const QHash<QString, QString> &found,
                                       const QStringList &missing, const QStringList &errors) {
         if (!guard)
@@ -59,7 +64,7 @@ void readSecretEnv(SecretStore *store, const ServerConfig &config, QObject *cont
         }
         QMap<QString, QString> values;
         for (const QString &variable : variables)
-            values.insert(variable, found.value(serverSecretKey(server, variable)));
+            values.insert(variable, found.value(keyOf(variable)));
         done(values, {});
     });
 }

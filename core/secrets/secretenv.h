@@ -13,7 +13,8 @@ namespace manifold {
 
 class SecretStore;
 
-// Reads the values of config.secretEnv for a child that is about to start. done gets every
+// Reads the values of config.secretEnv for a child that is about to start (for a remote server:
+// of config.secretHeaders). done gets every
 // value, or an error naming the server and the variable (never a value); it is called later,
 // from the event loop, and not at all once context is gone.
 using SecretEnvDone =

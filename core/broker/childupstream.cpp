@@ -1,0 +1,247 @@
+#include "childupstream.h"
+
+#include "platform/childledger.h"
+#include "platform/childprocess.h"
+#include "platform/guardian.h"
+
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+
+#include <csignal>
+
+namespace manifold {
+
+namespace {
+QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
+{
+    if (status == QProcess::CrashExit || signal > 0)
+        return QStringLiteral("server '%1' was killed by signal %2").arg(name).arg(signal > 0 ? signal : exitCode);
+    return QStringLiteral("server '%1' exited with code %2").arg(name).arg(exitCode);
+}
+} // namespace
+
+QString ChildUpstream::redactedArguments(const QStringList &args)
+{
+    static const QRegularExpression urlPassword(QStringLiteral("(://[^/:@\\s]*:)[^@\\s]*@"));
+    static const QRegularExpression secretOption(
+        QStringLiteral("^(--?[A-Za-z0-9_-]*(?:token|key|secret|password|passwd)[A-Za-z0-9_-]*=).+$"),
+        QRegularExpression::CaseInsensitiveOption);
+    QStringList shown;
+    for (QString arg : args) {
+        arg.replace(urlPassword, QStringLiteral("\\1***@"));
+        arg.replace(secretOption, QStringLiteral("\\1***"));
+        shown << arg;
+    }
+    return shown.join(QLatin1Char(' '));
+}
+
+ChildUpstream::ChildUpstream(const ServerConfig &config, const QMap<QString, QString> &secretEnv, Grace grace,
+                             platform::ChildLedger *ledger, QObject *parent)
+    : Upstream(parent), m_config(config), m_secretEnv(secretEnv), m_grace(grace), m_ledger(ledger),
+      m_stdout(config.maxLineBytes)
+{
+    m_escalateTimer.setSingleShot(true);
+    connect(&m_escalateTimer, &QTimer::timeout, this, &ChildUpstream::onEscalate);
+}
+
+ChildUpstream::~ChildUpstream()
+{
+    if (m_process && m_pid > 0) {
+        // Never leave a child behind, even when torn down abruptly.
+        m_process->disconnect(this);
+        platform::signalProcessGroup(m_pid, SIGKILL);
+        m_process->waitForFinished(2000);
+        cleanupGroup();
+    }
+}
+
+void ChildUpstream::start()
+{
+    m_process = new QProcess(this);
+    m_process->setProgram(m_config.command);
+    m_process->setArguments(m_config.args);
+    if (!m_config.cwd.isEmpty())
+        m_process->setWorkingDirectory(m_config.cwd);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_config.env.cbegin(); it != m_config.env.cend(); ++it)
+        env.insert(it.key(), it.value());
+    for (auto it = m_secretEnv.cbegin(); it != m_secretEnv.cend(); ++it)
+        env.insert(it.key(), it.value());
+    m_process->setProcessEnvironment(env);
+    platform::placeInOwnProcessGroup(*m_process);
+    connect(m_process, &QProcess::started, this, &ChildUpstream::onStarted);
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildUpstream::onStdout);
+    connect(m_process, &QProcess::readyReadStandardError, this, &ChildUpstream::onStderr);
+    connect(m_process, &QProcess::finished, this, &ChildUpstream::onFinished);
+    connect(m_process, &QProcess::errorOccurred, this, &ChildUpstream::onErrorOccurred);
+    emit event(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
+    m_process->start();
+}
+
+QString ChildUpstream::describe() const
+{
+    return m_pid > 0 ? QStringLiteral("pid %1").arg(m_pid) : QStringLiteral("no process");
+}
+
+qint64 ChildUpstream::memoryKb() const
+{
+    if (m_pid <= 0)
+        return -1;
+    if (!m_memorySampled.isValid() || m_memorySampled.elapsed() > 2000) {
+        m_memoryKb = platform::processGroupRssKb(m_pid);
+        m_memorySampled.start();
+    }
+    return m_memoryKb;
+}
+
+void ChildUpstream::onStarted()
+{
+    m_pid = m_process->processId();
+    if (m_ledger)
+        m_ledger->record(m_pid, platform::processStartTime(m_pid), m_config.command);
+    platform::Guardian::watch(m_pid);
+    emit event(QStringLiteral("started, pid %1").arg(m_pid));
+    emit started();
+}
+
+void ChildUpstream::send(const QByteArray &message)
+{
+    if (!m_process || m_process->state() != QProcess::Running || m_stopRequested)
+        return;
+    m_process->write(message);
+    m_process->write("\n", 1);
+}
+
+void ChildUpstream::stop()
+{
+    if (!m_process || m_stopRequested)
+        return;
+    m_stopRequested = true;
+    if (m_pid <= 0) {
+        // Not started yet: there is no group to signal, so just end it.
+        m_process->kill();
+        return;
+    }
+    emit event(QStringLiteral("stopping: closing stdin"));
+    m_process->closeWriteChannel();
+    m_escalateStep = 0;
+    m_escalateTimer.start(m_grace.stdinMs);
+}
+
+void ChildUpstream::onEscalate()
+{
+    if (m_pid <= 0)
+        return;
+    if (m_escalateStep == 0) {
+        emit event(QStringLiteral("still running after stdin closed: SIGTERM"));
+        platform::signalProcessGroup(m_pid, SIGTERM);
+        m_escalateStep = 1;
+        m_escalateTimer.start(m_grace.termMs);
+    } else {
+        emit event(QStringLiteral("still running after SIGTERM: SIGKILL"));
+        platform::signalProcessGroup(m_pid, SIGKILL);
+    }
+}
+
+void ChildUpstream::kill()
+{
+    if (!m_process || m_pid <= 0)
+        return;
+    emit event(QStringLiteral("killing process group %1").arg(m_pid));
+    platform::signalProcessGroup(m_pid, SIGKILL);
+}
+
+void ChildUpstream::shutdownBlocking(int timeoutMs)
+{
+    if (!m_process || m_pid <= 0)
+        return;
+    m_stopRequested = true;
+    m_process->closeWriteChannel();
+    if (!m_process->waitForFinished(timeoutMs / 2)) {
+        platform::signalProcessGroup(m_pid, SIGTERM);
+        if (!m_process->waitForFinished(timeoutMs / 2)) {
+            platform::signalProcessGroup(m_pid, SIGKILL);
+            m_process->waitForFinished(1000);
+        }
+    }
+}
+
+void ChildUpstream::onStdout()
+{
+    m_stdout.append(m_process->readAllStandardOutput());
+    for (;;) {
+        LineBuffer::Item item = m_stdout.next();
+        if (item.kind == LineBuffer::Item::Kind::None)
+            break;
+        if (item.kind == LineBuffer::Item::Kind::Oversized || item.kind == LineBuffer::Item::Kind::OversizedEnd) {
+            // Once the whole line has gone by, the request it answered (if any) gets an error
+            // instead of waiting forever.
+            if (item.complete)
+                emit oversized(item.head, item.tail);
+            continue;
+        }
+        if (QByteArrayView(item.line).trimmed().isEmpty())
+            continue;
+        // Given up, not copied: a large result reaches its session in the buffer it was read into.
+        deliverLine(std::move(item.line));
+        if (!m_process)
+            break;   // a receiver tore the child down
+    }
+}
+
+void ChildUpstream::onStderr()
+{
+    m_stderr.append(m_process->readAllStandardError());
+    for (;;) {
+        LineBuffer::Item item = m_stderr.next();
+        if (item.kind == LineBuffer::Item::Kind::None)
+            break;
+        if (item.kind == LineBuffer::Item::Kind::OversizedEnd)
+            continue;
+        emit stderrLine(item.kind == LineBuffer::Item::Kind::Oversized ? QStringLiteral("[oversized stderr line skipped]")
+                                                                       : QString::fromUtf8(item.line));
+    }
+}
+
+void ChildUpstream::onErrorOccurred(QProcess::ProcessError error)
+{
+    if (error != QProcess::FailedToStart)
+        return;
+    const QString description = QStringLiteral("server '%1' could not start '%2': %3")
+                                    .arg(m_config.name, m_config.command, m_process->errorString());
+    m_process->deleteLater();
+    m_process = nullptr;
+    m_pid = 0;
+    emit gone(description, GoneKind::Crashed);
+}
+
+void ChildUpstream::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_escalateTimer.stop();
+    onStdout();
+    onStderr();
+    const QByteArray rest = m_stderr.takeRemainder();
+    if (!rest.isEmpty())
+        emit stderrLine(QString::fromUtf8(rest));
+    const int signal = status == QProcess::CrashExit ? exitCode : 0;
+    const QString description = describeExit(m_config.name, exitCode, status, signal);
+    cleanupGroup();
+    m_process->deleteLater();
+    m_process = nullptr;
+    m_pid = 0;
+    emit gone(description, m_stopRequested ? GoneKind::Stopped : GoneKind::Crashed);
+}
+
+void ChildUpstream::cleanupGroup()
+{
+    if (m_pid <= 0)
+        return;
+    // The leader is gone; grandchildren (npx -> node) may still hold the group.
+    if (platform::processGroupAlive(m_pid))
+        platform::signalProcessGroup(m_pid, SIGKILL);
+    platform::Guardian::unwatch(m_pid);
+    if (m_ledger)
+        m_ledger->forget(m_pid);
+}
+
+} // namespace manifold

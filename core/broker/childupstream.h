@@ -1,0 +1,73 @@
+#pragma once
+
+#include "broker/upstream.h"
+#include "config/serverconfig.h"
+#include "jsonrpc/linebuffer.h"
+
+#include <QElapsedTimer>
+#include <QMap>
+#include <QProcess>
+#include <QTimer>
+
+namespace manifold {
+
+namespace platform {
+class ChildLedger;
+}
+
+// A local server: a child process in its own process group, spoken to over stdio, one message
+// per line. Stopping closes stdin, then escalates to SIGTERM and SIGKILL of the whole group;
+// grandchildren that outlive the leader are killed with it.
+class ChildUpstream final : public Upstream
+{
+    Q_OBJECT
+
+public:
+    struct Grace
+    {
+        int stdinMs = 2000;   // after closing stdin, before SIGTERM
+        int termMs = 2000;    // after SIGTERM, before SIGKILL
+    };
+
+    // secretEnv: the values of config.secretEnv, read from the keychain by the host.
+    ChildUpstream(const ServerConfig &config, const QMap<QString, QString> &secretEnv, Grace grace,
+                  platform::ChildLedger *ledger, QObject *parent = nullptr);
+    ~ChildUpstream() override;
+
+    void start() override;
+    void send(const QByteArray &message) override;
+    void stop() override;
+    void kill() override;
+    void shutdownBlocking(int timeoutMs) override;
+    qint64 pid() const override { return m_pid; }
+    qint64 memoryKb() const override;
+    QString describe() const override;
+
+    // For logs: URL passwords and --token=/--key=/--password= style values hidden.
+    static QString redactedArguments(const QStringList &args);
+
+private:
+    void onStarted();
+    void onStdout();
+    void onStderr();
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void onErrorOccurred(QProcess::ProcessError error);
+    void onEscalate();
+    void cleanupGroup();
+
+    ServerConfig m_config;
+    QMap<QString, QString> m_secretEnv;
+    Grace m_grace;
+    platform::ChildLedger *m_ledger;
+    QProcess *m_process = nullptr;
+    LineBuffer m_stdout;
+    LineBuffer m_stderr{64 * 1024};
+    qint64 m_pid = 0;
+    bool m_stopRequested = false;
+    QTimer m_escalateTimer;
+    int m_escalateStep = 0;
+    mutable qint64 m_memoryKb = -1;   // cached: reading /proc for every status is wasteful
+    mutable QElapsedTimer m_memorySampled;
+};
+
+} // namespace manifold
