@@ -53,7 +53,8 @@ bool ControlClient::connectToBroker(QString *error)
     return true;
 }
 
-bool ControlClient::call(const QString &method, const QJsonObject &params, QJsonObject *result, QString *error)
+bool ControlClient::call(const QString &method, const QJsonObject &params, QJsonObject *result, QString *error,
+                         int timeoutMs)
 {
     const int id = m_nextId++;
     const QJsonObject request{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")},
@@ -62,7 +63,7 @@ bool ControlClient::call(const QString &method, const QJsonObject &params, QJson
                               {QStringLiteral("params"), params}};
     m_socket.write(QJsonDocument(request).toJson(QJsonDocument::Compact) + '\n');
     QByteArray line;
-    if (!readLine(&line, TimeoutMs)) {
+    if (!readLine(&line, timeoutMs)) {
         *error = QStringLiteral("no answer from the broker");
         return false;
     }

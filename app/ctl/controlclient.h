@@ -12,7 +12,8 @@ public:
 
     bool connectToBroker(QString *error);
     // Sends one request and waits for its response. False with *error on transport or RPC error.
-    bool call(const QString &method, const QJsonObject &params, QJsonObject *result, QString *error);
+    bool call(const QString &method, const QJsonObject &params, QJsonObject *result, QString *error,
+              int timeoutMs = 15000);
 
 private:
     bool readLine(QByteArray *line, int timeoutMs);

@@ -1,5 +1,6 @@
 #include "clientcommands.h"
 #include "controlclient.h"
+#include "remotecommands.h"
 #include "statusprinter.h"
 
 #include "config/serverconfig.h"
@@ -44,7 +45,7 @@ constexpr const char *Usage =
     "  set-default KEY VALUE                         change a default for every server without its own:\n"
     "                                                max-queued-bytes (0 = the built-in 64 MiB)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
-    "%1"
+    "%1%2"
     "  --version                                     print the version\n";
 
 void printHttp(const QString &method, const QJsonObject &result, bool json)
@@ -92,7 +93,8 @@ void printHttp(const QString &method, const QJsonObject &result, bool json)
 
 QString usage()
 {
-    return QString::fromLatin1(Usage).arg(QString::fromLatin1(manifold::ctl::ClientUsage));
+    return QString::fromLatin1(Usage).arg(QString::fromLatin1(manifold::ctl::RemoteUsage),
+                                         QString::fromLatin1(manifold::ctl::ClientUsage));
 }
 
 int fail(const QString &message, int code = 1)
@@ -171,6 +173,10 @@ int main(int argc, char *argv[])
         return manifold::ctl::runClientCommand(command, args, [socketOption](QString *error) {
             return connectQuietly(socketOption, error);
         });
+    if (manifold::ctl::isRemoteCommand(command))
+        return manifold::ctl::runRemoteCommand(command, args, [socketOption](QString *error) {
+            return connectQuietly(socketOption, error);
+        });
     QString method = command;
     QJsonObject params;
     bool json = false;
@@ -179,6 +185,13 @@ int main(int argc, char *argv[])
         json = args.removeAll(QStringLiteral("--json")) > 0;
         if (!args.isEmpty())
             return fail(QStringLiteral("status takes only --json"), 2);
+    } else if (command == QLatin1String("add") && args.contains(QStringLiteral("--url"))) {
+        const QString name = args.isEmpty() ? QString() : args.takeFirst();
+        if (!manifold::ServerConfig::isValidName(name))
+            return fail(QStringLiteral("'%1' is not a usable server name: use letters, digits, '.', '_' and '-'").arg(name), 2);
+        const QString error = manifold::ctl::parseRemoteAdd(name, args, &params);
+        if (!error.isEmpty())
+            return fail(error, 2);
     } else if (command == QLatin1String("add")) {
         if (args.isEmpty() || args.first().startsWith(QLatin1Char('-')))
             return fail(QStringLiteral("add needs a NAME\n%1").arg(usage()), 2);
@@ -206,7 +219,7 @@ int main(int argc, char *argv[])
             }
         }
         if (args.isEmpty() || args.size() < 2)
-            return fail(QStringLiteral("add needs -- COMMAND [ARGS...]"), 2);
+            return fail(QStringLiteral("add needs -- COMMAND [ARGS...] (or --url URL)"), 2);
         args.removeFirst();   // "--"
         params.insert(QStringLiteral("name"), name);
         params.insert(QStringLiteral("command"), args.takeFirst());

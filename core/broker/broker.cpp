@@ -1,5 +1,7 @@
 #include "broker.h"
 
+#include "broker/remoteaccess.h"
+
 #include "http/tokenstore.h"
 
 #include "broker/serverhost.h"
@@ -69,6 +71,23 @@ Broker::Broker(Options options, QObject *parent)
     if (!m_secrets) {
         m_ownedSecrets = createSecretStore();
         m_secrets = m_ownedSecrets.get();
+    }
+    m_remote = new RemoteAccess(m_secrets, this);
+    connect(m_remote, &RemoteAccess::authChanged, this, &Broker::onAuthChanged);
+}
+
+// A sign-in changed: show it, and once signed in, start again the instances that waited for it.
+void Broker::onAuthChanged(const QString &server)
+{
+    ServerGroup *group = m_groups.value(server);
+    if (!group)
+        return;
+    group->notifyChanged();
+    if (m_remote->authStatus(server).value(QStringLiteral("state")).toString() != QLatin1String("signed-in"))
+        return;
+    for (ServerHost *host : group->instances()) {
+        if (host->state() == ServerHost::State::SignInRequired && host->router().hasSessions())
+            host->start();
     }
 }
 
@@ -449,6 +468,7 @@ void Broker::dropGroup(const QString &name)
     ServerGroup *group = m_groups.take(name);
     if (!group)
         return;
+    m_remote->forget(name);
     const QList<SessionId> ids = m_sessions.keys();
     for (SessionId id : ids) {
         ClientSession *session = m_sessions.value(id);
@@ -472,6 +492,13 @@ ServerGroup *Broker::createGroup(const ServerConfig &config)
 {
     auto *group = new ServerGroup(config, m_ledger.get(), m_timing, m_learned.value(config.name, UsesRootsKey).toBool(), this);
     group->setSecretStore(m_secrets);
+    group->setRemoteFactory(m_remote->factory());
+    group->setAuthStatus([this, group]() -> QJsonObject {
+        if (!group->config().isRemote())
+            return {};
+        m_remote->signIn(group->config());   // known from the start: status shows a stored sign-in
+        return m_remote->authStatus(group->config().name);
+    });
     connect(group, &ServerGroup::sessionMoved, this, [this, group](SessionId id, ServerHost *host) {
         if (!m_sessionHost.contains(id))
             return;

@@ -21,6 +21,8 @@ class QLockFile;
 
 namespace manifold {
 
+class RemoteAccess;
+
 namespace platform {
 class ChildLedger;
 }
@@ -68,6 +70,8 @@ public:
     const ServerRegistry &registry() const { return m_registry; }
     // Holds the values of the servers' secret variables (the OS keychain in the apps).
     SecretStore *secretStore() const { return m_secrets; }
+    // Remote servers' sign-ins and upstreams (the tray sets how sign-in URLs are opened).
+    RemoteAccess *remoteAccess() const { return m_remote; }
     ServerGroup *group(const QString &name) const { return m_groups.value(name); }
     // The shared child's host of a server (or its first instance), nullptr if none.
     ServerHost *host(const QString &name) const;
@@ -147,6 +151,7 @@ private:
     QString unknownServerMessage(const QString &name) const;
     void applyQueueCaps();
     void applyHttpSettings();
+    void onAuthChanged(const QString &server);
     QString httpBaseUrl() const;   // every session's cap from its server's config and the default
 
     QString m_configDir;
@@ -163,6 +168,7 @@ private:
     ControlService *m_control = nullptr;
     std::unique_ptr<SecretStore> m_ownedSecrets;
     SecretStore *m_secrets = nullptr;
+    RemoteAccess *m_remote = nullptr;
     QFileSystemWatcher *m_watcher = nullptr;
     QMap<QString, ServerGroup *> m_groups;
     QMap<SessionId, ClientSession *> m_sessions;

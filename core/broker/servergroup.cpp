@@ -37,6 +37,13 @@ void ServerGroup::setSecretStore(SecretStore *store)
         host->setSecretStore(store);
 }
 
+void ServerGroup::setRemoteFactory(ServerHost::RemoteFactory factory)
+{
+    m_remoteFactory = std::move(factory);
+    for (ServerHost *host : std::as_const(m_instances))
+        host->setRemoteFactory(m_remoteFactory);
+}
+
 ServerConfig ServerGroup::instanceConfig(const InstanceKey &key) const
 {
     ServerConfig config = m_config;
@@ -63,6 +70,7 @@ ServerHost *ServerGroup::instance(const InstanceKey &key, const QList<QByteArray
     auto *host = new ServerHost(instanceConfig(key), m_ledger, this);
     host->setTiming(m_timing);
     host->setSecretStore(m_secrets);
+    host->setRemoteFactory(m_remoteFactory);
     // Keyed by roots: its child gets exactly those (or no roots capability at all). Not yet
     // known to use roots: it declares the capability, so that its asking can be noticed.
     host->setRootsMode(key.declaresRoots(), !key.byRoots);
@@ -249,8 +257,15 @@ QJsonObject ServerGroup::statusJson() const
         const bool anyRunning = std::any_of(m_instances.cbegin(), m_instances.cend(), [](const ServerHost *h) {
             return h->state() == ServerHost::State::Running;
         });
-        object.insert(QStringLiteral("state"), anyRunning ? QStringLiteral("running") : QStringLiteral("starting"));
+        const bool allWaitForSignIn = std::all_of(m_instances.cbegin(), m_instances.cend(), [](const ServerHost *h) {
+            return h->state() == ServerHost::State::SignInRequired;
+        });
+        object.insert(QStringLiteral("state"), anyRunning         ? QStringLiteral("running")
+                                               : allWaitForSignIn ? ServerHost::stateName(ServerHost::State::SignInRequired)
+                                                                  : QStringLiteral("starting"));
     }
+    if (const QJsonObject auth = m_authStatus ? m_authStatus() : QJsonObject(); !auth.isEmpty())
+        object.insert(QStringLiteral("auth"), auth);
     return object;
 }
 

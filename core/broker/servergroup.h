@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QObject>
+
+#include <functional>
 #include <QSet>
 
 namespace manifold {
@@ -38,6 +40,10 @@ public:
     void setConfig(const ServerConfig &config);
     // Where every instance reads the secret variables' values from when it starts (not owned).
     void setSecretStore(SecretStore *store);
+    // A remote server's upstreams and the sign-in status shown with it (set by the broker).
+    void setRemoteFactory(ServerHost::RemoteFactory factory);
+    void setAuthStatus(std::function<QJsonObject()> authStatus) { m_authStatus = std::move(authStatus); }
+    void notifyChanged() { emit changed(); }
     // The server's child has asked for roots (now or in an earlier run of the broker).
     bool usesRoots() const { return m_usesRoots; }
 
@@ -94,6 +100,8 @@ private:
     platform::ChildLedger *m_ledger;
     ServerHost::Timing m_timing;
     SecretStore *m_secrets = nullptr;
+    ServerHost::RemoteFactory m_remoteFactory;
+    std::function<QJsonObject()> m_authStatus;
     bool m_usesRoots = false;
     QMap<QString, ServerHost *> m_instances;            // by InstanceKey::text()
     QHash<const ServerHost *, InstanceKey> m_keys;

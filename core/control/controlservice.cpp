@@ -5,6 +5,7 @@
 #include "broker/serverhost.h"
 #include "jsonrpc/jsonrpc.h"
 #include "control/envcontrol.h"
+#include "control/signincontrol.h"
 #include "control/watchstream.h"
 #include "http/tokenstore.h"
 #include "jsonrpc/linebuffer.h"
@@ -47,7 +48,8 @@ ControlService::Reply ok(QJsonObject result = {{QStringLiteral("ok"), true}})
 } // namespace
 
 ControlService::ControlService(Broker *broker, QObject *parent)
-    : QObject(parent), m_broker(broker), m_env(new EnvControl(broker, this))
+    : QObject(parent), m_broker(broker), m_env(new EnvControl(broker, this)),
+      m_signIn(new SignInControl(broker, this))
 {
 }
 
@@ -112,6 +114,10 @@ void ControlService::callAsync(const QString &method, const QJsonObject &params,
 {
     if (EnvControl::handles(method)) {
         m_env->call(method, params, std::move(done));
+        return;
+    }
+    if (SignInControl::handles(method)) {
+        m_signIn->call(method, params, std::move(done));
         return;
     }
     done(call(method, params));

@@ -11,6 +11,7 @@ namespace manifold {
 
 class Broker;
 class EnvControl;
+class SignInControl;
 
 // Answers control connections (manifoldctl, later the GUI attached to a headless broker):
 // JSON-RPC 2.0 requests, one per line, documented in docs/wire.md.
@@ -41,6 +42,7 @@ private:
 
     Broker *m_broker;
     EnvControl *m_env;
+    SignInControl *m_signIn;
 };
 
 } // namespace manifold

@@ -31,14 +31,33 @@ QString noStoreMessage()
     return QStringLiteral("no keychain is available for secret variables");
 }
 
-// "key: error" from a batch, with the key shown as the variable it belongs to.
+// "key: error" from a batch, with the key shown as the variable (or header) it belongs to.
 QString describeStoreErrors(const QString &server, const QStringList &errors)
 {
-    const QString prefix = serverSecretKey(server, QString());
+    const QString envPrefix = serverSecretKey(server, QString());
+    const QString headerPrefix = serverHeaderSecretKey(server, QString());
     QStringList lines;
-    for (const QString &error : errors)
-        lines << (error.startsWith(prefix) ? error.mid(prefix.size()) : error);
+    for (const QString &error : errors) {
+        if (error.startsWith(envPrefix))
+            lines << error.mid(envPrefix.size());
+        else if (error.startsWith(headerPrefix))
+            lines << error.mid(headerPrefix.size());
+        else
+            lines << error;
+    }
     return lines.join(QStringLiteral("; "));
+}
+
+// Where a secret of this server lives: env variables for a local server, headers for a remote one.
+QString secretKeyOf(const ServerConfig &config, const QString &name)
+{
+    return config.isRemote() ? serverHeaderSecretKey(config.name, name) : serverSecretKey(config.name, name);
+}
+
+EnvEdit planSecrets(const ServerConfig &config, const ServerConfig *current, const QJsonObject &params)
+{
+    return config.isRemote() ? EnvEdit::planHeaders(current && current->isRemote() ? current : nullptr, params)
+                             : EnvEdit::plan(current && !current->isRemote() ? current : nullptr, params);
 }
 
 } // namespace
@@ -69,9 +88,9 @@ void EnvControl::add(const QJsonObject &params, Done done)
     const QString name = params.value(QStringLiteral("name")).toString();
     ServerConfig config = ServerConfig::fromJson(name, params);
     config.name = name;
-    if (config.command.isEmpty())
-        return done(failure(jsonrpc::InvalidParams, QStringLiteral("add needs a command")));
-    const EnvEdit edit = EnvEdit::plan(nullptr, params);
+    if (config.command.isEmpty() && !config.isRemote())
+        return done(failure(jsonrpc::InvalidParams, QStringLiteral("add needs a command or a url")));
+    const EnvEdit edit = planSecrets(config, nullptr, params);
     if (!edit.error.isEmpty())
         return done(failure(jsonrpc::InvalidParams, edit.error));
     // Refused names are refused before any secret is written.
@@ -108,7 +127,17 @@ void EnvControl::update(const QJsonObject &params, Done done)
         config.maxInFlight = given.maxInFlight;
     if (params.contains(QStringLiteral("maxQueuedBytes")))
         config.maxQueuedBytes = given.maxQueuedBytes;
-    const EnvEdit edit = EnvEdit::plan(current, params);
+    if (params.contains(QStringLiteral("url")))
+        config.url = given.url;
+    if (params.contains(QStringLiteral("transport")))
+        config.transport = given.transport;
+    if (params.contains(QStringLiteral("oauth")))
+        config.oauth = given.oauth;
+    if (config.isRemote() != current->isRemote())
+        return done(failure(jsonrpc::InvalidParams,
+                            QStringLiteral("server '%1' cannot change between local and remote: remove it and add it "
+                                           "again").arg(name)));
+    const EnvEdit edit = planSecrets(config, current, params);
     if (!edit.error.isEmpty())
         return done(failure(jsonrpc::InvalidParams, edit.error));
     apply(config, edit, false, std::move(done));
@@ -127,7 +156,7 @@ void EnvControl::apply(ServerConfig config, const EnvEdit &edit, bool adding, Do
     const QString server = config.name;
     QStringList readKeys;
     for (const QString &variable : edit.toRead)
-        readKeys << serverSecretKey(server, variable);
+        readKeys << secretKeyOf(config, variable);
     const QPointer<EnvControl> self(this);
     // Unmarked secrets come back into servers.json: read them before anything changes.
     store->readAll(readKeys, [self, store, config, edit, adding, done,
@@ -150,10 +179,10 @@ void EnvControl::apply(ServerConfig config, const EnvEdit &edit, bool adding, Do
         }
         QMap<QString, QString> plainAgain;
         for (const QString &variable : edit.toRead)
-            plainAgain.insert(variable, values.value(serverSecretKey(server, variable)));
+            plainAgain.insert(variable, values.value(secretKeyOf(config, variable)));
         QHash<QString, QString> writes;
         for (auto it = edit.toWrite.cbegin(); it != edit.toWrite.cend(); ++it)
-            writes.insert(serverSecretKey(server, it.key()), it.value());
+            writes.insert(secretKeyOf(config, it.key()), it.value());
         store->writeAll(writes, [self, config, edit, adding, done, server, writes,
                                  plainAgain](const QStringList &failed) {
             if (!self)
@@ -173,10 +202,11 @@ void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
                       const QMap<QString, QString> &plainAgain, const QStringList &written,
                       Done done)
 {
-    config.env = edit.env;
+    QMap<QString, QString> &plain = config.isRemote() ? config.headers : config.env;
+    plain = edit.env;
     for (auto it = plainAgain.cbegin(); it != plainAgain.cend(); ++it)
-        config.env.insert(it.key(), it.value());
-    config.secretEnv = edit.secretEnv;
+        plain.insert(it.key(), it.value());
+    (config.isRemote() ? config.secretHeaders : config.secretEnv) = edit.secretEnv;
 
     QString error;
     const bool saved =
@@ -194,7 +224,7 @@ void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
         return done(success(result));
     QStringList keys;
     for (const QString &variable : edit.toRemove)
-        keys << serverSecretKey(config.name, variable);
+        keys << secretKeyOf(config, variable);
     const QString server = config.name;
     store->removeAll(keys, [done, result, server](const QStringList &errors) {
         QJsonObject answer = result;
@@ -212,17 +242,20 @@ void EnvControl::save(ServerConfig config, const EnvEdit &edit, bool adding,
 void EnvControl::remove(const QString &name, Done done)
 {
     const ServerConfig *current = m_broker->registry().find(name);
-    const QStringList secrets = current ? current->secretEnv : QStringList();
+    QStringList keys;
+    if (current) {
+        for (const QString &variable : current->isRemote() ? current->secretHeaders : current->secretEnv)
+            keys << secretKeyOf(*current, variable);
+        if (current->isRemote())
+            keys << remoteSignInKeys(name);   // a removed server's tokens must not outlive it
+    }
     QString error;
     if (!m_broker->removeServer(name, &error))
         return done(failure(UnknownServer, error));
     const QJsonObject result{{QStringLiteral("removed"), name}};
     SecretStore *store = m_broker->secretStore();
-    if (secrets.isEmpty() || !store)
+    if (keys.isEmpty() || !store)
         return done(success(result));
-    QStringList keys;
-    for (const QString &variable : secrets)
-        keys << serverSecretKey(name, variable);
     store->removeAll(keys, [done, result, name](const QStringList &errors) {
         QJsonObject answer = result;
         if (!errors.isEmpty()) {
@@ -242,15 +275,16 @@ void EnvControl::reveal(const QString &name, const QString &variable, Done done)
     const QString unknown = QStringLiteral("no variable '%1' for server '%2'").arg(variable, name);
     if (!config)
         return done(failure(jsonrpc::InvalidParams, unknown));
-    if (config->env.contains(variable))
-        return done(success({{QStringLiteral("value"), config->env.value(variable)}}));
-    if (!config->secretEnv.contains(variable))
+    const QMap<QString, QString> &plain = config->isRemote() ? config->headers : config->env;
+    if (plain.contains(variable))
+        return done(success({{QStringLiteral("value"), plain.value(variable)}}));
+    if (!(config->isRemote() ? config->secretHeaders : config->secretEnv).contains(variable))
         return done(failure(jsonrpc::InvalidParams, unknown));
     SecretStore *store = m_broker->secretStore();
     if (!store)
         return done(failure(jsonrpc::ServerError, noStoreMessage()));
     store->read(
-        serverSecretKey(name, variable), [done, name, variable](const SecretStore::Result &result) {
+        secretKeyOf(*config, variable), [done, name, variable](const SecretStore::Result &result) {
             switch (result.status) {
             case SecretStore::Status::Ok:
                 return done(success(

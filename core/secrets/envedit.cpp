@@ -6,16 +6,42 @@
 
 namespace manifold {
 
+struct EnvEdit::Fields
+{
+    QString plainKey;    // "env" | "headers"
+    QString secretKey;   // "secretEnv" | "secretHeaders"
+    QMap<QString, QString> plainBefore;
+    QStringList secretBefore;
+    bool (*looksSecret)(const QString &) = nullptr;
+    bool headers = false;
+};
+
 EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
 {
+    return plan(Fields{QStringLiteral("env"), QStringLiteral("secretEnv"),
+                       current ? current->env : QMap<QString, QString>(),
+                       current ? current->secretEnv : QStringList(), &looksLikeSecretName, false},
+                params);
+}
+
+EnvEdit EnvEdit::planHeaders(const ServerConfig *current, const QJsonObject &params)
+{
+    return plan(Fields{QStringLiteral("headers"), QStringLiteral("secretHeaders"),
+                       current ? current->headers : QMap<QString, QString>(),
+                       current ? current->secretHeaders : QStringList(), &looksLikeSecretHeader, true},
+                params);
+}
+
+EnvEdit EnvEdit::plan(const Fields &fields, const QJsonObject &params)
+{
     EnvEdit edit;
-    const QMap<QString, QString> plainBefore = current ? current->env : QMap<QString, QString>();
-    const QStringList secretBefore = current ? current->secretEnv : QStringList();
+    const QMap<QString, QString> &plainBefore = fields.plainBefore;
+    const QStringList &secretBefore = fields.secretBefore;
 
     // Left out: every variable as it is.
     QJsonObject given;
-    if (params.contains(QStringLiteral("env"))) {
-        given = params.value(QStringLiteral("env")).toObject();
+    if (params.contains(fields.plainKey)) {
+        given = params.value(fields.plainKey).toObject();
     } else {
         for (auto it = plainBefore.cbegin(); it != plainBefore.cend(); ++it)
             given.insert(it.key(), QJsonValue());
@@ -24,12 +50,12 @@ EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
     }
 
     QStringList secret;
-    if (params.contains(QStringLiteral("secretEnv"))) {
-        for (const QJsonValue &value : params.value(QStringLiteral("secretEnv")).toArray()) {
+    if (params.contains(fields.secretKey)) {
+        for (const QJsonValue &value : params.value(fields.secretKey).toArray()) {
             const QString variable = value.toString();
             if (!given.contains(variable)) {
-                edit.error =
-                    QStringLiteral("secretEnv names %1, which env does not hold").arg(variable);
+                edit.error = QStringLiteral("%1 names %2, which %3 does not hold")
+                                 .arg(fields.secretKey, variable, fields.plainKey);
                 return edit;
             }
             secret << variable;
@@ -37,7 +63,7 @@ EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
     } else {
         for (auto it = given.constBegin(); it != given.constEnd(); ++it) {
             const bool known = plainBefore.contains(it.key()) || secretBefore.contains(it.key());
-            if (known ? secretBefore.contains(it.key()) : looksLikeSecretName(it.key()))
+            if (known ? secretBefore.contains(it.key()) : fields.looksSecret(it.key()))
                 secret << it.key();
         }
     }
@@ -48,7 +74,12 @@ EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
     for (auto it = given.constBegin(); it != given.constEnd(); ++it) {
         const QString &variable = it.key();
         const bool keep = it.value().isNull();
-        if (variable.isEmpty() || variable.contains(QLatin1Char('='))) {
+        QString why;
+        if (fields.headers && !ServerConfig::isSettableHeader(variable, &why)) {
+            edit.error = why;
+            return edit;
+        }
+        if (!fields.headers && (variable.isEmpty() || variable.contains(QLatin1Char('=')))) {
             edit.error =
                 QStringLiteral("'%1' is not a valid environment variable name").arg(variable);
             return edit;
@@ -60,8 +91,8 @@ EnvEdit EnvEdit::plan(const ServerConfig *current, const QJsonObject &params)
                 edit.toWrite.insert(variable,
                                     plainBefore.value(variable)); // marked: the value moves
             else if (!secretBefore.contains(variable)) {
-                edit.error =
-                    QStringLiteral("no value for the new secret variable %1").arg(variable);
+                edit.error = QStringLiteral("no value for the new secret %1 %2")
+                                 .arg(fields.headers ? QStringLiteral("header") : QStringLiteral("variable"), variable);
                 return edit;
             }
         } else if (!keep) {

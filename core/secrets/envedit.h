@@ -26,6 +26,13 @@ struct EnvEdit
     // variables whose names look like secrets, and update keeps each variable's kind (a new
     // variable is marked when its name looks like a secret).
     static EnvEdit plan(const ServerConfig *current, const QJsonObject &params);
+    // The same for a remote server's headers: "headers" {name: value|null} and
+    // "secretHeaders" [names]; env/secretEnv above then hold headers.
+    static EnvEdit planHeaders(const ServerConfig *current, const QJsonObject &params);
+
+private:
+    struct Fields;
+    static EnvEdit plan(const Fields &fields, const QJsonObject &params);
 };
 
 } // namespace manifold

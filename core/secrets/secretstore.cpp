@@ -95,6 +95,12 @@ QString serverHeaderSecretKey(const QString &server, const QString &header)
     return QStringLiteral("server/%1/header/%2").arg(server, header);
 }
 
+QStringList remoteSignInKeys(const QString &server)
+{
+    return {QStringLiteral("server/%1/oauth").arg(server), QStringLiteral("server/%1/oauth-refresh").arg(server),
+            QStringLiteral("server/%1/oauth-client-secret").arg(server)};
+}
+
 bool looksLikeSecretHeader(const QString &header)
 {
     const QString lower = header.toLower();

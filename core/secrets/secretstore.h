@@ -48,6 +48,8 @@ public:
 QString serverSecretKey(const QString &server, const QString &variable);
 // Key of one HTTP header value of a remote server: "server/<server>/header/<header>".
 QString serverHeaderSecretKey(const QString &server, const QString &header);
+// Every keychain item a remote server's sign-in may hold (tokens, registration, client secret).
+QStringList remoteSignInKeys(const QString &server);
 // Header names whose values are secrets unless the user says otherwise: Authorization,
 // Proxy-Authorization, Cookie, or a name containing KEY, TOKEN, SECRET, PASSWORD or CREDENTIAL.
 bool looksLikeSecretHeader(const QString &header);
