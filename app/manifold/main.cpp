@@ -2,6 +2,7 @@
 
 #include "autostart.h"
 #include "broker/broker.h"
+#include "broker/remoteaccess.h"
 #include "clients/shimlauncher.h"
 #include "control/localbrokerview.h"
 #include "control/remotebrokerview.h"
@@ -13,6 +14,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDesktopServices>
+#include <QUrl>
 #include <QFileInfo>
 #include <QMessageBox>
 #include <QTimer>
@@ -200,6 +203,8 @@ int runTray(QApplication &app, const Options &options)
     stopOnSignals(signalWatcher, broker);
     LocalBrokerView view(&broker);
     TrayApp tray(&view, TrayApp::Options{options.minimized, true});
+    // A sign-in a remote server needs opens in the user's browser, once per sign-in.
+    broker.remoteAccess()->setOpener([](const QString &, const QUrl &url) { QDesktopServices::openUrl(url); });
     // Client setup stores secrets where the broker reads them, and edits the broker's registry.
     tray.setConfigDir(options.broker.configDir);
     tray.setSecretStore(broker.secretStore());

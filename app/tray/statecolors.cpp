@@ -70,6 +70,7 @@ QString stateText(const QString &state)
         QT_TRANSLATE_NOOP("manifold::StateColors", "stopping"),
         QT_TRANSLATE_NOOP("manifold::StateColors", "failed"),
         QT_TRANSLATE_NOOP("manifold::StateColors", "unresponsive"),
+        QT_TRANSLATE_NOOP("manifold::StateColors", "sign-in-required"),
     };
     for (const char *name : names) {
         if (state == QLatin1String(name))
@@ -83,7 +84,7 @@ QColor forState(const QString &state, bool unresponsive, const QPalette &palette
     if (state == QLatin1String("failed"))
         return healthColor(Health::Failed, palette);
     if (unresponsive || state == QLatin1String("restarting") || state == QLatin1String("starting") ||
-        state == QLatin1String("stopping"))
+        state == QLatin1String("stopping") || state == QLatin1String("sign-in-required"))
         return healthColor(Health::Degraded, palette);
     if (state == QLatin1String("running"))
         return healthColor(Health::Good, palette);
@@ -117,7 +118,7 @@ Health health(const QJsonArray &servers)
         if (state == QLatin1String("failed"))
             return Health::Failed;
         if (state == QLatin1String("restarting") || state == QLatin1String("starting") ||
-            server.value(QLatin1String("unresponsive")).toBool())
+            state == QLatin1String("sign-in-required") || server.value(QLatin1String("unresponsive")).toBool())
             result = Health::Degraded;
     }
     return result;

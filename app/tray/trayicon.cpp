@@ -8,7 +8,10 @@
 #include <QApplication>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QDesktopServices>
+#include <QJsonObject>
 #include <QMenu>
+#include <QUrl>
 #include <QSystemTrayIcon>
 
 namespace manifold {
@@ -38,6 +41,7 @@ TrayIcon::TrayIcon(BrokerView *view, QObject *parent)
     // Server rows are few; rebuilding the menu on a change is cheaper than bookkeeping.
     connect(m_view, &BrokerView::serverAdded, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::serverChanged, this, &TrayIcon::rebuildMenu);
+    connect(m_view, &BrokerView::serverChanged, this, &TrayIcon::noticeSignIn);
     connect(m_view, &BrokerView::serverRemoved, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::connected, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::disconnected, this, &TrayIcon::rebuildMenu);
@@ -87,6 +91,15 @@ void TrayIcon::rebuildMenu()
         QMenu *sub = m_menu->addMenu(StateColors::dot(state, server.value(QLatin1String("unresponsive")).toBool(),
                                                       m_menu->palette()),
                                      serverLabel(server));
+        const QString authState = server.value(QLatin1String("auth")).toObject().value(QLatin1String("state")).toString();
+        if (server.contains(QLatin1String("url"))) {
+            // A remote server: one sign-in for every client, started from here.
+            QAction *signInAction = sub->addAction(authState == QLatin1String("signed-in") ||
+                                                           authState == QLatin1String("refreshing")
+                                                       ? tr("Sign &In Again…")
+                                                       : tr("Sign &In to %1…").arg(name));
+            connect(signInAction, &QAction::triggered, this, [this, name] { signIn(name); });
+        }
         QAction *restart = sub->addAction(tr("&Restart"));
         QAction *stop = sub->addAction(tr("&Stop"));
         stop->setEnabled(state != QLatin1String("stopped") && state != QLatin1String("failed"));
@@ -143,6 +156,42 @@ void TrayIcon::onSessionCutOff(const QString &server, qint64, const QString &mes
     if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
         m_tray->showMessage(tr("A client of \"%1\" stopped reading; disconnected").arg(server), message,
                             QSystemTrayIcon::Warning, 10000);
+}
+
+// The URL comes back from the broker and is opened here: the broker may run headless, in
+// another process, where it has no browser to open.
+void TrayIcon::signIn(const QString &server)
+{
+    m_view->call(QStringLiteral("login"), {{QStringLiteral("name"), server}, {QStringLiteral("openBrowser"), false}},
+                 [this, server](bool ok, const QJsonObject &result, const QString &error) {
+                     const QString url = result.value(QLatin1String("signInUrl")).toString();
+                     if (ok && !url.isEmpty()) {
+                         QDesktopServices::openUrl(QUrl(url));
+                     } else if (!ok && QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages()) {
+                         m_tray->showMessage(tr("Could not sign in to \"%1\"").arg(server), error,
+                                             QSystemTrayIcon::Warning, 10000);
+                     }
+                 });
+}
+
+void TrayIcon::noticeSignIn(const QJsonObject &server)
+{
+    const QString name = server.value(QLatin1String("name")).toString();
+    const QJsonObject auth = server.value(QLatin1String("auth")).toObject();
+    if (auth.isEmpty())
+        return;
+    const QString state = auth.value(QLatin1String("state")).toString();
+    const QString before = std::exchange(m_authStates[name], state);
+    if (state == before || (state != QLatin1String("sign-in-required") && state != QLatin1String("signing-in")))
+        return;
+    if (before == QLatin1String("sign-in-required") || before == QLatin1String("signing-in"))
+        return;   // still the same need: one notification, not a storm
+    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
+        m_tray->showMessage(tr("Sign in to \"%1\"").arg(name),
+                            state == QLatin1String("signing-in")
+                                ? tr("A browser window was opened to sign in. Every client uses this one sign-in.")
+                                : tr("%1\nUse \"Sign In\" in the Manifold menu.").arg(auth.value(QLatin1String("message")).toString()),
+                            QSystemTrayIcon::Information, 15000);
 }
 
 void TrayIcon::pauseAll()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -40,7 +41,8 @@ private:
     void onServerFailed(const QString &name, const QStringList &lastStderr);
     void onSessionCutOff(const QString &server, qint64 session, const QString &message, const QString &reason);
     void pauseAll();
-
+    void signIn(const QString &server);
+    void noticeSignIn(const QJsonObject &server);   // one notification per entry into "needs you"
     BrokerView *m_view;
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
@@ -49,6 +51,7 @@ private:
     QAction *m_pause;
     QAction *m_quit;
     int m_health = -1;
+    QHash<QString, QString> m_authStates;   // remote server -> its sign-in state last seen
 };
 
 } // namespace manifold
