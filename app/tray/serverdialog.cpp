@@ -79,6 +79,9 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     , m_command(new QLineEdit(this))
     , m_args(new QLineEdit(this))
     , m_cwd(new QLineEdit(this))
+    , m_kind(new QComboBox(this))
+    , m_url(new QLineEdit(this))
+    , m_transport(new QComboBox(this))
     , m_env(new QTableWidget(0, EnvColumnCount, this))
     , m_sharing(new QComboBox(this))
     , m_linger(new QSpinBox(this))
@@ -112,8 +115,8 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
         tr("Secret values are kept in the system keychain, not in servers.json, and are never shown unless you ask."));
     m_env->verticalHeader()->hide();
     m_env->setItemDelegateForColumn(EnvValue, new EnvValueDelegate(m_env));
-    auto *addEnv = new QPushButton(tr("Add &Variable"), this);
-    auto *removeEnv = new QPushButton(tr("Remove Variable"), this);
+    auto *addEnv = m_addEnv = new QPushButton(tr("Add &Variable"), this);
+    auto *removeEnv = m_removeEnv = new QPushButton(tr("Remove Variable"), this);
     auto *envButtons = new QHBoxLayout;
     envButtons->addWidget(addEnv);
     envButtons->addWidget(removeEnv);
@@ -134,8 +137,20 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     m_maxInFlight->setSpecialValueText(tr("Unlimited"));
     UnreadLimitBox::configure(m_unreadLimit);
 
-    auto *form = new QFormLayout;
+    m_kind->addItem(tr("A command on this computer"), QStringLiteral("local"));
+    m_kind->addItem(tr("A remote server at a URL"), QStringLiteral("remote"));
+    m_kind->setAccessibleName(tr("Server kind"));
+    m_url->setPlaceholderText(tr("e.g. https://mcp.example.com/mcp"));
+    m_url->setToolTip(tr("Every client shares one connection and one sign-in to this server."));
+    m_transport->addItem(tr("Automatic (Streamable HTTP, else HTTP+SSE)"), QStringLiteral("auto"));
+    m_transport->addItem(tr("Streamable HTTP"), QStringLiteral("http"));
+    m_transport->addItem(tr("HTTP+SSE (older servers)"), QStringLiteral("sse"));
+
+    auto *form = m_form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Runs as:"), m_kind);
+    form->addRow(tr("&URL:"), m_url);
+    form->addRow(tr("&Transport:"), m_transport);
     form->addRow(tr("&Command:"), commandRow);
     form->addRow(tr("&Arguments:"), m_args);
     form->addRow(tr("&Working directory:"), m_cwd);
@@ -173,6 +188,11 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     if (m_editing) {
         m_name->setText(server.value(QLatin1String("name")).toString());
         m_name->setReadOnly(true);
+        const bool remote = server.contains(QLatin1String("url"));
+        m_kind->setCurrentIndex(remote ? 1 : 0);
+        m_kind->setEnabled(false);   // a server does not change between local and remote
+        m_url->setText(server.value(QLatin1String("url")).toString());
+        m_transport->setCurrentIndex(qMax(0, m_transport->findData(server.value(QLatin1String("transport")).toString())));
         m_command->setText(server.value(QLatin1String("command")).toString());
         // Quoted the way QProcess::splitCommand reads it back.
         QStringList args;
@@ -185,10 +205,10 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
         m_args->setText(args.join(QLatin1Char(' ')));
         m_cwd->setText(server.value(QLatin1String("cwd")).toString());
         // The broker never sends values here; an empty cell keeps the stored one.
-        const QJsonObject env = server.value(QLatin1String("env")).toObject();
+        const QJsonObject env = server.value(QLatin1String(remote ? "headers" : "env")).toObject();
         for (auto it = env.begin(); it != env.end(); ++it)
             addEnvRow(it.key(), QString(), false, true);
-        for (const QJsonValue &name : server.value(QLatin1String("secretEnv")).toArray())
+        for (const QJsonValue &name : server.value(QLatin1String(remote ? "secretHeaders" : "secretEnv")).toArray())
             addEnvRow(name.toString(), QString(), true, true);
         m_sharing->setCurrentIndex(qMax(0, m_sharing->findData(server.value(QLatin1String("sharing")).toString())));
         m_maxInFlight->setValue(server.value(QLatin1String("maxInFlight")).toInt());
@@ -197,6 +217,8 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
 
     connect(m_name, &QLineEdit::textChanged, this, &ServerDialog::updateValidation);
     connect(m_command, &QLineEdit::textChanged, this, &ServerDialog::updateValidation);
+    connect(m_url, &QLineEdit::textChanged, this, &ServerDialog::updateValidation);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ServerDialog::onKindChanged);
     connect(browse, &QPushButton::clicked, this, &ServerDialog::onBrowse);
     connect(addEnv, &QPushButton::clicked, this, &ServerDialog::onAddEnv);
     connect(removeEnv, &QPushButton::clicked, this, &ServerDialog::onRemoveEnv);
@@ -207,6 +229,36 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ServerDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ServerDialog::reject);
 
+    onKindChanged();
+}
+
+bool ServerDialog::isRemote() const
+{
+    return m_kind->currentData().toString() == QLatin1String("remote");
+}
+
+// A remote server has a URL, a transport and headers instead of a command, arguments, a
+// directory and an environment; the same table edits headers (secret ones in the keychain).
+void ServerDialog::onKindChanged()
+{
+    const bool remote = isRemote();
+    m_form->setRowVisible(m_url, remote);
+    m_form->setRowVisible(m_transport, remote);
+    m_form->setRowVisible(m_args, !remote);
+    m_form->setRowVisible(m_cwd, !remote);
+    for (int row = 0; row < m_form->rowCount(); ++row) {
+        QLayoutItem *field = m_form->itemAt(row, QFormLayout::FieldRole);
+        if (field && field->layout() && field->layout()->indexOf(m_command) >= 0)
+            m_form->setRowVisible(row, !remote);
+        if (field && field->layout() && field->layout()->indexOf(m_env) >= 0) {
+            if (auto *label = qobject_cast<QLabel *>(m_form->itemAt(row, QFormLayout::LabelRole)->widget()))
+                label->setText(remote ? tr("&Headers:") : tr("&Environment:"));
+        }
+    }
+    m_env->setHorizontalHeaderLabels({remote ? tr("Header") : tr("Variable"), tr("Value"), tr("Secret"), QString()});
+    m_addEnv->setText(remote ? tr("Add &Header") : tr("Add &Variable"));
+    m_removeEnv->setText(remote ? tr("Remove Header") : tr("Remove Variable"));
+    m_testButton->parentWidget()->setVisible(!remote);
     updateValidation();
 }
 
@@ -231,6 +283,18 @@ QString ServerDialog::validationError() const
                   "and has at most 64 characters.");
     if (!m_editing && m_existingNames.contains(name))
         return tr("A server named \"%1\" already exists.").arg(name);
+    if (isRemote()) {
+        QString why;
+        if (m_url->text().trimmed().isEmpty())
+            return tr("Enter the server's URL.");
+        if (!ServerConfig::isValidRemoteUrl(m_url->text().trimmed(), &why))
+            return why;
+        for (auto it = env().cbegin(); it != env().cend(); ++it) {
+            if (!ServerConfig::isSettableHeader(it.key(), &why))
+                return why;
+        }
+        return {};
+    }
     if (m_command->text().trimmed().isEmpty())
         return tr("Enter the command that starts the server.");
     if (resolveCommand(m_command->text().trimmed()).isEmpty())
@@ -244,7 +308,7 @@ void ServerDialog::updateValidation()
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
-    m_testButton->setEnabled(!resolveCommand(m_command->text().trimmed()).isEmpty());
+    m_testButton->setEnabled(!isRemote() && !resolveCommand(m_command->text().trimmed()).isEmpty());
 }
 
 QMap<QString, QString> ServerDialog::env() const
@@ -280,6 +344,20 @@ QJsonObject ServerDialog::serverParams() const
     for (auto it = variables.cbegin(); it != variables.cend(); ++it) {
         const bool keep = it.value().isEmpty() && m_keptEnvKeys.contains(it.key());
         envObject.insert(it.key(), keep ? QJsonValue() : QJsonValue(it.value()));
+    }
+    if (isRemote()) {
+        QJsonObject params{{QStringLiteral("name"), m_name->text()},
+                           {QStringLiteral("url"), m_url->text().trimmed()},
+                           {QStringLiteral("transport"), m_transport->currentData().toString()},
+                           {QStringLiteral("headers"), envObject},
+                           {QStringLiteral("secretHeaders"), QJsonArray::fromStringList(secretNames())},
+                           {QStringLiteral("sharing"), m_sharing->currentData().toString()},
+                           {QStringLiteral("lingerMs"), m_linger->value() < 0 ? -1 : m_linger->value() * 1000},
+                           {QStringLiteral("maxInFlight"), m_maxInFlight->value()},
+                           {QStringLiteral("maxQueuedBytes"), UnreadLimitBox::toBytes(m_unreadLimit->value())}};
+        if (!m_editing)
+            params.insert(QStringLiteral("heartbeatMs"), TraySettings::defaultHeartbeatMs());
+        return params;
     }
     QJsonObject params{{QStringLiteral("name"), m_name->text()},
                        {QStringLiteral("command"), m_command->text().trimmed()},
@@ -355,7 +433,7 @@ void ServerDialog::onEnvItemChanged(QTableWidgetItem *item)
     // A new variable whose name looks like a secret is marked, until the user decides.
     if (item->column() == EnvKey && !secret->data(MarkedByUserRole).toBool()) {
         m_markingSecret = true;
-        secret->setCheckState(looksLikeSecretName(item->text().trimmed()) ? Qt::Checked : Qt::Unchecked);
+        secret->setCheckState((isRemote() ? looksLikeSecretHeader(item->text().trimmed()) : looksLikeSecretName(item->text().trimmed())) ? Qt::Checked : Qt::Unchecked);
         m_markingSecret = false;
     }
 }

@@ -38,6 +38,11 @@ public:
 
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *commandEdit() const { return m_command; }
+    // Local (a command) or remote (a URL); the environment table holds headers for a remote one.
+    QComboBox *kindBox() const { return m_kind; }
+    QLineEdit *urlEdit() const { return m_url; }
+    QComboBox *transportBox() const { return m_transport; }
+    bool isRemote() const;
     QLineEdit *argsEdit() const { return m_args; }
     QPushButton *testButton() const { return m_testButton; }
     QListWidget *toolList() const { return m_tools; }
@@ -64,6 +69,7 @@ private:
     QMap<QString, QString> env() const;
     QStringList secretNames() const;
     void onEnvItemChanged(QTableWidgetItem *item);
+    void onKindChanged();
 
     QStringList m_existingNames;
     bool m_editing;
@@ -71,6 +77,12 @@ private:
     QLineEdit *m_command;
     QLineEdit *m_args;
     QLineEdit *m_cwd;
+    QComboBox *m_kind;
+    QLineEdit *m_url;
+    QComboBox *m_transport;
+    class QFormLayout *m_form = nullptr;
+    QPushButton *m_addEnv = nullptr;
+    QPushButton *m_removeEnv = nullptr;
     QTableWidget *m_env;
     QComboBox *m_sharing;
     QSpinBox *m_linger;
