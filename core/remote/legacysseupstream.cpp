@@ -29,7 +29,8 @@ void discardReply(QNetworkReply *reply, QObject *receiver)
     if (!reply)
         return;
     reply->disconnect(receiver);
-    reply->abort();
+    if (!reply->isFinished())
+        reply->abort();
     reply->deleteLater();
 }
 

@@ -32,6 +32,7 @@ struct StreamableHttpUpstream::Exchange
     bool sse = false;
     bool answered = false;
     bool timedOut = false;
+    bool unreadable = false;   // the SSE parser refused the stream (e.g. an event over the limit)
     bool resuming = false;   // reply is a GET with Last-Event-ID
     std::optional<QByteArray> lastEventId;
     std::optional<qint64> retryMs;

@@ -40,7 +40,8 @@ void discardReply(QNetworkReply *reply, QObject *receiver)
     if (!reply)
         return;
     reply->disconnect(receiver);
-    reply->abort();
+    if (!reply->isFinished())
+        reply->abort();
     reply->deleteLater();
 }
 
@@ -182,8 +183,6 @@ QNetworkRequest StreamableHttpUpstream::requestFor(const QByteArray &accept, boo
 void StreamableHttpUpstream::post(const Outgoing &out)
 {
     const bool isInitialize = out.method == "initialize";
-    if (isInitialize)
-        m_initializeId = out.id;
     QNetworkRequest request = requestFor("application/json, text/event-stream", !isInitialize);
     request.setRawHeader("Content-Type", "application/json");
 
@@ -279,9 +278,11 @@ void StreamableHttpUpstream::readEvents(Exchange *exchange)
                 return;
         }
     }
-    if (exchange->parser->failed()) {
+    if (exchange->parser->failed() && !exchange->unreadable) {
+        // Resuming would replay the same bytes: answer the request instead.
+        exchange->unreadable = true;
         emit event(label() + QStringLiteral(": unreadable event stream: ") + exchange->parser->error());
-        exchange->reply->abort();   // finished follows: resume or error
+        exchange->reply->abort();   // finished follows
     }
 }
 
@@ -372,6 +373,10 @@ void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
             qCInfo(lcRemoteHttp) << label() << "request failed before an answer:" << networkError;
             answerLost(exchange, networkError);
         }
+        return;
+    }
+    if (exchange->unreadable) {
+        answer(exchange->out, label() + QStringLiteral(": unreadable answer: ") + exchange->parser->error());
         return;
     }
     if (exchange->status / 100 == 2) {

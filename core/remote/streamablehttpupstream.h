@@ -130,7 +130,6 @@ private:
 
     QByteArray m_sessionId;
     QByteArray m_protocolVersion;
-    QByteArray m_initializeId;        // the raw id of the initialize in flight
     bool m_everInitialized = false;   // some initialize was answered
     bool m_waitingForSession = false; // the session was lost: hold all but initialize/initialized
     bool m_waitingForAuth = false;    // a 401/403: hold everything until the gate changes

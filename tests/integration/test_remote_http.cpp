@@ -453,3 +453,88 @@ TEST(RemoteHttp, Unauthorized401WithoutAGateNeedsASignIn)
     EXPECT_EQ(driver.goneKind, Upstream::GoneKind::SignInRequired);
     EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("needs a sign-in"))) << driver.goneDescription.toStdString();
 }
+
+// The server goes away while running: the next POST is refused and the upstream is gone
+// (Unreachable), so the host backs off and reconnects.
+TEST(RemoteHttp, ServerGoneWhileRunningIsUnreachable)
+{
+    RemoteFixture fixture(QStringLiteral("everything-http"));
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    EXPECT_TRUE(fixture.command("stop").value(QStringLiteral("stopped")).toBool());
+    driver.callTool(2, "echo", "{\"message\":\"anyone?\"}");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
+    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
+    EXPECT_TRUE(driver.goneDescription.endsWith(QStringLiteral(": connection refused"))) << driver.goneDescription.toStdString();
+}
+
+// The server forgets the new session as soon as it was made: no second re-initialize (no loop).
+TEST(RemoteHttp, SecondExpiryRightAfterReinitializeDoesNotLoop)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    fixture.command("forget-sessions");
+    driver.callTool(3, "echo", "{\"message\":\"held\"}");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.sessionLostCount == 1; }, 5000));
+    driver.request(100, "initialize",
+                   "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+    ASSERT_TRUE(driver.response(100).contains(QStringLiteral("result")));
+    fixture.command("forget-sessions");
+    driver.notify("notifications/initialized");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
+    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
+    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("forgot its session again"))) << driver.goneDescription.toStdString();
+    EXPECT_EQ(driver.sessionLostCount, 1);
+}
+
+// No response headers in time for the initialize: gone (Unreachable), naming the wait.
+TEST(RemoteHttp, SilentServerTimesOutTheInitialize)
+{
+    QTcpServer silent;   // accepts, never answers
+    ASSERT_TRUE(silent.listen(QHostAddress::LocalHost, 0));
+    StreamableHttpUpstream::Options options;
+    options.headersTimeoutMs = 300;
+    auto upstream = makeHttp(QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(silent.serverPort())), nullptr, options);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    driver.request(0, "initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 3000));
+    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
+    EXPECT_TRUE(driver.goneDescription.endsWith(QStringLiteral(": no response within 0.3 s"))) << driver.goneDescription.toStdString();
+}
+
+// Legacy HTTP+SSE: the GET stream is the session; when it drops, the upstream is gone.
+TEST(RemoteHttp, LegacySseStreamDropIsUnreachable)
+{
+    RemoteFixture fixture(QStringLiteral("everything-sse"));
+    ASSERT_TRUE(fixture.ok());
+    RemoteEndpoint endpoint{QStringLiteral("legacy"), fixture.url(), RemoteEndpoint::Sse, {}};
+    std::unique_ptr<Upstream> upstream = makeRemoteUpstream(endpoint, nullptr, nullptr);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    EXPECT_TRUE(fixture.command("restart").value(QStringLiteral("restarted")).toBool());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
+    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
+    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("the session is gone"))) << driver.goneDescription.toStdString();
+}
+
+TEST(RemoteHttp, StreamableHttpOnALegacyServerIsFatal)
+{
+    RemoteFixture fixture(QStringLiteral("everything-sse"));
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    driver.initialize();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
+    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Fatal);
+    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("HTTP 404"))) << driver.goneDescription.toStdString();
+}

@@ -11,6 +11,7 @@
 // Prints one JSON line {"url": …} when ready, then reads commands from stdin, one a line, and
 // answers each with one JSON line:
 //   restart                      (everything-*) kill server-everything, start it on the same port
+//   stop                         (everything-*) kill server-everything (connections are refused)
 //   forget-sessions              (sdk) drop every session: later requests get 404
 //   fail-next STATUS [RETRY]     (sdk) the next tools/call POST gets STATUS (and Retry-After: RETRY)
 //   require-auth TOKEN           (sdk) answer 401 unless "Authorization: Bearer TOKEN"
@@ -90,6 +91,10 @@ async function runEverything(mode) {
       await stopChild(child);
       child = await startEverything(mode, port);
       return { restarted: true, pid: child.pid };
+    },
+    async stop() {
+      await stopChild(child);
+      return { stopped: true };
     },
     async close() { await stopChild(child); },
   };
@@ -276,7 +281,7 @@ let commands = {};
 let closers = [];
 if (kind === 'everything-http' || kind === 'everything-sse') {
   const everything = await runEverything(kind === 'everything-sse' ? 'sse' : 'streamableHttp');
-  commands = { restart: () => everything.restart() };
+  commands = { restart: () => everything.restart(), stop: () => everything.stop() };
   closers = [() => everything.close()];
 } else if (kind === 'sdk') {
   const sdk = await runSdk();
