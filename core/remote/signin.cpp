@@ -31,6 +31,7 @@ struct SignIn::Flow
     ClientIdentity client;
     QString scope;
     QString resource;
+    QString redirectUri;   // kept: a closed receiver no longer knows its port
     QPointer<LoopbackReceiver> receiver;
 };
 
@@ -280,6 +281,7 @@ void SignIn::onDiscovered(const OAuthClient::Discovery &discovery, const QString
         failInteractive(error);
         return;
     }
+    m_flow->redirectUri = receiver->redirectUri();
     const quint64 flowId = m_flow->id;
     connect(receiver, &LoopbackReceiver::codeReceived, this, [this, flowId](const QString &code) {
         if (isCurrent(flowId))
@@ -323,7 +325,7 @@ void SignIn::withClient(std::function<void(const ClientIdentity &, const QString
         return;
     }
     if (server.registrationEndpoint.isValid()) {
-        m_client->registerClient(server, m_flow->receiver->redirectUri(), m_flow->scope, std::move(done));
+        m_client->registerClient(server, m_flow->redirectUri, m_flow->scope, std::move(done));
         return;
     }
     done({}, QStringLiteral("the sign-in server of %1 (%2) does not register clients by itself; register Manifold "
@@ -337,14 +339,14 @@ void SignIn::openAuthorization(const ClientIdentity &client)
     AuthorizationRequest request;
     request.endpoint = m_flow->discovery.server.authorizationEndpoint;
     request.clientId = client.clientId;
-    request.redirectUri = m_flow->receiver->redirectUri();
+    request.redirectUri = m_flow->redirectUri;
     request.scope = m_flow->scope;
     request.state = m_flow->state;
     request.codeChallenge = m_flow->pkce.challenge;
     request.resource = m_flow->resource;
     request.extraParams = m_settings.authorizeParams;
     m_signInUrl = request.url();
-    qCInfo(lcOAuth) << "sign-in to" << m_name << "waits for the browser on port" << m_flow->receiver->port();
+    qCInfo(lcOAuth) << "sign-in to" << m_name << "waits for the browser at" << m_flow->redirectUri;
     setState(State::SigningIn, QStringLiteral("sign in to %1: manifoldctl login %1 (or open %2)")
                                    .arg(m_name, m_signInUrl.toString(QUrl::FullyEncoded)));
     emit signInUrl(m_signInUrl);
@@ -355,7 +357,7 @@ void SignIn::openAuthorization(const ClientIdentity &client)
 void SignIn::onCode(const QString &code)
 {
     const quint64 flowId = m_flow->id;
-    const QString redirectUri = m_flow->receiver ? m_flow->receiver->redirectUri() : QString();
+    const QString redirectUri = m_flow->redirectUri;
     m_client->exchangeCode(m_flow->discovery.server.tokenEndpoint, m_flow->client, code, redirectUri,
                            m_flow->pkce.verifier, m_flow->resource, [this, flowId, redirectUri](const TokenResult &result) {
                                if (!isCurrent(flowId))
