@@ -241,6 +241,24 @@ TEST_F(SignInTest, RevokedGrantMeansSignInRequiredOnce)
     EXPECT_EQ(oauthtest::initialize(m_world.mcpUrl, signIn->authorizationHeader()).status, 200);
 }
 
+TEST_F(SignInTest, ServerErrorsOnRefreshKeepTheTokenAndRetry)
+{
+    startWorld({QStringLiteral("--access-ttl=5")});
+    auto signIn = makeSignIn(QStringLiteral("remote"));
+    signInOk(*signIn);
+    const QByteArray first = signIn->authorizationHeader();
+    ASSERT_EQ(oauthtest::send("POST", QUrl(m_world.controlUrl + QStringLiteral("/fail-token?n=2"))).status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(m_world.count(QStringLiteral("injectedFailures")) >= 1, 10000);
+    EXPECT_EQ(signIn->authorizationHeader(), first);   // kept until it expires
+    EXPECT_NE(signIn->state(), AuthGate::State::SignInRequired);
+    QTRY_VERIFY_WITH_TIMEOUT(!signIn->authorizationHeader().isEmpty() && signIn->authorizationHeader() != first, 15000);
+    EXPECT_EQ(m_world.count(QStringLiteral("injectedFailures")), 2);
+    EXPECT_EQ(signIn->state(), AuthGate::State::SignedIn);
+    EXPECT_EQ(oauthtest::initialize(m_world.mcpUrl, signIn->authorizationHeader()).status, 200);
+    EXPECT_EQ(m_world.tokenErrors(QStringLiteral("invalid_grant")), 0);
+    EXPECT_EQ(m_openerCalls, 1);
+}
+
 TEST_F(SignInTest, LogoutRevokesAndForgets)
 {
     startWorld();

@@ -11,7 +11,7 @@
 //   --foreign-resource     PRM names a resource of another origin
 //
 // Control (http://127.0.0.1:<port>): GET /counts -> {authorize, token:{grant_type:n},
-// tokenErrors:{error:n}, revocations, mcp401, mcpOk, registrations}; POST /revoke-all (every
+// tokenErrors:{error:n}, revocations, mcp401, mcpOk, registrations, injectedFailures}; POST /revoke-all (every
 // grant, its access and refresh tokens); POST /fail-token?n=N (the next N token requests
 // answer 503); POST /stop.
 import http from 'node:http';
@@ -46,7 +46,7 @@ const issuer = `http://127.0.0.1:${asPort}`;
 const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
 const rsSecret = 'resource-server-secret-for-tests';
 
-const counts = { authorize: 0, token: {}, tokenErrors: {}, revocations: 0, mcp401: 0, mcpOk: 0, registrations: 0 };
+const counts = { authorize: 0, token: {}, tokenErrors: {}, revocations: 0, mcp401: 0, mcpOk: 0, registrations: 0, injectedFailures: 0 };
 let failTokens = 0;
 const grantIds = new Set();
 
@@ -103,6 +103,7 @@ asServer.on('request', async (req, res) => {
     if (req.method === 'POST' && path === '/token/revocation') counts.revocations += 1;
     if (req.method === 'POST' && path === '/token' && failTokens > 0) {
         failTokens -= 1;
+        counts.injectedFailures += 1;
         res.writeHead(503, { 'content-type': 'application/json' });
         res.end('{"error":"temporarily_unavailable"}');
         return;
