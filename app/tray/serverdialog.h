@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -80,7 +81,7 @@ private:
     QComboBox *m_kind;
     QLineEdit *m_url;
     QComboBox *m_transport;
-    class QFormLayout *m_form = nullptr;
+    QFormLayout *m_form = nullptr;
     QPushButton *m_addEnv = nullptr;
     QPushButton *m_removeEnv = nullptr;
     QTableWidget *m_env;

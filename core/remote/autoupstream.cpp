@@ -24,10 +24,10 @@ void AutoUpstream::adopt(Upstream *inner)
 {
     m_inner = inner;
     connect(inner, &Upstream::started, this, &Upstream::started);
-    connect(inner, &Upstream::line, this, [this](const QByteArray &message, const QByteArray &related) {
+    inner->setLineHandler([this](QByteArray &&message, const QByteArray &related) {
         m_probing = false;
         m_sentWhileProbing.clear();
-        emit line(message, related);
+        deliverLine(std::move(message), related);
     });
     connect(inner, &Upstream::oversized, this, &Upstream::oversized);
     connect(inner, &Upstream::stderrLine, this, &Upstream::stderrLine);

@@ -112,11 +112,11 @@ void LegacySseUpstream::onStreamData()
         m_streamBody += stream->read(qMax<qsizetype>(0, MaxErrorBodyBytes - m_streamBody.size()));
         return;
     }
-    for (const SseParser::Event &sseEvent : m_parser->feed(stream->readAll())) {
+    for (SseParser::Event &sseEvent : m_parser->feed(stream->readAll())) {
         if (sseEvent.type == "endpoint") {
             takeEndpoint(sseEvent.data);
         } else if (sseEvent.type == "message" && sseEvent.isMessage()) {
-            emit line(sseEvent.data, QByteArray());
+            deliverLine(std::move(sseEvent.data));
         }
         if (m_gone || m_stream != stream)
             return;
@@ -294,7 +294,7 @@ void LegacySseUpstream::onGateChanged()
 void LegacySseUpstream::answer(const Post &message, const QString &text)
 {
     if (!message.id.isEmpty() && !m_gone)
-        emit line(errorAnswer(message.id, text), message.id);
+        deliverLine(errorAnswer(message.id, text), message.id);
 }
 
 void LegacySseUpstream::abortAll()

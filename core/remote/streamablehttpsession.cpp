@@ -214,15 +214,15 @@ void StreamableHttpUpstream::onGetData()
         return;
     }
     QNetworkReply *reply = get.reply;
-    const QList<SseParser::Event> events = get.parser->feed(reply->readAll());
-    for (const SseParser::Event &sseEvent : events) {
+    QList<SseParser::Event> events = get.parser->feed(reply->readAll());
+    for (SseParser::Event &sseEvent : events) {
         if (sseEvent.idChanged)
             get.lastEventId = sseEvent.id;
         if (sseEvent.retryMs)
             get.retryMs = sseEvent.retryMs;
         if (sseEvent.isMessage() && sseEvent.type == "message") {
             get.drops = 0;
-            emit line(sseEvent.data, QByteArray());
+            deliverLine(std::move(sseEvent.data));
             if (m_gone || m_stopping || !m_get || m_get->reply != reply)
                 return;
         }

@@ -300,7 +300,7 @@ void StreamableHttpUpstream::deliver(Exchange *exchange, const QByteArray &data)
             m_everInitialized = true;
         }
     }
-    emit line(data, exchange->out.id);
+    deliverLine(QByteArray(data), exchange->out.id);
 }
 
 void StreamableHttpUpstream::onExchangeTimeout(quint64 seq)
@@ -518,7 +518,7 @@ void StreamableHttpUpstream::answer(const Outgoing &out, const QString &message)
 {
     if (out.id.isEmpty() || m_gone)
         return;
-    emit line(errorAnswer(out.id, message), out.id);
+    deliverLine(errorAnswer(out.id, message), out.id);
 }
 
 int StreamableHttpUpstream::openStreams() const
