@@ -259,6 +259,70 @@ TEST_F(SignInTest, ServerErrorsOnRefreshKeepTheTokenAndRetry)
     EXPECT_EQ(m_openerCalls, 1);
 }
 
+TEST_F(SignInTest, ChallengeWithTheCurrentTokenRefreshesOnce)
+{
+    startWorld();
+    auto signIn = makeSignIn(QStringLiteral("remote"));
+    signInOk(*signIn);
+    const QByteArray first = signIn->authorizationHeader();
+    QSignalSpy changed(signIn.get(), &AuthGate::changed);
+    signIn->challenged(first, 401, probeChallenge());
+    QTRY_VERIFY_WITH_TIMEOUT(signIn->authorizationHeader() != first, 10000);
+    EXPECT_EQ(m_world.tokenCount(QStringLiteral("refresh_token")), 1);
+    EXPECT_EQ(changed.count(), 1);
+    EXPECT_EQ(m_openerCalls, 1);
+    // The refreshed token refused too: no second refresh, an interactive sign-in instead.
+    QSignalSpy finished(signIn.get(), &SignIn::loginFinished);
+    signIn->challenged(signIn->authorizationHeader(), 401, probeChallenge());
+    ASSERT_TRUE(finished.wait(SignInTimeoutMs));
+    EXPECT_TRUE(finished.at(0).at(0).toBool());
+    EXPECT_EQ(m_world.tokenCount(QStringLiteral("refresh_token")), 1);
+    EXPECT_EQ(m_openerCalls, 2);
+}
+
+TEST_F(SignInTest, InvalidClientDropsTheRegistration)
+{
+    startWorld();
+    auto signIn = makeSignIn(QStringLiteral("remote"));
+    signInOk(*signIn);
+    ASSERT_EQ(oauthtest::send("POST", QUrl(m_world.controlUrl + QStringLiteral("/forget-clients"))).status, 200);
+    signIn->challenged(signIn->authorizationHeader(), 401, probeChallenge());
+    QTRY_COMPARE_WITH_TIMEOUT(signIn->state(), AuthGate::State::SignInRequired, 10000);
+    EXPECT_EQ(m_world.tokenErrors(QStringLiteral("invalid_client")), 1);
+    EXPECT_FALSE(m_store.values().contains(SignInRecord::blobKey(QStringLiteral("remote"))));
+    EXPECT_FALSE(m_store.values().contains(SignInRecord::refreshKey(QStringLiteral("remote"))));
+    // login registers anew.
+    QSignalSpy finished(signIn.get(), &SignIn::loginFinished);
+    signIn->login();
+    ASSERT_TRUE(finished.wait(SignInTimeoutMs));
+    EXPECT_TRUE(finished.at(0).at(0).toBool());
+    EXPECT_EQ(m_world.count(QStringLiteral("registrations")), 2);
+}
+
+TEST_F(SignInTest, AWaitingSignInReportsItsUrlAndTimesOut)
+{
+    startWorld();
+    QUrl opened;
+    SignIn::Options options;
+    options.callbackTimeoutMs = 1500;
+    SignIn signIn(QStringLiteral("remote"), m_world.mcpUrl, ServerConfig::OAuth(), &m_store,
+                  [&opened](const QUrl &url) { opened = url; }, options);
+    QSignalSpy finished(&signIn, &SignIn::loginFinished);
+    signIn.challenged({}, 401, probeChallenge());
+    QTRY_VERIFY_WITH_TIMEOUT(opened.isValid(), 10000);
+    EXPECT_EQ(signIn.state(), AuthGate::State::SigningIn);
+    EXPECT_TRUE(signIn.waitingMessage().contains(QLatin1String("manifoldctl login remote")));
+    EXPECT_TRUE(signIn.waitingMessage().contains(opened.toString(QUrl::FullyEncoded)));
+    const QJsonObject status = signIn.statusJson();
+    EXPECT_EQ(status.value(QLatin1String("state")).toString(), QStringLiteral("signing-in"));
+    EXPECT_EQ(QUrl(status.value(QLatin1String("signInUrl")).toString()), opened);
+    ASSERT_TRUE(finished.wait(10000));
+    EXPECT_FALSE(finished.at(0).at(0).toBool());
+    EXPECT_TRUE(finished.at(0).at(1).toString().contains(QLatin1String("timed out")));
+    EXPECT_EQ(signIn.state(), AuthGate::State::SignInRequired);
+    EXPECT_FALSE(signIn.statusJson().contains(QLatin1String("signInUrl")));
+}
+
 TEST_F(SignInTest, LogoutRevokesAndForgets)
 {
     startWorld();
