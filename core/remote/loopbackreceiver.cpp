@@ -1,7 +1,6 @@
 #include "loopbackreceiver.h"
 
 #include <QHostAddress>
-#include <QLoggingCategory>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -10,10 +9,9 @@
 #include <memory>
 
 #include "http/httprequest.h"
+#include "oauthlogging.h"
 #include "oauthmetadata.h"
 #include "oauthpkce.h"
-
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
 
 namespace manifold::remote {
 

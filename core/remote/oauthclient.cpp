@@ -3,12 +3,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
 #include "oauthdiscovery.h"
+#include "oauthlogging.h"
 
 Q_LOGGING_CATEGORY(lcOAuth, "manifold.remote.oauth")
 

@@ -1,14 +1,12 @@
 #include "signin.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include "loopbackreceiver.h"
+#include "oauthlogging.h"
 #include "secrets/secretstore.h"
 #include "wwwauthenticate.h"
-
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
 
 namespace manifold::remote {
 
@@ -130,9 +128,13 @@ QString SignIn::againMessage() const
 
 void SignIn::load()
 {
-    if (m_loadState != LoadState::NotLoaded || !m_store)
+    if (m_loadState != LoadState::NotLoaded)
         return;
     m_loadState = LoadState::Loading;
+    if (!m_store) {
+        QTimer::singleShot(0, this, [this]() { onLoaded({}); });
+        return;
+    }
     QStringList keys = {SignInRecord::blobKey(m_name), SignInRecord::refreshKey(m_name)};
     if (m_settings.clientSecret)
         keys.append(SignInRecord::clientSecretKey(m_name));

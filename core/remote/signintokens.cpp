@@ -2,16 +2,14 @@
 #include "signin.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include <algorithm>
 #include <limits>
 #include <memory>
 
+#include "oauthlogging.h"
 #include "secrets/secretstore.h"
-
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
 
 namespace manifold::remote {
 
@@ -136,7 +134,10 @@ void SignIn::onRefreshed(const TokenResult &result, bool fromChallenge)
         m_refreshing = false;
         qCWarning(lcOAuth).noquote() << "the refresh of" << m_name << "was refused:" << result.message;
         dropTokens(result.outcome != TokenResult::Outcome::InvalidClient);
-        setState(State::SignInRequired, againMessage());
+        if (m_flow)
+            m_state = State::SigningIn;   // a sign-in under way ends this either way
+        else
+            setState(State::SignInRequired, againMessage());
         return;
     }
 }
