@@ -1,7 +1,6 @@
 #include "loopbackreceiver.h"
 
 #include <QHostAddress>
-#include <QLoggingCategory>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -10,10 +9,9 @@
 #include <memory>
 
 #include "http/httprequest.h"
+#include "oauthlogging.h"
 #include "oauthmetadata.h"
 #include "oauthpkce.h"
-
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
 
 namespace manifold::remote {
 
@@ -32,18 +30,15 @@ QString htmlEscaped(const QString &text)
 } // namespace
 
 LoopbackReceiver::LoopbackReceiver(const QString &serverName, const QByteArray &expectedState,
-                                   const QString &expectedIssuer, bool requireIssuer, QObject *parent)
-    : QObject(parent)
-    , m_serverName(serverName)
-    , m_state(expectedState)
-    , m_issuer(expectedIssuer)
-    , m_requireIssuer(requireIssuer)
-    , m_server(new QTcpServer(this))
-    , m_timeout(new QTimer(this))
+                                   const QString &expectedIssuer, bool requireIssuer,
+                                   QObject *parent)
+    : QObject(parent), m_serverName(serverName), m_state(expectedState), m_issuer(expectedIssuer),
+      m_requireIssuer(requireIssuer), m_server(new QTcpServer(this)), m_timeout(new QTimer(this))
 {
     m_timeout->setSingleShot(true);
     connect(m_timeout, &QTimer::timeout, this, [this]() {
-        finishWith(QString(), QStringLiteral("the sign-in to %1 timed out in the browser").arg(m_serverName));
+        finishWith(QString(),
+                   QStringLiteral("the sign-in to %1 timed out in the browser").arg(m_serverName));
     });
     connect(m_server, &QTcpServer::newConnection, this, &LoopbackReceiver::onNewConnection);
 }
@@ -54,7 +49,8 @@ bool LoopbackReceiver::listen(QString *error, int timeoutMs)
 {
     // RFC 8252 §8.3: the literal loopback address, never any interface.
     if (!m_server->listen(QHostAddress(QHostAddress::LocalHost), 0)) {
-        *error = QStringLiteral("cannot listen for the sign-in redirect on 127.0.0.1: %1").arg(m_server->errorString());
+        *error = QStringLiteral("cannot listen for the sign-in redirect on 127.0.0.1: %1")
+                     .arg(m_server->errorString());
         return false;
     }
     m_timeout->start(timeoutMs);
@@ -111,13 +107,14 @@ void LoopbackReceiver::onReadyRead(QTcpSocket *socket)
         case http::RequestParser::Step::Kind::Head:
             continue;
         case http::RequestParser::Step::Kind::Error:
-            answer(socket, step.status, QStringLiteral("Bad request"), QString::fromUtf8(step.message));
+            answer(socket, step.status, QStringLiteral("Bad request"),
+                   QString::fromUtf8(step.message));
             m_parsers.remove(socket);
             return;
         case http::RequestParser::Step::Kind::Complete: {
             const http::Request request = parser.takeRequest();
             handle(socket, request.method, request.path, request.query);
-            m_parsers.remove(socket);   // one request per connection: the answer closes it
+            m_parsers.remove(socket); // one request per connection: the answer closes it
             return;
         }
         }
@@ -137,7 +134,8 @@ void LoopbackReceiver::handle(QTcpSocket *socket, const QByteArray &method, cons
     }
     if (m_done) {
         answer(socket, 410, QStringLiteral("Sign-in over"),
-               QStringLiteral("This sign-in to %1 is already over; you can close this tab.").arg(m_serverName));
+               QStringLiteral("This sign-in to %1 is already over; you can close this tab.")
+                   .arg(m_serverName));
         return;
     }
     // A form-encoded '+' is a space; QUrlQuery would keep it.
@@ -146,9 +144,10 @@ void LoopbackReceiver::handle(QTcpSocket *socket, const QByteArray &method, cons
     const QUrlQuery items(QString::fromLatin1(encoded));
     const QString state = queryValue(items, QStringLiteral("state"));
     if (!OAuthPkce::sameState(m_state, state.toLatin1())) {
-        const QString message = QStringLiteral("the sign-in redirect to %1 carried a state that is not ours; "
-                                               "nothing was accepted")
-                                    .arg(m_serverName);
+        const QString message =
+            QStringLiteral("the sign-in redirect to %1 carried a state that is not ours; "
+                           "nothing was accepted")
+                .arg(m_serverName);
         answer(socket, 400, QStringLiteral("Sign-in failed"), message);
         finishWith(QString(), message);
         return;
@@ -156,9 +155,11 @@ void LoopbackReceiver::handle(QTcpSocket *socket, const QByteArray &method, cons
     const QString error = queryValue(items, QStringLiteral("error"));
     if (!error.isEmpty()) {
         const QString description = queryValue(items, QStringLiteral("error_description"));
-        const QString message = QStringLiteral("the sign-in to %1 failed: %2%3")
-                                    .arg(m_serverName, error,
-                                         description.isEmpty() ? QString() : QStringLiteral(" (") + description + QLatin1Char(')'));
+        const QString message =
+            QStringLiteral("the sign-in to %1 failed: %2%3")
+                .arg(m_serverName, error,
+                     description.isEmpty() ? QString()
+                                           : QStringLiteral(" (") + description + QLatin1Char(')'));
         answer(socket, 200, QStringLiteral("Sign-in failed"), message);
         finishWith(QString(), message);
         return;
@@ -166,15 +167,17 @@ void LoopbackReceiver::handle(QTcpSocket *socket, const QByteArray &method, cons
     const bool hasIssuer = items.hasQueryItem(QStringLiteral("iss"));
     const QString issuer = queryValue(items, QStringLiteral("iss"));
     if ((hasIssuer || m_requireIssuer) && !sameIssuer(issuer, m_issuer)) {
-        const QString message = QStringLiteral("the sign-in redirect to %1 came from issuer \"%2\", not %3")
-                                    .arg(m_serverName, issuer, m_issuer);
+        const QString message =
+            QStringLiteral("the sign-in redirect to %1 came from issuer \"%2\", not %3")
+                .arg(m_serverName, issuer, m_issuer);
         answer(socket, 400, QStringLiteral("Sign-in failed"), message);
         finishWith(QString(), message);
         return;
     }
     const QString code = queryValue(items, QStringLiteral("code"));
     if (code.isEmpty()) {
-        const QString message = QStringLiteral("the sign-in redirect to %1 had no code").arg(m_serverName);
+        const QString message =
+            QStringLiteral("the sign-in redirect to %1 had no code").arg(m_serverName);
         answer(socket, 400, QStringLiteral("Sign-in failed"), message);
         finishWith(QString(), message);
         return;
@@ -184,12 +187,14 @@ void LoopbackReceiver::handle(QTcpSocket *socket, const QByteArray &method, cons
     finishWith(code, QString());
 }
 
-void LoopbackReceiver::answer(QTcpSocket *socket, int status, const QString &title, const QString &text)
+void LoopbackReceiver::answer(QTcpSocket *socket, int status, const QString &title,
+                              const QString &text)
 {
-    const QByteArray body = QStringLiteral("<!doctype html><html><head><meta charset=\"utf-8\"><title>%1</title>"
-                                           "</head><body><h1>%1</h1><p>%2</p></body></html>\n")
-                                .arg(htmlEscaped(title), htmlEscaped(text))
-                                .toUtf8();
+    const QByteArray body =
+        QStringLiteral("<!doctype html><html><head><meta charset=\"utf-8\"><title>%1</title>"
+                       "</head><body><h1>%1</h1><p>%2</p></body></html>\n")
+            .arg(htmlEscaped(title), htmlEscaped(text))
+            .toUtf8();
     const char *reason = status == 200   ? "OK"
                          : status == 404 ? "Not Found"
                          : status == 405 ? "Method Not Allowed"

@@ -29,25 +29,26 @@ public:
 
     // expectedIssuer is checked against `iss` when the redirect has one, or always when
     // requireIssuer (the server advertises authorization_response_iss_parameter_supported).
-    LoopbackReceiver(const QString &serverName, const QByteArray &expectedState, const QString &expectedIssuer,
-                     bool requireIssuer, QObject *parent = nullptr);
+    LoopbackReceiver(const QString &serverName, const QByteArray &expectedState,
+                     const QString &expectedIssuer, bool requireIssuer, QObject *parent = nullptr);
     ~LoopbackReceiver() override;
 
     // Starts listening on 127.0.0.1:0 and the timeout; false with error if it cannot.
     bool listen(QString *error, int timeoutMs = DefaultTimeoutMs);
     quint16 port() const;
-    QString redirectUri() const;   // http://127.0.0.1:<port>/callback
+    QString redirectUri() const; // http://127.0.0.1:<port>/callback
     bool isListening() const;
     void close();
 
 signals:
     void codeReceived(const QString &code);
-    void failed(const QString &message);   // the AS's error, a state or iss mismatch, the timeout
+    void failed(const QString &message); // the AS's error, a state or iss mismatch, the timeout
 
 private:
     void onNewConnection();
     void onReadyRead(QTcpSocket *socket);
-    void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path, const QByteArray &query);
+    void handle(QTcpSocket *socket, const QByteArray &method, const QByteArray &path,
+                const QByteArray &query);
     void answer(QTcpSocket *socket, int status, const QString &title, const QString &text);
     void finishWith(const QString &code, const QString &error);
 

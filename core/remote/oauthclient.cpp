@@ -3,12 +3,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
 #include "oauthdiscovery.h"
+#include "oauthlogging.h"
 
 Q_LOGGING_CATEGORY(lcOAuth, "manifold.remote.oauth")
 
@@ -21,7 +21,9 @@ constexpr char ProtocolVersion[] = "2025-11-25";
 
 QString originOf(const QUrl &url)
 {
-    return url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+    return url
+        .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                  QUrl::RemoveUserInfo)
         .toString(QUrl::StripTrailingSlash);
 }
 
@@ -33,8 +35,7 @@ QString describeHttp(int status)
 } // namespace
 
 OAuthClient::OAuthClient(QObject *parent)
-    : QObject(parent)
-    , m_network(new QNetworkAccessManager(this))
+    : QObject(parent), m_network(new QNetworkAccessManager(this))
 {
 }
 
@@ -51,20 +52,24 @@ QString OAuthClient::preferredAuthMethod(const QStringList &supported)
 
 void OAuthClient::discover(const QUrl &serverUrl, const QUrl &fromChallenge, DiscoveryDone done)
 {
-    fetchResourceMetadata(serverUrl, OAuthDiscovery::protectedResourceMetadataUrls(serverUrl, fromChallenge),
+    fetchResourceMetadata(serverUrl,
+                          OAuthDiscovery::protectedResourceMetadataUrls(serverUrl, fromChallenge),
                           std::move(done));
 }
 
-void OAuthClient::fetchResourceMetadata(const QUrl &serverUrl, QList<QUrl> candidates, DiscoveryDone done)
+void OAuthClient::fetchResourceMetadata(const QUrl &serverUrl, QList<QUrl> candidates,
+                                        DiscoveryDone done)
 {
     if (candidates.isEmpty()) {
         // No PRM: an older server; its origin is the authorization server (MCP 2025-03-26).
-        qCInfo(lcOAuth) << "no protected resource metadata for" << serverUrl.toString() << "- trying its origin";
+        qCInfo(lcOAuth) << "no protected resource metadata for" << serverUrl.toString()
+                        << "- trying its origin";
         ProtectedResourceMetadata resource;
         resource.resource = OAuthDiscovery::canonicalResource(serverUrl).toString();
         resource.authorizationServers = {originOf(serverUrl)};
         const QString issuer = resource.authorizationServers.constFirst();
-        fetchServerMetadata(serverUrl, resource, OAuthDiscovery::authorizationServerMetadataUrls(QUrl(issuer)),
+        fetchServerMetadata(serverUrl, resource,
+                            OAuthDiscovery::authorizationServerMetadataUrls(QUrl(issuer)),
                             std::move(done));
         return;
     }
@@ -84,7 +89,8 @@ void OAuthClient::fetchResourceMetadata(const QUrl &serverUrl, QList<QUrl> candi
         }
         resource.metadataUrl = url;
         const QUrl issuer(resource.authorizationServers.constFirst());
-        fetchServerMetadata(serverUrl, resource, OAuthDiscovery::authorizationServerMetadataUrls(issuer), done);
+        fetchServerMetadata(serverUrl, resource,
+                            OAuthDiscovery::authorizationServerMetadataUrls(issuer), done);
     });
 }
 
@@ -97,7 +103,8 @@ void OAuthClient::fetchServerMetadata(const QUrl &serverUrl, ProtectedResourceMe
         return;
     }
     const QUrl url = candidates.takeFirst();
-    getJson(url, [this, serverUrl, resource, url, candidates, issuer, done](int status, const QByteArray &body) {
+    getJson(url, [this, serverUrl, resource, url, candidates, issuer,
+                  done](int status, const QByteArray &body) {
         const QJsonDocument document = QJsonDocument::fromJson(body);
         if (status != 200 || !document.isObject()) {
             qCDebug(lcOAuth) << "no AS metadata at" << url.toString() << describeHttp(status);
@@ -124,40 +131,47 @@ void OAuthClient::registerClient(const AuthServerMetadata &server, const QString
         {QStringLiteral("client_name"), QStringLiteral("Manifold")},
         {QStringLiteral("application_type"), QStringLiteral("native")},
         {QStringLiteral("redirect_uris"), QJsonArray{redirectUri}},
-        {QStringLiteral("grant_types"), QJsonArray{QStringLiteral("authorization_code"), QStringLiteral("refresh_token")}},
+        {QStringLiteral("grant_types"),
+         QJsonArray{QStringLiteral("authorization_code"), QStringLiteral("refresh_token")}},
         {QStringLiteral("response_types"), QJsonArray{QStringLiteral("code")}},
         {QStringLiteral("token_endpoint_auth_method"), method},
     };
     if (!scope.isEmpty())
         request.insert(QStringLiteral("scope"), scope);
     QNetworkRequest networkRequest(server.registrationEndpoint);
-    networkRequest.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    networkRequest.setHeader(QNetworkRequest::ContentTypeHeader,
+                             QByteArrayLiteral("application/json"));
     networkRequest.setRawHeader("Accept", "application/json");
     networkRequest.setTransferTimeout(TransferTimeoutMs);
-    networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
-    QNetworkReply *reply = m_network->post(networkRequest, QJsonDocument(request).toJson(QJsonDocument::Compact));
+    networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                                QNetworkRequest::SameOriginRedirectPolicy);
+    QNetworkReply *reply =
+        m_network->post(networkRequest, QJsonDocument(request).toJson(QJsonDocument::Compact));
     finish(reply, [method, done](int status, const QByteArray &body) {
         const QJsonObject answer = QJsonDocument::fromJson(body).object();
         if (status < 200 || status >= 300 || !answer.value(QLatin1String("client_id")).isString()) {
             const QString error = answer.value(QLatin1String("error")).toString();
             const QString description = answer.value(QLatin1String("error_description")).toString();
-            done({}, QStringLiteral("client registration failed (%1%2%3)")
-                         .arg(describeHttp(status), error.isEmpty() ? QString() : QStringLiteral(", ") + error,
-                              description.isEmpty() ? QString() : QStringLiteral(": ") + description));
+            done({},
+                 QStringLiteral("client registration failed (%1%2%3)")
+                     .arg(describeHttp(status),
+                          error.isEmpty() ? QString() : QStringLiteral(", ") + error,
+                          description.isEmpty() ? QString() : QStringLiteral(": ") + description));
             return;
         }
         ClientIdentity client;
         client.clientId = answer.value(QLatin1String("client_id")).toString();
         client.clientSecret = answer.value(QLatin1String("client_secret")).toString();
-        client.authMethod = answer.value(QLatin1String("token_endpoint_auth_method")).toString(method);
+        client.authMethod =
+            answer.value(QLatin1String("token_endpoint_auth_method")).toString(method);
         qCInfo(lcOAuth) << "registered client" << client.clientId;
         done(client, QString());
     });
 }
 
-void OAuthClient::exchangeCode(const QUrl &tokenEndpoint, const ClientIdentity &client, const QString &code,
-                               const QString &redirectUri, const QByteArray &verifier, const QString &resource,
-                               TokenDone done)
+void OAuthClient::exchangeCode(const QUrl &tokenEndpoint, const ClientIdentity &client,
+                               const QString &code, const QString &redirectUri,
+                               const QByteArray &verifier, const QString &resource, TokenDone done)
 {
     QList<QPair<QString, QString>> fields = {
         {QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
@@ -172,8 +186,8 @@ void OAuthClient::exchangeCode(const QUrl &tokenEndpoint, const ClientIdentity &
     });
 }
 
-void OAuthClient::refresh(const QUrl &tokenEndpoint, const ClientIdentity &client, const QString &refreshToken,
-                          const QString &resource, TokenDone done)
+void OAuthClient::refresh(const QUrl &tokenEndpoint, const ClientIdentity &client,
+                          const QString &refreshToken, const QString &resource, TokenDone done)
 {
     QList<QPair<QString, QString>> fields = {
         {QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
@@ -186,8 +200,8 @@ void OAuthClient::refresh(const QUrl &tokenEndpoint, const ClientIdentity &clien
     });
 }
 
-void OAuthClient::revoke(const QUrl &revocationEndpoint, const ClientIdentity &client, const QString &token,
-                         const QString &hint, RevokeDone done)
+void OAuthClient::revoke(const QUrl &revocationEndpoint, const ClientIdentity &client,
+                         const QString &token, const QString &hint, RevokeDone done)
 {
     const QList<QPair<QString, QString>> fields = {
         {QStringLiteral("token"), token},
@@ -211,15 +225,19 @@ void OAuthClient::getJson(const QUrl &url, std::function<void(int, const QByteAr
     finish(m_network->get(request), std::move(done));
 }
 
-void OAuthClient::postForm(const QUrl &url, const ClientIdentity &client, QList<QPair<QString, QString>> fields,
+void OAuthClient::postForm(const QUrl &url, const ClientIdentity &client,
+                           QList<QPair<QString, QString>> fields,
                            std::function<void(int, const QByteArray &)> done)
 {
     QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArrayLiteral("application/x-www-form-urlencoded"));
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(TransferTimeoutMs);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
-    if (client.authMethod == QLatin1String("client_secret_basic") && !client.clientSecret.isEmpty()) {
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::SameOriginRedirectPolicy);
+    if (client.authMethod == QLatin1String("client_secret_basic") &&
+        !client.clientSecret.isEmpty()) {
         // RFC 6749 §2.3.1: both parts form-encoded before Basic.
         const QByteArray credentials = QUrl::toPercentEncoding(client.clientId) + ':' +
                                        QUrl::toPercentEncoding(client.clientSecret);
@@ -239,8 +257,8 @@ void OAuthClient::finish(QNetworkReply *reply, std::function<void(int, const QBy
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QByteArray body = reply->readAll();
         if (status == 0)
-            qCDebug(lcOAuth) << "request to" << reply->url().toString(QUrl::RemoveQuery) << "failed:"
-                             << reply->errorString();
+            qCDebug(lcOAuth) << "request to" << reply->url().toString(QUrl::RemoveQuery)
+                             << "failed:" << reply->errorString();
         done(status, body);
     });
 }

@@ -32,7 +32,8 @@ public:
     };
     // error is empty on success.
     using DiscoveryDone = std::function<void(const Discovery &discovery, const QString &error)>;
-    using RegistrationDone = std::function<void(const ClientIdentity &client, const QString &error)>;
+    using RegistrationDone =
+        std::function<void(const ClientIdentity &client, const QString &error)>;
     using TokenDone = std::function<void(const TokenResult &result)>;
     using RevokeDone = std::function<void(bool ok, const QString &error)>;
 
@@ -41,15 +42,15 @@ public:
     // and its canonical URL as the resource (older servers).
     void discover(const QUrl &serverUrl, const QUrl &fromChallenge, DiscoveryDone done);
     // RFC 7591 dynamic registration of a native public client for redirectUri.
-    void registerClient(const AuthServerMetadata &server, const QString &redirectUri, const QString &scope,
-                        RegistrationDone done);
+    void registerClient(const AuthServerMetadata &server, const QString &redirectUri,
+                        const QString &scope, RegistrationDone done);
     // grant_type=authorization_code with the PKCE verifier.
     void exchangeCode(const QUrl &tokenEndpoint, const ClientIdentity &client, const QString &code,
-                      const QString &redirectUri, const QByteArray &verifier, const QString &resource,
-                      TokenDone done);
+                      const QString &redirectUri, const QByteArray &verifier,
+                      const QString &resource, TokenDone done);
     // grant_type=refresh_token.
-    void refresh(const QUrl &tokenEndpoint, const ClientIdentity &client, const QString &refreshToken,
-                 const QString &resource, TokenDone done);
+    void refresh(const QUrl &tokenEndpoint, const ClientIdentity &client,
+                 const QString &refreshToken, const QString &resource, TokenDone done);
     // RFC 7009; hint is "refresh_token" or "access_token".
     void revoke(const QUrl &revocationEndpoint, const ClientIdentity &client, const QString &token,
                 const QString &hint, RevokeDone done);
@@ -60,10 +61,11 @@ public:
 
 private:
     void fetchResourceMetadata(const QUrl &serverUrl, QList<QUrl> candidates, DiscoveryDone done);
-    void fetchServerMetadata(const QUrl &serverUrl, ProtectedResourceMetadata resource, QList<QUrl> candidates,
-                             DiscoveryDone done);
+    void fetchServerMetadata(const QUrl &serverUrl, ProtectedResourceMetadata resource,
+                             QList<QUrl> candidates, DiscoveryDone done);
     void getJson(const QUrl &url, std::function<void(int status, const QByteArray &body)> done);
-    void postForm(const QUrl &url, const ClientIdentity &client, QList<QPair<QString, QString>> fields,
+    void postForm(const QUrl &url, const ClientIdentity &client,
+                  QList<QPair<QString, QString>> fields,
                   std::function<void(int status, const QByteArray &body)> done);
     void finish(QNetworkReply *reply, std::function<void(int status, const QByteArray &body)> done);
 

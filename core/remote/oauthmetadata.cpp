@@ -66,9 +66,10 @@ bool ProtectedResourceMetadata::fromJson(const QJsonObject &object, const QUrl &
         return false;
     }
     if (!resourceCovers(QUrl(resource), serverUrl)) {
-        *error = QStringLiteral("the protected resource metadata names resource %1, which is not %2 "
-                                "(another origin or path); Manifold will not sign in")
-                     .arg(resource, serverUrl.toString());
+        *error =
+            QStringLiteral("the protected resource metadata names resource %1, which is not %2 "
+                           "(another origin or path); Manifold will not sign in")
+                .arg(resource, serverUrl.toString());
         return false;
     }
     out->resource = resource;
@@ -86,29 +87,35 @@ bool AuthServerMetadata::fromJson(const QJsonObject &object, const QString &expe
 {
     out->issuer = object.value(QLatin1String("issuer")).toString();
     if (!sameIssuer(out->issuer, expectedIssuer)) {
-        *error = QStringLiteral("the authorization server metadata names issuer \"%1\", expected %2")
-                     .arg(out->issuer, expectedIssuer);
+        *error =
+            QStringLiteral("the authorization server metadata names issuer \"%1\", expected %2")
+                .arg(out->issuer, expectedIssuer);
         return false;
     }
     out->authorizationEndpoint = httpUrl(object.value(QLatin1String("authorization_endpoint")));
     out->tokenEndpoint = httpUrl(object.value(QLatin1String("token_endpoint")));
     out->registrationEndpoint = httpUrl(object.value(QLatin1String("registration_endpoint")));
     out->revocationEndpoint = httpUrl(object.value(QLatin1String("revocation_endpoint")));
-    out->codeChallengeMethods = stringList(object.value(QLatin1String("code_challenge_methods_supported")));
-    out->tokenEndpointAuthMethods = stringList(object.value(QLatin1String("token_endpoint_auth_methods_supported")));
+    out->codeChallengeMethods =
+        stringList(object.value(QLatin1String("code_challenge_methods_supported")));
+    out->tokenEndpointAuthMethods =
+        stringList(object.value(QLatin1String("token_endpoint_auth_methods_supported")));
     out->scopesSupported = stringList(object.value(QLatin1String("scopes_supported")));
     out->issParameterSupported =
         object.value(QLatin1String("authorization_response_iss_parameter_supported")).toBool();
     out->clientIdMetadataDocumentSupported =
         object.value(QLatin1String("client_id_metadata_document_supported")).toBool();
     if (!out->authorizationEndpoint.isValid() || !out->tokenEndpoint.isValid()) {
-        *error = QStringLiteral("the authorization server %1 has no authorization or token endpoint")
-                     .arg(expectedIssuer);
+        *error =
+            QStringLiteral("the authorization server %1 has no authorization or token endpoint")
+                .arg(expectedIssuer);
         return false;
     }
     if (!out->codeChallengeMethods.contains(QLatin1String("S256"))) {
-        *error = QStringLiteral("the sign-in server %1 does not support PKCE (S256); Manifold will not sign in")
-                     .arg(expectedIssuer);
+        *error =
+            QStringLiteral(
+                "the sign-in server %1 does not support PKCE (S256); Manifold will not sign in")
+                .arg(expectedIssuer);
         return false;
     }
     return true;
@@ -119,17 +126,20 @@ TokenResult TokenResult::parse(int httpStatus, const QByteArray &body)
     TokenResult result;
     if (httpStatus == 0 || httpStatus >= 500) {
         result.outcome = Outcome::Transient;
-        result.message = httpStatus == 0 ? QStringLiteral("the token endpoint could not be reached")
-                                         : QStringLiteral("the token endpoint answered HTTP %1").arg(httpStatus);
+        result.message =
+            httpStatus == 0 ? QStringLiteral("the token endpoint could not be reached")
+                            : QStringLiteral("the token endpoint answered HTTP %1").arg(httpStatus);
         return result;
     }
     const QJsonObject object = QJsonDocument::fromJson(body).object();
     if (httpStatus >= 200 && httpStatus < 300) {
         result.accessToken = object.value(QLatin1String("access_token")).toString();
         const QString type = object.value(QLatin1String("token_type")).toString();
-        if (result.accessToken.isEmpty() || type.compare(QLatin1String("bearer"), Qt::CaseInsensitive) != 0) {
+        if (result.accessToken.isEmpty() ||
+            type.compare(QLatin1String("bearer"), Qt::CaseInsensitive) != 0) {
             result.outcome = Outcome::Refused;
-            result.message = QStringLiteral("the token endpoint answered without a Bearer access token");
+            result.message =
+                QStringLiteral("the token endpoint answered without a Bearer access token");
             result.accessToken.clear();
             return result;
         }
@@ -151,8 +161,9 @@ TokenResult TokenResult::parse(int httpStatus, const QByteArray &body)
         result.outcome = Outcome::Transient;
     else
         result.outcome = Outcome::Refused;
-    result.message = result.error.isEmpty() ? QStringLiteral("the token endpoint answered HTTP %1").arg(httpStatus)
-                                            : result.error;
+    result.message = result.error.isEmpty()
+                         ? QStringLiteral("the token endpoint answered HTTP %1").arg(httpStatus)
+                         : result.error;
     if (!description.isEmpty())
         result.message += QStringLiteral(": ") + description;
     return result;
@@ -173,8 +184,10 @@ QUrl AuthorizationRequest::url() const
     if (!resource.isEmpty())
         fields.append({QStringLiteral("resource"), resource});
     for (auto it = extraParams.cbegin(); it != extraParams.cend(); ++it) {
-        const bool ours = std::any_of(fields.cbegin(), fields.cend(),
-                                      [&](const QPair<QString, QString> &field) { return field.first == it.key(); });
+        const bool ours =
+            std::any_of(fields.cbegin(), fields.cend(), [&](const QPair<QString, QString> &field) {
+                return field.first == it.key();
+            });
         if (!ours)
             fields.append({it.key(), it.value()});
     }
@@ -188,7 +201,8 @@ QUrl AuthorizationRequest::url() const
     return url;
 }
 
-QString selectScope(const QString &configured, const QString &challenged, const QStringList &prmScopes)
+QString selectScope(const QString &configured, const QString &challenged,
+                    const QStringList &prmScopes)
 {
     if (!configured.trimmed().isEmpty())
         return configured.simplified();

@@ -1,14 +1,12 @@
 #include "signin.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include "loopbackreceiver.h"
+#include "oauthlogging.h"
 #include "secrets/secretstore.h"
 #include "wwwauthenticate.h"
-
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
 
 namespace manifold::remote {
 
@@ -31,28 +29,24 @@ struct SignIn::Flow
     ClientIdentity client;
     QString scope;
     QString resource;
-    QString redirectUri;   // kept: a closed receiver no longer knows its port
+    QString redirectUri; // kept: a closed receiver no longer knows its port
     QPointer<LoopbackReceiver> receiver;
 };
 
-SignIn::SignIn(const QString &serverName, const QUrl &serverUrl, const ServerConfig::OAuth &settings,
-               SecretStore *store, Opener opener, QObject *parent)
+SignIn::SignIn(const QString &serverName, const QUrl &serverUrl,
+               const ServerConfig::OAuth &settings, SecretStore *store, Opener opener,
+               QObject *parent)
     : SignIn(serverName, serverUrl, settings, store, std::move(opener), Options(), parent)
 {
 }
 
-SignIn::SignIn(const QString &serverName, const QUrl &serverUrl, const ServerConfig::OAuth &settings,
-               SecretStore *store, Opener opener, const Options &options, QObject *parent)
-    : AuthGate(parent)
-    , m_name(serverName)
-    , m_serverUrl(serverUrl)
-    , m_settings(settings)
-    , m_store(store)
-    , m_opener(std::move(opener))
-    , m_options(options)
-    , m_client(new OAuthClient(this))
-    , m_refreshTimer(new QTimer(this))
-    , m_retryTimer(new QTimer(this))
+SignIn::SignIn(const QString &serverName, const QUrl &serverUrl,
+               const ServerConfig::OAuth &settings, SecretStore *store, Opener opener,
+               const Options &options, QObject *parent)
+    : AuthGate(parent), m_name(serverName), m_serverUrl(serverUrl), m_settings(settings),
+      m_store(store), m_opener(std::move(opener)), m_options(options),
+      m_client(new OAuthClient(this)), m_refreshTimer(new QTimer(this)),
+      m_retryTimer(new QTimer(this))
 {
     m_refreshTimer->setSingleShot(true);
     m_retryTimer->setSingleShot(true);
@@ -99,12 +93,14 @@ QString SignIn::stateName(State state)
 QJsonObject SignIn::statusJson() const
 {
     QJsonObject status{{QStringLiteral("state"), stateName(m_state)}};
-    const QString issuer = m_record.issuer.isEmpty() && m_flow ? m_flow->discovery.server.issuer : m_record.issuer;
+    const QString issuer =
+        m_record.issuer.isEmpty() && m_flow ? m_flow->discovery.server.issuer : m_record.issuer;
     if (!issuer.isEmpty())
         status.insert(QStringLiteral("issuer"), issuer);
     if (m_record.hasAccessToken() && m_record.expiresAt > 0)
-        status.insert(QStringLiteral("expiresAt"),
-                      QDateTime::fromMSecsSinceEpoch(m_record.expiresAt, Qt::UTC).toString(Qt::ISODate));
+        status.insert(
+            QStringLiteral("expiresAt"),
+            QDateTime::fromMSecsSinceEpoch(m_record.expiresAt, Qt::UTC).toString(Qt::ISODate));
     if (m_record.hasAccessToken() && !m_record.scope.isEmpty())
         status.insert(QStringLiteral("scope"), m_record.scope);
     if (m_state == State::SigningIn && m_signInUrl.isValid())
@@ -123,16 +119,21 @@ void SignIn::setState(State state, const QString &message)
 
 QString SignIn::againMessage() const
 {
-    return QStringLiteral("sign in to %1 again: manifoldctl login %1 (or the tray menu)").arg(m_name);
+    return QStringLiteral("sign in to %1 again: manifoldctl login %1 (or the tray menu)")
+        .arg(m_name);
 }
 
 // --- loading -----------------------------------------------------------------------------------
 
 void SignIn::load()
 {
-    if (m_loadState != LoadState::NotLoaded || !m_store)
+    if (m_loadState != LoadState::NotLoaded)
         return;
     m_loadState = LoadState::Loading;
+    if (!m_store) {
+        QTimer::singleShot(0, this, [this]() { onLoaded({}); });
+        return;
+    }
     QStringList keys = {SignInRecord::blobKey(m_name), SignInRecord::refreshKey(m_name)};
     if (m_settings.clientSecret)
         keys.append(SignInRecord::clientSecretKey(m_name));
@@ -157,21 +158,25 @@ void SignIn::onLoaded(const QHash<QString, QString> &values)
         SignInRecord record = SignInRecord::fromBlob(blob, &ok);
         const bool sameServer = record.serverUrl == m_serverUrl.toString();
         const bool resourceFits =
-            record.resource.isEmpty() || ProtectedResourceMetadata::resourceCovers(QUrl(record.resource), m_serverUrl);
+            record.resource.isEmpty() ||
+            ProtectedResourceMetadata::resourceCovers(QUrl(record.resource), m_serverUrl);
         if (ok && sameServer && resourceFits) {
             record.refreshToken = values.value(SignInRecord::refreshKey(m_name));
             m_record = record;
         } else {
-            qCInfo(lcOAuth) << "discarding the stored sign-in of" << m_name << "(it was for another URL or resource)";
+            qCInfo(lcOAuth) << "discarding the stored sign-in of" << m_name
+                            << "(it was for another URL or resource)";
             if (m_store)
-                m_store->removeAll({SignInRecord::blobKey(m_name), SignInRecord::refreshKey(m_name)},
-                                   [](const QStringList &) {});
+                m_store->removeAll(
+                    {SignInRecord::blobKey(m_name), SignInRecord::refreshKey(m_name)},
+                    [](const QStringList &) {});
         }
     }
     ++m_epoch;
     if (m_record.hasAccessToken() || !m_record.refreshToken.isEmpty()) {
         m_state = State::SignedIn;
-        if (!m_record.refreshToken.isEmpty() && (m_record.isExpired(nowMs()) || !m_record.hasAccessToken()))
+        if (!m_record.refreshToken.isEmpty() &&
+            (m_record.isExpired(nowMs()) || !m_record.hasAccessToken()))
             startRefresh(false);
         else
             scheduleRefresh();
@@ -197,18 +202,18 @@ void SignIn::challenged(const QByteArray &usedHeader, int status, const QByteArr
         return;
     }
     if (m_flow || m_refreshing)
-        return;   // joined: the sign-in or refresh under way ends with changed()
+        return; // joined: the sign-in or refresh under way ends with changed()
     const std::optional<WwwAuthenticate::Bearer> bearer = WwwAuthenticate::bearer(wwwAuthenticate);
     const QUrl metadataUrl = bearer ? QUrl(QString::fromUtf8(bearer->resourceMetadata)) : QUrl();
     const QString scope = bearer ? QString::fromUtf8(bearer->scope) : QString();
     const bool insufficientScope = status == 403 && bearer && bearer->error == "insufficient_scope";
 
     if (!insufficientScope && m_record.hasAccessToken() && usedHeader != authorizationHeader()) {
-        emit changed();   // a newer token exists: try again with it
+        emit changed(); // a newer token exists: try again with it
         return;
     }
     if (m_state == State::SignInRequired)
-        return;   // the user must act (login); no browser opens by itself again
+        return; // the user must act (login); no browser opens by itself again
     if (insufficientScope) {
         if (m_stepUpScopes.contains(scope))
             return;
@@ -254,14 +259,17 @@ void SignIn::startInteractive(const QUrl &resourceMetadataUrl, const QString &ch
     m_signInUrl.clear();
     qCInfo(lcOAuth) << "signing in to" << m_name;
     setState(State::SigningIn,
-             QStringLiteral("sign in to %1: manifoldctl login %1 (the sign-in is starting)").arg(m_name));
+             QStringLiteral("sign in to %1: manifoldctl login %1 (the sign-in is starting)")
+                 .arg(m_name));
     const quint64 flowId = m_flow->id;
     m_client->discover(m_serverUrl, resourceMetadataUrl,
-                       [this, flowId, challengedScope](const OAuthClient::Discovery &discovery, const QString &error) {
+                       [this, flowId, challengedScope](const OAuthClient::Discovery &discovery,
+                                                       const QString &error) {
                            if (!isCurrent(flowId))
                                return;
                            if (!error.isEmpty())
-                               failInteractive(QStringLiteral("cannot sign in to %1: %2").arg(m_name, error));
+                               failInteractive(
+                                   QStringLiteral("cannot sign in to %1: %2").arg(m_name, error));
                            else
                                onDiscovered(discovery, challengedScope);
                        });
@@ -271,7 +279,8 @@ void SignIn::onDiscovered(const OAuthClient::Discovery &discovery, const QString
 {
     m_flow->discovery = discovery;
     m_flow->resource = m_settings.sendResource ? discovery.resource.resource : QString();
-    m_flow->scope = selectScope(m_settings.scope, challengedScope, discovery.resource.scopesSupported);
+    m_flow->scope =
+        selectScope(m_settings.scope, challengedScope, discovery.resource.scopesSupported);
 
     auto *receiver = new LoopbackReceiver(m_name, m_flow->state, discovery.server.issuer,
                                           discovery.server.issParameterSupported, this);
@@ -305,15 +314,18 @@ void SignIn::onDiscovered(const OAuthClient::Discovery &discovery, const QString
 void SignIn::withClient(std::function<void(const ClientIdentity &, const QString &)> done)
 {
     const AuthServerMetadata &server = m_flow->discovery.server;
-    const QString userClientId = m_clientIdOverride.isEmpty() ? m_settings.clientId : m_clientIdOverride;
+    const QString userClientId =
+        m_clientIdOverride.isEmpty() ? m_settings.clientId : m_clientIdOverride;
     if (!userClientId.isEmpty()) {
         ClientIdentity client;
         client.clientId = userClientId;
-        if (userClientId == m_settings.clientId && m_settings.clientSecret && !m_userClientSecret.isEmpty()) {
+        if (userClientId == m_settings.clientId && m_settings.clientSecret &&
+            !m_userClientSecret.isEmpty()) {
             client.clientSecret = m_userClientSecret;
-            client.authMethod = server.tokenEndpointAuthMethods.contains(QLatin1String("client_secret_post"))
-                                    ? QStringLiteral("client_secret_post")
-                                    : QStringLiteral("client_secret_basic");
+            client.authMethod =
+                server.tokenEndpointAuthMethods.contains(QLatin1String("client_secret_post"))
+                    ? QStringLiteral("client_secret_post")
+                    : QStringLiteral("client_secret_basic");
         }
         done(client, QString());
         return;
@@ -328,9 +340,11 @@ void SignIn::withClient(std::function<void(const ClientIdentity &, const QString
         m_client->registerClient(server, m_flow->redirectUri, m_flow->scope, std::move(done));
         return;
     }
-    done({}, QStringLiteral("the sign-in server of %1 (%2) does not register clients by itself; register Manifold "
-                            "there and give its client id: manifoldctl login %1 --client-id ID")
-                 .arg(m_name, server.issuer));
+    done({},
+         QStringLiteral(
+             "the sign-in server of %1 (%2) does not register clients by itself; register Manifold "
+             "there and give its client id: manifoldctl login %1 --client-id ID")
+             .arg(m_name, server.issuer));
 }
 
 void SignIn::openAuthorization(const ClientIdentity &client)
@@ -351,45 +365,47 @@ void SignIn::openAuthorization(const ClientIdentity &client)
                                    .arg(m_name, m_signInUrl.toString(QUrl::FullyEncoded)));
     emit signInUrl(m_signInUrl);
     if (m_opener)
-        m_opener(m_signInUrl);   // once per sign-in, however many challenges joined it
+        m_opener(m_signInUrl); // once per sign-in, however many challenges joined it
 }
 
 void SignIn::onCode(const QString &code)
 {
     const quint64 flowId = m_flow->id;
     const QString redirectUri = m_flow->redirectUri;
-    m_client->exchangeCode(m_flow->discovery.server.tokenEndpoint, m_flow->client, code, redirectUri,
-                           m_flow->pkce.verifier, m_flow->resource, [this, flowId, redirectUri](const TokenResult &result) {
-                               if (!isCurrent(flowId))
-                                   return;
-                               if (result.outcome != TokenResult::Outcome::Ok) {
-                                   failInteractive(QStringLiteral("the sign-in to %1 failed at the token endpoint: %2")
-                                                       .arg(m_name, result.message));
-                                   return;
-                               }
-                               SignInRecord record;
-                               const Flow &flow = *m_flow;
-                               record.issuer = flow.discovery.server.issuer;
-                               record.resource = flow.resource;
-                               record.serverUrl = m_serverUrl.toString();
-                               record.clientId = flow.client.clientId;
-                               if (flow.client.clientSecret != m_userClientSecret)
-                                   record.clientSecret = flow.client.clientSecret;
-                               record.authMethod = flow.client.authMethod;
-                               record.redirectUri = redirectUri;
-                               record.scope = flow.scope;
-                               record.tokenEndpoint = flow.discovery.server.tokenEndpoint.toString();
-                               record.revocationEndpoint = flow.discovery.server.revocationEndpoint.toString();
-                               storeAndAdopt(record, result, [this, flowId]() {
-                                   if (!isCurrent(flowId))
-                                       return;
-                                   endFlow();
-                                   m_challengeRefreshedToken.clear();
-                                   qCInfo(lcOAuth) << "signed in to" << m_name;
-                                   setState(State::SignedIn, QString());
-                                   emit loginFinished(true, QStringLiteral("signed in to %1").arg(m_name));
-                               });
-                           });
+    m_client->exchangeCode(
+        m_flow->discovery.server.tokenEndpoint, m_flow->client, code, redirectUri,
+        m_flow->pkce.verifier, m_flow->resource,
+        [this, flowId, redirectUri](const TokenResult &result) {
+            if (!isCurrent(flowId))
+                return;
+            if (result.outcome != TokenResult::Outcome::Ok) {
+                failInteractive(QStringLiteral("the sign-in to %1 failed at the token endpoint: %2")
+                                    .arg(m_name, result.message));
+                return;
+            }
+            SignInRecord record;
+            const Flow &flow = *m_flow;
+            record.issuer = flow.discovery.server.issuer;
+            record.resource = flow.resource;
+            record.serverUrl = m_serverUrl.toString();
+            record.clientId = flow.client.clientId;
+            if (flow.client.clientSecret != m_userClientSecret)
+                record.clientSecret = flow.client.clientSecret;
+            record.authMethod = flow.client.authMethod;
+            record.redirectUri = redirectUri;
+            record.scope = flow.scope;
+            record.tokenEndpoint = flow.discovery.server.tokenEndpoint.toString();
+            record.revocationEndpoint = flow.discovery.server.revocationEndpoint.toString();
+            storeAndAdopt(record, result, [this, flowId]() {
+                if (!isCurrent(flowId))
+                    return;
+                endFlow();
+                m_challengeRefreshedToken.clear();
+                qCInfo(lcOAuth) << "signed in to" << m_name;
+                setState(State::SignedIn, QString());
+                emit loginFinished(true, QStringLiteral("signed in to %1").arg(m_name));
+            });
+        });
 }
 
 void SignIn::failInteractive(const QString &message)
@@ -397,7 +413,8 @@ void SignIn::failInteractive(const QString &message)
     qCWarning(lcOAuth).noquote() << message;
     endFlow();
     if (m_record.hasAccessToken() && !m_record.isExpired(nowMs()))
-        setState(State::SignedIn, QString());   // a re-authorization failed; the old token still works
+        setState(State::SignedIn,
+                 QString()); // a re-authorization failed; the old token still works
     else
         setState(State::SignInRequired, message);
     emit loginFinished(false, message);

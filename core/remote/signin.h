@@ -40,7 +40,7 @@ public:
         // A Client ID Metadata Document URL (https) Manifold may use as its client_id where the
         // AS supports CIMD. Empty: not used (Manifold hosts no document yet).
         QUrl clientMetadataDocumentUrl;
-        int callbackTimeoutMs = 10 * 60 * 1000;   // how long the browser may take
+        int callbackTimeoutMs = 10 * 60 * 1000; // how long the browser may take
     };
 
     SignIn(const QString &serverName, const QUrl &serverUrl, const ServerConfig::OAuth &settings,
@@ -52,7 +52,8 @@ public:
     // AuthGate
     State state() const override { return m_state; }
     QByteArray authorizationHeader() const override;
-    void challenged(const QByteArray &usedHeader, int status, const QByteArray &wwwAuthenticate) override;
+    void challenged(const QByteArray &usedHeader, int status,
+                    const QByteArray &wwwAuthenticate) override;
     QString waitingMessage() const override;
 
     // Reads the stored sign-in (startup). Emits changed() and loaded() when done. A challenge
@@ -66,15 +67,16 @@ public:
 
     // {"state","issuer","expiresAt","scope","signInUrl","message"}; never a token.
     QJsonObject statusJson() const;
-    static QString stateName(State state);   // none, signed-in, refreshing, signing-in, sign-in-required
+    static QString
+    stateName(State state); // none, signed-in, refreshing, signing-in, sign-in-required
 
     QString serverName() const { return m_name; }
     QUrl currentSignInUrl() const { return m_signInUrl; }
 
 signals:
     void loaded();
-    void signInUrl(const QUrl &url);                       // an interactive sign-in waits at url
-    void loginFinished(bool ok, const QString &message);   // an interactive sign-in ended
+    void signInUrl(const QUrl &url);                     // an interactive sign-in waits at url
+    void loginFinished(bool ok, const QString &message); // an interactive sign-in ended
 
 private:
     struct Flow;
@@ -102,7 +104,8 @@ private:
     void dropTokens(bool keepRegistration);
 
     // Writes the record (refresh token first), then adopts it.
-    void storeAndAdopt(SignInRecord record, const TokenResult &tokens, std::function<void()> adopted);
+    void storeAndAdopt(SignInRecord record, const TokenResult &tokens,
+                       std::function<void()> adopted);
     ClientIdentity identityOf(const SignInRecord &record) const;
     void setState(State state, const QString &message);
     QString againMessage() const;
@@ -121,7 +124,7 @@ private:
     QString m_message;
     QUrl m_signInUrl;
     SignInRecord m_record;
-    quint64 m_epoch = 0;   // bumped whenever m_record is replaced or dropped
+    quint64 m_epoch = 0; // bumped whenever m_record is replaced or dropped
     LoadState m_loadState = LoadState::NotLoaded;
     std::optional<Challenge> m_pendingChallenge;
     bool m_pendingLogin = false;
@@ -129,8 +132,8 @@ private:
     quint64 m_nextFlowId = 1;
     bool m_refreshing = false;
     int m_backoffMs = 1000;
-    QString m_challengeRefreshedToken;   // the token a 401-triggered refresh produced
-    QSet<QString> m_stepUpScopes;        // scopes a 403 insufficient_scope already asked for
+    QString m_challengeRefreshedToken; // the token a 401-triggered refresh produced
+    QSet<QString> m_stepUpScopes;      // scopes a 403 insufficient_scope already asked for
     QString m_clientIdOverride;
     QString m_userClientSecret;
 };

@@ -51,7 +51,9 @@ SignInRecord SignInRecord::fromBlob(const QString &blob, bool *ok)
     if (!*ok)
         return record;
     const QJsonObject object = document.object();
-    const auto text = [&object](const char *name) { return object.value(QLatin1String(name)).toString(); };
+    const auto text = [&object](const char *name) {
+        return object.value(QLatin1String(name)).toString();
+    };
     record.issuer = text("issuer");
     record.resource = text("resource");
     record.serverUrl = text("serverUrl");

@@ -12,25 +12,25 @@ namespace manifold::remote {
 struct SignInRecord
 {
     QString issuer;
-    QString resource;     // the RFC 8707 value the tokens were issued for (empty: none sent)
+    QString resource; // the RFC 8707 value the tokens were issued for (empty: none sent)
     QString serverUrl;
     QString clientId;
-    QString clientSecret;   // a secret the AS issued at registration (not the user's)
+    QString clientSecret; // a secret the AS issued at registration (not the user's)
     QString authMethod;
     QString redirectUri;
     QString accessToken;
-    qint64 issuedAt = 0;    // ms since the epoch
-    qint64 expiresAt = 0;   // ms since the epoch; 0: the server did not say
+    qint64 issuedAt = 0;  // ms since the epoch
+    qint64 expiresAt = 0; // ms since the epoch; 0: the server did not say
     QString scope;
     QString tokenEndpoint;
     QString revocationEndpoint;
-    QString refreshToken;   // stored under its own key
+    QString refreshToken; // stored under its own key
 
     static QString blobKey(const QString &server);
     static QString refreshKey(const QString &server);
     static QString clientSecretKey(const QString &server);
 
-    QString toBlob() const;   // everything except the refresh token
+    QString toBlob() const; // everything except the refresh token
     static SignInRecord fromBlob(const QString &blob, bool *ok);
 
     bool hasAccessToken() const { return !accessToken.isEmpty(); }

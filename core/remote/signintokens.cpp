@@ -2,16 +2,14 @@
 #include "signin.h"
 
 #include <QDateTime>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include <algorithm>
 #include <limits>
 #include <memory>
 
+#include "oauthlogging.h"
 #include "secrets/secretstore.h"
-
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
 
 namespace manifold::remote {
 
@@ -31,18 +29,20 @@ ClientIdentity SignIn::identityOf(const SignInRecord &record) const
     ClientIdentity client;
     client.clientId = record.clientId;
     client.clientSecret = record.clientSecret;
-    if (client.clientSecret.isEmpty() && record.clientId == m_settings.clientId && m_settings.clientSecret)
+    if (client.clientSecret.isEmpty() && record.clientId == m_settings.clientId &&
+        m_settings.clientSecret)
         client.clientSecret = m_userClientSecret;
     client.authMethod = record.authMethod.isEmpty() ? QStringLiteral("none") : record.authMethod;
     return client;
 }
 
-void SignIn::storeAndAdopt(SignInRecord record, const TokenResult &tokens, std::function<void()> adopted)
+void SignIn::storeAndAdopt(SignInRecord record, const TokenResult &tokens,
+                           std::function<void()> adopted)
 {
     const qint64 now = nowMs();
     record.accessToken = tokens.accessToken;
     if (!tokens.refreshToken.isEmpty())
-        record.refreshToken = tokens.refreshToken;   // rotation: the old one is dead now
+        record.refreshToken = tokens.refreshToken; // rotation: the old one is dead now
     if (!tokens.scope.isEmpty())
         record.scope = tokens.scope;
     record.issuedAt = now;
@@ -53,7 +53,8 @@ void SignIn::storeAndAdopt(SignInRecord record, const TokenResult &tokens, std::
         if (!self || self->m_epoch != epoch)
             return;
         if (!error.isEmpty())
-            qCWarning(lcOAuth) << "cannot store the sign-in of" << self->m_name << "in the keychain:" << error;
+            qCWarning(lcOAuth) << "cannot store the sign-in of" << self->m_name
+                               << "in the keychain:" << error;
         self->m_record = record;
         self->m_backoffMs = 1000;
         self->scheduleRefresh();
@@ -67,10 +68,12 @@ void SignIn::storeAndAdopt(SignInRecord record, const TokenResult &tokens, std::
     const auto writeBlob = [self, record, adopt](const SecretStore::Result &refreshResult) {
         if (!self || !self->m_store)
             return;
-        const QString refreshError = refreshResult.status == SecretStore::Status::Failed ? refreshResult.error : QString();
+        const QString refreshError =
+            refreshResult.status == SecretStore::Status::Failed ? refreshResult.error : QString();
         self->m_store->write(SignInRecord::blobKey(self->m_name), record.toBlob(),
                              [adopt, refreshError](const SecretStore::Result &result) {
-                                 adopt(result.status == SecretStore::Status::Ok ? refreshError : result.error);
+                                 adopt(result.status == SecretStore::Status::Ok ? refreshError
+                                                                                : result.error);
                              });
     };
     if (record.refreshToken.isEmpty())
@@ -85,7 +88,8 @@ void SignIn::scheduleRefresh()
     if (m_record.refreshToken.isEmpty() || m_record.refreshAt() <= 0)
         return;
     const qint64 delay = std::max<qint64>(0, m_record.refreshAt() - nowMs());
-    m_refreshTimer->start(static_cast<int>(std::min<qint64>(delay, std::numeric_limits<int>::max())));
+    m_refreshTimer->start(
+        static_cast<int>(std::min<qint64>(delay, std::numeric_limits<int>::max())));
 }
 
 void SignIn::startRefresh(bool fromChallenge)
@@ -96,13 +100,13 @@ void SignIn::startRefresh(bool fromChallenge)
     m_refreshTimer->stop();
     m_retryTimer->stop();
     if (m_state == State::SignedIn)
-        m_state = State::Refreshing;   // not announced: the token in use does not change yet
+        m_state = State::Refreshing; // not announced: the token in use does not change yet
     const quint64 epoch = m_epoch;
     qCDebug(lcOAuth) << "refreshing the token of" << m_name;
-    m_client->refresh(QUrl(m_record.tokenEndpoint), identityOf(m_record), m_record.refreshToken, m_record.resource,
-                      [this, epoch, fromChallenge](const TokenResult &result) {
+    m_client->refresh(QUrl(m_record.tokenEndpoint), identityOf(m_record), m_record.refreshToken,
+                      m_record.resource, [this, epoch, fromChallenge](const TokenResult &result) {
                           if (epoch != m_epoch) {
-                              m_refreshing = false;   // logged out or signed in anew meanwhile
+                              m_refreshing = false; // logged out or signed in anew meanwhile
                               return;
                           }
                           onRefreshed(result, fromChallenge);
@@ -122,21 +126,25 @@ void SignIn::onRefreshed(const TokenResult &result, bool fromChallenge)
         return;
     case TokenResult::Outcome::Transient: {
         m_refreshing = false;
-        qCWarning(lcOAuth).noquote() << "cannot refresh the token of" << m_name << "-" << result.message
-                                     << "- retrying in" << m_backoffMs << "ms";
+        qCWarning(lcOAuth).noquote() << "cannot refresh the token of" << m_name << "-"
+                                     << result.message << "- retrying in" << m_backoffMs << "ms";
         m_retryTimer->start(m_backoffMs);
         m_backoffMs = std::min(m_backoffMs * 2, MaxBackoffMs);
         if (m_state == State::Refreshing && !m_record.isExpired(nowMs()))
-            m_state = State::SignedIn;   // the old token still works until it expires
+            m_state = State::SignedIn; // the old token still works until it expires
         return;
     }
     case TokenResult::Outcome::InvalidGrant:
     case TokenResult::Outcome::InvalidClient:
     case TokenResult::Outcome::Refused:
         m_refreshing = false;
-        qCWarning(lcOAuth).noquote() << "the refresh of" << m_name << "was refused:" << result.message;
+        qCWarning(lcOAuth).noquote()
+            << "the refresh of" << m_name << "was refused:" << result.message;
         dropTokens(result.outcome != TokenResult::Outcome::InvalidClient);
-        setState(State::SignInRequired, againMessage());
+        if (m_flow)
+            m_state = State::SigningIn; // a sign-in under way ends this either way
+        else
+            setState(State::SignInRequired, againMessage());
         return;
     }
 }
@@ -159,7 +167,8 @@ void SignIn::dropTokens(bool keepRegistration)
         return;
     m_store->remove(SignInRecord::refreshKey(m_name), [](const SecretStore::Result &) {});
     if (keepRegistration)
-        m_store->write(SignInRecord::blobKey(m_name), m_record.toBlob(), [](const SecretStore::Result &) {});
+        m_store->write(SignInRecord::blobKey(m_name), m_record.toBlob(),
+                       [](const SecretStore::Result &) {});
     else
         m_store->remove(SignInRecord::blobKey(m_name), [](const SecretStore::Result &) {});
 }
@@ -200,10 +209,11 @@ void SignIn::logout(std::function<void(bool ok, const QString &message)> done)
         self->m_store->removeAll({SignInRecord::blobKey(name), SignInRecord::refreshKey(name)},
                                  [name, errors, done](const QStringList &storeErrors) {
                                      *errors += storeErrors;
-                                     const QString message = errors->isEmpty()
-                                                                 ? QStringLiteral("signed out of %1").arg(name)
-                                                                 : QStringLiteral("signed out of %1, but: %2")
-                                                                       .arg(name, errors->join(QStringLiteral("; ")));
+                                     const QString message =
+                                         errors->isEmpty()
+                                             ? QStringLiteral("signed out of %1").arg(name)
+                                             : QStringLiteral("signed out of %1, but: %2")
+                                                   .arg(name, errors->join(QStringLiteral("; ")));
                                      if (done)
                                          done(errors->isEmpty(), message);
                                  });
@@ -214,10 +224,11 @@ void SignIn::logout(std::function<void(bool ok, const QString &message)> done)
     *next = [self, next, revocations, client, endpoint, errors, removeKeys](int index) {
         if (!self || index >= revocations.size()) {
             removeKeys();
-            *next = nullptr;   // break the cycle
+            *next = nullptr; // break the cycle
             return;
         }
-        self->m_client->revoke(endpoint, client, revocations.at(index).first, revocations.at(index).second,
+        self->m_client->revoke(endpoint, client, revocations.at(index).first,
+                               revocations.at(index).second,
                                [next, index, errors](bool ok, const QString &error) {
                                    if (!ok)
                                        errors->append(error);

@@ -1,9 +1,8 @@
 #include "urlopener.h"
 
-#include <QLoggingCategory>
 #include <QProcess>
 
-Q_DECLARE_LOGGING_CATEGORY(lcOAuth)
+#include "oauthlogging.h"
 
 namespace manifold::remote {
 

@@ -56,10 +56,11 @@ inline HttpAnswer initialize(const QUrl &mcpUrl, const QByteArray &authorization
     };
     if (!authorization.isEmpty())
         headers.append({"Authorization", authorization});
-    return send("POST", mcpUrl,
-                R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
-                R"("capabilities":{},"clientInfo":{"name":"test_signin","version":"1"}}})",
-                headers);
+    return send(
+        "POST", mcpUrl,
+        R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25",)"
+        R"("capabilities":{},"clientInfo":{"name":"test_signin","version":"1"}}})",
+        headers);
 }
 
 class World
@@ -79,10 +80,14 @@ public:
         m_process->setArguments(QStringList{QStringLiteral(OAUTH_WORLD_SCRIPT)} + flags);
         m_process->start();
         QProcess *process = m_process.get();
-        if (!QTest::qWaitFor([process]() { return process->canReadLine() || process->state() == QProcess::NotRunning; },
-                             30000) ||
+        if (!QTest::qWaitFor(
+                [process]() {
+                    return process->canReadLine() || process->state() == QProcess::NotRunning;
+                },
+                30000) ||
             !process->canReadLine()) {
-            *error = QStringLiteral("oauth-world did not start: %1").arg(QString::fromUtf8(process->readAllStandardError()));
+            *error = QStringLiteral("oauth-world did not start: %1")
+                         .arg(QString::fromUtf8(process->readAllStandardError()));
             return false;
         }
         const QJsonObject ready = QJsonDocument::fromJson(process->readLine()).object();
@@ -98,13 +103,18 @@ public:
             return;
         send("POST", QUrl(controlUrl + QStringLiteral("/stop")));
         QProcess *process = m_process.get();
-        if (!QTest::qWaitFor([process]() { return process->state() == QProcess::NotRunning; }, 5000)) {
-            process->kill();   // ours
-            (void)QTest::qWaitFor([process]() { return process->state() == QProcess::NotRunning; }, 5000);
+        if (!QTest::qWaitFor([process]() { return process->state() == QProcess::NotRunning; },
+                             5000)) {
+            process->kill(); // ours
+            (void)QTest::qWaitFor([process]() { return process->state() == QProcess::NotRunning; },
+                                  5000);
         }
     }
 
-    QJsonObject counts() const { return send("GET", QUrl(controlUrl + QStringLiteral("/counts"))).json(); }
+    QJsonObject counts() const
+    {
+        return send("GET", QUrl(controlUrl + QStringLiteral("/counts"))).json();
+    }
     int tokenCount(const QString &grantType) const
     {
         return counts().value(QLatin1String("token")).toObject().value(grantType).toInt();
@@ -114,7 +124,10 @@ public:
         return counts().value(QLatin1String("tokenErrors")).toObject().value(error).toInt();
     }
     int count(const QString &name) const { return counts().value(name).toInt(); }
-    bool revokeAll() const { return send("POST", QUrl(controlUrl + QStringLiteral("/revoke-all"))).status == 200; }
+    bool revokeAll() const
+    {
+        return send("POST", QUrl(controlUrl + QStringLiteral("/revoke-all"))).status == 200;
+    }
 
     QString issuer;
     QUrl mcpUrl;

@@ -1,8 +1,8 @@
 // SignIn (issue 15) against a real authorization server (oidc-provider 9.13.3) and an SDK MCP
 // server behind requireBearerAuth, with a scripted browser as MANIFOLD_URL_OPENER.
 
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -42,11 +42,13 @@ protected:
         const QString opener = m_dir.filePath(QStringLiteral("open-url.sh"));
         QFile script(opener);
         ASSERT_TRUE(script.open(QIODevice::WriteOnly));
-        script.write(QStringLiteral("#!/bin/sh\nexec '%1' '%2' \"$1\"\n")
-                         .arg(QStringLiteral(MANIFOLD_E2E_NODE), QStringLiteral(SCRIPTED_BROWSER_SCRIPT))
-                         .toUtf8());
+        script.write(
+            QStringLiteral("#!/bin/sh\nexec '%1' '%2' \"$1\"\n")
+                .arg(QStringLiteral(MANIFOLD_E2E_NODE), QStringLiteral(SCRIPTED_BROWSER_SCRIPT))
+                .toUtf8());
         script.close();
-        script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                              QFileDevice::ExeOwner);
         m_browserLog = m_dir.filePath(QStringLiteral("browser.log"));
         qputenv("MANIFOLD_URL_OPENER", opener.toLocal8Bit());
         qputenv("SCRIPTED_BROWSER_LOG", m_browserLog.toLocal8Bit());
@@ -73,13 +75,16 @@ protected:
         ASSERT_TRUE(m_world.start(flags, &error)) << error.toStdString();
     }
 
-    std::unique_ptr<SignIn> makeSignIn(const QString &name, const ServerConfig::OAuth &settings = {})
+    std::unique_ptr<SignIn> makeSignIn(const QString &name,
+                                       const ServerConfig::OAuth &settings = {})
     {
-        auto signIn = std::make_unique<SignIn>(name, m_world.mcpUrl, settings, &m_store, [this](const QUrl &url) {
-            ++m_openerCalls;
-            m_openedUrls.append(url);
-            manifold::remote::openUrlWithOpener(url, [](const QUrl &) { ADD_FAILURE() << "no opener program"; });
-        });
+        auto signIn = std::make_unique<SignIn>(
+            name, m_world.mcpUrl, settings, &m_store, [this](const QUrl &url) {
+                ++m_openerCalls;
+                m_openedUrls.append(url);
+                manifold::remote::openUrlWithOpener(
+                    url, [](const QUrl &) { ADD_FAILURE() << "no opener program"; });
+            });
         signIn->load();
         return signIn;
     }
@@ -138,9 +143,12 @@ TEST_F(SignInTest, FirstChallengeSignsInAndTheTokenWorks)
     EXPECT_TRUE(blob.contains(m_world.issuer));
     // The PRM's resource and scope went into the authorization URL.
     const QUrlQuery query(m_openedUrls.value(0));
-    EXPECT_EQ(query.queryItemValue(QStringLiteral("resource"), QUrl::FullyDecoded), m_world.mcpUrl.toString());
-    EXPECT_EQ(query.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded), QStringLiteral("mcp:tools"));
-    EXPECT_EQ(query.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
+    EXPECT_EQ(query.queryItemValue(QStringLiteral("resource"), QUrl::FullyDecoded),
+              m_world.mcpUrl.toString());
+    EXPECT_EQ(query.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+              QStringLiteral("mcp:tools"));
+    EXPECT_EQ(query.queryItemValue(QStringLiteral("code_challenge_method")),
+              QStringLiteral("S256"));
 
     // Status: never a token.
     const QJsonObject status = signIn->statusJson();
@@ -163,7 +171,7 @@ TEST_F(SignInTest, ConcurrentChallengesOpenTheBrowserOnce)
     QTRY_VERIFY_WITH_TIMEOUT(urls.count() >= 1, SignInTimeoutMs);
     for (int i = 0; i < 5; ++i)
         signIn->challenged({}, 401, challenge);
-    signIn->login();   // joins: the URL again, no second browser
+    signIn->login(); // joins: the URL again, no second browser
     ASSERT_TRUE(finished.count() > 0 || finished.wait(SignInTimeoutMs));
     EXPECT_TRUE(finished.at(0).at(0).toBool()) << finished.at(0).at(1).toString().toStdString();
     EXPECT_EQ(finished.count(), 1);
@@ -194,8 +202,12 @@ TEST_F(SignInTest, RefreshesAheadOfExpiryWithRotation)
         headers.append(header);
         refreshTokens.append(stored(SignInRecord::refreshKey(QStringLiteral("remote"))));
     });
-    const QElapsedTimer clock = [] { QElapsedTimer t; t.start(); return t; }();
-    QTRY_VERIFY_WITH_TIMEOUT(headers.size() >= 3, 15000);   // two refreshes
+    const QElapsedTimer clock = [] {
+        QElapsedTimer t;
+        t.start();
+        return t;
+    }();
+    QTRY_VERIFY_WITH_TIMEOUT(headers.size() >= 3, 15000); // two refreshes
     // A 5 s token refreshes at 4 s: two refreshes take about 8 s, well before 3 × 5 s.
     EXPECT_GE(clock.elapsed(), 6000);
     EXPECT_GE(m_world.tokenCount(QStringLiteral("refresh_token")), 2);
@@ -220,8 +232,9 @@ TEST_F(SignInTest, RevokedGrantMeansSignInRequiredOnce)
     QSignalSpy changed(signIn.get(), &AuthGate::changed);
     QTRY_COMPARE_WITH_TIMEOUT(signIn->state(), AuthGate::State::SignInRequired, 15000);
     EXPECT_EQ(changed.count(), 1);
-    EXPECT_EQ(signIn->waitingMessage(),
-              QStringLiteral("sign in to remote again: manifoldctl login remote (or the tray menu)"));
+    EXPECT_EQ(
+        signIn->waitingMessage(),
+        QStringLiteral("sign in to remote again: manifoldctl login remote (or the tray menu)"));
     EXPECT_TRUE(signIn->authorizationHeader().isEmpty());
     EXPECT_TRUE(stored(SignInRecord::refreshKey(QStringLiteral("remote"))).isEmpty());
 
@@ -247,16 +260,86 @@ TEST_F(SignInTest, ServerErrorsOnRefreshKeepTheTokenAndRetry)
     auto signIn = makeSignIn(QStringLiteral("remote"));
     signInOk(*signIn);
     const QByteArray first = signIn->authorizationHeader();
-    ASSERT_EQ(oauthtest::send("POST", QUrl(m_world.controlUrl + QStringLiteral("/fail-token?n=2"))).status, 200);
+    ASSERT_EQ(oauthtest::send("POST", QUrl(m_world.controlUrl + QStringLiteral("/fail-token?n=2")))
+                  .status,
+              200);
     QTRY_VERIFY_WITH_TIMEOUT(m_world.count(QStringLiteral("injectedFailures")) >= 1, 10000);
-    EXPECT_EQ(signIn->authorizationHeader(), first);   // kept until it expires
+    EXPECT_EQ(signIn->authorizationHeader(), first); // kept until it expires
     EXPECT_NE(signIn->state(), AuthGate::State::SignInRequired);
-    QTRY_VERIFY_WITH_TIMEOUT(!signIn->authorizationHeader().isEmpty() && signIn->authorizationHeader() != first, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !signIn->authorizationHeader().isEmpty() && signIn->authorizationHeader() != first, 15000);
     EXPECT_EQ(m_world.count(QStringLiteral("injectedFailures")), 2);
     EXPECT_EQ(signIn->state(), AuthGate::State::SignedIn);
     EXPECT_EQ(oauthtest::initialize(m_world.mcpUrl, signIn->authorizationHeader()).status, 200);
     EXPECT_EQ(m_world.tokenErrors(QStringLiteral("invalid_grant")), 0);
     EXPECT_EQ(m_openerCalls, 1);
+}
+
+TEST_F(SignInTest, ChallengeWithTheCurrentTokenRefreshesOnce)
+{
+    startWorld();
+    auto signIn = makeSignIn(QStringLiteral("remote"));
+    signInOk(*signIn);
+    const QByteArray first = signIn->authorizationHeader();
+    QSignalSpy changed(signIn.get(), &AuthGate::changed);
+    signIn->challenged(first, 401, probeChallenge());
+    QTRY_VERIFY_WITH_TIMEOUT(signIn->authorizationHeader() != first, 10000);
+    EXPECT_EQ(m_world.tokenCount(QStringLiteral("refresh_token")), 1);
+    EXPECT_EQ(changed.count(), 1);
+    EXPECT_EQ(m_openerCalls, 1);
+    // The refreshed token refused too: no second refresh, an interactive sign-in instead.
+    QSignalSpy finished(signIn.get(), &SignIn::loginFinished);
+    signIn->challenged(signIn->authorizationHeader(), 401, probeChallenge());
+    ASSERT_TRUE(finished.wait(SignInTimeoutMs));
+    EXPECT_TRUE(finished.at(0).at(0).toBool());
+    EXPECT_EQ(m_world.tokenCount(QStringLiteral("refresh_token")), 1);
+    EXPECT_EQ(m_openerCalls, 2);
+}
+
+TEST_F(SignInTest, InvalidClientDropsTheRegistration)
+{
+    startWorld();
+    auto signIn = makeSignIn(QStringLiteral("remote"));
+    signInOk(*signIn);
+    ASSERT_EQ(oauthtest::send("POST", QUrl(m_world.controlUrl + QStringLiteral("/forget-clients")))
+                  .status,
+              200);
+    signIn->challenged(signIn->authorizationHeader(), 401, probeChallenge());
+    QTRY_COMPARE_WITH_TIMEOUT(signIn->state(), AuthGate::State::SignInRequired, 10000);
+    EXPECT_EQ(m_world.tokenErrors(QStringLiteral("invalid_client")), 1);
+    EXPECT_FALSE(m_store.values().contains(SignInRecord::blobKey(QStringLiteral("remote"))));
+    EXPECT_FALSE(m_store.values().contains(SignInRecord::refreshKey(QStringLiteral("remote"))));
+    // login registers anew.
+    QSignalSpy finished(signIn.get(), &SignIn::loginFinished);
+    signIn->login();
+    ASSERT_TRUE(finished.wait(SignInTimeoutMs));
+    EXPECT_TRUE(finished.at(0).at(0).toBool());
+    EXPECT_EQ(m_world.count(QStringLiteral("registrations")), 2);
+}
+
+TEST_F(SignInTest, AWaitingSignInReportsItsUrlAndTimesOut)
+{
+    startWorld();
+    QUrl opened;
+    SignIn::Options options;
+    options.callbackTimeoutMs = 1500;
+    SignIn signIn(
+        QStringLiteral("remote"), m_world.mcpUrl, ServerConfig::OAuth(), &m_store,
+        [&opened](const QUrl &url) { opened = url; }, options);
+    QSignalSpy finished(&signIn, &SignIn::loginFinished);
+    signIn.challenged({}, 401, probeChallenge());
+    QTRY_VERIFY_WITH_TIMEOUT(opened.isValid(), 10000);
+    EXPECT_EQ(signIn.state(), AuthGate::State::SigningIn);
+    EXPECT_TRUE(signIn.waitingMessage().contains(QLatin1String("manifoldctl login remote")));
+    EXPECT_TRUE(signIn.waitingMessage().contains(opened.toString(QUrl::FullyEncoded)));
+    const QJsonObject status = signIn.statusJson();
+    EXPECT_EQ(status.value(QLatin1String("state")).toString(), QStringLiteral("signing-in"));
+    EXPECT_EQ(QUrl(status.value(QLatin1String("signInUrl")).toString()), opened);
+    ASSERT_TRUE(finished.wait(10000));
+    EXPECT_FALSE(finished.at(0).at(0).toBool());
+    EXPECT_TRUE(finished.at(0).at(1).toString().contains(QLatin1String("timed out")));
+    EXPECT_EQ(signIn.state(), AuthGate::State::SignInRequired);
+    EXPECT_FALSE(signIn.statusJson().contains(QLatin1String("signInUrl")));
 }
 
 TEST_F(SignInTest, LogoutRevokesAndForgets)
@@ -288,8 +371,9 @@ TEST_F(SignInTest, StoredTokensLoadWithoutABrowser)
     auto first = makeSignIn(QStringLiteral("remote"));
     signInOk(*first);
 
-    auto second = std::make_unique<SignIn>(QStringLiteral("remote"), m_world.mcpUrl, ServerConfig::OAuth(), &m_store,
-                                           [this](const QUrl &) { ++m_openerCalls; });
+    auto second =
+        std::make_unique<SignIn>(QStringLiteral("remote"), m_world.mcpUrl, ServerConfig::OAuth(),
+                                 &m_store, [this](const QUrl &) { ++m_openerCalls; });
     QSignalSpy loaded(second.get(), &SignIn::loaded);
     second->load();
     ASSERT_TRUE(loaded.wait(5000));
@@ -301,7 +385,8 @@ TEST_F(SignInTest, StoredTokensLoadWithoutABrowser)
     // Stored for another URL: discarded.
     QUrl otherUrl = m_world.mcpUrl;
     otherUrl.setPath(QStringLiteral("/other"));
-    SignIn third(QStringLiteral("remote"), otherUrl, ServerConfig::OAuth(), &m_store, [](const QUrl &) {});
+    SignIn third(QStringLiteral("remote"), otherUrl, ServerConfig::OAuth(), &m_store,
+                 [](const QUrl &) {});
     QSignalSpy thirdLoaded(&third, &SignIn::loaded);
     third.load();
     ASSERT_TRUE(thirdLoaded.wait(5000));
@@ -323,8 +408,12 @@ TEST_F(SignInTest, TwoServersSignInAtTheSameTime)
     EXPECT_TRUE(alphaDone.at(0).at(0).toBool()) << alphaDone.at(0).at(1).toString().toStdString();
     EXPECT_TRUE(betaDone.at(0).at(0).toBool()) << betaDone.at(0).at(1).toString().toStdString();
     ASSERT_EQ(m_openedUrls.size(), 2);
-    const QUrl alphaRedirect(QUrlQuery(m_openedUrls.at(0)).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
-    const QUrl betaRedirect(QUrlQuery(m_openedUrls.at(1)).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+    const QUrl alphaRedirect(
+        QUrlQuery(m_openedUrls.at(0))
+            .queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+    const QUrl betaRedirect(
+        QUrlQuery(m_openedUrls.at(1))
+            .queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
     EXPECT_EQ(alphaRedirect.host(), QStringLiteral("127.0.0.1"));
     EXPECT_NE(alphaRedirect.port(), betaRedirect.port());
     EXPECT_NE(alpha->authorizationHeader(), beta->authorizationHeader());

@@ -41,7 +41,10 @@ protected:
         ASSERT_TRUE(m_receiver.listen(&error)) << error.toStdString();
     }
 
-    QString callback(const QString &query) const { return m_receiver.redirectUri() + QLatin1Char('?') + query; }
+    QString callback(const QString &query) const
+    {
+        return m_receiver.redirectUri() + QLatin1Char('?') + query;
+    }
 
     LoopbackReceiver m_receiver{QStringLiteral("linear"), QByteArrayLiteral("the-state"),
                                 QStringLiteral("http://127.0.0.1:4455"), false};
@@ -65,8 +68,12 @@ TEST_F(LoopbackReceiverTest, ListensOnLoopbackOnly)
 
 TEST_F(LoopbackReceiverTest, AcceptsTheMatchingRedirect)
 {
-    EXPECT_EQ(get(m_receiver.redirectUri().replace(QLatin1String("/callback"), QLatin1String("/favicon.ico"))).status, 404);
-    const Answer answer = get(callback(QStringLiteral("code=abc%2B1&state=the-state&iss=http%3A%2F%2F127.0.0.1%3A4455")));
+    EXPECT_EQ(get(m_receiver.redirectUri().replace(QLatin1String("/callback"),
+                                                   QLatin1String("/favicon.ico")))
+                  .status,
+              404);
+    const Answer answer = get(
+        callback(QStringLiteral("code=abc%2B1&state=the-state&iss=http%3A%2F%2F127.0.0.1%3A4455")));
     EXPECT_EQ(answer.status, 200);
     EXPECT_TRUE(answer.body.contains("Signed in to linear"));
     ASSERT_EQ(m_codes.count(), 1);
@@ -86,7 +93,8 @@ TEST_F(LoopbackReceiverTest, RefusesAnotherState)
 
 TEST_F(LoopbackReceiverTest, RefusesAnotherIssuer)
 {
-    const Answer answer = get(callback(QStringLiteral("code=abc&state=the-state&iss=https%3A%2F%2Fevil.example")));
+    const Answer answer =
+        get(callback(QStringLiteral("code=abc&state=the-state&iss=https%3A%2F%2Fevil.example")));
     EXPECT_EQ(answer.status, 400);
     EXPECT_EQ(m_codes.count(), 0);
     ASSERT_EQ(m_failures.count(), 1);
@@ -95,7 +103,8 @@ TEST_F(LoopbackReceiverTest, RefusesAnotherIssuer)
 
 TEST_F(LoopbackReceiverTest, ShowsTheServersError)
 {
-    const Answer answer = get(callback(QStringLiteral("error=access_denied&error_description=End-User+aborted&state=the-state")));
+    const Answer answer = get(callback(
+        QStringLiteral("error=access_denied&error_description=End-User+aborted&state=the-state")));
     EXPECT_EQ(answer.status, 200);
     EXPECT_TRUE(answer.body.contains("access_denied"));
     ASSERT_EQ(m_failures.count(), 1);
@@ -104,7 +113,8 @@ TEST_F(LoopbackReceiverTest, ShowsTheServersError)
 
 TEST(LoopbackReceiver, RequiresTheIssuerWhenAdvertised)
 {
-    LoopbackReceiver receiver(QStringLiteral("linear"), "s", QStringLiteral("https://as.example"), true);
+    LoopbackReceiver receiver(QStringLiteral("linear"), "s", QStringLiteral("https://as.example"),
+                              true);
     QSignalSpy failures(&receiver, &LoopbackReceiver::failed);
     QString error;
     ASSERT_TRUE(receiver.listen(&error));

@@ -6,8 +6,10 @@ using manifold::remote::SignInRecord;
 
 TEST(SignInRecord, KeysFollowTheServerScheme)
 {
-    EXPECT_EQ(SignInRecord::blobKey(QStringLiteral("linear")), QStringLiteral("server/linear/oauth"));
-    EXPECT_EQ(SignInRecord::refreshKey(QStringLiteral("linear")), QStringLiteral("server/linear/oauth-refresh"));
+    EXPECT_EQ(SignInRecord::blobKey(QStringLiteral("linear")),
+              QStringLiteral("server/linear/oauth"));
+    EXPECT_EQ(SignInRecord::refreshKey(QStringLiteral("linear")),
+              QStringLiteral("server/linear/oauth-refresh"));
     EXPECT_EQ(SignInRecord::clientSecretKey(QStringLiteral("linear")),
               QStringLiteral("server/linear/oauth-client-secret"));
 }
@@ -51,11 +53,11 @@ TEST(SignInRecord, RefreshesAheadOfExpiry)
 {
     SignInRecord record;
     record.issuedAt = 0;
-    record.expiresAt = 5000;   // a 5 s token refreshes at 4 s (20 %)
+    record.expiresAt = 5000; // a 5 s token refreshes at 4 s (20 %)
     EXPECT_EQ(record.refreshAt(), 4000);
-    record.expiresAt = 3600 * 1000;   // an hour: 60 s ahead
+    record.expiresAt = 3600 * 1000; // an hour: 60 s ahead
     EXPECT_EQ(record.refreshAt(), 3600 * 1000 - 60000);
-    record.expiresAt = 0;   // never expires
+    record.expiresAt = 0; // never expires
     EXPECT_EQ(record.refreshAt(), 0);
     record.expiresAt = 5000;
     EXPECT_FALSE(record.isExpired(4999));

@@ -1,6 +1,6 @@
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QFile>
 
 #include <gtest/gtest.h>
 
@@ -25,7 +25,9 @@ TEST(UrlOpener, TheNamedProgramGetsTheUrl)
     const QString out = dir.filePath(QStringLiteral("opened.txt"));
     QFile file(script);
     ASSERT_TRUE(file.open(QIODevice::WriteOnly));
-    file.write(QStringLiteral("#!/bin/sh\nprintf '%s' \"$1\" > '%1.tmp' && mv '%1.tmp' '%1'\n").arg(out).toUtf8());
+    file.write(QStringLiteral("#!/bin/sh\nprintf '%s' \"$1\" > '%1.tmp' && mv '%1.tmp' '%1'\n")
+                   .arg(out)
+                   .toUtf8());
     file.close();
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
     qputenv("MANIFOLD_URL_OPENER", script.toLocal8Bit());
@@ -44,7 +46,8 @@ TEST(UrlOpener, AMissingProgramIsAFailure)
 {
     qputenv("MANIFOLD_URL_OPENER", "/nonexistent/opener-program");
     bool fallbackUsed = false;
-    EXPECT_FALSE(openUrlWithOpener(QUrl(QStringLiteral("https://as.example/")), [&](const QUrl &) { fallbackUsed = true; }));
+    EXPECT_FALSE(openUrlWithOpener(QUrl(QStringLiteral("https://as.example/")),
+                                   [&](const QUrl &) { fallbackUsed = true; }));
     qunsetenv("MANIFOLD_URL_OPENER");
     EXPECT_FALSE(fallbackUsed);
 }

@@ -12,7 +12,8 @@
 //
 // Control (http://127.0.0.1:<port>): GET /counts -> {authorize, token:{grant_type:n},
 // tokenErrors:{error:n}, revocations, mcp401, mcpOk, registrations, injectedFailures}; POST /revoke-all (every
-// grant, its access and refresh tokens); POST /fail-token?n=N (the next N token requests
+// grant, its access and refresh tokens); POST /forget-clients (delete every dynamically
+// registered client: the next refresh gets invalid_client); POST /fail-token?n=N (the next N token requests
 // answer 503); POST /stop.
 import http from 'node:http';
 
@@ -93,7 +94,11 @@ provider.on('grant.success', (ctx) => {
 provider.on('grant.error', (ctx, error) => {
     counts.tokenErrors[error.error] = (counts.tokenErrors[error.error] ?? 0) + 1;
 });
-provider.on('registration_create.success', () => { counts.registrations += 1; });
+const registeredClients = new Set();
+provider.on('registration_create.success', (ctx) => {
+    counts.registrations += 1;
+    registeredClients.add(ctx.oidc.client.clientId);
+});
 const providerCallback = provider.callback();
 
 const metadataPaths = new Set(['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']);
@@ -191,6 +196,12 @@ controlServer.on('request', async (req, res) => {
             await provider.Grant.adapter.destroy(id);
         }));
         return reply(200, { revoked: ids.length });
+    }
+    if (req.method === 'POST' && url.pathname === '/forget-clients') {
+        const ids = [...registeredClients];
+        registeredClients.clear();
+        await Promise.all(ids.map((id) => provider.Client.adapter.destroy(id)));
+        return reply(200, { forgotten: ids.length });
     }
     if (req.method === 'POST' && url.pathname === '/fail-token') {
         failTokens = Number(url.searchParams.get('n') ?? 1);
