@@ -116,6 +116,24 @@ QStringList instanceLines(const QJsonObject &server, const QJsonArray &sessions)
     return lines;
 }
 
+// A remote server's line under its row: where it is, and its sign-in when it has one.
+QString remoteLine(const QJsonObject &server)
+{
+    const QString url = server.value(QStringLiteral("url")).toString();
+    if (url.isEmpty())
+        return {};
+    QString line = QStringLiteral("  remote %1 (%2)").arg(url, server.value(QStringLiteral("transport")).toString());
+    const QJsonObject auth = server.value(QStringLiteral("auth")).toObject();
+    const QString state = auth.value(QStringLiteral("state")).toString();
+    if (state == QLatin1String("signed-in") || state == QLatin1String("refreshing"))
+        line += QStringLiteral(", signed in at %1").arg(auth.value(QStringLiteral("issuer")).toString());
+    else if (state == QLatin1String("signing-in"))
+        line += QStringLiteral(", waiting for sign-in: %1").arg(auth.value(QStringLiteral("signInUrl")).toString());
+    else if (state == QLatin1String("sign-in-required"))
+        line += QStringLiteral(", SIGN-IN REQUIRED: %1").arg(auth.value(QStringLiteral("message")).toString());
+    return line;
+}
+
 } // namespace
 
 QString formatStatus(const QJsonObject &status)
@@ -153,6 +171,8 @@ QString formatStatus(const QJsonObject &status)
     out += QLatin1Char('\n') + serverLines.first() + QLatin1Char('\n');
     for (qsizetype i = 1; i < serverLines.size(); ++i) {
         out += serverLines.at(i) + QLatin1Char('\n');
+        if (const QString remote = remoteLine(serverList.at(i - 1).toObject()); !remote.isEmpty())
+            out += remote + QLatin1Char('\n');
         for (const QString &line : instanceLines(serverList.at(i - 1).toObject(), sessionList))
             out += line + QLatin1Char('\n');
     }

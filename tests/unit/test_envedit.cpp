@@ -134,3 +134,28 @@ TEST(EnvEdit, MarkingMovesThePlainValueIntoTheStoreAndUnmarkingBringsItBack)
     EXPECT_EQ(replaced.env.value(QStringLiteral("GITHUB_TOKEN")), QStringLiteral("visible"));
     EXPECT_EQ(replaced.toRemove, QStringList{QStringLiteral("GITHUB_TOKEN")});
 }
+
+// A remote server's headers go through the same plan: Authorization and key/token-looking
+// headers are secret unless the request lists the secret ones itself.
+TEST(EnvEdit, HeadersOfARemoteServerAreMarkedLikeVariables)
+{
+    const EnvEdit edit = EnvEdit::planHeaders(
+        nullptr, {{QStringLiteral("headers"), QJsonObject{{QStringLiteral("Authorization"), QStringLiteral("Bearer x")},
+                                                          {QStringLiteral("X-Api-Key"), QStringLiteral("k")},
+                                                          {QStringLiteral("X-Team"), QStringLiteral("core")}}}});
+    ASSERT_TRUE(edit.error.isEmpty()) << edit.error.toStdString();
+    EXPECT_EQ(edit.secretEnv, (QStringList{QStringLiteral("Authorization"), QStringLiteral("X-Api-Key")}));
+    EXPECT_EQ(edit.env, (Env{{QStringLiteral("X-Team"), QStringLiteral("core")}}));
+    EXPECT_EQ(edit.toWrite.value(QStringLiteral("Authorization")), QStringLiteral("Bearer x"));
+}
+
+TEST(EnvEdit, HeadersTheTransportOwnsAreRefused)
+{
+    const EnvEdit edit = EnvEdit::planHeaders(
+        nullptr, {{QStringLiteral("headers"), QJsonObject{{QStringLiteral("Mcp-Session-Id"), QStringLiteral("x")}}}});
+    EXPECT_TRUE(edit.error.contains(QStringLiteral("Manifold itself"))) << edit.error.toStdString();
+    const EnvEdit unlisted = EnvEdit::planHeaders(
+        nullptr, {{QStringLiteral("headers"), QJsonObject{{QStringLiteral("X-A"), QStringLiteral("1")}}},
+                  {QStringLiteral("secretHeaders"), QJsonArray{QStringLiteral("X-B")}}});
+    EXPECT_TRUE(unlisted.error.contains(QStringLiteral("secretHeaders names X-B"))) << unlisted.error.toStdString();
+}

@@ -379,3 +379,95 @@ TEST(ServerRegistry, ConfigDirFromEnvironment)
     qunsetenv("MANIFOLD_CONFIG_DIR");
     EXPECT_EQ(ServerRegistry::defaultConfigDir(), fallback);
 }
+
+// Remote servers (issue 15): a URL instead of a command.
+
+TEST(RemoteServerConfig, JsonRoundTripKeepsUrlTransportHeadersAndOAuth)
+{
+    ServerConfig config;
+    config.name = QStringLiteral("linear");
+    config.url = QStringLiteral("https://mcp.linear.app/mcp");
+    config.transport = ServerConfig::Transport::Sse;
+    config.headers = {{QStringLiteral("X-Team"), QStringLiteral("core")}};
+    config.secretHeaders = {QStringLiteral("Authorization")};
+    config.oauth.clientId = QStringLiteral("abc");
+    config.oauth.sendResource = false;
+    config.oauth.authorizeParams = {{QStringLiteral("audience"), QStringLiteral("x")}};
+    const QJsonObject json = config.toJson();
+    EXPECT_FALSE(json.contains(QStringLiteral("command")));   // a remote server has none
+    EXPECT_FALSE(json.contains(QStringLiteral("env")));
+    EXPECT_EQ(json.value(QStringLiteral("transport")).toString(), QStringLiteral("sse"));
+    const ServerConfig back = ServerConfig::fromJson(config.name, json);
+    EXPECT_TRUE(back.isRemote());
+    EXPECT_EQ(back, config);
+    ServerConfig changed = back;
+    changed.oauth.scope = QStringLiteral("read");
+    EXPECT_FALSE(changed == config);
+}
+
+TEST(RemoteServerConfig, UrlsAndHeadersAreValidated)
+{
+    QString why;
+    EXPECT_TRUE(ServerConfig::isValidRemoteUrl(QStringLiteral("http://127.0.0.1:8080/mcp")));
+    EXPECT_TRUE(ServerConfig::isValidRemoteUrl(QStringLiteral("https://example.com/sse?x=1")));
+    EXPECT_FALSE(ServerConfig::isValidRemoteUrl(QStringLiteral("ftp://example.com/mcp"), &why));
+    EXPECT_TRUE(why.contains(QStringLiteral("http or https"))) << why.toStdString();
+    EXPECT_FALSE(ServerConfig::isValidRemoteUrl(QStringLiteral("/relative/mcp")));
+    EXPECT_FALSE(ServerConfig::isValidRemoteUrl(QStringLiteral("https://user:pw@example.com/mcp"), &why));
+    EXPECT_TRUE(why.contains(QStringLiteral("header"))) << why.toStdString();
+    EXPECT_FALSE(ServerConfig::isValidRemoteUrl(QStringLiteral("https://example.com/mcp#top")));
+    EXPECT_TRUE(ServerConfig::isSettableHeader(QStringLiteral("X-Api-Key")));
+    EXPECT_TRUE(ServerConfig::isSettableHeader(QStringLiteral("Authorization")));
+    EXPECT_FALSE(ServerConfig::isSettableHeader(QStringLiteral("Mcp-Session-Id"), &why));
+    EXPECT_TRUE(why.contains(QStringLiteral("Manifold itself"))) << why.toStdString();
+    EXPECT_FALSE(ServerConfig::isSettableHeader(QStringLiteral("content-type")));
+    EXPECT_FALSE(ServerConfig::isSettableHeader(QStringLiteral("Bad Header")));
+    EXPECT_FALSE(ServerConfig::isSettableHeader(QString()));
+}
+
+TEST(RemoteServerConfig, RegistryWantsExactlyOneOfCommandAndUrl)
+{
+    QTemporaryDir dir;
+    ServerRegistry registry(dir.path());
+    ServerConfig config;
+    config.name = QStringLiteral("remote");
+    QString error;
+    EXPECT_FALSE(registry.add(config, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("command or a URL"))) << error.toStdString();
+    config.url = QStringLiteral("https://example.com/mcp");
+    config.command = QStringLiteral("npx");
+    EXPECT_FALSE(registry.add(config, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("both"))) << error.toStdString();
+    config.command.clear();
+    config.headers.insert(QStringLiteral("Accept"), QStringLiteral("x"));
+    EXPECT_FALSE(registry.add(config, &error));
+    config.headers.clear();
+    EXPECT_TRUE(registry.add(config, &error)) << error.toStdString();
+    ASSERT_TRUE(registry.save(&error)) << error.toStdString();
+    ServerRegistry reloaded(dir.path());
+    ASSERT_TRUE(reloaded.load(&error)) << error.toStdString();
+    ASSERT_NE(reloaded.find(QStringLiteral("remote")), nullptr);
+    EXPECT_EQ(reloaded.find(QStringLiteral("remote"))->url, config.url);
+}
+
+TEST(RemoteServerConfig, WrongRemoteShapesInTheFileAreRejectedAndKept)
+{
+    const QList<QByteArray> bad = {
+        "{\"servers\": {\"a\": {\"url\": 5}}}",
+        "{\"servers\": {\"a\": {\"url\": \"mailto:x@example.com\"}}}",
+        "{\"servers\": {\"a\": {\"url\": \"https://example.com/mcp\", \"command\": \"npx\"}}}",
+        "{\"servers\": {\"a\": {\"url\": \"https://example.com/mcp\", \"transport\": \"websocket\"}}}",
+        "{\"servers\": {\"a\": {\"url\": \"https://example.com/mcp\", \"headers\": {\"X\": 1}}}}",
+        "{\"servers\": {\"a\": {\"url\": \"https://example.com/mcp\", \"headers\": {\"Host\": \"x\"}}}}",
+        "{\"servers\": {\"a\": {\"url\": \"https://example.com/mcp\", \"oauth\": []}}}",
+    };
+    for (const QByteArray &content : bad) {
+        QTemporaryDir dir;
+        ServerRegistry registry(dir.path());
+        writeAll(registry.filePath(), content);
+        QString error;
+        EXPECT_FALSE(registry.load(&error)) << content.constData();
+        EXPECT_TRUE(error.contains(QStringLiteral("'a'"))) << error.toStdString();
+        EXPECT_EQ(readAll(registry.filePath()), content);
+    }
+}

@@ -81,3 +81,20 @@ TEST(StatusPrinter, InstanceSessionsFromABrokerThatCountsThem)
         QStringLiteral("  instance client alpha: running, pid 55, sessions 4 (alpha)\n")))
         << formatStatus(status).toStdString();
 }
+
+TEST(StatusPrinter, RemoteServerShowsItsUrlAndSignIn)
+{
+    const QJsonObject server{{QStringLiteral("name"), QStringLiteral("linear")},
+                             {QStringLiteral("state"), QStringLiteral("sign-in-required")},
+                             {QStringLiteral("url"), QStringLiteral("https://mcp.linear.app/mcp")},
+                             {QStringLiteral("transport"), QStringLiteral("auto")},
+                             {QStringLiteral("auth"), QJsonObject{{QStringLiteral("state"), QStringLiteral("sign-in-required")},
+                                                                  {QStringLiteral("message"), QStringLiteral("sign in to linear again")}}}};
+    const QString text = formatStatus({{QStringLiteral("servers"), QJsonArray{server}}});
+    EXPECT_TRUE(text.contains(QStringLiteral("remote https://mcp.linear.app/mcp (auto), SIGN-IN REQUIRED: sign in to linear again")))
+        << text.toStdString();
+    QJsonObject signedIn = server;
+    signedIn.insert(QStringLiteral("auth"), QJsonObject{{QStringLiteral("state"), QStringLiteral("signed-in")},
+                                                        {QStringLiteral("issuer"), QStringLiteral("https://auth.example")}});
+    EXPECT_TRUE(formatStatus({{QStringLiteral("servers"), QJsonArray{signedIn}}}).contains(QStringLiteral("signed in at https://auth.example")));
+}
