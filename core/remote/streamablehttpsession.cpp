@@ -179,6 +179,7 @@ void StreamableHttpUpstream::openGetStream()
     }
     QNetworkReply *reply = m_streamManager->get(request);
     get.reply = reply;
+    qCDebug(lcRemoteHttp) << label() << "GET stream opened";
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
         if (m_get && m_get->reply == reply)
             onGetHeaders();
@@ -200,6 +201,7 @@ void StreamableHttpUpstream::onGetHeaders()
     if (status == 0 || get.status != 0)
         return;
     get.status = status;
+    qCDebug(lcRemoteHttp) << label() << "GET stream: HTTP" << status;
     if (status == 200)
         get.connectFailures = 0;
 }

@@ -538,3 +538,29 @@ TEST(RemoteHttp, StreamableHttpOnALegacyServerIsFatal)
     EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Fatal);
     EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("HTTP 404"))) << driver.goneDescription.toStdString();
 }
+
+// Messages not tied to a request come on the GET stream, opened after notifications/initialized.
+TEST(RemoteHttp, GetStreamCarriesUnrelatedNotifications)
+{
+    RemoteFixture fixture(QStringLiteral("everything-http"));
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return upstream->openStreams() == 1; }, 3000));   // the GET stream
+    driver.request(1, "logging/setLevel", "{\"level\":\"debug\"}");
+    ASSERT_TRUE(driver.response(1).contains(QStringLiteral("result")));
+    driver.callTool(2, "toggle-simulated-logging");
+    ASSERT_TRUE(driver.response(2).contains(QStringLiteral("result")));
+    auto isLog = [](const UpstreamDriver::Received &item) {
+        return item.json.value(QStringLiteral("method")).toString() == QStringLiteral("notifications/message");
+    };
+    // One comes at once, then one every 5 s (the first may pass before the server has the stream).
+    const bool logged = QTest::qWaitFor([&] { return driver.find(isLog) != nullptr; }, 7000);
+    QStringList seen;
+    for (const auto &item : driver.received)
+        seen.append(QString::fromUtf8(item.message.left(120)) + QStringLiteral(" @") + QString::fromUtf8(item.related));
+    ASSERT_TRUE(logged) << seen.join('\n').toStdString() << driver.events.join('\n').toStdString();
+    EXPECT_TRUE(driver.find(isLog)->related.isEmpty());
+}
