@@ -373,3 +373,28 @@ TEST(RemoteHttp, GetStreamCarriesUnrelatedNotifications)
     ASSERT_TRUE(logged) << seen.join('\n').toStdString() << driver.events.join('\n').toStdString();
     EXPECT_TRUE(driver.find(isLog)->related.isEmpty());
 }
+
+// A stream cut before it carried any event id cannot be resumed: the call gets an error (never a
+// second POST, which might run the tool twice).
+TEST(RemoteHttp, StreamCutBeforeAnEventIdAnswersWithAnError)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"), {QStringLiteral("--proxy")});
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    // Right after the response headers, before the priming event. (Qt 6.4 itself re-sends a POST
+    // whose connection closes before the headers are complete; nothing above QNAM can stop that.)
+    fixture.command("cut-after-bytes cut-early 0");
+    driver.callTool(5, "sleep", "{\"ms\":300,\"tag\":\"cut-early\"}");
+    const QJsonObject answer = driver.response(5);
+    EXPECT_EQ(errorMessage(answer),
+              QStringLiteral("remote server 'remote-test' (%1): the connection was lost before an answer; "
+                             "the call may or may not have run")
+                  .arg(fixture.url().host() + QLatin1Char(':') + QString::number(fixture.url().port())));
+    const QJsonObject stats = fixture.command("stats");
+    EXPECT_EQ(stats.value(QStringLiteral("cuts")).toInt(), 1);
+    EXPECT_EQ(stats.value(QStringLiteral("toolCalls")).toInt(), 1);   // never posted again
+    EXPECT_EQ(driver.goneCount, 0);
+}

@@ -245,3 +245,53 @@ TEST(RemoteHttpFaults, StreamableHttpOnALegacyServerIsFatal)
     EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("HTTP 404")))
         << driver.goneDescription.toStdString();
 }
+
+// 403 insufficient_scope: the gate is asked (step-up), and the call is retried once with the new
+// header.
+TEST(RemoteHttpFaults, InsufficientScopeAsksTheGateAndRetriesOnce)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    FakeGate gate;
+    auto upstream = makeHttp(fixture.url(), &gate);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    fixture.command("scope-next");
+    driver.callTool(2, "echo", "{\"message\":\"scoped\"}");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return gate.challenges.size() == 1; }, 5000));
+    EXPECT_EQ(gate.challenges.at(0).status, 403);
+    EXPECT_TRUE(gate.challenges.at(0).wwwAuthenticate.contains("insufficient_scope"));
+    gate.set(AuthGate::State::SignedIn, "Bearer wider");
+    EXPECT_EQ(UpstreamDriver::toolText(driver.response(2)), QStringLiteral("Echo: scoped"));
+    EXPECT_EQ(fixture.command("stats").value(QStringLiteral("forbidden")).toInt(), 1);
+}
+
+TEST(RemoteHttpFaults, KillAbortsAndReportsCrashed)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    driver.callTool(2, "sleep", "{\"ms\":3000}");
+    upstream->kill();
+    EXPECT_EQ(upstream->openStreams(), 0);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 2000));
+    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Crashed);
+    EXPECT_EQ(driver.countResponses(2), 0);   // the host's router answers in-flight requests
+}
+
+TEST(RemoteHttpFaults, ShutdownBlockingEndsTheSession)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    upstream->shutdownBlocking(2000);
+    EXPECT_EQ(upstream->openStreams(), 0);
+    EXPECT_EQ(fixture.command("stats").value(QStringLiteral("deletes")).toInt(), 1);
+}
