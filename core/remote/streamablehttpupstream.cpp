@@ -1,6 +1,5 @@
 #include "streamablehttpupstream.h"
 
-#include <QEventLoop>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>

@@ -389,12 +389,14 @@ TEST(RemoteHttp, StreamCutBeforeAnEventIdAnswersWithAnError)
     fixture.command("cut-after-bytes cut-early 0");
     driver.callTool(5, "sleep", "{\"ms\":300,\"tag\":\"cut-early\"}");
     const QJsonObject answer = driver.response(5);
-    EXPECT_EQ(errorMessage(answer),
-              QStringLiteral("remote server 'remote-test' (%1): the connection was lost before an answer; "
-                             "the call may or may not have run")
-                  .arg(fixture.url().host() + QLatin1Char(':') + QString::number(fixture.url().port())));
+    EXPECT_EQ(
+        errorMessage(answer),
+        QStringLiteral(
+            "remote server 'remote-test' (%1): the connection was lost before an answer; "
+            "the call may or may not have run")
+            .arg(fixture.url().host() + QLatin1Char(':') + QString::number(fixture.url().port())));
     const QJsonObject stats = fixture.command("stats");
     EXPECT_EQ(stats.value(QStringLiteral("cuts")).toInt(), 1);
-    EXPECT_EQ(stats.value(QStringLiteral("toolCalls")).toInt(), 1);   // never posted again
+    EXPECT_EQ(stats.value(QStringLiteral("toolCalls")).toInt(), 1); // never posted again
     EXPECT_EQ(driver.goneCount, 0);
 }

@@ -280,7 +280,7 @@ TEST(RemoteHttpFaults, KillAbortsAndReportsCrashed)
     EXPECT_EQ(upstream->openStreams(), 0);
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 2000));
     EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Crashed);
-    EXPECT_EQ(driver.countResponses(2), 0);   // the host's router answers in-flight requests
+    EXPECT_EQ(driver.countResponses(2), 0); // the host's router answers in-flight requests
 }
 
 TEST(RemoteHttpFaults, ShutdownBlockingEndsTheSession)
