@@ -13,7 +13,8 @@ AutoUpstream::AutoUpstream(const RemoteEndpoint &endpoint, AuthGate *gate, QObje
 {
     StreamableHttpUpstream::Options options;
     options.probe = true;
-    auto *http = new StreamableHttpUpstream(endpoint.url, endpoint.headers, gate, endpoint.serverName, options, this);
+    auto *http = new StreamableHttpUpstream(endpoint.url, endpoint.headers, gate,
+                                            endpoint.serverName, options, this);
     connect(http, &StreamableHttpUpstream::notStreamableHttp, this, &AutoUpstream::fallBack);
     adopt(http);
 }
@@ -41,16 +42,19 @@ void AutoUpstream::fallBack(int status)
     if (m_fellBack)
         return;
     m_fellBack = true;
-    emit event(serverLabel(m_endpoint.serverName, m_endpoint.url) +
-               QStringLiteral(": HTTP %1 to a Streamable HTTP POST; trying the legacy HTTP+SSE transport").arg(status));
+    emit event(
+        serverLabel(m_endpoint.serverName, m_endpoint.url) +
+        QStringLiteral(": HTTP %1 to a Streamable HTTP POST; trying the legacy HTTP+SSE transport")
+            .arg(status));
     Upstream *old = m_inner;
     old->disconnect(this);
     old->shutdownBlocking(0);
     old->deleteLater();
 
     LegacySseUpstream::Options options;
-    options.announceStarted = false;   // the host saw started() already
-    auto *legacy = new LegacySseUpstream(m_endpoint.url, m_endpoint.headers, m_gate, m_endpoint.serverName, options, this);
+    options.announceStarted = false; // the host saw started() already
+    auto *legacy = new LegacySseUpstream(m_endpoint.url, m_endpoint.headers, m_gate,
+                                         m_endpoint.serverName, options, this);
     adopt(legacy);
     legacy->start();
     const QList<QByteArray> resend = std::exchange(m_sentWhileProbing, {});
@@ -95,14 +99,17 @@ QString AutoUpstream::describe() const
     return m_inner->describe();
 }
 
-std::unique_ptr<Upstream> makeRemoteUpstream(const RemoteEndpoint &endpoint, AuthGate *gate, QObject *parent)
+std::unique_ptr<Upstream> makeRemoteUpstream(const RemoteEndpoint &endpoint, AuthGate *gate,
+                                             QObject *parent)
 {
     switch (endpoint.transport) {
     case RemoteEndpoint::StreamableHttp:
-        return std::make_unique<StreamableHttpUpstream>(endpoint.url, endpoint.headers, gate, endpoint.serverName,
+        return std::make_unique<StreamableHttpUpstream>(endpoint.url, endpoint.headers, gate,
+                                                        endpoint.serverName,
                                                         StreamableHttpUpstream::Options(), parent);
     case RemoteEndpoint::Sse:
-        return std::make_unique<LegacySseUpstream>(endpoint.url, endpoint.headers, gate, endpoint.serverName,
+        return std::make_unique<LegacySseUpstream>(endpoint.url, endpoint.headers, gate,
+                                                   endpoint.serverName,
                                                    LegacySseUpstream::Options(), parent);
     default:
         return std::make_unique<AutoUpstream>(endpoint, gate, parent);

@@ -39,8 +39,8 @@ private:
     RemoteEndpoint m_endpoint;
     QPointer<AuthGate> m_gate;
     Upstream *m_inner = nullptr;
-    QList<QByteArray> m_sentWhileProbing;   // re-sent to the legacy upstream on fallback
-    bool m_probing = true;                  // no answer from the Streamable HTTP attempt yet
+    QList<QByteArray> m_sentWhileProbing; // re-sent to the legacy upstream on fallback
+    bool m_probing = true;                // no answer from the Streamable HTTP attempt yet
     bool m_fellBack = false;
 };
 

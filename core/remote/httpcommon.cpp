@@ -86,7 +86,8 @@ std::optional<qint64> retryAfterMs(const QByteArray &value)
     if (ok)
         return seconds < 0 ? std::nullopt : std::optional<qint64>(seconds * 1000);
     // An HTTP date: "Sun, 06 Nov 1994 08:49:37 GMT".
-    QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(trimmed), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QDateTime at = QLocale::c().toDateTime(QString::fromLatin1(trimmed),
+                                           QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!at.isValid())
         return std::nullopt;
     at.setTimeSpec(Qt::UTC);
@@ -103,8 +104,10 @@ QNetworkRequest makeRequest(const QUrl &url, const QMap<QByteArray, QByteArray> 
     if (!authorization.isEmpty())
         request.setRawHeader("Authorization", authorization);
     request.setTransferTimeout(0);
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::SameOriginRedirectPolicy);
+    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute,
+                         QNetworkRequest::AlwaysNetwork);
     return request;
 }
 

@@ -21,7 +21,8 @@ constexpr int MaxAuthRetries = 3;
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host().compare(b.host(), Qt::CaseInsensitive) == 0 &&
-           a.port(a.scheme() == QLatin1String("https") ? 443 : 80) == b.port(b.scheme() == QLatin1String("https") ? 443 : 80);
+           a.port(a.scheme() == QLatin1String("https") ? 443 : 80) ==
+               b.port(b.scheme() == QLatin1String("https") ? 443 : 80);
 }
 
 void discardReply(QNetworkReply *reply, QObject *receiver)
@@ -36,9 +37,11 @@ void discardReply(QNetworkReply *reply, QObject *receiver)
 
 } // namespace
 
-LegacySseUpstream::LegacySseUpstream(const QUrl &url, const QMap<QByteArray, QByteArray> &headers, AuthGate *gate,
-                                     const QString &serverName, const Options &options, QObject *parent)
-    : Upstream(parent), m_url(url), m_headers(headers), m_gate(gate), m_serverName(serverName), m_options(options)
+LegacySseUpstream::LegacySseUpstream(const QUrl &url, const QMap<QByteArray, QByteArray> &headers,
+                                     AuthGate *gate, const QString &serverName,
+                                     const Options &options, QObject *parent)
+    : Upstream(parent), m_url(url), m_headers(headers), m_gate(gate), m_serverName(serverName),
+      m_options(options)
 {
     if (m_gate)
         connect(m_gate, &AuthGate::changed, this, &LegacySseUpstream::onGateChanged);
@@ -69,7 +72,8 @@ void LegacySseUpstream::openStream()
     if (m_gone || m_stream)
         return;
     m_streamAuthorization = m_gate ? m_gate->authorizationHeader() : QByteArray();
-    QNetworkRequest request = makeRequest(m_url, m_headers, "text/event-stream", m_streamAuthorization);
+    QNetworkRequest request =
+        makeRequest(m_url, m_headers, "text/event-stream", m_streamAuthorization);
     m_parser.emplace(m_options.maxMessageBytes);
     m_streamStatus = 0;
     m_streamBody.clear();
@@ -80,7 +84,8 @@ void LegacySseUpstream::openStream()
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, this, [this, reply] {
         if (m_stream == reply && m_endpoint.isEmpty())
-            goneOnce(label() + QStringLiteral(": no endpoint event within %1 s").arg(m_options.headersTimeoutMs / 1000.0),
+            goneOnce(label() + QStringLiteral(": no endpoint event within %1 s")
+                                   .arg(m_options.headersTimeoutMs / 1000.0),
                      GoneKind::Unreachable);
     });
     timer->start(m_options.headersTimeoutMs);
@@ -122,14 +127,16 @@ void LegacySseUpstream::onStreamData()
             return;
     }
     if (m_parser->failed())
-        goneOnce(label() + QStringLiteral(": unreadable event stream: ") + m_parser->error(), GoneKind::Unreachable);
+        goneOnce(label() + QStringLiteral(": unreadable event stream: ") + m_parser->error(),
+                 GoneKind::Unreachable);
 }
 
 void LegacySseUpstream::takeEndpoint(const QByteArray &data)
 {
     const QUrl endpoint = m_url.resolved(QUrl::fromEncoded(data.trimmed()));
     if (!endpoint.isValid() || !sameOrigin(endpoint, m_url)) {
-        goneOnce(label() + QStringLiteral(": refused an endpoint of another origin: ") + displayUrl(endpoint),
+        goneOnce(label() + QStringLiteral(": refused an endpoint of another origin: ") +
+                     displayUrl(endpoint),
                  GoneKind::Fatal);
         return;
     }
@@ -165,7 +172,8 @@ void LegacySseUpstream::onStreamFinished()
 
     if (status == 401) {
         if (!m_gate) {
-            goneOnce(label() + QStringLiteral(": needs a sign-in (HTTP 401) and has none set up"), GoneKind::SignInRequired);
+            goneOnce(label() + QStringLiteral(": needs a sign-in (HTTP 401) and has none set up"),
+                     GoneKind::SignInRequired);
             return;
         }
         m_streamWaitingForAuth = true;
@@ -179,12 +187,15 @@ void LegacySseUpstream::onStreamFinished()
     }
     if (status == 200) {
         goneOnce(label() + QStringLiteral(": the event stream closed (%1); the session is gone")
-                     .arg(error == QNetworkReply::NoError ? QStringLiteral("by the server") : networkError),
+                               .arg(error == QNetworkReply::NoError
+                                        ? QStringLiteral("by the server")
+                                        : networkError),
                  GoneKind::Unreachable);
         return;
     }
-    const QString what = label() + QStringLiteral(": HTTP %1 to the event stream GET").arg(status) +
-                         (m_streamBody.isEmpty() ? QString() : QStringLiteral(": ") + bodyExcerpt(m_streamBody));
+    const QString what =
+        label() + QStringLiteral(": HTTP %1 to the event stream GET").arg(status) +
+        (m_streamBody.isEmpty() ? QString() : QStringLiteral(": ") + bodyExcerpt(m_streamBody));
     goneOnce(what, status >= 500 ? GoneKind::Unreachable : GoneKind::Fatal);
 }
 
@@ -207,7 +218,8 @@ void LegacySseUpstream::post(const Post &message)
 {
     Post sent = message;
     sent.usedAuthorization = m_gate ? m_gate->authorizationHeader() : QByteArray();
-    QNetworkRequest request = makeRequest(m_endpoint, m_headers, "application/json, text/event-stream", sent.usedAuthorization);
+    QNetworkRequest request = makeRequest(
+        m_endpoint, m_headers, "application/json, text/event-stream", sent.usedAuthorization);
     request.setRawHeader("Content-Type", "application/json");
     QNetworkReply *reply = m_manager->post(request, message.message);
     m_posts.append(reply);
@@ -221,7 +233,8 @@ void LegacySseUpstream::post(const Post &message)
     });
     connect(reply, &QNetworkReply::metaDataChanged, timer, &QTimer::stop);
     timer->start(m_options.headersTimeoutMs);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, sent, timedOut] { onPostFinished(reply, sent, *timedOut); });
+    connect(reply, &QNetworkReply::finished, this,
+            [this, reply, sent, timedOut] { onPostFinished(reply, sent, *timedOut); });
 }
 
 void LegacySseUpstream::onPostFinished(QNetworkReply *reply, const Post &message, bool timedOut)
@@ -232,20 +245,22 @@ void LegacySseUpstream::onPostFinished(QNetworkReply *reply, const Post &message
         return;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     if (timedOut) {
-        goneOnce(label() + QStringLiteral(": a POST got no response within %1 s; the session is gone")
-                     .arg(m_options.headersTimeoutMs / 1000.0),
+        goneOnce(label() +
+                     QStringLiteral(": a POST got no response within %1 s; the session is gone")
+                         .arg(m_options.headersTimeoutMs / 1000.0),
                  GoneKind::Unreachable);
         return;
     }
     if (status == 0) {
-        goneOnce(label() + QStringLiteral(": ") + describeNetworkError(reply), GoneKind::Unreachable);
+        goneOnce(label() + QStringLiteral(": ") + describeNetworkError(reply),
+                 GoneKind::Unreachable);
         return;
     }
     if (status / 100 == 2)
-        return;   // the answer comes on the event stream
+        return; // the answer comes on the event stream
     const QByteArray wwwAuthenticate = reply->rawHeader("WWW-Authenticate");
-    if ((status == 401 || (status == 403 && wwwAuthenticate.contains("insufficient_scope"))) && m_gate &&
-        message.authRetries < MaxAuthRetries) {
+    if ((status == 401 || (status == 403 && wwwAuthenticate.contains("insufficient_scope"))) &&
+        m_gate && message.authRetries < MaxAuthRetries) {
         Post again = message;
         ++again.authRetries;
         m_waitingForAuth = true;
@@ -256,7 +271,8 @@ void LegacySseUpstream::onPostFinished(QNetworkReply *reply, const Post &message
         return;
     }
     if (status == 401) {
-        goneOnce(label() + QStringLiteral(": needs a sign-in (HTTP 401)"), GoneKind::SignInRequired);
+        goneOnce(label() + QStringLiteral(": needs a sign-in (HTTP 401)"),
+                 GoneKind::SignInRequired);
         return;
     }
     const QByteArray body = reply->read(MaxErrorBodyBytes);
@@ -269,7 +285,8 @@ void LegacySseUpstream::onGateChanged()
     if (m_gone || !m_gate)
         return;
     const QByteArray header = m_gate->authorizationHeader();
-    if (m_gate->state() == AuthGate::State::SignInRequired && (m_waitingForAuth || m_streamWaitingForAuth)) {
+    if (m_gate->state() == AuthGate::State::SignInRequired &&
+        (m_waitingForAuth || m_streamWaitingForAuth)) {
         QString message = m_gate->waitingMessage();
         if (message.isEmpty())
             message = label() + QStringLiteral(": needs a sign-in");
@@ -323,7 +340,8 @@ void LegacySseUpstream::stop()
     m_gone = true;
     abortAll();
     QMetaObject::invokeMethod(
-        this, [this] { emit gone(label() + QStringLiteral(": stopped"), GoneKind::Stopped); }, Qt::QueuedConnection);
+        this, [this] { emit gone(label() + QStringLiteral(": stopped"), GoneKind::Stopped); },
+        Qt::QueuedConnection);
 }
 
 void LegacySseUpstream::kill()
@@ -333,7 +351,8 @@ void LegacySseUpstream::kill()
     m_gone = true;
     abortAll();
     QMetaObject::invokeMethod(
-        this, [this] { emit gone(label() + QStringLiteral(": aborted"), GoneKind::Crashed); }, Qt::QueuedConnection);
+        this, [this] { emit gone(label() + QStringLiteral(": aborted"), GoneKind::Crashed); },
+        Qt::QueuedConnection);
 }
 
 void LegacySseUpstream::shutdownBlocking(int /*timeoutMs*/)
@@ -356,7 +375,8 @@ QJsonObject LegacySseUpstream::statusJson() const
     QJsonObject remote{
         {QStringLiteral("url"), displayUrl(m_url)},
         {QStringLiteral("transport"), QStringLiteral("sse")},
-        {QStringLiteral("sessionId"), QUrlQuery(m_endpoint).queryItemValue(QStringLiteral("sessionId"))},
+        {QStringLiteral("sessionId"),
+         QUrlQuery(m_endpoint).queryItemValue(QStringLiteral("sessionId"))},
         {QStringLiteral("protocolVersion"), QString()},
         {QStringLiteral("openStreams"), int(m_posts.size()) + (m_stream ? 1 : 0)},
         {QStringLiteral("resumes"), 0},

@@ -16,7 +16,6 @@ class QNetworkReply;
 
 namespace manifold {
 
-
 namespace remote {
 
 // A remote MCP server over the legacy HTTP+SSE transport (MCP 2024-11-05): a GET stream that
@@ -29,7 +28,7 @@ class LegacySseUpstream final : public Upstream
 public:
     struct Options
     {
-        int headersTimeoutMs = 30000;   // the GET's and every POST's response headers
+        int headersTimeoutMs = 30000; // the GET's and every POST's response headers
         qsizetype maxMessageBytes = 64 * 1024 * 1024;
         // Auto fallback: the host already saw started() from the Streamable HTTP attempt.
         bool announceStarted = true;
@@ -53,7 +52,7 @@ private:
     struct Post
     {
         QByteArray message;
-        QByteArray id;   // raw id of a request, else empty
+        QByteArray id; // raw id of a request, else empty
         QByteArray usedAuthorization;
         int authRetries = 0;
     };
@@ -85,7 +84,7 @@ private:
     int m_streamStatus = 0;
     bool m_streamWaitingForAuth = false;
     QUrl m_endpoint;
-    QList<Post> m_waiting;   // sent before the endpoint was known, or held for the sign-in
+    QList<Post> m_waiting; // sent before the endpoint was known, or held for the sign-in
     bool m_waitingForAuth = false;
     QByteArray m_heldAuthorization;
     QList<QNetworkReply *> m_posts;

@@ -22,7 +22,8 @@ constexpr int MaxReconnectDelayMs = 30000;
 
 bool sessionGone(int status, const QByteArray &usedSession, const QByteArray &body)
 {
-    return !usedSession.isEmpty() && (status == 404 || (status == 400 && body.toLower().contains("session")));
+    return !usedSession.isEmpty() &&
+           (status == 404 || (status == 400 && body.toLower().contains("session")));
 }
 
 } // namespace
@@ -39,7 +40,9 @@ void StreamableHttpUpstream::onSessionExpired(Exchange *exchange)
         return;
     }
     if (m_freshSession) {
-        const QString what = label() + QStringLiteral(": the server forgot its session again right after a new one was made");
+        const QString what =
+            label() +
+            QStringLiteral(": the server forgot its session again right after a new one was made");
         answer(out, what);
         goneOnce(what, GoneKind::Unreachable);
         return;
@@ -62,7 +65,8 @@ void StreamableHttpUpstream::loseSession(const QByteArray &usedSession)
     QList<Outgoing> lost;
     for (auto entry = m_exchanges.begin(); entry != m_exchanges.end();) {
         Exchange *exchange = entry->second.get();
-        if (exchange->usedSession == usedSession && (exchange->headersSeen || exchange->resuming || !exchange->reply)) {
+        if (exchange->usedSession == usedSession &&
+            (exchange->headersSeen || exchange->resuming || !exchange->reply)) {
             if (exchange->reply) {
                 exchange->reply->disconnect(this);
                 exchange->reply->abort();
@@ -89,16 +93,19 @@ void StreamableHttpUpstream::loseSession(const QByteArray &usedSession)
     }
     emit event(label() + QStringLiteral(": the server forgot the session; a new one is needed"));
     for (const Outgoing &out : std::as_const(lost))
-        answer(out, label() + QStringLiteral(": the server forgot the session before an answer; the call may or may not have run"));
+        answer(out, label() + QStringLiteral(": the server forgot the session before an answer; "
+                                             "the call may or may not have run"));
     if (!m_gone)
         emit sessionLost();
 }
 
-void StreamableHttpUpstream::onChallenged(Exchange *exchange, int status, const QByteArray &wwwAuthenticate)
+void StreamableHttpUpstream::onChallenged(Exchange *exchange, int status,
+                                          const QByteArray &wwwAuthenticate)
 {
     const QString what = label() + QStringLiteral(": HTTP %1").arg(status);
     if (!m_gate) {
-        goneOnce(label() + QStringLiteral(": needs a sign-in (HTTP %1) and has none set up").arg(status),
+        goneOnce(label() +
+                     QStringLiteral(": needs a sign-in (HTTP %1) and has none set up").arg(status),
                  GoneKind::SignInRequired);
         return;
     }
@@ -106,7 +113,8 @@ void StreamableHttpUpstream::onChallenged(Exchange *exchange, int status, const 
     ++again.authRetries;
     if (again.authRetries > MaxAuthRetries || (status == 403 && again.authRetries > 1)) {
         if (again.method == "initialize")
-            goneOnce(what + QStringLiteral(": the sign-in was not accepted"), GoneKind::SignInRequired);
+            goneOnce(what + QStringLiteral(": the sign-in was not accepted"),
+                     GoneKind::SignInRequired);
         else
             answer(again, what + QStringLiteral(": the sign-in was not accepted"));
         return;
@@ -116,7 +124,7 @@ void StreamableHttpUpstream::onChallenged(Exchange *exchange, int status, const 
     hold(again);
     emit event(what + QStringLiteral("; waiting for the sign-in"));
     m_gate->challenged(exchange->usedAuthorization, status, wwwAuthenticate);
-    onGateChanged();   // a newer token may be there already, or nobody can sign in
+    onGateChanged(); // a newer token may be there already, or nobody can sign in
 }
 
 void StreamableHttpUpstream::onGateChanged()
@@ -179,6 +187,7 @@ void StreamableHttpUpstream::openGetStream()
     }
     QNetworkReply *reply = m_streamManager->get(request);
     get.reply = reply;
+    qCDebug(lcRemoteHttp) << label() << "GET stream opened";
     connect(reply, &QNetworkReply::metaDataChanged, this, [this, reply] {
         if (m_get && m_get->reply == reply)
             onGetHeaders();
@@ -200,6 +209,7 @@ void StreamableHttpUpstream::onGetHeaders()
     if (status == 0 || get.status != 0)
         return;
     get.status = status;
+    qCDebug(lcRemoteHttp) << label() << "GET stream: HTTP" << status;
     if (status == 200)
         get.connectFailures = 0;
 }
@@ -252,7 +262,8 @@ void StreamableHttpUpstream::onGetFinished()
     get.reply = nullptr;
 
     if (status == 0) {
-        if (isConnectionFailure(error) && ++get.connectFailures > m_options.streamReconnectAttempts) {
+        if (isConnectionFailure(error) &&
+            ++get.connectFailures > m_options.streamReconnectAttempts) {
             goneOnce(label() + QStringLiteral(": ") + networkError, GoneKind::Unreachable);
             return;
         }
@@ -266,14 +277,17 @@ void StreamableHttpUpstream::onGetFinished()
     }
     if (status == 405 || status == 409) {
         get.closedForGood = true;
-        emit event(label() + (status == 405 ? QStringLiteral(": the server offers no GET stream (HTTP 405)")
-                                            : QStringLiteral(": a GET stream is open already (HTTP 409)")));
+        emit event(label() + (status == 405
+                                  ? QStringLiteral(": the server offers no GET stream (HTTP 405)")
+                                  : QStringLiteral(": a GET stream is open already (HTTP 409)")));
         return;
     }
     if (status == 401 || (status == 403 && wwwAuthenticate.contains("insufficient_scope"))) {
         if (!m_gate) {
-            goneOnce(label() + QStringLiteral(": needs a sign-in (HTTP %1) and has none set up").arg(status),
-                     GoneKind::SignInRequired);
+            goneOnce(
+                label() +
+                    QStringLiteral(": needs a sign-in (HTTP %1) and has none set up").arg(status),
+                GoneKind::SignInRequired);
             return;
         }
         get.waitingForAuth = true;
@@ -285,15 +299,17 @@ void StreamableHttpUpstream::onGetFinished()
         loseSession(get.usedSession);
         return;
     }
-    emit event(label() + QStringLiteral(": the GET stream got HTTP %1: %2").arg(status).arg(bodyExcerpt(get.body)));
+    emit event(
+        label() +
+        QStringLiteral(": the GET stream got HTTP %1: %2").arg(status).arg(bodyExcerpt(get.body)));
     scheduleGetReconnect();
 }
 
 void StreamableHttpUpstream::scheduleGetReconnect()
 {
     GetStream &get = *m_get;
-    const qint64 delay =
-        get.retryMs.value_or(qMin<qint64>(MaxReconnectDelayMs, qint64(FirstReconnectDelayMs) << qMin(get.drops, 10)));
+    const qint64 delay = get.retryMs.value_or(
+        qMin<qint64>(MaxReconnectDelayMs, qint64(FirstReconnectDelayMs) << qMin(get.drops, 10)));
     ++get.drops;
     get.reconnect.start(int(delay));
 }

@@ -26,13 +26,13 @@ struct StreamableHttpUpstream::Exchange
     QByteArray wwwAuthenticate;
     QByteArray retryAfter;
     std::optional<SseParser> parser;
-    QByteArray body;   // a JSON answer, or an error's body (bounded)
+    QByteArray body; // a JSON answer, or an error's body (bounded)
     int status = 0;
     bool headersSeen = false;
     bool sse = false;
     bool answered = false;
     bool timedOut = false;
-    bool unreadable = false;   // the SSE parser refused the stream (e.g. an event over the limit)
+    bool unreadable = false; // the SSE parser refused the stream (e.g. an event over the limit)
     bool resuming = false;   // reply is a GET with Last-Event-ID
     std::optional<QByteArray> lastEventId;
     std::optional<qint64> retryMs;
@@ -50,8 +50,8 @@ struct StreamableHttpUpstream::GetStream
     QByteArray usedSession;
     QByteArray body;
     int status = 0;
-    int connectFailures = 0;   // in a row
-    int drops = 0;             // since the last event
+    int connectFailures = 0; // in a row
+    int drops = 0;           // since the last event
     bool closedForGood = false;
     bool waitingForAuth = false;
     QTimer reconnect;

@@ -1,6 +1,5 @@
 #include "streamablehttpupstream.h"
 
-#include <QEventLoop>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -32,7 +31,8 @@ int backoffMs(int attempt)
 // Mcp-Session-Id must be visible ASCII (0x21–0x7E).
 bool isVisibleAscii(const QByteArray &value)
 {
-    return !value.isEmpty() && std::all_of(value.cbegin(), value.cend(), [](char c) { return c >= 0x21 && c <= 0x7E; });
+    return !value.isEmpty() &&
+           std::all_of(value.cbegin(), value.cend(), [](char c) { return c >= 0x21 && c <= 0x7E; });
 }
 
 void discardReply(QNetworkReply *reply, QObject *receiver)
@@ -62,10 +62,12 @@ bool mentionsSession(const QByteArray &body)
 
 } // namespace
 
-StreamableHttpUpstream::StreamableHttpUpstream(const QUrl &url, const QMap<QByteArray, QByteArray> &headers,
-                                               AuthGate *gate, const QString &serverName, const Options &options,
-                                               QObject *parent)
-    : Upstream(parent), m_url(url), m_headers(headers), m_gate(gate), m_serverName(serverName), m_options(options)
+StreamableHttpUpstream::StreamableHttpUpstream(const QUrl &url,
+                                               const QMap<QByteArray, QByteArray> &headers,
+                                               AuthGate *gate, const QString &serverName,
+                                               const Options &options, QObject *parent)
+    : Upstream(parent), m_url(url), m_headers(headers), m_gate(gate), m_serverName(serverName),
+      m_options(options)
 {
     m_options.poolSize = qMax(1, m_options.poolSize);
     if (m_gate)
@@ -108,9 +110,10 @@ void StreamableHttpUpstream::send(const QByteArray &message)
         if (const auto target = json::findMember(params, "requestId"))
             out.cancelTarget = target->in(params).toByteArray();
         // A request still held was never delivered: drop it (the router answers cancelled ones).
-        m_held.erase(std::remove_if(m_held.begin(), m_held.end(),
-                                    [&](const Outgoing &held) { return held.id == out.cancelTarget; }),
-                     m_held.end());
+        m_held.erase(
+            std::remove_if(m_held.begin(), m_held.end(),
+                           [&](const Outgoing &held) { return held.id == out.cancelTarget; }),
+            m_held.end());
     }
     if (holding(out))
         hold(out);
@@ -122,13 +125,15 @@ bool StreamableHttpUpstream::holding(const Outgoing &out) const
 {
     if (m_waitingForAuth)
         return true;
-    return m_waitingForSession && out.method != "initialize" && out.method != "notifications/initialized";
+    return m_waitingForSession && out.method != "initialize" &&
+           out.method != "notifications/initialized";
 }
 
 void StreamableHttpUpstream::hold(const Outgoing &out)
 {
-    const auto at = std::upper_bound(m_held.begin(), m_held.end(), out.seq,
-                                     [](quint64 seq, const Outgoing &held) { return seq < held.seq; });
+    const auto at =
+        std::upper_bound(m_held.begin(), m_held.end(), out.seq,
+                         [](quint64 seq, const Outgoing &held) { return seq < held.seq; });
     m_held.insert(at, out);
 }
 
@@ -146,8 +151,9 @@ QNetworkAccessManager *StreamableHttpUpstream::pickManager()
     if (m_pool.size() < m_options.poolSize) {
         // Fill the pool first: an idle new manager beats a busy old one.
         for (QNetworkAccessManager *manager : std::as_const(m_pool)) {
-            const bool busy = std::any_of(m_exchanges.cbegin(), m_exchanges.cend(),
-                                          [&](const auto &entry) { return entry.second->manager == manager; });
+            const bool busy =
+                std::any_of(m_exchanges.cbegin(), m_exchanges.cend(),
+                            [&](const auto &entry) { return entry.second->manager == manager; });
             if (!busy)
                 return manager;
         }
@@ -159,8 +165,9 @@ QNetworkAccessManager *StreamableHttpUpstream::pickManager()
     QNetworkAccessManager *best = m_pool.first();
     qsizetype bestLoad = -1;
     for (QNetworkAccessManager *manager : std::as_const(m_pool)) {
-        const qsizetype load = std::count_if(m_exchanges.cbegin(), m_exchanges.cend(),
-                                             [&](const auto &entry) { return entry.second->manager == manager; });
+        const qsizetype load =
+            std::count_if(m_exchanges.cbegin(), m_exchanges.cend(),
+                          [&](const auto &entry) { return entry.second->manager == manager; });
         if (bestLoad < 0 || load < bestLoad) {
             best = manager;
             bestLoad = load;
@@ -246,7 +253,8 @@ void StreamableHttpUpstream::onExchangeHeaders(quint64 seq)
         if (isVisibleAscii(sessionId))
             m_sessionId = sessionId;
         else if (!sessionId.isEmpty())
-            emit event(label() + QStringLiteral(": ignored an Mcp-Session-Id that is not visible ASCII"));
+            emit event(label() +
+                       QStringLiteral(": ignored an Mcp-Session-Id that is not visible ASCII"));
     }
 }
 
@@ -260,7 +268,8 @@ void StreamableHttpUpstream::onExchangeData(quint64 seq)
         return;
     }
     const QByteArray bytes = exchange->reply->readAll();
-    const qsizetype limit = exchange->status / 100 == 2 ? m_options.maxMessageBytes : MaxErrorBodyBytes;
+    const qsizetype limit =
+        exchange->status / 100 == 2 ? m_options.maxMessageBytes : MaxErrorBodyBytes;
     exchange->body += bytes.left(qMax<qsizetype>(0, limit - exchange->body.size()));
 }
 
@@ -281,15 +290,17 @@ void StreamableHttpUpstream::readEvents(Exchange *exchange)
     if (exchange->parser->failed() && !exchange->unreadable) {
         // Resuming would replay the same bytes: answer the request instead.
         exchange->unreadable = true;
-        emit event(label() + QStringLiteral(": unreadable event stream: ") + exchange->parser->error());
-        exchange->reply->abort();   // finished follows
+        emit event(label() + QStringLiteral(": unreadable event stream: ") +
+                   exchange->parser->error());
+        exchange->reply->abort(); // finished follows
     }
 }
 
 void StreamableHttpUpstream::deliver(Exchange *exchange, const QByteArray &data)
 {
     const jsonrpc::Envelope envelope = jsonrpc::parseEnvelope(data);
-    if (envelope.isResponse() && !exchange->out.id.isEmpty() && envelope.id.in(data) == exchange->out.id) {
+    if (envelope.isResponse() && !exchange->out.id.isEmpty() &&
+        envelope.id.in(data) == exchange->out.id) {
         exchange->answered = true;
         if (exchange->out.method == "initialize" && envelope.result.isValid()) {
             const QByteArrayView result = envelope.result.in(data);
@@ -307,7 +318,7 @@ void StreamableHttpUpstream::onExchangeTimeout(quint64 seq)
 {
     Exchange *exchange = m_exchanges.at(seq).get();
     exchange->timedOut = true;
-    exchange->reply->abort();   // finished follows synchronously
+    exchange->reply->abort(); // finished follows synchronously
 }
 
 void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
@@ -319,7 +330,7 @@ void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
     QNetworkReply *reply = exchange->reply;
     exchange->headersTimer.stop();
     if (!exchange->headersSeen && httpStatus(reply) != 0) {
-        m_exchanges[seq] = std::move(owned);   // the handlers look it up
+        m_exchanges[seq] = std::move(owned); // the handlers look it up
         onExchangeHeaders(seq);
         owned = std::move(m_exchanges[seq]);
         m_exchanges.erase(seq);
@@ -328,7 +339,8 @@ void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
         if (exchange->sse) {
             readEvents(exchange);
         } else {
-            const qsizetype limit = exchange->status / 100 == 2 ? m_options.maxMessageBytes : MaxErrorBodyBytes;
+            const qsizetype limit =
+                exchange->status / 100 == 2 ? m_options.maxMessageBytes : MaxErrorBodyBytes;
             exchange->body += reply->read(qMax<qsizetype>(0, limit - exchange->body.size()));
         }
     }
@@ -355,7 +367,9 @@ void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
     const bool isInitialize = exchange->out.method == "initialize";
     const bool isRequest = !exchange->out.id.isEmpty();
     if (exchange->timedOut) {
-        const QString what = label() + QStringLiteral(": no response within %1 s").arg(m_options.headersTimeoutMs / 1000.0);
+        const QString what =
+            label() +
+            QStringLiteral(": no response within %1 s").arg(m_options.headersTimeoutMs / 1000.0);
         if (isInitialize && !exchange->resuming)
             goneOnce(what, GoneKind::Unreachable);
         else if (isRequest)
@@ -376,7 +390,8 @@ void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
         return;
     }
     if (exchange->unreadable) {
-        answer(exchange->out, label() + QStringLiteral(": unreadable answer: ") + exchange->parser->error());
+        answer(exchange->out,
+               label() + QStringLiteral(": unreadable answer: ") + exchange->parser->error());
         return;
     }
     if (exchange->status / 100 == 2) {
@@ -432,11 +447,13 @@ void StreamableHttpUpstream::handleHttpError(Exchange *exchange, int status, con
         onChallenged(exchange, status, exchange->wwwAuthenticate);
         return;
     }
-    if (status == 403 && exchange->wwwAuthenticate.contains("insufficient_scope") && m_gate && out.authRetries == 0) {
+    if (status == 403 && exchange->wwwAuthenticate.contains("insufficient_scope") && m_gate &&
+        out.authRetries == 0) {
         onChallenged(exchange, status, exchange->wwwAuthenticate);
         return;
     }
-    if (!exchange->usedSession.isEmpty() && (status == 404 || (status == 400 && mentionsSession(body)))) {
+    if (!exchange->usedSession.isEmpty() &&
+        (status == 404 || (status == 400 && mentionsSession(body)))) {
         onSessionExpired(exchange);
         return;
     }
@@ -458,7 +475,8 @@ void StreamableHttpUpstream::handleHttpError(Exchange *exchange, int status, con
         }
     }
     if (out.method == "initialize") {
-        if (m_options.probe && !m_everInitialized && (status == 400 || status == 404 || status == 405)) {
+        if (m_options.probe && !m_everInitialized &&
+            (status == 400 || status == 404 || status == 405)) {
             emit notStreamableHttp(status);
             return;
         }
@@ -474,8 +492,9 @@ void StreamableHttpUpstream::handleHttpError(Exchange *exchange, int status, con
 void StreamableHttpUpstream::tryResume(std::unique_ptr<Exchange> exchange)
 {
     if (!exchange->lastEventId || exchange->resumes >= m_options.resumeAttempts) {
-        answerLost(exchange.get(), exchange->lastEventId ? QStringLiteral("resume attempts used up")
-                                                         : QStringLiteral("the stream had no event id"));
+        answerLost(exchange.get(), exchange->lastEventId
+                                       ? QStringLiteral("resume attempts used up")
+                                       : QStringLiteral("the stream had no event id"));
         return;
     }
     ++exchange->resumes;
@@ -492,7 +511,8 @@ void StreamableHttpUpstream::openResume(quint64 seq)
     if (m_gone || m_stopping || it == m_exchanges.end() || it->second->reply)
         return;
     Exchange *exchange = it->second.get();
-    emit event(label() + QStringLiteral(": resuming the stream of request %1").arg(QString::fromUtf8(exchange->out.id)));
+    emit event(label() + QStringLiteral(": resuming the stream of request %1")
+                             .arg(QString::fromUtf8(exchange->out.id)));
     QNetworkRequest request = requestFor("text/event-stream", true);
     request.setRawHeader("Last-Event-ID", *exchange->lastEventId);
     exchange->resuming = true;
@@ -511,7 +531,9 @@ void StreamableHttpUpstream::answerLost(Exchange *exchange, const QString &why)
 {
     qCInfo(lcRemoteHttp) << label() << "lost the stream of" << exchange->out.id << "-" << why;
     answer(exchange->out,
-           label() + QStringLiteral(": the connection was lost before an answer; the call may or may not have run"));
+           label() +
+               QStringLiteral(
+                   ": the connection was lost before an answer; the call may or may not have run"));
 }
 
 void StreamableHttpUpstream::answer(const Outgoing &out, const QString &message)
@@ -519,116 +541,6 @@ void StreamableHttpUpstream::answer(const Outgoing &out, const QString &message)
     if (out.id.isEmpty() || m_gone)
         return;
     deliverLine(errorAnswer(out.id, message), out.id);
-}
-
-int StreamableHttpUpstream::openStreams() const
-{
-    const auto open = std::count_if(m_exchanges.cbegin(), m_exchanges.cend(),
-                                    [](const auto &entry) { return entry.second->reply != nullptr; });
-    return int(open) + (m_get && m_get->reply ? 1 : 0);
-}
-
-void StreamableHttpUpstream::abortAll()
-{
-    for (auto &entry : m_exchanges)
-        discardReply(entry.second->reply, this);
-    m_exchanges.clear();
-    if (m_get) {
-        discardReply(m_get->reply, this);
-        m_get->reply = nullptr;
-        m_get->reconnect.stop();
-    }
-    m_held.clear();
-}
-
-void StreamableHttpUpstream::goneOnce(const QString &description, GoneKind kind)
-{
-    if (m_gone)
-        return;
-    m_gone = true;
-    abortAll();
-    qCInfo(lcRemoteHttp) << "gone:" << description;
-    emit gone(description, kind);
-}
-
-QString StreamableHttpUpstream::label() const
-{
-    return serverLabel(m_serverName, m_url);
-}
-
-void StreamableHttpUpstream::stop()
-{
-    if (m_gone || m_stopping)
-        return;
-    m_stopping = true;
-    const QByteArray sessionId = m_sessionId;
-    abortAll();
-    if (sessionId.isEmpty()) {
-        QMetaObject::invokeMethod(
-            this, [this] { goneOnce(label() + QStringLiteral(": stopped"), GoneKind::Stopped); }, Qt::QueuedConnection);
-        return;
-    }
-    // DELETE ends the session at the server; 405 (not allowed) or any failure is fine.
-    QNetworkReply *reply = pickManager()->deleteResource(requestFor("application/json, text/event-stream", true));
-    auto *timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, reply, &QNetworkReply::abort);
-    timer->start(qMin(m_options.headersTimeoutMs, 5000));
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        goneOnce(label() + QStringLiteral(": stopped"), GoneKind::Stopped);
-    });
-}
-
-void StreamableHttpUpstream::kill()
-{
-    if (m_gone)
-        return;
-    m_gone = true;
-    abortAll();
-    QMetaObject::invokeMethod(
-        this, [this] { emit gone(label() + QStringLiteral(": aborted"), GoneKind::Crashed); }, Qt::QueuedConnection);
-}
-
-void StreamableHttpUpstream::shutdownBlocking(int timeoutMs)
-{
-    if (m_gone)
-        return;
-    const QByteArray sessionId = m_sessionId;
-    m_gone = true;
-    abortAll();
-    if (sessionId.isEmpty() || timeoutMs <= 0)
-        return;
-    // Best effort: tell the server the session is over, for at most timeoutMs.
-    QNetworkReply *reply = pickManager()->deleteResource(requestFor("application/json, text/event-stream", true));
-    QEventLoop loop;
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    if (!reply->isFinished())
-        loop.exec(QEventLoop::ExcludeUserInputEvents);
-    discardReply(reply, this);
-}
-
-QString StreamableHttpUpstream::describe() const
-{
-    QString text = displayUrl(m_url) + QStringLiteral(" (Streamable HTTP");
-    if (!m_sessionId.isEmpty())
-        text += QStringLiteral(", session ") + QString::fromLatin1(m_sessionId.left(4)) + QStringLiteral("…");
-    return text + QLatin1Char(')');
-}
-
-QJsonObject StreamableHttpUpstream::statusJson() const
-{
-    QJsonObject remote{
-        {QStringLiteral("url"), displayUrl(m_url)},
-        {QStringLiteral("transport"), QStringLiteral("streamable-http")},
-        {QStringLiteral("sessionId"), QString::fromLatin1(m_sessionId)},
-        {QStringLiteral("protocolVersion"), QString::fromLatin1(m_protocolVersion)},
-        {QStringLiteral("openStreams"), openStreams()},
-        {QStringLiteral("resumes"), m_resumes},
-        {QStringLiteral("reinitializations"), m_reinitializations},
-    };
-    return QJsonObject{{QStringLiteral("remote"), remote}};
 }
 
 } // namespace manifold::remote

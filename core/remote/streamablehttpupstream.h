@@ -21,7 +21,6 @@ class QTimer;
 
 namespace manifold {
 
-
 namespace remote {
 
 // A remote MCP server over Streamable HTTP (MCP 2025-11-25 transports): one POST per message,
@@ -34,19 +33,20 @@ class StreamableHttpUpstream final : public Upstream
 public:
     struct Options
     {
-        int headersTimeoutMs = 30000;     // response headers of a POST (the initialize's: gone)
-        int resumeAttempts = 3;           // GETs with Last-Event-ID for one dropped POST stream
-        int poolSize = 4;                 // QNAMs for POSTs (Qt 6.4: 6 connections per host each)
-        int streamReconnectAttempts = 4;  // the GET stream: failed connects in a row before gone
-        int maxRetryAfterMs = 60000;      // 429/503 Retry-After longer than this is an error
+        int headersTimeoutMs = 30000;    // response headers of a POST (the initialize's: gone)
+        int resumeAttempts = 3;          // GETs with Last-Event-ID for one dropped POST stream
+        int poolSize = 4;                // QNAMs for POSTs (Qt 6.4: 6 connections per host each)
+        int streamReconnectAttempts = 4; // the GET stream: failed connects in a row before gone
+        int maxRetryAfterMs = 60000;     // 429/503 Retry-After longer than this is an error
         qsizetype maxMessageBytes = 64 * 1024 * 1024;
         // Auto transport: a 400/404/405 to the first initialize emits notStreamableHttp()
         // instead of gone(Fatal).
         bool probe = false;
     };
 
-    StreamableHttpUpstream(const QUrl &url, const QMap<QByteArray, QByteArray> &headers, AuthGate *gate,
-                           const QString &serverName, const Options &options, QObject *parent = nullptr);
+    StreamableHttpUpstream(const QUrl &url, const QMap<QByteArray, QByteArray> &headers,
+                           AuthGate *gate, const QString &serverName, const Options &options,
+                           QObject *parent = nullptr);
     ~StreamableHttpUpstream() override;
 
     void start() override;
@@ -68,11 +68,11 @@ signals:
 private:
     struct Outgoing
     {
-        quint64 seq = 0;            // send order, kept by held messages so they go out in order
+        quint64 seq = 0; // send order, kept by held messages so they go out in order
         QByteArray message;
-        QByteArray id;              // raw JSON id of a request, empty otherwise
-        QByteArray method;          // of requests and notifications
-        QByteArray cancelTarget;    // notifications/cancelled: the raw requestId
+        QByteArray id;           // raw JSON id of a request, empty otherwise
+        QByteArray method;       // of requests and notifications
+        QByteArray cancelTarget; // notifications/cancelled: the raw requestId
         int authRetries = 0;
         int busyRetries = 0;
     };

@@ -9,7 +9,8 @@ endif()
 add_executable(test_remote_http
     main.cpp
     remotefixture.h
-    test_remote_http.cpp)
+    test_remote_http.cpp
+    test_remote_http_faults.cpp)
 target_link_libraries(test_remote_http PRIVATE Manifold::Core Qt6::Test GTest::gtest manifold_warnings)
 target_include_directories(test_remote_http PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
 target_compile_definitions(test_remote_http PRIVATE

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QProcess>
+#include <QTcpServer>
 #include <QTest>
 
 #include <QDeadlineTimer>
@@ -17,6 +18,7 @@
 #include <memory>
 
 #include "broker/upstream.h"
+#include "remote/streamablehttpupstream.h"
 
 namespace manifold::testing {
 
@@ -27,7 +29,9 @@ public:
     explicit RemoteFixture(const QString &kind, const QStringList &extra = {})
     {
         m_process.setProgram(QStringLiteral(MANIFOLD_TEST_NODE));
-        m_process.setArguments(QStringList{QStringLiteral(MANIFOLD_E2E_DIR "/lib/remote-everything.mjs"), kind} + extra);
+        m_process.setArguments(
+            QStringList{QStringLiteral(MANIFOLD_E2E_DIR "/lib/remote-everything.mjs"), kind} +
+            extra);
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         m_process.start();
         const QJsonObject ready = readReply(15000);
@@ -56,7 +60,8 @@ private:
     QJsonObject readReply(int timeoutMs)
     {
         QDeadlineTimer deadline(timeoutMs);
-        while (!m_process.canReadLine() && !deadline.hasExpired() && m_process.state() != QProcess::NotRunning)
+        while (!m_process.canReadLine() && !deadline.hasExpired() &&
+               m_process.state() != QProcess::NotRunning)
             m_process.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
         if (!m_process.canReadLine())
             return {};
@@ -81,38 +86,46 @@ public:
     explicit UpstreamDriver(Upstream *upstream) : m_upstream(upstream)
     {
         QObject::connect(upstream, &Upstream::started, [this] { ++startedCount; });
-        QObject::connect(upstream, &Upstream::line, [this](const QByteArray &message, const QByteArray &related) {
-            received.append({message, related, QJsonDocument::fromJson(message).object()});
-        });
-        QObject::connect(upstream, &Upstream::event, [this](const QString &text) { events.append(text); });
+        QObject::connect(
+            upstream, &Upstream::line,
+            [this](const QByteArray &message, const QByteArray &related) {
+                received.append({message, related, QJsonDocument::fromJson(message).object()});
+            });
+        QObject::connect(upstream, &Upstream::event,
+                         [this](const QString &text) { events.append(text); });
         QObject::connect(upstream, &Upstream::sessionLost, [this] { ++sessionLostCount; });
-        QObject::connect(upstream, &Upstream::gone, [this](const QString &description, Upstream::GoneKind kind) {
-            goneDescription = description;
-            goneKind = kind;
-            ++goneCount;
-        });
+        QObject::connect(upstream, &Upstream::gone,
+                         [this](const QString &description, Upstream::GoneKind kind) {
+                             goneDescription = description;
+                             goneKind = kind;
+                             ++goneCount;
+                         });
     }
 
     void request(int id, const QByteArray &method, const QByteArray &params = "{}")
     {
-        m_upstream->send("{\"jsonrpc\":\"2.0\",\"id\":" + QByteArray::number(id) + ",\"method\":\"" + method +
-                         "\",\"params\":" + params + "}");
+        m_upstream->send("{\"jsonrpc\":\"2.0\",\"id\":" + QByteArray::number(id) +
+                         ",\"method\":\"" + method + "\",\"params\":" + params + "}");
     }
     void notify(const QByteArray &method, const QByteArray &params = "{}")
     {
-        m_upstream->send("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":" + params + "}");
+        m_upstream->send("{\"jsonrpc\":\"2.0\",\"method\":\"" + method + "\",\"params\":" + params +
+                         "}");
     }
-    void callTool(int id, const QByteArray &name, const QByteArray &arguments = "{}", const QByteArray &meta = {})
+    void callTool(int id, const QByteArray &name, const QByteArray &arguments = "{}",
+                  const QByteArray &meta = {})
     {
         request(id, "tools/call",
-                "{\"name\":\"" + name + "\",\"arguments\":" + arguments + (meta.isEmpty() ? "" : ",\"_meta\":" + meta) + "}");
+                "{\"name\":\"" + name + "\",\"arguments\":" + arguments +
+                    (meta.isEmpty() ? "" : ",\"_meta\":" + meta) + "}");
     }
 
     int countResponses(int id) const
     {
         int count = 0;
         for (const Received &item : received) {
-            if (!item.json.contains(QStringLiteral("method")) && item.json.value(QStringLiteral("id")).toInt(-1) == id)
+            if (!item.json.contains(QStringLiteral("method")) &&
+                item.json.value(QStringLiteral("id")).toInt(-1) == id)
                 ++count;
         }
         return count;
@@ -122,7 +135,8 @@ public:
     {
         (void)QTest::qWaitFor([&] { return countResponses(id) > 0 || goneCount > 0; }, timeoutMs);
         for (const Received &item : received) {
-            if (!item.json.contains(QStringLiteral("method")) && item.json.value(QStringLiteral("id")).toInt(-1) == id)
+            if (!item.json.contains(QStringLiteral("method")) &&
+                item.json.value(QStringLiteral("id")).toInt(-1) == id)
                 return item.json;
         }
         return {};
@@ -150,8 +164,14 @@ public:
 
     static QString toolText(const QJsonObject &answer)
     {
-        return answer.value(QStringLiteral("result")).toObject().value(QStringLiteral("content")).toArray().at(0)
-            .toObject().value(QStringLiteral("text")).toString();
+        return answer.value(QStringLiteral("result"))
+            .toObject()
+            .value(QStringLiteral("content"))
+            .toArray()
+            .at(0)
+            .toObject()
+            .value(QStringLiteral("text"))
+            .toString();
     }
 
     QList<Received> received;
@@ -165,5 +185,29 @@ public:
 private:
     Upstream *m_upstream;
 };
+
+inline std::unique_ptr<remote::StreamableHttpUpstream>
+makeHttp(const QUrl &url, AuthGate *gate = nullptr,
+         remote::StreamableHttpUpstream::Options options = {})
+{
+    return std::make_unique<remote::StreamableHttpUpstream>(
+        url, QMap<QByteArray, QByteArray>{{"X-Test", "1"}}, gate, QStringLiteral("remote-test"),
+        options);
+}
+
+inline QString errorMessage(const QJsonObject &answer)
+{
+    return answer.value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("message"))
+        .toString();
+}
+
+inline int freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
 
 } // namespace manifold::testing

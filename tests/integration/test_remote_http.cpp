@@ -17,67 +17,11 @@
 
 using namespace manifold;
 using namespace manifold::remote;
+using manifold::testing::errorMessage;
+using manifold::testing::freePort;
+using manifold::testing::makeHttp;
 using manifold::testing::RemoteFixture;
 using manifold::testing::UpstreamDriver;
-
-namespace {
-
-std::unique_ptr<StreamableHttpUpstream> makeHttp(const QUrl &url, AuthGate *gate = nullptr,
-                                                 StreamableHttpUpstream::Options options = {})
-{
-    return std::make_unique<StreamableHttpUpstream>(url, QMap<QByteArray, QByteArray>{{"X-Test", "1"}}, gate,
-                                                    QStringLiteral("remote-test"), options);
-}
-
-QString errorMessage(const QJsonObject &answer)
-{
-    return answer.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
-}
-
-int freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-// A sign-in gate under the test's control: records challenges, changes its token when told.
-class FakeGate final : public AuthGate
-{
-public:
-    using AuthGate::AuthGate;
-    State state() const override { return m_state; }
-    QByteArray authorizationHeader() const override { return m_header; }
-    void challenged(const QByteArray &usedHeader, int status, const QByteArray &wwwAuthenticate) override
-    {
-        challenges.append({usedHeader, status, wwwAuthenticate});
-    }
-    QString waitingMessage() const override
-    {
-        return m_state == State::SignInRequired ? QStringLiteral("sign in to remote-test: manifoldctl login remote-test")
-                                                : QString();
-    }
-    void set(State state, const QByteArray &header)
-    {
-        m_state = state;
-        m_header = header;
-        emit changed();
-    }
-
-    struct Challenge
-    {
-        QByteArray usedHeader;
-        int status;
-        QByteArray wwwAuthenticate;
-    };
-    QList<Challenge> challenges;
-
-private:
-    State m_state = State::SignedIn;
-    QByteArray m_header = "Bearer old";
-};
-
-} // namespace
 
 TEST(RemoteHttp, InitializeListAndCallAgainstServerEverything)
 {
@@ -89,7 +33,8 @@ TEST(RemoteHttp, InitializeListAndCallAgainstServerEverything)
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.startedCount == 1; }, 5000));
 
     const QJsonObject init = driver.initialize();
-    ASSERT_TRUE(init.contains(QStringLiteral("result"))) << QJsonDocument(init).toJson().constData();
+    ASSERT_TRUE(init.contains(QStringLiteral("result")))
+        << QJsonDocument(init).toJson().constData();
     EXPECT_FALSE(upstream->sessionId().isEmpty());
     EXPECT_FALSE(upstream->protocolVersion().isEmpty());
     EXPECT_TRUE(upstream->describe().contains(QStringLiteral("Streamable HTTP, session ")));
@@ -97,7 +42,8 @@ TEST(RemoteHttp, InitializeListAndCallAgainstServerEverything)
     driver.request(1, "tools/list");
     const QJsonObject list = driver.response(1);
     QStringList names;
-    for (const QJsonValue tool : list.value(QStringLiteral("result")).toObject().value(QStringLiteral("tools")).toArray())
+    for (const QJsonValue tool :
+         list.value(QStringLiteral("result")).toObject().value(QStringLiteral("tools")).toArray())
         names.append(tool.toObject().value(QStringLiteral("name")).toString());
     EXPECT_TRUE(names.contains(QStringLiteral("echo"))) << names.join(',').toStdString();
 
@@ -108,11 +54,13 @@ TEST(RemoteHttp, InitializeListAndCallAgainstServerEverything)
         return item.json.value(QStringLiteral("id")).toInt(-1) == 2;
     });
     ASSERT_NE(answer, nullptr);
-    EXPECT_EQ(answer->related, QByteArray("2"));   // came on the POST's own stream
+    EXPECT_EQ(answer->related, QByteArray("2")); // came on the POST's own stream
 
     const QJsonObject remote = upstream->statusJson().value(QStringLiteral("remote")).toObject();
-    EXPECT_EQ(remote.value(QStringLiteral("transport")).toString(), QStringLiteral("streamable-http"));
-    EXPECT_EQ(remote.value(QStringLiteral("sessionId")).toString(), QString::fromLatin1(upstream->sessionId()));
+    EXPECT_EQ(remote.value(QStringLiteral("transport")).toString(),
+              QStringLiteral("streamable-http"));
+    EXPECT_EQ(remote.value(QStringLiteral("sessionId")).toString(),
+              QString::fromLatin1(upstream->sessionId()));
     EXPECT_EQ(driver.goneCount, 0);
 
     upstream->stop();
@@ -148,7 +96,8 @@ TEST(RemoteHttp, TenConcurrentSlowCallsFinishTogether)
             },
             8000);
         for (int id = 10; id < 20; ++id) {
-            if (!UpstreamDriver::toolText(driver.response(id, 0)).startsWith(QStringLiteral("slept")))
+            if (!UpstreamDriver::toolText(driver.response(id, 0))
+                     .startsWith(QStringLiteral("slept")))
                 return -1;
         }
         return all ? timer.elapsed() : -1;
@@ -173,7 +122,8 @@ TEST(RemoteHttp, ProgressArrivesTaggedWithItsRequest)
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(7)), QStringLiteral("progress done"));
     int progress = 0;
     for (const auto &item : driver.received) {
-        if (item.json.value(QStringLiteral("method")).toString() == QStringLiteral("notifications/progress")) {
+        if (item.json.value(QStringLiteral("method")).toString() ==
+            QStringLiteral("notifications/progress")) {
             ++progress;
             EXPECT_EQ(item.related, QByteArray("7"));
         }
@@ -191,16 +141,23 @@ TEST(RemoteHttp, SamplingRequestArrivesTaggedWithTheCallThatAsked)
     ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
     driver.callTool(8, "sample", "{\"prompt\":\"hello\"}");
     auto isSampling = [](const UpstreamDriver::Received &item) {
-        return item.json.value(QStringLiteral("method")).toString() == QStringLiteral("sampling/createMessage");
+        return item.json.value(QStringLiteral("method")).toString() ==
+               QStringLiteral("sampling/createMessage");
     };
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.find(isSampling) != nullptr; }, 5000));
     const auto *sampling = driver.find(isSampling);
     EXPECT_EQ(sampling->related, QByteArray("8"));
-    const QByteArray serverId = QJsonDocument(QJsonArray{sampling->json.value(QStringLiteral("id"))}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+    const QByteArray serverId =
+        QJsonDocument(QJsonArray{sampling->json.value(QStringLiteral("id"))})
+            .toJson(QJsonDocument::Compact)
+            .mid(1)
+            .chopped(1);
     upstream->send("{\"jsonrpc\":\"2.0\",\"id\":" + serverId +
-                   ",\"result\":{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"sampled text\"},"
+                   ",\"result\":{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":"
+                   "\"sampled text\"},"
                    "\"model\":\"test\",\"stopReason\":\"endTurn\"}}");
-    EXPECT_EQ(UpstreamDriver::toolText(driver.response(8)), QStringLiteral("sampled: sampled text"));
+    EXPECT_EQ(UpstreamDriver::toolText(driver.response(8)),
+              QStringLiteral("sampled: sampled text"));
 }
 
 // The proxy cuts the call's POST stream after its priming event: the answer comes on a GET with
@@ -213,7 +170,8 @@ TEST(RemoteHttp, ResumesACutPostStream)
     UpstreamDriver driver(upstream.get());
     upstream->start();
     ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
-    EXPECT_EQ(fixture.command("cut-after-event cut-me").value(QStringLiteral("armed")).toString(), QStringLiteral("cut-me"));
+    EXPECT_EQ(fixture.command("cut-after-event cut-me").value(QStringLiteral("armed")).toString(),
+              QStringLiteral("cut-me"));
     driver.callTool(5, "sleep", "{\"ms\":600,\"tag\":\"cut-me\"}");
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(5)), QStringLiteral("slept 600"));
     driver.callTool(6, "echo", "{\"message\":\"after\"}");
@@ -222,7 +180,8 @@ TEST(RemoteHttp, ResumesACutPostStream)
     const QJsonObject stats = fixture.command("stats");
     EXPECT_EQ(stats.value(QStringLiteral("cuts")).toInt(), 1);
     EXPECT_GE(stats.value(QStringLiteral("resumeGets")).toInt(), 1);
-    EXPECT_GE(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("resumes")].toInt(), 1);
+    EXPECT_GE(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("resumes")].toInt(),
+              1);
 }
 
 TEST(RemoteHttp, ForgottenSession404ReinitializesAndSendsTheHeldRequest)
@@ -238,13 +197,15 @@ TEST(RemoteHttp, ForgottenSession404ReinitializesAndSendsTheHeldRequest)
 
     driver.callTool(3, "echo", "{\"message\":\"held\"}");
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.sessionLostCount == 1; }, 5000));
-    EXPECT_EQ(driver.countResponses(3), 0);   // kept, not answered
-    driver.callTool(4, "echo", "{\"message\":\"later\"}");   // held behind it
+    EXPECT_EQ(driver.countResponses(3), 0);                // kept, not answered
+    driver.callTool(4, "echo", "{\"message\":\"later\"}"); // held behind it
     ASSERT_TRUE(driver.initialize(100).contains(QStringLiteral("result")));
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("Echo: held"));
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(4)), QStringLiteral("Echo: later"));
     EXPECT_NE(upstream->sessionId(), firstSession);
-    EXPECT_EQ(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("reinitializations")].toInt(), 1);
+    EXPECT_EQ(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("reinitializations")]
+                  .toInt(),
+              1);
     EXPECT_EQ(fixture.command("stats").value(QStringLiteral("initializes")).toInt(), 2);
     EXPECT_EQ(driver.goneCount, 0);
 }
@@ -261,7 +222,8 @@ TEST(RemoteHttp, RestartedServerEverything400ReinitializesAndSendsTheHeldRequest
     EXPECT_TRUE(fixture.command("restart").value(QStringLiteral("restarted")).toBool());
 
     driver.callTool(3, "echo", "{\"message\":\"after restart\"}");
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.sessionLostCount == 1 || driver.goneCount > 0; }, 8000));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return driver.sessionLostCount == 1 || driver.goneCount > 0; }, 8000));
     ASSERT_EQ(driver.goneCount, 0) << driver.goneDescription.toStdString();
     ASSERT_TRUE(driver.initialize(100).contains(QStringLiteral("result")));
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("Echo: after restart"));
@@ -277,12 +239,15 @@ TEST(RemoteHttp, LegacySseAgainstServerEverything)
     ASSERT_NE(qobject_cast<LegacySseUpstream *>(upstream.get()), nullptr);
     UpstreamDriver driver(upstream.get());
     upstream->start();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.startedCount == 1 || driver.goneCount > 0; }, 5000));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return driver.startedCount == 1 || driver.goneCount > 0; }, 5000));
     ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
     driver.callTool(2, "echo", "{\"message\":\"over sse\"}");
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(2)), QStringLiteral("Echo: over sse"));
     EXPECT_TRUE(upstream->describe().contains(QStringLiteral("HTTP+SSE, session ")));
-    EXPECT_EQ(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("transport")].toString(), QStringLiteral("sse"));
+    EXPECT_EQ(
+        upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("transport")].toString(),
+        QStringLiteral("sse"));
 }
 
 TEST(RemoteHttp, AutoFallsBackToLegacySse)
@@ -295,11 +260,14 @@ TEST(RemoteHttp, AutoFallsBackToLegacySse)
     upstream->start();
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.startedCount == 1; }, 5000));
     ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
-    EXPECT_TRUE(driver.events.join('\n').contains(QStringLiteral("legacy HTTP+SSE"))) << driver.events.join('\n').toStdString();
+    EXPECT_TRUE(driver.events.join('\n').contains(QStringLiteral("legacy HTTP+SSE")))
+        << driver.events.join('\n').toStdString();
     EXPECT_EQ(driver.startedCount, 1);
     driver.callTool(2, "echo", "{\"message\":\"auto\"}");
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(2)), QStringLiteral("Echo: auto"));
-    EXPECT_EQ(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("transport")].toString(), QStringLiteral("sse"));
+    EXPECT_EQ(
+        upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("transport")].toString(),
+        QStringLiteral("sse"));
 }
 
 TEST(RemoteHttp, AutoStaysOnStreamableHttpWhenItWorks)
@@ -312,70 +280,9 @@ TEST(RemoteHttp, AutoStaysOnStreamableHttpWhenItWorks)
     upstream->start();
     ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
     EXPECT_FALSE(static_cast<AutoUpstream *>(upstream.get())->fellBack());
-    EXPECT_EQ(upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("transport")].toString(),
-              QStringLiteral("streamable-http"));
-}
-
-TEST(RemoteHttp, ConnectionRefusedIsUnreachableWithAClearMessage)
-{
-    const int port = freePort();
-    auto upstream = makeHttp(QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(port)));
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    driver.initialize();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
-    EXPECT_EQ(driver.goneDescription,
-              QStringLiteral("remote server 'remote-test' (127.0.0.1:%1): connection refused").arg(port));
-}
-
-TEST(RemoteHttp, DnsFailureIsUnreachable)
-{
-    auto upstream = makeHttp(QUrl(QStringLiteral("http://nonexistent.invalid/mcp")));
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    driver.initialize();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 8000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
-    EXPECT_TRUE(driver.goneDescription.startsWith(QStringLiteral("remote server 'remote-test' (nonexistent.invalid): DNS lookup failed")))
-        << driver.goneDescription.toStdString();
-}
-
-TEST(RemoteHttp, Http500AnswersThatRequestOnly)
-{
-    RemoteFixture fixture(QStringLiteral("sdk"));
-    ASSERT_TRUE(fixture.ok());
-    auto upstream = makeHttp(fixture.url());
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
-    fixture.command("fail-next 500");
-    driver.callTool(2, "echo", "{\"message\":\"x\"}");
-    const QJsonObject failed = driver.response(2);
-    EXPECT_EQ(failed.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toInt(), -32000);
-    EXPECT_TRUE(errorMessage(failed).startsWith(QStringLiteral("remote server 'remote-test' (127.0.0.1:")));
-    EXPECT_TRUE(errorMessage(failed).contains(QStringLiteral("HTTP 500: ")));
-    EXPECT_TRUE(errorMessage(failed).contains(QStringLiteral("injected 500")));
-    driver.callTool(3, "echo", "{\"message\":\"fine\"}");
-    EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("Echo: fine"));
-    EXPECT_EQ(driver.goneCount, 0);
-}
-
-TEST(RemoteHttp, RetryAfterRetriesThePost)
-{
-    RemoteFixture fixture(QStringLiteral("sdk"));
-    ASSERT_TRUE(fixture.ok());
-    auto upstream = makeHttp(fixture.url());
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
-    fixture.command("fail-next 429 1");
-    QElapsedTimer timer;
-    timer.start();
-    driver.callTool(2, "echo", "{\"message\":\"patient\"}");
-    EXPECT_EQ(UpstreamDriver::toolText(driver.response(2, 5000)), QStringLiteral("Echo: patient"));
-    EXPECT_GE(timer.elapsed(), 900);
-    EXPECT_EQ(driver.countResponses(2), 1);
+    EXPECT_EQ(
+        upstream->statusJson()[QStringLiteral("remote")][QStringLiteral("transport")].toString(),
+        QStringLiteral("streamable-http"));
 }
 
 TEST(RemoteHttp, CancelledRequestIsNotAnswered)
@@ -387,88 +294,13 @@ TEST(RemoteHttp, CancelledRequestIsNotAnswered)
     upstream->start();
     ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
     driver.callTool(2, "sleep", "{\"ms\":1500}");
-    ASSERT_TRUE(QTest::qWaitFor([&] { return upstream->openStreams() >= 2; }, 2000));   // POST + GET streams
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return upstream->openStreams() >= 2; }, 2000)); // POST + GET streams
     driver.notify("notifications/cancelled", "{\"requestId\":2,\"reason\":\"test\"}");
     ASSERT_TRUE(QTest::qWaitFor([&] { return upstream->openStreams() <= 1; }, 3000));
     driver.callTool(3, "sleep", "{\"ms\":1600}");
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("slept 1600"));
     EXPECT_EQ(driver.countResponses(2), 0);
-}
-
-TEST(RemoteHttp, Unauthorized401AsksTheGateAndRetriesWithTheNewHeader)
-{
-    RemoteFixture fixture(QStringLiteral("sdk"));
-    ASSERT_TRUE(fixture.ok());
-    fixture.command("require-auth new-token");
-    FakeGate gate;
-    auto upstream = makeHttp(fixture.url(), &gate);
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    driver.request(0, "initialize",
-                   "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
-    ASSERT_TRUE(QTest::qWaitFor([&] { return gate.challenges.size() == 1; }, 5000));
-    EXPECT_EQ(gate.challenges.at(0).usedHeader, QByteArray("Bearer old"));
-    EXPECT_EQ(gate.challenges.at(0).status, 401);
-    EXPECT_TRUE(gate.challenges.at(0).wwwAuthenticate.contains("resource_metadata="));
-    EXPECT_EQ(driver.countResponses(0), 0);   // held
-
-    gate.set(AuthGate::State::SignedIn, "Bearer new-token");
-    const QJsonObject init = driver.response(0);
-    ASSERT_TRUE(init.contains(QStringLiteral("result"))) << QJsonDocument(init).toJson().constData();
-    driver.notify("notifications/initialized");
-    driver.callTool(1, "echo", "{\"message\":\"signed in\"}");
-    EXPECT_EQ(UpstreamDriver::toolText(driver.response(1)), QStringLiteral("Echo: signed in"));
-    EXPECT_EQ(gate.challenges.size(), 1);
-}
-
-TEST(RemoteHttp, SignInRequiredAnswersHeldRequestsAndEndsTheInitialize)
-{
-    RemoteFixture fixture(QStringLiteral("sdk"));
-    ASSERT_TRUE(fixture.ok());
-    fixture.command("require-auth never-given");
-    FakeGate gate;
-    auto upstream = makeHttp(fixture.url(), &gate);
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    driver.request(0, "initialize",
-                   "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
-    ASSERT_TRUE(QTest::qWaitFor([&] { return gate.challenges.size() == 1; }, 5000));
-    gate.set(AuthGate::State::SignInRequired, {});
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 2000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::SignInRequired);
-    EXPECT_EQ(driver.goneDescription, gate.waitingMessage());
-    EXPECT_EQ(errorMessage(driver.response(0, 0)), gate.waitingMessage());
-}
-
-TEST(RemoteHttp, Unauthorized401WithoutAGateNeedsASignIn)
-{
-    RemoteFixture fixture(QStringLiteral("sdk"));
-    ASSERT_TRUE(fixture.ok());
-    fixture.command("require-auth secret");
-    auto upstream = makeHttp(fixture.url());
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    driver.initialize();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::SignInRequired);
-    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("needs a sign-in"))) << driver.goneDescription.toStdString();
-}
-
-// The server goes away while running: the next POST is refused and the upstream is gone
-// (Unreachable), so the host backs off and reconnects.
-TEST(RemoteHttp, ServerGoneWhileRunningIsUnreachable)
-{
-    RemoteFixture fixture(QStringLiteral("everything-http"));
-    ASSERT_TRUE(fixture.ok());
-    auto upstream = makeHttp(fixture.url());
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
-    EXPECT_TRUE(fixture.command("stop").value(QStringLiteral("stopped")).toBool());
-    driver.callTool(2, "echo", "{\"message\":\"anyone?\"}");
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
-    EXPECT_TRUE(driver.goneDescription.endsWith(QStringLiteral(": connection refused"))) << driver.goneDescription.toStdString();
 }
 
 // The server forgets the new session as soon as it was made: no second re-initialize (no loop).
@@ -484,30 +316,16 @@ TEST(RemoteHttp, SecondExpiryRightAfterReinitializeDoesNotLoop)
     driver.callTool(3, "echo", "{\"message\":\"held\"}");
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.sessionLostCount == 1; }, 5000));
     driver.request(100, "initialize",
-                   "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
+                   "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{"
+                   "\"name\":\"t\",\"version\":\"1\"}}");
     ASSERT_TRUE(driver.response(100).contains(QStringLiteral("result")));
     fixture.command("forget-sessions");
     driver.notify("notifications/initialized");
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
     EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
-    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("forgot its session again"))) << driver.goneDescription.toStdString();
+    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("forgot its session again")))
+        << driver.goneDescription.toStdString();
     EXPECT_EQ(driver.sessionLostCount, 1);
-}
-
-// No response headers in time for the initialize: gone (Unreachable), naming the wait.
-TEST(RemoteHttp, SilentServerTimesOutTheInitialize)
-{
-    QTcpServer silent;   // accepts, never answers
-    ASSERT_TRUE(silent.listen(QHostAddress::LocalHost, 0));
-    StreamableHttpUpstream::Options options;
-    options.headersTimeoutMs = 300;
-    auto upstream = makeHttp(QUrl(QStringLiteral("http://127.0.0.1:%1/mcp").arg(silent.serverPort())), nullptr, options);
-    UpstreamDriver driver(upstream.get());
-    upstream->start();
-    driver.request(0, "initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}");
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 3000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
-    EXPECT_TRUE(driver.goneDescription.endsWith(QStringLiteral(": no response within 0.3 s"))) << driver.goneDescription.toStdString();
 }
 
 // Legacy HTTP+SSE: the GET stream is the session; when it drops, the upstream is gone.
@@ -523,18 +341,62 @@ TEST(RemoteHttp, LegacySseStreamDropIsUnreachable)
     EXPECT_TRUE(fixture.command("restart").value(QStringLiteral("restarted")).toBool());
     ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
     EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Unreachable);
-    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("the session is gone"))) << driver.goneDescription.toStdString();
+    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("the session is gone")))
+        << driver.goneDescription.toStdString();
 }
 
-TEST(RemoteHttp, StreamableHttpOnALegacyServerIsFatal)
+// Messages not tied to a request come on the GET stream, opened after notifications/initialized.
+TEST(RemoteHttp, GetStreamCarriesUnrelatedNotifications)
 {
-    RemoteFixture fixture(QStringLiteral("everything-sse"));
+    RemoteFixture fixture(QStringLiteral("everything-http"));
     ASSERT_TRUE(fixture.ok());
     auto upstream = makeHttp(fixture.url());
     UpstreamDriver driver(upstream.get());
     upstream->start();
-    driver.initialize();
-    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.goneCount == 1; }, 5000));
-    EXPECT_EQ(driver.goneKind, Upstream::GoneKind::Fatal);
-    EXPECT_TRUE(driver.goneDescription.contains(QStringLiteral("HTTP 404"))) << driver.goneDescription.toStdString();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return upstream->openStreams() == 1; }, 3000)); // the GET stream
+    driver.request(1, "logging/setLevel", "{\"level\":\"debug\"}");
+    ASSERT_TRUE(driver.response(1).contains(QStringLiteral("result")));
+    driver.callTool(2, "toggle-simulated-logging");
+    ASSERT_TRUE(driver.response(2).contains(QStringLiteral("result")));
+    auto isLog = [](const UpstreamDriver::Received &item) {
+        return item.json.value(QStringLiteral("method")).toString() ==
+               QStringLiteral("notifications/message");
+    };
+    // One comes at once, then one every 5 s (the first may pass before the server has the stream).
+    const bool logged = QTest::qWaitFor([&] { return driver.find(isLog) != nullptr; }, 7000);
+    QStringList seen;
+    for (const auto &item : driver.received)
+        seen.append(QString::fromUtf8(item.message.left(120)) + QStringLiteral(" @") +
+                    QString::fromUtf8(item.related));
+    ASSERT_TRUE(logged) << seen.join('\n').toStdString() << driver.events.join('\n').toStdString();
+    EXPECT_TRUE(driver.find(isLog)->related.isEmpty());
+}
+
+// A stream cut before it carried any event id cannot be resumed: the call gets an error (never a
+// second POST, which might run the tool twice).
+TEST(RemoteHttp, StreamCutBeforeAnEventIdAnswersWithAnError)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"), {QStringLiteral("--proxy")});
+    ASSERT_TRUE(fixture.ok());
+    auto upstream = makeHttp(fixture.url());
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    // Right after the response headers, before the priming event. (Qt 6.4 itself re-sends a POST
+    // whose connection closes before the headers are complete; nothing above QNAM can stop that.)
+    fixture.command("cut-after-bytes cut-early 0");
+    driver.callTool(5, "sleep", "{\"ms\":300,\"tag\":\"cut-early\"}");
+    const QJsonObject answer = driver.response(5);
+    EXPECT_EQ(
+        errorMessage(answer),
+        QStringLiteral(
+            "remote server 'remote-test' (%1): the connection was lost before an answer; "
+            "the call may or may not have run")
+            .arg(fixture.url().host() + QLatin1Char(':') + QString::number(fixture.url().port())));
+    const QJsonObject stats = fixture.command("stats");
+    EXPECT_EQ(stats.value(QStringLiteral("cuts")).toInt(), 1);
+    EXPECT_EQ(stats.value(QStringLiteral("toolCalls")).toInt(), 1); // never posted again
+    EXPECT_EQ(driver.goneCount, 0);
 }

@@ -15,9 +15,12 @@
 //   forget-sessions              (sdk) drop every session: later requests get 404
 //   fail-next STATUS [RETRY]     (sdk) the next tools/call POST gets STATUS (and Retry-After: RETRY)
 //   require-auth TOKEN           (sdk) answer 401 unless "Authorization: Bearer TOKEN"
+//   scope-next                   (sdk) the next tools/call POST gets 403 insufficient_scope
 //   cut-after-event MARKER       (proxy) the next connection whose request contains MARKER is cut
 //                                right after its response's first SSE event
-//   stats                        counters: posts, gets, resumeGets, initializes, unauthorized, cuts
+//   cut-after-bytes MARKER N     (proxy) the same, N bytes after the end of its response headers
+//   stats                        counters: posts, gets, resumeGets, initializes, toolCalls, unauthorized,
+//                                forbidden, deletes, cuts
 // It exits when stdin closes.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +38,7 @@ import { CallToolRequestSchema, CreateMessageResultSchema, ListToolsRequestSchem
 const here = path.dirname(fileURLToPath(import.meta.url));
 const everythingMain = path.join(here, '..', 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 
-const stats = { posts: 0, gets: 0, resumeGets: 0, initializes: 0, unauthorized: 0, cuts: 0 };
+const stats = { posts: 0, gets: 0, resumeGets: 0, initializes: 0, toolCalls: 0, unauthorized: 0, forbidden: 0, deletes: 0, cuts: 0 };
 const reply = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 
 function freePort() {
@@ -166,7 +169,7 @@ function makeSdkServer() {
 
 async function runSdk() {
   const sessions = new Map();
-  const faults = { failNext: null, token: null };
+  const faults = { failNext: null, token: null, scopeNext: false };
   const app = express();
   app.use(express.json({ limit: '64mb' }));
   app.use((req, res, next) => {
@@ -180,7 +183,16 @@ async function runSdk() {
   });
   app.post('/mcp', async (req, res) => {
     stats.posts++;
+    if (req.body?.method === 'tools/call') stats.toolCalls++;
+    if (process.env.REMOTE_FIXTURE_DEBUG) process.stderr.write(`POST ${JSON.stringify(req.body).slice(0, 100)}\n`);
     const body = req.body;
+    if (faults.scopeNext && body?.method === 'tools/call') {
+      faults.scopeNext = false;
+      stats.forbidden++;
+      res.status(403).set('WWW-Authenticate', 'Bearer error="insufficient_scope", scope="mcp:tools mcp:admin"')
+        .json({ error: 'insufficient_scope' });
+      return;
+    }
     if (faults.failNext && body?.method === 'tools/call') {
       const { status, retryAfter } = faults.failNext;
       faults.failNext = null;
@@ -207,6 +219,7 @@ async function runSdk() {
   });
   const streamRequest = async (req, res) => {
     const transport = sessions.get(req.headers['mcp-session-id']);
+    if (req.method === 'DELETE') stats.deletes++;
     if (req.method === 'GET') {
       stats.gets++;
       if (req.headers['last-event-id']) stats.resumeGets++;
@@ -231,6 +244,7 @@ async function runSdk() {
         return { armed: true };
       },
       'require-auth': (token) => { faults.token = token; return { token }; },
+      'scope-next': () => { faults.scopeNext = true; return { armed: true }; },
     },
     close: () => new Promise((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }),
   };
@@ -240,26 +254,41 @@ async function runSdk() {
 
 async function runProxy(targetPort) {
   let armed = null;
+  let armedBytes = null;   // null: cut after the first SSE event
   const sockets = new Set();
   const proxy = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     sockets.add(client); sockets.add(upstream);
     let cutting = false;
+    let cutAfter = null;
     let seen = '';
     client.on('data', (chunk) => {
-      if (armed && chunk.toString('latin1').includes(armed)) { armed = null; cutting = true; seen = ''; }
+      if (armed && chunk.toString('latin1').includes(armed)) {
+        armed = null; cutting = true; cutAfter = armedBytes; seen = '';
+      }
       upstream.write(chunk);
     });
+    const cut = (last) => {
+      cutting = false;
+      stats.cuts++;
+      client.write(last, () => { client.destroy(); upstream.destroy(); });
+    };
     upstream.on('data', (chunk) => {
       if (!cutting) { client.write(chunk); return; }
-      seen += chunk.toString('latin1');
-      const headersEnd = seen.indexOf('\r\n\r\n');
-      if (headersEnd >= 0 && seen.indexOf('\n\n', headersEnd + 4) >= 0) {
-        cutting = false;
-        stats.cuts++;
-        client.write(chunk, () => { client.destroy(); upstream.destroy(); });
+      if (cutAfter !== null) {
+        const before = seen.length;
+        seen += chunk.toString('latin1');
+        const headersEnd = seen.indexOf('\r\n\r\n');
+        if (headersEnd >= 0 && seen.length >= headersEnd + 4 + cutAfter) {
+          cut(chunk.subarray(0, headersEnd + 4 + cutAfter - before));
+          return;
+        }
+        client.write(chunk);
         return;
       }
+      seen += chunk.toString('latin1');
+      const headersEnd = seen.indexOf('\r\n\r\n');
+      if (headersEnd >= 0 && seen.indexOf('\n\n', headersEnd + 4) >= 0) { cut(chunk); return; }
       client.write(chunk);
     });
     const closeBoth = () => { client.destroy(); upstream.destroy(); sockets.delete(client); sockets.delete(upstream); };
@@ -269,7 +298,10 @@ async function runProxy(targetPort) {
   await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   return {
     port: proxy.address().port,
-    commands: { 'cut-after-event': (marker) => { armed = marker; return { armed: marker }; } },
+    commands: {
+      'cut-after-event': (marker) => { armed = marker; armedBytes = null; return { armed: marker }; },
+      'cut-after-bytes': (marker, bytes) => { armed = marker; armedBytes = Number(bytes); return { armed: marker, bytes: armedBytes }; },
+    },
     close: () => new Promise((resolve) => { for (const socket of sockets) socket.destroy(); proxy.close(() => resolve()); }),
   };
 }
