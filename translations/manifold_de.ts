@@ -1312,6 +1312,70 @@
         <source>&amp;Unread limit per client:</source>
         <translation>&amp;Ungelesen pro Client höchstens:</translation>
     </message>
+    <message>
+        <source>A command on this computer</source>
+        <translation>Ein Befehl auf diesem Computer</translation>
+    </message>
+    <message>
+        <source>A remote server at a URL</source>
+        <translation>Ein entfernter Server unter einer URL</translation>
+    </message>
+    <message>
+        <source>Server kind</source>
+        <translation>Art des Servers</translation>
+    </message>
+    <message>
+        <source>e.g. https://mcp.example.com/mcp</source>
+        <translation>z. B. https://mcp.example.com/mcp</translation>
+    </message>
+    <message>
+        <source>Every client shares one connection and one sign-in to this server.</source>
+        <translation>Alle Clients teilen sich eine Verbindung und eine Anmeldung bei diesem Server.</translation>
+    </message>
+    <message>
+        <source>Automatic (Streamable HTTP, else HTTP+SSE)</source>
+        <translation>Automatisch (Streamable HTTP, sonst HTTP+SSE)</translation>
+    </message>
+    <message>
+        <source>Streamable HTTP</source>
+        <translation>Streamable HTTP</translation>
+    </message>
+    <message>
+        <source>HTTP+SSE (older servers)</source>
+        <translation>HTTP+SSE (ältere Server)</translation>
+    </message>
+    <message>
+        <source>&amp;Runs as:</source>
+        <translation>&amp;Läuft als:</translation>
+    </message>
+    <message>
+        <source>&amp;URL:</source>
+        <translation>&amp;URL:</translation>
+    </message>
+    <message>
+        <source>&amp;Transport:</source>
+        <translation>&amp;Transport:</translation>
+    </message>
+    <message>
+        <source>&amp;Headers:</source>
+        <translation>&amp;Header:</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Add &amp;Header</source>
+        <translation>&amp;Header hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove Header</source>
+        <translation>Header entfernen</translation>
+    </message>
+    <message>
+        <source>Enter the server&apos;s URL.</source>
+        <translation>Geben Sie die URL des Servers ein.</translation>
+    </message>
 </context>
 <context>
     <name>manifold::ServerSettingsPage</name>
@@ -1725,6 +1789,10 @@
         <source>unresponsive</source>
         <translation>reagiert nicht</translation>
     </message>
+    <message>
+        <source>sign-in-required</source>
+        <translation>Anmeldung nötig</translation>
+    </message>
 </context>
 <context>
     <name>manifold::TokenSecretDialog</name>
@@ -1847,6 +1915,32 @@ Trotzdem beenden?</numerusform>
     <message>
         <source>A client of &quot;%1&quot; stopped reading; disconnected</source>
         <translation>Ein Client von „%1“ hat aufgehört zu lesen und wurde getrennt</translation>
+    </message>
+    <message>
+        <source>Sign &amp;In Again…</source>
+        <translation>Erneut &amp;anmelden…</translation>
+    </message>
+    <message>
+        <source>Sign &amp;In to %1…</source>
+        <translation>Bei %1 &amp;anmelden…</translation>
+    </message>
+    <message>
+        <source>Could not sign in to &quot;%1&quot;</source>
+        <translation>Anmeldung bei „%1“ fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Sign in to &quot;%1&quot;</source>
+        <translation>Bei „%1“ anmelden</translation>
+    </message>
+    <message>
+        <source>A browser window was opened to sign in. Every client uses this one sign-in.</source>
+        <translation>Zum Anmelden wurde ein Browserfenster geöffnet. Alle Clients nutzen diese eine Anmeldung.</translation>
+    </message>
+    <message>
+        <source>%1
+Use &quot;Sign In&quot; in the Manifold menu.</source>
+        <translation>%1
+Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     </message>
 </context>
 </TS>
