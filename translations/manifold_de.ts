@@ -1495,6 +1495,10 @@
         <source>&amp;Unread limit per client:</source>
         <translation>&amp;Ungelesen pro Client höchstens:</translation>
     </message>
+    <message>
+        <source>transport: %1</source>
+        <translation>Transport: %1</translation>
+    </message>
 </context>
 <context>
     <name>manifold::ServerTableModel</name>

@@ -160,7 +160,7 @@ ServerDialog::ServerDialog(const QStringList &existingNames, const QJsonObject &
     form->addRow(tr("&In-flight limit:"), m_maxInFlight);
     form->addRow(tr("&Unread limit per client:"), m_unreadLimit);
 
-    auto *testBox = new QGroupBox(tr("Test"), this);
+    auto *testBox = m_testBox = new QGroupBox(tr("Test"), this);
     auto *testLayout = new QVBoxLayout(testBox);
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_testButton);
@@ -258,7 +258,10 @@ void ServerDialog::onKindChanged()
     m_env->setHorizontalHeaderLabels({remote ? tr("Header") : tr("Variable"), tr("Value"), tr("Secret"), QString()});
     m_addEnv->setText(remote ? tr("Add &Header") : tr("Add &Variable"));
     m_removeEnv->setText(remote ? tr("Remove Header") : tr("Remove Variable"));
-    m_testButton->parentWidget()->setVisible(!remote);
+    // Test Start probes a command; only touched once remote was chosen, so that a local dialog's
+    // widgets keep their implicit visibility.
+    if (remote || m_testBox->isHidden())
+        m_testBox->setHidden(remote);
     updateValidation();
 }
 
@@ -289,7 +292,8 @@ QString ServerDialog::validationError() const
             return tr("Enter the server's URL.");
         if (!ServerConfig::isValidRemoteUrl(m_url->text().trimmed(), &why))
             return why;
-        for (auto it = env().cbegin(); it != env().cend(); ++it) {
+        const QMap<QString, QString> headers = env();
+        for (auto it = headers.cbegin(); it != headers.cend(); ++it) {
             if (!ServerConfig::isSettableHeader(it.key(), &why))
                 return why;
         }

@@ -84,6 +84,7 @@ private:
     QFormLayout *m_form = nullptr;
     QPushButton *m_addEnv = nullptr;
     QPushButton *m_removeEnv = nullptr;
+    QWidget *m_testBox = nullptr;
     QTableWidget *m_env;
     QComboBox *m_sharing;
     QSpinBox *m_linger;

@@ -107,15 +107,20 @@ void ServerSettingsPage::setServer(const QJsonObject &server)
     m_name = name;
     setEnabled(!name.isEmpty());
 
-    m_command->setText(server.value(QLatin1String("command")).toString());
+    // A remote server shows its URL and transport where a local one shows its command, and its
+    // headers where a local one shows its environment (secret ones revealed the same way).
+    const bool remote = server.contains(QLatin1String("url"));
     QStringList args;
     for (const QJsonValue &arg : server.value(QLatin1String("args")).toArray())
         args.append(arg.toString());
-    m_args->setText(args.join(QLatin1Char(' ')));
+    m_command->setText(remote ? server.value(QLatin1String("url")).toString()
+                              : server.value(QLatin1String("command")).toString());
+    m_args->setText(remote ? tr("transport: %1").arg(server.value(QLatin1String("transport")).toString())
+                           : args.join(QLatin1Char(' ')));
     QStringList secretEnv;
-    for (const QJsonValue &variable : server.value(QLatin1String("secretEnv")).toArray())
+    for (const QJsonValue &variable : server.value(QLatin1String(remote ? "secretHeaders" : "secretEnv")).toArray())
         secretEnv << variable.toString();
-    const QJsonObject env = server.value(QLatin1String("env")).toObject();
+    const QJsonObject env = server.value(QLatin1String(remote ? "headers" : "env")).toObject();
     // Refilled when another server is shown or a variable was added, removed, marked or unmarked.
     if (!sameServer || env.keys() + QStringList{QString()} + secretEnv != m_envShown)
         fillEnv(env, secretEnv);

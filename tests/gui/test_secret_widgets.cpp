@@ -10,6 +10,8 @@
 #include "secrets/secretstore.h"
 
 #include <QAbstractItemDelegate>
+#include <QComboBox>
+#include <QFile>
 #include <QJsonArray>
 #include <QLineEdit>
 #include <QPushButton>
@@ -205,4 +207,71 @@ TEST_F(SettingsPageSecrets, UnreadLimitsAreSetThroughTheBroker)
     preferences.accept();
     EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->defaultMaxQueuedBytes() == 32 * 1024 * 1024; }, 5000));
     EXPECT_EQ(m_broker->defaultMaxQueuedBytesSource(), QStringLiteral("servers.json"));
+}
+
+// A remote server in the Add dialog: a URL and headers instead of a command and variables;
+// the Authorization header is a secret by default and reaches the keychain, never servers.json.
+TEST_F(SettingsPageSecrets, AddDialogRegistersARemoteServerWithItsSecretHeaderInTheKeychain)
+{
+    startBroker();
+    m_view = std::make_unique<LocalBrokerView>(m_broker.get());
+    ServerDialog dialog({});
+    dialog.nameEdit()->setText(QStringLiteral("linear"));
+    EXPECT_FALSE(dialog.validationError().isEmpty());   // a local server needs a command
+    dialog.kindBox()->setCurrentIndex(dialog.kindBox()->findData(QStringLiteral("remote")));
+    ASSERT_TRUE(dialog.isRemote());
+    EXPECT_FALSE(dialog.commandEdit()->isVisibleTo(&dialog));
+    EXPECT_TRUE(dialog.urlEdit()->isVisibleTo(&dialog));
+    EXPECT_FALSE(dialog.testButton()->isEnabled());
+    EXPECT_TRUE(dialog.validationError().contains(QStringLiteral("URL"))) << dialog.validationError().toStdString();
+    dialog.urlEdit()->setText(QStringLiteral("https://user:pw@mcp.example.com/mcp"));
+    EXPECT_TRUE(dialog.validationError().contains(QStringLiteral("user name"))) << dialog.validationError().toStdString();
+    dialog.urlEdit()->setText(QStringLiteral("https://mcp.example.com/mcp"));
+    EXPECT_TRUE(dialog.validationError().isEmpty()) << dialog.validationError().toStdString();
+    dialog.transportBox()->setCurrentIndex(dialog.transportBox()->findData(QStringLiteral("http")));
+
+    QTableWidget *headers = dialog.envTable();
+    dialog.addEnvRow(QString(), QString(), false);
+    headers->item(0, ServerDialog::EnvKey)->setText(QStringLiteral("Authorization"));
+    headers->item(0, ServerDialog::EnvValue)->setText(QStringLiteral("Bearer s3cret"));
+    EXPECT_EQ(headers->item(0, ServerDialog::EnvSecret)->checkState(), Qt::Checked);
+    dialog.addEnvRow(QString(), QString(), false);
+    headers->item(1, ServerDialog::EnvKey)->setText(QStringLiteral("X-Team"));
+    headers->item(1, ServerDialog::EnvValue)->setText(QStringLiteral("core"));
+    EXPECT_EQ(headers->item(1, ServerDialog::EnvSecret)->checkState(), Qt::Unchecked);
+    dialog.addEnvRow(QString(), QString(), false);
+    headers->item(2, ServerDialog::EnvKey)->setText(QStringLiteral("Mcp-Session-Id"));
+    EXPECT_TRUE(dialog.validationError().contains(QStringLiteral("Manifold itself")));
+    headers->removeRow(2);
+
+    const QJsonObject params = dialog.serverParams();
+    EXPECT_FALSE(params.contains(QStringLiteral("command")));
+    EXPECT_EQ(params.value(QLatin1String("transport")).toString(), QStringLiteral("http"));
+    bool done = false;
+    bool ok = false;
+    QString error;
+    m_view->call(QStringLiteral("add"), params, [&](bool success, const QJsonObject &, const QString &message) {
+        ok = success;
+        error = message;
+        done = true;
+    });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return done; }, 5000));
+    ASSERT_TRUE(ok) << error.toStdString();
+    const QString stored = m_store.values().value(serverHeaderSecretKey(QStringLiteral("linear"), QStringLiteral("Authorization")));
+    EXPECT_EQ(stored, QStringLiteral("Bearer s3cret"));
+    const ServerConfig *config = m_broker->registry().find(QStringLiteral("linear"));
+    ASSERT_NE(config, nullptr);
+    EXPECT_EQ(config->url, QStringLiteral("https://mcp.example.com/mcp"));
+    EXPECT_EQ(config->headers, (QMap<QString, QString>{{QStringLiteral("X-Team"), QStringLiteral("core")}}));
+    EXPECT_EQ(config->secretHeaders, QStringList{QStringLiteral("Authorization")});
+    QFile file(m_broker->registry().filePath());
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    EXPECT_FALSE(file.readAll().contains("s3cret"));
+
+    // Editing it shows it as remote, with the stored header kept.
+    ServerDialog edit({}, serverStatus(QStringLiteral("linear")));
+    EXPECT_TRUE(edit.isRemote());
+    EXPECT_FALSE(edit.kindBox()->isEnabled());
+    EXPECT_EQ(edit.urlEdit()->text(), QStringLiteral("https://mcp.example.com/mcp"));
+    EXPECT_EQ(edit.envTable()->rowCount(), 2);
 }
