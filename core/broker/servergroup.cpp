@@ -264,8 +264,15 @@ QJsonObject ServerGroup::statusJson() const
                                                : allWaitForSignIn ? ServerHost::stateName(ServerHost::State::SignInRequired)
                                                                   : QStringLiteral("starting"));
     }
-    if (const QJsonObject auth = m_authStatus ? m_authStatus() : QJsonObject(); !auth.isEmpty())
+    if (const QJsonObject auth = m_authStatus ? m_authStatus() : QJsonObject(); !auth.isEmpty()) {
         object.insert(QStringLiteral("auth"), auth);
+        // A live connection serves nothing while the sign-in waits for the user (every call is
+        // answered "sign in again"): the server's state says so, not "running".
+        const QString state = object.value(QStringLiteral("state")).toString();
+        if (auth.value(QStringLiteral("state")).toString() == ServerHost::stateName(ServerHost::State::SignInRequired) &&
+            (state == QLatin1String("running") || state == QLatin1String("stopped")))
+            object.insert(QStringLiteral("state"), ServerHost::stateName(ServerHost::State::SignInRequired));
+    }
     return object;
 }
 

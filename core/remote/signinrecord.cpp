@@ -76,7 +76,11 @@ qint64 SignInRecord::refreshAt() const
     if (expiresAt <= 0)
         return 0;
     const qint64 lifetime = std::max<qint64>(0, expiresAt - issuedAt);
-    const qint64 lead = std::min<qint64>(60000, lifetime / 5);
+    // 20 % ahead (at most a minute), but at least 2 s (at most half the lifetime): expires_in
+    // is whole seconds (an AS that counts from a truncated second ends the token up to 1 s
+    // early) and the refresh itself takes a round trip and two keychain writes.
+    const qint64 floor = std::min<qint64>(2000, lifetime / 2);
+    const qint64 lead = std::min<qint64>(60000, std::max<qint64>(lifetime / 5, floor));
     return expiresAt - lead;
 }
 

@@ -53,8 +53,12 @@ TEST(SignInRecord, RefreshesAheadOfExpiry)
 {
     SignInRecord record;
     record.issuedAt = 0;
-    record.expiresAt = 5000; // a 5 s token refreshes at 4 s (20 %)
-    EXPECT_EQ(record.refreshAt(), 4000);
+    record.expiresAt = 5000; // a 5 s token: 2 s ahead (20 % would leave too little margin)
+    EXPECT_EQ(record.refreshAt(), 3000);
+    record.expiresAt = 20000; // 20 s: 20 % ahead
+    EXPECT_EQ(record.refreshAt(), 16000);
+    record.expiresAt = 1000; // 1 s: half of it
+    EXPECT_EQ(record.refreshAt(), 500);
     record.expiresAt = 3600 * 1000; // an hour: 60 s ahead
     EXPECT_EQ(record.refreshAt(), 3600 * 1000 - 60000);
     record.expiresAt = 0; // never expires
