@@ -108,7 +108,7 @@ bool readTransport(const ClientKind &kind, const ClientEntry &entry, RemoteImpor
         // Gemini CLI: httpUrl is Streamable HTTP, url the older HTTP+SSE.
         if (kind.id == QLatin1String("gemini"))
             import->transport = entry.urlKey == QLatin1String("httpUrl") ? Transport::StreamableHttp
-                                                                          : Transport::Sse;
+                                                                         : Transport::Sse;
     } else {
         import->problem =
             QStringLiteral("not imported: \"%1\" servers are not supported by Manifold").arg(type);
@@ -168,16 +168,18 @@ void importMcpRemote(const ClientEntry &entry, qsizetype urlIndex, RemoteImport 
     if (i < args.size() && port.match(args.at(i)).hasMatch())
         ++i; // the callback port: Manifold picks its own
     // Irrelevant to Manifold: its own sign-in picks host, port, path and timeouts.
-    static const QStringList droppedWithValue{
-        QStringLiteral("--host"),          QStringLiteral("--callback-path"),
-        QStringLiteral("--auth-timeout"),  QStringLiteral("--connect-timeout"),
-        QStringLiteral("--headers-timeout"), QStringLiteral("--body-timeout"),
-        QStringLiteral("--resource")};
+    static const QStringList droppedWithValue{QStringLiteral("--host"),
+                                              QStringLiteral("--callback-path"),
+                                              QStringLiteral("--auth-timeout"),
+                                              QStringLiteral("--connect-timeout"),
+                                              QStringLiteral("--headers-timeout"),
+                                              QStringLiteral("--body-timeout"),
+                                              QStringLiteral("--resource")};
     static const QStringList dropped{QStringLiteral("--debug"), QStringLiteral("--silent"),
                                      QStringLiteral("--allow-http")};
-    static const QStringList withValue{
-        QStringLiteral("--header"), QStringLiteral("--transport"),
-        QStringLiteral("--static-oauth-client-info"), QStringLiteral("--authorize-param")};
+    static const QStringList withValue{QStringLiteral("--header"), QStringLiteral("--transport"),
+                                       QStringLiteral("--static-oauth-client-info"),
+                                       QStringLiteral("--authorize-param")};
     for (; i < args.size(); ++i) {
         const QString flag = args.at(i);
         if (dropped.contains(flag))
@@ -196,7 +198,8 @@ void importMcpRemote(const ClientEntry &entry, qsizetype urlIndex, RemoteImport 
             return;
         }
         if (i + 1 >= args.size()) {
-            import->problem = QStringLiteral("not imported: mcp-remote flag %1 has no value").arg(flag);
+            import->problem =
+                QStringLiteral("not imported: mcp-remote flag %1 has no value").arg(flag);
             return;
         }
         const QString value = args.at(++i);
@@ -205,7 +208,8 @@ void importMcpRemote(const ClientEntry &entry, qsizetype urlIndex, RemoteImport 
             bool literal = false;
             if (colon <= 0) {
                 import->problem =
-                    QStringLiteral("not imported: --header \"%1\" is not \"Name: value\"").arg(value);
+                    QStringLiteral("not imported: --header \"%1\" is not \"Name: value\"")
+                        .arg(value);
                 return;
             }
             if (!addHeader(import, entry, value.left(colon).trimmed(),
@@ -218,7 +222,8 @@ void importMcpRemote(const ClientEntry &entry, qsizetype urlIndex, RemoteImport 
                 import->transport = Transport::StreamableHttp;
             } else if (value == QLatin1String("sse-only")) {
                 import->transport = Transport::Sse;
-            } else if (value == QLatin1String("http-first") || value == QLatin1String("sse-first")) {
+            } else if (value == QLatin1String("http-first") ||
+                       value == QLatin1String("sse-first")) {
                 import->transport = Transport::Auto;
             } else {
                 import->problem =
@@ -272,7 +277,8 @@ bool isMcpRemoteCommand(const QString &command, const QStringList &args, qsizety
             }
             break;
         }
-        if (i >= args.size() || !(package ? args.at(i) == kMcpRemote : isMcpRemotePackage(args.at(i))))
+        if (i >= args.size() ||
+            !(package ? args.at(i) == kMcpRemote : isMcpRemotePackage(args.at(i))))
             return false;
         ++i;
     } else {

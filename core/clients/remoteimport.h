@@ -22,9 +22,9 @@ struct RemoteImport
     QMap<QString, QString> headers; // every header, placeholders resolved
     QStringList secretHeaders;      // those whose values go to the keychain (sorted)
     ServerConfig::OAuth oauth;
-    QString clientSecret;      // --static-oauth-client-info's client_secret
-    QStringList secretEnv;     // env variables whose values ended up in secret headers
-    QList<qsizetype> secretArgs; // indexes of args holding secret literals
+    QString clientSecret;             // --static-oauth-client-info's client_secret
+    QStringList secretEnv;            // env variables whose values ended up in secret headers
+    QList<qsizetype> secretArgs;      // indexes of args holding secret literals
     QStringList secretHeaderLiterals; // header names whose written values are secret literals
 
     bool ok() const { return problem.isEmpty(); }

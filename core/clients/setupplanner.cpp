@@ -294,9 +294,13 @@ private:
             plan.note = import.problem;
             return plan;
         }
-        for (const QString &variable : import.secretEnv) {
-            if (entry.envSpans.contains(variable))
-                plan.secrets.append(variable);
+        // Variables behind secret headers, and other secret-looking ones mcp-remote was given:
+        // their literals stay out of backups and diffs.
+        for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
+            const bool secret = import.secretEnv.contains(it.key()) ||
+                                isSecretVariable(it.key(), m_input.extraSecretNames);
+            if (secret && entry.envSpans.contains(it.key()))
+                plan.secrets.append(it.key());
         }
         for (const QString &header : import.secretHeaderLiterals) {
             if (entry.headerSpans.contains(header))

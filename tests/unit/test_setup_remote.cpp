@@ -12,6 +12,9 @@
 
 #include <QCoreApplication>
 #include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 using namespace manifold;
 
@@ -306,6 +309,45 @@ TEST_F(RemoteSetup, AnIdenticalRegistryServerIsReused)
                  "same remote server as \"my-deepwiki\" from Manifold");
     expectAction(p, ".lmstudio/mcp.json", "deepwiki", EntryPlan::Action::ReuseRemote, "my-deepwiki");
     EXPECT_EQ(findServer(p.newServers, "deepwiki"), nullptr);
+}
+
+// With --transport http the entry becomes a front door URL entry: the remote server's own
+// headers go (they live in Manifold now), only the client's front door token is sent.
+TEST_F(RemoteSetup, OverHttpTheEntryReachesTheFrontDoorWithoutItsHeaders)
+{
+    const QString base = QStringLiteral("http://127.0.0.1:47999/mcp/");
+    QStringList calls;
+    setup->setControl([&](const QString &method, const QJsonObject &params,
+                          const ClientSetup::ControlReply &reply) {
+        calls.append(method);
+        QJsonObject result{{"enabled", true}, {"listening", true}, {"url", base + "NAME"},
+                           {"tokens", QJsonArray{}}};
+        if (method == "http/tokenAdd")
+            result = {{"name", params.value("name")}, {"secret", "mfd_" + QString(43, 'Q')}};
+        QTimer::singleShot(0, [reply, result] { reply(true, result, QString()); });
+    });
+    ClientSetup::Options options;
+    options.clients = {"claude-code", "codex"};
+    options.transport = SetupTransport::Http;
+    const QMap<QString, QByteArray> before = homeFiles();
+    const SetupOutcome outcome = setUp(options);
+    ASSERT_TRUE(outcome.ok()) << outcome.errors.join('\n').toStdString();
+    const QJsonObject sentry = QJsonDocument::fromJson(read(home(".claude.json")))
+                                   .object()["mcpServers"].toObject()["sentry"].toObject();
+    EXPECT_EQ(sentry, (QJsonObject{{"type", "http"},
+                                   {"url", base + "sentry"},
+                                   {"headers", QJsonObject{{"Authorization", "Bearer mfd_" + QString(43, 'Q')}}}}));
+    const QByteArray codex = read(home(".codex/config.toml"));
+    EXPECT_TRUE(codex.contains("[mcp_servers.figma]\nurl = \"" + (base + "figma").toUtf8() + "\"\n"))
+        << codex.constData();
+    EXPECT_FALSE(codex.contains("X-Figma-Region"));
+    for (const QByteArray &secret : kSecrets) {
+        EXPECT_FALSE(read(home(".claude.json")).contains(secret)) << secret.constData();
+        EXPECT_FALSE(codex.contains(secret)) << secret.constData();
+        EXPECT_EQ(filesContaining(configDir, secret).join(' ').toStdString(), "") << secret.constData();
+    }
+    ASSERT_TRUE(revert(options).ok());
+    EXPECT_EQ(homeFiles(), before);
 }
 
 TEST(McpRemoteCommand, RecognisesTheLaunchers)
