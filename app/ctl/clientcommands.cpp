@@ -100,6 +100,12 @@ QString describeEntry(const EntryPlan &entry)
     case EntryPlan::Action::Reuse:
         line = QStringLiteral("%1: uses Manifold server \"%2\"").arg(name, entry.server);
         break;
+    case EntryPlan::Action::ImportRemote:
+        line = QStringLiteral("%1: new remote Manifold server \"%2\"").arg(name, entry.server);
+        break;
+    case EntryPlan::Action::ReuseRemote:
+        line = QStringLiteral("%1: uses remote Manifold server \"%2\"").arg(name, entry.server);
+        break;
     case EntryPlan::Action::AlreadyManaged:
         line = QStringLiteral("%1: already runs Manifold server \"%2\"").arg(name, entry.server);
         break;
@@ -115,7 +121,8 @@ QString describeEntry(const EntryPlan &entry)
         line += QStringLiteral(" (%1)").arg(entry.note);
     else if (!entry.note.isEmpty())
         line = QStringLiteral("%1: %2").arg(name, entry.note);
-    if (!entry.secrets.isEmpty() && entry.action == EntryPlan::Action::Import)
+    if (!entry.secrets.isEmpty() && (entry.action == EntryPlan::Action::Import ||
+                                     entry.action == EntryPlan::Action::ImportRemote))
         line +=
             QStringLiteral("; to the keychain: %1").arg(entry.secrets.join(QStringLiteral(", ")));
     if (entry.entry.scope != QLatin1String("user") && entry.entry.scope != QLatin1String("project"))
@@ -131,10 +138,22 @@ void printNewServers(const SetupPlan &plan)
     out(QStringLiteral("new Manifold servers:\n"));
     for (const ServerConfig &server : plan.newServers) {
         const QString reason = plan.perProjectReasons.value(server.name);
+        if (server.isRemote()) {
+            QStringList secrets = server.secretHeaders;
+            if (server.oauth.clientSecret)
+                secrets.append(QStringLiteral("OAuth client secret"));
+            out(QStringLiteral("  %1: remote %2 (%3)%4\n")
+                    .arg(server.name, server.url, ServerConfig::transportName(server.transport),
+                         secrets.isEmpty() ? QString()
+                                           : QStringLiteral("; to the keychain: %1")
+                                                 .arg(secrets.join(QStringLiteral(", ")))));
+            continue;
+        }
         out(QStringLiteral("  %1: %2%3\n")
                 .arg(server.name, ServerConfig::sharingName(server.sharing),
                      reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(reason)));
     }
+
 }
 
 int printOutcome(const SetupOutcome &outcome, const QString &verb)
@@ -278,6 +297,8 @@ int setupCommand(ClientSetup &setup, const Parsed &options)
     }
     printNewServers(plan);
     if (options.dryRun) {
+        for (const QString &note : plan.signInNotes()) // applying prints them as it goes
+            out(QStringLiteral("note: %1\n").arg(note));
         out(QStringLiteral("dry run: nothing was changed\n"));
         return 0;
     }

@@ -99,8 +99,15 @@ QString decision(const EntryPlan &entry)
         return entry.note.isEmpty()
                    ? ClientSetupDialog::tr("already runs through Manifold (“%1”)").arg(entry.server)
                    : ClientSetupDialog::tr("already runs through Manifold: %1").arg(entry.note);
+    case EntryPlan::Action::ImportRemote:
+        //: A URL entry (or mcp-remote command) that becomes a remote Manifold server
+        return ClientSetupDialog::tr("imported as remote server “%1” (%2)")
+            .arg(entry.server, entry.note);
+    case EntryPlan::Action::ReuseRemote:
+        return ClientSetupDialog::tr("reuses remote server “%1” (%2)").arg(entry.server, entry.note);
     case EntryPlan::Action::LeaveRemote:
-        return ClientSetupDialog::tr("left alone: remote server (%1)").arg(entry.entry.url);
+        return ClientSetupDialog::tr("left alone: remote server (%1): %2")
+            .arg(entry.entry.url, entry.note);
     case EntryPlan::Action::LeaveUnsupported:
         return ClientSetupDialog::tr("left alone: %1")
             .arg(entry.entry.reason.isEmpty() ? entry.note : entry.entry.reason);

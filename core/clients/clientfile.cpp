@@ -1,5 +1,7 @@
 #include "clients/clientfile.h"
 
+#include "clients/remoteimport.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -76,8 +78,10 @@ bool hasPlaceholder(const ClientEntry &entry)
     const auto placeholder = [](const QString &text) { return text.contains(QLatin1String("${")); };
     if (placeholder(entry.command) || placeholder(entry.cwd))
         return true;
+    // mcp-remote's --header values name variables of the entry's env: setup resolves them.
+    const bool mcpRemote = isMcpRemoteCommand(entry.command, entry.args);
     for (const QString &arg : entry.args) {
-        if (placeholder(arg))
+        if (placeholder(arg) && !mcpRemote)
             return true;
     }
     for (const QString &value : entry.env) {
@@ -92,12 +96,15 @@ const char *const kRemoteTypes[] = {
     "websocket", "ws"};
 const char *const kUrlKeys[] = {"url", "serverUrl", "httpUrl"};
 
-QString remoteUrl(const QJsonObject &object)
+QString remoteUrl(const QJsonObject &object, QString *urlKey = nullptr)
 {
     for (const char *key : kUrlKeys) {
         const QString url = object.value(QLatin1String(key)).toString();
-        if (!url.isEmpty())
+        if (!url.isEmpty()) {
+            if (urlKey)
+                *urlKey = QLatin1String(key);
             return url;
+        }
     }
     const QString type = object.value(QStringLiteral("type")).toString();
     for (const char *remote : kRemoteTypes) {
@@ -209,6 +216,18 @@ QList<ClientEntry> ClientFile::entries() const
             entry.envSpans = server.envSpans;
             entry.cwd = server.cwd;
             entry.url = server.url;
+            entry.urlKey = QStringLiteral("url");
+            entry.headers = server.httpHeaders;
+            entry.headerSpans = server.headerSpans;
+            entry.argSpans = server.argSpans;
+            if (!server.bearerTokenEnvVar.isEmpty())
+                entry.remoteProblem =
+                    QStringLiteral("its token comes from $%1 in Codex's environment "
+                                   "(bearer_token_env_var), which setup cannot read")
+                        .arg(server.bearerTokenEnvVar);
+            else if (!server.otherAuth.isEmpty())
+                entry.remoteProblem = QStringLiteral("\"%1\" is filled in by Codex only")
+                                          .arg(server.otherAuth.first());
             entry.disabled = !server.enabled;
             const auto span = m_toml->serverSpan(server.name);
             if (span)
@@ -272,9 +291,17 @@ ClientEntry ClientFile::readJsonEntry(const QStringList &objectPath, const QStri
 
     const Layout layout = layoutOf(m_kind->shape, entry.location, object);
     const QJsonObject base = m_json->value(layout.base).toObject();
-    entry.url = remoteUrl(base);
+    entry.url = remoteUrl(base, &entry.urlKey);
     if (!entry.url.isEmpty()) {
         entry.kind = ClientEntry::Kind::Remote;
+        entry.remoteType = base.value(QStringLiteral("type")).toString();
+        const QString headers = QStringLiteral("headers");
+        if (!stringMap(base.value(headers), &entry.headers))
+            entry.remoteProblem = QStringLiteral("\"headers\" is not an object of strings");
+        for (auto it = entry.headers.cbegin(); it != entry.headers.cend(); ++it) {
+            if (const auto span = m_json->valueSpan(layout.base + QStringList{headers, it.key()}))
+                entry.headerSpans.insert(it.key(), *span);
+        }
         return entry;
     }
     const QString type = base.value(QStringLiteral("type")).toString();
@@ -302,6 +329,14 @@ ClientEntry ClientFile::readJsonEntry(const QStringList &objectPath, const QStri
     if (!cwd.isUndefined() && !cwd.isString())
         return unsupported(entry, QStringLiteral("\"cwd\" is not a string"));
     entry.cwd = cwd.toString().isEmpty() ? defaultCwd : cwd.toString();
+    const QStringList argvPath =
+        layout.base +
+        QStringList{m_kind->shape == EntryShape::OpenCode ? layout.commandKey : kArgs};
+    const int argvOffset = m_kind->shape == EntryShape::OpenCode ? 1 : 0;
+    for (qsizetype i = 0; i < entry.args.size(); ++i) {
+        const auto span = m_json->elementSpan(argvPath, i + argvOffset);
+        entry.argSpans.append(span ? *span : Span{0, 0});
+    }
     for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
         if (const auto span = m_json->valueSpan(layout.base + QStringList{layout.envKey, it.key()}))
             entry.envSpans.insert(it.key(), *span);
@@ -325,7 +360,8 @@ ClientEntry ClientFile::readJsonEntry(const QStringList &objectPath, const QStri
 bool ClientFile::pointAtShim(const ClientEntry &entry, const QString &shim, const QString &server,
                              QString *error)
 {
-    if (entry.kind != ClientEntry::Kind::Stdio && entry.kind != ClientEntry::Kind::Managed) {
+    if (entry.kind != ClientEntry::Kind::Stdio && entry.kind != ClientEntry::Kind::Managed &&
+        entry.kind != ClientEntry::Kind::Remote) {
         if (error)
             *error =
                 QStringLiteral("'%1' is a %2 entry").arg(entry.name, describeEntryKind(entry.kind));
@@ -347,15 +383,25 @@ bool ClientFile::pointJsonAtShim(const ClientEntry &entry, const QString &shim,
         const QStringList path = layout.base + QStringList{key};
         return !doc.contains(path) || doc.removeMember(path, error);
     };
+    const auto put = [&](const QString &key, const QJsonValue &value) {
+        const QStringList path = layout.base + QStringList{key};
+        return doc.contains(path) ? doc.setValue(path, value, error)
+                                  : doc.insertMember(layout.base, key, value, error);
+    };
     bool ok = true;
+    if (entry.kind == ClientEntry::Kind::Remote) {
+        // The URL, headers and sign-in settings now live in Manifold; the type turns local.
+        for (const char *key : {"url", "serverUrl", "httpUrl", "headers", "oauth"})
+            ok = ok && drop(QLatin1String(key));
+        if (ok && doc.contains(layout.base + QStringList{QStringLiteral("type")}))
+            ok = put(QStringLiteral("type"), m_kind->shape == EntryShape::OpenCode
+                                                 ? QStringLiteral("local")
+                                                 : QStringLiteral("stdio"));
+    }
     if (m_kind->shape == EntryShape::OpenCode) {
-        ok = doc.setValue(layout.base + QStringList{kCommand}, QJsonArray{shim, server}, error);
+        ok = ok && put(kCommand, QJsonArray{shim, server});
     } else {
-        const QStringList argsPath = layout.base + QStringList{kArgs};
-        ok = doc.setValue(layout.base + QStringList{layout.commandKey}, shim, error) &&
-             (doc.contains(argsPath)
-                  ? doc.setValue(argsPath, QJsonArray{server}, error)
-                  : doc.insertMember(layout.base, kArgs, QJsonArray{server}, error));
+        ok = ok && put(layout.commandKey, shim) && put(kArgs, QJsonArray{server});
     }
     ok = ok && drop(layout.envKey) && drop(kCwd);
     if (ok)
@@ -407,6 +453,10 @@ bool ClientFile::pointJsonAtUrl(const ClientEntry &entry, const QString &url,
     ok = ok && (type.isEmpty() ? drop(QStringLiteral("type")) : put(QStringLiteral("type"), type));
     ok = ok && put(urlKey, url);
     const QString headers = QStringLiteral("headers");
+    // A remote server Manifold takes over: its headers and sign-in settings now live in Manifold.
+    const bool imported = entry.kind == ClientEntry::Kind::Remote && entry.url != url;
+    if (imported)
+        ok = ok && drop(headers) && drop(QStringLiteral("oauth"));
     const QJsonValue current = doc.value(path(headers));
     if (ok && current.isObject()) {
         const QStringList authorizationPath =

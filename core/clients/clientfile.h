@@ -37,11 +37,17 @@ struct ClientEntry
     QString cwd;           // as written, else the scope's project directory
     QString projectDir;    // project and local scopes: the project the entry belongs to
     QString url;           // Remote
+    QString urlKey;        // Remote: the key holding the URL ("url", "serverUrl", "httpUrl")
+    QString remoteType;    // Remote: the entry's "type" ("http", "sse", "remote"...), if any
+    QMap<QString, QString> headers; // Remote: headers as written
+    QString remoteProblem; // Remote: what setup cannot carry over (a token only the client reads)
     QString managedServer; // Managed: the Manifold server it names
     QString reason;        // Unsupported
     bool disabled = false;
     Span span{0, 0};              // the entry's raw text in the file
     QMap<QString, Span> envSpans; // raw literals of env values (quotes included)
+    QMap<QString, Span> headerSpans; // raw literals of header values (Remote)
+    QList<Span> argSpans;            // raw literals of args, in order (where known)
 };
 
 // A parsed client config file: reads its server entries and edits them in place, keeping every
@@ -60,7 +66,8 @@ public:
     std::optional<ClientEntry> entry(const QStringList &location) const;
 
     // Makes the entry run `shim server` (its env and cwd now live in Manifold); its other keys
-    // (type, disabled, timeouts, tool lists...) stay. Nothing changes if it already does.
+    // (type, disabled, timeouts, tool lists...) stay. Nothing changes if it already does. A URL
+    // entry loses its URL, headers and auth keys, and its type becomes the client's local one.
     bool pointAtShim(const ClientEntry &entry, const QString &shim, const QString &server,
                      QString *error);
     // Makes the entry a URL entry in the client's own shape (ClientKind::urlShape) sending

@@ -43,6 +43,11 @@ QList<QByteArray> movedSecretValues(const QList<FilePlan> &files)
                 if (entry.rewritten && !values.contains(value))
                     values.append(value);
             }
+            for (const QString &secret : entry.movedSecrets) {
+                const QByteArray value = secret.toUtf8();
+                if (entry.rewritten && !values.contains(value))
+                    values.append(value);
+            }
         }
     }
     return values;
@@ -54,16 +59,19 @@ Redacted redactFile(const FilePlan &file, const QList<QByteArray> &values)
     for (const EntryPlan &entry : file.entries) {
         if (!entry.rewritten)
             continue;
+        QList<Span> spans = entry.secretSpans;
         for (const QString &variable : entry.secrets) {
             const auto span = entry.entry.envSpans.constFind(variable);
-            if (span == entry.entry.envSpans.constEnd())
-                continue;
+            if (span != entry.entry.envSpans.constEnd())
+                spans.append(*span);
+        }
+        for (const Span &span : spans) {
             const QString id = redaction::newId();
-            result.cuts.append({*span, id});
+            result.cuts.append({span, id});
             result.ids.append(id);
-            result.literals.insert(redaction::secretBackupKey(id),
-                                   QString::fromUtf8(file.loaded.text.sliced(
-                                       span->first, span->second - span->first)));
+            result.literals.insert(
+                redaction::secretBackupKey(id),
+                QString::fromUtf8(file.loaded.text.sliced(span.first, span.second - span.first)));
         }
     }
     QMap<QString, QByteArray> hidden;
@@ -345,8 +353,9 @@ void ClientSetup::writeSetup(const SetupPlan &plan, QList<FilePlan> files,
         return;
     }
 
-    const auto write = [this, plan, files, redacted, outcome, done, fileTokens,
-                        used](const QStringList &storeErrors) {
+    auto signInNoted = std::make_shared<bool>(false);
+    const auto write = [this, plan, files, redacted, outcome, done, fileTokens, used,
+                        signInNoted](const QStringList &storeErrors) {
         if (!storeErrors.isEmpty()) {
             outcome->errors.append(QStringLiteral("cannot store secrets in the keychain (%1); "
                                                   "nothing was changed")
@@ -405,6 +414,11 @@ void ClientSetup::writeSetup(const SetupPlan &plan, QList<FilePlan> files,
                 continue;
             }
             outcome->written.append(path);
+            if (!*signInNoted) {
+                for (const QString &note : plan.signInNotes())
+                    outcome->notes.append(QStringLiteral("note: ") + note);
+                *signInNoted = true;
+            }
             *used += generation.tokens;
             if (file.kind->restartRequired &&
                 !outcome->restartClients.contains(file.kind->displayName))

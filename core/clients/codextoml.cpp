@@ -118,7 +118,8 @@ bool CodexToml::rewriteServer(const QString &name, const QString &command, const
     if (!editable(name, error))
         return false;
     const std::optional<CodexServer> current = server(name);
-    if (!current->url.isEmpty())
+    const bool remote = !current->url.isEmpty();
+    if (remote && !dropEnv)
         return setError(error,
                         QStringLiteral("MCP server '%1' is a remote (url) server").arg(name));
     const std::optional<Document> doc = scanDocument(m_text, error);
@@ -157,16 +158,22 @@ bool CodexToml::rewriteServer(const QString &name, const QString &command, const
     }
 
     if (dropEnv) {
+        // A remote entry's keys go with it: the server's URL and headers now live in Manifold.
+        static const QStringList remoteKeys{
+            QStringLiteral("url"), QStringLiteral("http_headers"), QStringLiteral("env_http_headers"),
+            QStringLiteral("bearer_token"), QStringLiteral("bearer_token_env_var")};
+        const auto dropped = [&](const QString &key) {
+            return key == QLatin1String("env") || (remote && remoteKeys.contains(key));
+        };
         for (const Entry &entry : table->entries) {
-            if (entry.key.first() == QLatin1String("env") ||
-                entry.key == QStringList{QStringLiteral("cwd")})
+            if (dropped(entry.key.first()) || entry.key == QStringList{QStringLiteral("cwd")})
                 edits.push_back({entry.lineBegin, entry.lineEnd, {}});
         }
         std::vector<bool> remove(doc->tables.size(), false);
         bool any = false;
         for (size_t i = 1; i < doc->tables.size(); ++i) {
             const QStringList &p = doc->tables.at(i).path;
-            remove[i] = p.size() >= 3 && p.mid(0, 2) == table->path && p.at(2) == QLatin1String("env");
+            remove[i] = p.size() >= 3 && p.mid(0, 2) == table->path && dropped(p.at(2));
             any = any || remove[i];
         }
         if (any) {
@@ -180,7 +187,7 @@ bool CodexToml::rewriteServer(const QString &name, const QString &command, const
     return commit(applyEdits(m_text, edits), name, error, [&](const CodexToml &candidate) {
         const std::optional<CodexServer> after = candidate.server(name);
         return after && after->command == command && after->args == args &&
-               (!dropEnv || (after->env.isEmpty() && after->cwd.isEmpty()));
+               (!dropEnv || (after->env.isEmpty() && after->cwd.isEmpty() && after->url.isEmpty()));
     });
 }
 
@@ -208,7 +215,8 @@ bool CodexToml::pointServerAtUrl(const QString &name, const QString &url,
     static const QStringList dropped{
         QStringLiteral("command"),      QStringLiteral("args"),
         QStringLiteral("env"),          QStringLiteral("cwd"),
-        QStringLiteral("bearer_token"), QStringLiteral("bearer_token_env_var")};
+        QStringLiteral("bearer_token"), QStringLiteral("bearer_token_env_var"),
+        QStringLiteral("env_http_headers")};
     for (const Entry &entry : table->entries) {
         if (entry.key.first() == QLatin1String("http_headers") && entry.key.size() > 1)
             return setError(error, QStringLiteral("the http_headers of '%1' are dotted keys; "

@@ -23,9 +23,13 @@ struct CodexServer
     bool enabled = true;
     QString url; // Streamable HTTP entries have a url and no command
     QMap<QString, QString> httpHeaders; // `http_headers = { .. }` of url entries
+    QString bearerTokenEnvVar;          // `bearer_token_env_var`: Codex reads it from its env
+    QStringList otherAuth; // keys whose values only Codex can fill in (bearer_token, env_http_headers)
     // Raw spans [begin, end) of the env values' literals (quotes included) in the text; not
     // compared by operator==.
     QMap<QString, std::pair<qsizetype, qsizetype>> envSpans;
+    QMap<QString, std::pair<qsizetype, qsizetype>> headerSpans; // of http_headers values
+    QList<std::pair<qsizetype, qsizetype>> argSpans;            // of args items
 
     friend bool operator==(const CodexServer &a, const CodexServer &b);
     friend bool operator!=(const CodexServer &a, const CodexServer &b) { return !(a == b); }
@@ -50,7 +54,8 @@ public:
 
     // Sets command and args of the [mcp_servers.<name>] table in place, keeping its other keys,
     // comments and position. dropEnv also removes its env/cwd keys and its [..env] subtable.
-    // Refuses remote (url) entries and servers not written as a [mcp_servers.<name>] table.
+    // A remote (url) entry becomes a command entry only with dropEnv: its url, http_headers and
+    // bearer token keys go too. Refuses servers not written as a [mcp_servers.<name>] table.
     // Values that already decode to the wanted ones are left as written (idempotent).
     bool rewriteServer(const QString &name, const QString &command, const QStringList &args,
                        bool dropEnv, QString *error);

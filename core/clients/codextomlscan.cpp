@@ -437,15 +437,26 @@ std::optional<ServerIndex> indexServers(const QByteArray &text, const Document &
                 } else if (what == QLatin1String("args")) {
                     if (field.size() != 1 || !isStringArray(value))
                         return mustBe("an array of strings");
-                    for (const Value &item : value.items)
+                    for (const Value &item : value.items) {
                         target.args.append(item.string);
+                        target.argSpans.append({item.begin, item.end});
+                    }
                 } else if (what == QLatin1String("enabled")) {
                     if (field.size() != 1 || value.kind != Value::Bool)
                         return mustBe("true or false");
                     target.enabled = value.boolean;
                 } else if (what == QLatin1String("http_headers")) {
-                    if (field.size() == 2 && value.kind == Value::String)
+                    if (field.size() == 2 && value.kind == Value::String) {
                         target.httpHeaders.insert(field.at(1), value.string);
+                        target.headerSpans.insert(field.at(1), {value.begin, value.end});
+                    }
+                } else if (what == QLatin1String("bearer_token_env_var")) {
+                    if (field.size() == 1 && value.kind == Value::String)
+                        target.bearerTokenEnvVar = value.string;
+                } else if (what == QLatin1String("bearer_token") ||
+                           what == QLatin1String("env_http_headers")) {
+                    if (!target.otherAuth.contains(what))
+                        target.otherAuth.append(what);
                 } else if (what == QLatin1String("env")) {
                     if (field.size() == 1 && value.kind == Value::Table)
                         continue; // env = {}

@@ -378,6 +378,17 @@ JsoncDocument::valueSpan(const QStringList &path) const
     return std::make_pair(node.begin, node.end);
 }
 
+std::optional<std::pair<qsizetype, qsizetype>>
+JsoncDocument::elementSpan(const QStringList &path, qsizetype element) const
+{
+    const int index = findNode(path);
+    if (index < 0 || m_tree->node(index).kind != Kind::Array || element < 0 ||
+        element >= m_tree->node(index).elements.size())
+        return std::nullopt;
+    const Node &node = m_tree->node(m_tree->node(index).elements.at(element));
+    return std::make_pair(node.begin, node.end);
+}
+
 QJsonValue JsoncDocument::value(const QStringList &path) const
 {
     const int index = findNode(path);

@@ -36,6 +36,9 @@ public:
     bool contains(const QStringList &path) const;
     // Byte range [first, second) of the raw value at path; an empty path is the root value.
     std::optional<std::pair<qsizetype, qsizetype>> valueSpan(const QStringList &path) const;
+    // The same for element `element` of the array at path.
+    std::optional<std::pair<qsizetype, qsizetype>> elementSpan(const QStringList &path,
+                                                               qsizetype element) const;
     // Parsed view of the value at path (comments stripped); Undefined if missing.
     QJsonValue value(const QStringList &path) const;
     // Member names of the object at objectPath in file order (each name once); empty if the path

@@ -1,5 +1,6 @@
 #include "clients/setupplanner.h"
 
+#include "clients/remoteimport.h"
 #include "clients/setupmanifest.h"
 #include "clients/sharingchoice.h"
 #include "secrets/secretstore.h"
@@ -25,6 +26,25 @@ QString definitionKey(const QString &command, const QStringList &args,
     return parts.join(QChar(0x1f));
 }
 
+// The identity of a remote server: where it is and what it sends (secret values aside).
+QString remoteKey(const QString &url, const QMap<QString, QString> &headers,
+                  const QStringList &secretHeaders)
+{
+    QStringList parts;
+    for (auto it = headers.cbegin(); it != headers.cend(); ++it) {
+        const bool secret = secretHeaders.contains(it.key(), Qt::CaseInsensitive);
+        parts << it.key().toLower() + (secret ? QString() : QLatin1Char('=') + it.value());
+    }
+    for (const QString &header : secretHeaders) {
+        if (!headers.contains(header))
+            parts << header.toLower();
+    }
+    parts.sort();
+    parts.prepend(normalizedRemoteUrl(url));
+    parts.prepend(QStringLiteral("remote"));
+    return parts.join(QChar(0x1f));
+}
+
 class Planner
 {
 public:
@@ -32,6 +52,12 @@ public:
     {
         for (const ServerConfig &server : input.registry) {
             m_taken.insert(server.name);
+            m_origin.insert(server.name, QStringLiteral("Manifold"));
+            if (server.isRemote()) {
+                m_known.insert(remoteKey(server.url, server.headers, server.secretHeaders),
+                               server.name);
+                continue;
+            }
             QMap<QString, QString> env = server.env;
             for (const QString &variable : server.secretEnv)
                 env.insert(variable,
@@ -39,7 +65,6 @@ public:
             m_known.insert(
                 definitionKey(server.command, server.args, env, server.cwd, server.sharing),
                 server.name);
-            m_origin.insert(server.name, QStringLiteral("Manifold"));
         }
     }
 
@@ -178,9 +203,7 @@ private:
         }
         switch (entry.kind) {
         case ClientEntry::Kind::Remote:
-            plan.action = EntryPlan::Action::LeaveRemote;
-            plan.note = QStringLiteral("remote server (%1): left alone").arg(entry.url);
-            return plan;
+            return planRemote(kind, entry, plan);
         case ClientEntry::Kind::Unsupported:
             plan.action = EntryPlan::Action::LeaveUnsupported;
             plan.note = entry.reason + QStringLiteral(": left alone");
@@ -193,6 +216,8 @@ private:
                                 .arg(entry.managedServer);
             return plan;
         case ClientEntry::Kind::Stdio:
+            if (isMcpRemoteCommand(entry.command, entry.args))
+                return planRemote(kind, entry, plan);
             break;
         }
         for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
@@ -248,6 +273,86 @@ private:
             }
         }
         server.secretEnv.sort();
+        m_newServers.append(server);
+        return plan;
+    }
+
+    // A URL entry or an mcp-remote command: a remote server of its own, or one it shares.
+    EntryPlan planRemote(const ClientKind &kind, const ClientEntry &entry, EntryPlan plan)
+    {
+        if (entry.kind == ClientEntry::Kind::Remote && kind.id == QLatin1String("claude-desktop")) {
+            // Claude Desktop skips URL entries of its file (it takes them as connectors):
+            // turning one into a command would start a server the client never ran.
+            plan.action = EntryPlan::Action::LeaveRemote;
+            plan.note = QStringLiteral("not imported: %1 does not run URL entries of its file")
+                            .arg(kind.displayName);
+            return plan;
+        }
+        const RemoteImport import = importRemote(kind, entry);
+        if (!import.ok()) {
+            plan.action = EntryPlan::Action::LeaveRemote;
+            plan.note = import.problem;
+            return plan;
+        }
+        // Variables behind secret headers, and other secret-looking ones mcp-remote was given:
+        // their literals stay out of backups and diffs.
+        for (auto it = entry.env.cbegin(); it != entry.env.cend(); ++it) {
+            const bool secret = import.secretEnv.contains(it.key()) ||
+                                isSecretVariable(it.key(), m_input.extraSecretNames);
+            if (secret && entry.envSpans.contains(it.key()))
+                plan.secrets.append(it.key());
+        }
+        for (const QString &header : import.secretHeaderLiterals) {
+            if (entry.headerSpans.contains(header))
+                plan.secretSpans.append(entry.headerSpans.value(header));
+        }
+        for (const qsizetype arg : import.secretArgs) {
+            if (arg < entry.argSpans.size() && entry.argSpans.at(arg).second > 0)
+                plan.secretSpans.append(entry.argSpans.at(arg));
+        }
+        plan.movedSecrets = import.secretValues(entry);
+        const QString key = remoteKey(import.url, import.headers, import.secretHeaders);
+        if (const auto known = m_known.constFind(key); known != m_known.constEnd()) {
+            plan.action = EntryPlan::Action::ReuseRemote;
+            plan.server = *known;
+            plan.note = QStringLiteral("same remote server as \"%1\" from %2")
+                            .arg(*known, m_origin.value(*known));
+            return plan;
+        }
+        plan.action = EntryPlan::Action::ImportRemote;
+        plan.server = freeName(entry.name, kind.id);
+        plan.note = QStringLiteral("remote, %1").arg(import.url);
+        if (plan.server != entry.name)
+            plan.note += QStringLiteral("; imported as \"%1\"").arg(plan.server);
+        m_taken.insert(plan.server);
+        m_known.insert(key, plan.server);
+        m_origin.insert(plan.server, entry.scope == QLatin1String("user")
+                                         ? kind.displayName
+                                         : QStringLiteral("%1 (%2)").arg(kind.displayName,
+                                                                         entry.scope));
+
+        ServerConfig server = m_input.defaults;
+        server.name = plan.server;
+        server.command.clear();
+        server.args.clear();
+        server.env.clear();
+        server.secretEnv.clear();
+        server.cwd.clear();
+        if (server.sharing == ServerConfig::Sharing::PerProject)
+            server.sharing = ServerConfig::Sharing::Shared;
+        server.url = import.url;
+        server.transport = import.transport;
+        server.oauth = import.oauth;
+        server.headers.clear();
+        server.secretHeaders = import.secretHeaders;
+        for (auto it = import.headers.cbegin(); it != import.headers.cend(); ++it) {
+            if (import.secretHeaders.contains(it.key()))
+                m_secretValues.insert(serverHeaderSecretKey(server.name, it.key()), it.value());
+            else
+                server.headers.insert(it.key(), it.value());
+        }
+        if (!import.clientSecret.isEmpty())
+            m_secretValues.insert(oauthClientSecretKey(server.name), import.clientSecret);
         m_newServers.append(server);
         return plan;
     }
@@ -311,6 +416,7 @@ QByteArray FilePlan::maskedBefore() const
     for (const EntryPlan &entry : entries) {
         if (!entry.rewritten)
             continue;
+        spans += entry.secretSpans;
         for (const QString &variable : entry.secrets) {
             if (entry.entry.envSpans.contains(variable))
                 spans.append(entry.entry.envSpans.value(variable));
@@ -334,6 +440,21 @@ bool SetupPlan::changes() const
     return !newServers.isEmpty() || enableFrontDoor ||
            std::any_of(files.begin(), files.end(),
                        [](const FilePlan &file) { return file.changes(); });
+}
+
+QStringList SetupPlan::signInNotes() const
+{
+    QStringList notes;
+    for (const ServerConfig &server : newServers) {
+        const QStringList headers = server.secretHeaders + server.headers.keys();
+        const bool hasAuthorization =
+            headers.contains(QStringLiteral("Authorization"), Qt::CaseInsensitive);
+        if (server.isRemote() && !hasAuthorization)
+            notes.append(QStringLiteral("sign in to %1 once in Manifold: manifoldctl login %1 "
+                                        "(tokens of mcp-remote or of the client are not copied)")
+                             .arg(server.name));
+    }
+    return notes;
 }
 
 SetupPlan planSetup(const PlanInput &input, const QList<LoadedClientFile> &files)

@@ -27,8 +27,10 @@ struct EntryPlan
     enum class Action {
         Import,          // becomes a new Manifold server (possibly under another name)
         Reuse,           // an identical definition already is (or becomes) a Manifold server
+        ImportRemote,    // a URL entry or mcp-remote command: becomes a new remote server
+        ReuseRemote,     // the same remote server (URL, headers) already is (or becomes) one
         AlreadyManaged,  // runs manifold-shim already, or reaches the front door (viaHttp)
-        LeaveRemote,     // URL server: not Manifold's business
+        LeaveRemote,     // URL server or mcp-remote command that cannot be imported: note says why
         LeaveUnsupported // left alone, note says why
     };
 
@@ -37,6 +39,8 @@ struct EntryPlan
     QString server;           // the Manifold server it runs after setup
     QString note;             // renamed / reused / why it is left alone
     QStringList secrets;      // env variables whose values go to the keychain
+    QList<Span> secretSpans;  // more literals in the file holding moved secrets (headers, args)
+    QStringList movedSecrets; // the values of every secret it moves (kept out of backups)
     QString perProjectReason; // Import/Reuse: why its definition is per-project (sharingchoice.h)
     bool viaHttp = false;     // after setup the entry is a URL entry of the front door
     bool rewritten = false;
@@ -71,6 +75,8 @@ struct SetupPlan
     bool enableFrontDoor = false; // Http: the front door is off; applying turns it on
 
     bool changes() const;
+    // New remote servers without a static Authorization header: the user signs in once.
+    QStringList signInNotes() const;
 };
 
 struct PlanInput
@@ -90,7 +96,8 @@ struct PlanInput
 // registry, gives clashing names a distinct one, picks the secrets, and computes every file's
 // new text. With SetupTransport::Http, clients that take URL servers get URL entries of the front
 // door (with one new token per client whose files change: its placeholder until applied) and the
-// others the shim.
+// others the shim. URL entries and mcp-remote commands become remote servers (remoteimport.h),
+// deduped by normalised URL, header names and plain header values; those that cannot be imported stay as they are.
 SetupPlan planSetup(const PlanInput &input, const QList<LoadedClientFile> &files);
 
 bool isSecretVariable(const QString &variable, const QStringList &extraSecretNames);

@@ -6,6 +6,7 @@ target_sources(manifold_core PRIVATE
     clients/clientcatalog.cpp clients/clientcatalog.h
     clients/clientfile.cpp clients/clientfile.h
     clients/setupplanner.cpp clients/setupplanner.h
+    clients/remoteimport.cpp clients/remoteimport.h
     clients/sharingchoice.cpp clients/sharingchoice.h
     clients/setupmanifest.cpp clients/setupmanifest.h
     clients/shimlauncher.cpp clients/shimlauncher.h

@@ -179,7 +179,7 @@ TEST_F(ClientSetupFlow, RevertRestoresTheOriginalBytesAndForgetsBackups)
     EXPECT_TRUE(QDir(configDir + "/clients/backups").isEmpty());
     for (const QString &key : store.values().keys())
         EXPECT_FALSE(key.startsWith("client-backup/")) << key.toStdString();
-    EXPECT_EQ(registry().size(), 3); // servers stay in Manifold
+    EXPECT_EQ(registry().size(), 4); // servers stay in Manifold (Codex's docs URL entry too)
 }
 
 TEST_F(ClientSetupFlow, RevertKeepsServersAddedAfterSetup)

@@ -76,7 +76,8 @@ protected:
             lines.append(QStringLiteral("%1 %2%3").arg(file.kind->id, QDir(env.home).relativeFilePath(file.loaded.file.path),
                                                       file.error.isEmpty() ? QString() : " ERROR " + file.error));
             for (const EntryPlan &entry : file.entries) {
-                static const char *const actions[] = {"import", "reuse", "managed", "remote", "unsupported"};
+                static const char *const actions[] = {"import", "reuse", "import-remote", "reuse-remote",
+                                                     "managed", "remote", "unsupported"};
                 shown.insert(entry.server);
                 lines.append(tilde(QStringLiteral("  %1 [%2] %3 -> %4%5%6%7")
                                        .arg(entry.entry.name, entry.entry.scope, QLatin1String(actions[int(entry.action)]),
@@ -92,6 +93,15 @@ protected:
             if (projectsOnly && !shown.contains(server.name))
                 continue;
             const QString why = p.perProjectReasons.value(server.name);
+            if (server.isRemote()) {
+                QStringList headers;
+                for (auto it = server.headers.cbegin(); it != server.headers.cend(); ++it)
+                    headers.append(it.key() + '=' + it.value());
+                lines.append(QStringLiteral("  %1: %2 transport=%3 headers=%4 secretHeaders=%5")
+                                 .arg(server.name, server.url, ServerConfig::transportName(server.transport),
+                                      headers.join(','), server.secretHeaders.join(',')));
+                continue;
+            }
             lines.append(tilde(QStringLiteral("  %1: %2 %3 env=%4 secret=%5 cwd=%6 sharing=%7%8")
                                    .arg(server.name, server.command, server.args.join(' '),
                                         QStringList(server.env.keys()).join(','), server.secretEnv.join(','), server.cwd,
@@ -139,14 +149,17 @@ TEST_F(GoldenSetup, WrittenFilesMatchGoldenAndSecondRunChangesNothing)
         if (it.value() != before.value(it.key()))
             expectGolden("home/" + it.key(), it.value());
     }
-    // Secrets left every client file and never reached the config dir.
-    for (const QByteArray &secret : {QByteArray("ghp_fixtureToken123"), QByteArray("BSA_fixtureKey456")}) {
+    // Secrets (env values and remote servers' header values) left every client file and never
+    // reached the config dir.
+    for (const QByteArray &secret : {QByteArray("ghp_fixtureToken123"), QByteArray("BSA_fixtureKey456"),
+                                     QByteArray("ctx7_fixtureKey789"), QByteArray("sntrys_fixtureToken321"),
+                                     QByteArray("zed_fixtureToken000")}) {
         EXPECT_EQ(filesContaining(configDir, secret).join(' ').toStdString(), "") << secret.constData();
+        EXPECT_EQ(filesContaining(env.home, secret).join(' ').toStdString(), "") << secret.constData();
     }
-    // Only Gemini's remote entry, which setup leaves alone, still sends the token (as a header).
-    EXPECT_EQ(filesContaining(env.home, "BSA_fixtureKey456"), QStringList());
-    EXPECT_EQ(filesContaining(env.home, "ghp_fixtureToken123"), QStringList{home(".gemini/settings.json")});
     EXPECT_EQ(store.values().value(serverSecretKey("github", "GITHUB_PERSONAL_ACCESS_TOKEN")), "ghp_fixtureToken123");
+    EXPECT_EQ(store.values().value(serverHeaderSecretKey("githubRemote", "Authorization")), "Bearer ghp_fixtureToken123");
+    EXPECT_EQ(store.values().value(serverHeaderSecretKey("context7", "CONTEXT7_API_KEY")), "ctx7_fixtureKey789");
 
     const SetupPlan again = plan();
     EXPECT_FALSE(again.changes());
@@ -212,10 +225,14 @@ TEST_F(GoldenSetup, ProjectServersArePerProject)
     for (const ServerConfig &server : p.newServers) {
         const auto imported = std::find_if(p.files.begin(), p.files.end(), [&](const FilePlan &file) {
             return std::any_of(file.entries.begin(), file.entries.end(), [&](const EntryPlan &entry) {
-                return entry.action == EntryPlan::Action::Import && entry.server == server.name;
+                return (entry.action == EntryPlan::Action::Import ||
+                        entry.action == EntryPlan::Action::ImportRemote) &&
+                       entry.server == server.name;
             });
         });
         ASSERT_NE(imported, p.files.end());
+        if (server.isRemote())
+            continue; // a URL: no process to run per project
         if (imported->loaded.file.projectDir.isEmpty())
             continue;
         ++fromProjects;

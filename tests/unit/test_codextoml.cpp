@@ -275,7 +275,7 @@ TEST(CodexToml, RefusedEditsChangeNothing)
     for (const QByteArray &text : {kConfig, forms}) {
         CodexToml toml = parsed(text);
         QString error;
-        EXPECT_FALSE(toml.rewriteServer("remote", "shim", {}, true, &error));
+        EXPECT_FALSE(toml.rewriteServer("remote", "shim", {}, false, &error));
         EXPECT_FALSE(toml.rewriteServer("nope", "shim", {}, true, &error));
         EXPECT_TRUE(error.contains("nope"));
         EXPECT_FALSE(toml.removeServer("nope", &error));
@@ -288,6 +288,34 @@ TEST(CodexToml, RefusedEditsChangeNothing)
     EXPECT_FALSE(toml.rewriteServer("dotted", "shim", {}, true, &error));
     EXPECT_FALSE(toml.removeServer("inline", &error));
     EXPECT_EQ(toml.text(), forms);
+}
+
+// A remote entry setup takes over becomes a command entry: its url, headers and bearer token
+// keys go, its other keys and the rest of the file stay.
+TEST(CodexToml, RewritingARemoteEntryDropsItsUrlKeys)
+{
+    const QByteArray text = "# servers\n[mcp_servers.figma]\nurl = \"https://mcp.figma.com/mcp\"\n"
+                            "http_headers = { \"X-Team\" = \"a\" }\n"
+                            "bearer_token_env_var = \"FIGMA\"\nenabled = false\n\n"
+                            "[mcp_servers.figma.env_http_headers]\nX-Key = \"KEY\"\n\n[tui]\nx = 1\n";
+    CodexToml toml = parsed(text);
+    const CodexServer before = *toml.server("figma");
+    EXPECT_EQ(before.bearerTokenEnvVar, "FIGMA");
+    EXPECT_EQ(before.otherAuth, QStringList{"env_http_headers"});
+    EXPECT_EQ(before.httpHeaders.value("X-Team"), "a");
+    ASSERT_TRUE(before.headerSpans.contains("X-Team"));
+    EXPECT_EQ(text.sliced(before.headerSpans["X-Team"].first,
+                          before.headerSpans["X-Team"].second - before.headerSpans["X-Team"].first),
+              "\"a\"");
+    QString error;
+    ASSERT_TRUE(toml.rewriteServer("figma", "/bin/shim", {"figma"}, true, &error))
+        << error.toStdString();
+    EXPECT_EQ(toml.text(), "# servers\n[mcp_servers.figma]\ncommand = \"/bin/shim\"\n"
+                           "args = [\"figma\"]\nenabled = false\n\n[tui]\nx = 1\n");
+    const CodexServer after = *toml.server("figma");
+    EXPECT_TRUE(after.url.isEmpty());
+    EXPECT_TRUE(after.httpHeaders.isEmpty());
+    ASSERT_EQ(after.argSpans.size(), 1);
 }
 
 TEST(CodexToml, ReadsInlineAndDottedForms)
