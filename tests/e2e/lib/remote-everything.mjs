@@ -4,6 +4,7 @@
 //                                                unknown session) at http://127.0.0.1:PORT/mcp
 //   node remote-everything.mjs everything-sse    server-everything `sse` (legacy HTTP+SSE) at
 //                                                http://127.0.0.1:PORT/sse
+//   (either everything mode with --proxy: behind the TCP proxy, which counts methods, see stats)
 //   node remote-everything.mjs sdk [--proxy]     a spec-conformant SDK Streamable HTTP server (404
 //                                                for an unknown session, resumable streams), with
 //                                                --proxy behind a fault-injecting TCP proxy
@@ -17,7 +18,10 @@
 //   require-auth TOKEN           (sdk) answer 401 unless "Authorization: Bearer TOKEN"
 //   cut-after-event MARKER       (proxy) the next connection whose request contains MARKER is cut
 //                                right after its response's first SSE event
-//   stats                        counters: posts, gets, resumeGets, initializes, unauthorized, cuts
+//   require-header NAME VALUE    (sdk) answer 403 unless header NAME is VALUE
+//   stats                        counters: posts, gets, resumeGets, initializes, unauthorized, cuts,
+//                                forbidden; sessions (server-everything: sessions it logged as opened);
+//                                methods {method: count} (sdk: POST bodies; proxy: requests it passed)
 // It exits when stdin closes.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +39,8 @@ import { CallToolRequestSchema, CreateMessageResultSchema, ListToolsRequestSchem
 const here = path.dirname(fileURLToPath(import.meta.url));
 const everythingMain = path.join(here, '..', 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 
-const stats = { posts: 0, gets: 0, resumeGets: 0, initializes: 0, unauthorized: 0, cuts: 0 };
+const stats = { posts: 0, gets: 0, resumeGets: 0, initializes: 0, unauthorized: 0, cuts: 0, forbidden: 0, sessions: 0, methods: {} };
+const countMethod = (method) => { if (method) stats.methods[method] = (stats.methods[method] ?? 0) + 1; };
 const reply = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 
 function freePort() {
@@ -52,22 +57,24 @@ function freePort() {
 // --- server-everything as a child process ---------------------------------------------------
 
 // It says it is ready on stderr: "MCP Streamable HTTP Server listening on port N" (streamableHttp)
-// or "Server is running on port N" (sse).
+// or "Server is running on port N" (sse). Its log lines count its sessions: "Session initialized
+// with ID" (stdout, streamableHttp) or "Client Connected:" (stderr, sse).
 function startEverything(mode, port) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [everythingMain, mode], {
-      env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = '';
-    const onData = (chunk) => {
-      seen += chunk;
-      if (/listening on port|running on port/.test(seen)) {
-        child.stderr.off('data', onData);
-        child.stderr.resume();
-        resolve(child);
-      }
+    let ready = false;
+    const onLine = (line) => {
+      if (/^Session initialized with ID|^Client Connected:/.test(line)) stats.sessions++;
+      if (/^Client reconnecting with Last-Event-ID/.test(line)) stats.resumeGets++;
+      if (ready) return;
+      seen += `${line}\n`;
+      if (/listening on port|running on port/.test(line)) { ready = true; resolve(child); }
     };
-    child.stderr.on('data', onData);
+    readline.createInterface({ input: child.stdout }).on('line', onLine);
+    readline.createInterface({ input: child.stderr }).on('line', onLine);
     child.once('exit', (code) => reject(new Error(`server-everything exited (${code}): ${seen}`)));
   });
 }
@@ -81,12 +88,15 @@ function stopChild(child) {
   });
 }
 
-async function runEverything(mode) {
+async function runEverything(mode, withProxy) {
   const port = await freePort();
   let child = await startEverything(mode, port);
   const urlPath = mode === 'sse' ? '/sse' : '/mcp';
-  reply({ url: `http://127.0.0.1:${port}${urlPath}`, pid: child.pid });
+  const proxy = withProxy ? await runProxy(port) : null;
+  reply({ url: `http://127.0.0.1:${proxy ? proxy.port : port}${urlPath}`, pid: child.pid, serverPort: port });
   return {
+    commands: proxy ? proxy.commands : {},
+    closers: proxy ? [() => proxy.close()] : [],
     async restart() {
       await stopChild(child);
       child = await startEverything(mode, port);
@@ -166,7 +176,7 @@ function makeSdkServer() {
 
 async function runSdk() {
   const sessions = new Map();
-  const faults = { failNext: null, token: null };
+  const faults = { failNext: null, token: null, header: null };
   const app = express();
   app.use(express.json({ limit: '64mb' }));
   app.use((req, res, next) => {
@@ -176,11 +186,17 @@ async function runSdk() {
         .json({ error: 'invalid_token' });
       return;
     }
+    if (faults.header && req.headers[faults.header.name] !== faults.header.value) {
+      stats.forbidden++;
+      res.status(403).json({ error: `${faults.header.name} missing or wrong` });
+      return;
+    }
     next();
   });
   app.post('/mcp', async (req, res) => {
     stats.posts++;
     const body = req.body;
+    for (const message of Array.isArray(body) ? body : [body]) countMethod(message?.method);
     if (faults.failNext && body?.method === 'tools/call') {
       const { status, retryAfter } = faults.failNext;
       faults.failNext = null;
@@ -231,6 +247,7 @@ async function runSdk() {
         return { armed: true };
       },
       'require-auth': (token) => { faults.token = token; return { token }; },
+      'require-header': (name, value) => { faults.header = { name: name.toLowerCase(), value }; return { header: name }; },
     },
     close: () => new Promise((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }),
   };
@@ -246,7 +263,13 @@ async function runProxy(targetPort) {
     sockets.add(client); sockets.add(upstream);
     let cutting = false;
     let seen = '';
+    let carry = '';   // the tail of the request bytes: a method name split across two chunks
     client.on('data', (chunk) => {
+      const text = carry + chunk.toString('latin1');
+      for (const match of text.matchAll(/"method"\s*:\s*"([^"]+)"/g)) {
+        if (match.index + match[0].length > carry.length) countMethod(match[1]);
+      }
+      carry = text.slice(-128);
       if (armed && chunk.toString('latin1').includes(armed)) { armed = null; cutting = true; seen = ''; }
       upstream.write(chunk);
     });
@@ -280,9 +303,9 @@ const [kind, ...options] = process.argv.slice(2);
 let commands = {};
 let closers = [];
 if (kind === 'everything-http' || kind === 'everything-sse') {
-  const everything = await runEverything(kind === 'everything-sse' ? 'sse' : 'streamableHttp');
-  commands = { restart: () => everything.restart(), stop: () => everything.stop() };
-  closers = [() => everything.close()];
+  const everything = await runEverything(kind === 'everything-sse' ? 'sse' : 'streamableHttp', options.includes('--proxy'));
+  commands = { restart: () => everything.restart(), stop: () => everything.stop(), ...everything.commands };
+  closers = [...everything.closers, () => everything.close()];
 } else if (kind === 'sdk') {
   const sdk = await runSdk();
   commands = { ...sdk.commands };
@@ -299,7 +322,7 @@ if (kind === 'everything-http' || kind === 'everything-sse') {
   process.stderr.write('usage: remote-everything.mjs everything-http | everything-sse | sdk [--proxy]\n');
   process.exit(2);
 }
-commands.stats = () => ({ ...stats });
+commands.stats = () => ({ ...stats, methods: { ...stats.methods } });
 
 const input = readline.createInterface({ input: process.stdin });
 input.on('line', async (line) => {
