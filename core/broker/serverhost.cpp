@@ -535,7 +535,11 @@ void ServerHost::onGone(const QString &description, Upstream::GoneKind kind)
         return;
     }
     if (kind == Upstream::GoneKind::Unreachable) {
-        // A laptop offline for an hour is not a broken server: back off, never give up.
+        // A laptop offline for an hour is not a broken server: back off, never give up. But what
+        // waits for it (a client's initialize too) gets the error once a retry failed as well: a
+        // blip keeps it, a server that stays away answers it now instead of never.
+        if (m_networkFailures > 0)
+            dispatch(m_router.abandonWaiting(description));
         const int delay = int(qMin<qint64>(qint64(m_timing.networkRetryMinMs) << qMin(m_networkFailures, 16),
                                            m_timing.networkRetryMaxMs));
         ++m_networkFailures;

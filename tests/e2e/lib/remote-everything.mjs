@@ -4,6 +4,7 @@
 //                                                unknown session) at http://127.0.0.1:PORT/mcp
 //   node remote-everything.mjs everything-sse    server-everything `sse` (legacy HTTP+SSE) at
 //                                                http://127.0.0.1:PORT/sse
+//   (either everything mode with --proxy: behind the TCP proxy, which counts methods, see stats)
 //   node remote-everything.mjs sdk [--proxy]     a spec-conformant SDK Streamable HTTP server (404
 //                                                for an unknown session, resumable streams), with
 //                                                --proxy behind a fault-injecting TCP proxy
@@ -19,8 +20,10 @@
 //   cut-after-event MARKER       (proxy) the next connection whose request contains MARKER is cut
 //                                right after its response's first SSE event
 //   cut-after-bytes MARKER N     (proxy) the same, N bytes after the end of its response headers
-//   stats                        counters: posts, gets, resumeGets, initializes, toolCalls, unauthorized,
-//                                forbidden, deletes, cuts
+//   require-header NAME VALUE    (sdk) answer 403 unless header NAME is VALUE
+//   stats                        counters: posts, gets, resumeGets, initializes, toolCalls, unauthorized, cuts, deletes,
+//                                forbidden; sessions (server-everything: sessions it logged as opened);
+//                                methods {method: count} (sdk: POST bodies; proxy: requests it passed)
 // It exits when stdin closes.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -38,7 +41,8 @@ import { CallToolRequestSchema, CreateMessageResultSchema, ListToolsRequestSchem
 const here = path.dirname(fileURLToPath(import.meta.url));
 const everythingMain = path.join(here, '..', 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 
-const stats = { posts: 0, gets: 0, resumeGets: 0, initializes: 0, toolCalls: 0, unauthorized: 0, forbidden: 0, deletes: 0, cuts: 0 };
+const stats = { posts: 0, gets: 0, resumeGets: 0, initializes: 0, toolCalls: 0, unauthorized: 0, forbidden: 0, deletes: 0, cuts: 0, sessions: 0, methods: {} };
+const countMethod = (method) => { if (method) stats.methods[method] = (stats.methods[method] ?? 0) + 1; };
 const reply = (object) => process.stdout.write(`${JSON.stringify(object)}\n`);
 
 function freePort() {
@@ -55,22 +59,24 @@ function freePort() {
 // --- server-everything as a child process ---------------------------------------------------
 
 // It says it is ready on stderr: "MCP Streamable HTTP Server listening on port N" (streamableHttp)
-// or "Server is running on port N" (sse).
+// or "Server is running on port N" (sse). Its log lines count its sessions: "Session initialized
+// with ID" (stdout, streamableHttp) or "Client Connected:" (stderr, sse).
 function startEverything(mode, port) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [everythingMain, mode], {
-      env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = '';
-    const onData = (chunk) => {
-      seen += chunk;
-      if (/listening on port|running on port/.test(seen)) {
-        child.stderr.off('data', onData);
-        child.stderr.resume();
-        resolve(child);
-      }
+    let ready = false;
+    const onLine = (line) => {
+      if (/^Session initialized with ID|^Client Connected:/.test(line)) stats.sessions++;
+      if (/^Client reconnecting with Last-Event-ID/.test(line)) stats.resumeGets++;
+      if (ready) return;
+      seen += `${line}\n`;
+      if (/listening on port|running on port/.test(line)) { ready = true; resolve(child); }
     };
-    child.stderr.on('data', onData);
+    readline.createInterface({ input: child.stdout }).on('line', onLine);
+    readline.createInterface({ input: child.stderr }).on('line', onLine);
     child.once('exit', (code) => reject(new Error(`server-everything exited (${code}): ${seen}`)));
   });
 }
@@ -84,12 +90,15 @@ function stopChild(child) {
   });
 }
 
-async function runEverything(mode) {
+async function runEverything(mode, withProxy) {
   const port = await freePort();
   let child = await startEverything(mode, port);
   const urlPath = mode === 'sse' ? '/sse' : '/mcp';
-  reply({ url: `http://127.0.0.1:${port}${urlPath}`, pid: child.pid });
+  const proxy = withProxy ? await runProxy(port) : null;
+  reply({ url: `http://127.0.0.1:${proxy ? proxy.port : port}${urlPath}`, pid: child.pid, serverPort: port });
   return {
+    commands: proxy ? proxy.commands : {},
+    closers: proxy ? [() => proxy.close()] : [],
     async restart() {
       await stopChild(child);
       child = await startEverything(mode, port);
@@ -169,7 +178,7 @@ function makeSdkServer() {
 
 async function runSdk() {
   const sessions = new Map();
-  const faults = { failNext: null, token: null, scopeNext: false };
+  const faults = { failNext: null, token: null, scopeNext: false, header: null };
   const app = express();
   app.use(express.json({ limit: '64mb' }));
   app.use((req, res, next) => {
@@ -179,6 +188,11 @@ async function runSdk() {
         .json({ error: 'invalid_token' });
       return;
     }
+    if (faults.header && req.headers[faults.header.name] !== faults.header.value) {
+      stats.forbidden++;
+      res.status(403).json({ error: `${faults.header.name} missing or wrong` });
+      return;
+    }
     next();
   });
   app.post('/mcp', async (req, res) => {
@@ -186,6 +200,7 @@ async function runSdk() {
     if (req.body?.method === 'tools/call') stats.toolCalls++;
     if (process.env.REMOTE_FIXTURE_DEBUG) process.stderr.write(`POST ${JSON.stringify(req.body).slice(0, 100)}\n`);
     const body = req.body;
+    for (const message of Array.isArray(body) ? body : [body]) countMethod(message?.method);
     if (faults.scopeNext && body?.method === 'tools/call') {
       faults.scopeNext = false;
       stats.forbidden++;
@@ -245,6 +260,7 @@ async function runSdk() {
       },
       'require-auth': (token) => { faults.token = token; return { token }; },
       'scope-next': () => { faults.scopeNext = true; return { armed: true }; },
+      'require-header': (name, value) => { faults.header = { name: name.toLowerCase(), value }; return { header: name }; },
     },
     close: () => new Promise((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }),
   };
@@ -262,7 +278,13 @@ async function runProxy(targetPort) {
     let cutting = false;
     let cutAfter = null;
     let seen = '';
+    let carry = '';   // the tail of the request bytes: a method name split across two chunks
     client.on('data', (chunk) => {
+      const text = carry + chunk.toString('latin1');
+      for (const match of text.matchAll(/"method"\s*:\s*"([^"]+)"/g)) {
+        if (match.index + match[0].length > carry.length) countMethod(match[1]);
+      }
+      carry = text.slice(-128);
       if (armed && chunk.toString('latin1').includes(armed)) {
         armed = null; cutting = true; cutAfter = armedBytes; seen = '';
       }
@@ -312,9 +334,9 @@ const [kind, ...options] = process.argv.slice(2);
 let commands = {};
 let closers = [];
 if (kind === 'everything-http' || kind === 'everything-sse') {
-  const everything = await runEverything(kind === 'everything-sse' ? 'sse' : 'streamableHttp');
-  commands = { restart: () => everything.restart(), stop: () => everything.stop() };
-  closers = [() => everything.close()];
+  const everything = await runEverything(kind === 'everything-sse' ? 'sse' : 'streamableHttp', options.includes('--proxy'));
+  commands = { restart: () => everything.restart(), stop: () => everything.stop(), ...everything.commands };
+  closers = [...everything.closers, () => everything.close()];
 } else if (kind === 'sdk') {
   const sdk = await runSdk();
   commands = { ...sdk.commands };
@@ -331,7 +353,7 @@ if (kind === 'everything-http' || kind === 'everything-sse') {
   process.stderr.write('usage: remote-everything.mjs everything-http | everything-sse | sdk [--proxy]\n');
   process.exit(2);
 }
-commands.stats = () => ({ ...stats });
+commands.stats = () => ({ ...stats, methods: { ...stats.methods } });
 
 const input = readline.createInterface({ input: process.stdin });
 input.on('line', async (line) => {
