@@ -28,9 +28,10 @@ const now = () => process.hrtime.bigint();
 const msSince = (start) => Number(now() - start) / 1e6;
 const median = (values) => mergeValues(values);
 
-/** RSS in KiB of `pid` and every descendant of it. */
-function treeRssKiB(pid) {
-  return [pid, ...descendants(pid)].reduce((sum, p) => sum + (memory(p)?.rss ?? 0), 0);
+/** RSS and private memory (Private_Clean + Private_Dirty) in KiB of `pids` and their descendants. */
+function treeMemory(pids) {
+  const all = pids.flatMap((pid) => [pid, ...descendants(pid)]).map(memory).filter(Boolean);
+  return { rssKiB: all.reduce((sum, m) => sum + m.rss, 0), privKiB: all.reduce((sum, m) => sum + (m.priv ?? 0), 0) };
 }
 
 /**
@@ -40,13 +41,13 @@ function treeRssKiB(pid) {
 async function startDirect(server) {
   return {
     connect: () => openSession(new StreamableHTTPClientTransport(new URL(server.url))),
-    rssKiB: () => null,
+    memory: () => ({ rssKiB: null, privKiB: null }),
     processes: () => 0,
     async stop() {},
   };
 }
 
-/** Each client its own mcp-remote bridge: { connect(), rssKiB(sessions), processes(sessions), stop() }. */
+/** Each client its own mcp-remote bridge: { connect(), memory(sessions), processes(sessions), stop() }. */
 async function startMcpRemote(server, dir, opener) {
   if (!fs.existsSync(MCP_REMOTE_JS)) throw new Error(`${MCP_REMOTE_JS} not found: npm ci in bench/`);
   const env = {
@@ -58,7 +59,7 @@ async function startMcpRemote(server, dir, opener) {
     connect: () => openSession(new StdioClientTransport({
       command: NODE, args: [MCP_REMOTE_JS, server.url, '--transport', 'http-only'], env, stderr: 'pipe',
     })),
-    rssKiB: (sessions) => sessions.reduce((sum, s) => sum + treeRssKiB(s.pid), 0),
+    memory: (sessions) => treeMemory(sessions.map((s) => s.pid)),
     processes: (sessions) => sessions.reduce((n, s) => n + 1 + descendants(s.pid).length, 0),
     async stop() {},
   };
@@ -73,7 +74,7 @@ async function startManifold(server, dir, opener, bins) {
     connect: () => openSession(new StdioClientTransport({
       command: bins.shim, args: broker.shimArgs('remote'), env: broker.shimEnv, stderr: 'pipe',
     })),
-    rssKiB: (sessions) => treeRssKiB(broker.pid) + sessions.reduce((sum, s) => sum + treeRssKiB(s.pid), 0),
+    memory: (sessions) => treeMemory([broker.pid, ...sessions.map((s) => s.pid)]),
     processes: (sessions) => 1 + descendants(broker.pid).length + sessions.length,
     stop: broker.stop,
   };
@@ -87,7 +88,7 @@ export const REMOTE_WAYS = {
 
 /**
  * One measurement: `clients` SDK clients reach a fresh `serverKind` server through `wayKey`.
- * Returns { server, way, clients, cold: { first, median, all }, latency, inFlight, rssKiB,
+ * Returns { server, way, clients, startMs, cold: { first, median, all }, latency, inFlight, rssKiB, privKiB,
  * processes, initializes, signIns } or { ..., error }.
  */
 async function measureOnce(bins, serverKind, wayKey, clients, options) {
@@ -123,7 +124,7 @@ async function measureOnce(bins, serverKind, wayKey, clients, options) {
     step = 'in flight';
     const workers = sessions.flatMap((s) => Array(IN_FLIGHT_PER_CLIENT).fill(s));
     row.inFlight = await throughput(workers, 'echo', options.durationMs);
-    row.rssKiB = way.rssKiB(sessions);
+    Object.assign(row, way.memory(sessions));
     row.processes = way.processes(sessions);
     row.initializes = server.initializes();
     row.signIns = await server.signIns();
@@ -178,8 +179,8 @@ export function remoteReport(rows, options) {
   const ms = (v, digits = 2) => (v === undefined || v === null ? '-' : v.toFixed(digits));
   const int = (v) => (v === undefined || v === null ? '-' : String(Math.round(v)));
   const cols = [
-    ['server / way', 34], ['N', 2], ['p50 ms', 7], ['p99 ms', 7], ['c/s x8', 7], ['cold ms', 8], ['all ms', 8],
-    ['RSS MiB', 8], ['procs', 5], ['sessions', 8], ['sign-ins', 8], ['wrong', 5],
+    ['server / way', 41], ['N', 2], ['p50 ms', 7], ['p99 ms', 7], ['c/s x8', 7], ['cold ms', 8], ['all ms', 8],
+    ['RSS MiB', 8], ['priv MiB', 8], ['procs', 5], ['sessions', 8], ['sign-ins', 8], ['wrong', 5],
   ];
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(cols[i][1]) : c.padStart(cols[i][1]))).join(' ');
   const out = [line(cols.map(([title]) => title))];
@@ -190,7 +191,8 @@ export function remoteReport(rows, options) {
       continue;
     }
     out.push(line([label, String(r.clients), ms(r.latency.p50, 3), ms(r.latency.p99, 3), int(r.inFlight.perSecond),
-      ms(r.cold.median, 1), ms(r.cold.all, 1), r.rssKiB == null ? '-' : ms(r.rssKiB / 1024, 1), int(r.processes), int(r.initializes),
+      ms(r.cold.median, 1), ms(r.cold.all, 1), r.rssKiB == null ? '-' : ms(r.rssKiB / 1024, 1),
+      r.privKiB == null ? '-' : ms(r.privKiB / 1024, 1), int(r.processes), int(r.initializes),
       int(r.signIns), int(r.wrong)]));
     if (r.failedRounds) out.push(`  ${r.failedRounds.length} round(s) failed: ${r.failedRounds.join('; ')}`);
   }
@@ -202,7 +204,8 @@ export function remoteReport(rows, options) {
     `c/s x8: every client keeps ${IN_FLIGHT_PER_CLIENT} echo calls in flight for ${options.durationMs} ms; calls/s summed over the clients.`,
     'cold ms: the N clients spawned at once, each from spawn to its first tools/list answer (median; all: the last);',
     '  Manifold\'s broker is already running, its upstream not yet connected; OAuth: the one sign-in included.',
-    'RSS MiB: mcp-remote: the N bridges\' process trees; manifold: the broker\'s tree + the N shims. procs: how many processes.',
+    'RSS MiB: mcp-remote: the N bridges\' process trees; manifold: the broker\'s tree + the N shims; priv: their',
+    '  private memory (Private_Clean + Private_Dirty: what RSS counts without pages shared with other processes). procs: how many.',
     'direct: the SDK client in this process straight to the server (no process of its own), the reference.',
     'sessions: upstream MCP sessions the server saw (initialize); the OAuth server is stateless (-).',
     'sign-ins: authorization requests at the OAuth server (interactive sign-ins); wrong: replies not the caller\'s own echo.');
