@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { floodBenchmark, floodReport } from './lib/flood.mjs';
 import { manifoldBinaries } from './lib/paths.mjs';
 import { relayBenchmark, relayReport } from './lib/relay.mjs';
+import { remoteBenchmark, remoteReport } from './lib/remote.mjs';
 import { cpuLines, httpVerdict, machineLine, table, verdict } from './lib/report.mjs';
 import { mergeRounds } from './lib/rounds.mjs';
 import { runTarget } from './lib/suite.mjs';
@@ -39,6 +40,12 @@ const USAGE = `usage: node bench/run.mjs [options]
   --flood-limits LIST  maxInFlight values Manifold is flooded with (0,8)
   --flood-quiet-calls N  quiet calls timed idle before the flood (500)
   --flood-only         run only the flood benchmark
+  --scenario remote    run only the remote-server benchmark: one remote server (server-everything
+                       over Streamable HTTP, and an OAuth-protected one) reached by N clients, each
+                       through its own mcp-remote bridge vs manifold-shim + one broker (not part of
+                       the default run; the OAuth server needs npm ci in tests/e2e)
+  --remote-servers L   servers of the remote scenario (everything,oauth)
+  --remote-clients L   client counts of the remote scenario (1,4)
   --build-dir DIR      where manifold and manifold-shim were built (build/bench)
   --manifold-env K=V   add a variable to the broker's and shims' environment (repeatable), to
                        try a runtime setting such as QT_NO_GLIB=1 against the same build
@@ -64,6 +71,9 @@ const { values: args } = parseArgs({
     'flood-quiet-calls': { type: 'string', default: '500' },
     'no-flood': { type: 'boolean', default: false },
     'flood-only': { type: 'boolean', default: false },
+    scenario: { type: 'string' },
+    'remote-servers': { type: 'string', default: 'everything,oauth' },
+    'remote-clients': { type: 'string', default: '1,4' },
     'build-dir': { type: 'string' },
     'manifold-env': { type: 'string', multiple: true, default: [] },
     json: { type: 'string' },
@@ -88,6 +98,8 @@ const options = {
   floodRequests: Number(args['flood-requests']),
   floodLimits: args['flood-limits'].split(',').map(Number),
   floodQuietCalls: Number(args['flood-quiet-calls']),
+  remoteServers: args['remote-servers'].split(','),
+  remoteClients: args['remote-clients'].split(',').map(Number),
 };
 
 const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -101,7 +113,18 @@ else if (args.only) {
   targets = targets.filter((t) => wanted.has(t.key));
 }
 
+if (args.scenario !== undefined && args.scenario !== 'remote') {
+  console.error(`unknown scenario ${args.scenario} (known: remote)\n${USAGE}`);
+  process.exit(2);
+}
 console.log(machineLine());
+if (args.scenario === 'remote') {
+  const remote = await remoteBenchmark(bins, options);
+  console.log('');
+  console.log(remoteReport(remote, options));
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, remote }, null, 2));
+  process.exit(remote.some((r) => r.error || r.wrong) ? 1 : 0);
+}
 if (args['manifold-env'].length) console.log(`manifold environment: ${args['manifold-env'].join(' ')}`);
 // Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike.
 const results = new Map(targets.map((t) => [t.key, []]));
