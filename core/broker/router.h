@@ -109,6 +109,9 @@ public:
     // caused them; see routerasking.cpp. Calls learned to ask (persisted by the broker) are
     // handed back at creation so they are kept apart from the first call on.
     void setKnownAskers(const QStringList &keys) { m_askers.addAskers(keys); }
+    // The upstream names the request behind each server request (Streamable HTTP: the POST's
+    // own stream): calls that may ask need not wait behind another session's.
+    void setServerRequestsTagged(bool tagged) { m_serverRequestsTagged = tagged; }
     QStringList knownAskers() const { return m_askers.askers(); }
     // How long a server request whose cause is ambiguous may wait for it to become clear, and a
     // call of an unknown kind may wait behind another session's call that may ask.
@@ -355,7 +358,8 @@ private:
 
     QString m_serverName;
     QByteArray *m_consumed = nullptr;   // the line consumeFromChild() is routing, until taken
-    qint64 m_relatedRequest = 0;        // consumeFromUpstream(): the request whose stream carried it
+    qint64 m_relatedRequest = 0;
+    bool m_serverRequestsTagged = false;        // consumeFromUpstream(): the request whose stream carried it
     QString m_failure;   // why the child failed: what later requests are told
     std::function<qint64()> m_clock;
     ChildState m_state = ChildState::Down;

@@ -115,7 +115,7 @@ void Router::noteRequestKey(RequestInfo &info, QByteArrayView line, const Envelo
 
 bool Router::gateAllows(qint64 brokerId) const
 {
-    if (m_gateHolders.isEmpty())
+    if (m_gateHolders.isEmpty() || m_serverRequestsTagged)
         return true;
     const auto it = m_requests.constFind(brokerId);
     if (it == m_requests.cend() || !m_askers.mayAsk(it->callKey))
@@ -131,7 +131,7 @@ bool Router::gateAllows(qint64 brokerId) const
 
 void Router::noteForwarded(RequestInfo &info)
 {
-    if (!m_askers.mayAsk(info.callKey))
+    if (m_serverRequestsTagged || !m_askers.mayAsk(info.callKey))
         return;
     info.holdsGate = true;
     ++m_gateHolders[info.session];

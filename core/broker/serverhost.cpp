@@ -436,6 +436,7 @@ void ServerHost::dispatch(const RouterActions &actions)
             // still count as a crash loop. Old crashes leave the policy's window by themselves.
             m_initializeTimer.stop();
             m_networkFailures = 0;
+            m_router.setServerRequestsTagged(m_upstream && m_upstream->tagsServerRequests());
             if (m_state != State::Running)
                 logEvent(QStringLiteral("initialized"));
             setState(State::Running);

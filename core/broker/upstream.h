@@ -49,6 +49,9 @@ public:
     virtual qint64 memoryKb() const { return -1; }   // a child group's RSS, else -1
     // Extra status fields (merged into the server's status): e.g. {"remote": {...}}.
     virtual QJsonObject statusJson() const { return {}; }
+    // Whether every server request arrives tagged with the request that caused it (line()'s
+    // relatedRequest): true for Streamable HTTP, false for stdio and HTTP+SSE.
+    virtual bool tagsServerRequests() const { return false; }
     // One line for logs: "pid 123" or "https://h/mcp (Streamable HTTP, session 5d77…)".
     virtual QString describe() const = 0;
 

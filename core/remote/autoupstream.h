@@ -31,6 +31,7 @@ public:
     QString describe() const override;
 
     bool fellBack() const { return m_fellBack; }
+    bool tagsServerRequests() const override { return m_inner && m_inner->tagsServerRequests(); }
 
 private:
     void adopt(Upstream *inner);

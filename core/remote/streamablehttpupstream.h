@@ -55,6 +55,7 @@ public:
     void kill() override;
     void shutdownBlocking(int timeoutMs) override;
     QJsonObject statusJson() const override;
+    bool tagsServerRequests() const override { return true; }
     QString describe() const override;
 
     QByteArray sessionId() const { return m_sessionId; }

@@ -499,3 +499,24 @@ TEST_F(RouterAttributionTest, ChildExitDropsHeldRequests)
 }
 
 } // namespace
+
+// An HTTP upstream tags each server request with the request whose stream carried it: no call
+// waits behind another session's, and the server request goes to exactly the session that asked,
+// even with calls of both sessions in flight.
+TEST_F(RouterAttributionTest, TaggedServerRequestsGoToTheirCallsSessionWithoutSerializing)
+{
+    router.setServerRequestsTagged(true);
+    bringUp();
+    connectSession(1, Sampler);
+    connectSession(2, Sampler);
+    const qint64 first = forward(1, call("1", "sampleLLM"));
+    const qint64 second = forward(2, call("1", "sampleLLM"));   // not queued behind session 1's
+    EXPECT_EQ(router.waitingCount(), 0);
+    QByteArray line = request("9", "sampling/createMessage", Sampling);
+    const RouterActions asked = router.consumeFromUpstream(std::move(line), QByteArray::number(second));
+    EXPECT_EQ(deliveredTo(asked), 2u);
+    QByteArray other = request("10", "sampling/createMessage", Sampling);
+    EXPECT_EQ(deliveredTo(router.consumeFromUpstream(std::move(other), QByteArray::number(first))), 1u);
+    answer(first);
+    answer(second);
+}
