@@ -79,10 +79,6 @@
         <translation>läuft bereits über Manifold: %1</translation>
     </message>
     <message>
-        <source>left alone: remote server (%1)</source>
-        <translation>unverändert: entfernter Server (%1)</translation>
-    </message>
-    <message>
         <source>left alone: %1</source>
         <translation>unverändert: %1</translation>
     </message>
@@ -332,6 +328,19 @@
     <message>
         <source>The HTTP tokens setup made are revoked: %1.</source>
         <translation>Die von der Einrichtung erzeugten HTTP-Token werden widerrufen: %1.</translation>
+    </message>
+    <message>
+        <source>imported as remote server “%1” (%2)</source>
+        <extracomment>A URL entry (or mcp-remote command) that becomes a remote Manifold server</extracomment>
+        <translation>als entfernter Server „%1“ übernommen (%2)</translation>
+    </message>
+    <message>
+        <source>reuses remote server “%1” (%2)</source>
+        <translation>nutzt den entfernten Server „%1“ (%2)</translation>
+    </message>
+    <message>
+        <source>left alone: remote server (%1): %2</source>
+        <translation>unverändert gelassen: entfernter Server (%1): %2</translation>
     </message>
 </context>
 <context>

@@ -143,17 +143,19 @@ TEST_F(ClientsPageTest, SetUpAllThroughThePreviewThenRevertAll)
     EXPECT_TRUE(diff.contains(QStringLiteral("********"))) << diff.toStdString();
     EXPECT_FALSE(diff.contains(QString::fromUtf8(cf::kSecret))) << diff.toStdString();
     EXPECT_TRUE(diff.contains(QStringLiteral("-      \"command\": \"npx\",")));
-    // Decisions: the Cursor "memory" reuses Claude's, the remote one is left alone.
+    // Decisions: the Cursor "memory" reuses Claude's, the remote one becomes a remote server
+    // every client shares (issue 15).
     const auto decisions = preview->detailsTree()->findItems(QStringLiteral("docs"),
                                                              Qt::MatchExactly | Qt::MatchRecursive);
     ASSERT_EQ(decisions.size(), 1);
-    EXPECT_TRUE(decisions.first()->text(1).startsWith(QStringLiteral("left alone: remote")));
+    EXPECT_TRUE(decisions.first()->text(1).startsWith(QStringLiteral("imported as remote server “docs”")))
+        << decisions.first()->text(1).toStdString();
     const auto github =
         preview->serversTree()->findItems(QStringLiteral("github"), Qt::MatchExactly);
     ASSERT_EQ(github.size(), 1);
     EXPECT_EQ(github.first()->text(3), QStringLiteral("GITHUB_PERSONAL_ACCESS_TOKEN"));
     EXPECT_EQ(github.first()->text(4), QStringLiteral("shared"));
-    EXPECT_EQ(preview->serversTree()->topLevelItemCount(), 2);  // memory once, github
+    EXPECT_EQ(preview->serversTree()->topLevelItemCount(), 3);  // memory once, github, docs
     EXPECT_EQ(cf::readFile(claude), cf::claudeDesktopConfig()); // nothing written before Apply
 
     applyAndWait(preview);
