@@ -116,4 +116,14 @@ QByteArray errorAnswer(const QByteArray &rawId, const QString &message)
     return jsonrpc::makeError(rawId, jsonrpc::ServerError, message.toUtf8());
 }
 
+void discardReply(QNetworkReply *reply, QObject *receiver)
+{
+    if (!reply)
+        return;
+    reply->disconnect(receiver);
+    if (!reply->isFinished())
+        reply->abort();
+    reply->deleteLater();
+}
+
 } // namespace manifold::remote

@@ -44,4 +44,8 @@ QNetworkRequest makeRequest(const QUrl &url, const QMap<QByteArray, QByteArray> 
 // A JSON-RPC error answer for a request the upstream could not deliver or finish.
 QByteArray errorAnswer(const QByteArray &rawId, const QString &message);
 
+// Stops listening to a reply, aborts it if still running and deletes it later (it may be
+// emitting right now).
+void discardReply(QNetworkReply *reply, QObject *receiver);
+
 } // namespace manifold::remote

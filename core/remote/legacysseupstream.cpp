@@ -25,15 +25,6 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
                b.port(b.scheme() == QLatin1String("https") ? 443 : 80);
 }
 
-void discardReply(QNetworkReply *reply, QObject *receiver)
-{
-    if (!reply)
-        return;
-    reply->disconnect(receiver);
-    if (!reply->isFinished())
-        reply->abort();
-    reply->deleteLater();
-}
 
 } // namespace
 

@@ -14,19 +14,6 @@
 
 namespace manifold::remote {
 
-namespace {
-
-void discardReply(QNetworkReply *reply, QObject *receiver)
-{
-    if (!reply)
-        return;
-    reply->disconnect(receiver);
-    if (!reply->isFinished())
-        reply->abort();
-    reply->deleteLater();
-}
-
-} // namespace
 
 int StreamableHttpUpstream::openStreams() const
 {

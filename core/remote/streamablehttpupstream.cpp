@@ -35,15 +35,6 @@ bool isVisibleAscii(const QByteArray &value)
            std::all_of(value.cbegin(), value.cend(), [](char c) { return c >= 0x21 && c <= 0x7E; });
 }
 
-void discardReply(QNetworkReply *reply, QObject *receiver)
-{
-    if (!reply)
-        return;
-    reply->disconnect(receiver);
-    if (!reply->isFinished())
-        reply->abort();
-    reply->deleteLater();
-}
 
 int httpStatus(const QNetworkReply *reply)
 {
