@@ -228,6 +228,35 @@ void StreamableHttpUpstream::onGateChanged()
     }
 }
 
+void StreamableHttpUpstream::onGateDeclined(const QByteArray &usedHeader, const QString &message)
+{
+    if (m_gone || m_stopping || !m_waitingForAuth || usedHeader != m_heldAuthorization)
+        return;
+    // The gate gives no better token: what was refused with this one fails now; what was only
+    // held behind it goes out (and, if refused too, fails the same way).
+    m_waitingForAuth = false;
+    QList<Outgoing> refused;
+    for (auto it = m_held.begin(); it != m_held.end();) {
+        if (it->authRetries > 0) {
+            refused.append(*it);
+            it = m_held.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    emit event(label() + QStringLiteral(": ") + message);
+    for (const Outgoing &out : std::as_const(refused)) {
+        if (out.method == "initialize") {
+            answer(out, message);
+            goneOnce(message, GoneKind::SignInRequired);
+            return;
+        }
+        answer(out, message);
+    }
+    armHeldTimer();
+    flushHeld();
+}
+
 void StreamableHttpUpstream::openGetStream()
 {
     if (m_gone || m_stopping)

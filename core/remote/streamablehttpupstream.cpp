@@ -63,8 +63,10 @@ StreamableHttpUpstream::StreamableHttpUpstream(const QUrl &url,
     m_options.poolSize = qMax(1, m_options.poolSize);
     m_heldTimer->setSingleShot(true);
     connect(m_heldTimer, &QTimer::timeout, this, &StreamableHttpUpstream::onHeldExpired);
-    if (m_gate)
+    if (m_gate) {
         connect(m_gate, &AuthGate::changed, this, &StreamableHttpUpstream::onGateChanged);
+        connect(m_gate, &AuthGate::declined, this, &StreamableHttpUpstream::onGateDeclined);
+    }
 }
 
 StreamableHttpUpstream::~StreamableHttpUpstream()

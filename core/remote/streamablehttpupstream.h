@@ -114,6 +114,7 @@ private:
     void onSessionExpired(Exchange *exchange);
     void onChallenged(Exchange *exchange, int status, const QByteArray &wwwAuthenticate);
     void onGateChanged();
+    void onGateDeclined(const QByteArray &usedHeader, const QString &message);
 
     void openGetStream();
     void onGetHeaders();
