@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "remote/authgate.h"
 #include "remote/autoupstream.h"
 #include "remote/legacysseupstream.h"
@@ -35,6 +37,8 @@ public:
                     const QByteArray &wwwAuthenticate) override
     {
         challenges.append({usedHeader, status, wwwAuthenticate});
+        if (onChallenge)
+            onChallenge(usedHeader);
     }
     QString waitingMessage() const override
     {
@@ -59,6 +63,7 @@ public:
         QByteArray wwwAuthenticate;
     };
     QList<Challenge> challenges;
+    std::function<void(const QByteArray &usedHeader)> onChallenge;
 
 private:
     State m_state = State::SignedIn;
@@ -268,6 +273,34 @@ TEST(RemoteHttpFaults, InsufficientScopeAsksTheGateAndRetriesOnce)
     gate.set(AuthGate::State::SignedIn, "Bearer wider");
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(2)), QStringLiteral("Echo: scoped"));
     EXPECT_EQ(fixture.command("stats").value(QStringLiteral("forbidden")).toInt(), 1);
+}
+
+// The gate declines a 403 (a step-up already tried): the call fails with its message at once, and
+// the upstream keeps working.
+TEST(RemoteHttpFaults, ADeclinedStepUpAnswersTheRefusedCall)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    FakeGate gate;
+    auto upstream = makeHttp(fixture.url(), &gate);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    const QString message = QStringLiteral("remote-test still refuses (403 insufficient_scope)");
+    bool declinedOnce = false;
+    gate.onChallenge = [&](const QByteArray &usedHeader) {
+        if (!declinedOnce) {
+            declinedOnce = true;
+            emit gate.declined(usedHeader, message);
+        }
+    };
+    fixture.command("scope-next");
+    driver.callTool(2, "echo", "{\"message\":\"scoped\"}");
+    EXPECT_EQ(errorMessage(driver.response(2, 5000)), message);
+    EXPECT_EQ(gate.challenges.size(), 1);
+    driver.callTool(3, "echo", "{\"message\":\"still fine\"}");
+    EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("Echo: still fine"));
+    EXPECT_EQ(driver.goneCount, 0);
 }
 
 // A sign-in that stays in the browser: held messages wait heldTimeoutMs, no longer. The request is
