@@ -13,6 +13,27 @@ Q_LOGGING_CATEGORY(lcRemoteAccess, "manifold.broker.remote")
 
 namespace manifold {
 
+namespace {
+
+// $MANIFOLD_OAUTH_CLIENT_METADATA_URL: the https URL of a Client ID Metadata Document the user
+// or their organisation hosts for Manifold. Used as the client_id where the AS supports CIMD.
+remote::SignIn::Options signInOptions()
+{
+    remote::SignIn::Options options;
+    const QString documentUrl = qEnvironmentVariable("MANIFOLD_OAUTH_CLIENT_METADATA_URL").trimmed();
+    if (documentUrl.isEmpty())
+        return options;
+    const QUrl url(documentUrl, QUrl::StrictMode);
+    if (url.isValid() && url.scheme() == QLatin1String("https") && !url.host().isEmpty() && url.path().size() > 1)
+        options.clientMetadataDocumentUrl = url;
+    else
+        qCWarning(lcRemoteAccess).noquote()
+            << "$MANIFOLD_OAUTH_CLIENT_METADATA_URL is not an https URL with a path; not used:" << documentUrl;
+    return options;
+}
+
+} // namespace
+
 RemoteAccess::RemoteAccess(SecretStore *secrets, QObject *parent) : QObject(parent), m_secrets(secrets) {}
 
 RemoteAccess::~RemoteAccess() = default;
@@ -51,7 +72,8 @@ remote::SignIn *RemoteAccess::signIn(const ServerConfig &config)
     }
     const QString name = config.name;
     auto *signIn = new remote::SignIn(name, QUrl(config.url), config.oauth, m_secrets,
-                                      [this, name](const QUrl &url) { open(name, url); }, this);
+                                      [this, name](const QUrl &url) { open(name, url); },
+                                      signInOptions(), this);
     entry = {signIn, config.url, config.oauth};
     connect(signIn, &AuthGate::changed, this, [this, name] { emit authChanged(name); });
     signIn->load();

@@ -40,6 +40,10 @@ public:
 
 signals:
     void changed();   // the state or the token changed
+    // A challenge to usedHeader will not be answered with a new token (a 403 insufficient_scope
+    // for a scope a sign-in already asked for, or a re-authorization that failed while the old
+    // token still works): requests refused with it should fail with message, not wait.
+    void declined(const QByteArray &usedHeader, const QString &message);
 };
 
 } // namespace manifold

@@ -34,8 +34,10 @@ LegacySseUpstream::LegacySseUpstream(const QUrl &url, const QMap<QByteArray, QBy
     : Upstream(parent), m_url(url), m_headers(headers), m_gate(gate), m_serverName(serverName),
       m_options(options)
 {
-    if (m_gate)
+    if (m_gate) {
         connect(m_gate, &AuthGate::changed, this, &LegacySseUpstream::onGateChanged);
+        connect(m_gate, &AuthGate::declined, this, &LegacySseUpstream::onGateDeclined);
+    }
 }
 
 LegacySseUpstream::~LegacySseUpstream()
@@ -296,6 +298,26 @@ void LegacySseUpstream::onGateChanged()
             for (const Post &held : std::exchange(m_waiting, {}))
                 post(held);
         }
+    }
+}
+
+void LegacySseUpstream::onGateDeclined(const QByteArray &usedHeader, const QString &message)
+{
+    if (m_gone || !m_waitingForAuth || usedHeader != m_heldAuthorization)
+        return;
+    // No better token comes: what was refused fails now, what only waited behind it goes out.
+    m_waitingForAuth = false;
+    QList<Post> waiting;
+    for (const Post &held : std::exchange(m_waiting, {})) {
+        if (held.authRetries > 0)
+            answer(held, message);
+        else
+            waiting.append(held);
+    }
+    m_waiting = waiting;
+    if (!m_endpoint.isEmpty() && !m_gone) {
+        for (const Post &held : std::exchange(m_waiting, {}))
+            post(held);
     }
 }
 

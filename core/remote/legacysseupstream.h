@@ -65,6 +65,7 @@ private:
     void post(const Post &message);
     void onPostFinished(QNetworkReply *reply, const Post &message, bool timedOut);
     void onGateChanged();
+    void onGateDeclined(const QByteArray &usedHeader, const QString &message);
     void answer(const Post &message, const QString &text);
     void abortAll();
     void goneOnce(const QString &description, GoneKind kind);

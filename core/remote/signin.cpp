@@ -12,6 +12,10 @@ namespace manifold::remote {
 
 namespace {
 
+// Step-ups (403 insufficient_scope) with the browser between two explicit sign-ins: a server
+// that keeps asking for new scopes cannot open the browser again and again.
+constexpr int MaxStepUps = 3;
+
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
@@ -208,15 +212,29 @@ void SignIn::challenged(const QByteArray &usedHeader, int status, const QByteArr
     const QString scope = bearer ? QString::fromUtf8(bearer->scope) : QString();
     const bool insufficientScope = status == 403 && bearer && bearer->error == "insufficient_scope";
 
-    if (!insufficientScope && m_record.hasAccessToken() && usedHeader != authorizationHeader()) {
+    if (m_record.hasAccessToken() && usedHeader != authorizationHeader()) {
         emit changed(); // a newer token exists: try again with it
         return;
     }
     if (m_state == State::SignInRequired)
         return; // the user must act (login); no browser opens by itself again
     if (insufficientScope) {
-        if (m_stepUpScopes.contains(scope))
+        if (m_stepUpScopes.contains(scope) || m_stepUpScopes.size() >= MaxStepUps) {
+            const QString message =
+                m_stepUpScopes.contains(scope)
+                    ? QStringLiteral("%1 still refuses (403 insufficient_scope, scope \"%2\") after "
+                                     "a sign-in that asked for that scope; the account may lack "
+                                     "the permission (manifoldctl login %1 signs in again)")
+                          .arg(m_name, scope)
+                    : QStringLiteral("%1 asks for yet another scope (\"%2\") after %3 step-up "
+                                     "sign-ins; not opening the browser again (manifoldctl login "
+                                     "%1 signs in again)")
+                          .arg(m_name, scope)
+                          .arg(MaxStepUps);
+            qCWarning(lcOAuth).noquote() << message;
+            emit declined(usedHeader, message);
             return;
+        }
         m_stepUpScopes.insert(scope);
         startInteractive(metadataUrl, scope);
         return;
@@ -232,6 +250,7 @@ void SignIn::login(const QString &clientId)
 {
     if (!clientId.isEmpty())
         m_clientIdOverride = clientId;
+    m_stepUpScopes.clear(); // the user acts: step-ups may open the browser again
     if (m_loadState != LoadState::Loaded) {
         m_pendingLogin = true;
         load();
@@ -412,12 +431,15 @@ void SignIn::failInteractive(const QString &message)
 {
     qCWarning(lcOAuth).noquote() << message;
     endFlow();
-    if (m_record.hasAccessToken() && !m_record.isExpired(nowMs()))
+    const bool oldTokenWorks = m_record.hasAccessToken() && !m_record.isExpired(nowMs());
+    if (oldTokenWorks)
         setState(State::SignedIn,
                  QString()); // a re-authorization failed; the old token still works
     else
         setState(State::SignInRequired, message);
     emit loginFinished(false, message);
+    if (oldTokenWorks)
+        emit declined(authorizationHeader(), message); // what waited for a step-up fails now
 }
 
 void SignIn::endFlow()

@@ -38,7 +38,8 @@ public:
     struct Options
     {
         // A Client ID Metadata Document URL (https) Manifold may use as its client_id where the
-        // AS supports CIMD. Empty: not used (Manifold hosts no document yet).
+        // AS supports CIMD. Empty: not used (Manifold hosts no document yet; the broker takes
+        // one from $MANIFOLD_OAUTH_CLIENT_METADATA_URL, see RemoteAccess).
         QUrl clientMetadataDocumentUrl;
         int callbackTimeoutMs = 10 * 60 * 1000; // how long the browser may take
     };

@@ -34,6 +34,7 @@ void StreamableHttpUpstream::abortAll()
         m_get->reconnect.stop();
     }
     m_held.clear();
+    m_heldTimer->stop();
 }
 
 void StreamableHttpUpstream::goneOnce(const QString &description, GoneKind kind)

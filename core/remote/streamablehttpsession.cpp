@@ -1,7 +1,10 @@
 // StreamableHttpUpstream: what happens around the requests — the GET stream, the server
-// forgetting the session, and the sign-in gate's 401s.
+// forgetting the session, the sign-in gate's 401s, and how long held messages may wait.
 
 #include "streamablehttpupstream.h"
+
+#include <algorithm>
+#include <limits>
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -27,6 +30,71 @@ bool sessionGone(int status, const QByteArray &usedSession, const QByteArray &bo
 }
 
 } // namespace
+
+// --- held messages: bounded waits ----------------------------------------------------------
+
+void StreamableHttpUpstream::armHeldTimer()
+{
+    if (m_held.isEmpty()) {
+        m_heldTimer->stop();
+        return;
+    }
+    const auto earliest = std::min_element(
+        m_held.cbegin(), m_held.cend(), [](const Outgoing &a, const Outgoing &b) {
+            return a.heldDeadline.deadline() < b.heldDeadline.deadline();
+        });
+    const qint64 remaining = std::max<qint64>(0, earliest->heldDeadline.remainingTime());
+    m_heldTimer->start(int(std::min<qint64>(remaining, std::numeric_limits<int>::max())));
+}
+
+QString StreamableHttpUpstream::heldExpiryMessage() const
+{
+    const QString seconds = QString::number(m_options.heldTimeoutMs / 1000.0);
+    if (m_waitingForAuth) {
+        const QString waiting = m_gate ? m_gate->waitingMessage() : QString();
+        if (!waiting.isEmpty())
+            return waiting;
+        return label() + QStringLiteral(": no sign-in within %1 s").arg(seconds);
+    }
+    return label() + QStringLiteral(": no new session within %1 s").arg(seconds);
+}
+
+void StreamableHttpUpstream::onHeldExpired()
+{
+    if (m_gone || m_stopping)
+        return;
+    QList<Outgoing> expired;
+    for (auto it = m_held.begin(); it != m_held.end();) {
+        if (it->heldDeadline.hasExpired()) {
+            expired.append(*it);
+            it = m_held.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    armHeldTimer();
+    if (expired.isEmpty())
+        return;
+    const QString message = heldExpiryMessage();
+    bool initializeExpired = false;
+    for (const Outgoing &out : std::as_const(expired)) {
+        if (out.id.isEmpty()) {
+            emit event(label() + QStringLiteral(": dropped the held notification %1 after %2 s")
+                                     .arg(QString::fromUtf8(out.method))
+                                     .arg(m_options.heldTimeoutMs / 1000.0));
+            continue;
+        }
+        qCInfo(lcRemoteHttp).noquote() << "held request" << out.id << "expired:" << message;
+        initializeExpired = initializeExpired || out.method == "initialize";
+        answer(out, message);
+    }
+    // Nothing is initialized without it: gone, the host waits for the sign-in (or retries).
+    if (initializeExpired)
+        goneOnce(message,
+                 m_waitingForAuth ? GoneKind::SignInRequired : GoneKind::Unreachable);
+}
+
+// --- the session ----------------------------------------------------------------------------
 
 void StreamableHttpUpstream::onSessionExpired(Exchange *exchange)
 {
@@ -158,6 +226,35 @@ void StreamableHttpUpstream::onGateChanged()
         m_waitingForAuth = false;
         flushHeld();
     }
+}
+
+void StreamableHttpUpstream::onGateDeclined(const QByteArray &usedHeader, const QString &message)
+{
+    if (m_gone || m_stopping || !m_waitingForAuth || usedHeader != m_heldAuthorization)
+        return;
+    // The gate gives no better token: what was refused with this one fails now; what was only
+    // held behind it goes out (and, if refused too, fails the same way).
+    m_waitingForAuth = false;
+    QList<Outgoing> refused;
+    for (auto it = m_held.begin(); it != m_held.end();) {
+        if (it->authRetries > 0) {
+            refused.append(*it);
+            it = m_held.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    emit event(label() + QStringLiteral(": ") + message);
+    for (const Outgoing &out : std::as_const(refused)) {
+        if (out.method == "initialize") {
+            answer(out, message);
+            goneOnce(message, GoneKind::SignInRequired);
+            return;
+        }
+        answer(out, message);
+    }
+    armHeldTimer();
+    flushHeld();
 }
 
 void StreamableHttpUpstream::openGetStream()

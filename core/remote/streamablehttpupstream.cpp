@@ -58,11 +58,15 @@ StreamableHttpUpstream::StreamableHttpUpstream(const QUrl &url,
                                                AuthGate *gate, const QString &serverName,
                                                const Options &options, QObject *parent)
     : Upstream(parent), m_url(url), m_headers(headers), m_gate(gate), m_serverName(serverName),
-      m_options(options)
+      m_options(options), m_heldTimer(new QTimer(this))
 {
     m_options.poolSize = qMax(1, m_options.poolSize);
-    if (m_gate)
+    m_heldTimer->setSingleShot(true);
+    connect(m_heldTimer, &QTimer::timeout, this, &StreamableHttpUpstream::onHeldExpired);
+    if (m_gate) {
         connect(m_gate, &AuthGate::changed, this, &StreamableHttpUpstream::onGateChanged);
+        connect(m_gate, &AuthGate::declined, this, &StreamableHttpUpstream::onGateDeclined);
+    }
 }
 
 StreamableHttpUpstream::~StreamableHttpUpstream()
@@ -125,16 +129,22 @@ void StreamableHttpUpstream::hold(const Outgoing &out)
     const auto at =
         std::upper_bound(m_held.begin(), m_held.end(), out.seq,
                          [](quint64 seq, const Outgoing &held) { return seq < held.seq; });
-    m_held.insert(at, out);
+    const auto inserted = m_held.insert(at, out);
+    if (inserted->heldDeadline.isForever())
+        inserted->heldDeadline.setRemainingTime(m_options.heldTimeoutMs);
+    armHeldTimer();
 }
 
 void StreamableHttpUpstream::flushHeld()
 {
     if (m_waitingForAuth || m_waitingForSession || m_gone || m_stopping)
         return;
-    const QList<Outgoing> held = std::exchange(m_held, {});
-    for (const Outgoing &out : held)
+    m_heldTimer->stop();
+    QList<Outgoing> held = std::exchange(m_held, {});
+    for (Outgoing &out : held) {
+        out.heldDeadline = QDeadlineTimer(QDeadlineTimer::Forever); // held again: a new wait
         post(out);
+    }
 }
 
 QNetworkAccessManager *StreamableHttpUpstream::pickManager()

@@ -6,6 +6,7 @@
 
 #include <QHash>
 #include <QList>
+#include <QDeadlineTimer>
 #include <QMap>
 #include <QPointer>
 #include <QUrl>
@@ -39,6 +40,10 @@ public:
         int streamReconnectAttempts = 4; // the GET stream: failed connects in a row before gone
         int maxRetryAfterMs = 60000;     // 429/503 Retry-After longer than this is an error
         qsizetype maxMessageBytes = 64 * 1024 * 1024;
+        // A message held while a new session is made or the sign-in gate is busy: after this
+        // long a request is answered with an error and a notification is dropped (the gate's own
+        // interactive wait may be longer; a later message waits anew).
+        int heldTimeoutMs = 60000;
         // Auto transport: a 400/404/405 to the first initialize emits notStreamableHttp()
         // instead of gone(Fatal).
         bool probe = false;
@@ -76,6 +81,7 @@ private:
         QByteArray cancelTarget; // notifications/cancelled: the raw requestId
         int authRetries = 0;
         int busyRetries = 0;
+        QDeadlineTimer heldDeadline{QDeadlineTimer::Forever}; // set while held
     };
     struct Exchange;
     struct GetStream;
@@ -102,9 +108,13 @@ private:
     void hold(const Outgoing &out);
     void flushHeld();
     bool holding(const Outgoing &out) const;
+    void armHeldTimer();
+    void onHeldExpired();
+    QString heldExpiryMessage() const;
     void onSessionExpired(Exchange *exchange);
     void onChallenged(Exchange *exchange, int status, const QByteArray &wwwAuthenticate);
     void onGateChanged();
+    void onGateDeclined(const QByteArray &usedHeader, const QString &message);
 
     void openGetStream();
     void onGetHeaders();
@@ -127,6 +137,7 @@ private:
     std::map<quint64, std::unique_ptr<Exchange>> m_exchanges;
     std::unique_ptr<GetStream> m_get;
     QList<Outgoing> m_held;
+    QTimer *m_heldTimer;
     quint64 m_nextSeq = 1;
 
     QByteArray m_sessionId;

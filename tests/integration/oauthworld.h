@@ -12,6 +12,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QStringList>
 #include <QTest>
 #include <QUrl>
@@ -71,10 +72,16 @@ public:
     World &operator=(const World &) = delete;
     ~World() { stop(); }
 
-    // Starts the world with flags (--access-ttl=5, --no-registration, ...); false with error.
-    bool start(const QStringList &flags, QString *error)
+    // Starts the world with flags (--access-ttl=5, --no-registration, ...) and extra environment
+    // (NODE_EXTRA_CA_CERTS for --cimd); false with error.
+    bool start(const QStringList &flags, QString *error,
+               const QList<QPair<QString, QString>> &environment = {})
     {
         m_process = std::make_unique<QProcess>();
+        QProcessEnvironment processEnvironment = QProcessEnvironment::systemEnvironment();
+        for (const auto &variable : environment)
+            processEnvironment.insert(variable.first, variable.second);
+        m_process->setProcessEnvironment(processEnvironment);
         m_process->setProcessChannelMode(QProcess::SeparateChannels);
         m_process->setProgram(QStringLiteral(MANIFOLD_E2E_NODE));
         m_process->setArguments(QStringList{QStringLiteral(OAUTH_WORLD_SCRIPT)} + flags);
@@ -94,6 +101,7 @@ public:
         issuer = ready.value(QLatin1String("issuer")).toString();
         mcpUrl = QUrl(ready.value(QLatin1String("mcpUrl")).toString());
         controlUrl = ready.value(QLatin1String("controlUrl")).toString();
+        clientMetadataUrl = QUrl(ready.value(QLatin1String("clientMetadataUrl")).toString());
         return mcpUrl.isValid() && !controlUrl.isEmpty();
     }
 
@@ -128,10 +136,19 @@ public:
     {
         return send("POST", QUrl(controlUrl + QStringLiteral("/revoke-all"))).status == 200;
     }
+    // The AS's introspection of an access token ("Bearer " stripped): active, client_id, scope.
+    QJsonObject introspect(const QByteArray &authorizationHeader) const
+    {
+        QByteArray token = authorizationHeader;
+        if (token.startsWith("Bearer "))
+            token = token.mid(7);
+        return send("POST", QUrl(controlUrl + QStringLiteral("/introspect")), token).json();
+    }
 
     QString issuer;
     QUrl mcpUrl;
     QString controlUrl;
+    QUrl clientMetadataUrl; // with --cimd
 
 private:
     std::unique_ptr<QProcess> m_process;

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "remote/authgate.h"
 #include "remote/autoupstream.h"
 #include "remote/legacysseupstream.h"
@@ -35,9 +37,14 @@ public:
                     const QByteArray &wwwAuthenticate) override
     {
         challenges.append({usedHeader, status, wwwAuthenticate});
+        if (onChallenge)
+            onChallenge(usedHeader);
     }
     QString waitingMessage() const override
     {
+        if (m_state == State::SigningIn)
+            return QStringLiteral("sign in to remote-test: manifoldctl login remote-test (or "
+                                  "open http://127.0.0.1:1/auth)");
         return m_state == State::SignInRequired
                    ? QStringLiteral("sign in to remote-test: manifoldctl login remote-test")
                    : QString();
@@ -56,6 +63,7 @@ public:
         QByteArray wwwAuthenticate;
     };
     QList<Challenge> challenges;
+    std::function<void(const QByteArray &usedHeader)> onChallenge;
 
 private:
     State m_state = State::SignedIn;
@@ -265,6 +273,100 @@ TEST(RemoteHttpFaults, InsufficientScopeAsksTheGateAndRetriesOnce)
     gate.set(AuthGate::State::SignedIn, "Bearer wider");
     EXPECT_EQ(UpstreamDriver::toolText(driver.response(2)), QStringLiteral("Echo: scoped"));
     EXPECT_EQ(fixture.command("stats").value(QStringLiteral("forbidden")).toInt(), 1);
+}
+
+// The gate declines a 403 (a step-up already tried): the call fails with its message at once, and
+// the upstream keeps working.
+TEST(RemoteHttpFaults, ADeclinedStepUpAnswersTheRefusedCall)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    FakeGate gate;
+    auto upstream = makeHttp(fixture.url(), &gate);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    const QString message = QStringLiteral("remote-test still refuses (403 insufficient_scope)");
+    bool declinedOnce = false;
+    gate.onChallenge = [&](const QByteArray &usedHeader) {
+        if (!declinedOnce) {
+            declinedOnce = true;
+            emit gate.declined(usedHeader, message);
+        }
+    };
+    fixture.command("scope-next");
+    driver.callTool(2, "echo", "{\"message\":\"scoped\"}");
+    EXPECT_EQ(errorMessage(driver.response(2, 5000)), message);
+    EXPECT_EQ(gate.challenges.size(), 1);
+    driver.callTool(3, "echo", "{\"message\":\"still fine\"}");
+    EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("Echo: still fine"));
+    EXPECT_EQ(driver.goneCount, 0);
+}
+
+// A sign-in that stays in the browser: held messages wait heldTimeoutMs, no longer. The request is
+// answered with the gate's message, a held notification is dropped, the upstream stays.
+TEST(RemoteHttpFaults, HeldRequestsExpireWhileTheGateSignsIn)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    FakeGate gate;
+    StreamableHttpUpstream::Options options;
+    options.heldTimeoutMs = 300;
+    auto upstream = makeHttp(fixture.url(), &gate, options);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    fixture.command("require-auth never-given");
+    QElapsedTimer clock;
+    clock.start();
+    driver.callTool(2, "echo", "{\"message\":\"held\"}");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !gate.challenges.isEmpty(); }, 5000));
+    gate.set(AuthGate::State::SigningIn, {}); // and stays there
+    driver.notify("notifications/roots/list_changed");
+    const QJsonObject answered = driver.response(2, 5000);
+    EXPECT_EQ(errorMessage(answered), gate.waitingMessage())
+        << QJsonDocument(answered).toJson().constData();
+    EXPECT_GE(clock.elapsed(), 300);
+    EXPECT_LT(clock.elapsed(), 5000);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            return std::any_of(driver.events.cbegin(), driver.events.cend(), [](const QString &e) {
+                return e.contains(QStringLiteral(
+                    "dropped the held notification notifications/roots/list_changed after 0.3 s"));
+            });
+        },
+        2000))
+        << driver.events.join(QLatin1Char('\n')).toStdString();
+    EXPECT_EQ(driver.countResponses(2), 1);
+    EXPECT_EQ(driver.goneCount, 0);
+
+    // The sign-in completes later: what is sent then goes out with the new token.
+    fixture.command("require-auth late-token");
+    gate.set(AuthGate::State::SignedIn, "Bearer late-token");
+    driver.callTool(3, "echo", "{\"message\":\"after\"}");
+    EXPECT_EQ(UpstreamDriver::toolText(driver.response(3)), QStringLiteral("Echo: after"));
+    EXPECT_EQ(driver.countResponses(2), 1);
+}
+
+// The server forgot the session and nobody makes a new one: the held request is answered.
+TEST(RemoteHttpFaults, HeldRequestsExpireWithoutANewSession)
+{
+    RemoteFixture fixture(QStringLiteral("sdk"));
+    ASSERT_TRUE(fixture.ok());
+    StreamableHttpUpstream::Options options;
+    options.heldTimeoutMs = 300;
+    auto upstream = makeHttp(fixture.url(), nullptr, options);
+    UpstreamDriver driver(upstream.get());
+    upstream->start();
+    ASSERT_TRUE(driver.initialize().contains(QStringLiteral("result")));
+    EXPECT_EQ(fixture.command("forget-sessions").value(QStringLiteral("forgotten")).toInt(), 1);
+    driver.callTool(2, "echo", "{\"message\":\"lost\"}");
+    ASSERT_TRUE(QTest::qWaitFor([&] { return driver.sessionLostCount == 1; }, 5000));
+    // The driver does not re-initialize (a host would).
+    EXPECT_EQ(errorMessage(driver.response(2, 5000)),
+              QStringLiteral("remote server 'remote-test' (%1): no new session within 0.3 s")
+                  .arg(QStringLiteral("127.0.0.1:%1").arg(fixture.url().port())));
+    EXPECT_EQ(driver.goneCount, 0);
 }
 
 TEST(RemoteHttpFaults, KillAbortsAndReportsCrashed)
