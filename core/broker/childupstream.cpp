@@ -74,7 +74,7 @@ void ChildUpstream::start()
     connect(m_process, &QProcess::readyReadStandardError, this, &ChildUpstream::onStderr);
     connect(m_process, &QProcess::finished, this, &ChildUpstream::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, &ChildUpstream::onErrorOccurred);
-    emit event(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
+    emit noted(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
     m_process->start();
 }
 
@@ -100,7 +100,7 @@ void ChildUpstream::onStarted()
     if (m_ledger)
         m_ledger->record(m_pid, platform::processStartTime(m_pid), m_config.command);
     platform::Guardian::watch(m_pid);
-    emit event(QStringLiteral("started, pid %1").arg(m_pid));
+    emit noted(QStringLiteral("started, pid %1").arg(m_pid));
     emit started();
 }
 
@@ -122,7 +122,7 @@ void ChildUpstream::stop()
         m_process->kill();
         return;
     }
-    emit event(QStringLiteral("stopping: closing stdin"));
+    emit noted(QStringLiteral("stopping: closing stdin"));
     m_process->closeWriteChannel();
     m_escalateStep = 0;
     m_escalateTimer.start(m_grace.stdinMs);
@@ -133,12 +133,12 @@ void ChildUpstream::onEscalate()
     if (m_pid <= 0)
         return;
     if (m_escalateStep == 0) {
-        emit event(QStringLiteral("still running after stdin closed: SIGTERM"));
+        emit noted(QStringLiteral("still running after stdin closed: SIGTERM"));
         platform::signalProcessGroup(m_pid, SIGTERM);
         m_escalateStep = 1;
         m_escalateTimer.start(m_grace.termMs);
     } else {
-        emit event(QStringLiteral("still running after SIGTERM: SIGKILL"));
+        emit noted(QStringLiteral("still running after SIGTERM: SIGKILL"));
         platform::signalProcessGroup(m_pid, SIGKILL);
     }
 }
@@ -147,7 +147,7 @@ void ChildUpstream::kill()
 {
     if (!m_process || m_pid <= 0)
         return;
-    emit event(QStringLiteral("killing process group %1").arg(m_pid));
+    emit noted(QStringLiteral("killing process group %1").arg(m_pid));
     platform::signalProcessGroup(m_pid, SIGKILL);
 }
 

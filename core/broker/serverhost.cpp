@@ -314,7 +314,7 @@ void ServerHost::launch(const QMap<QString, QString> &secretValues)
         dispatch(m_router.oversizedFromChild(head, tail, m_config.maxLineBytes));
     });
     connect(m_upstream, &Upstream::stderrLine, this, &ServerHost::onStderrLine);
-    connect(m_upstream, &Upstream::event, this, &ServerHost::logEvent);
+    connect(m_upstream, &Upstream::noted, this, &ServerHost::logEvent);
     connect(m_upstream, &Upstream::sessionLost, this, &ServerHost::onSessionLost);
     connect(m_upstream, &Upstream::gone, this, &ServerHost::onGone);
     m_upstream->start();

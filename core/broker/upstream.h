@@ -69,7 +69,7 @@ signals:
     // A message longer than the limit went by; head and tail are its first and last bytes.
     void oversized(QByteArray head, QByteArray tail);
     void stderrLine(QString text);   // a child's stderr
-    void event(QString text);        // something worth a line in the server's log
+    void noted(QString text);        // something worth a line in the server's log
     // The remote server forgot the session (HTTP 404 on an expired session). Requests it never
     // processed are kept and re-sent; the host must initialize again (Router::childStarted) and
     // the upstream delivers the held requests once notifications/initialized has gone out.

@@ -32,7 +32,7 @@ void AutoUpstream::adopt(Upstream *inner)
     });
     connect(inner, &Upstream::oversized, this, &Upstream::oversized);
     connect(inner, &Upstream::stderrLine, this, &Upstream::stderrLine);
-    connect(inner, &Upstream::event, this, &Upstream::event);
+    connect(inner, &Upstream::noted, this, &Upstream::noted);
     connect(inner, &Upstream::sessionLost, this, &Upstream::sessionLost);
     connect(inner, &Upstream::gone, this, &Upstream::gone);
 }
@@ -42,7 +42,7 @@ void AutoUpstream::fallBack(int status)
     if (m_fellBack)
         return;
     m_fellBack = true;
-    emit event(
+    emit noted(
         serverLabel(m_endpoint.serverName, m_endpoint.url) +
         QStringLiteral(": HTTP %1 to a Streamable HTTP POST; trying the legacy HTTP+SSE transport")
             .arg(status));

@@ -79,7 +79,7 @@ void StreamableHttpUpstream::onHeldExpired()
     bool initializeExpired = false;
     for (const Outgoing &out : std::as_const(expired)) {
         if (out.id.isEmpty()) {
-            emit event(label() + QStringLiteral(": dropped the held notification %1 after %2 s")
+            emit noted(label() + QStringLiteral(": dropped the held notification %1 after %2 s")
                                      .arg(QString::fromUtf8(out.method))
                                      .arg(m_options.heldTimeoutMs / 1000.0));
             continue;
@@ -159,7 +159,7 @@ void StreamableHttpUpstream::loseSession(const QByteArray &usedSession)
         m_get->drops = 0;
         m_get->closedForGood = false;
     }
-    emit event(label() + QStringLiteral(": the server forgot the session; a new one is needed"));
+    emit noted(label() + QStringLiteral(": the server forgot the session; a new one is needed"));
     for (const Outgoing &out : std::as_const(lost))
         answer(out, label() + QStringLiteral(": the server forgot the session before an answer; "
                                              "the call may or may not have run"));
@@ -190,7 +190,7 @@ void StreamableHttpUpstream::onChallenged(Exchange *exchange, int status,
     m_waitingForAuth = true;
     m_heldAuthorization = exchange->usedAuthorization;
     hold(again);
-    emit event(what + QStringLiteral("; waiting for the sign-in"));
+    emit noted(what + QStringLiteral("; waiting for the sign-in"));
     m_gate->challenged(exchange->usedAuthorization, status, wwwAuthenticate);
     onGateChanged(); // a newer token may be there already, or nobody can sign in
 }
@@ -244,7 +244,7 @@ void StreamableHttpUpstream::onGateDeclined(const QByteArray &usedHeader, const 
             ++it;
         }
     }
-    emit event(label() + QStringLiteral(": ") + message);
+    emit noted(label() + QStringLiteral(": ") + message);
     for (const Outgoing &out : std::as_const(refused)) {
         if (out.method == "initialize") {
             answer(out, message);
@@ -335,7 +335,7 @@ void StreamableHttpUpstream::onGetData()
         }
     }
     if (get.parser->failed()) {
-        emit event(label() + QStringLiteral(": unreadable GET stream: ") + get.parser->error());
+        emit noted(label() + QStringLiteral(": unreadable GET stream: ") + get.parser->error());
         reply->abort();
     }
 }
@@ -374,7 +374,7 @@ void StreamableHttpUpstream::onGetFinished()
     }
     if (status == 405 || status == 409) {
         get.closedForGood = true;
-        emit event(label() + (status == 405
+        emit noted(label() + (status == 405
                                   ? QStringLiteral(": the server offers no GET stream (HTTP 405)")
                                   : QStringLiteral(": a GET stream is open already (HTTP 409)")));
         return;
@@ -396,7 +396,7 @@ void StreamableHttpUpstream::onGetFinished()
         loseSession(get.usedSession);
         return;
     }
-    emit event(
+    emit noted(
         label() +
         QStringLiteral(": the GET stream got HTTP %1: %2").arg(status).arg(bodyExcerpt(get.body)));
     scheduleGetReconnect();

@@ -254,7 +254,7 @@ void StreamableHttpUpstream::onExchangeHeaders(quint64 seq)
         if (isVisibleAscii(sessionId))
             m_sessionId = sessionId;
         else if (!sessionId.isEmpty())
-            emit event(label() +
+            emit noted(label() +
                        QStringLiteral(": ignored an Mcp-Session-Id that is not visible ASCII"));
     }
 }
@@ -291,7 +291,7 @@ void StreamableHttpUpstream::readEvents(Exchange *exchange)
     if (exchange->parser->failed() && !exchange->unreadable) {
         // Resuming would replay the same bytes: answer the request instead.
         exchange->unreadable = true;
-        emit event(label() + QStringLiteral(": unreadable event stream: ") +
+        emit noted(label() + QStringLiteral(": unreadable event stream: ") +
                    exchange->parser->error());
         exchange->reply->abort(); // finished follows
     }
@@ -376,7 +376,7 @@ void StreamableHttpUpstream::onExchangeFinished(quint64 seq)
         else if (isRequest)
             answer(exchange->out, what + QStringLiteral("; the call may or may not have run"));
         else
-            emit event(what);
+            emit noted(what);
         return;
     }
     if (exchange->status == 0) {
@@ -463,7 +463,7 @@ void StreamableHttpUpstream::handleHttpError(Exchange *exchange, int status, con
         if (delay && *delay <= m_options.maxRetryAfterMs && out.busyRetries < MaxBusyRetries) {
             Outgoing again = out;
             ++again.busyRetries;
-            emit event(what + QStringLiteral("; retrying in %1 s").arg(*delay / 1000.0));
+            emit noted(what + QStringLiteral("; retrying in %1 s").arg(*delay / 1000.0));
             QTimer::singleShot(*delay, this, [this, again] {
                 if (m_gone || m_stopping)
                     return;
@@ -487,7 +487,7 @@ void StreamableHttpUpstream::handleHttpError(Exchange *exchange, int status, con
     if (isRequest)
         answer(out, what);
     else
-        emit event(what);
+        emit noted(what);
 }
 
 void StreamableHttpUpstream::tryResume(std::unique_ptr<Exchange> exchange)
@@ -512,7 +512,7 @@ void StreamableHttpUpstream::openResume(quint64 seq)
     if (m_gone || m_stopping || it == m_exchanges.end() || it->second->reply)
         return;
     Exchange *exchange = it->second.get();
-    emit event(label() + QStringLiteral(": resuming the stream of request %1")
+    emit noted(label() + QStringLiteral(": resuming the stream of request %1")
                              .arg(QString::fromUtf8(exchange->out.id)));
     QNetworkRequest request = requestFor("text/event-stream", true);
     request.setRawHeader("Last-Event-ID", *exchange->lastEventId);

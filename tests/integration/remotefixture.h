@@ -91,7 +91,7 @@ public:
             [this](const QByteArray &message, const QByteArray &related) {
                 received.append({message, related, QJsonDocument::fromJson(message).object()});
             });
-        QObject::connect(upstream, &Upstream::event,
+        QObject::connect(upstream, &Upstream::noted,
                          [this](const QString &text) { events.append(text); });
         QObject::connect(upstream, &Upstream::sessionLost, [this] { ++sessionLostCount; });
         QObject::connect(upstream, &Upstream::gone,
