@@ -13,7 +13,8 @@ namespace manifold {
 
 namespace {
 
-constexpr qreal kMinColumnWidth = 130;
+constexpr qreal kMinColumnWidth = 80;
+constexpr qreal kColumnShare = 0.36; // of the width, each column; the rest is for the edges
 constexpr qreal kMaxColumnWidth = 300;
 constexpr qreal kThinnestEdge = 1.5;
 constexpr qreal kThickestEdge = 10;
@@ -93,7 +94,7 @@ int ClientMapView::clientCount() const
 void ClientMapView::relayout()
 {
     const qreal gap = fontMetrics().height();
-    const qreal columnWidth = std::clamp((width() - 2 * gap) / 3, kMinColumnWidth, kMaxColumnWidth);
+    const qreal columnWidth = std::clamp((width() - 2 * gap) * kColumnShare, kMinColumnWidth, kMaxColumnWidth);
     const qreal height = nodeHeight();
     const int clients = clientCount();
     const qreal total = std::max(contentHeight(), qreal(this->height()));

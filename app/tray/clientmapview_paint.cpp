@@ -24,7 +24,7 @@ void ClientMapView::paintEvent(QPaintEvent *)
     painter.fillRect(rect(), pal.window());
 
     if (m_nodes.isEmpty()) {
-        painter.setPen(pal.color(QPalette::PlaceholderText));
+        painter.setPen(withAlpha(pal.color(QPalette::Text), 0.65));
         painter.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, summary());
         return;
     }
@@ -116,7 +116,7 @@ void ClientMapView::paintNode(QPainter &painter, int index) const
     painter.drawText(QRectF(textLeft, top, textWidth, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      boldMetrics.elidedText(node.name, Qt::ElideRight, textWidth));
     painter.setFont(font());
-    painter.setPen(pal.color(QPalette::PlaceholderText));
+    painter.setPen(withAlpha(pal.color(QPalette::Text), 0.65)); // readable on any base colour
     painter.drawText(QRectF(textLeft, top + lineHeight, textWidth, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
                      metrics.elidedText(node.detail, Qt::ElideMiddle, textWidth));
 }
