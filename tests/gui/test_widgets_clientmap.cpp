@@ -11,6 +11,7 @@
 #include "models/sessiontablemodel.h"
 
 #include <QAccessible>
+#include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -214,6 +215,21 @@ TEST(ClientMapPage, TreeActivationOpensSessionsAndServersAndGroupingIsRemembered
     QTest::keyClick(tree, Qt::Key_Return);
     ASSERT_EQ(traffic.size(), 1);
     EXPECT_EQ(traffic.first().first().toString(), QStringLiteral("git"));
+
+    // Tab reaches the switches, then the map, then the list; Enter on an instance opens its traffic.
+    page->activateWindow();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(page.get()));
+    page->groupingBox()->setFocus(Qt::TabFocusReason);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    EXPECT_EQ(QApplication::focusWidget(), page->weightBox());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+    ASSERT_EQ(QApplication::focusWidget(), page->map());
+    page->map()->setCurrentNode(Memory);
+    QTest::keyClick(page->map(), Qt::Key_Return);
+    ASSERT_EQ(traffic.size(), 2);
+    EXPECT_EQ(traffic.last().first().toString(), QStringLiteral("memory"));
+    QTest::keyClick(page->map(), Qt::Key_Tab);
+    EXPECT_EQ(QApplication::focusWidget(), tree);
 
     // Enter on a client in the map leads to its branch in the list.
     page->map()->setCurrentNode(Cursor);
