@@ -1,13 +1,19 @@
-// Who uses what: the clients map's tree from a scripted view, by client and by server, under
-// QAbstractItemModelTester, with only targeted signals on live session changes.
+// Who uses what: the clients map's tree from a scripted view and from a real broker (both views),
+// by client and by server, under QAbstractItemModelTester, with only targeted signals on live
+// session changes.
 
+#include "brokerfixture.h"
 #include "fakebrokerview.h"
 #include "modeltestsupport.h"
 #include "test_clientmap_fixtures.h"
+#include "testclient.h"
 
 #include "clientmapmodel.h"
+#include "control/localbrokerview.h"
+#include "control/remotebrokerview.h"
 
 #include <QJsonArray>
+#include <QTest>
 
 #include <gtest/gtest.h>
 
@@ -218,3 +224,69 @@ TEST(ClientMapModel, ReconnectResyncsByTargetedSteps)
     EXPECT_EQ(column(model, {}, ClientMapModel::ClientNameRole), (QStringList{"claude-code", "Cursor", "Zed"}));
     EXPECT_TRUE(spies.noWholesaleChanges());
 }
+
+// Four clients of one shared server, through a real broker: one instance, four sessions.
+class ClientMapBroker : public BrokerFixture, public ::testing::WithParamInterface<bool>
+{
+protected:
+    void SetUp() override
+    {
+        BrokerFixture::SetUp();
+        registerServer(fakeServer(QStringLiteral("memory")));
+        startBroker();
+        if (GetParam()) {
+            auto remote = std::make_unique<RemoteBrokerView>(m_socketPath);
+            QSignalSpy connected(remote.get(), &BrokerView::connected);
+            remote->open();
+            ASSERT_TRUE(connected.wait(5000));
+            m_view = std::move(remote);
+        } else {
+            auto local = std::make_unique<LocalBrokerView>(m_broker.get());
+            local->setCoalesceInterval(20);
+            m_view = std::move(local);
+        }
+    }
+    void TearDown() override
+    {
+        m_view.reset();
+        BrokerFixture::TearDown();
+    }
+
+    std::unique_ptr<BrokerView> m_view;
+};
+
+TEST_P(ClientMapBroker, FourClientsShareOneInstance)
+{
+    ClientMapModel model(m_view.get());
+    model.setGrouping(ClientMapModel::Grouping::ByServer);
+    const auto tester = testModel(&model);
+    ModelSpies spies(&model);
+    TestClient desktop(m_socketPath), cursor(m_socketPath), code1(m_socketPath), code2(m_socketPath);
+    ASSERT_TRUE(desktop.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("Claude Desktop")));
+    ASSERT_TRUE(cursor.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("Cursor")));
+    ASSERT_TRUE(code1.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-code")));
+    ASSERT_TRUE(code2.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-code")));
+
+    const auto clientsOfTheInstance = [&] {
+        const QModelIndex memory = model.indexOfTopLevel(QStringLiteral("memory"));
+        if (model.rowCount(memory) != 1)
+            return QStringList();
+        return column(model, model.index(0, 0, memory), ClientMapModel::ClientNameRole);
+    };
+    const QStringList expected{"Claude Desktop", "Cursor", "claude-code", "claude-code"};
+    ASSERT_TRUE(QTest::qWaitFor([&] { return clientsOfTheInstance() == expected; }, 10000))
+        << clientsOfTheInstance().join(',').toStdString();
+    EXPECT_EQ(model.instances().size(), 1);
+    EXPECT_EQ(model.clients().size(), 3);
+    EXPECT_EQ(model.edges().size(), 3);
+
+    cursor.close();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return clientsOfTheInstance().size() == 3; }, 10000));
+    EXPECT_FALSE(clientsOfTheInstance().contains(QStringLiteral("Cursor")));
+    EXPECT_TRUE(spies.noWholesaleChanges());
+}
+
+INSTANTIATE_TEST_SUITE_P(BothViews, ClientMapBroker, ::testing::Values(false, true),
+                         [](const ::testing::TestParamInfo<bool> &info) {
+                             return info.param ? std::string("Remote") : std::string("Local");
+                         });
