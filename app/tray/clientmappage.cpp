@@ -26,13 +26,10 @@ const QString kWeightKey = QStringLiteral("clientMap/edgeWeight");
 } // namespace
 
 ClientMapPage::ClientMapPage(BrokerView *view, QWidget *parent)
-    : QWidget(parent)
-    , m_model(new ClientMapModel(view, this))
-    , m_map(new ClientMapView(m_model, this))
-    , m_tree(new QTreeView(this))
-    , m_grouping(new QComboBox(this))
-    , m_weight(new QComboBox(this))
-    , m_splitter(new QSplitter(Qt::Horizontal, this))
+    : QWidget(parent), m_model(new ClientMapModel(view, this)),
+      m_map(new ClientMapView(m_model, this)), m_tree(new QTreeView(this)),
+      m_grouping(new QComboBox(this)), m_weight(new QComboBox(this)),
+      m_splitter(new QSplitter(Qt::Horizontal, this))
 {
     m_grouping->addItem(tr("By client"), int(ClientMapModel::Grouping::ByClient));
     m_grouping->addItem(tr("By server"), int(ClientMapModel::Grouping::ByServer));

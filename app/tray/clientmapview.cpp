@@ -21,7 +21,8 @@ constexpr qreal kThickestEdge = 10;
 
 } // namespace
 
-ClientMapView::ClientMapView(ClientMapModel *model, QWidget *parent) : QWidget(parent), m_model(model)
+ClientMapView::ClientMapView(ClientMapModel *model, QWidget *parent)
+    : QWidget(parent), m_model(model)
 {
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(true);
@@ -34,7 +35,8 @@ ClientMapView::ClientMapView(ClientMapModel *model, QWidget *parent) : QWidget(p
 // Takes the model's summary again; keeps the current node if it still exists.
 void ClientMapView::rebuild()
 {
-    const Node previous = m_current >= 0 && m_current < m_nodes.size() ? m_nodes.at(m_current) : Node{};
+    const Node previous =
+        m_current >= 0 && m_current < m_nodes.size() ? m_nodes.at(m_current) : Node{};
     m_nodes.clear();
     m_edges.clear();
     if (m_model) {
@@ -44,22 +46,37 @@ void ClientMapView::rebuild()
             QStringList detail = client.executables;
             detail.removeAll(client.name);
             detail += client.projects;
-            m_nodes.append(Node{Node::Client, client.name, detail.join(QStringLiteral(" · ")), {}, {},
-                                client.sessions, client.requests, {}});
+            m_nodes.append(Node{Node::Client,
+                                client.name,
+                                detail.join(QStringLiteral(" · ")),
+                                {},
+                                {},
+                                client.sessions,
+                                client.requests,
+                                {}});
         }
         for (const auto &instance : instances)
-            m_nodes.append(Node{Node::Instance, instance.server, ClientMapModel::instanceText(instance.key),
-                                instance.server, instance.key, instance.sessions, instance.requests, {}});
+            m_nodes.append(Node{Node::Instance,
+                                instance.server,
+                                ClientMapModel::instanceText(instance.key),
+                                instance.server,
+                                instance.key,
+                                instance.sessions,
+                                instance.requests,
+                                {}});
         const auto edges = m_model->edges();
         for (const auto &edge : edges)
-            m_edges.append(Edge{edge.client, int(clients.size()) + edge.instance, edge.sessions, edge.requests, 1});
+            m_edges.append(Edge{edge.client, int(clients.size()) + edge.instance, edge.sessions,
+                                edge.requests, 1});
     }
     const auto same = std::find_if(m_nodes.cbegin(), m_nodes.cend(), [&previous](const Node &node) {
-        return node.kind == previous.kind && node.name == previous.name && node.instanceKey == previous.instanceKey;
+        return node.kind == previous.kind && node.name == previous.name &&
+               node.instanceKey == previous.instanceKey;
     });
     const int current = same != m_nodes.cend() ? int(same - m_nodes.cbegin())
-                        : m_nodes.isEmpty()    ? -1
-                                               : std::min(std::max(m_current, 0), int(m_nodes.size()) - 1);
+                        : m_nodes.isEmpty()
+                            ? -1
+                            : std::min(std::max(m_current, 0), int(m_nodes.size()) - 1);
     m_hovered = -1;
     const bool changed = current != m_current;
     m_current = current;
@@ -87,14 +104,16 @@ qreal ClientMapView::contentHeight() const
 
 int ClientMapView::clientCount() const
 {
-    return int(std::count_if(m_nodes.cbegin(), m_nodes.cend(), [](const Node &n) { return n.kind == Node::Client; }));
+    return int(std::count_if(m_nodes.cbegin(), m_nodes.cend(),
+                             [](const Node &n) { return n.kind == Node::Client; }));
 }
 
 // Places the two columns, each centred vertically, and sizes the edges.
 void ClientMapView::relayout()
 {
     const qreal gap = fontMetrics().height();
-    const qreal columnWidth = std::clamp((width() - 2 * gap) * kColumnShare, kMinColumnWidth, kMaxColumnWidth);
+    const qreal columnWidth =
+        std::clamp((width() - 2 * gap) * kColumnShare, kMinColumnWidth, kMaxColumnWidth);
     const qreal height = nodeHeight();
     const int clients = clientCount();
     const qreal total = std::max(contentHeight(), qreal(this->height()));
@@ -113,10 +132,11 @@ void ClientMapView::relayout()
     for (Edge &edge : m_edges) {
         // By sessions: one session is a thin line, each more adds a step. By requests: relative
         // to the busiest pair, on a square-root scale so quiet pairs stay visible.
-        const qreal width = m_weight == Weight::Sessions
-                                ? kThinnestEdge + 2.0 * (edge.sessions - 1)
-                                : kThinnestEdge + (kThickestEdge - kThinnestEdge) *
-                                                      std::sqrt(qreal(edge.requests) / qreal(mostRequests));
+        const qreal width =
+            m_weight == Weight::Sessions
+                ? kThinnestEdge + 2.0 * (edge.sessions - 1)
+                : kThinnestEdge + (kThickestEdge - kThinnestEdge) *
+                                      std::sqrt(qreal(edge.requests) / qreal(mostRequests));
         edge.width = std::clamp(width, kThinnestEdge, kThickestEdge);
     }
 }
@@ -167,7 +187,8 @@ QString ClientMapView::nodeText(int node) const
         } else if (n.kind == Node::Instance && edge.to == node) {
             const Node &from = m_nodes.at(edge.from);
             //: A client of an instance with its number of sessions: "claude-code ×2"
-            partners.append(edge.sessions > 1 ? tr("%1 ×%2").arg(from.name).arg(edge.sessions) : from.name);
+            partners.append(edge.sessions > 1 ? tr("%1 ×%2").arg(from.name).arg(edge.sessions)
+                                              : from.name);
         }
     }
     const QString sessions = tr("%n session(s)", nullptr, n.sessions);
@@ -175,7 +196,8 @@ QString ClientMapView::nodeText(int node) const
         //: A client on the map: name, sessions, the instances it uses
         return tr("%1: %2, uses %3").arg(n.name, sessions, partners.join(QStringLiteral(", ")));
     //: An instance on the map: server (instance), sessions, its clients
-    return tr("%1 (%2): %3, used by %4").arg(n.name, n.detail, sessions, partners.join(QStringLiteral(", ")));
+    return tr("%1 (%2): %3, used by %4")
+        .arg(n.name, n.detail, sessions, partners.join(QStringLiteral(", ")));
 }
 
 QString ClientMapView::summary() const
@@ -189,7 +211,8 @@ QString ClientMapView::summary() const
     //: The map's description: "3 client applications" "use" "2 server instances": details
     return tr("%1 use %2: %3")
         .arg(tr("%n client application(s)", nullptr, clients),
-             tr("%n server instance(s)", nullptr, int(m_nodes.size()) - clients), details.join(QStringLiteral("; ")));
+             tr("%n server instance(s)", nullptr, int(m_nodes.size()) - clients),
+             details.join(QStringLiteral("; ")));
 }
 
 void ClientMapView::updateAccessibleText()

@@ -31,7 +31,7 @@ public:
         QString instanceKey; // Instance only
         int sessions = 0;
         qint64 requests = 0;
-        QRectF rect;         // in widget coordinates (device-independent pixels)
+        QRectF rect; // in widget coordinates (device-independent pixels)
     };
     struct Edge
     {
@@ -65,8 +65,8 @@ public:
 
 signals:
     void currentNodeChanged(int node);
-    void openTraffic(const QString &server);      // Enter or double click on an instance
-    void clientActivated(const QString &client);  // Enter or double click on a client
+    void openTraffic(const QString &server);     // Enter or double click on an instance
+    void clientActivated(const QString &client); // Enter or double click on a client
 
 protected:
     void paintEvent(QPaintEvent *event) override;

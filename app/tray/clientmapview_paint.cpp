@@ -65,8 +65,9 @@ void ClientMapView::paintEvent(QPaintEvent *)
         const qreal middle = (start.x() + end.x()) / 2;
         QPainterPath path(start);
         path.cubicTo(QPointF(middle, start.y()), QPointF(middle, end.y()), end);
-        QColor colour = isHighlighted(edge) ? pal.color(QPalette::Highlight)
-                                            : withAlpha(pal.color(QPalette::Text), highlighted >= 0 ? 0.15 : 0.4);
+        QColor colour = isHighlighted(edge)
+                            ? pal.color(QPalette::Highlight)
+                            : withAlpha(pal.color(QPalette::Text), highlighted >= 0 ? 0.15 : 0.4);
         painter.setPen(QPen(colour, edge.width, Qt::SolidLine, Qt::FlatCap));
         painter.setBrush(Qt::NoBrush);
         painter.drawPath(path);
@@ -84,7 +85,8 @@ void ClientMapView::paintNode(QPainter &painter, int index) const
     const bool marked = index == m_hovered || index == m_current;
     const qreal radius = fontMetrics().height() / 3.0;
 
-    QColor border = marked ? pal.color(QPalette::Highlight) : withAlpha(pal.color(QPalette::Text), 0.35);
+    QColor border =
+        marked ? pal.color(QPalette::Highlight) : withAlpha(pal.color(QPalette::Text), 0.35);
     painter.setPen(QPen(border, focused ? 2.5 : marked ? 1.5 : 1));
     painter.setBrush(pal.base());
     painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius);
@@ -93,9 +95,11 @@ void ClientMapView::paintNode(QPainter &painter, int index) const
     const QString count = QString::number(node.sessions);
     const QFontMetricsF metrics(font());
     const qreal badgeHeight = metrics.height() + 2;
-    const qreal badgeWidth = std::max(badgeHeight, metrics.horizontalAdvance(count) + badgeHeight / 2);
+    const qreal badgeWidth =
+        std::max(badgeHeight, metrics.horizontalAdvance(count) + badgeHeight / 2);
     const qreal padding = metrics.height() / 2;
-    const QRectF badge(node.kind == Node::Client ? r.right() - padding - badgeWidth : r.left() + padding,
+    const QRectF badge(node.kind == Node::Client ? r.right() - padding - badgeWidth
+                                                 : r.left() + padding,
                        r.center().y() - badgeHeight / 2, badgeWidth, badgeHeight);
     painter.setPen(Qt::NoPen);
     painter.setBrush(pal.highlight());
@@ -103,8 +107,10 @@ void ClientMapView::paintNode(QPainter &painter, int index) const
     painter.setPen(pal.color(QPalette::HighlightedText));
     painter.drawText(badge, Qt::AlignCenter, count);
 
-    const qreal textLeft = node.kind == Node::Client ? r.left() + padding : badge.right() + padding / 2;
-    const qreal textRight = node.kind == Node::Client ? badge.left() - padding / 2 : r.right() - padding;
+    const qreal textLeft =
+        node.kind == Node::Client ? r.left() + padding : badge.right() + padding / 2;
+    const qreal textRight =
+        node.kind == Node::Client ? badge.left() - padding / 2 : r.right() - padding;
     const qreal textWidth = std::max<qreal>(0, textRight - textLeft);
     QFont bold = font();
     bold.setBold(true);
@@ -117,7 +123,8 @@ void ClientMapView::paintNode(QPainter &painter, int index) const
                      boldMetrics.elidedText(node.name, Qt::ElideRight, textWidth));
     painter.setFont(font());
     painter.setPen(withAlpha(pal.color(QPalette::Text), 0.65)); // readable on any base colour
-    painter.drawText(QRectF(textLeft, top + lineHeight, textWidth, lineHeight), Qt::AlignLeft | Qt::AlignVCenter,
+    painter.drawText(QRectF(textLeft, top + lineHeight, textWidth, lineHeight),
+                     Qt::AlignLeft | Qt::AlignVCenter,
                      metrics.elidedText(node.detail, Qt::ElideMiddle, textWidth));
 }
 

@@ -7,8 +7,10 @@
 
 namespace clientmapfixtures {
 
-inline QJsonObject sessionJson(qint64 id, const QString &server, const QString &client, const QString &exe,
-                        const QString &cwd, const QString &instance = QStringLiteral("shared"), qint64 requests = 0)
+inline QJsonObject sessionJson(qint64 id, const QString &server, const QString &client,
+                               const QString &exe, const QString &cwd,
+                               const QString &instance = QStringLiteral("shared"),
+                               qint64 requests = 0)
 {
     return {{QStringLiteral("id"), id},
             {QStringLiteral("server"), server},
@@ -27,16 +29,21 @@ inline QJsonObject sessionJson(qint64 id, const QString &server, const QString &
 inline void openFourClients(FakeBrokerView &view)
 {
     const QString memory = QStringLiteral("memory");
-    view.openSession(sessionJson(1, memory, QStringLiteral("Claude Desktop"), QStringLiteral("/opt/Claude/claude-desktop"),
-                                 QString(), QStringLiteral("shared"), 4));
-    view.openSession(sessionJson(2, memory, QStringLiteral("Cursor"), QStringLiteral("/opt/cursor/cursor"),
+    view.openSession(sessionJson(1, memory, QStringLiteral("Claude Desktop"),
+                                 QStringLiteral("/opt/Claude/claude-desktop"), QString(),
+                                 QStringLiteral("shared"), 4));
+    view.openSession(sessionJson(2, memory, QStringLiteral("Cursor"),
+                                 QStringLiteral("/opt/cursor/cursor"),
                                  QStringLiteral("/home/u/web"), QStringLiteral("shared"), 10));
-    view.openSession(sessionJson(3, memory, QStringLiteral("claude-code"), QStringLiteral("/usr/bin/node"),
-                                 QStringLiteral("/home/u/a"), QStringLiteral("shared"), 1));
-    view.openSession(sessionJson(4, memory, QStringLiteral("claude-code"), QStringLiteral("/usr/bin/node"),
-                                 QStringLiteral("/home/u/b"), QStringLiteral("shared"), 2));
-    view.openSession(sessionJson(5, QStringLiteral("git"), QStringLiteral("claude-code"), QStringLiteral("/usr/bin/node"),
-                                 QStringLiteral("/home/u/a"), QStringLiteral("project:/home/u/a"), 7));
+    view.openSession(sessionJson(3, memory, QStringLiteral("claude-code"),
+                                 QStringLiteral("/usr/bin/node"), QStringLiteral("/home/u/a"),
+                                 QStringLiteral("shared"), 1));
+    view.openSession(sessionJson(4, memory, QStringLiteral("claude-code"),
+                                 QStringLiteral("/usr/bin/node"), QStringLiteral("/home/u/b"),
+                                 QStringLiteral("shared"), 2));
+    view.openSession(sessionJson(5, QStringLiteral("git"), QStringLiteral("claude-code"),
+                                 QStringLiteral("/usr/bin/node"), QStringLiteral("/home/u/a"),
+                                 QStringLiteral("project:/home/u/a"), 7));
 }
 
 } // namespace clientmapfixtures

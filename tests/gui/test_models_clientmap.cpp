@@ -54,7 +54,8 @@ TEST(ClientMapModel, FourClientsShareOneMemoryInstanceByServer)
     EXPECT_EQ(shared.data(ClientMapModel::ServerRole).toString(), QStringLiteral("memory"));
     EXPECT_EQ(column(model, shared, ClientMapModel::ClientNameRole),
               (QStringList{"Claude Desktop", "Cursor", "claude-code", "claude-code"}));
-    EXPECT_EQ(column(model, shared, ClientMapModel::SessionIdRole), (QStringList{"1", "2", "3", "4"}));
+    EXPECT_EQ(column(model, shared, ClientMapModel::SessionIdRole),
+              (QStringList{"1", "2", "3", "4"}));
     const QModelIndex session = model.index(2, 0, shared);
     EXPECT_EQ(session.data(ClientMapModel::ServerRole).toString(), QStringLiteral("memory"));
     EXPECT_EQ(session.data(ClientMapModel::NodeKindRole).toInt(), ClientMapModel::SessionNode);
@@ -76,17 +77,22 @@ TEST(ClientMapModel, ByClientShowsApplicationsTheirServersAndSessions)
     EXPECT_EQ(column(model, {}, ClientMapModel::ClientNameRole),
               (QStringList{"Claude Desktop", "claude-code", "Cursor"}));
     // The executable is shown when it says something the name does not.
-    EXPECT_EQ(model.index(0, 0).data().toString(), QStringLiteral("Claude Desktop (claude-desktop)"));
-    EXPECT_EQ(model.index(0, 0).data(ClientMapModel::ExecutableRole).toString(), QStringLiteral("claude-desktop"));
+    EXPECT_EQ(model.index(0, 0).data().toString(),
+              QStringLiteral("Claude Desktop (claude-desktop)"));
+    EXPECT_EQ(model.index(0, 0).data(ClientMapModel::ExecutableRole).toString(),
+              QStringLiteral("claude-desktop"));
 
     const QModelIndex code = model.indexOfTopLevel(QStringLiteral("claude-code"));
     EXPECT_EQ(code.siblingAtColumn(ClientMapModel::SessionsColumn).data().toInt(), 3);
-    EXPECT_EQ(code.siblingAtColumn(ClientMapModel::InstanceColumn).data().toString(), ClientMapModel::tr("%n instance(s)", nullptr, 2));
-    EXPECT_EQ(code.data(ClientMapModel::ProjectsRole).toStringList(), (QStringList{"/home/u/a", "/home/u/b"}));
+    EXPECT_EQ(code.siblingAtColumn(ClientMapModel::InstanceColumn).data().toString(),
+              ClientMapModel::tr("%n instance(s)", nullptr, 2));
+    EXPECT_EQ(code.data(ClientMapModel::ProjectsRole).toStringList(),
+              (QStringList{"/home/u/a", "/home/u/b"}));
     EXPECT_EQ(column(model, code, Qt::DisplayRole), (QStringList{"git", "memory"}));
     const QModelIndex memory = model.index(1, 0, code);
     EXPECT_EQ(memory.data(ClientMapModel::ServerRole).toString(), QStringLiteral("memory"));
-    EXPECT_EQ(memory.siblingAtColumn(ClientMapModel::InstanceColumn).data().toString(), QStringLiteral("shared"));
+    EXPECT_EQ(memory.siblingAtColumn(ClientMapModel::InstanceColumn).data().toString(),
+              QStringLiteral("shared"));
     EXPECT_EQ(column(model, memory, ClientMapModel::SessionIdRole), (QStringList{"3", "4"}));
     EXPECT_EQ(model.indexOfSession(4), model.index(1, 0, memory));
     EXPECT_EQ(model.index(1, ClientMapModel::RequestsColumn, memory).data().toLongLong(), 2);
@@ -116,8 +122,8 @@ TEST(ClientMapModel, SummaryHasOneSharedInstanceWithFourClientsEdges)
         if (edge.instance == 1)
             ++toMemory;
     }
-    EXPECT_EQ(toMemory, 3); // three applications, one instance
-    EXPECT_EQ(edges.at(2).client, 1);   // claude-code -> memory: two sessions
+    EXPECT_EQ(toMemory, 3);           // three applications, one instance
+    EXPECT_EQ(edges.at(2).client, 1); // claude-code -> memory: two sessions
     EXPECT_EQ(edges.at(2).instance, 1);
     EXPECT_EQ(edges.at(2).sessions, 2);
     EXPECT_EQ(edges.at(2).requests, 3);
@@ -125,7 +131,8 @@ TEST(ClientMapModel, SummaryHasOneSharedInstanceWithFourClientsEdges)
 
 TEST(ClientMapModel, LiveSessionsAreTargetedInsertsChangesAndRemovals)
 {
-    for (const auto grouping : {ClientMapModel::Grouping::ByClient, ClientMapModel::Grouping::ByServer}) {
+    for (const auto grouping :
+         {ClientMapModel::Grouping::ByClient, ClientMapModel::Grouping::ByServer}) {
         FakeBrokerView view;
         ClientMapModel model(&view);
         model.setGrouping(grouping);
@@ -134,35 +141,45 @@ TEST(ClientMapModel, LiveSessionsAreTargetedInsertsChangesAndRemovals)
         QSignalSpy updated(&model, &ClientMapModel::sessionsUpdated);
 
         openFourClients(view);
-        EXPECT_EQ(spies.rowsInserted.size(), grouping == ClientMapModel::Grouping::ByClient ? 5 + 3 + 4 : 5 + 2 + 2);
+        EXPECT_EQ(spies.rowsInserted.size(),
+                  grouping == ClientMapModel::Grouping::ByClient ? 5 + 3 + 4 : 5 + 2 + 2);
         EXPECT_EQ(updated.size(), 5);
         EXPECT_TRUE(spies.noWholesaleChanges());
 
         // A request served: that session's row and its groups change, nothing moves.
         spies.clear();
         view.changeSession(sessionJson(2, QStringLiteral("memory"), QStringLiteral("Cursor"),
-                                       QStringLiteral("/opt/cursor/cursor"), QStringLiteral("/home/u/web"),
-                                       QStringLiteral("shared"), 11));
+                                       QStringLiteral("/opt/cursor/cursor"),
+                                       QStringLiteral("/home/u/web"), QStringLiteral("shared"),
+                                       11));
         EXPECT_TRUE(spies.rowsInserted.isEmpty());
         EXPECT_TRUE(spies.rowsRemoved.isEmpty());
         EXPECT_EQ(spies.dataChanged.size(), 3);
-        EXPECT_EQ(model.index(model.indexOfSession(2).row(), ClientMapModel::RequestsColumn,
-                              model.indexOfSession(2).parent()).data().toLongLong(), 11);
+        EXPECT_EQ(model
+                      .index(model.indexOfSession(2).row(), ClientMapModel::RequestsColumn,
+                             model.indexOfSession(2).parent())
+                      .data()
+                      .toLongLong(),
+                  11);
         EXPECT_TRUE(spies.noWholesaleChanges());
 
         // The same object again: no signal at all.
         spies.clear();
-        view.changeSession(view.status().value(QStringLiteral("sessions")).toArray().at(1).toObject());
+        view.changeSession(
+            view.status().value(QStringLiteral("sessions")).toArray().at(1).toObject());
         EXPECT_TRUE(spies.dataChanged.isEmpty());
 
         // A new session whose client has not said its name yet, then says it.
         spies.clear();
-        view.openSession(sessionJson(6, QStringLiteral("memory"), QString(), QString(), QStringLiteral("/home/u/c")));
+        view.openSession(sessionJson(6, QStringLiteral("memory"), QString(), QString(),
+                                     QStringLiteral("/home/u/c")));
         EXPECT_EQ(model.indexOfSession(6).data(ClientMapModel::ClientNameRole).toString(),
                   ClientMapModel::tr("Unknown client"));
         view.changeSession(sessionJson(6, QStringLiteral("memory"), QStringLiteral("Cursor"),
-                                       QStringLiteral("/opt/cursor/cursor"), QStringLiteral("/home/u/c")));
-        EXPECT_EQ(model.indexOfSession(6).data(ClientMapModel::ClientNameRole).toString(), QStringLiteral("Cursor"));
+                                       QStringLiteral("/opt/cursor/cursor"),
+                                       QStringLiteral("/home/u/c")));
+        EXPECT_EQ(model.indexOfSession(6).data(ClientMapModel::ClientNameRole).toString(),
+                  QStringLiteral("Cursor"));
         // By client it moves to its application's group; by server it stays where it is.
         EXPECT_EQ(spies.rowsRemoved.isEmpty(), grouping == ClientMapModel::Grouping::ByServer);
         EXPECT_TRUE(spies.noWholesaleChanges());
@@ -201,7 +218,8 @@ TEST(ClientMapModel, SwitchingGroupingResetsOnceAndKeepsTheSessions)
     EXPECT_EQ(spies.modelReset.size(), 1);
     model.setGrouping(ClientMapModel::Grouping::ByServer);
     EXPECT_EQ(spies.modelReset.size(), 1);
-    EXPECT_EQ(model.headerData(0, Qt::Horizontal).toString(), ClientMapModel::tr("Server / instance / session"));
+    EXPECT_EQ(model.headerData(0, Qt::Horizontal).toString(),
+              ClientMapModel::tr("Server / instance / session"));
     for (qint64 id = 1; id <= 5; ++id)
         EXPECT_TRUE(model.indexOfSession(id).isValid()) << id;
     model.setGrouping(ClientMapModel::Grouping::ByClient);
@@ -217,11 +235,12 @@ TEST(ClientMapModel, ReconnectResyncsByTargetedSteps)
     ModelSpies spies(&model);
     QJsonArray sessions = view.status().value(QStringLiteral("sessions")).toArray();
     sessions.removeAt(0); // Claude Desktop went while the view was away
-    sessions.append(sessionJson(9, QStringLiteral("fetch"), QStringLiteral("Zed"), QStringLiteral("/usr/bin/zed"),
-                                QStringLiteral("/home/u/z")));
+    sessions.append(sessionJson(9, QStringLiteral("fetch"), QStringLiteral("Zed"),
+                                QStringLiteral("/usr/bin/zed"), QStringLiteral("/home/u/z")));
     view.setStatusQuietly(view.status().value(QStringLiteral("servers")).toArray(), sessions);
     view.reconnect();
-    EXPECT_EQ(column(model, {}, ClientMapModel::ClientNameRole), (QStringList{"claude-code", "Cursor", "Zed"}));
+    EXPECT_EQ(column(model, {}, ClientMapModel::ClientNameRole),
+              (QStringList{"claude-code", "Cursor", "Zed"}));
     EXPECT_TRUE(spies.noWholesaleChanges());
 }
 
@@ -261,11 +280,15 @@ TEST_P(ClientMapBroker, FourClientsShareOneInstance)
     model.setGrouping(ClientMapModel::Grouping::ByServer);
     const auto tester = testModel(&model);
     ModelSpies spies(&model);
-    TestClient desktop(m_socketPath), cursor(m_socketPath), code1(m_socketPath), code2(m_socketPath);
-    ASSERT_TRUE(desktop.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("Claude Desktop")));
+    TestClient desktop(m_socketPath), cursor(m_socketPath), code1(m_socketPath),
+        code2(m_socketPath);
+    ASSERT_TRUE(
+        desktop.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("Claude Desktop")));
     ASSERT_TRUE(cursor.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("Cursor")));
-    ASSERT_TRUE(code1.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-code")));
-    ASSERT_TRUE(code2.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-code")));
+    ASSERT_TRUE(
+        code1.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-code")));
+    ASSERT_TRUE(
+        code2.connectAndInitialize(QStringLiteral("memory"), QStringLiteral("claude-code")));
 
     const auto clientsOfTheInstance = [&] {
         const QModelIndex memory = model.indexOfTopLevel(QStringLiteral("memory"));

@@ -85,7 +85,8 @@ TEST_F(ClientMapViewTest, ClientsLeftInstancesRightOneEdgePerApplicationAndInsta
     ASSERT_EQ(m_map.edges().size(), 4);
     const auto *shared = edgeBetween(m_map, Code, Memory);
     const auto *single = edgeBetween(m_map, Cursor, Memory);
-    ASSERT_TRUE(shared && single && edgeBetween(m_map, Desktop, Memory) && edgeBetween(m_map, Code, Git));
+    ASSERT_TRUE(shared && single && edgeBetween(m_map, Desktop, Memory) &&
+                edgeBetween(m_map, Code, Git));
     EXPECT_EQ(shared->sessions, 2);
     EXPECT_GT(shared->width, single->width); // two sessions draw a thicker line
 
@@ -151,9 +152,12 @@ TEST_F(ClientMapViewTest, AccessibleNameAndDescriptionSummariseTheMap)
 {
     EXPECT_FALSE(m_map.accessibleName().isEmpty());
     const QString description = m_map.accessibleDescription();
-    EXPECT_TRUE(description.startsWith(ClientMapView::tr("%n client application(s)", nullptr, 3))) << description.toStdString();
-    EXPECT_TRUE(description.contains(QStringLiteral("memory (shared)"))) << description.toStdString();
-    EXPECT_TRUE(description.contains(QStringLiteral("claude-code ×2"))) << description.toStdString();
+    EXPECT_TRUE(description.startsWith(ClientMapView::tr("%n client application(s)", nullptr, 3)))
+        << description.toStdString();
+    EXPECT_TRUE(description.contains(QStringLiteral("memory (shared)")))
+        << description.toStdString();
+    EXPECT_TRUE(description.contains(QStringLiteral("claude-code ×2")))
+        << description.toStdString();
     QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(&m_map);
     ASSERT_NE(accessible, nullptr);
     EXPECT_EQ(accessible->text(QAccessible::Description), description);
@@ -172,9 +176,12 @@ TEST_F(ClientMapViewTest, RendersAtScaleFactorTwoInLightAndDarkPalettes)
 {
     for (const bool dark : {false, true}) {
         QPalette palette = m_map.palette();
-        palette.setColor(QPalette::Window, dark ? QColor(0x20, 0x22, 0x25) : QColor(0xef, 0xef, 0xef));
-        palette.setColor(QPalette::Base, dark ? QColor(0x2b, 0x2d, 0x31) : QColor(0xff, 0xff, 0xff));
-        palette.setColor(QPalette::Text, dark ? QColor(0xee, 0xee, 0xee) : QColor(0x10, 0x10, 0x10));
+        palette.setColor(QPalette::Window,
+                         dark ? QColor(0x20, 0x22, 0x25) : QColor(0xef, 0xef, 0xef));
+        palette.setColor(QPalette::Base,
+                         dark ? QColor(0x2b, 0x2d, 0x31) : QColor(0xff, 0xff, 0xff));
+        palette.setColor(QPalette::Text,
+                         dark ? QColor(0xee, 0xee, 0xee) : QColor(0x10, 0x10, 0x10));
         m_map.setPalette(palette);
         QPixmap pixmap(m_map.size() * 2);
         pixmap.setDevicePixelRatio(2);
@@ -186,7 +193,8 @@ TEST_F(ClientMapViewTest, RendersAtScaleFactorTwoInLightAndDarkPalettes)
         // at twice the coordinates.
         EXPECT_EQ(pixelAt(image, QPointF(2, 2), 2), palette.color(QPalette::Window));
         const QRectF node = m_map.nodes().at(Memory).rect;
-        EXPECT_EQ(pixelAt(image, QPointF(node.right() - 6, node.bottom() - 4), 2), palette.color(QPalette::Base));
+        EXPECT_EQ(pixelAt(image, QPointF(node.right() - 6, node.bottom() - 4), 2),
+                  palette.color(QPalette::Base));
     }
 }
 
@@ -216,7 +224,8 @@ TEST(ClientMapPage, TreeActivationOpensSessionsAndServersAndGroupingIsRemembered
     ASSERT_EQ(traffic.size(), 1);
     EXPECT_EQ(traffic.first().first().toString(), QStringLiteral("git"));
 
-    // Tab reaches the switches, then the map, then the list; Enter on an instance opens its traffic.
+    // Tab reaches the switches, then the map, then the list; Enter on an instance opens its
+    // traffic.
     page->activateWindow();
     ASSERT_TRUE(QTest::qWaitForWindowActive(page.get()));
     page->groupingBox()->setFocus(Qt::TabFocusReason);
@@ -235,7 +244,8 @@ TEST(ClientMapPage, TreeActivationOpensSessionsAndServersAndGroupingIsRemembered
     page->map()->setCurrentNode(Cursor);
     page->map()->setFocus();
     QTest::keyClick(page->map(), Qt::Key_Return);
-    EXPECT_EQ(tree->currentIndex().data(ClientMapModel::ClientNameRole).toString(), QStringLiteral("Cursor"));
+    EXPECT_EQ(tree->currentIndex().data(ClientMapModel::ClientNameRole).toString(),
+              QStringLiteral("Cursor"));
 
     page->groupingBox()->setCurrentIndex(1);
     EXPECT_EQ(page->model()->grouping(), ClientMapModel::Grouping::ByServer);
@@ -261,7 +271,8 @@ TEST(ClientMapPage, WindowShowsItAfterClientsAndOpensTheSessionsTab)
     QSettings().remove(QStringLiteral("clientMap"));
     FakeBrokerView view;
     for (const char *name : {"git", "memory"})
-        view.addServer({{QStringLiteral("name"), QLatin1String(name)}, {QStringLiteral("state"), QStringLiteral("running")}});
+        view.addServer({{QStringLiteral("name"), QLatin1String(name)},
+                        {QStringLiteral("state"), QStringLiteral("running")}});
     openFourClients(view);
     MainWindow window(&view);
     window.show();

@@ -201,9 +201,9 @@ void ClientMapModel::touchAncestors(Node *node)
 ClientMapModel::Node *ClientMapModel::childFor(Node *parent, const QString &key, bool create)
 {
     auto &children = parent->children;
-    const auto position = std::find_if(children.cbegin(), children.cend(), [&key](const auto &child) {
-        return !child->before(key, -1);
-    });
+    const auto position =
+        std::find_if(children.cbegin(), children.cend(),
+                     [&key](const auto &child) { return !child->before(key, -1); });
     if (position != children.cend() && (*position)->key == key)
         return position->get();
     if (!create)
@@ -230,9 +230,9 @@ void ClientMapModel::rebuild()
         Node *parent = m_root.get();
         for (const QString &key : keys) {
             auto &children = parent->children;
-            auto position = std::find_if(children.begin(), children.end(), [&key](const auto &child) {
-                return !child->before(key, -1);
-            });
+            auto position =
+                std::find_if(children.begin(), children.end(),
+                             [&key](const auto &child) { return !child->before(key, -1); });
             if (position == children.end() || (*position)->key != key) {
                 auto node = std::make_unique<Node>();
                 node->level = parent->level + 1;

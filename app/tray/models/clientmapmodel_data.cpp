@@ -29,8 +29,9 @@ QString projectOf(const QJsonObject &session)
     if (!cwd.isEmpty())
         return cwd;
     const QString key = session.value(kInstance).toString();
-    return key.startsWith(kProjectPrefix) ? key.mid(kProjectPrefix.size()).section(QLatin1Char(' '), 0, 0)
-                                          : QString();
+    return key.startsWith(kProjectPrefix)
+               ? key.mid(kProjectPrefix.size()).section(QLatin1Char(' '), 0, 0)
+               : QString();
 }
 
 void addDistinct(QStringList &list, const QString &value)
@@ -46,7 +47,8 @@ QString transportText(const QJsonObject &session)
         return ClientMapModel::tr("HTTP");
     if (transport == QLatin1String("sse"))
         return ClientMapModel::tr("SSE");
-    return transport.isEmpty() || transport == QLatin1String("shim") ? ClientMapModel::tr("shim") : transport;
+    return transport.isEmpty() || transport == QLatin1String("shim") ? ClientMapModel::tr("shim")
+                                                                     : transport;
 }
 
 bool lessText(const QString &a, const QString &b)
@@ -86,17 +88,21 @@ QVariant ClientMapModel::data(const QModelIndex &index, int role) const
     case NodeKindRole:
         return kind;
     case ClientNameRole:
-        return kind == SessionNode ? clientOf(node->session) : kind == ClientNode ? node->key : QString();
+        return kind == SessionNode  ? clientOf(node->session)
+               : kind == ClientNode ? node->key
+                                    : QString();
     case InstanceKeyRole:
-        return kind == SessionNode ? node->session.value(kInstance).toString()
-                                   : kind == InstanceNode ? node->key : QString();
+        return kind == SessionNode    ? node->session.value(kInstance).toString()
+               : kind == InstanceNode ? node->key
+                                      : QString();
     case ExecutableRole:
     case ProjectsRole: {
         QList<QJsonObject> sessions;
         collectSessions(node, sessions);
         QStringList values;
         for (const QJsonObject &session : std::as_const(sessions))
-            addDistinct(values, role == ExecutableRole ? executableOf(session) : projectOf(session));
+            addDistinct(values,
+                        role == ExecutableRole ? executableOf(session) : projectOf(session));
         if (role == ProjectsRole)
             return values;
         return values.join(QStringLiteral(", "));
@@ -118,7 +124,9 @@ QVariant ClientMapModel::display(const Node *node, int column) const
             const QString where = project.isEmpty() ? ModelFormat::none() : project;
             if (byClient)
                 //: A session row under a client and server: id, project, transport
-                return tr("Session %1 · %2 · %3").arg(node->id).arg(where, transportText(node->session));
+                return tr("Session %1 · %2 · %3")
+                    .arg(node->id)
+                    .arg(where, transportText(node->session));
             //: A session row under a server instance: client, id, project
             return tr("%1 · session %2 · %3").arg(clientOf(node->session)).arg(node->id).arg(where);
         }
@@ -130,7 +138,9 @@ QVariant ClientMapModel::display(const Node *node, int column) const
                 addDistinct(executables, executableOf(session));
             executables.removeAll(node->key);
             //: A client application and its executables: "Cursor (cursor)"
-            return executables.isEmpty() ? node->key : tr("%1 (%2)").arg(node->key, executables.join(QStringLiteral(", ")));
+            return executables.isEmpty()
+                       ? node->key
+                       : tr("%1 (%2)").arg(node->key, executables.join(QStringLiteral(", ")));
         }
         return node->key;
     }
@@ -166,7 +176,8 @@ QVariant ClientMapModel::toolTip(const Node *node) const
         const QString exe = session.value(QStringLiteral("parentExe")).toString();
         if (!exe.isEmpty())
             lines.append(tr("Process: %1").arg(exe));
-        const QString since = ModelFormat::fullTime(session.value(QStringLiteral("connectedSince")).toString());
+        const QString since =
+            ModelFormat::fullTime(session.value(QStringLiteral("connectedSince")).toString());
         if (!since.isEmpty())
             lines.append(tr("Connected since %1").arg(since));
         return lines.join(QLatin1Char('\n'));
@@ -187,7 +198,8 @@ QList<ClientMapModel::MapClient> ClientMapModel::clients() const
     QList<MapClient> clients;
     for (const QJsonObject &session : std::as_const(m_sessions)) {
         const QString name = clientOf(session);
-        auto it = std::find_if(clients.begin(), clients.end(), [&name](const MapClient &c) { return c.name == name; });
+        auto it = std::find_if(clients.begin(), clients.end(),
+                               [&name](const MapClient &c) { return c.name == name; });
         if (it == clients.end())
             it = clients.insert(clients.end(), MapClient{name, {}, {}, 0, 0});
         addDistinct(it->executables, executableOf(session));
@@ -195,7 +207,8 @@ QList<ClientMapModel::MapClient> ClientMapModel::clients() const
         ++it->sessions;
         it->requests += session.value(kRequests).toInteger();
     }
-    std::sort(clients.begin(), clients.end(), [](const MapClient &a, const MapClient &b) { return lessText(a.name, b.name); });
+    std::sort(clients.begin(), clients.end(),
+              [](const MapClient &a, const MapClient &b) { return lessText(a.name, b.name); });
     return clients;
 }
 
@@ -205,8 +218,9 @@ QList<ClientMapModel::MapInstance> ClientMapModel::instances() const
     for (const QJsonObject &session : std::as_const(m_sessions)) {
         const QString server = session.value(kServer).toString();
         const QString key = session.value(kInstance).toString();
-        auto it = std::find_if(instances.begin(), instances.end(),
-                               [&](const MapInstance &i) { return i.server == server && i.key == key; });
+        auto it = std::find_if(instances.begin(), instances.end(), [&](const MapInstance &i) {
+            return i.server == server && i.key == key;
+        });
         if (it == instances.end())
             it = instances.insert(instances.end(), MapInstance{server, key, 0, 0});
         ++it->sessions;
@@ -230,11 +244,13 @@ QList<ClientMapModel::MapEdge> ClientMapModel::edges() const
         const int client = int(std::find_if(clientList.cbegin(), clientList.cend(),
                                             [&](const MapClient &c) { return c.name == name; }) -
                                clientList.cbegin());
-        const int instance = int(std::find_if(instanceList.cbegin(), instanceList.cend(),
-                                              [&](const MapInstance &i) { return i.server == server && i.key == key; }) -
-                                 instanceList.cbegin());
-        auto it = std::find_if(edges.begin(), edges.end(),
-                               [&](const MapEdge &e) { return e.client == client && e.instance == instance; });
+        const int instance = int(
+            std::find_if(instanceList.cbegin(), instanceList.cend(),
+                         [&](const MapInstance &i) { return i.server == server && i.key == key; }) -
+            instanceList.cbegin());
+        auto it = std::find_if(edges.begin(), edges.end(), [&](const MapEdge &e) {
+            return e.client == client && e.instance == instance;
+        });
         if (it == edges.end())
             it = edges.insert(edges.end(), MapEdge{client, instance, 0, 0});
         ++it->sessions;
