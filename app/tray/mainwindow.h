@@ -19,6 +19,8 @@ class AboutDialog;
 class BrokerView;
 class ClientSetup;
 class ClientsPage;
+class DashboardPage;
+class ServerCard;
 class LogFilterProxy;
 class LogModel;
 class QueueTableModel;
@@ -50,6 +52,11 @@ public:
     QTabWidget *pages() const { return m_pages; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
     void showClientsPage();
+    // The first page: a health card per server.
+    DashboardPage *dashboardPage() const { return m_dashboard; }
+    void showDashboard();
+    // The selected server's Health tab.
+    ServerCard *healthCard() const { return m_healthCard; }
     void showAbout();
     // The engine behind the Clients page; not owned.
     void setClientSetup(ClientSetup *setup);
@@ -69,6 +76,8 @@ public:
 signals:
     void quitRequested();
     void settingsRequested();
+    // A dashboard card asked for a server's traffic (the Servers page shows that server).
+    void trafficRequested(const QString &server);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -91,6 +100,7 @@ private:
     void onConnectionChanged();
     void report(bool ok, const QString &error);
     QJsonObject selectedServerJson() const;
+    void openServerTraffic(const QString &server);
 
     BrokerView *m_view;
     ServerTableModel *m_serverModel;
@@ -125,6 +135,8 @@ private:
     QAction *m_setUpClients = nullptr;
     QPushButton *m_disconnectButton = nullptr;
     bool m_closeToTray = true;
+    DashboardPage *m_dashboard = nullptr;
+    ServerCard *m_healthCard = nullptr;
 };
 
 } // namespace manifold
