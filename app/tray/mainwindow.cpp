@@ -153,7 +153,7 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_healthCard = new ServerCard(m_dashboard->model(), {}, ServerCard::Size::Large, this);
     m_healthCard->setSlowThresholdMs(m_dashboard->slowThresholdMs());
     m_healthCard->setAccessibleName(tr("Health"));
-    m_tabs->addTab(m_healthCard, tr("&Health"));
+    m_tabs->addTab(m_healthCard, tr("H&ealth"));   // Alt+H is the Help menu
     connect(m_healthCard, &ServerCard::openTraffic, this, &MainWindow::openServerTraffic);
     connect(m_dashboard, &DashboardPage::openTraffic, this, &MainWindow::openServerTraffic);
     m_tabs->setDocumentMode(true);

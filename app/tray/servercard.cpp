@@ -9,6 +9,7 @@
 #include <QJsonValue>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QPainter>
 #include <QVBoxLayout>
 
 namespace manifold {
@@ -178,13 +179,13 @@ void ServerCard::mouseDoubleClickEvent(QMouseEvent *)
 
 void ServerCard::focusInEvent(QFocusEvent *event)
 {
-    updateFrame();
+    update();
     QFrame::focusInEvent(event);
 }
 
 void ServerCard::focusOutEvent(QFocusEvent *event)
 {
-    updateFrame();
+    update();
     QFrame::focusOutEvent(event);
 }
 
@@ -195,12 +196,17 @@ void ServerCard::changeEvent(QEvent *event)
     QFrame::changeEvent(event);
 }
 
-// The focused card stands out by its frame, in the palette's highlight colour.
-void ServerCard::updateFrame()
+// The focused card stands out by a frame in the palette's highlight colour.
+void ServerCard::paintEvent(QPaintEvent *event)
 {
-    setLineWidth(hasFocus() ? 2 : 1);
-    setFrameShadow(hasFocus() ? QFrame::Plain : QFrame::Sunken);
-    setForegroundRole(hasFocus() ? QPalette::Highlight : QPalette::WindowText);
+    QFrame::paintEvent(event);
+    if (!hasFocus())
+        return;
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    QPen pen(palette().color(QPalette::Highlight), 2);
+    painter.setPen(pen);
+    painter.drawRoundedRect(QRectF(rect()).adjusted(1, 1, -1, -1), 3, 3);
 }
 
 } // namespace manifold

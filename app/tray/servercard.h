@@ -51,12 +51,12 @@ protected:
     void focusInEvent(QFocusEvent *event) override;
     void focusOutEvent(QFocusEvent *event) override;
     void changeEvent(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
 
 private:
     Sparkline *addChart(QGridLayout *grid, int row, const QString &title, QLabel **value);
     void refresh();
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
-    void updateFrame();
 
     QPointer<HealthModel> m_model;
     QString m_server;

@@ -13,6 +13,7 @@
 #include <QDesktopServices>
 #include <QJsonObject>
 #include <QMenu>
+#include <QSettings>
 #include <QUrl>
 #include <QSystemTrayIcon>
 
@@ -59,6 +60,10 @@ TrayIcon::TrayIcon(BrokerView *view, QObject *parent)
     connect(m_view, &BrokerView::serverFailed, this, &TrayIcon::updateIcon);
     connect(m_view, &BrokerView::sessionOpened, this, &TrayIcon::updateSummary);
     connect(m_view, &BrokerView::sessionClosed, this, &TrayIcon::updateSummary);
+    // The same "slow" line as the dashboard's latency charts.
+    HealthNotifier::Limits limits = m_notifier->limits();
+    limits.slowP95Ms = QSettings().value(QStringLiteral("dashboard/slowThresholdMs"), limits.slowP95Ms).toDouble();
+    m_notifier->setLimits(limits);
     // Notifications come from the notifier only: one per problem, merged when many arrive.
     connect(m_feed, &HealthFeed::healthChanged, m_notifier, &HealthNotifier::onHealth);
     connect(m_feed, &HealthFeed::healthChanged, this, &TrayIcon::onHealth);

@@ -95,6 +95,12 @@ TEST(DashboardTest, CardsForServersNumbersFromHealthEnterOpensTraffic)
     ASSERT_EQ(open.size(), 1);
     EXPECT_EQ(open.first().first().toString(), QStringLiteral("memory"));
     EXPECT_EQ(memory->focusPolicy() & Qt::TabFocus, Qt::TabFocus);
+    QTest::mouseDClick(page.card(QStringLiteral("github")), Qt::LeftButton);
+    ASSERT_EQ(open.size(), 2);
+    EXPECT_EQ(open.last().first().toString(), QStringLiteral("github"));
+    // Other keys are not taken.
+    QTest::keyClick(memory, Qt::Key_A);
+    EXPECT_EQ(open.size(), 2);
 
     // Servers come and go with their cards.
     view.addServer(server(QStringLiteral("zeta")));
@@ -112,6 +118,7 @@ TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
     EXPECT_EQ(window.pages()->widget(0), window.dashboardPage());
     EXPECT_EQ(window.pages()->widget(0)->objectName(), QStringLiteral("dashboardPage"));
     EXPECT_EQ(window.pages()->tabText(0), MainWindow::tr("&Dashboard"));
+    EXPECT_EQ(window.pages()->indexOf(window.tabs()->parentWidget()), 1);
     ASSERT_NE(window.healthCard(), nullptr);
     EXPECT_EQ(window.healthCard()->server(), QStringLiteral("memory"));
     EXPECT_GE(window.tabs()->indexOf(window.healthCard()), 0);
