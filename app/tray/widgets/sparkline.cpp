@@ -196,7 +196,7 @@ void Sparkline::paintEvent(QPaintEvent *)
     QColor fill = line;
     fill.setAlphaF(0.25);
 
-    if (m_hasThreshold) {
+    if (m_hasThreshold && !m_values.isEmpty()) {
         QPen dashed(palette().color(QPalette::PlaceholderText), 0, Qt::DashLine);
         dashed.setCosmetic(true);
         painter.setPen(dashed);
