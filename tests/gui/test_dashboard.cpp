@@ -166,3 +166,34 @@ TEST(DashboardTest, TraySummarisesServersClientsFailingAndSlowest)
     view.closeSession(1);
     EXPECT_TRUE(tray.summaryAction()->text().contains(QLatin1String(", 0 client"))) << tray.summaryAction()->text().toStdString();
 }
+
+TEST(HealthFeedTest, PollsOnItsIntervalWithOneCallOutstanding)
+{
+    FakeBrokerView view;
+    HealthFeed *feed = HealthFeed::forView(&view);
+    EXPECT_EQ(HealthFeed::forView(&view), feed); // one per view, shared
+    EXPECT_EQ(feed->interval(), HealthFeed::defaultIntervalMs);
+    feed->setInterval(20);
+    QSignalSpy polled(feed, &HealthFeed::polled);
+    feed->start();
+    EXPECT_TRUE(view.calls().isEmpty()); // not from inside start()
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !view.calls().isEmpty(); }, 2000));
+    EXPECT_EQ(view.calls().first().method, QStringLiteral("health"));
+    // Unanswered, it does not ask again however long the interval has passed.
+    QTest::qWait(100);
+    EXPECT_EQ(view.calls().size(), 1);
+    EXPECT_TRUE(feed->isPending());
+    // A failed reply is dropped; polling goes on.
+    view.answer(false, {}, QStringLiteral("unknown method"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return view.calls().size() == 1; }, 2000));
+    EXPECT_EQ(polled.size(), 0);
+    view.answer(true, healthfixtures::reply({healthfixtures::serverHealth(QStringLiteral("memory"), 1, 2)}));
+    ASSERT_TRUE(polled.wait(2000));
+    ASSERT_EQ(feed->latest().size(), 1);
+    EXPECT_EQ(feed->latest().first().server, QStringLiteral("memory"));
+    feed->stop();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !feed->isPending(); }, 2000));
+    const qsizetype calls = view.calls().size();
+    QTest::qWait(100);
+    EXPECT_EQ(view.calls().size(), calls);
+}
