@@ -20,6 +20,8 @@ class BrokerView;
 class ClientMapPage;
 class ClientSetup;
 class ClientsPage;
+class DashboardPage;
+class ServerCard;
 class LogFilterProxy;
 class LogModel;
 class QueueTableModel;
@@ -52,6 +54,11 @@ public:
     ClientsPage *clientsPage() const { return m_clientsPage; }
     ClientMapPage *clientMapPage() const { return m_clientMapPage; }
     void showClientsPage();
+    // The first page: a health card per server.
+    DashboardPage *dashboardPage() const { return m_dashboard; }
+    void showDashboard();
+    // The selected server's Health tab.
+    ServerCard *healthCard() const { return m_healthCard; }
     void showAbout();
     // The engine behind the Clients page; not owned.
     void setClientSetup(ClientSetup *setup);
@@ -71,6 +78,8 @@ public:
 signals:
     void quitRequested();
     void settingsRequested();
+    // A dashboard card asked for a server's traffic (the Servers page shows that server).
+    void trafficRequested(const QString &server);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -95,6 +104,7 @@ private:
     QJsonObject selectedServerJson() const;
     // From the clients map: the server on the Servers page, its Sessions tab on the session.
     void showSession(const QString &server, qint64 sessionId);
+    void openServerTraffic(const QString &server);
 
     BrokerView *m_view;
     ServerTableModel *m_serverModel;
@@ -130,6 +140,8 @@ private:
     QAction *m_setUpClients = nullptr;
     QPushButton *m_disconnectButton = nullptr;
     bool m_closeToTray = true;
+    DashboardPage *m_dashboard = nullptr;
+    ServerCard *m_healthCard = nullptr;
 };
 
 } // namespace manifold
