@@ -5,6 +5,7 @@
 #include "serverdialog.h"
 #include "serversettingspage.h"
 #include "statecolors.h"
+#include "trafficpage.h"
 
 #include "control/brokerview.h"
 #include "manifold/version.h"
@@ -145,6 +146,9 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_tabs->addTab(createSessionsTab(), tr("Se&ssions"));
     m_tabs->addTab(createQueueTab(), tr("&Queue"));
     m_tabs->addTab(createLogTab(), tr("&Log"));
+    m_serverTraffic = new TrafficPage(view, {}, this);
+    m_serverTraffic->setObjectName(QStringLiteral("serverTrafficPage"));
+    m_tabs->addTab(m_serverTraffic, tr("T&raffic"));
     m_tabs->addTab(m_settingsPage, tr("Se&ttings"));
     m_tabs->setDocumentMode(true);
 
@@ -156,6 +160,9 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     splitter->setChildrenCollapsible(false);
     m_pages->addTab(splitter, tr("Ser&vers"));
     m_pages->addTab(m_clientsPage, tr("&Clients"));
+    m_allTraffic = new TrafficPage(view, {}, this);
+    m_allTraffic->setObjectName(QStringLiteral("trafficPage"));
+    m_pages->addTab(m_allTraffic, tr("&Traffic"));
     m_pages->setObjectName(QStringLiteral("pages"));
     setCentralWidget(m_pages);
     // The server toolbar acts on the servers table; on the Clients page it would only confuse.
@@ -192,6 +199,13 @@ MainWindow::~MainWindow() = default;
 void MainWindow::showClientsPage()
 {
     m_pages->setCurrentWidget(m_clientsPage);
+}
+
+void MainWindow::showTraffic(const QString &server)
+{
+    m_pages->setCurrentIndex(0);
+    selectServer(server);
+    m_tabs->setCurrentWidget(m_serverTraffic);
 }
 
 void MainWindow::setClientSetup(ClientSetup *setup)
@@ -398,6 +412,7 @@ void MainWindow::onSelectionChanged()
         m_sessionModel->setServer(name);
     m_queueModel->setServer(name);
     m_logModel->setServer(name);
+    m_serverTraffic->setServer(name);
     m_settingsPage->setServer(selectedServerJson());
     m_tabs->setEnabled(!name.isEmpty());
     updateActions();

@@ -25,6 +25,7 @@ class QueueTableModel;
 class ServerSettingsPage;
 class ServerTableModel;
 class SessionTableModel;
+class TrafficPage;
 
 // The Manifold window: every server in a table with a toolbar to act on the selected one, and
 // tabs for its sessions, queue, log and settings; a second page sets up the MCP clients.
@@ -50,6 +51,10 @@ public:
     QTabWidget *pages() const { return m_pages; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
     void showClientsPage();
+    // The Servers page with this server selected and its Traffic tab shown (click-through).
+    void showTraffic(const QString &server);
+    TrafficPage *serverTrafficPage() const { return m_serverTraffic; }
+    TrafficPage *allTrafficPage() const { return m_allTraffic; }
     void showAbout();
     // The engine behind the Clients page; not owned.
     void setClientSetup(ClientSetup *setup);
@@ -125,6 +130,8 @@ private:
     QAction *m_setUpClients = nullptr;
     QPushButton *m_disconnectButton = nullptr;
     bool m_closeToTray = true;
+    TrafficPage *m_serverTraffic = nullptr; // the selected server's, in m_tabs
+    TrafficPage *m_allTraffic = nullptr;    // every server's, in m_pages
 };
 
 } // namespace manifold
