@@ -124,6 +124,7 @@ void TrafficFeed::onReply(quint64 generation, bool ok, const QJsonObject &result
 
     const qint64 missed = result.value(QLatin1String("missed")).toInteger();
     const qint64 skipped = result.value(QLatin1String("skipped")).toInteger();
+    emit polled();
     if (missed > 0 || skipped > 0)
         emit dropped(missed, skipped);
     if (!rows.isEmpty())

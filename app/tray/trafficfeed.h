@@ -49,6 +49,8 @@ signals:
     // The server's sequence went backwards (the broker restarted): its cursor starts over.
     void cursorReset(const QString &server);
     void pollFailed(const QString &error);
+    // A poll was answered (records or not).
+    void polled();
 
 private:
     void onReply(quint64 generation, bool ok, const QJsonObject &result, const QString &error);

@@ -96,6 +96,11 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);
 
+    // Until the user sizes them: room for the time and the arrow, the method gets the rest.
+    m_table->header()->resizeSection(TrafficModel::TimeColumn, 110);
+    m_table->header()->resizeSection(TrafficModel::DirectionColumn, 36);
+    m_table->header()->resizeSection(TrafficModel::IdColumn, 60);
+    m_table->header()->resizeSection(TrafficModel::MethodColumn, 180);
     QSettings settings;
     m_splitter->restoreState(settings.value(splitterKey).toByteArray());
     m_table->header()->restoreState(settings.value(headerKey).toByteArray());
@@ -106,6 +111,16 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     connect(m_feed, &TrafficFeed::recordsArrived, this, &TrafficPage::onRecordsArrived);
     connect(m_feed, &TrafficFeed::dropped, this, &TrafficPage::onDropped);
     connect(m_feed, &TrafficFeed::cursorReset, m_model, &TrafficModel::forgetRequests);
+    connect(m_feed, &TrafficFeed::pollFailed, this, [this](const QString &error) {
+        m_pollError = error;
+        updateStatusLabel();
+    });
+    connect(m_feed, &TrafficFeed::polled, this, [this] {
+        if (!m_pollError.isEmpty()) {
+            m_pollError.clear();
+            updateStatusLabel();
+        }
+    });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &TrafficPage::showDetail);
     connect(m_model, &QAbstractItemModel::modelReset, this, &TrafficPage::showDetail);
     connect(m_export, &TrafficExport::finished, this, [this](bool ok, int records, const QString &error) {
@@ -200,6 +215,7 @@ void TrafficPage::setServer(const QString &name)
     m_feed->setServer(name);
     m_model->clear();
     m_missed = m_skipped = 0;
+    m_pollError.clear();
     updateStatusLabel();
     updateCaptureBox();
     if (m_feed->isRunning())
@@ -229,13 +245,21 @@ void TrafficPage::saveLayout() const
 
 bool TrafficPage::eventFilter(QObject *watched, QEvent *event)
 {
-    // Space in the table pauses and resumes (instead of selecting the current row).
-    if (watched == m_table && event->type() == QEvent::KeyPress) {
-        const auto *key = static_cast<QKeyEvent *>(event);
-        if (key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier) {
-            m_pause->toggle();
-            return true;
-        }
+    if (watched != m_table || (event->type() != QEvent::KeyPress && event->type() != QEvent::ShortcutOverride))
+        return QWidget::eventFilter(watched, event);
+    auto *key = static_cast<QKeyEvent *>(event);
+    // Ctrl+F in the table searches the message below, not the window's log.
+    if (key->matches(QKeySequence::Find)) {
+        if (event->type() == QEvent::ShortcutOverride)
+            event->accept();
+        else
+            m_detail->showFindBar();
+        return true;
+    }
+    // Space pauses and resumes (instead of selecting the current row).
+    if (event->type() == QEvent::KeyPress && key->key() == Qt::Key_Space && key->modifiers() == Qt::NoModifier) {
+        m_pause->toggle();
+        return true;
     }
     return QWidget::eventFilter(watched, event);
 }
@@ -266,6 +290,8 @@ void TrafficPage::onDropped(qint64 missed, qint64 skipped)
 void TrafficPage::updateStatusLabel()
 {
     QStringList parts;
+    if (!m_pollError.isEmpty())
+        parts << tr("Traffic is not available: %1").arg(m_pollError);
     if (m_model->isPaused())
         parts << tr("Paused: %n new message(s) waiting", nullptr, m_model->heldRows());
     if (m_skipped > 0)

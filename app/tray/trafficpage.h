@@ -109,6 +109,7 @@ private:
     qint64 m_missed = 0;
     qint64 m_skipped = 0;
     quint64 m_bodyRequest = 0;
+    QString m_pollError; // the last failed poll's, until records arrive again
 };
 
 } // namespace manifold

@@ -175,6 +175,12 @@ TEST(TrafficPageTest, PollsOnlyWhileVisibleOneCallAtATimeWithTheCursors)
     ASSERT_TRUE(waitForCalls(view, QStringLiteral("traffic"), 1));
     EXPECT_FALSE(view.pendingCalls(QStringLiteral("traffic")).first().params.contains(QStringLiteral("after")));
 
+    // A broker without the traffic method (or any failure) says so under the table.
+    view.answerCall(QStringLiteral("traffic"), false, {}, QStringLiteral("Method not found"));
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return page.droppedLabel()->text().contains(QStringLiteral("Traffic is not available: Method not found")); },
+        5000));
+
     page.hide();
     EXPECT_FALSE(page.feed()->isRunning());
 }
@@ -397,4 +403,15 @@ TEST(TrafficPageTest, MainWindowHasAllServersAndPerServerTrafficPages)
     EXPECT_EQ(perServer->server(), QStringLiteral("github"));
     window.selectServer(memory);
     EXPECT_EQ(perServer->server(), memory);
+
+    // Ctrl+F in the traffic table opens the message's find bar, not the window's log search.
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    perServer->table()->setFocus();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return perServer->table()->hasFocus(); }, 5000));
+    QTest::keyClick(perServer->table(), Qt::Key_F, Qt::ControlModifier);
+    EXPECT_EQ(window.tabs()->currentWidget(), perServer);
+    EXPECT_TRUE(perServer->detail()->findField()->isVisible());
+    EXPECT_TRUE(perServer->detail()->findField()->hasFocus());
+    EXPECT_FALSE(window.logSearch()->hasFocus());
 }
