@@ -2,6 +2,7 @@
 
 #include "jsondetail.h"
 #include "trafficexport.h"
+#include "statecolors.h"
 #include "trafficfeed.h"
 
 #include "control/brokerview.h"
@@ -10,7 +11,6 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -20,11 +20,13 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStyledItemDelegate>
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
@@ -47,6 +49,25 @@ QJsonObject serverJson(const BrokerView *view, const QString &name)
     }
     return {};
 }
+
+// Errors in the palette's failure colour, slow answers in its warning colour (light and dark).
+class TrafficRowDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        const char *state = index.data(TrafficModel::ErrorRole).toBool()  ? "failed"
+                            : index.data(TrafficModel::SlowRole).toBool() ? "restarting"
+                                                                           : nullptr;
+        if (state)
+            option->palette.setColor(QPalette::Text,
+                                     StateColors::forState(QLatin1String(state), false, option->palette));
+    }
+};
 
 } // namespace
 
@@ -75,6 +96,7 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     m_table->header()->setHighlightSections(false);
     m_table->header()->setStretchLastSection(true);
     m_table->installEventFilter(this);
+    m_table->setItemDelegate(new TrafficRowDelegate(m_table));
 
     m_droppedLabel = new QLabel(this);
     m_droppedLabel->setAccessibleName(tr("Skipped and dropped messages"));
@@ -136,6 +158,11 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     connect(view, &BrokerView::connected, this, &TrafficPage::updateCaptureBox);
     updateCaptureBox();
     showDetail();
+
+    QWidget *order[] = {m_pause, m_client, m_method, m_errorsOnly, m_slowOnly, m_threshold,
+                        m_capture, m_exportButton, m_clear, m_table, m_detail->editor(), m_detail->copyButton()};
+    for (size_t i = 1; i < std::size(order); ++i)
+        setTabOrder(order[i - 1], order[i]);
 }
 
 TrafficPage::~TrafficPage()
@@ -372,37 +399,6 @@ void TrafficPage::onClear()
     m_model->clear();
     m_missed = m_skipped = 0;
     updateStatusLabel();
-}
-
-QString TrafficPage::exportError() const
-{
-    return m_export->errorString();
-}
-
-bool TrafficPage::exportSelection(const QString &path)
-{
-    QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end());
-    TrafficRows chosen;
-    for (const QModelIndex &index : std::as_const(rows))
-        chosen.append(m_model->row(index.row()));
-    return m_export->exportRows(chosen, path);
-}
-
-bool TrafficPage::exportAllKept(const QString &path)
-{
-    return m_export->exportKept(m_server, path);
-}
-
-void TrafficPage::chooseExportFile(bool selectionOnly)
-{
-    const QString path = QFileDialog::getSaveFileName(this, selectionOnly ? tr("Export Selection") : tr("Export All Kept"),
-                                                      QStringLiteral("traffic.jsonl"), tr("JSON Lines (*.jsonl)"));
-    if (path.isEmpty())
-        return;
-    const bool started = selectionOnly ? exportSelection(path) : exportAllKept(path);
-    if (!started)
-        QMessageBox::warning(this, tr("Export"), tr("Could not export: %1").arg(exportError()));
 }
 
 } // namespace manifold
