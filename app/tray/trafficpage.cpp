@@ -157,6 +157,7 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     });
     connect(view, &BrokerView::connected, this, &TrafficPage::updateCaptureBox);
     updateCaptureBox();
+    applyFilter(); // the remembered slow threshold colours rows even without "Slow only"
     showDetail();
 
     QWidget *order[] = {m_pause, m_client, m_method, m_errorsOnly, m_slowOnly, m_threshold,
