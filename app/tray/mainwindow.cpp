@@ -8,6 +8,7 @@
 #include "serverdialog.h"
 #include "serversettingspage.h"
 #include "statecolors.h"
+#include "trafficpage.h"
 
 #include "control/brokerview.h"
 #include "manifold/version.h"
@@ -148,6 +149,9 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_tabs->addTab(createSessionsTab(), tr("Se&ssions"));
     m_tabs->addTab(createQueueTab(), tr("&Queue"));
     m_tabs->addTab(createLogTab(), tr("&Log"));
+    m_serverTraffic = new TrafficPage(view, {}, this);
+    m_serverTraffic->setObjectName(QStringLiteral("serverTrafficPage"));
+    m_tabs->addTab(m_serverTraffic, tr("T&raffic"));
     m_tabs->addTab(m_settingsPage, tr("Se&ttings"));
     // Health: the dashboard's card for the selected server, larger.
     m_dashboard = new DashboardPage(view, this);
@@ -171,6 +175,10 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_clientMapPage->setObjectName(QStringLiteral("clientMapPage"));
     m_pages->addTab(m_clientMapPage, tr("Who &Uses What"));
     connect(m_clientMapPage, &ClientMapPage::openSession, this, &MainWindow::showSession);
+    connect(m_clientMapPage, &ClientMapPage::openTraffic, this, &MainWindow::showTraffic);
+    m_allTraffic = new TrafficPage(view, {}, this);
+    m_allTraffic->setObjectName(QStringLiteral("trafficPage"));
+    m_pages->addTab(m_allTraffic, tr("&Traffic"));
     m_pages->insertTab(0, m_dashboard, tr("&Dashboard"));
     m_pages->setObjectName(QStringLiteral("pages"));
     setCentralWidget(m_pages);
@@ -215,13 +223,17 @@ void MainWindow::showDashboard()
     m_pages->setCurrentWidget(m_dashboard);
 }
 
-// The coordinator connects trafficRequested to the traffic view; until then the Servers page
-// shows the server.
+// From a dashboard card or the clients map: the server's own traffic.
 void MainWindow::openServerTraffic(const QString &server)
+{
+    showTraffic(server);
+}
+
+void MainWindow::showTraffic(const QString &server)
 {
     m_pages->setCurrentWidget(m_tabs->parentWidget());
     selectServer(server);
-    emit trafficRequested(server);
+    m_tabs->setCurrentWidget(m_serverTraffic);
 }
 
 void MainWindow::setClientSetup(ClientSetup *setup)
@@ -441,6 +453,7 @@ void MainWindow::onSelectionChanged()
         m_sessionModel->setServer(name);
     m_queueModel->setServer(name);
     m_logModel->setServer(name);
+    m_serverTraffic->setServer(name);
     m_settingsPage->setServer(selectedServerJson());
     m_healthCard->setServer(name);
     m_tabs->setEnabled(!name.isEmpty());

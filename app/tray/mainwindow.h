@@ -28,6 +28,7 @@ class QueueTableModel;
 class ServerSettingsPage;
 class ServerTableModel;
 class SessionTableModel;
+class TrafficPage;
 
 // The Manifold window: every server in a table with a toolbar to act on the selected one, and
 // tabs for its sessions, queue, log and settings; a second page sets up the MCP clients.
@@ -59,6 +60,10 @@ public:
     void showDashboard();
     // The selected server's Health tab.
     ServerCard *healthCard() const { return m_healthCard; }
+    // The Servers page with this server selected and its Traffic tab shown (click-through).
+    void showTraffic(const QString &server);
+    TrafficPage *serverTrafficPage() const { return m_serverTraffic; }
+    TrafficPage *allTrafficPage() const { return m_allTraffic; }
     void showAbout();
     // The engine behind the Clients page; not owned.
     void setClientSetup(ClientSetup *setup);
@@ -78,8 +83,6 @@ public:
 signals:
     void quitRequested();
     void settingsRequested();
-    // A dashboard card asked for a server's traffic (the Servers page shows that server).
-    void trafficRequested(const QString &server);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -142,6 +145,8 @@ private:
     bool m_closeToTray = true;
     DashboardPage *m_dashboard = nullptr;
     ServerCard *m_healthCard = nullptr;
+    TrafficPage *m_serverTraffic = nullptr; // the selected server's, in m_tabs
+    TrafficPage *m_allTraffic = nullptr;    // every server's, in m_pages
 };
 
 } // namespace manifold

@@ -123,13 +123,13 @@ TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
     EXPECT_EQ(window.healthCard()->server(), QStringLiteral("memory"));
     EXPECT_GE(window.tabs()->indexOf(window.healthCard()), 0);
 
-    // A card's Enter shows the server on the Servers page and says so for the traffic view.
-    QSignalSpy traffic(&window, &MainWindow::trafficRequested);
+    // A card's Enter shows the server on the Servers page with its Traffic tab.
     ServerCard *card = window.dashboardPage()->card(QStringLiteral("memory"));
     ASSERT_NE(card, nullptr);
     emit card->openTraffic(QStringLiteral("memory"));
-    ASSERT_EQ(traffic.size(), 1);
     EXPECT_EQ(window.selectedServer(), QStringLiteral("memory"));
+    EXPECT_EQ(window.tabs()->currentWidget(), window.serverTrafficPage());
+    EXPECT_EQ(window.serverTrafficPage()->server(), QStringLiteral("memory"));
     EXPECT_EQ(window.pages()->currentWidget(), window.tabs()->parentWidget());
     window.showDashboard();
     EXPECT_EQ(window.pages()->currentWidget(), window.dashboardPage());

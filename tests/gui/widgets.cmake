@@ -51,3 +51,4 @@ target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets_clien
 target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_sparkline.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_healthnotifier.cpp ${CMAKE_CURRENT_LIST_DIR}/test_dashboard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_health_fixtures.h)
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets_traffic.cpp)
