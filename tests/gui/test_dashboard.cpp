@@ -8,6 +8,7 @@
 #include "dashboardpage.h"
 #include "healthfeed.h"
 #include "mainwindow.h"
+#include "trafficpage.h"
 #include "models/modelformat.h"
 #include "models/healthmodel.h"
 #include "servercard.h"
@@ -128,7 +129,7 @@ TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
     ASSERT_NE(card, nullptr);
     emit card->openTraffic(QStringLiteral("memory"));
     EXPECT_EQ(window.selectedServer(), QStringLiteral("memory"));
-    EXPECT_EQ(window.tabs()->currentWidget(), window.serverTrafficPage());
+    EXPECT_EQ(window.tabs()->currentWidget(), static_cast<QWidget *>(window.serverTrafficPage()));
     EXPECT_EQ(window.serverTrafficPage()->server(), QStringLiteral("memory"));
     EXPECT_EQ(window.pages()->currentWidget(), window.tabs()->parentWidget());
     window.showDashboard();

@@ -398,7 +398,7 @@ TEST(TrafficPageTest, MainWindowHasAllServersAndPerServerTrafficPages)
 
     window.showTraffic(QStringLiteral("github"));
     EXPECT_EQ(window.selectedServer(), QStringLiteral("github"));
-    EXPECT_EQ(window.pages()->currentIndex(), 0);
+    EXPECT_EQ(window.pages()->currentWidget(), window.tabs()->parentWidget());   // the Servers page
     EXPECT_EQ(window.tabs()->currentWidget(), perServer);
     EXPECT_EQ(perServer->server(), QStringLiteral("github"));
     window.selectServer(memory);
