@@ -37,13 +37,15 @@ constexpr const char *Usage =
     "  set NAME KEY VALUE                            change a setting and save it: sharing (shared,\n"
     "                                                per-project, per-client, isolated),\n"
     "                                                max-in-flight (0 = no limit), linger-ms (-1 = keep warm), heartbeat-ms,\n"
-    "                                                max-line-bytes, max-queued-bytes (0 = broker default)\n"
+    "                                                max-line-bytes, max-queued-bytes (0 = broker default),\n"
+    "                                                capture-bodies (true: the traffic view keeps bodies)\n"
     "  http enable [--port N] [--address ADDR] [--tls-cert FILE --tls-key FILE | --behind-proxy]\n"
     "              [--host NAME]... [--no-token] | disable | status [--json]\n"
     "                                                the HTTP front door: every server at URL/mcp/NAME\n"
     "  http token add NAME | revoke NAME | list      per-client bearer tokens (the secret is shown once)\n"
     "  set-default KEY VALUE                         change a default for every server without its own:\n"
-    "                                                max-queued-bytes (0 = the built-in 64 MiB)\n"
+    "                                                max-queued-bytes (0 = the built-in 64 MiB),\n"
+    "                                                traffic-memory-bytes (per server, 0 = the built-in 8 MiB)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
     "%1%2"
     "  --version                                     print the version\n";
@@ -248,7 +250,8 @@ int main(int argc, char *argv[])
                                                  {QStringLiteral("linger-ms"), QStringLiteral("lingerMs")},
                                                  {QStringLiteral("heartbeat-ms"), QStringLiteral("heartbeatMs")},
                                                  {QStringLiteral("max-line-bytes"), QStringLiteral("maxLineBytes")},
-                                                 {QStringLiteral("max-queued-bytes"), QStringLiteral("maxQueuedBytes")}};
+                                                 {QStringLiteral("max-queued-bytes"), QStringLiteral("maxQueuedBytes")},
+                                                 {QStringLiteral("capture-bodies"), QStringLiteral("captureBodies")}};
         const QString key = keys.value(args.at(1), args.at(1));
         params.insert(QStringLiteral("name"), args.at(0));
         params.insert(QStringLiteral("key"), key);
@@ -311,10 +314,18 @@ int main(int argc, char *argv[])
     } else if (command == QLatin1String("set-default")) {
         if (args.size() != 2)
             return fail(QStringLiteral("set-default needs KEY VALUE"), 2);
-        if (args.at(0) != QLatin1String("max-queued-bytes") && args.at(0) != QLatin1String("maxQueuedBytes"))
-            return fail(QStringLiteral("set-default: unknown KEY '%1' (settable: max-queued-bytes)").arg(args.at(0)), 2);
+        static const QMap<QString, QString> defaults{
+            {QStringLiteral("max-queued-bytes"), QStringLiteral("maxQueuedBytes")},
+            {QStringLiteral("maxQueuedBytes"), QStringLiteral("maxQueuedBytes")},
+            {QStringLiteral("traffic-memory-bytes"), QStringLiteral("trafficMemoryBytes")},
+            {QStringLiteral("trafficMemoryBytes"), QStringLiteral("trafficMemoryBytes")}};
+        if (!defaults.contains(args.at(0))) {
+            return fail(QStringLiteral("set-default: unknown KEY '%1' (settable: max-queued-bytes, traffic-memory-bytes)")
+                            .arg(args.at(0)),
+                        2);
+        }
         method = QStringLiteral("setDefault");
-        params.insert(QStringLiteral("key"), QStringLiteral("maxQueuedBytes"));
+        params.insert(QStringLiteral("key"), defaults.value(args.at(0)));
         params.insert(QStringLiteral("value"), args.at(1));
     } else if (command == QLatin1String("reload")) {
         if (!args.isEmpty())

@@ -74,7 +74,8 @@ ServerHost *ServerGroup::instance(const InstanceKey &key, const QList<QByteArray
     host->setTiming(m_timing);
     host->setSecretStore(m_secrets);
     host->setRemoteFactory(m_remoteFactory);
-    host->setTrafficRecorder(&m_traffic, text.toUtf8());
+    // The traffic view names an instance only where there is more than the shared one.
+    host->setTrafficRecorder(&m_traffic, key == InstanceKey{} ? QByteArray() : text.toUtf8());
     // Keyed by roots: its child gets exactly those (or no roots capability at all). Not yet
     // known to use roots: it declares the capability, so that its asking can be noticed.
     host->setRootsMode(key.declaresRoots(), !key.byRoots);
