@@ -32,10 +32,12 @@ struct TrafficRecord
     QByteArray errorMessage;      // Kind::Error: its message (at most 200 bytes, unmasked)
     QByteArray body;              // empty unless body capture is on
 
-    // What keeping it costs, for the ring's memory cap (payloads plus a fixed overhead).
+    // What keeping it costs, for the ring's memory cap: the record, and what its strings hold on
+    // the heap (a header each; method and client are shared by many records and not counted).
     qint64 costBytes() const
     {
-        return qint64(sizeof(TrafficRecord)) + id.size() + errorMessage.size() + body.size();
+        const auto heap = [](const QByteArray &bytes) { return bytes.isEmpty() ? 0 : bytes.size() + 24; };
+        return qint64(sizeof(TrafficRecord)) + heap(id) + heap(errorMessage) + heap(body);
     }
 
     static const char *directionName(Direction direction);

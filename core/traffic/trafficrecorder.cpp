@@ -41,6 +41,16 @@ void TrafficRecorder::keepBody(TrafficRecord &record, QByteArrayView line) const
     record.bodyTruncated = line.size() > BodyLimit;
 }
 
+QByteArray TrafficRecorder::internMethod(const QByteArray &method)
+{
+    const auto it = m_methods.constFind(method);
+    if (it != m_methods.cend())
+        return *it;
+    if (m_methods.size() < MaxMethods)
+        m_methods.insert(method);
+    return method;
+}
+
 void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
                                        QByteArrayView rawId, QByteArrayView line)
 {
@@ -51,7 +61,7 @@ void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind
     record.instance = origin.instance;
     record.direction = TrafficRecord::Direction::ToServer;
     record.kind = kind;
-    record.method = method;
+    record.method = internMethod(method);
     record.id = rawId.toByteArray();
     record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
     keepBody(record, line);
@@ -61,7 +71,7 @@ void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind
         return;
     if (m_pending.size() >= MaxPending)
         m_pending.clear();   // answers to these show without a duration; nothing else is lost
-    m_pending.insert(qMakePair(origin.session, rawId.toByteArray()), Pending{seq, timeUs, method});
+    m_pending.insert(qMakePair(origin.session, rawId.toByteArray()), Pending{seq, timeUs, internMethod(method)});
 }
 
 void TrafficRecorder::recordFromServer(const QByteArray &instance, TrafficRecord::Kind kind,
@@ -72,7 +82,7 @@ void TrafficRecorder::recordFromServer(const QByteArray &instance, TrafficRecord
     record.instance = instance;
     record.direction = TrafficRecord::Direction::FromServer;
     record.kind = kind;
-    record.method = method;
+    record.method = internMethod(method);
     record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
     keepBody(record, line);
     m_ring.append(std::move(record));

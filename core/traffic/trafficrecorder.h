@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QPair>
+#include <QSet>
 #include <QString>
 
 namespace manifold {
@@ -81,6 +82,9 @@ private:
         QByteArray method;
     };
     void keepBody(TrafficRecord &record, QByteArrayView line) const;
+    // One shared copy per method name (up to MaxMethods), not one per record.
+    QByteArray internMethod(const QByteArray &method);
+    static constexpr int MaxMethods = 1024;
 
     QString m_server;
     TrafficRing m_ring;
@@ -91,6 +95,7 @@ private:
     QElapsedTimer m_clock;
     qint64 m_epochUs = 0;
     QHash<QPair<quint64, QByteArray>, Pending> m_pending;
+    QSet<QByteArray> m_methods;
 };
 
 } // namespace manifold
