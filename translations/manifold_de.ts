@@ -59,200 +59,200 @@
     <name>manifold::ClientMapModel</name>
     <message>
         <source>Unknown client</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbekannter Client</translation>
     </message>
     <message>
         <source>shared</source>
-        <translation type="unfinished"></translation>
+        <translation>geteilt</translation>
     </message>
     <message>
         <source>Client / server / session</source>
-        <translation type="unfinished"></translation>
+        <translation>Client / Server / Sitzung</translation>
     </message>
     <message>
         <source>Server / instance / session</source>
-        <translation type="unfinished"></translation>
+        <translation>Server / Instanz / Sitzung</translation>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished">Sitzungen</translation>
+        <translation>Sitzungen</translation>
     </message>
     <message>
         <source>Instance</source>
-        <translation type="unfinished">Instanz</translation>
+        <translation>Instanz</translation>
     </message>
     <message>
         <source>Requests</source>
-        <translation type="unfinished">Anfragen</translation>
+        <translation>Anfragen</translation>
     </message>
     <message>
         <source>HTTP</source>
-        <translation type="unfinished">HTTP</translation>
+        <translation>HTTP</translation>
     </message>
     <message>
         <source>SSE</source>
-        <translation type="unfinished">SSE</translation>
+        <translation>SSE</translation>
     </message>
     <message>
         <source>shim</source>
-        <translation type="unfinished">Shim</translation>
+        <translation>Shim</translation>
     </message>
     <message>
         <source>Session %1 · %2 · %3</source>
         <extracomment>A session row under a client and server: id, project, transport</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Sitzung %1 · %2 · %3</translation>
     </message>
     <message>
         <source>%1 · session %2 · %3</source>
         <extracomment>A session row under a server instance: client, id, project</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 · Sitzung %2 · %3</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <extracomment>A client application and its executables: &quot;Cursor (cursor)&quot;</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message numerus="yes">
         <source>%n instance(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Instanz</numerusform>
+            <numerusform>%n Instanzen</numerusform>
         </translation>
     </message>
     <message>
         <source>Client: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Client: %1</translation>
     </message>
     <message>
         <source>Server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Server: %1</translation>
     </message>
     <message>
         <source>Instance: %1</source>
-        <translation type="unfinished">Instanz: %1</translation>
+        <translation>Instanz: %1</translation>
     </message>
     <message>
         <source>Transport: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Transport: %1</translation>
     </message>
     <message>
         <source>Process: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Prozess: %1</translation>
     </message>
     <message>
         <source>Connected since %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden seit %1</translation>
     </message>
     <message numerus="yes">
         <source>%n session(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Sitzung</numerusform>
+            <numerusform>%n Sitzungen</numerusform>
         </translation>
     </message>
     <message>
         <source>Projects: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Projekte: %1</translation>
     </message>
 </context>
 <context>
     <name>manifold::ClientMapPage</name>
     <message>
         <source>By client</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Client</translation>
     </message>
     <message>
         <source>By server</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach Server</translation>
     </message>
     <message>
         <source>Group the list</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste gruppieren</translation>
     </message>
     <message>
         <source>&amp;Group the list:</source>
-        <translation type="unfinished"></translation>
+        <translation>Liste &amp;gruppieren:</translation>
     </message>
     <message>
         <source>Sessions</source>
-        <translation type="unfinished">Sitzungen</translation>
+        <translation>Sitzungen</translation>
     </message>
     <message>
         <source>Requests</source>
-        <translation type="unfinished">Anfragen</translation>
+        <translation>Anfragen</translation>
     </message>
     <message>
         <source>Line width shows</source>
-        <translation type="unfinished"></translation>
+        <translation>Linienbreite zeigt</translation>
     </message>
     <message>
         <source>Line &amp;width shows:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Linienbreite zeigt:</translation>
     </message>
     <message>
         <source>Clients, servers and sessions</source>
-        <translation type="unfinished"></translation>
+        <translation>Clients, Server und Sitzungen</translation>
     </message>
 </context>
 <context>
     <name>manifold::ClientMapView</name>
     <message>
         <source>Clients and servers map</source>
-        <translation type="unfinished"></translation>
+        <translation>Karte der Clients und Server</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
         <extracomment>A server instance a client uses: &quot;memory (shared)&quot;</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 ×%2</source>
         <extracomment>A client of an instance with its number of sessions: &quot;claude-code ×2&quot;</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 ×%2</translation>
     </message>
     <message numerus="yes">
         <source>%n session(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Sitzung</numerusform>
+            <numerusform>%n Sitzungen</numerusform>
         </translation>
     </message>
     <message>
         <source>%1: %2, uses %3</source>
         <extracomment>A client on the map: name, sessions, the instances it uses</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2, nutzt %3</translation>
     </message>
     <message>
         <source>%1 (%2): %3, used by %4</source>
         <extracomment>An instance on the map: server (instance), sessions, its clients</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2): %3, genutzt von %4</translation>
     </message>
     <message>
         <source>No client is connected.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Client ist verbunden.</translation>
     </message>
     <message>
         <source>%1 use %2: %3</source>
         <extracomment>The map&apos;s description: &quot;3 client applications&quot; &quot;use&quot; &quot;2 server instances&quot;: details</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%2, genutzt von %1: %3</translation>
     </message>
     <message numerus="yes">
         <source>%n client application(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Client-Anwendung</numerusform>
+            <numerusform>%n Client-Anwendungen</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n server instance(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Serverinstanz</numerusform>
+            <numerusform>%n Serverinstanzen</numerusform>
         </translation>
     </message>
     <message>
         <source>Selected: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgewählt: %1</translation>
     </message>
 </context>
 <context>
@@ -812,74 +812,74 @@
     <name>manifold::DashboardPage</name>
     <message>
         <source>No servers configured. Add one on the Servers page.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Server eingerichtet. Fügen Sie auf der Seite „Server“ einen hinzu.</translation>
     </message>
     <message>
         <source>Dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Dashboard</translation>
     </message>
 </context>
 <context>
     <name>manifold::HealthNotifier</name>
     <message>
         <source>&quot;%1&quot; is slow</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ ist langsam</translation>
     </message>
     <message>
         <source>Half its calls wait over %1 ms; the slowest 5% over %2 ms.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Hälfte seiner Aufrufe wartet über %1 ms, die langsamsten 5 % über %2 ms.</translation>
     </message>
     <message>
         <source>&quot;%1&quot; keeps failing calls</source>
-        <translation type="unfinished"></translation>
+        <translation>Bei „%1“ schlagen immer wieder Aufrufe fehl</translation>
     </message>
     <message>
         <source>%1 of %2 calls in the last minute were errors.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Aufrufen in der letzten Minute waren Fehler.</translation>
     </message>
     <message>
         <source>Sign in to &quot;%1&quot;</source>
-        <translation type="unfinished">Bei „%1“ anmelden</translation>
+        <translation>Bei „%1“ anmelden</translation>
     </message>
     <message>
         <source>A browser window was opened to sign in. Every client uses this one sign-in.</source>
-        <translation type="unfinished">Zum Anmelden wurde ein Browserfenster geöffnet. Alle Clients nutzen diese eine Anmeldung.</translation>
+        <translation>Zum Anmelden wurde ein Browserfenster geöffnet. Alle Clients nutzen diese eine Anmeldung.</translation>
     </message>
     <message>
         <source>%1
 Use &quot;Sign In&quot; in the Manifold menu.</source>
-        <translation type="unfinished">%1
+        <translation>%1
 Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     </message>
     <message>
         <source>It left no error output.</source>
-        <translation type="unfinished">Er hat keine Fehlerausgabe hinterlassen.</translation>
+        <translation>Er hat keine Fehlerausgabe hinterlassen.</translation>
     </message>
     <message>
         <source>Server &quot;%1&quot; failed</source>
-        <translation type="unfinished">Server „%1“ ist ausgefallen</translation>
+        <translation>Server „%1“ ist ausgefallen</translation>
     </message>
     <message>
         <source>A client of &quot;%1&quot; stopped reading; disconnected</source>
-        <translation type="unfinished">Ein Client von „%1“ hat aufgehört zu lesen und wurde getrennt</translation>
+        <translation>Ein Client von „%1“ hat aufgehört zu lesen und wurde getrennt</translation>
     </message>
     <message numerus="yes">
         <source>%1; %n more problem(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1; %n weiteres Problem</numerusform>
+            <numerusform>%1; %n weitere Probleme</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%1; %n more server(s) need attention</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1; %n weiterer Server braucht Aufmerksamkeit</numerusform>
+            <numerusform>%1; %n weitere Server brauchen Aufmerksamkeit</numerusform>
         </translation>
     </message>
     <message>
         <source>Manifold: servers need attention</source>
-        <translation type="unfinished"></translation>
+        <translation>Manifold: Server brauchen Aufmerksamkeit</translation>
     </message>
 </context>
 <context>
@@ -1108,67 +1108,67 @@ Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     <name>manifold::JsonDetail</name>
     <message>
         <source>&amp;Previous</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Vorheriger</translation>
     </message>
     <message>
         <source>&amp;Next</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Nächster</translation>
     </message>
     <message>
         <source>C&amp;opy</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kopieren</translation>
     </message>
     <message>
         <source>Message body</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachrichteninhalt</translation>
     </message>
     <message>
         <source>Find in the message</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Nachricht suchen</translation>
     </message>
     <message>
         <source>Find previous</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorherigen Treffer suchen</translation>
     </message>
     <message>
         <source>Find the previous match (Shift+F3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den vorherigen Treffer suchen (Umschalt+F3)</translation>
     </message>
     <message>
         <source>Find next</source>
-        <translation type="unfinished"></translation>
+        <translation>Nächsten Treffer suchen</translation>
     </message>
     <message>
         <source>Find the next match (Enter, F3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den nächsten Treffer suchen (Enter, F3)</translation>
     </message>
     <message>
         <source>Find result</source>
-        <translation type="unfinished"></translation>
+        <translation>Suchergebnis</translation>
     </message>
     <message>
         <source>Copy the message</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Nachricht kopieren</translation>
     </message>
     <message>
         <source>Copy the selection, or the whole message when nothing is selected (Ctrl+C)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Auswahl kopieren, oder die ganze Nachricht, wenn nichts ausgewählt ist (Strg+C)</translation>
     </message>
     <message>
         <source>Message note</source>
-        <translation type="unfinished"></translation>
+        <translation>Hinweis zur Nachricht</translation>
     </message>
     <message>
         <source>F&amp;ind:</source>
-        <translation type="unfinished"></translation>
+        <translation>S&amp;uchen:</translation>
     </message>
     <message>
         <source>Only the beginning of this message was kept.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur der Anfang dieser Nachricht wurde aufbewahrt.</translation>
     </message>
     <message>
         <source>Not found</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gefunden</translation>
     </message>
 </context>
 <context>
@@ -1385,27 +1385,27 @@ Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     </message>
     <message>
         <source>T&amp;raffic</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenve&amp;rkehr</translation>
     </message>
     <message>
         <source>Health</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>H&amp;ealth</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zustand</translation>
     </message>
     <message>
         <source>Who &amp;Uses What</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer &amp;nutzt was</translation>
     </message>
     <message>
         <source>&amp;Traffic</source>
-        <translation type="unfinished"></translation>
+        <translation>D&amp;atenverkehr</translation>
     </message>
     <message>
         <source>&amp;Dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>Dash&amp;board</translation>
     </message>
 </context>
 <context>
@@ -1489,71 +1489,71 @@ Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     <name>manifold::ServerCard</name>
     <message>
         <source>Calls</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufrufe</translation>
     </message>
     <message>
         <source>Latency</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz</translation>
     </message>
     <message>
         <source>Errors</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Memory</source>
-        <translation type="unfinished">Speicher</translation>
+        <translation>Speicher</translation>
     </message>
     <message>
         <source>Calls per minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufrufe pro Minute</translation>
     </message>
     <message>
         <source>%1 calls/min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Aufrufe/min</translation>
     </message>
     <message>
         <source>Latency (p95)</source>
-        <translation type="unfinished"></translation>
+        <translation>Latenz (p95)</translation>
     </message>
     <message>
         <source>p95 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>p95 %1</translation>
     </message>
     <message>
         <source>p50 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>p50 %1</translation>
     </message>
     <message>
         <source>Errors per minute</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler pro Minute</translation>
     </message>
     <message>
         <source>%1 errors/min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Fehler/min</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished">%1 s</translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished">%1 ms</translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>Server %1, %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Server %1, %2</translation>
     </message>
     <message>
         <source>%1/min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1/min</translation>
     </message>
     <message>
         <source>p95 %1 · p50 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>p95 %1 · p50 %2</translation>
     </message>
     <message>
         <source>%1 calls per minute, latency %2, %3 errors per minute, memory %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Aufrufe pro Minute, Latenz %2, %3 Fehler pro Minute, Speicher %4</translation>
     </message>
 </context>
 <context>
@@ -2205,68 +2205,68 @@ Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     </message>
     <message>
         <source> MiB</source>
-        <translation type="unfinished"> MiB</translation>
+        <translation> MiB</translation>
     </message>
     <message>
         <source>How much of each server&apos;s recent traffic Manifold keeps for the Traffic view and manifoldctl traffic. The oldest messages are forgotten first; the health charts always cover the last hour.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie viel vom jüngsten Datenverkehr jedes Servers Manifold für die Ansicht „Datenverkehr“ und manifoldctl traffic aufbewahrt. Die ältesten Nachrichten werden zuerst verworfen; die Zustandsdiagramme umfassen immer die letzte Stunde.</translation>
     </message>
     <message>
         <source>Traffic memory per server</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher für Datenverkehr pro Server</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>A server whose 95th percentile latency stays above this is shown as slow on the dashboard, and you are notified once.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Server, dessen Latenz im 95. Perzentil dauerhaft darüber liegt, wird im Dashboard als langsam angezeigt, und Sie werden einmal benachrichtigt.</translation>
     </message>
     <message>
         <source>Slow server threshold</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwelle für langsame Server</translation>
     </message>
     <message>
         <source>&amp;Traffic memory per server:</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher für &amp;Datenverkehr pro Server:</translation>
     </message>
     <message>
         <source>&amp;Slow server threshold (p95):</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwelle für &amp;langsame Server (p95):</translation>
     </message>
     <message>
         <source>Traffic Memory</source>
-        <translation type="unfinished"></translation>
+        <translation>Speicher für Datenverkehr</translation>
     </message>
     <message>
         <source>Could not change the setting: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellung konnte nicht geändert werden: %1</translation>
     </message>
 </context>
 <context>
     <name>manifold::Sparkline</name>
     <message>
         <source>%1, %2</source>
-        <translation type="unfinished">%1 T %2 h {1,?} {2?}</translation>
+        <translation>%1, %2</translation>
     </message>
     <message>
         <source>%1 — %2</source>
         <extracomment>A chart&apos;s tooltip: the minute, then the value</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <source>no data yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch keine Daten</translation>
     </message>
     <message>
         <source>last %1, max %2 over the last hour</source>
         <extracomment>A chart&apos;s accessible description</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>zuletzt %1, höchstens %2 in der letzten Stunde</translation>
     </message>
     <message>
         <source>max %1</source>
-        <translation type="unfinished"></translation>
+        <translation>max. %1</translation>
     </message>
 </context>
 <context>
@@ -2347,337 +2347,337 @@ Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
     <name>manifold::TrafficExport</name>
     <message>
         <source>An export is still running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Export läuft noch.</translation>
     </message>
     <message>
         <source>Not connected to the broker.</source>
-        <translation type="unfinished">Nicht mit dem Broker verbunden.</translation>
+        <translation>Nicht mit dem Broker verbunden.</translation>
     </message>
 </context>
 <context>
     <name>manifold::TrafficModel</name>
     <message>
         <source> (by Manifold)</source>
-        <translation type="unfinished"></translation>
+        <translation> (von Manifold)</translation>
     </message>
     <message>
         <source>ok</source>
-        <translation type="unfinished"></translation>
+        <translation>ok</translation>
     </message>
     <message>
         <source>error %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler %1: %2</translation>
     </message>
     <message>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>ausstehend</translation>
     </message>
     <message>
         <source>to the server</source>
-        <translation type="unfinished"></translation>
+        <translation>an den Server</translation>
     </message>
     <message>
         <source>from the server</source>
-        <translation type="unfinished"></translation>
+        <translation>vom Server</translation>
     </message>
     <message>
         <source>unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>unbekannt</translation>
     </message>
     <message>
         <source>%1 #%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 #%2</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished">%1 s</translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished">%1 ms</translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>%1 B</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 B</translation>
     </message>
     <message>
         <source>%1 KiB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 KiB</translation>
     </message>
     <message>
         <source>%1 MiB</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 MiB</translation>
     </message>
     <message>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <source>Server</source>
-        <translation type="unfinished">Server</translation>
+        <translation>Server</translation>
     </message>
     <message>
         <source>Client</source>
-        <translation type="unfinished">Client</translation>
+        <translation>Client</translation>
     </message>
     <message>
         <source>Direction</source>
-        <translation type="unfinished"></translation>
+        <translation>Richtung</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished">Methode</translation>
+        <translation>Methode</translation>
     </message>
     <message>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
     <name>manifold::TrafficPage</name>
     <message>
         <source>Traffic</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenverkehr</translation>
     </message>
     <message>
         <source>Messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachrichten</translation>
     </message>
     <message>
         <source>Skipped and dropped messages</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersprungene und verworfene Nachrichten</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>Exportieren</translation>
     </message>
     <message>
         <source>The export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Export ist fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n message(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Nachricht exportiert.</numerusform>
+            <numerusform>%n Nachrichten exportiert.</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Pause</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>Pause</translation>
     </message>
     <message>
         <source>Stop adding new messages for now (Space in the table)</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorerst keine neuen Nachrichten hinzufügen (Leertaste in der Tabelle)</translation>
     </message>
     <message>
         <source>All clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Clients</translation>
     </message>
     <message>
         <source>Client filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Client-Filter</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished">Methode</translation>
+        <translation>Methode</translation>
     </message>
     <message>
         <source>Method filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Methodenfilter</translation>
     </message>
     <message>
         <source>&amp;Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur &amp;Fehler</translation>
     </message>
     <message>
         <source>Errors only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Fehler</translation>
     </message>
     <message>
         <source>&amp;Slow only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur lan&amp;gsame</translation>
     </message>
     <message>
         <source>Slow only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur langsame</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished"></translation>
+        <translation> ms</translation>
     </message>
     <message>
         <source>Slow threshold in milliseconds</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwelle für „langsam“ in Millisekunden</translation>
     </message>
     <message>
         <source>Slower than this (or still waiting longer) counts as slow</source>
-        <translation type="unfinished"></translation>
+        <translation>Was langsamer ist (oder noch länger wartet), gilt als langsam</translation>
     </message>
     <message>
         <source>Capture &amp;bodies</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Inhalte aufzeichnen</translation>
     </message>
     <message>
         <source>Capture bodies</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhalte aufzeichnen</translation>
     </message>
     <message>
         <source>Keep message bodies for this server; they may hold secrets (known secret values are masked)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachrichteninhalte für diesen Server aufbewahren; sie können Geheimnisse enthalten (bekannte geheime Werte werden maskiert)</translation>
     </message>
     <message>
         <source>E&amp;xport</source>
-        <translation type="unfinished"></translation>
+        <translation>E&amp;xportieren</translation>
     </message>
     <message>
         <source>Export &amp;Selection…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Auswahl exportieren…</translation>
     </message>
     <message>
         <source>Export &amp;All Kept…</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle aufbewahrten &amp;Nachrichten exportieren…</translation>
     </message>
     <message>
         <source>C&amp;lear</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Leeren</translation>
     </message>
     <message>
         <source>Clear</source>
-        <translation type="unfinished"></translation>
+        <translation>Leeren</translation>
     </message>
     <message>
         <source>Forget the traffic kept so far (the health charts stay)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den bisher aufbewahrten Datenverkehr verwerfen (die Zustandsdiagramme bleiben erhalten)</translation>
     </message>
     <message>
         <source>Traffic is not available: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenverkehr ist nicht verfügbar: %1</translation>
     </message>
     <message numerus="yes">
         <source>Paused: %n new message(s) waiting</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Angehalten: %n neue Nachricht wartet</numerusform>
+            <numerusform>Angehalten: %n neue Nachrichten warten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n row(s) skipped to keep up</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Zeile übersprungen, um mitzuhalten</numerusform>
+            <numerusform>%n Zeilen übersprungen, um mitzuhalten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n dropped (memory limit)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n verworfen (Speichergrenze)</numerusform>
+            <numerusform>%n verworfen (Speichergrenze)</numerusform>
         </translation>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Weiter</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Weiter</translation>
     </message>
     <message>
         <source>Choose a server to capture its message bodies</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Server, um seine Nachrichteninhalte aufzuzeichnen</translation>
     </message>
     <message>
         <source>Capture Bodies</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhalte aufzeichnen</translation>
     </message>
     <message>
         <source>Could not change body capture for &quot;%1&quot;: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aufzeichnung der Inhalte für „%1“ konnte nicht geändert werden: %2</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>%1:</source>
-        <translation type="unfinished">%1 s {1:?}</translation>
+        <translation>%1:</translation>
     </message>
     <message>
         <source>Body capture</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnung der Inhalte</translation>
     </message>
     <message>
         <source>Turn on body capture</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufzeichnung der Inhalte einschalten</translation>
     </message>
     <message>
         <source>Select a message to see it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie eine Nachricht aus, um sie hier anzuzeigen.</translation>
     </message>
     <message>
         <source>%1, answered by Manifold</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, von Manifold beantwortet</translation>
     </message>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen…</translation>
     </message>
     <message>
         <source>The body is no longer kept (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Inhalt wird nicht mehr aufbewahrt (%1).</translation>
     </message>
     <message>
         <source>No body was kept for this message.</source>
-        <translation type="unfinished"></translation>
+        <translation>Für diese Nachricht wurde kein Inhalt aufbewahrt.</translation>
     </message>
     <message>
         <source>Message bodies are not captured for &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Für „%1“ werden keine Nachrichteninhalte aufgezeichnet.</translation>
     </message>
     <message>
         <source>Bodies may hold secrets, so &quot;%1&quot; keeps only metadata. Turn on &quot;Capture bodies&quot; to keep the bodies of its next messages; known secret values are masked.</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhalte können Geheimnisse enthalten, daher bewahrt „%1“ nur Metadaten auf. Schalten Sie „Inhalte aufzeichnen“ ein, um die Inhalte seiner nächsten Nachrichten aufzubewahren; bekannte geheime Werte werden maskiert.</translation>
     </message>
     <message>
         <source>Capture Bodies of &quot;%1&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>Inhalte von „%1“ aufzeichnen</translation>
     </message>
     <message>
         <source>Export Selection</source>
-        <translation type="unfinished"></translation>
+        <translation>Auswahl exportieren</translation>
     </message>
     <message>
         <source>Export All Kept</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle aufbewahrten Nachrichten exportieren</translation>
     </message>
     <message>
         <source>JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines (*.jsonl)</translation>
     </message>
     <message>
         <source>Could not export: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Es konnte nicht exportiert werden: %1</translation>
     </message>
 </context>
 <context>
@@ -2753,38 +2753,38 @@ Trotzdem beenden?</numerusform>
     </message>
     <message>
         <source>&amp;Dashboard…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Dashboard…</translation>
     </message>
     <message numerus="yes">
         <source>%n server(s)</source>
         <extracomment>Tray summary: server and client counts</extracomment>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Server</numerusform>
+            <numerusform>%n Server</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>, %n client(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, %n Client</numerusform>
+            <numerusform>, %n Clients</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>, %n failing</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>, %n ausgefallen</numerusform>
+            <numerusform>, %n ausgefallen</numerusform>
         </translation>
     </message>
     <message>
         <source>, slowest: p95 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, langsamster: p95 %1</translation>
     </message>
     <message>
         <source>Manifold — %1</source>
         <extracomment>Tray tooltip: Manifold — summary</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Manifold — %1</translation>
     </message>
 </context>
 </TS>
