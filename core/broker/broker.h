@@ -25,6 +25,7 @@ class RemoteAccess;
 
 namespace platform {
 class ChildLedger;
+class LoopProbe;
 }
 class ControlService;
 class SecretStore;
@@ -183,6 +184,7 @@ private:
     QMap<SessionId, QString> m_cutOff;
     bool m_hasWindow = false;
     QDateTime m_startedAt;
+    platform::LoopProbe *m_loopProbe = nullptr;   // MANIFOLD_LOOP_PROBE=1: status.broker.loopLatency
 };
 
 } // namespace manifold
