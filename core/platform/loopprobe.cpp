@@ -1,5 +1,6 @@
 #include "platform/loopprobe.h"
 
+#include <QJsonArray>
 #include <QtGlobal>
 
 #include <algorithm>
@@ -116,13 +117,19 @@ double LoopProbe::percentileMs(double q) const
 QJsonObject LoopProbe::toJson() const
 {
     const auto round3 = [](double ms) { return std::round(ms * 1000.0) / 1000.0; };
+    QJsonArray histogram;
+    for (int bucket = 0; bucket < BucketCount; ++bucket) {
+        if (m_buckets[size_t(bucket)])
+            histogram.append(QJsonArray{qint64(bucketUpperNs(bucket)), qint64(m_buckets[size_t(bucket)])});
+    }
     return QJsonObject{{QStringLiteral("intervalMs"), m_intervalMs},
                        {QStringLiteral("samples"), qint64(m_samples)},
                        {QStringLiteral("p50Ms"), round3(p50Ms())},
                        {QStringLiteral("p99Ms"), round3(p99Ms())},
                        {QStringLiteral("maxMs"), round3(maxMs())},
                        {QStringLiteral("over50ms"), qint64(m_over50ms)},
-                       {QStringLiteral("running"), isRunning()}};
+                       {QStringLiteral("running"), isRunning()},
+                       {QStringLiteral("histogram"), histogram}};
 }
 
 } // namespace manifold::platform

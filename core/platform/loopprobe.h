@@ -38,7 +38,9 @@ public:
     double p50Ms() const { return percentileMs(0.50); }
     double p99Ms() const { return percentileMs(0.99); }
 
-    // {"intervalMs","samples","p50Ms","p99Ms","maxMs","over50ms","running"}
+    // {"intervalMs","samples","p50Ms","p99Ms","maxMs","over50ms","running","histogram"}; histogram is
+    // [[bucket upper bound in ns, count], ...] for the non-empty buckets, so a reader can subtract
+    // two snapshots and get the percentiles of just the interval between them (a benchmark's flood).
     QJsonObject toJson() const;
 
 private:

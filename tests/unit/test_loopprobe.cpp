@@ -4,6 +4,7 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QJsonArray>
 #include <QTimer>
 
 #include <gtest/gtest.h>
@@ -43,6 +44,14 @@ TEST(LoopProbe, HistogramPercentilesFollowRecordedValues)
     EXPECT_NEAR(probe.p99Ms(), 40.0, 40.0 * 0.07);
     EXPECT_DOUBLE_EQ(probe.maxMs(), 120.0);
     EXPECT_EQ(probe.over50ms(), 1);
+    const QJsonArray histogram = probe.toJson().value(QStringLiteral("histogram")).toArray();
+    ASSERT_EQ(histogram.size(), 3);
+    qint64 counted = 0;
+    for (const QJsonValue &bucket : histogram)
+        counted += bucket.toArray().at(1).toInteger();
+    EXPECT_EQ(counted, 100);
+    EXPECT_EQ(histogram.at(0).toArray().at(1).toInteger(), 98);
+    EXPECT_NEAR(double(histogram.at(2).toArray().at(0).toInteger()), 120e6, 120e6 * 0.07);
     probe.record(-5);   // early ticks count as on time
     EXPECT_EQ(probe.samples(), 101);
     probe.reset();
