@@ -152,14 +152,24 @@ bool trafficRecordMatches(const QJsonObject &record, const TrafficOptions &optio
     return true;
 }
 
+namespace {
+// One table line; the header and the rows share it, so their columns line up.
+QString tableLine(const QString &time, const QString &server, const QString &who, const QString &arrow, const QString &method,
+                  const QString &id, const QString &ms, const QString &bytes, const QString &status)
+{
+    return QStringLiteral("%1 %2%3 %4 %5 %6 %7 %8 %9")
+        .arg(time.leftJustified(12), server.isNull() ? QString() : server.leftJustified(16) + QLatin1Char(' '),
+             who.leftJustified(21), arrow, method.leftJustified(28), id.leftJustified(8), ms.rightJustified(9),
+             bytes.rightJustified(8), status)
+        .trimmed();
+}
+} // namespace
+
 QString trafficHeader(bool withServer)
 {
-    return QStringLiteral("%1%2%3 %4 %5 %6 %7 %8")
-        .arg(QStringLiteral("TIME").leftJustified(13),
-             withServer ? QStringLiteral("SERVER").leftJustified(16) + QLatin1Char(' ') : QString(),
-             QStringLiteral(" CLIENT#SESSION").leftJustified(22), QStringLiteral(" "),
-             QStringLiteral("METHOD").leftJustified(28), QStringLiteral("ID").leftJustified(8),
-             QStringLiteral("MS").rightJustified(9) + QStringLiteral("    BYTES"), QStringLiteral("STATUS"));
+    return tableLine(QStringLiteral("TIME"), withServer ? QStringLiteral("SERVER") : QString(), QStringLiteral("CLIENT#SESSION"),
+                     QStringLiteral(" "), QStringLiteral("METHOD"), QStringLiteral("ID"), QStringLiteral("MS"),
+                     QStringLiteral("BYTES"), QStringLiteral("STATUS"));
 }
 
 QString formatTrafficRow(const QJsonObject &record, bool withServer)
@@ -175,14 +185,10 @@ QString formatTrafficRow(const QJsonObject &record, bool withServer)
     const bool toServer = record.value(QLatin1String("direction")).toString() == QLatin1String("to-server");
     const QJsonValue duration = record.value(QLatin1String("durationMs"));
     const QString ms = duration.isDouble() ? QString::number(duration.toDouble(), 'f', 1) : QString();
-    const QString server = withServer ? record.value(QLatin1String("server")).toString().leftJustified(16) + QLatin1Char(' ')
-                                      : QString();
-    return QStringLiteral("%1 %2%3 %4 %5 %6 %7 %8 %9")
-        .arg(time.leftJustified(12), server, who.leftJustified(21), toServer ? QStringLiteral("\u2192") : QStringLiteral("\u2190"),
-             record.value(QLatin1String("method")).toString().leftJustified(28),
-             idText(record.value(QLatin1String("id"))).leftJustified(8), ms.rightJustified(9),
-             QString::number(record.value(QLatin1String("size")).toInteger()).rightJustified(8), statusText(record))
-        .trimmed();
+    return tableLine(time, withServer ? record.value(QLatin1String("server")).toString() : QString(), who,
+                     toServer ? QStringLiteral("\u2192") : QStringLiteral("\u2190"), record.value(QLatin1String("method")).toString(),
+                     idText(record.value(QLatin1String("id"))), ms,
+                     QString::number(record.value(QLatin1String("size")).toInteger()), statusText(record));
 }
 
 int runTrafficCommand(const QStringList &args, const TrafficConnector &connect)
