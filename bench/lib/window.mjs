@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { Owned } from './owned.mjs';
+import { descendants, exeName } from './procfs.mjs';
 
 const CTL_TIMEOUT_MS = 15000;
 
@@ -80,6 +81,8 @@ export async function startWindowBroker(bins, servers, { open = 'traffic' } = {}
     pid: app.pid,
     socket,
     output: () => app.output,
+    // The X server's pid (its CPU is the window's too: painting happens there), or null.
+    xServerPid: () => descendants(app.pid).find((pid) => exeName(pid) === 'Xvfb') ?? null,
     shimEnv: { ...bins.env, MANIFOLD_SOCKET: socket, MANIFOLD_BIN: '/bin/false', MANIFOLD_LAUNCH: 'headless' },
     shimArgs: (name) => ['--socket', socket, name],
     stop,

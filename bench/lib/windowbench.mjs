@@ -65,17 +65,22 @@ async function runMode(mode, bins, options) {
     await flood(1000);   // warm-up: the server started, the page filled, the JIT warm
     const before = await brokerStatus(bins, broker.socket);
     const pid = before.broker.pid;
+    const xPid = broker.xServerPid?.() ?? null;
     const cpuBefore = cpuTicks(pid);
+    const xCpuBefore = xPid ? cpuTicks(xPid) : null;
     const started = Date.now();
     const result = await flood(options.windowSeconds * 1000);
     const wallMs = Date.now() - started;
     const cpuAfter = cpuTicks(pid);
+    const xCpuAfter = xPid ? cpuTicks(xPid) : null;
     const after = await brokerStatus(bins, broker.socket);
     if (!after.broker.loopLatency) throw new Error('status.broker.loopLatency missing: a broker without the loop probe');
     Object.assign(row, result);
     row.loop = loopBetween(before.broker.loopLatency, after.broker.loopLatency);
     row.brokerCpuPercent = cpuBefore !== null && cpuAfter !== null
       ? ((cpuAfter - cpuBefore) * 100 * 1000) / (CLOCK_TICKS_PER_SECOND * wallMs) : undefined;
+    if (xCpuBefore !== null && xCpuAfter !== null)
+      row.xServerCpuPercent = ((xCpuAfter - xCpuBefore) * 100 * 1000) / (CLOCK_TICKS_PER_SECOND * wallMs);
     if (mode === 'window' && broker.output().includes('no such page'))
       row.note = `no ${options.windowOpen} page in this build: the window showed its first page`;
   } catch (error) {
@@ -133,7 +138,8 @@ export function windowReport(result, options) {
       `${options.windowClients} shims to one ${options.windowServer} server; manifold with MANIFOLD_OPEN=${options.windowOpen} ` +
       `under ${hasXvfb() ? 'Xvfb 1366x768x24' : 'QT_QPA_PLATFORM=offscreen'} vs --headless, ${options.rounds} interleaved round(s).`,
     `${'broker'.padEnd(10)}${'calls/s'.padStart(9)}${'call p50'.padStart(10)}${'p99 ms'.padStart(8)}` +
-      `${'loop p50'.padStart(10)}${'p99'.padStart(7)}${'max ms'.padStart(8)}${'>50ms'.padStart(7)}${'cpu %'.padStart(7)}${'wrong'.padStart(7)}`,
+      `${'loop p50'.padStart(10)}${'p99'.padStart(7)}${'max ms'.padStart(8)}${'>50ms'.padStart(7)}${'cpu %'.padStart(7)}` +
+      `${'X cpu%'.padStart(7)}${'wrong'.padStart(7)}`,
   ];
   for (const mode of ['headless', 'window']) {
     const r = result[mode];
@@ -144,7 +150,7 @@ export function windowReport(result, options) {
     lines.push(`${mode.padEnd(10)}${f(r.achievedPerSecond, 0).padStart(9)}${f(r.latency.p50, 2).padStart(10)}` +
       `${f(r.latency.p99, 1).padStart(8)}${f(r.loop.p50Ms, 2).padStart(10)}${f(r.loop.p99Ms, 1).padStart(7)}` +
       `${f(r.loop.maxMs, 1).padStart(8)}${String(r.loop.over50ms ?? '-').padStart(7)}${f(r.brokerCpuPercent, 0).padStart(7)}` +
-      `${String(r.wrong + r.lost).padStart(7)}`);
+      `${f(r.xServerCpuPercent, 0).padStart(7)}${String(r.wrong + r.lost).padStart(7)}`);
   }
   for (const mode of ['headless', 'window']) {
     const per = result[mode].perRound.map((r) => (r.error ? `FAILED (${r.error})` : `${f(r.achievedPerSecond, 0)} c/s, loop p99 ${f(r.loop.p99Ms)} max ${f(r.loop.maxMs)}`));
@@ -152,7 +158,8 @@ export function windowReport(result, options) {
   }
   if (result.window.note) lines.push(`  note: ${result.window.note}`);
   lines.push('Medians over the rounds (loop max: the worst round). loop: lateness of a 10 ms timer on the broker\'s thread ' +
-    'during the flood only; cpu: the broker process (with the window: the whole app).');
+    'during the flood only; cpu: the broker process (with the window: the whole app); X cpu: the Xvfb server ' +
+    'the window paints through.');
   for (const v of windowVerdict(result)) {
     lines.push(`${v.pass ? 'PASS' : 'FAIL'}  ${v.what}: ${typeof v.value === 'number' ? f(v.value, v.what.startsWith('throughput') ? 3 : 1) : v.value} (${v.bound})`);
   }
