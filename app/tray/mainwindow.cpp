@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "aboutdialog.h"
+#include "clientmappage.h"
 #include "clientspage.h"
 #include "serverdialog.h"
 #include "serversettingspage.h"
@@ -156,6 +157,10 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     splitter->setChildrenCollapsible(false);
     m_pages->addTab(splitter, tr("Ser&vers"));
     m_pages->addTab(m_clientsPage, tr("&Clients"));
+    m_clientMapPage = new ClientMapPage(view, this);
+    m_clientMapPage->setObjectName(QStringLiteral("clientMapPage"));
+    m_pages->addTab(m_clientMapPage, tr("Who &Uses What"));
+    connect(m_clientMapPage, &ClientMapPage::openSession, this, &MainWindow::showSession);
     m_pages->setObjectName(QStringLiteral("pages"));
     setCentralWidget(m_pages);
     // The server toolbar acts on the servers table; on the Clients page it would only confuse.
@@ -389,6 +394,19 @@ void MainWindow::selectServer(const QString &name)
     const QModelIndex index = m_servers->model()->index(row, 0);
     m_servers->selectionModel()->setCurrentIndex(
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+}
+
+void MainWindow::showSession(const QString &server, qint64 sessionId)
+{
+    selectServer(server);
+    if (selectedServer() != server)
+        return;
+    m_pages->setCurrentIndex(0);
+    m_tabs->setCurrentIndex(m_tabs->indexOf(m_sessions->parentWidget()));
+    const int row = m_sessionModel->rowOf(sessionId);
+    if (row >= 0)
+        m_sessions->selectRow(row);
+    m_sessions->setFocus(Qt::OtherFocusReason);
 }
 
 void MainWindow::onSelectionChanged()

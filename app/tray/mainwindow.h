@@ -17,6 +17,7 @@ namespace manifold {
 
 class AboutDialog;
 class BrokerView;
+class ClientMapPage;
 class ClientSetup;
 class ClientsPage;
 class LogFilterProxy;
@@ -49,6 +50,7 @@ public:
     // The top-level pages: the servers (with the tabs above) and the clients.
     QTabWidget *pages() const { return m_pages; }
     ClientsPage *clientsPage() const { return m_clientsPage; }
+    ClientMapPage *clientMapPage() const { return m_clientMapPage; }
     void showClientsPage();
     void showAbout();
     // The engine behind the Clients page; not owned.
@@ -91,6 +93,8 @@ private:
     void onConnectionChanged();
     void report(bool ok, const QString &error);
     QJsonObject selectedServerJson() const;
+    // From the clients map: the server on the Servers page, its Sessions tab on the session.
+    void showSession(const QString &server, qint64 sessionId);
 
     BrokerView *m_view;
     ServerTableModel *m_serverModel;
@@ -106,6 +110,7 @@ private:
     QTabWidget *m_tabs;
     QTabWidget *m_pages;
     ClientsPage *m_clientsPage;
+    ClientMapPage *m_clientMapPage = nullptr;
     QToolBar *m_toolbar = nullptr;
     ServerSettingsPage *m_settingsPage;
     QTimer *m_clock;

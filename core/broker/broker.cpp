@@ -75,6 +75,13 @@ Broker::Broker(Options options, QObject *parent)
     }
     m_remote = new RemoteAccess(m_secrets, this);
     connect(m_remote, &RemoteAccess::authChanged, this, &Broker::onAuthChanged);
+    m_healthSampler = new QTimer(this);
+    m_healthSampler->setInterval(HealthSampleMs);
+    connect(m_healthSampler, &QTimer::timeout, this, [this] {
+        for (ServerGroup *group : std::as_const(m_groups))
+            group->sampleHealth();
+    });
+    m_healthSampler->start();
 }
 
 // A sign-in changed: show it, and once signed in, start again the instances that waited for it.
@@ -243,7 +250,8 @@ QJsonObject Broker::status() const
                        {QStringLiteral("closingConnections"), closingConnections()},
                        {QStringLiteral("defaults"),
                         QJsonObject{{QStringLiteral("maxQueuedBytes"), defaultMaxQueuedBytes()},
-                                    {QStringLiteral("maxQueuedBytesSource"), defaultMaxQueuedBytesSource()}}}};
+                                    {QStringLiteral("maxQueuedBytesSource"), defaultMaxQueuedBytesSource()},
+                                    {QStringLiteral("trafficMemoryBytes"), trafficMemoryBytes()}}}};
     if (!m_registryError.isEmpty())
         broker.insert(QStringLiteral("registryError"), m_registryError);
     if (m_loopProbe)
@@ -377,9 +385,12 @@ bool Broker::setServerOption(const QString &name, const QString &key, const QStr
         config.maxLineBytes = number;
     } else if (key == QLatin1String("maxQueuedBytes") && ok && number >= 0) {
         config.maxQueuedBytes = number;
+    } else if (key == QLatin1String("captureBodies") &&
+               (value == QLatin1String("true") || value == QLatin1String("false"))) {
+        config.captureBodies = value == QLatin1String("true");
     } else {
         *error = QStringLiteral("cannot set '%1' to '%2' (settable: sharing, maxInFlight, lingerMs, heartbeatMs, "
-                                "maxLineBytes, maxQueuedBytes)")
+                                "maxLineBytes, maxQueuedBytes, captureBodies)")
                      .arg(key, value);
         return false;
     }
@@ -500,6 +511,7 @@ ServerGroup *Broker::createGroup(const ServerConfig &config)
     auto *group = new ServerGroup(config, m_ledger.get(), m_timing, m_learned.value(config.name, UsesRootsKey).toBool(), this);
     group->setSecretStore(m_secrets);
     group->setRemoteFactory(m_remote->factory());
+    group->traffic().setCapBytes(trafficMemoryBytes());
     group->setAuthStatus([this, group]() -> QJsonObject {
         if (!group->config().isRemote())
             return {};

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -113,6 +114,12 @@ public:
     // Changes one of servers.json's "defaults" (maxQueuedBytes; 0 goes back to the environment's
     // or the built-in value), saves it and applies it to the sessions already connected.
     bool setDefaultOption(const QString &key, const QString &value, QString *error);
+    // The traffic view's memory per server: servers.json's "defaults", else 8 MiB.
+    qint64 trafficMemoryBytes() const;
+    static constexpr qint64 MinTrafficMemoryBytes = 1024 * 1024;
+    static constexpr qint64 MaxTrafficMemoryBytes = 512 * 1024 * 1024;
+    // How often the servers' memory is noted in their health charts.
+    static constexpr int HealthSampleMs = 10 * 1000;
     // Re-reads servers.json (also done on its own when the file changes): adds and removes
     // servers, and hands changed definitions to their hosts for the next start. A broken file
     // changes nothing and is reported.
@@ -170,6 +177,8 @@ private:
     std::unique_ptr<SecretStore> m_ownedSecrets;
     SecretStore *m_secrets = nullptr;
     RemoteAccess *m_remote = nullptr;
+    QTimer *m_healthSampler = nullptr;
+    bool setTrafficMemoryBytes(qint64 bytes, QString *error);
     QFileSystemWatcher *m_watcher = nullptr;
     QMap<QString, ServerGroup *> m_groups;
     QMap<SessionId, ClientSession *> m_sessions;

@@ -27,8 +27,10 @@ bool Broker::setDefaultOption(const QString &key, const QString &value, QString 
 {
     bool ok = false;
     const qint64 bytes = value.toLongLong(&ok);
+    if (key == QLatin1String("trafficMemoryBytes"))
+        return setTrafficMemoryBytes(ok ? bytes : -1, error);
     if (key != QLatin1String("maxQueuedBytes")) {
-        *error = QStringLiteral("cannot set the default '%1' (settable: maxQueuedBytes)").arg(key);
+        *error = QStringLiteral("cannot set the default '%1' (settable: maxQueuedBytes, trafficMemoryBytes)").arg(key);
         return false;
     }
     if (!ok || bytes < 0 || (bytes > 0 && bytes < ServerConfig::MinMaxQueuedBytes)) {
@@ -43,6 +45,33 @@ bool Broker::setDefaultOption(const QString &key, const QString &value, QString 
         return false;
     }
     applyQueueCaps();
+    return true;
+}
+
+qint64 Broker::trafficMemoryBytes() const
+{
+    const qint64 configured = m_registry.defaultTrafficMemoryBytes();
+    return configured > 0 ? qBound(MinTrafficMemoryBytes, configured, MaxTrafficMemoryBytes)
+                          : TrafficRing::DefaultCapBytes;
+}
+
+bool Broker::setTrafficMemoryBytes(qint64 bytes, QString *error)
+{
+    if (bytes < 0 || (bytes > 0 && (bytes < MinTrafficMemoryBytes || bytes > MaxTrafficMemoryBytes))) {
+        *error = QStringLiteral("trafficMemoryBytes must be 0 (the built-in 8 MiB) or from %1 (1 MiB) to %2 (512 MiB) "
+                                "bytes")
+                     .arg(MinTrafficMemoryBytes)
+                     .arg(MaxTrafficMemoryBytes);
+        return false;
+    }
+    const qint64 previous = m_registry.defaultTrafficMemoryBytes();
+    m_registry.setDefaultTrafficMemoryBytes(bytes);
+    if (!m_registry.save(error)) {
+        m_registry.setDefaultTrafficMemoryBytes(previous);
+        return false;
+    }
+    for (ServerGroup *group : std::as_const(m_groups))
+        group->traffic().setCapBytes(trafficMemoryBytes());
     return true;
 }
 

@@ -111,12 +111,17 @@ RouterActions Router::fromSession(SessionId session, QByteArrayView line)
     sessionIt->lastActivityMs = m_clock();
 
     const Envelope envelope = jsonrpc::parseEnvelope(line);
+    if (m_traffic && !m_replaying)
+        recordFromSession(session, line, envelope);
     if (const auto refusal = refusalOf(line, envelope)) {
         // Answered at once, never held or routed: nothing else depends on it.
         RouterActions out;
         const QByteArray answer = refusalAnswer(*refusal, envelope.id.isValid() ? envelope.id.in(line) : "null");
-        if (!answer.isEmpty())
+        if (!answer.isEmpty()) {
+            if (m_traffic)
+                recordAnswer(session, envelope.id.isValid() ? envelope.id.in(line) : QByteArrayView(), answer);
             out.append({RouterAction::Kind::ToSession, session, answer});
+        }
         logRefusal(out, session, *refusal);
         return out;
     }
@@ -354,6 +359,8 @@ RouterActions Router::handleBatch(SessionId session, QByteArrayView line)
 
 void Router::respond(RouterActions &out, SessionId session, const QByteArray &rawId, const QByteArray &line)
 {
+    if (m_traffic)
+        recordAnswer(session, rawId, line);
     const auto key = qMakePair(session, rawId);
     const auto batchIt = m_batchOf.constFind(key);
     if (batchIt == m_batchOf.cend()) {

@@ -6,6 +6,7 @@
 #include "broker/loglevels.h"
 #include "broker/subscriptionbook.h"
 #include "jsonrpc/jsonrpc.h"
+#include "traffic/trafficrecorder.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -124,6 +125,13 @@ public:
     void addSession(SessionId session);
     RouterActions removeSession(SessionId session);
     RouterActions fromSession(SessionId session, QByteArrayView line);
+    // Every message relayed (and every answer the router makes itself) is noted in recorder,
+    // its records marked with instance; nullptr: none. The recorder outlives the router.
+    void setTrafficRecorder(TrafficRecorder *recorder, const QByteArray &instance)
+    {
+        m_traffic = recorder;
+        m_trafficInstance = instance;
+    }
     RouterActions oversizedFromSession(SessionId session, qsizetype limit);
 
     RouterActions childStarted();
@@ -357,6 +365,17 @@ private:
     QString failedMessage() const;
 
     QString m_serverName;
+    // The traffic view's tap (routertraffic.cpp).
+    TrafficRecorder::Origin trafficOrigin(SessionId session) const;
+    void recordFromSession(SessionId session, QByteArrayView line, const jsonrpc::Envelope &envelope);
+    void recordFromChild(QByteArrayView line, const jsonrpc::Envelope &envelope);
+    void recordAnswer(SessionId session, QByteArrayView rawId, QByteArrayView line);
+    static TrafficRecorder::Answer answerOf(QByteArrayView line, const jsonrpc::Envelope &envelope);
+    TrafficRecorder *m_traffic = nullptr;
+    QByteArray m_trafficInstance;
+    bool m_replaying = false;                        // held lines routed again: recorded already
+    std::optional<TrafficRecorder::Answer> m_childAnswer;   // the server's answer respond() is given
+
     QByteArray *m_consumed = nullptr;   // the line consumeFromChild() is routing, until taken
     qint64 m_relatedRequest = 0;
     bool m_serverRequestsTagged = false;        // consumeFromUpstream(): the request whose stream carried it

@@ -38,6 +38,8 @@ RouterActions Router::childStarted()
 RouterActions Router::fromChild(QByteArrayView line)
 {
     const Envelope envelope = jsonrpc::parseEnvelope(line);
+    if (m_traffic)
+        recordFromChild(line, envelope);
     switch (envelope.kind) {
     case Envelope::Kind::Response:
         return childResponse(line, envelope);
@@ -178,9 +180,12 @@ RouterActions Router::childResponse(QByteArrayView line, const Envelope &envelop
     if (session != m_sessions.end()) {
         ++session->requestsServed;
         // The last use of line: a large result is answered from its own buffer.
+        if (m_traffic)
+            m_childAnswer = answerOf(line, envelope);   // before the splice moves line's buffer
         if (!response)
             response = spliceLastUse(line, envelope.id, info.originalId);
         respond(out, info.session, info.originalId, *response);
+        m_childAnswer.reset();
     }
     drainQueue(out);
     return out;

@@ -4,6 +4,8 @@
 
 #include "broker/routerutil.h"
 
+#include <QScopedValueRollback>
+
 namespace manifold {
 
 using jsonrpc::Envelope;
@@ -71,6 +73,7 @@ RouterActions Router::releaseHeld(SessionId session)
 {
     RouterActions out;
     const auto held = m_heldSessions.take(session);
+    const QScopedValueRollback<bool> replaying(m_replaying, true);
     for (const QByteArray &line : held)
         out += fromSession(session, line);
     return out;
@@ -145,6 +148,7 @@ RouterActions Router::adoptSession(const SessionTransfer &transfer, bool keepHel
         m_heldSessions.insert(session, transfer.held);
         return out;
     }
+    const QScopedValueRollback<bool> replaying(m_replaying, true);
     for (const QByteArray &line : transfer.held)
         out += fromSession(session, line);
     return out;

@@ -12,8 +12,10 @@ namespace manifold {
 
 ServerGroup::ServerGroup(ServerConfig config, platform::ChildLedger *ledger, ServerHost::Timing timing,
                          bool usesRoots, QObject *parent)
-    : QObject(parent), m_config(std::move(config)), m_ledger(ledger), m_timing(timing), m_usesRoots(usesRoots)
+    : QObject(parent), m_config(std::move(config)), m_traffic(m_config.name, TrafficRing::DefaultCapBytes),
+      m_ledger(ledger), m_timing(timing), m_usesRoots(usesRoots)
 {
+    m_traffic.setCaptureBodies(m_config.captureBodies);
     if (m_config.sharing == ServerConfig::Sharing::Shared && !m_usesRoots)
         instance({}, {});
 }
@@ -26,6 +28,7 @@ ServerGroup::~ServerGroup()
 void ServerGroup::setConfig(const ServerConfig &config)
 {
     m_config = config;
+    m_traffic.setCaptureBodies(config.captureBodies);   // at once, unlike the rest
     for (ServerHost *host : std::as_const(m_instances))
         host->setConfig(instanceConfig(m_keys.value(host)));
 }
@@ -71,6 +74,7 @@ ServerHost *ServerGroup::instance(const InstanceKey &key, const QList<QByteArray
     host->setTiming(m_timing);
     host->setSecretStore(m_secrets);
     host->setRemoteFactory(m_remoteFactory);
+    host->setTrafficRecorder(&m_traffic, text.toUtf8());
     // Keyed by roots: its child gets exactly those (or no roots capability at all). Not yet
     // known to use roots: it declares the capability, so that its asking can be noticed.
     host->setRootsMode(key.declaresRoots(), !key.byRoots);
@@ -167,9 +171,18 @@ void ServerGroup::detach(SessionId session)
 {
     if (ServerHost *host = m_hostOf.take(session))
         host->detachSession(session);
+    m_traffic.sessionClosed(session);
     m_facts.remove(session);
     m_rootsTimedOut.remove(session);
     m_pendingMoves.remove(session);
+}
+
+void ServerGroup::sampleHealth()
+{
+    qint64 memoryKb = 0;
+    for (const ServerHost *host : std::as_const(m_instances))
+        memoryKb += qMax<qint64>(0, host->memoryKb());
+    m_traffic.health().addMemorySample(m_traffic.nowUs() / 1000, memoryKb);
 }
 
 ServerHost *ServerGroup::primary() const
@@ -250,6 +263,7 @@ QJsonObject ServerGroup::statusJson() const
     object.insert(QStringLiteral("sessions"), sessions);
     object.insert(QStringLiteral("inFlight"), inFlight);
     object.insert(QStringLiteral("queued"), queued);
+    object.insert(QStringLiteral("traffic"), m_traffic.statusJson());
     object.insert(QStringLiteral("queue"), queue);
     object.insert(QStringLiteral("instances"), instances);
     object.insert(QStringLiteral("usesRoots"), m_usesRoots);

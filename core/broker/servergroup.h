@@ -44,6 +44,11 @@ public:
     void setRemoteFactory(ServerHost::RemoteFactory factory);
     void setAuthStatus(std::function<QJsonObject()> authStatus) { m_authStatus = std::move(authStatus); }
     void notifyChanged() { emit changed(); }
+    // Every instance's traffic, for the traffic view and its health charts.
+    TrafficRecorder &traffic() { return m_traffic; }
+    const TrafficRecorder &traffic() const { return m_traffic; }
+    // Notes the instances' memory in the health charts (the broker calls it every few seconds).
+    void sampleHealth();
     // The server's child has asked for roots (now or in an earlier run of the broker).
     bool usesRoots() const { return m_usesRoots; }
 
@@ -97,6 +102,7 @@ private:
     void waitForRoots(SessionId session, ServerHost *host);
 
     ServerConfig m_config;
+    TrafficRecorder m_traffic;   // before the instances, which note into it
     platform::ChildLedger *m_ledger;
     ServerHost::Timing m_timing;
     SecretStore *m_secrets = nullptr;

@@ -290,8 +290,19 @@ void ServerHost::startProcess()
     });
 }
 
+qint64 ServerHost::memoryKb() const
+{
+    return m_upstream ? m_upstream->memoryKb() : -1;
+}
+
 void ServerHost::launch(const QMap<QString, QString> &secretValues)
 {
+    if (m_traffic) {
+        QList<QByteArray> values;
+        for (const QString &value : secretValues)
+            values.append(value.toUtf8());
+        m_traffic->addSecrets(values);
+    }
     if (m_config.isRemote()) {
         m_upstream = m_remoteFactory ? m_remoteFactory(m_config, secretValues, this) : nullptr;
         if (!m_upstream) {

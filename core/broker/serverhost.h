@@ -60,6 +60,15 @@ public:
     // Where the values of config().secretEnv are read from at every start (not owned).
     void setSecretStore(SecretStore *store) { m_secrets = store; }
     void setRemoteFactory(RemoteFactory factory) { m_remoteFactory = std::move(factory); }
+    // Where this instance's traffic is noted (the group's recorder, not owned); its records
+    // carry instance. The secret values it starts with are masked in what is shown.
+    void setTrafficRecorder(TrafficRecorder *recorder, const QByteArray &instance)
+    {
+        m_traffic = recorder;
+        m_router.setTrafficRecorder(recorder, instance);
+    }
+    // The resident memory of its child process group, or -1 (not running, remote).
+    qint64 memoryKb() const;
 
     State state() const { return m_state; }
     // Nothing runs and nothing will start by itself: stopped, failed, or waiting for a sign-in.
@@ -140,6 +149,7 @@ private:
     quint64 m_startAttempt = 0;   // a secret read answering for an abandoned start is ignored
     Timing m_timing;
     Router m_router;
+    TrafficRecorder *m_traffic = nullptr;
     RestartPolicy m_policy;
     RingLog m_log;
     RemoteFactory m_remoteFactory;

@@ -21,6 +21,7 @@ const QString KeyHeartbeatMs = QStringLiteral("heartbeatMs");
 const QString KeyMaxLineBytes = QStringLiteral("maxLineBytes");
 const QString KeyMaxInFlight = QStringLiteral("maxInFlight");
 const QString KeyMaxQueuedBytes = QStringLiteral("maxQueuedBytes");
+const QString KeyCaptureBodies = QStringLiteral("captureBodies");
 const QString KeyUrl = QStringLiteral("url");
 const QString KeyTransport = QStringLiteral("transport");
 const QString KeyHeaders = QStringLiteral("headers");
@@ -102,6 +103,8 @@ QJsonObject ServerConfig::toJson() const
     object.insert(KeyMaxLineBytes, maxLineBytes);
     object.insert(KeyMaxInFlight, maxInFlight);
     object.insert(KeyMaxQueuedBytes, maxQueuedBytes);
+    if (captureBodies)
+        object.insert(KeyCaptureBodies, true);
     return object;
 }
 
@@ -131,6 +134,7 @@ ServerConfig ServerConfig::fromJson(const QString &name, const QJsonObject &obje
     config.maxLineBytes = intOr(object, KeyMaxLineBytes, config.maxLineBytes);
     config.maxInFlight = qMax(0, intOr(object, KeyMaxInFlight, config.maxInFlight));
     config.maxQueuedBytes = qMax(0, intOr(object, KeyMaxQueuedBytes, config.maxQueuedBytes));
+    config.captureBodies = object.value(KeyCaptureBodies).toBool(false);
     config.url = object.value(KeyUrl).toString();
     Transport transport = Transport::Auto;
     if (parseTransport(object.value(KeyTransport).toString(), &transport))
@@ -288,7 +292,7 @@ bool operator==(const ServerConfig &a, const ServerConfig &b)
            a.heartbeatMs == b.heartbeatMs && a.maxLineBytes == b.maxLineBytes &&
            a.maxInFlight == b.maxInFlight && a.maxQueuedBytes == b.maxQueuedBytes && a.url == b.url &&
            a.transport == b.transport && a.headers == b.headers && a.secretHeaders == b.secretHeaders &&
-           a.oauth == b.oauth;
+           a.oauth == b.oauth && a.captureBodies == b.captureBodies;
 }
 
 } // namespace manifold

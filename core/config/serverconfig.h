@@ -42,6 +42,7 @@ struct ServerConfig
     int maxLineBytes = 64 * 1024 * 1024;
     int maxInFlight = 0;          // requests handed to one child at once; 0 = unlimited
     int maxQueuedBytes = 0;       // bytes waiting for one slow client; 0 = the broker-wide default
+    bool captureBodies = false;   // the traffic view keeps message bodies, not only metadata
 
     // A remote server: its URL (http or https) instead of a command.
     QString url;

@@ -113,6 +113,9 @@ QString shapeError(const QString &name, const QJsonValue &value)
         return QStringLiteral(
                    "server '%1': \"sharing\" must be \"shared\", \"per-project\", \"per-client\" or \"isolated\"")
             .arg(name);
+    const QJsonValue capture = object.value(QStringLiteral("captureBodies"));
+    if (!capture.isUndefined() && !capture.isBool())
+        return QStringLiteral("server '%1': \"captureBodies\" must be true or false").arg(name);
     for (const char *key : {"lingerMs", "heartbeatMs", "maxLineBytes", "maxInFlight", "maxQueuedBytes"}) {
         const QJsonValue number = object.value(QLatin1String(key));
         if (!number.isUndefined() && !number.isDouble())
@@ -124,6 +127,7 @@ QString shapeError(const QString &name, const QJsonValue &value)
 
 const QString KeyDefaults = QStringLiteral("defaults");
 const QString KeyDefaultMaxQueuedBytes = QStringLiteral("maxQueuedBytes");
+const QString KeyDefaultTrafficMemoryBytes = QStringLiteral("trafficMemoryBytes");
 
 QString defaultsShapeError(const QJsonValue &defaults)
 {
@@ -134,6 +138,9 @@ QString defaultsShapeError(const QJsonValue &defaults)
     const QJsonValue queued = defaults.toObject().value(KeyDefaultMaxQueuedBytes);
     if (!queued.isUndefined() && (!queued.isDouble() || queued.toDouble() < 0))
         return QStringLiteral("\"defaults\": \"maxQueuedBytes\" must be a number of bytes, 0 or more");
+    const QJsonValue traffic = defaults.toObject().value(KeyDefaultTrafficMemoryBytes);
+    if (!traffic.isUndefined() && (!traffic.isDouble() || traffic.toDouble() < 0))
+        return QStringLiteral("\"defaults\": \"trafficMemoryBytes\" must be a number of bytes, 0 or more");
     return {};
 }
 
@@ -381,6 +388,19 @@ void ServerRegistry::setDefaultMaxQueuedBytes(qint64 bytes)
         m_defaults.insert(KeyDefaultMaxQueuedBytes, bytes);
     else
         m_defaults.remove(KeyDefaultMaxQueuedBytes);
+}
+
+qint64 ServerRegistry::defaultTrafficMemoryBytes() const
+{
+    return qint64(m_defaults.value(KeyDefaultTrafficMemoryBytes).toDouble());
+}
+
+void ServerRegistry::setDefaultTrafficMemoryBytes(qint64 bytes)
+{
+    if (bytes > 0)
+        m_defaults.insert(KeyDefaultTrafficMemoryBytes, bytes);
+    else
+        m_defaults.remove(KeyDefaultTrafficMemoryBytes);
 }
 
 } // namespace manifold

@@ -37,6 +37,9 @@ public:
     // maxQueuedBytes for now (0 = not set); other keys found there are kept as they are.
     qint64 defaultMaxQueuedBytes() const;
     void setDefaultMaxQueuedBytes(qint64 bytes);
+    // The traffic view's memory per server (0 = not set: the built-in default).
+    qint64 defaultTrafficMemoryBytes() const;
+    void setDefaultTrafficMemoryBytes(qint64 bytes);
     // servers.json's "http": the HTTP front door's settings (see http::HttpSettings), kept whole.
     QJsonObject httpSettings() const { return m_http; }
     void setHttpSettings(const QJsonObject &settings) { m_http = settings; }

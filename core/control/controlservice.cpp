@@ -5,6 +5,7 @@
 #include "broker/serverhost.h"
 #include "jsonrpc/jsonrpc.h"
 #include "control/envcontrol.h"
+#include "control/trafficcontrol.h"
 #include "control/signincontrol.h"
 #include "control/watchstream.h"
 #include "http/tokenstore.h"
@@ -127,6 +128,8 @@ ControlService::Reply ControlService::call(const QString &method, const QJsonObj
 {
     if (method == QLatin1String("status"))
         return ok(m_broker->status());
+    if (trafficcontrol::handles(method))
+        return trafficcontrol::call(m_broker, method, params);
 
     const QString name = params.value(QStringLiteral("name")).toString();
     if (method == QLatin1String("disconnect")) {

@@ -26,11 +26,16 @@ const char *TrafficRecord::kindName(Kind kind)
     return "request";
 }
 
-QJsonObject TrafficRecord::toJson() const
+QJsonObject TrafficRecord::metadataJson(const QString &server) const
 {
-    QJsonObject object{{QStringLiteral("seq"), qint64(seq)},
-                       {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(timeMs).toString(Qt::ISODateWithMs)},
+    QJsonObject object{{QStringLiteral("server"), server},
+                       {QStringLiteral("seq"), qint64(seq)},
+                       {QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(timeUs / 1000, Qt::UTC)
+                                                    .toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("timeUs"), timeUs},
+                       {QStringLiteral("instance"), QString::fromUtf8(instance)},
                        {QStringLiteral("session"), qint64(session)},
+                       {QStringLiteral("client"), QString::fromUtf8(client)},
                        {QStringLiteral("direction"), QLatin1String(directionName(direction))},
                        {QStringLiteral("kind"), QLatin1String(kindName(kind))},
                        {QStringLiteral("size"), sizeBytes}};
@@ -41,12 +46,19 @@ QJsonObject TrafficRecord::toJson() const
         const QJsonDocument parsed = QJsonDocument::fromJson("[" + id + "]");
         object.insert(QStringLiteral("id"), parsed.isArray() ? parsed.array().at(0) : QJsonValue(QString::fromUtf8(id)));
     }
-    if (durationMs >= 0)
-        object.insert(QStringLiteral("durationMs"), durationMs);
+    if (durationUs >= 0)
+        object.insert(QStringLiteral("durationMs"), double(durationUs) / 1000.0);
+    if (requestSeq != 0)
+        object.insert(QStringLiteral("requestSeq"), qint64(requestSeq));
     if (kind == Kind::Error)
         object.insert(QStringLiteral("errorCode"), errorCode);
-    if (!body.isEmpty())
-        object.insert(QStringLiteral("body"), QString::fromUtf8(body));
+    if (byBroker)
+        object.insert(QStringLiteral("byBroker"), true);
+    if (!body.isEmpty()) {
+        object.insert(QStringLiteral("hasBody"), true);
+        if (bodyTruncated)
+            object.insert(QStringLiteral("bodyTruncated"), true);
+    }
     return object;
 }
 

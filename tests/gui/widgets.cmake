@@ -46,3 +46,5 @@ set_tests_properties(gui.screenshot PROPERTIES LABELS gui TIMEOUT 120)
 target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_secret_widgets.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_http_widgets.cpp ${CMAKE_CURRENT_LIST_DIR}/fakebrokerview.h
     ${CMAKE_CURRENT_LIST_DIR}/frontdoorrequest.h ${CMAKE_CURRENT_LIST_DIR}/test_signin_widgets.cpp)
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets_clientmap.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_clientmap_fixtures.h)

@@ -14,7 +14,7 @@ namespace {
 TrafficRecord record(const QByteArray &method, qsizetype bodyBytes = 0)
 {
     TrafficRecord r;
-    r.timeMs = 1765000000000;
+    r.timeUs = 1765000000000123;
     r.session = 7;
     r.method = method;
     r.id = "42";
@@ -73,25 +73,46 @@ TEST(TrafficRing, FollowersGetWhatCameAfterAndLearnWhatTheyMissed)
 
 TEST(TrafficRecord, JsonLinesKeepTheIdTypeAndOnlyWhatIsKnown)
 {
-    TrafficRecord r = record("tools/call");
+    const auto masked = [](const QByteArray &text) { return QByteArray(text).replace("hunter22", "********"); };
+    TrafficRecord r = record("tools/call", 0);
     r.kind = TrafficRecord::Kind::Error;
     r.direction = TrafficRecord::Direction::FromServer;
     r.errorCode = -32000;
-    r.durationMs = 12;
-    QJsonObject json = r.toJson();
+    r.errorMessage = "bad password hunter22";
+    r.durationUs = 12345;
+    r.requestSeq = 9;
+    r.client = "cursor";
+    r.body = "{\"secret\":\"hunter22\"}";
+    QJsonObject json = r.toJson(QStringLiteral("memory"), masked, false);
+    EXPECT_EQ(json.value(QStringLiteral("server")).toString(), QStringLiteral("memory"));
     EXPECT_EQ(json.value(QStringLiteral("id")).toInt(), 42);
+    EXPECT_EQ(json.value(QStringLiteral("client")).toString(), QStringLiteral("cursor"));
     EXPECT_EQ(json.value(QStringLiteral("kind")).toString(), QStringLiteral("error"));
     EXPECT_EQ(json.value(QStringLiteral("direction")).toString(), QStringLiteral("from-server"));
     EXPECT_EQ(json.value(QStringLiteral("errorCode")).toInt(), -32000);
-    EXPECT_EQ(json.value(QStringLiteral("durationMs")).toInt(), 12);
-    EXPECT_FALSE(json.contains(QStringLiteral("body")));
+    EXPECT_EQ(json.value(QStringLiteral("errorMessage")).toString(), QStringLiteral("bad password ********"));
+    EXPECT_DOUBLE_EQ(json.value(QStringLiteral("durationMs")).toDouble(), 12.345);
+    EXPECT_EQ(json.value(QStringLiteral("requestSeq")).toInt(), 9);
+    EXPECT_EQ(json.value(QStringLiteral("timeUs")).toInteger(), 1765000000000123);
+    EXPECT_TRUE(json.value(QStringLiteral("time")).toString().startsWith(QStringLiteral("2025-12-06T05:46:40.000")));
+    EXPECT_TRUE(json.value(QStringLiteral("hasBody")).toBool());
+    EXPECT_FALSE(json.contains(QStringLiteral("body")));    // only when asked for
+    EXPECT_FALSE(json.contains(QStringLiteral("byBroker")));
+    json = r.toJson(QStringLiteral("memory"), masked, true);
+    EXPECT_EQ(json.value(QStringLiteral("body")).toString(), QStringLiteral("{\"secret\":\"********\"}"));
     r.id = "\"abc\"";
     r.kind = TrafficRecord::Kind::Notification;
-    r.durationMs = -1;
-    json = r.toJson();
+    r.durationUs = -1;
+    r.requestSeq = 0;
+    r.body.clear();
+    r.byBroker = true;
+    json = r.toJson(QStringLiteral("memory"), masked, true);
     EXPECT_EQ(json.value(QStringLiteral("id")).toString(), QStringLiteral("abc"));
+    EXPECT_TRUE(json.value(QStringLiteral("byBroker")).toBool());
     EXPECT_FALSE(json.contains(QStringLiteral("durationMs")));
+    EXPECT_FALSE(json.contains(QStringLiteral("requestSeq")));
     EXPECT_FALSE(json.contains(QStringLiteral("errorCode")));
+    EXPECT_FALSE(json.contains(QStringLiteral("hasBody")));
     EXPECT_FALSE(QJsonDocument(json).toJson(QJsonDocument::Compact).contains('\n'));   // one line
 }
 

@@ -1,0 +1,84 @@
+// Router, the traffic view's tap: every message it relays, and every answer it makes itself,
+// noted in the server's TrafficRecorder. It only reads what routing parsed already; the one
+// extra parse is of the router's own (small) answers, to tell a result from an error.
+#include "router.h"
+
+#include "broker/routerutil.h"
+
+namespace manifold {
+
+using jsonrpc::Envelope;
+using namespace routerutil;
+
+namespace {
+TrafficRecord::Kind kindOf(const Envelope &envelope)
+{
+    switch (envelope.kind) {
+    case Envelope::Kind::Notification:
+        return TrafficRecord::Kind::Notification;
+    case Envelope::Kind::Response:
+        return envelope.error.isValid() ? TrafficRecord::Kind::Error : TrafficRecord::Kind::Result;
+    default:
+        return TrafficRecord::Kind::Request;
+    }
+}
+} // namespace
+
+TrafficRecorder::Origin Router::trafficOrigin(SessionId session) const
+{
+    TrafficRecorder::Origin origin{session, {}, m_trafficInstance};
+    const auto it = m_sessions.constFind(session);
+    if (it != m_sessions.cend())
+        origin.client = it->clientName;   // shared, not copied
+    return origin;
+}
+
+void Router::recordFromSession(SessionId session, QByteArrayView line, const Envelope &envelope)
+{
+    // A batch is noted as its members, when they are routed one by one.
+    if (envelope.kind == Envelope::Kind::Batch)
+        return;
+    TrafficRecorder::Origin origin = trafficOrigin(session);
+    if (envelope.kind == Envelope::Kind::Request && envelope.method == "initialize" && origin.client.isEmpty())
+        origin.client = stringAt(line, envelope.params, {"clientInfo", "name"});   // not yet known
+    const QByteArrayView rawId = envelope.id.isValid() ? envelope.id.in(line) : QByteArrayView();
+    const QByteArray method = envelope.kind == Envelope::Kind::NotJson || envelope.kind == Envelope::Kind::Invalid
+                                  ? QByteArrayLiteral("(not JSON-RPC)")
+                                  : envelope.method.left(MaxMethodLength);
+    m_traffic->recordFromClient(origin, kindOf(envelope), method, rawId, line);
+}
+
+void Router::recordFromChild(QByteArrayView line, const Envelope &envelope)
+{
+    // Answers are noted when they reach their session (respond), with the client's id.
+    if (envelope.kind != Envelope::Kind::Request && envelope.kind != Envelope::Kind::Notification)
+        return;
+    m_traffic->recordFromServer(m_trafficInstance, kindOf(envelope), envelope.method.left(MaxMethodLength), line);
+}
+
+TrafficRecorder::Answer Router::answerOf(QByteArrayView line, const Envelope &envelope)
+{
+    TrafficRecorder::Answer answer;
+    if (!envelope.error.isValid())
+        return answer;
+    answer.isError = true;
+    if (const auto code = findBelow(line, envelope.error, {"code"}))
+        answer.errorCode = code->in(line).toByteArray().toInt();
+    answer.errorMessage = stringAt(line, envelope.error, {"message"}).left(200);
+    return answer;
+}
+
+void Router::recordAnswer(SessionId session, QByteArrayView rawId, QByteArrayView line)
+{
+    TrafficRecorder::Answer answer;
+    if (m_childAnswer) {
+        answer = *m_childAnswer;
+    } else {
+        // One the router made: small, parsed once more only to tell what it says.
+        answer = answerOf(line, jsonrpc::parseEnvelope(line));
+        answer.byBroker = true;
+    }
+    m_traffic->recordAnswer(trafficOrigin(session), rawId, answer, line);
+}
+
+} // namespace manifold

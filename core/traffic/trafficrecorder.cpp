@@ -1,0 +1,134 @@
+#include "traffic/trafficrecorder.h"
+
+#include <QDateTime>
+
+namespace manifold {
+
+TrafficRecorder::TrafficRecorder(QString server, qint64 capBytes)
+    : m_server(std::move(server))
+    , m_ring(capBytes)
+{
+    m_clock.start();
+    m_epochUs = QDateTime::currentMSecsSinceEpoch() * 1000;
+}
+
+void TrafficRecorder::addSecrets(const QList<QByteArray> &values)
+{
+    bool added = false;
+    for (const QByteArray &value : values) {
+        if (value.isEmpty() || m_secrets.contains(value) || m_secrets.size() >= MaxSecrets)
+            continue;
+        m_secrets.append(value);
+        added = true;
+    }
+    if (added)
+        m_mask.setSecrets(m_secrets);
+}
+
+void TrafficRecorder::clear()
+{
+    m_ring.clear();
+    m_pending.clear();
+}
+
+void TrafficRecorder::keepBody(TrafficRecord &record, QByteArrayView line) const
+{
+    if (!m_captureBodies)
+        return;
+    // A copy of at most BodyLimit bytes: the message's own buffer is never shared, so a large
+    // answer is still relayed in place, and a huge one does not fill the ring at once.
+    record.body = line.first(qMin(line.size(), BodyLimit)).toByteArray();
+    record.bodyTruncated = line.size() > BodyLimit;
+}
+
+void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
+                                       QByteArrayView rawId, QByteArrayView line)
+{
+    TrafficRecord record;
+    record.timeUs = nowUs();
+    record.session = origin.session;
+    record.client = origin.client;
+    record.instance = origin.instance;
+    record.direction = TrafficRecord::Direction::ToServer;
+    record.kind = kind;
+    record.method = method;
+    record.id = rawId.toByteArray();
+    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
+    keepBody(record, line);
+    const qint64 timeUs = record.timeUs;
+    const quint64 seq = m_ring.append(std::move(record));
+    if (kind != TrafficRecord::Kind::Request || rawId.isEmpty())
+        return;
+    if (m_pending.size() >= MaxPending)
+        m_pending.clear();   // answers to these show without a duration; nothing else is lost
+    m_pending.insert(qMakePair(origin.session, rawId.toByteArray()), Pending{seq, timeUs, method});
+}
+
+void TrafficRecorder::recordFromServer(const QByteArray &instance, TrafficRecord::Kind kind,
+                                       const QByteArray &method, QByteArrayView line)
+{
+    TrafficRecord record;
+    record.timeUs = nowUs();
+    record.instance = instance;
+    record.direction = TrafficRecord::Direction::FromServer;
+    record.kind = kind;
+    record.method = method;
+    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
+    keepBody(record, line);
+    m_ring.append(std::move(record));
+}
+
+void TrafficRecorder::recordAnswer(const Origin &origin, QByteArrayView rawId, const Answer &answer,
+                                   QByteArrayView line)
+{
+    TrafficRecord record;
+    record.timeUs = nowUs();
+    record.session = origin.session;
+    record.client = origin.client;
+    record.instance = origin.instance;
+    record.direction = TrafficRecord::Direction::FromServer;
+    record.kind = answer.isError ? TrafficRecord::Kind::Error : TrafficRecord::Kind::Result;
+    record.byBroker = answer.byBroker;
+    record.id = rawId.toByteArray();
+    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
+    record.errorCode = answer.errorCode;
+    record.errorMessage = answer.errorMessage.left(200);
+    const auto pending = m_pending.constFind(qMakePair(origin.session, record.id));
+    if (pending != m_pending.cend()) {
+        record.method = pending->method;
+        record.requestSeq = pending->seq;
+        record.durationUs = qMax<qint64>(0, record.timeUs - pending->timeUs);
+        m_pending.erase(pending);
+        m_health.addCall(record.timeUs / 1000, record.durationUs, answer.isError);
+    }
+    keepBody(record, line);
+    m_ring.append(std::move(record));
+}
+
+void TrafficRecorder::sessionClosed(quint64 session)
+{
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it.key().first == session)
+            it = m_pending.erase(it);
+        else
+            ++it;
+    }
+}
+
+const TrafficRecord *TrafficRecorder::find(quint64 seq) const
+{
+    if (m_ring.isEmpty() || seq < m_ring.firstSeq() || seq > m_ring.lastSeq())
+        return nullptr;
+    return &m_ring.at(qsizetype(seq - m_ring.firstSeq()));
+}
+
+QJsonObject TrafficRecorder::statusJson() const
+{
+    return {{QStringLiteral("records"), m_ring.size()},
+            {QStringLiteral("usedBytes"), m_ring.usedBytes()},
+            {QStringLiteral("capBytes"), m_ring.capBytes()},
+            {QStringLiteral("captureBodies"), m_captureBodies},
+            {QStringLiteral("dropped"), qint64(dropped())}};
+}
+
+} // namespace manifold
