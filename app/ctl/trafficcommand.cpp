@@ -17,11 +17,16 @@ namespace manifold::ctl {
 const char *const TrafficUsage =
     "  traffic [NAME] [--follow] [--json] [--bodies] [--limit N] [--errors] [--slow MS]\n"
     "                                                the messages the broker relayed (all servers\n"
-    "                                                without NAME): the newest N (50) as a table, or\n"
-    "                                                --json as JSON Lines; --follow keeps polling (every\n"
-    "                                                200 ms: a slow terminal just polls less, the broker\n"
-    "                                                never queues for it) until Ctrl-C; --bodies adds the\n"
-    "                                                masked bodies (after set NAME captureBodies true)\n";
+    "                                                without NAME): the newest N (50) as a table, "
+    "or\n"
+    "                                                --json as JSON Lines; --follow keeps polling "
+    "(every\n"
+    "                                                200 ms: a slow terminal just polls less, the "
+    "broker\n"
+    "                                                never queues for it) until Ctrl-C; --bodies "
+    "adds the\n"
+    "                                                masked bodies (after set NAME captureBodies "
+    "true)\n";
 
 namespace {
 
@@ -54,7 +59,9 @@ QString idText(const QJsonValue &id)
 QString statusText(const QJsonObject &record)
 {
     const QString kind = record.value(QLatin1String("kind")).toString();
-    const QString broker = record.value(QLatin1String("byBroker")).toBool() ? QStringLiteral(" (Manifold)") : QString();
+    const QString broker = record.value(QLatin1String("byBroker")).toBool()
+                               ? QStringLiteral(" (Manifold)")
+                               : QString();
     if (kind == QLatin1String("result"))
         return QStringLiteral("ok") + broker;
     if (kind == QLatin1String("error"))
@@ -102,7 +109,8 @@ void reportGaps(const QJsonObject &result, const TrafficOptions &options)
     FILE *out = options.json ? stderr : stdout;
     const qint64 missed = result.value(QLatin1String("missed")).toInteger();
     if (missed > 0)
-        std::fprintf(out, "\u2026 %lld records dropped (memory limit)\n", static_cast<long long>(missed));
+        std::fprintf(out, "\u2026 %lld records dropped (memory limit)\n",
+                     static_cast<long long>(missed));
     std::fflush(out);
 }
 
@@ -134,7 +142,8 @@ QString parseTrafficArgs(QStringList args, TrafficOptions *options)
         } else if (!arg.startsWith(QLatin1Char('-')) && options->name.isEmpty()) {
             options->name = arg;
         } else {
-            return QStringLiteral("traffic: unexpected '%1'; usage:\n%2").arg(arg, QString::fromLatin1(TrafficUsage));
+            return QStringLiteral("traffic: unexpected '%1'; usage:\n%2")
+                .arg(arg, QString::fromLatin1(TrafficUsage));
         }
     }
     return QString();
@@ -142,7 +151,8 @@ QString parseTrafficArgs(QStringList args, TrafficOptions *options)
 
 bool trafficRecordMatches(const QJsonObject &record, const TrafficOptions &options)
 {
-    if (options.errorsOnly && record.value(QLatin1String("kind")).toString() != QLatin1String("error"))
+    if (options.errorsOnly &&
+        record.value(QLatin1String("kind")).toString() != QLatin1String("error"))
         return false;
     if (options.slowMs >= 0) {
         const QJsonValue duration = record.value(QLatin1String("durationMs"));
@@ -154,41 +164,49 @@ bool trafficRecordMatches(const QJsonObject &record, const TrafficOptions &optio
 
 namespace {
 // One table line; the header and the rows share it, so their columns line up.
-QString tableLine(const QString &time, const QString &server, const QString &who, const QString &arrow, const QString &method,
-                  const QString &id, const QString &ms, const QString &bytes, const QString &status)
+QString tableLine(const QString &time, const QString &server, const QString &who,
+                  const QString &arrow, const QString &method, const QString &id, const QString &ms,
+                  const QString &bytes, const QString &status)
 {
     return QStringLiteral("%1 %2%3 %4 %5 %6 %7 %8 %9")
-        .arg(time.leftJustified(12), server.isNull() ? QString() : server.leftJustified(16) + QLatin1Char(' '),
-             who.leftJustified(21), arrow, method.leftJustified(28), id.leftJustified(8), ms.rightJustified(9),
-             bytes.rightJustified(8), status)
+        .arg(time.leftJustified(12),
+             server.isNull() ? QString() : server.leftJustified(16) + QLatin1Char(' '),
+             who.leftJustified(21), arrow, method.leftJustified(28), id.leftJustified(8),
+             ms.rightJustified(9), bytes.rightJustified(8), status)
         .trimmed();
 }
 } // namespace
 
 QString trafficHeader(bool withServer)
 {
-    return tableLine(QStringLiteral("TIME"), withServer ? QStringLiteral("SERVER") : QString(), QStringLiteral("CLIENT#SESSION"),
-                     QStringLiteral(" "), QStringLiteral("METHOD"), QStringLiteral("ID"), QStringLiteral("MS"),
+    return tableLine(QStringLiteral("TIME"), withServer ? QStringLiteral("SERVER") : QString(),
+                     QStringLiteral("CLIENT#SESSION"), QStringLiteral(" "),
+                     QStringLiteral("METHOD"), QStringLiteral("ID"), QStringLiteral("MS"),
                      QStringLiteral("BYTES"), QStringLiteral("STATUS"));
 }
 
 QString formatTrafficRow(const QJsonObject &record, bool withServer)
 {
     const qint64 timeUs = record.value(QLatin1String("timeUs")).toInteger();
-    const QString time = timeUs > 0 ? QDateTime::fromMSecsSinceEpoch(timeUs / 1000).toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"))
+    const QString time = timeUs > 0 ? QDateTime::fromMSecsSinceEpoch(timeUs / 1000)
+                                          .toLocalTime()
+                                          .toString(QStringLiteral("HH:mm:ss.zzz"))
                                     : record.value(QLatin1String("time")).toString();
     QString client = record.value(QLatin1String("client")).toString();
     if (client.isEmpty())
         client = QStringLiteral("?");
     const qint64 session = record.value(QLatin1String("session")).toInteger();
     const QString who = session > 0 ? QStringLiteral("%1#%2").arg(client).arg(session) : client;
-    const bool toServer = record.value(QLatin1String("direction")).toString() == QLatin1String("to-server");
+    const bool toServer =
+        record.value(QLatin1String("direction")).toString() == QLatin1String("to-server");
     const QJsonValue duration = record.value(QLatin1String("durationMs"));
-    const QString ms = duration.isDouble() ? QString::number(duration.toDouble(), 'f', 1) : QString();
-    return tableLine(time, withServer ? record.value(QLatin1String("server")).toString() : QString(), who,
-                     toServer ? QStringLiteral("\u2192") : QStringLiteral("\u2190"), record.value(QLatin1String("method")).toString(),
-                     idText(record.value(QLatin1String("id"))), ms,
-                     QString::number(record.value(QLatin1String("size")).toInteger()), statusText(record));
+    const QString ms =
+        duration.isDouble() ? QString::number(duration.toDouble(), 'f', 1) : QString();
+    return tableLine(
+        time, withServer ? record.value(QLatin1String("server")).toString() : QString(), who,
+        toServer ? QStringLiteral("\u2192") : QStringLiteral("\u2190"),
+        record.value(QLatin1String("method")).toString(), idText(record.value(QLatin1String("id"))),
+        ms, QString::number(record.value(QLatin1String("size")).toInteger()), statusText(record));
 }
 
 int runTrafficCommand(const QStringList &args, const TrafficConnector &connect)
@@ -230,7 +248,10 @@ int runTrafficCommand(const QStringList &args, const TrafficConnector &connect)
         if (!fetch(*client, params, &result, &error)) {
             if (g_interrupted)
                 break;
-            return fail(QStringLiteral("traffic: stopped following, the broker went away or failed: %1").arg(error), 1);
+            return fail(
+                QStringLiteral("traffic: stopped following, the broker went away or failed: %1")
+                    .arg(error),
+                1);
         }
         reportGaps(result, options);
         printRecords(result.value(QLatin1String("records")).toArray(), options);

@@ -16,13 +16,13 @@ namespace manifold::ctl {
 // followed by polling with the cursor.
 struct TrafficOptions
 {
-    QString name;        // empty: every server
+    QString name; // empty: every server
     bool follow = false;
     bool json = false;
     bool bodies = false;
     bool errorsOnly = false;
-    int limit = 50;      // the newest N shown first
-    double slowMs = -1;  // >= 0: only answers that took at least this long
+    int limit = 50;     // the newest N shown first
+    double slowMs = -1; // >= 0: only answers that took at least this long
 };
 
 extern const char *const TrafficUsage;

@@ -22,7 +22,8 @@ int highestBit(std::uint64_t value)
 }
 } // namespace
 
-LoopProbe::LoopProbe(QObject *parent, int intervalMs) : QObject(parent), m_intervalMs(std::max(1, intervalMs))
+LoopProbe::LoopProbe(QObject *parent, int intervalMs)
+    : QObject(parent), m_intervalMs(std::max(1, intervalMs))
 {
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setInterval(m_intervalMs);
@@ -86,7 +87,7 @@ int LoopProbe::bucketOf(std::uint64_t ns)
 {
     if (ns < SubBuckets)
         return int(ns);
-    const int exponent = highestBit(ns);   // >= 4
+    const int exponent = highestBit(ns); // >= 4
     const int sub = int((ns >> (exponent - 4)) & (SubBuckets - 1));
     return std::min(BucketCount - 1, (exponent - 3) * SubBuckets + sub);
 }
@@ -109,7 +110,8 @@ double LoopProbe::percentileMs(double q) const
     for (int bucket = 0; bucket < BucketCount; ++bucket) {
         seen += m_buckets[size_t(bucket)];
         if (seen >= std::max<std::int64_t>(1, rank))
-            return double(std::min<std::uint64_t>(bucketUpperNs(bucket), std::uint64_t(m_maxNs))) / 1e6;
+            return double(std::min<std::uint64_t>(bucketUpperNs(bucket), std::uint64_t(m_maxNs))) /
+                   1e6;
     }
     return maxMs();
 }
@@ -120,7 +122,8 @@ QJsonObject LoopProbe::toJson() const
     QJsonArray histogram;
     for (int bucket = 0; bucket < BucketCount; ++bucket) {
         if (m_buckets[size_t(bucket)])
-            histogram.append(QJsonArray{qint64(bucketUpperNs(bucket)), qint64(m_buckets[size_t(bucket)])});
+            histogram.append(
+                QJsonArray{qint64(bucketUpperNs(bucket)), qint64(m_buckets[size_t(bucket)])});
     }
     return QJsonObject{{QStringLiteral("intervalMs"), m_intervalMs},
                        {QStringLiteral("samples"), qint64(m_samples)},

@@ -24,7 +24,7 @@ public:
 
     void start();
     void stop();
-    void reset();   // forget the samples (keeps running if it was)
+    void reset(); // forget the samples (keeps running if it was)
     bool isRunning() const { return m_timer.isActive(); }
     int intervalMs() const { return m_intervalMs; }
 
@@ -38,9 +38,11 @@ public:
     double p50Ms() const { return percentileMs(0.50); }
     double p99Ms() const { return percentileMs(0.99); }
 
-    // {"intervalMs","samples","p50Ms","p99Ms","maxMs","over50ms","running","histogram"}; histogram is
+    // {"intervalMs","samples","p50Ms","p99Ms","maxMs","over50ms","running","histogram"}; histogram
+    // is
     // [[bucket upper bound in ns, count], ...] for the non-empty buckets, so a reader can subtract
-    // two snapshots and get the percentiles of just the interval between them (a benchmark's flood).
+    // two snapshots and get the percentiles of just the interval between them (a benchmark's
+    // flood).
     QJsonObject toJson() const;
 
 private:
@@ -48,7 +50,7 @@ private:
     static int bucketOf(std::uint64_t ns);
     static std::uint64_t bucketUpperNs(int bucket);
 
-    static constexpr int SubBuckets = 16;   // per power of two
+    static constexpr int SubBuckets = 16; // per power of two
     static constexpr int BucketCount = 64 * SubBuckets;
 
     int m_intervalMs;

@@ -34,7 +34,8 @@ TEST(TrayAppOpen, ShowPageSelectsTheTabByObjectName)
         EXPECT_TRUE(app.showPage(name)) << name.toStdString();
         EXPECT_EQ(pages->currentIndex(), i) << name.toStdString();
     }
-    for (const auto &[page, objectName] : {std::pair{"traffic", "trafficPage"}, std::pair{"dashboard", "dashboardPage"}}) {
+    for (const auto &[page, objectName] :
+         {std::pair{"traffic", "trafficPage"}, std::pair{"dashboard", "dashboardPage"}}) {
         const bool present = pages->findChild<QWidget *>(QLatin1String(objectName)) != nullptr;
         EXPECT_EQ(app.showPage(QLatin1String(page)), present) << page;
     }

@@ -36,9 +36,9 @@ TEST(LoopProbe, HistogramPercentilesFollowRecordedValues)
 {
     LoopProbe probe;
     for (int i = 0; i < 98; ++i)
-        probe.record(1'000'000);   // 1 ms
-    probe.record(40'000'000);      // 40 ms
-    probe.record(120'000'000);     // 120 ms
+        probe.record(1'000'000); // 1 ms
+    probe.record(40'000'000);    // 40 ms
+    probe.record(120'000'000);   // 120 ms
     EXPECT_EQ(probe.samples(), 100);
     EXPECT_NEAR(probe.p50Ms(), 1.0, 0.07);
     EXPECT_NEAR(probe.p99Ms(), 40.0, 40.0 * 0.07);
@@ -52,7 +52,7 @@ TEST(LoopProbe, HistogramPercentilesFollowRecordedValues)
     EXPECT_EQ(counted, 100);
     EXPECT_EQ(histogram.at(0).toArray().at(1).toInteger(), 98);
     EXPECT_NEAR(double(histogram.at(2).toArray().at(0).toInteger()), 120e6, 120e6 * 0.07);
-    probe.record(-5);   // early ticks count as on time
+    probe.record(-5); // early ticks count as on time
     EXPECT_EQ(probe.samples(), 101);
     probe.reset();
     EXPECT_EQ(probe.samples(), 0);

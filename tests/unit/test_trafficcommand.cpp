@@ -11,11 +11,17 @@ namespace {
 
 QJsonObject answer(const QString &kind, double durationMs)
 {
-    return QJsonObject{{QStringLiteral("server"), QStringLiteral("memory")}, {QStringLiteral("seq"), 42},
-                       {QStringLiteral("timeUs"), qint64(1796000000123456)}, {QStringLiteral("session"), 7},
-                       {QStringLiteral("client"), QStringLiteral("claude-code")}, {QStringLiteral("direction"), QStringLiteral("from-server")},
-                       {QStringLiteral("kind"), kind}, {QStringLiteral("method"), QStringLiteral("tools/call")},
-                       {QStringLiteral("id"), 5}, {QStringLiteral("size"), 1234}, {QStringLiteral("durationMs"), durationMs},
+    return QJsonObject{{QStringLiteral("server"), QStringLiteral("memory")},
+                       {QStringLiteral("seq"), 42},
+                       {QStringLiteral("timeUs"), qint64(1796000000123456)},
+                       {QStringLiteral("session"), 7},
+                       {QStringLiteral("client"), QStringLiteral("claude-code")},
+                       {QStringLiteral("direction"), QStringLiteral("from-server")},
+                       {QStringLiteral("kind"), kind},
+                       {QStringLiteral("method"), QStringLiteral("tools/call")},
+                       {QStringLiteral("id"), 5},
+                       {QStringLiteral("size"), 1234},
+                       {QStringLiteral("durationMs"), durationMs},
                        {QStringLiteral("requestSeq"), 41}};
 }
 
@@ -24,10 +30,11 @@ QJsonObject answer(const QString &kind, double durationMs)
 TEST(TrafficCommand, ParsesItsOptions)
 {
     TrafficOptions options;
-    EXPECT_EQ(parseTrafficArgs({QStringLiteral("memory"), QStringLiteral("--follow"), QStringLiteral("--json"), QStringLiteral("--bodies"),
-                                QStringLiteral("--limit"), QStringLiteral("20"), QStringLiteral("--errors"), QStringLiteral("--slow"),
-                                QStringLiteral("250")},
-                               &options),
+    EXPECT_EQ(parseTrafficArgs(
+                  {QStringLiteral("memory"), QStringLiteral("--follow"), QStringLiteral("--json"),
+                   QStringLiteral("--bodies"), QStringLiteral("--limit"), QStringLiteral("20"),
+                   QStringLiteral("--errors"), QStringLiteral("--slow"), QStringLiteral("250")},
+                  &options),
               QString());
     EXPECT_EQ(options.name, QStringLiteral("memory"));
     EXPECT_TRUE(options.follow && options.json && options.bodies && options.errorsOnly);
@@ -41,9 +48,12 @@ TEST(TrafficCommand, ParsesItsOptions)
     EXPECT_FALSE(all.follow);
 
     TrafficOptions bad;
-    EXPECT_FALSE(parseTrafficArgs({QStringLiteral("--limit"), QStringLiteral("0")}, &bad).isEmpty());
-    EXPECT_FALSE(parseTrafficArgs({QStringLiteral("--limit"), QStringLiteral("5001")}, &bad).isEmpty());
-    EXPECT_FALSE(parseTrafficArgs({QStringLiteral("--slow"), QStringLiteral("soon")}, &bad).isEmpty());
+    EXPECT_FALSE(
+        parseTrafficArgs({QStringLiteral("--limit"), QStringLiteral("0")}, &bad).isEmpty());
+    EXPECT_FALSE(
+        parseTrafficArgs({QStringLiteral("--limit"), QStringLiteral("5001")}, &bad).isEmpty());
+    EXPECT_FALSE(
+        parseTrafficArgs({QStringLiteral("--slow"), QStringLiteral("soon")}, &bad).isEmpty());
     EXPECT_FALSE(parseTrafficArgs({QStringLiteral("a"), QStringLiteral("b")}, &bad).isEmpty());
     EXPECT_FALSE(parseTrafficArgs({QStringLiteral("--tail")}, &bad).isEmpty());
 }
@@ -61,7 +71,7 @@ TEST(TrafficCommand, ErrorsAndSlowFilterTheRecords)
     EXPECT_FALSE(trafficRecordMatches(answer(QStringLiteral("result"), 99.9), slow));
     QJsonObject request = answer(QStringLiteral("request"), 0);
     request.remove(QStringLiteral("durationMs"));
-    EXPECT_FALSE(trafficRecordMatches(request, slow));   // only answers have a duration
+    EXPECT_FALSE(trafficRecordMatches(request, slow)); // only answers have a duration
     EXPECT_TRUE(trafficRecordMatches(request, TrafficOptions{}));
 }
 
@@ -81,7 +91,8 @@ TEST(TrafficCommand, RowsNameClientSessionDirectionAndStatus)
     error.insert(QStringLiteral("byBroker"), true);
     const QString failed = formatTrafficRow(error, true);
     EXPECT_TRUE(failed.contains(QStringLiteral("memory"))) << failed.toStdString();
-    EXPECT_TRUE(failed.endsWith(QStringLiteral("error -32603: boom (Manifold)"))) << failed.toStdString();
+    EXPECT_TRUE(failed.endsWith(QStringLiteral("error -32603: boom (Manifold)")))
+        << failed.toStdString();
 
     QJsonObject own = answer(QStringLiteral("request"), 0);
     own.insert(QStringLiteral("direction"), QStringLiteral("to-server"));
@@ -98,5 +109,6 @@ TEST(TrafficCommand, RowsNameClientSessionDirectionAndStatus)
     // The header's columns are where the rows' are.
     const QString header = trafficHeader(false);
     EXPECT_EQ(header.indexOf(QStringLiteral("METHOD")), ok.indexOf(QStringLiteral("tools/call")));
-    EXPECT_EQ(trafficHeader(true).indexOf(QStringLiteral("METHOD")), failed.indexOf(QStringLiteral("tools/call")));
+    EXPECT_EQ(trafficHeader(true).indexOf(QStringLiteral("METHOD")),
+              failed.indexOf(QStringLiteral("tools/call")));
 }
