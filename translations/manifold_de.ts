@@ -56,6 +56,206 @@
     </message>
 </context>
 <context>
+    <name>manifold::ClientMapModel</name>
+    <message>
+        <source>Unknown client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client / server / session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server / instance / session</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation type="unfinished">Sitzungen</translation>
+    </message>
+    <message>
+        <source>Instance</source>
+        <translation type="unfinished">Instanz</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished">Anfragen</translation>
+    </message>
+    <message>
+        <source>HTTP</source>
+        <translation type="unfinished">HTTP</translation>
+    </message>
+    <message>
+        <source>SSE</source>
+        <translation type="unfinished">SSE</translation>
+    </message>
+    <message>
+        <source>shim</source>
+        <translation type="unfinished">Shim</translation>
+    </message>
+    <message>
+        <source>Session %1 · %2 · %3</source>
+        <extracomment>A session row under a client and server: id, project, transport</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 · session %2 · %3</source>
+        <extracomment>A session row under a server instance: client, id, project</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>A client application and its executables: &quot;Cursor (cursor)&quot;</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n instance(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Client: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Instance: %1</source>
+        <translation type="unfinished">Instanz: %1</translation>
+    </message>
+    <message>
+        <source>Transport: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Process: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connected since %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Projects: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>manifold::ClientMapPage</name>
+    <message>
+        <source>By client</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Group the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Group the list:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation type="unfinished">Sitzungen</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished">Anfragen</translation>
+    </message>
+    <message>
+        <source>Line width shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line &amp;width shows:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clients, servers and sessions</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>manifold::ClientMapView</name>
+    <message>
+        <source>Clients and servers map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <extracomment>A server instance a client uses: &quot;memory (shared)&quot;</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 ×%2</source>
+        <extracomment>A client of an instance with its number of sessions: &quot;claude-code ×2&quot;</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2, uses %3</source>
+        <extracomment>A client on the map: name, sessions, the instances it uses</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3, used by %4</source>
+        <extracomment>An instance on the map: server (instance), sessions, its clients</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No client is connected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 use %2: %3</source>
+        <extracomment>The map&apos;s description: &quot;3 client applications&quot; &quot;use&quot; &quot;2 server instances&quot;: details</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client application(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server instance(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Selected: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>manifold::ClientSetupDialog</name>
     <message>
         <source>imported as “%1”</source>
@@ -609,6 +809,80 @@
     </message>
 </context>
 <context>
+    <name>manifold::DashboardPage</name>
+    <message>
+        <source>No servers configured. Add one on the Servers page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>manifold::HealthNotifier</name>
+    <message>
+        <source>&quot;%1&quot; is slow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Half its calls wait over %1 ms; the slowest 5% over %2 ms.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; keeps failing calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 calls in the last minute were errors.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to &quot;%1&quot;</source>
+        <translation type="unfinished">Bei „%1“ anmelden</translation>
+    </message>
+    <message>
+        <source>A browser window was opened to sign in. Every client uses this one sign-in.</source>
+        <translation type="unfinished">Zum Anmelden wurde ein Browserfenster geöffnet. Alle Clients nutzen diese eine Anmeldung.</translation>
+    </message>
+    <message>
+        <source>%1
+Use &quot;Sign In&quot; in the Manifold menu.</source>
+        <translation type="unfinished">%1
+Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
+    </message>
+    <message>
+        <source>It left no error output.</source>
+        <translation type="unfinished">Er hat keine Fehlerausgabe hinterlassen.</translation>
+    </message>
+    <message>
+        <source>Server &quot;%1&quot; failed</source>
+        <translation type="unfinished">Server „%1“ ist ausgefallen</translation>
+    </message>
+    <message>
+        <source>A client of &quot;%1&quot; stopped reading; disconnected</source>
+        <translation type="unfinished">Ein Client von „%1“ hat aufgehört zu lesen und wurde getrennt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1; %n more problem(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1; %n more server(s) need attention</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Manifold: servers need attention</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>manifold::HttpFrontDoorPage</name>
     <message>
         <source>&amp;Serve the MCP servers over HTTP</source>
@@ -831,6 +1105,73 @@
     </message>
 </context>
 <context>
+    <name>manifold::JsonDetail</name>
+    <message>
+        <source>&amp;Previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;opy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find in the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find previous</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the previous match (Shift+F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find the next match (Enter, F3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the selection, or the whole message when nothing is selected (Ctrl+C)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F&amp;ind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the beginning of this message was kept.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>manifold::LogModel</name>
     <message>
         <source>%1  [broker] %2</source>
@@ -1042,6 +1383,30 @@
         <source>The broker runs Manifold %1, this window is %2: quit Manifold and start it again to finish the upgrade.</source>
         <translation>Der Broker läuft mit Manifold %1, dieses Fenster ist %2: Beenden Sie Manifold und starten Sie es erneut, um die Aktualisierung abzuschließen.</translation>
     </message>
+    <message>
+        <source>T&amp;raffic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>H&amp;ealth</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who &amp;Uses What</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Traffic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>manifold::McpProbe</name>
@@ -1118,6 +1483,77 @@
     <message>
         <source>Instance: %1</source>
         <translation>Instanz: %1</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::ServerCard</name>
+    <message>
+        <source>Calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished">Speicher</translation>
+    </message>
+    <message>
+        <source>Calls per minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 calls/min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latency (p95)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p95 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p50 %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors per minute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 errors/min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished">%1 s</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished">%1 ms</translation>
+    </message>
+    <message>
+        <source>Server %1, %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p95 %1 · p50 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 calls per minute, latency %2, %3 errors per minute, memory %4</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1760,16 +2196,77 @@
         <translation>Grenze für Ungelesenes</translation>
     </message>
     <message>
-        <source>Could not change the unread limit: %1</source>
-        <translation>Die Grenze für Ungelesenes konnte nicht geändert werden: %1</translation>
-    </message>
-    <message>
         <source>&amp;General</source>
         <translation>&amp;Allgemein</translation>
     </message>
     <message>
         <source>HTTP &amp;Front Door</source>
         <translation>HTTP-&amp;Zugang</translation>
+    </message>
+    <message>
+        <source> MiB</source>
+        <translation type="unfinished"> MiB</translation>
+    </message>
+    <message>
+        <source>How much of each server&apos;s recent traffic Manifold keeps for the Traffic view and manifoldctl traffic. The oldest messages are forgotten first; the health charts always cover the last hour.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Traffic memory per server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A server whose 95th percentile latency stays above this is shown as slow on the dashboard, and you are notified once.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow server threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Traffic memory per server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Slow server threshold (p95):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Traffic Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not change the setting: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>manifold::Sparkline</name>
+    <message>
+        <source>%1, %2</source>
+        <translation type="unfinished">%1 T %2 h {1,?} {2?}</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <extracomment>A chart&apos;s tooltip: the minute, then the value</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no data yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>last %1, max %2 over the last hour</source>
+        <extracomment>A chart&apos;s accessible description</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>max %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1847,6 +2344,343 @@
     </message>
 </context>
 <context>
+    <name>manifold::TrafficExport</name>
+    <message>
+        <source>An export is still running.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not connected to the broker.</source>
+        <translation type="unfinished">Nicht mit dem Broker verbunden.</translation>
+    </message>
+</context>
+<context>
+    <name>manifold::TrafficModel</name>
+    <message>
+        <source> (by Manifold)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>error %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>to the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>from the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 #%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished">%1 s</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished">%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 KiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation type="unfinished">Server</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation type="unfinished">Client</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished">Methode</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>manifold::TrafficPage</name>
+    <message>
+        <source>Traffic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped and dropped messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n message(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop adding new messages for now (Space in the table)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Client filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished">Methode</translation>
+    </message>
+    <message>
+        <source>Method filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Errors only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Errors only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Slow only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slow threshold in milliseconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Slower than this (or still waiting longer) counts as slow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Capture &amp;bodies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Capture bodies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep message bodies for this server; they may hold secrets (known secret values are masked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;xport</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export &amp;Selection…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export &amp;All Kept…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget the traffic kept so far (the health charts stay)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Traffic is not available: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Paused: %n new message(s) waiting</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n row(s) skipped to keep up</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dropped (memory limit)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a server to capture its message bodies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Capture Bodies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not change body capture for &quot;%1&quot;: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1:</source>
+        <translation type="unfinished">%1 s {1:?}</translation>
+    </message>
+    <message>
+        <source>Body capture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Turn on body capture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a message to see it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, answered by Manifold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The body is no longer kept (%1).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No body was kept for this message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message bodies are not captured for &quot;%1&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bodies may hold secrets, so &quot;%1&quot; keeps only metadata. Turn on &quot;Capture bodies&quot; to keep the bodies of its next messages; known secret values are masked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Capture Bodies of &quot;%1&quot;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export Selection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export All Kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>manifold::TrayApp</name>
     <message>
         <source>Quit Manifold</source>
@@ -1902,32 +2736,8 @@ Trotzdem beenden?</numerusform>
         <translation>&amp;Stoppen</translation>
     </message>
     <message>
-        <source>Manifold: all servers fine</source>
-        <translation>Manifold: alle Server in Ordnung</translation>
-    </message>
-    <message>
-        <source>Manifold: a server is restarting or not responding</source>
-        <translation>Manifold: ein Server startet neu oder reagiert nicht</translation>
-    </message>
-    <message>
-        <source>Manifold: a server has failed</source>
-        <translation>Manifold: ein Server ist ausgefallen</translation>
-    </message>
-    <message>
-        <source>It left no error output.</source>
-        <translation>Er hat keine Fehlerausgabe hinterlassen.</translation>
-    </message>
-    <message>
-        <source>Server &quot;%1&quot; failed</source>
-        <translation>Server „%1“ ist ausgefallen</translation>
-    </message>
-    <message>
         <source>Set Up &amp;Clients…</source>
         <translation>&amp;Clients einrichten…</translation>
-    </message>
-    <message>
-        <source>A client of &quot;%1&quot; stopped reading; disconnected</source>
-        <translation>Ein Client von „%1“ hat aufgehört zu lesen und wurde getrennt</translation>
     </message>
     <message>
         <source>Sign &amp;In Again…</source>
@@ -1942,18 +2752,39 @@ Trotzdem beenden?</numerusform>
         <translation>Anmeldung bei „%1“ fehlgeschlagen</translation>
     </message>
     <message>
-        <source>Sign in to &quot;%1&quot;</source>
-        <translation>Bei „%1“ anmelden</translation>
+        <source>&amp;Dashboard…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s)</source>
+        <extracomment>Tray summary: server and client counts</extracomment>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n client(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n failing</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <source>A browser window was opened to sign in. Every client uses this one sign-in.</source>
-        <translation>Zum Anmelden wurde ein Browserfenster geöffnet. Alle Clients nutzen diese eine Anmeldung.</translation>
+        <source>, slowest: p95 %1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>%1
-Use &quot;Sign In&quot; in the Manifold menu.</source>
-        <translation>%1
-Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
+        <source>Manifold — %1</source>
+        <extracomment>Tray tooltip: Manifold — summary</extracomment>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>

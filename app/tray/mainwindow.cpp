@@ -3,9 +3,12 @@
 #include "aboutdialog.h"
 #include "clientmappage.h"
 #include "clientspage.h"
+#include "dashboardpage.h"
+#include "servercard.h"
 #include "serverdialog.h"
 #include "serversettingspage.h"
 #include "statecolors.h"
+#include "trafficpage.h"
 
 #include "control/brokerview.h"
 #include "manifold/version.h"
@@ -146,7 +149,18 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_tabs->addTab(createSessionsTab(), tr("Se&ssions"));
     m_tabs->addTab(createQueueTab(), tr("&Queue"));
     m_tabs->addTab(createLogTab(), tr("&Log"));
+    m_serverTraffic = new TrafficPage(view, {}, this);
+    m_serverTraffic->setObjectName(QStringLiteral("serverTrafficPage"));
+    m_tabs->addTab(m_serverTraffic, tr("T&raffic"));
     m_tabs->addTab(m_settingsPage, tr("Se&ttings"));
+    // Health: the dashboard's card for the selected server, larger.
+    m_dashboard = new DashboardPage(view, this);
+    m_healthCard = new ServerCard(m_dashboard->model(), {}, ServerCard::Size::Large, this);
+    m_healthCard->setSlowThresholdMs(m_dashboard->slowThresholdMs());
+    m_healthCard->setAccessibleName(tr("Health"));
+    m_tabs->addTab(m_healthCard, tr("H&ealth"));   // Alt+H is the Help menu
+    connect(m_healthCard, &ServerCard::openTraffic, this, &MainWindow::openServerTraffic);
+    connect(m_dashboard, &DashboardPage::openTraffic, this, &MainWindow::openServerTraffic);
     m_tabs->setDocumentMode(true);
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -161,11 +175,16 @@ MainWindow::MainWindow(BrokerView *view, QWidget *parent)
     m_clientMapPage->setObjectName(QStringLiteral("clientMapPage"));
     m_pages->addTab(m_clientMapPage, tr("Who &Uses What"));
     connect(m_clientMapPage, &ClientMapPage::openSession, this, &MainWindow::showSession);
+    connect(m_clientMapPage, &ClientMapPage::openTraffic, this, &MainWindow::showTraffic);
+    m_allTraffic = new TrafficPage(view, {}, this);
+    m_allTraffic->setObjectName(QStringLiteral("trafficPage"));
+    m_pages->addTab(m_allTraffic, tr("&Traffic"));
+    m_pages->insertTab(0, m_dashboard, tr("&Dashboard"));
     m_pages->setObjectName(QStringLiteral("pages"));
     setCentralWidget(m_pages);
-    // The server toolbar acts on the servers table; on the Clients page it would only confuse.
+    // The server toolbar acts on the servers table; on the other pages it would only confuse.
     connect(m_pages, &QTabWidget::currentChanged, this,
-            [this] { m_toolbar->setVisible(m_pages->currentWidget() != m_clientsPage); });
+            [this, splitter] { m_toolbar->setVisible(m_pages->currentWidget() == splitter); });
 
     setTabOrder(m_servers, m_tabs);
 
@@ -197,6 +216,24 @@ MainWindow::~MainWindow() = default;
 void MainWindow::showClientsPage()
 {
     m_pages->setCurrentWidget(m_clientsPage);
+}
+
+void MainWindow::showDashboard()
+{
+    m_pages->setCurrentWidget(m_dashboard);
+}
+
+// From a dashboard card or the clients map: the server's own traffic.
+void MainWindow::openServerTraffic(const QString &server)
+{
+    showTraffic(server);
+}
+
+void MainWindow::showTraffic(const QString &server)
+{
+    m_pages->setCurrentWidget(m_tabs->parentWidget());
+    selectServer(server);
+    m_tabs->setCurrentWidget(m_serverTraffic);
 }
 
 void MainWindow::setClientSetup(ClientSetup *setup)
@@ -253,7 +290,7 @@ void MainWindow::createActions()
     connect(m_setUpClients, &QAction::triggered, this, &MainWindow::showClientsPage);
     connect(m_about, &QAction::triggered, this, &MainWindow::showAbout);
     connect(m_findLog, &QAction::triggered, this, [this] {
-        m_pages->setCurrentIndex(0);
+        m_pages->setCurrentWidget(m_tabs->parentWidget());
         m_tabs->setCurrentIndex(m_tabs->indexOf(m_logSearch->parentWidget()));
         m_logSearch->setFocus(Qt::ShortcutFocusReason);
         m_logSearch->selectAll();
@@ -416,7 +453,9 @@ void MainWindow::onSelectionChanged()
         m_sessionModel->setServer(name);
     m_queueModel->setServer(name);
     m_logModel->setServer(name);
+    m_serverTraffic->setServer(name);
     m_settingsPage->setServer(selectedServerJson());
+    m_healthCard->setServer(name);
     m_tabs->setEnabled(!name.isEmpty());
     updateActions();
 }

@@ -20,12 +20,15 @@ class BrokerView;
 class ClientMapPage;
 class ClientSetup;
 class ClientsPage;
+class DashboardPage;
+class ServerCard;
 class LogFilterProxy;
 class LogModel;
 class QueueTableModel;
 class ServerSettingsPage;
 class ServerTableModel;
 class SessionTableModel;
+class TrafficPage;
 
 // The Manifold window: every server in a table with a toolbar to act on the selected one, and
 // tabs for its sessions, queue, log and settings; a second page sets up the MCP clients.
@@ -52,6 +55,15 @@ public:
     ClientsPage *clientsPage() const { return m_clientsPage; }
     ClientMapPage *clientMapPage() const { return m_clientMapPage; }
     void showClientsPage();
+    // The first page: a health card per server.
+    DashboardPage *dashboardPage() const { return m_dashboard; }
+    void showDashboard();
+    // The selected server's Health tab.
+    ServerCard *healthCard() const { return m_healthCard; }
+    // The Servers page with this server selected and its Traffic tab shown (click-through).
+    void showTraffic(const QString &server);
+    TrafficPage *serverTrafficPage() const { return m_serverTraffic; }
+    TrafficPage *allTrafficPage() const { return m_allTraffic; }
     void showAbout();
     // The engine behind the Clients page; not owned.
     void setClientSetup(ClientSetup *setup);
@@ -95,6 +107,7 @@ private:
     QJsonObject selectedServerJson() const;
     // From the clients map: the server on the Servers page, its Sessions tab on the session.
     void showSession(const QString &server, qint64 sessionId);
+    void openServerTraffic(const QString &server);
 
     BrokerView *m_view;
     ServerTableModel *m_serverModel;
@@ -130,6 +143,10 @@ private:
     QAction *m_setUpClients = nullptr;
     QPushButton *m_disconnectButton = nullptr;
     bool m_closeToTray = true;
+    DashboardPage *m_dashboard = nullptr;
+    ServerCard *m_healthCard = nullptr;
+    TrafficPage *m_serverTraffic = nullptr; // the selected server's, in m_tabs
+    TrafficPage *m_allTraffic = nullptr;    // every server's, in m_pages
 };
 
 } // namespace manifold

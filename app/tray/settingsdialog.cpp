@@ -50,6 +50,8 @@ SettingsDialog::SettingsDialog(Autostart *autostart, BrokerView *view, QWidget *
     , m_linger(new QSpinBox(this))
     , m_heartbeat(new QSpinBox(this))
     , m_unreadLimit(new QSpinBox(this))
+    , m_trafficMemory(new QSpinBox(this))
+    , m_slowThreshold(new QSpinBox(this))
     , m_view(view)
     , m_tabs(new QTabWidget(this))
     , m_http(new HttpFrontDoorPage(view, this))
@@ -94,6 +96,24 @@ QWidget *SettingsDialog::createGeneralPage()
     m_unreadLimit->setToolTip(tr("How much may wait for a client that stops reading before Manifold disconnects it, "
                                  "for every server that does not set its own limit."));
     m_unreadLimit->setEnabled(false);
+
+    m_trafficMemory->setObjectName(QStringLiteral("trafficMemory"));
+    m_trafficMemory->setRange(1, 512);
+    m_trafficMemory->setSuffix(tr(" MiB"));
+    m_trafficMemory->setToolTip(tr("How much of each server's recent traffic Manifold keeps for the Traffic view "
+                                   "and manifoldctl traffic. The oldest messages are forgotten first; the health "
+                                   "charts always cover the last hour."));
+    m_trafficMemory->setAccessibleName(tr("Traffic memory per server"));
+    m_trafficMemory->setEnabled(false);
+
+    m_slowThreshold->setObjectName(QStringLiteral("slowThreshold"));
+    m_slowThreshold->setRange(10, 600000);
+    m_slowThreshold->setSingleStep(100);
+    m_slowThreshold->setSuffix(tr(" ms"));
+    m_slowThreshold->setValue(QSettings().value(QStringLiteral("dashboard/slowThresholdMs"), 2000).toInt());
+    m_slowThreshold->setToolTip(tr("A server whose 95th percentile latency stays above this is shown as slow on the "
+                                   "dashboard, and you are notified once."));
+    m_slowThreshold->setAccessibleName(tr("Slow server threshold"));
     if (m_view) {
         const QPointer<SettingsDialog> self(this);
         m_view->call(QStringLiteral("status"), {}, [self](bool ok, const QJsonObject &status, const QString &) {
@@ -105,6 +125,12 @@ QWidget *SettingsDialog::createGeneralPage()
             self->m_unreadLimitShown = UnreadLimitBox::toMiB(defaults.value(QLatin1String("maxQueuedBytes")).toInteger());
             self->m_unreadLimit->setValue(self->m_unreadLimitShown);
             self->m_unreadLimit->setEnabled(true);
+            if (defaults.contains(QLatin1String("trafficMemoryBytes"))) {
+                self->m_trafficMemoryShown =
+                    UnreadLimitBox::toMiB(defaults.value(QLatin1String("trafficMemoryBytes")).toInteger());
+                self->m_trafficMemory->setValue(self->m_trafficMemoryShown);
+                self->m_trafficMemory->setEnabled(true);
+            }
         });
     }
 
@@ -113,6 +139,8 @@ QWidget *SettingsDialog::createGeneralPage()
     form->addRow(tr("Default &linger for new servers:"), m_linger);
     form->addRow(tr("Default &heartbeat interval:"), m_heartbeat);
     form->addRow(tr("&Unread limit per client:"), m_unreadLimit);
+    form->addRow(tr("&Traffic memory per server:"), m_trafficMemory);
+    form->addRow(tr("&Slow server threshold (p95):"), m_slowThreshold);
 
     auto *layout = new QVBoxLayout(page);
     layout->addLayout(form);
@@ -148,17 +176,24 @@ void SettingsDialog::acceptGeneral()
     }
     TraySettings::setDefaultLingerMs(m_linger->value() < 0 ? -1 : m_linger->value() * 1000);
     TraySettings::setDefaultHeartbeatMs(m_heartbeat->value() * 1000);
-    if (m_view && m_unreadLimitShown > 0 && m_unreadLimit->value() != m_unreadLimitShown) {
-        const QPointer<QWidget> owner = parentWidget();
-        m_view->call(QStringLiteral("setDefault"),
-                     {{QStringLiteral("key"), QStringLiteral("maxQueuedBytes")},
-                      {QStringLiteral("value"), QString::number(UnreadLimitBox::toBytes(m_unreadLimit->value()))}},
-                     [owner](bool ok, const QJsonObject &, const QString &error) {
-                         if (!ok)
-                             QMessageBox::warning(owner, tr("Unread Limit"), tr("Could not change the unread limit: %1").arg(error));
-                     });
-    }
+    QSettings().setValue(QStringLiteral("dashboard/slowThresholdMs"), m_slowThreshold->value());
+    if (m_view && m_unreadLimitShown > 0 && m_unreadLimit->value() != m_unreadLimitShown)
+        setBrokerDefault(QStringLiteral("maxQueuedBytes"), UnreadLimitBox::toBytes(m_unreadLimit->value()),
+                         tr("Unread Limit"));
+    if (m_view && m_trafficMemoryShown > 0 && m_trafficMemory->value() != m_trafficMemoryShown)
+        setBrokerDefault(QStringLiteral("trafficMemoryBytes"), UnreadLimitBox::toBytes(m_trafficMemory->value()),
+                         tr("Traffic Memory"));
     QDialog::accept();
+}
+
+void SettingsDialog::setBrokerDefault(const QString &key, qint64 value, const QString &title)
+{
+    const QPointer<QWidget> owner = parentWidget();
+    m_view->call(QStringLiteral("setDefault"), {{QStringLiteral("key"), key}, {QStringLiteral("value"), QString::number(value)}},
+                 [owner, title](bool ok, const QJsonObject &, const QString &error) {
+                     if (!ok)
+                         QMessageBox::warning(owner, title, tr("Could not change the setting: %1").arg(error));
+                 });
 }
 
 } // namespace manifold

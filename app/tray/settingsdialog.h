@@ -41,14 +41,18 @@ public:
 private:
     QWidget *createGeneralPage();
     void acceptGeneral();
+    void setBrokerDefault(const QString &key, qint64 value, const QString &title);
 
     Autostart *m_autostart;
     QCheckBox *m_startOnLogin;
     QSpinBox *m_linger;
     QSpinBox *m_heartbeat;
     QSpinBox *m_unreadLimit;
+    QSpinBox *m_trafficMemory;
+    QSpinBox *m_slowThreshold;
     BrokerView *m_view;
     int m_unreadLimitShown = -1;   // MiB as read from the broker; -1 until it answered
+    int m_trafficMemoryShown = -1;
     QTabWidget *m_tabs;
     HttpFrontDoorPage *m_http;
 };

@@ -43,6 +43,10 @@ TrayApp::TrayApp(BrokerView *view, Options options, QObject *parent)
     connect(m_window, &MainWindow::settingsRequested, this, &TrayApp::showSettings);
     connect(m_tray, &TrayIcon::openRequested, this, &TrayApp::showWindow);
     connect(m_tray, &TrayIcon::clientsRequested, this, &TrayApp::showClients);
+    connect(m_tray, &TrayIcon::dashboardRequested, this, [this] {
+        showWindow();
+        m_window->showDashboard();
+    });
     connect(m_tray, &TrayIcon::quitRequested, this, &TrayApp::requestQuit);
     connect(m_view, &BrokerView::serverChanged, this, &TrayApp::updateWindowIcon);
     connect(m_view, &BrokerView::serverAdded, this, &TrayApp::updateWindowIcon);

@@ -1,5 +1,8 @@
 #include "trayicon.h"
 
+#include "healthfeed.h"
+#include "healthnotifier.h"
+#include "servercard.h"
 #include "statecolors.h"
 
 #include "control/brokerview.h"
@@ -7,10 +10,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QJsonArray>
-#include <QJsonObject>
 #include <QDesktopServices>
 #include <QJsonObject>
 #include <QMenu>
+#include <QSettings>
 #include <QUrl>
 #include <QSystemTrayIcon>
 
@@ -21,13 +24,19 @@ TrayIcon::TrayIcon(BrokerView *view, QObject *parent)
     , m_view(view)
     , m_tray(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
+    , m_feed(HealthFeed::forView(view))
+    , m_notifier(new HealthNotifier(view, this))
 {
     m_open = new QAction(tr("&Open Manifold"), this);
     m_clients = new QAction(tr("Set Up &Clients…"), this);
+    m_dashboard = new QAction(tr("&Dashboard…"), this);
+    m_summary = new QAction(this);
+    m_summary->setEnabled(false);
     m_pause = new QAction(tr("&Pause (Stop All Servers)"), this);
     m_quit = new QAction(tr("&Quit Manifold"), this);
     connect(m_open, &QAction::triggered, this, &TrayIcon::openRequested);
     connect(m_clients, &QAction::triggered, this, &TrayIcon::clientsRequested);
+    connect(m_dashboard, &QAction::triggered, this, &TrayIcon::dashboardRequested);
     connect(m_pause, &QAction::triggered, this, &TrayIcon::pauseAll);
     connect(m_quit, &QAction::triggered, this, &TrayIcon::quitRequested);
 
@@ -41,13 +50,26 @@ TrayIcon::TrayIcon(BrokerView *view, QObject *parent)
     // Server rows are few; rebuilding the menu on a change is cheaper than bookkeeping.
     connect(m_view, &BrokerView::serverAdded, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::serverChanged, this, &TrayIcon::rebuildMenu);
-    connect(m_view, &BrokerView::serverChanged, this, &TrayIcon::noticeSignIn);
     connect(m_view, &BrokerView::serverRemoved, this, &TrayIcon::rebuildMenu);
+    connect(m_view, &BrokerView::serverRemoved, this, [this](const QString &name) {
+        m_p95.remove(name);
+        updateSummary();
+    });
     connect(m_view, &BrokerView::connected, this, &TrayIcon::rebuildMenu);
     connect(m_view, &BrokerView::disconnected, this, &TrayIcon::rebuildMenu);
-    connect(m_view, &BrokerView::serverFailed, this, &TrayIcon::onServerFailed);
-    connect(m_view, &BrokerView::sessionCutOff, this, &TrayIcon::onSessionCutOff);
+    connect(m_view, &BrokerView::serverFailed, this, &TrayIcon::updateIcon);
+    connect(m_view, &BrokerView::sessionOpened, this, &TrayIcon::updateSummary);
+    connect(m_view, &BrokerView::sessionClosed, this, &TrayIcon::updateSummary);
+    // The same "slow" line as the dashboard's latency charts.
+    HealthNotifier::Limits limits = m_notifier->limits();
+    limits.slowP95Ms = QSettings().value(QStringLiteral("dashboard/slowThresholdMs"), limits.slowP95Ms).toDouble();
+    m_notifier->setLimits(limits);
+    // Notifications come from the notifier only: one per problem, merged when many arrive.
+    connect(m_feed, &HealthFeed::healthChanged, m_notifier, &HealthNotifier::onHealth);
+    connect(m_feed, &HealthFeed::healthChanged, this, &TrayIcon::onHealth);
+    connect(m_notifier, &HealthNotifier::notify, this, &TrayIcon::showNotification);
     rebuildMenu();
+    m_feed->start();
 }
 
 TrayIcon::~TrayIcon()
@@ -80,6 +102,8 @@ void TrayIcon::rebuildMenu()
     }
     m_menu->clear();
     const QJsonArray servers = m_view->status().value(QLatin1String("servers")).toArray();
+    m_menu->addAction(m_summary);
+    m_menu->addSeparator();
     if (servers.isEmpty()) {
         QAction *none = m_menu->addAction(tr("No servers configured"));
         none->setEnabled(false);
@@ -112,6 +136,7 @@ void TrayIcon::rebuildMenu()
     }
     m_menu->addSeparator();
     m_menu->addAction(m_open);
+    m_menu->addAction(m_dashboard);
     m_menu->addAction(m_clients);
     m_menu->addAction(m_pause);
     m_menu->addSeparator();
@@ -124,38 +149,56 @@ void TrayIcon::updateIcon()
 {
     const QJsonArray servers = m_view->status().value(QLatin1String("servers")).toArray();
     const StateColors::Health health = StateColors::health(servers);
-    if (int(health) == m_health)
-        return;
-    m_health = int(health);
-    m_tray->setIcon(StateColors::appIcon(health, QApplication::palette()));
-    switch (health) {
-    case StateColors::Health::Good:
-        m_tray->setToolTip(tr("Manifold: all servers fine"));
-        break;
-    case StateColors::Health::Degraded:
-        m_tray->setToolTip(tr("Manifold: a server is restarting or not responding"));
-        break;
-    case StateColors::Health::Failed:
-        m_tray->setToolTip(tr("Manifold: a server has failed"));
-        break;
+    if (int(health) != m_health) {
+        m_health = int(health);
+        m_tray->setIcon(StateColors::appIcon(health, QApplication::palette()));
     }
+    updateSummary();
 }
 
-void TrayIcon::onServerFailed(const QString &name, const QStringList &lastStderr)
+QString TrayIcon::summaryText() const
 {
-    updateIcon();
-    QString body = lastStderr.mid(qMax(0, int(lastStderr.size()) - 5)).join(QLatin1Char('\n'));
-    if (body.isEmpty())
-        body = tr("It left no error output.");
-    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
-        m_tray->showMessage(tr("Server \"%1\" failed").arg(name), body, QSystemTrayIcon::Critical, 10000);
+    const QJsonObject status = m_view->status();
+    const QJsonArray servers = status.value(QLatin1String("servers")).toArray();
+    int failing = 0;
+    for (const QJsonValue &server : servers) {
+        if (server.toObject().value(QLatin1String("state")).toString() == QLatin1String("failed"))
+            ++failing;
+    }
+    const int clients = int(status.value(QLatin1String("sessions")).toArray().size());
+    //: Tray summary: server and client counts
+    QString text = tr("%n server(s)", nullptr, int(servers.size())) + tr(", %n client(s)", nullptr, clients);
+    if (failing > 0)
+        text += tr(", %n failing", nullptr, failing);
+    double slowest = 0;
+    for (auto it = m_p95.cbegin(); it != m_p95.cend(); ++it)
+        slowest = qMax(slowest, it.value());
+    if (slowest > 0)
+        text += tr(", slowest: p95 %1").arg(ServerCard::formatMs(slowest));
+    return text;
 }
 
-void TrayIcon::onSessionCutOff(const QString &server, qint64, const QString &message, const QString &)
+void TrayIcon::updateSummary()
+{
+    const QString summary = summaryText();
+    m_summary->setText(summary);
+    //: Tray tooltip: Manifold — summary
+    m_tray->setToolTip(tr("Manifold — %1").arg(summary));
+}
+
+void TrayIcon::onHealth(const QString &server, const HealthSeries &series)
+{
+    if (series.callsPerMin > 0)
+        m_p95.insert(server, series.p95Ms);
+    else
+        m_p95.remove(server);
+    updateSummary();
+}
+
+void TrayIcon::showNotification(const QString &title, const QString &message)
 {
     if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
-        m_tray->showMessage(tr("A client of \"%1\" stopped reading; disconnected").arg(server), message,
-                            QSystemTrayIcon::Warning, 10000);
+        m_tray->showMessage(title, message, QSystemTrayIcon::Warning, 10000);
 }
 
 // The URL comes back from the broker and is opened here: the broker may run headless, in
@@ -172,26 +215,6 @@ void TrayIcon::signIn(const QString &server)
                                              QSystemTrayIcon::Warning, 10000);
                      }
                  });
-}
-
-void TrayIcon::noticeSignIn(const QJsonObject &server)
-{
-    const QString name = server.value(QLatin1String("name")).toString();
-    const QJsonObject auth = server.value(QLatin1String("auth")).toObject();
-    if (auth.isEmpty())
-        return;
-    const QString state = auth.value(QLatin1String("state")).toString();
-    const QString before = std::exchange(m_authStates[name], state);
-    if (state == before || (state != QLatin1String("sign-in-required") && state != QLatin1String("signing-in")))
-        return;
-    if (before == QLatin1String("sign-in-required") || before == QLatin1String("signing-in"))
-        return;   // still the same need: one notification, not a storm
-    if (QSystemTrayIcon::isSystemTrayAvailable() && QSystemTrayIcon::supportsMessages())
-        m_tray->showMessage(tr("Sign in to \"%1\"").arg(name),
-                            state == QLatin1String("signing-in")
-                                ? tr("A browser window was opened to sign in. Every client uses this one sign-in.")
-                                : tr("%1\nUse \"Sign In\" in the Manifold menu.").arg(auth.value(QLatin1String("message")).toString()),
-                            QSystemTrayIcon::Information, 15000);
 }
 
 void TrayIcon::pauseAll()

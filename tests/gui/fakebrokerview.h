@@ -102,4 +102,30 @@ private:
     QJsonArray m_servers;
     QJsonArray m_sessions;
     QList<Call> m_calls;
+
+public:
+    // The pending calls of one method, oldest first.
+    QList<Call> pendingCalls(const QString &method) const
+    {
+        QList<Call> found;
+        for (const Call &call : m_calls) {
+            if (call.method == method)
+                found.append(call);
+        }
+        return found;
+    }
+    // Answers the oldest pending call of this method (others stay pending), later on the event
+    // loop; false if none is pending.
+    bool answerCall(const QString &method, bool ok, const QJsonObject &result, const QString &error = {})
+    {
+        for (qsizetype i = 0; i < m_calls.size(); ++i) {
+            if (m_calls.at(i).method != method)
+                continue;
+            const Call call = m_calls.takeAt(i);
+            if (call.reply)
+                QTimer::singleShot(0, this, [call, ok, result, error] { call.reply(ok, result, error); });
+            return true;
+        }
+        return false;
+    }
 };

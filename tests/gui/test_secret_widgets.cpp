@@ -204,9 +204,18 @@ TEST_F(SettingsPageSecrets, UnreadLimitsAreSetThroughTheBroker)
     ASSERT_TRUE(QTest::qWaitFor([&] { return defaultLimit->isEnabled(); }, 5000));   // the broker answered
     EXPECT_EQ(defaultLimit->value(), 64);
     defaultLimit->setValue(32);
+    // The traffic view's memory per server: from the broker, back to it.
+    auto *trafficMemory = preferences.findChild<QSpinBox *>(QStringLiteral("trafficMemory"));
+    ASSERT_NE(trafficMemory, nullptr);
+    EXPECT_TRUE(trafficMemory->isEnabled());
+    EXPECT_EQ(trafficMemory->value(), 8);
+    EXPECT_FALSE(trafficMemory->accessibleName().isEmpty());
+    trafficMemory->setValue(24);
     preferences.accept();
     EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->defaultMaxQueuedBytes() == 32 * 1024 * 1024; }, 5000));
     EXPECT_EQ(m_broker->defaultMaxQueuedBytesSource(), QStringLiteral("servers.json"));
+    EXPECT_TRUE(QTest::qWaitFor([&] { return m_broker->trafficMemoryBytes() == 24 * 1024 * 1024; }, 5000));
+    EXPECT_EQ(m_broker->group(QStringLiteral("gh"))->traffic().ring().capBytes(), 24 * 1024 * 1024);
 }
 
 // A remote server in the Add dialog: a URL and headers instead of a command and variables;

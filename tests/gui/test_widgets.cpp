@@ -283,8 +283,10 @@ TEST_F(TrayWidgets, TrayMenuOpensTheClientsPage)
         [&] { return app.window()->clientsPage()->table()->model()->rowCount() == 2; }, 5000));
     // The server toolbar belongs to the Servers page.
     EXPECT_FALSE(app.window()->findChild<QToolBar *>(QStringLiteral("serverToolbar"))->isVisible());
-    app.window()->pages()->setCurrentIndex(0);
+    app.window()->pages()->setCurrentWidget(app.window()->tabs()->parentWidget());   // Servers
     EXPECT_TRUE(app.window()->findChild<QToolBar *>(QStringLiteral("serverToolbar"))->isVisible());
+    app.window()->showDashboard();
+    EXPECT_FALSE(app.window()->findChild<QToolBar *>(QStringLiteral("serverToolbar"))->isVisible());
     app.window()->setClientSetup(nullptr);
 }
 

@@ -49,3 +49,7 @@ target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_secret_widget
     ${CMAKE_CURRENT_LIST_DIR}/frontdoorrequest.h ${CMAKE_CURRENT_LIST_DIR}/test_signin_widgets.cpp)
 target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets_clientmap.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_clientmap_fixtures.h)
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_sparkline.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_healthnotifier.cpp ${CMAKE_CURRENT_LIST_DIR}/test_dashboard.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_health_fixtures.h)
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets_traffic.cpp)
