@@ -22,6 +22,7 @@ import { cpuLines, httpVerdict, machineLine, table, verdict } from './lib/report
 import { mergeRounds } from './lib/rounds.mjs';
 import { runTarget } from './lib/suite.mjs';
 import { allTargets } from './lib/targets.mjs';
+import { windowBenchmark, windowReport, windowVerdict } from './lib/windowbench.mjs';
 
 const USAGE = `usage: node bench/run.mjs [options]
   --only KEYS          comma-separated targets: direct,manifold,manifold-http,manifold-sse,
@@ -44,6 +45,15 @@ const USAGE = `usage: node bench/run.mjs [options]
                        over Streamable HTTP, and an OAuth-protected one) reached by N clients, each
                        through its own mcp-remote bridge vs manifold-shim + one broker (not part of
                        the default run; the OAuth server needs npm ci in tests/e2e)
+  --scenario window    run only the window benchmark: a headless broker vs the tray app with its
+                       window open (Xvfb, MANIFOLD_OPEN=traffic, MANIFOLD_LOOP_PROBE=1), interleaved
+                       --rounds; a rate flood through real shims; throughput ratio and the event
+                       loop's lateness (status.broker.loopLatency) against stated bounds
+  --window-rate N      calls/s of the window flood (5000 = 10,000 messages/s)
+  --window-seconds N   length of each window flood (10)
+  --window-clients N   shims the window flood is spread over (4)
+  --window-open PAGE   the page the window shows: traffic, dashboard, map (traffic)
+  --window-server S    echo (a minimal stdio server, so the broker is what is loaded) or everything
   --remote-servers L   servers of the remote scenario (everything,oauth)
   --remote-clients L   client counts of the remote scenario (1,4)
   --build-dir DIR      where manifold and manifold-shim were built (build/bench)
@@ -72,6 +82,11 @@ const { values: args } = parseArgs({
     'no-flood': { type: 'boolean', default: false },
     'flood-only': { type: 'boolean', default: false },
     scenario: { type: 'string' },
+    'window-rate': { type: 'string', default: '5000' },
+    'window-seconds': { type: 'string', default: '10' },
+    'window-clients': { type: 'string', default: '4' },
+    'window-open': { type: 'string', default: 'traffic' },
+    'window-server': { type: 'string', default: 'echo' },
     'remote-servers': { type: 'string', default: 'everything,oauth' },
     'remote-clients': { type: 'string', default: '1,4' },
     'build-dir': { type: 'string' },
@@ -100,6 +115,11 @@ const options = {
   floodQuietCalls: Number(args['flood-quiet-calls']),
   remoteServers: args['remote-servers'].split(','),
   remoteClients: args['remote-clients'].split(',').map(Number),
+  windowRate: Number(args['window-rate']),
+  windowSeconds: Number(args['window-seconds']),
+  windowClients: Number(args['window-clients']),
+  windowOpen: args['window-open'],
+  windowServer: args['window-server'],
 };
 
 const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -113,8 +133,8 @@ else if (args.only) {
   targets = targets.filter((t) => wanted.has(t.key));
 }
 
-if (args.scenario !== undefined && args.scenario !== 'remote') {
-  console.error(`unknown scenario ${args.scenario} (known: remote)\n${USAGE}`);
+if (args.scenario !== undefined && args.scenario !== 'remote' && args.scenario !== 'window') {
+  console.error(`unknown scenario ${args.scenario} (known: remote, window)\n${USAGE}`);
   process.exit(2);
 }
 console.log(machineLine());
@@ -124,6 +144,13 @@ if (args.scenario === 'remote') {
   console.log(remoteReport(remote, options));
   if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, remote }, null, 2));
   process.exit(remote.some((r) => r.error || r.wrong) ? 1 : 0);
+}
+if (args.scenario === 'window') {
+  const window = await windowBenchmark(bins, options);
+  console.log('');
+  console.log(windowReport(window, options));
+  if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, window }, null, 2));
+  process.exit(windowVerdict(window).every((v) => v.pass) ? 0 : 1);
 }
 if (args['manifold-env'].length) console.log(`manifold environment: ${args['manifold-env'].join(' ')}`);
 // Rounds interleave the targets, so a burst of load from elsewhere on the machine hits them alike.

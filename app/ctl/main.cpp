@@ -2,6 +2,7 @@
 #include "controlclient.h"
 #include "remotecommands.h"
 #include "statusprinter.h"
+#include "trafficcommand.h"
 
 #include "config/serverconfig.h"
 #include "secrets/secretstore.h"
@@ -47,6 +48,7 @@ constexpr const char *Usage =
     "                                                max-queued-bytes (0 = the built-in 64 MiB),\n"
     "                                                traffic-memory-bytes (per server, 0 = the built-in 8 MiB)\n"
     "  logs NAME [--lines N]                         the server's recent stderr and broker events\n"
+    "%3"
     "%1%2"
     "  --version                                     print the version\n";
 
@@ -96,7 +98,8 @@ void printHttp(const QString &method, const QJsonObject &result, bool json)
 QString usage()
 {
     return QString::fromLatin1(Usage).arg(QString::fromLatin1(manifold::ctl::RemoteUsage),
-                                         QString::fromLatin1(manifold::ctl::ClientUsage));
+                                         QString::fromLatin1(manifold::ctl::ClientUsage),
+                                         QString::fromLatin1(manifold::ctl::TrafficUsage));
 }
 
 int fail(const QString &message, int code = 1)
@@ -179,6 +182,8 @@ int main(int argc, char *argv[])
         return manifold::ctl::runRemoteCommand(command, args, [socketOption](QString *error) {
             return connectQuietly(socketOption, error);
         });
+    if (command == QLatin1String("traffic"))
+        return manifold::ctl::runTrafficCommand(args, [socketOption](QString *error) { return connectQuietly(socketOption, error); });
     QString method = command;
     QJsonObject params;
     bool json = false;

@@ -210,6 +210,9 @@ int runTray(QApplication &app, const Options &options)
     tray.setSecretStore(broker.secretStore());
     broker.setWindowHost(true);
     QObject::connect(&broker, &Broker::showWindowRequested, &tray, &TrayApp::showWindow);
+    // Benchmarks and screenshots: MANIFOLD_OPEN=traffic|dashboard|map opens the window on that page.
+    if (const QString page = qEnvironmentVariable("MANIFOLD_OPEN"); !page.isEmpty() && !tray.showPage(page))
+        std::fprintf(stderr, "manifold: MANIFOLD_OPEN=%s: no such page; showing the window\n", qPrintable(page));
     QObject::connect(&tray, &TrayApp::quitRequested, &broker, [&broker] {
         broker.shutdown([] { QCoreApplication::exit(0); });
     });

@@ -17,7 +17,9 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QMap>
 #include <QPointer>
+#include <QTabWidget>
 #include <QSystemTrayIcon>
 #include <QTranslator>
 
@@ -94,6 +96,25 @@ void TrayApp::showWindow()
         m_window->show();
     m_window->raise();
     m_window->activateWindow();
+}
+
+bool TrayApp::showPage(const QString &page)
+{
+    showWindow();
+    // Found by objectName, so pages added later (traffic, dashboard, map) need nothing here.
+    static const QMap<QString, QString> objectNames{{QStringLiteral("traffic"), QStringLiteral("trafficPage")},
+                                                    {QStringLiteral("dashboard"), QStringLiteral("dashboardPage")},
+                                                    {QStringLiteral("map"), QStringLiteral("clientMapPage")}};
+    const QString objectName = objectNames.value(page.trimmed().toLower(), page.trimmed());
+    QTabWidget *pages = m_window->pages();
+    for (int i = 0; i < pages->count(); ++i) {
+        QWidget *tab = pages->widget(i);
+        if (tab->objectName() == objectName || tab->findChild<QWidget *>(objectName)) {
+            pages->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 void TrayApp::requestQuit()

@@ -48,6 +48,9 @@ public:
 
     // Shows, raises and activates the window (tray "Open", a second launch).
     void showWindow();
+    // Shows the window on a page: "traffic", "dashboard", "map" (or any tab's objectName); for
+    // MANIFOLD_OPEN (benchmarks, screenshots). False if that page is not in this build.
+    bool showPage(const QString &page);
     // Asks when sessions are connected, then emits quitRequested.
     void requestQuit();
     void showSettings();

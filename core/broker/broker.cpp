@@ -12,6 +12,7 @@
 #include "manifold/version.h"
 #include "platform/childledger.h"
 #include "platform/guardian.h"
+#include "platform/loopprobe.h"
 #include "platform/peercredentials.h"
 #include "platform/runtimepaths.h"
 #include "secrets/secretstorefactory.h"
@@ -182,6 +183,10 @@ Broker::ListenResult Broker::listen(QString *message)
     applyHttpSettings();
     watchRegistry();
     m_startedAt = QDateTime::currentDateTime();
+    if (!m_loopProbe && platform::LoopProbe::enabledByEnvironment()) {
+        m_loopProbe = new platform::LoopProbe(this);
+        m_loopProbe->start();
+    }
     *message = QStringLiteral("listening on %1 with %2 server(s) from %3")
                    .arg(m_socketPath)
                    .arg(m_groups.size())
@@ -249,6 +254,8 @@ QJsonObject Broker::status() const
                                     {QStringLiteral("trafficMemoryBytes"), trafficMemoryBytes()}}}};
     if (!m_registryError.isEmpty())
         broker.insert(QStringLiteral("registryError"), m_registryError);
+    if (m_loopProbe)
+        broker.insert(QStringLiteral("loopLatency"), m_loopProbe->toJson());
     return QJsonObject{{QStringLiteral("broker"), broker},
                        {QStringLiteral("servers"), servers},
                        {QStringLiteral("sessions"), sessions}};

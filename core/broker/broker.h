@@ -26,6 +26,7 @@ class RemoteAccess;
 
 namespace platform {
 class ChildLedger;
+class LoopProbe;
 }
 class ControlService;
 class SecretStore;
@@ -192,6 +193,7 @@ private:
     QMap<SessionId, QString> m_cutOff;
     bool m_hasWindow = false;
     QDateTime m_startedAt;
+    platform::LoopProbe *m_loopProbe = nullptr;   // MANIFOLD_LOOP_PROBE=1: status.broker.loopLatency
 };
 
 } // namespace manifold

@@ -18,6 +18,7 @@ foreach(_target test_widgets test_screenshot)
 endforeach()
 target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_clientspage.cpp ${CMAKE_CURRENT_LIST_DIR}/clientfixtures.h)
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_trayapp_open.cpp)
 target_sources(test_screenshot PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screenshot/test_screenshot.cpp
     ${CMAKE_CURRENT_LIST_DIR}/clientfixtures.h)
 target_compile_definitions(test_screenshot PRIVATE MANIFOLD_ARTIFACTS_DIR="${CMAKE_BINARY_DIR}/artifacts"
