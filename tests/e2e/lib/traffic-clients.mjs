@@ -3,12 +3,17 @@
 // on the test broker's socket, making the calls a day of work makes.
 //
 //   node traffic-clients.mjs --shim PATH --socket PATH --everything NAME --second NAME
+//                            [--projects DIR]
 //
+// With --projects, the coding tools run in DIR/webshop and DIR/infra (made if missing), as
+// they would in a user's checkouts, so the clients map shows projects.
 // The secret the test put in the keychain comes in TRAFFIC_SECRET: claude-ai types it into an
 // echo call, so the server echoes it back and the traffic view must show it masked.
 // Prints one line "READY {json summary}" once every call was answered, then keeps the sessions
 // open (the clients map shows them) until stdin closes or says "quit"; prints "DONE" at the end.
 // Failures print "FAILED <why>" and exit 1.
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -20,6 +25,7 @@ const { values: options } = parseArgs({
     socket: { type: 'string' },
     everything: { type: 'string', default: 'everything' },
     second: { type: 'string', default: 'github' },
+    projects: { type: 'string' },
   },
 });
 if (!options.shim || !options.socket) {
@@ -30,8 +36,17 @@ const secret = process.env.TRAFFIC_SECRET ?? '';
 
 const clients = [];
 
-async function connect(clientName, server) {
+function projectDir(name) {
+  if (!options.projects) return undefined;
+  const dir = path.join(options.projects, name);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+async function connect(clientName, server, project) {
+  const cwd = project ? projectDir(project) : undefined;
   const transport = new StdioClientTransport({
+    ...(cwd ? { cwd } : {}),
     command: options.shim,
     args: ['--socket', options.socket, server],
     env: { ...process.env },
@@ -81,9 +96,9 @@ async function claudeCode(client, label) {
 
 async function main() {
   const ai = await connect('claude-ai', options.everything);
-  const cur = await connect('cursor-vscode', options.everything);
-  const codeA = await connect('claude-code', options.everything);
-  const codeB = await connect('claude-code', options.second);
+  const cur = await connect('cursor-vscode', options.everything, 'webshop');
+  const codeA = await connect('claude-code', options.everything, 'webshop');
+  const codeB = await connect('claude-code', options.second, 'infra');
 
   const [, progress] = await Promise.all([claudeAi(ai), cursor(cur), claudeCode(codeA, 'session 1'),
     claudeCode(codeB, 'session 2')]);

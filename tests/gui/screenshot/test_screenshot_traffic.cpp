@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QPalette>
@@ -22,6 +23,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSettings>
+#include <QSplitter>
 #include <QStyle>
 #include <QTabWidget>
 #include <QTest>
@@ -153,7 +156,8 @@ protected:
                                        QStringLiteral("--shim"), QStringLiteral(MANIFOLD_SHIM_PATH),
                                        QStringLiteral("--socket"), m_socketPath,
                                        QStringLiteral("--everything"), Everything,
-                                       QStringLiteral("--second"), Second});
+                                       QStringLiteral("--second"), Second,
+                                       QStringLiteral("--projects"), path(QStringLiteral("projects"))});
         QByteArray output;
         const bool finished = QTest::qWaitFor([&] {
             output += m_clients.readAllStandardOutput();
@@ -214,6 +218,8 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     view.setCoalesceInterval(20);
     runClients();
 
+    // What a new user sees: no column widths or splitters remembered by earlier tests.
+    QSettings().clear();
     TrayApp app(&view, TrayApp::Options{false, false});
     MainWindow *window = app.window();
     window->resize(WindowSize);
@@ -236,6 +242,8 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     traffic->table()->selectionModel()->setCurrentIndex(
         selected, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     traffic->table()->scrollTo(selected);
+    // The client names ("claude-ai #1 (shared)") whole; the default width cuts them.
+    traffic->table()->header()->resizeSection(TrafficModel::ClientColumn, 190);
     JsonDetail *detail = traffic->detail();
     ASSERT_TRUE(QTest::qWaitFor([&] { return detail->hasBody(); }, 10000));
     const QString body = detail->bodyText();
@@ -264,6 +272,9 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
         return map->model()->clients().size() == 3 && sessions == 4;
     }, 10000));
 
+    // The painted map gets the room; the tree beside it needs less.
+    map->splitter()->setSizes({620, WindowSize.width() - 620});
+
     struct View
     {
         QWidget *page;
@@ -290,9 +301,12 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     }
     EXPECT_EQ(window->size(), WindowSize);
     capture(QString());
+    // A theme switch while the window is open: the palette reaches every view.
     QApplication::setPalette(darkPalette());
+    ASSERT_TRUE(QTest::qWaitFor([&] {
+        return traffic->table()->palette().color(QPalette::Base) == darkPalette().color(QPalette::Base) &&
+               detail->editor()->palette().color(QPalette::Base) == darkPalette().color(QPalette::Base);
+    }, 5000)) << traffic->table()->palette().color(QPalette::Base).name().toStdString();
     capture(QStringLiteral("-dark"));
-    // The dark palette reached the views (a theme switch while the window is open).
-    EXPECT_EQ(traffic->table()->palette().color(QPalette::Base), darkPalette().color(QPalette::Base));
     EXPECT_FALSE(detail->bodyText().contains(Secret));
 }
