@@ -67,3 +67,5 @@ else()
     set_tests_properties(gui.screenshot_2x PROPERTIES ENVIRONMENT "${MANIFOLD_TEST_ENV};QT_SCALE_FACTOR=2")
 endif()
 set_tests_properties(gui.screenshot_2x PROPERTIES LABELS gui TIMEOUT 120)
+# 20,000 calls with the Traffic page open: the event loop's lateness, printed and bounded.
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_traffic_flood.cpp)
