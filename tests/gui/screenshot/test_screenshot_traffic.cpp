@@ -74,7 +74,7 @@ bool saveShot(const QImage &image, const QString &file)
     const QString docs = qEnvironmentVariable("MANIFOLD_SCREENSHOT_DIR");
     if (!docs.isEmpty()) {
         QDir().mkpath(docs);
-        ok = image.save(QDir(docs).filePath(file)) && ok;
+        ok = image.save(QDir(docs).filePath(file), "PNG", 0) && ok;   // smallest file: committed
     }
     return ok;
 }
