@@ -53,3 +53,20 @@ target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_sparkline.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_healthnotifier.cpp ${CMAKE_CURRENT_LIST_DIR}/test_dashboard.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_health_fixtures.h)
 target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_widgets_traffic.cpp)
+# Traffic, Dashboard and Who Uses What with real traffic (server-everything, SDK clients through
+# manifold-shim); gui.screenshot_2x runs it again at scale factor 2 (scripts/screenshots.sh).
+target_sources(test_screenshot PRIVATE ${CMAKE_CURRENT_LIST_DIR}/screenshot/test_screenshot_traffic.cpp)
+target_compile_definitions(test_screenshot PRIVATE MANIFOLD_E2E_DIR="${PROJECT_SOURCE_DIR}/tests/e2e"
+    MANIFOLD_SHIM_PATH="$<TARGET_FILE:manifold-shim>")
+add_dependencies(test_screenshot manifold-shim)
+if(XVFB_RUN)
+    add_test(NAME gui.screenshot_2x COMMAND ${XVFB_RUN} -a -s "-screen 0 1366x768x24"
+        $<TARGET_FILE:test_screenshot> --gtest_filter=TrafficScreenshots.*)
+    set_tests_properties(gui.screenshot_2x PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=xcb;QT_SCALE_FACTOR=2")
+else()
+    add_test(NAME gui.screenshot_2x COMMAND test_screenshot --gtest_filter=TrafficScreenshots.*)
+    set_tests_properties(gui.screenshot_2x PROPERTIES ENVIRONMENT "${MANIFOLD_TEST_ENV};QT_SCALE_FACTOR=2")
+endif()
+set_tests_properties(gui.screenshot_2x PROPERTIES LABELS gui TIMEOUT 120)
+# 20,000 calls with the Traffic page open: the event loop's lateness, printed and bounded.
+target_sources(test_widgets PRIVATE ${CMAKE_CURRENT_LIST_DIR}/test_traffic_flood.cpp)
