@@ -368,7 +368,7 @@ private:
     // The traffic view's tap (routertraffic.cpp).
     TrafficRecorder::Origin trafficOrigin(SessionId session) const;
     void recordFromSession(SessionId session, QByteArrayView line, const jsonrpc::Envelope &envelope);
-    void recordFromChild(QByteArrayView line, const jsonrpc::Envelope &envelope);
+    void recordFromChild(QByteArrayView line, const jsonrpc::Envelope &envelope, const RouterActions &routed);
     void recordAnswer(SessionId session, QByteArrayView rawId, QByteArrayView line);
     static TrafficRecorder::Answer answerOf(QByteArrayView line, const jsonrpc::Envelope &envelope);
     TrafficRecorder *m_traffic = nullptr;

@@ -38,15 +38,17 @@ RouterActions Router::childStarted()
 RouterActions Router::fromChild(QByteArrayView line)
 {
     const Envelope envelope = jsonrpc::parseEnvelope(line);
-    if (m_traffic)
-        recordFromChild(line, envelope);
     switch (envelope.kind) {
     case Envelope::Kind::Response:
         return childResponse(line, envelope);
     case Envelope::Kind::Request:
-        return childRequest(line, envelope);
-    case Envelope::Kind::Notification:
-        return childNotification(line, envelope);
+    case Envelope::Kind::Notification: {
+        RouterActions out = envelope.kind == Envelope::Kind::Request ? childRequest(line, envelope)
+                                                                     : childNotification(line, envelope);
+        if (m_traffic)
+            recordFromChild(line, envelope, out);   // knowing now which session it went to
+        return out;
+    }
     default: {
         const QByteArray preview = line.first(qMin<qsizetype>(line.size(), 200)).toByteArray();
         return {log(QStringLiteral("skipped non-JSON-RPC output from the server: %1").arg(QString::fromUtf8(preview)))};

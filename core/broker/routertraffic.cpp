@@ -48,12 +48,24 @@ void Router::recordFromSession(SessionId session, QByteArrayView line, const Env
     m_traffic->recordFromClient(origin, kindOf(envelope), method, rawId, line);
 }
 
-void Router::recordFromChild(QByteArrayView line, const Envelope &envelope)
+void Router::recordFromChild(QByteArrayView line, const Envelope &envelope, const RouterActions &routed)
 {
-    // Answers are noted when they reach their session (respond), with the client's id.
-    if (envelope.kind != Envelope::Kind::Request && envelope.kind != Envelope::Kind::Notification)
-        return;
-    m_traffic->recordFromServer(m_trafficInstance, kindOf(envelope), envelope.method.left(MaxMethodLength), line);
+    // Answers are noted when they reach their session (respond), with the client's id. A request
+    // or notification is noted once, as the session it went to: progress to the session that asked
+    // for it, a server request to the session that caused it. One that went to several sessions
+    // (a list change) or to none yet (held, dropped) is not one session's.
+    SessionId session = 0;
+    bool several = false;
+    for (const RouterAction &action : routed) {
+        if (action.kind != RouterAction::Kind::ToSession)
+            continue;
+        if (session != 0 && action.session != session)
+            several = true;
+        session = action.session;
+    }
+    TrafficRecorder::Origin origin = several || session == 0 ? TrafficRecorder::Origin{0, {}, m_trafficInstance}
+                                                              : trafficOrigin(session);
+    m_traffic->recordFromServer(origin, kindOf(envelope), envelope.method.left(MaxMethodLength), line);
 }
 
 TrafficRecorder::Answer Router::answerOf(QByteArrayView line, const Envelope &envelope)

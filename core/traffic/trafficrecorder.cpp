@@ -74,12 +74,14 @@ void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind
     m_pending.insert(qMakePair(origin.session, rawId.toByteArray()), Pending{seq, timeUs, internMethod(method)});
 }
 
-void TrafficRecorder::recordFromServer(const QByteArray &instance, TrafficRecord::Kind kind,
+void TrafficRecorder::recordFromServer(const Origin &origin, TrafficRecord::Kind kind,
                                        const QByteArray &method, QByteArrayView line)
 {
     TrafficRecord record;
     record.timeUs = nowUs();
-    record.instance = instance;
+    record.session = origin.session;
+    record.client = origin.client;
+    record.instance = origin.instance;
     record.direction = TrafficRecord::Direction::FromServer;
     record.kind = kind;
     record.method = internMethod(method);

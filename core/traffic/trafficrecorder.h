@@ -51,8 +51,9 @@ public:
     // requests). invalid: not a JSON-RPC message at all (it is refused).
     void recordFromClient(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
                           QByteArrayView rawId, QByteArrayView line);
-    // The server's requests and notifications on their way to clients.
-    void recordFromServer(const QByteArray &instance, TrafficRecord::Kind kind, const QByteArray &method,
+    // The server's requests and notifications on their way to clients (origin: the one session
+    // it went to, or session 0 for several or none).
+    void recordFromServer(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
                           QByteArrayView line);
     // The answer a session gets to its request rawId: from the server, or made by the broker.
     struct Answer

@@ -102,13 +102,28 @@ TEST_F(RouterTrafficTest, TheServersRequestsAndNotificationsAreNotedOnTheirWayOu
 {
     bringUp();
     connectSession(1);
-    router.fromChild(notification("notifications/tools/list_changed"));
+    connectSession(2);
+    router.fromChild(notification("notifications/tools/list_changed"));   // to both sessions
     const TrafficRecord *note = last();
     ASSERT_NE(note, nullptr);
     EXPECT_EQ(note->direction, TrafficRecord::Direction::FromServer);
     EXPECT_EQ(note->kind, TrafficRecord::Kind::Notification);
     EXPECT_EQ(note->method, QByteArray("notifications/tools/list_changed"));
     EXPECT_EQ(note->session, 0u);
+    EXPECT_TRUE(note->client.isEmpty());
+
+    // Progress goes to the one session that asked for it, and is noted as that session's.
+    const QByteArray call = request("3", "tools/call", "{\"name\":\"x\",\"_meta\":{\"progressToken\":\"p-1\"}}");
+    const RouterActions forwarded = router.fromSession(2, call);
+    ASSERT_EQ(forwarded.size(), 1) << dump(forwarded);
+    const QByteArray brokerToken = QByteArray::number(
+        parse(forwarded[0].data).value("params").toObject().value("_meta").toObject().value("progressToken").toInteger());
+    router.fromChild(notification("notifications/progress", "{\"progressToken\":" + brokerToken + ",\"progress\":1}"));
+    const TrafficRecord *progress = last();
+    ASSERT_NE(progress, nullptr);
+    EXPECT_EQ(progress->method, QByteArray("notifications/progress"));
+    EXPECT_EQ(progress->session, 2u);
+    EXPECT_EQ(progress->client, QByteArray("test-client"));
 }
 
 TEST_F(RouterTrafficTest, CapturedBodiesAreCutCopiesAndTheAnswerIsStillRelayedInPlace)
