@@ -36,8 +36,21 @@ constexpr int FirstId = 100;
 constexpr int Window = 64;            // calls each client keeps outstanding
 constexpr int ProbeIntervalMs = 10;
 // Loose on purpose: the broker, its child's pipes, four clients and the window share this one
-// event loop, and CI runs this under ASan on a loaded machine. Locally the max is ~10-40 ms.
-constexpr double MaxLatenessMs = 250;
+// event loop, and CI runs this on a loaded 2-core machine (and under ASan, 2-3 times slower).
+// Locally the max is ~10-40 ms, ~200 ms at a load of 4; a view that froze (a model reset per
+// batch, formatting every body) takes seconds. The stated bound (p99 <= 25 ms, max <= 100 ms at
+// 10,000 messages/s) is measured by `node bench/run.mjs --scenario window`, not here.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double MaxLatenessMs = 1500;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr double MaxLatenessMs = 1500;
+#else
+constexpr double MaxLatenessMs = 600;
+#endif
+#else
+constexpr double MaxLatenessMs = 600;
+#endif
 
 // How late a 10 ms timer fires while the loop is busy: the window's responsiveness.
 class LatenessProbe final
