@@ -51,20 +51,27 @@ QByteArray TrafficRecorder::internMethod(const QByteArray &method)
     return method;
 }
 
-void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
-                                       QByteArrayView rawId, QByteArrayView line)
+TrafficRecord TrafficRecorder::begin(const Origin &origin, TrafficRecord::Direction direction,
+                                     QByteArrayView line) const
 {
     TrafficRecord record;
     record.timeUs = nowUs();
     record.session = origin.session;
     record.client = origin.client;
     record.instance = origin.instance;
-    record.direction = TrafficRecord::Direction::ToServer;
+    record.direction = direction;
+    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
+    keepBody(record, line);
+    return record;
+}
+
+void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
+                                       QByteArrayView rawId, QByteArrayView line)
+{
+    TrafficRecord record = begin(origin, TrafficRecord::Direction::ToServer, line);
     record.kind = kind;
     record.method = internMethod(method);
     record.id = rawId.toByteArray();
-    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
-    keepBody(record, line);
     const qint64 timeUs = record.timeUs;
     const quint64 seq = m_ring.append(std::move(record));
     if (kind != TrafficRecord::Kind::Request || rawId.isEmpty())
@@ -77,32 +84,19 @@ void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind
 void TrafficRecorder::recordFromServer(const Origin &origin, TrafficRecord::Kind kind,
                                        const QByteArray &method, QByteArrayView line)
 {
-    TrafficRecord record;
-    record.timeUs = nowUs();
-    record.session = origin.session;
-    record.client = origin.client;
-    record.instance = origin.instance;
-    record.direction = TrafficRecord::Direction::FromServer;
+    TrafficRecord record = begin(origin, TrafficRecord::Direction::FromServer, line);
     record.kind = kind;
     record.method = internMethod(method);
-    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
-    keepBody(record, line);
     m_ring.append(std::move(record));
 }
 
 void TrafficRecorder::recordAnswer(const Origin &origin, QByteArrayView rawId, const Answer &answer,
                                    QByteArrayView line)
 {
-    TrafficRecord record;
-    record.timeUs = nowUs();
-    record.session = origin.session;
-    record.client = origin.client;
-    record.instance = origin.instance;
-    record.direction = TrafficRecord::Direction::FromServer;
+    TrafficRecord record = begin(origin, TrafficRecord::Direction::FromServer, line);
     record.kind = answer.isError ? TrafficRecord::Kind::Error : TrafficRecord::Kind::Result;
     record.byBroker = answer.byBroker;
     record.id = rawId.toByteArray();
-    record.sizeBytes = qint32(qMin<qsizetype>(line.size(), std::numeric_limits<qint32>::max()));
     record.errorCode = answer.errorCode;
     record.errorMessage = answer.errorMessage.left(200);
     const auto pending = m_pending.constFind(qMakePair(origin.session, record.id));
@@ -113,7 +107,6 @@ void TrafficRecorder::recordAnswer(const Origin &origin, QByteArrayView rawId, c
         m_pending.erase(pending);
         m_health.addCall(record.timeUs / 1000, record.durationUs, answer.isError);
     }
-    keepBody(record, line);
     m_ring.append(std::move(record));
 }
 

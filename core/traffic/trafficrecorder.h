@@ -83,6 +83,8 @@ private:
         QByteArray method;
     };
     void keepBody(TrafficRecord &record, QByteArrayView line) const;
+    // A record of line with what every kind has: time, origin, direction, size, body.
+    TrafficRecord begin(const Origin &origin, TrafficRecord::Direction direction, QByteArrayView line) const;
     // One shared copy per method name (up to MaxMethods), not one per record.
     QByteArray internMethod(const QByteArray &method);
     static constexpr int MaxMethods = 1024;
