@@ -242,8 +242,6 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     traffic->table()->selectionModel()->setCurrentIndex(
         selected, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     traffic->table()->scrollTo(selected);
-    // The client names ("claude-ai #1 (shared)") whole; the default width cuts them.
-    traffic->table()->header()->resizeSection(TrafficModel::ClientColumn, 190);
     JsonDetail *detail = traffic->detail();
     ASSERT_TRUE(QTest::qWaitFor([&] { return detail->hasBody(); }, 10000));
     const QString body = detail->bodyText();
