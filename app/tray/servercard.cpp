@@ -68,7 +68,7 @@ ServerCard::ServerCard(HealthModel *model, const QString &server, Size size, QWi
     if (size == Size::Large)
         layout->addStretch(1);
     else
-        setFixedWidth(340);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed); // the dashboard's grid sets the width
 
     if (m_model) {
         connect(m_model, &QAbstractItemModel::dataChanged, this, &ServerCard::onDataChanged);
@@ -83,8 +83,7 @@ Sparkline *ServerCard::addChart(QGridLayout *grid, int row, const QString &title
 {
     auto *label = new QLabel(title, this);
     auto *chart = new Sparkline(this);
-    if (m_size == Size::Large)
-        chart->setFixedHeight(72);
+    chart->setFixedHeight(m_size == Size::Large ? 72 : 40);
     *value = new QLabel(this);
     (*value)->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     (*value)->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("0000 errors/min")));

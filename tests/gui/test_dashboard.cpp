@@ -17,6 +17,7 @@
 
 #include <QAction>
 #include <QMenu>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -109,6 +110,45 @@ TEST(DashboardTest, CardsForServersNumbersFromHealthEnterOpensTraffic)
     view.removeServer(QStringLiteral("github"));
     EXPECT_EQ(page.cards().size(), 2);
     EXPECT_EQ(page.card(QStringLiteral("github")), nullptr);
+}
+
+TEST(DashboardTest, CardsFillTheWidthInEqualColumnsWithoutSidewaysScrolling)
+{
+    FakeBrokerView view;
+    for (const char *name : {"alpha", "beta", "gamma", "delta", "epsilon"})
+        view.addServer(server(QString::fromLatin1(name)));
+    DashboardPage page(&view);
+    page.resize(1100, 700);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    ASSERT_EQ(page.cards().size(), 5);
+
+    // As many columns as hold a card at its minimum width; the cards share the width equally.
+    const int width = page.viewport()->width();
+    const int minimum = DashboardPage::minimumCardWidth();
+    const int expected = page.columns();
+    EXPECT_EQ(expected, 3) << width; // 1100 px: three of 320 px fit, four do not
+    EXPECT_LE(expected * minimum, width);
+    EXPECT_GT((expected + 1) * minimum, width - 40);
+    const QList<ServerCard *> cards = page.cards();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return cards.at(0)->width() >= DashboardPage::minimumCardWidth(); }, 2000));
+    for (ServerCard *card : cards) {
+        EXPECT_NEAR(card->width(), cards.at(0)->width(), 1) << card->server().toStdString();
+        EXPECT_LE(card->geometry().right(), width);
+    }
+    // Together they use the row: less than a card's width is left over.
+    const int used = cards.at(expected - 1)->geometry().right() - cards.at(0)->geometry().left();
+    EXPECT_GT(used, width - minimum);
+    EXPECT_GT(cards.at(expected)->y(), cards.at(0)->y());
+    EXPECT_EQ(cards.at(expected)->x(), cards.at(0)->x());
+    EXPECT_FALSE(page.horizontalScrollBar()->isVisible());
+    EXPECT_FALSE(page.verticalScrollBar()->isVisible()); // everything fits
+
+    // Narrower: fewer columns, still no sideways scrolling; wider cards follow.
+    page.resize(2 * minimum + 60, 700);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.columns() == 2; }, 2000)) << page.columns();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return cards.at(2)->x() == cards.at(0)->x(); }, 2000));
+    EXPECT_FALSE(page.horizontalScrollBar()->isVisible());
 }
 
 TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
