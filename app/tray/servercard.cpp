@@ -57,6 +57,8 @@ ServerCard::ServerCard(HealthModel *model, const QString &server, Size size, QWi
     m_latency->setSecondarySamples({}, [](double v) { return tr("p50 %1").arg(formatMs(v)); });
     m_errors->setMetric(tr("Errors per minute"), [](double v) { return tr("%1 errors/min").arg(perMinute(v)); });
     m_memory->setMetric(tr("Memory"), [](double kb) { return ModelFormat::memory(QJsonValue(kb)); });
+    m_latency->setZeroIsGap(true); // a minute without calls has no latency
+    m_memory->setZeroIsGap(true);  // nor a server that was not running
     m_calls->setShowMinMax(size == Size::Large);
     m_latency->setShowMinMax(size == Size::Large);
     m_errors->setShowMinMax(size == Size::Large);
