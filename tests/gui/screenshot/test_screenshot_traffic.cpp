@@ -270,9 +270,6 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
         return map->model()->clients().size() == 3 && sessions == 4;
     }, 10000));
 
-    // The painted map gets the room; the tree beside it needs less.
-    map->splitter()->setSizes({620, WindowSize.width() - 620});
-
     struct View
     {
         QWidget *page;
