@@ -92,11 +92,12 @@ int DashboardPage::columnsFor(int width) const
     const int spacing = m_grid->horizontalSpacing() > 0 ? m_grid->horizontalSpacing() : 6;
     const QMargins margins = m_content->layout()->contentsMargins();
     const int room = width - margins.left() - margins.right();
-    return qMax(1, (room + spacing) / (kMinCardWidth + spacing));
+    const int fit = qMax(1, (room + spacing) / (kMinCardWidth + spacing));
+    return qMax(1, qMin(fit, int(m_cards.size()))); // a few cards share the whole width
 }
 
 // Cards in model order, left to right, as many per row as the viewport holds at their minimum
-// width, all columns equally wide; Tab follows.
+// width (at most one row's worth of cards), all columns equally wide; Tab follows.
 void DashboardPage::relayout()
 {
     m_empty->setVisible(m_cards.isEmpty());

@@ -149,6 +149,15 @@ TEST(DashboardTest, CardsFillTheWidthInEqualColumnsWithoutSidewaysScrolling)
     ASSERT_TRUE(QTest::qWaitFor([&] { return page.columns() == 2; }, 2000)) << page.columns();
     ASSERT_TRUE(QTest::qWaitFor([&] { return cards.at(2)->x() == cards.at(0)->x(); }, 2000));
     EXPECT_FALSE(page.horizontalScrollBar()->isVisible());
+
+    // Fewer cards than fit: they share the whole width.
+    for (const char *name : {"gamma", "delta", "epsilon"})
+        view.removeServer(QString::fromLatin1(name));
+    page.resize(1100, 700);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.columns() == 2; }, 2000)) << page.columns();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.cards().at(1)->geometry().right() > page.viewport()->width() - 30; }, 2000))
+        << page.cards().at(1)->geometry().right() << " of " << page.viewport()->width();
+    EXPECT_NEAR(page.cards().at(0)->width(), page.cards().at(1)->width(), 1);
 }
 
 TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
@@ -156,6 +165,17 @@ TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
     FakeBrokerView view;
     view.addServer(server(QStringLiteral("memory")));
     MainWindow window(&view);
+    window.resize(1200, 760);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.pages()->setCurrentIndex(2);
+    window.showDashboard();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.dashboardPage()->card(QStringLiteral("memory"))->width() > 1000; }, 2000));
+    // One card fits: no scrollbars at all (the scroll area hides them on a queued call).
+    EXPECT_TRUE(QTest::qWaitFor([&] { return !window.dashboardPage()->verticalScrollBar()->isVisible(); }, 2000))
+        << window.dashboardPage()->widget()->minimumSizeHint().height() << " of "
+        << window.dashboardPage()->viewport()->height();
+    EXPECT_FALSE(window.dashboardPage()->horizontalScrollBar()->isVisible());
     EXPECT_EQ(window.pages()->widget(0), window.dashboardPage());
     EXPECT_EQ(window.pages()->widget(0)->objectName(), QStringLiteral("dashboardPage"));
     EXPECT_EQ(window.pages()->tabText(0), MainWindow::tr("&Dashboard"));

@@ -281,6 +281,9 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     auto capture = [&](const QString &suffix) {
         for (const View &shown : views) {
             window->pages()->setCurrentWidget(shown.page);
+            // The newly shown page lays out and hides unneeded scrollbars on queued calls.
+            QCoreApplication::processEvents();
+            QCoreApplication::processEvents();
             const QImage image = window->grab().toImage();
             EXPECT_GT(colourCount(image), 16) << shown.name.toStdString();
             EXPECT_TRUE(saveShot(image, shown.name + suffix + QStringLiteral(".png")));
