@@ -22,6 +22,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSet>
 #include <QSettings>
 #include <QSplitter>
@@ -282,8 +283,14 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
         for (const View &shown : views) {
             window->pages()->setCurrentWidget(shown.page);
             // The newly shown page lays out and hides unneeded scrollbars on queued calls.
-            QCoreApplication::processEvents();
-            QCoreApplication::processEvents();
+            const bool settled = QTest::qWaitFor([&] {
+                for (const QScrollBar *bar : shown.page->findChildren<QScrollBar *>()) {
+                    if (bar->isVisible() && bar->maximum() == bar->minimum())
+                        return false;
+                }
+                return true;
+            }, 3000);
+            EXPECT_TRUE(settled) << shown.name.toStdString() << ": a scrollbar without anything to scroll";
             const QImage image = window->grab().toImage();
             EXPECT_GT(colourCount(image), 16) << shown.name.toStdString();
             EXPECT_TRUE(saveShot(image, shown.name + suffix + QStringLiteral(".png")));
