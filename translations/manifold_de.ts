@@ -2448,6 +2448,15 @@ Verwenden Sie „Anmelden“ im Manifold-Menü.</translation>
         <source>Status</source>
         <translation>Status</translation>
     </message>
+    <message>
+        <source>all clients</source>
+        <translation>alle Clients</translation>
+    </message>
+    <message>
+        <source>Dir.</source>
+        <comment>abbreviation of Direction</comment>
+        <translation>Richt.</translation>
+    </message>
 </context>
 <context>
     <name>manifold::TrafficPage</name>

@@ -11,6 +11,7 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
+#include <QStyle>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -56,6 +57,11 @@ ClientMapPage::ClientMapPage(BrokerView *view, QWidget *parent)
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setFocusPolicy(Qt::NoFocus); // the map itself takes focus
+    // The map fits the pane's width and scrolls only vertically, when there are many nodes; the
+    // pane never gets narrower than the map can be drawn.
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(m_map->minimumSizeHint().width() +
+                            scroll->style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, scroll));
 
     m_tree->setModel(m_model);
     m_tree->setAccessibleName(tr("Clients, servers and sessions"));
@@ -74,6 +80,7 @@ ClientMapPage::ClientMapPage(BrokerView *view, QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_splitter->setChildrenCollapsible(false);
+    m_splitter->setSizes({600, 400}); // until the user moves it: the map gets 60 % of the width
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);

@@ -43,9 +43,9 @@ void ClientMapView::rebuild()
         const auto clients = m_model->clients();
         const auto instances = m_model->instances();
         for (const auto &client : clients) {
-            QStringList detail = client.executables;
-            detail.removeAll(client.name);
-            detail += client.projects;
+            QStringList executables = client.executables;
+            executables.removeAll(client.name);
+            const QStringList detail = executables + client.projects;
             m_nodes.append(Node{Node::Client,
                                 client.name,
                                 detail.join(QStringLiteral(" · ")),
@@ -53,7 +53,8 @@ void ClientMapView::rebuild()
                                 {},
                                 client.sessions,
                                 client.requests,
-                                {}});
+                                {},
+                                executables.join(QStringLiteral(" · "))});
         }
         for (const auto &instance : instances)
             m_nodes.append(Node{Node::Instance,
@@ -63,6 +64,7 @@ void ClientMapView::rebuild()
                                 instance.key,
                                 instance.sessions,
                                 instance.requests,
+                                {},
                                 {}});
         const auto edges = m_model->edges();
         for (const auto &edge : edges)

@@ -5,6 +5,7 @@
 #include <QRectF>
 #include <QWidget>
 
+class QFontMetricsF;
 class QPainter;
 
 namespace manifold {
@@ -32,6 +33,7 @@ public:
         int sessions = 0;
         qint64 requests = 0;
         QRectF rect; // in widget coordinates (device-independent pixels)
+        QString detailLead; // Client only: the executables at the start of detail, before the paths
     };
     struct Edge
     {
@@ -59,6 +61,10 @@ public:
     QString summary() const;
     // One node for people: "Cursor: 2 sessions, memory (shared)".
     QString nodeText(int node) const;
+
+    // The node's detail in that width: the executables whole, the paths after them elided on
+    // the left ("node · …/projects/infra") so their meaningful end shows.
+    static QString elidedDetail(const Node &node, const QFontMetricsF &metrics, qreal width);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

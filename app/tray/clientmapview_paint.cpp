@@ -1,6 +1,7 @@
 // ClientMapView: painting, every colour taken from the widget's palette (light and dark).
 #include "clientmapview.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -125,7 +126,25 @@ void ClientMapView::paintNode(QPainter &painter, int index) const
     painter.setPen(withAlpha(pal.color(QPalette::Text), 0.65)); // readable on any base colour
     painter.drawText(QRectF(textLeft, top + lineHeight, textWidth, lineHeight),
                      Qt::AlignLeft | Qt::AlignVCenter,
-                     metrics.elidedText(node.detail, Qt::ElideMiddle, textWidth));
+                     elidedDetail(node, metrics, textWidth));
+}
+
+QString ClientMapView::elidedDetail(const Node &node, const QFontMetricsF &metrics, qreal width)
+{
+    if (metrics.horizontalAdvance(node.detail) <= width)
+        return node.detail;
+    if (node.kind != Node::Client)
+        return metrics.elidedText(node.detail, Qt::ElideMiddle, width);
+    if (node.detailLead.isEmpty())
+        return metrics.elidedText(node.detail, Qt::ElideLeft, width);
+    const QString separator = QStringLiteral(" · ");
+    const QString lead = node.detailLead + separator;
+    const QString paths = node.detail.mid(lead.size());
+    const qreal room = width - metrics.horizontalAdvance(lead);
+    if (!node.detail.startsWith(lead) || paths.isEmpty() ||
+        room < metrics.horizontalAdvance(QStringLiteral("\u2026/abc")))
+        return metrics.elidedText(node.detail, Qt::ElideRight, width);
+    return lead + metrics.elidedText(paths, Qt::ElideLeft, room);
 }
 
 } // namespace manifold

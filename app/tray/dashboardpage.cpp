@@ -15,7 +15,7 @@ namespace manifold {
 namespace {
 
 const QString kSlowKey = QStringLiteral("dashboard/slowThresholdMs");
-constexpr int kCardWidth = 340;
+constexpr int kMinCardWidth = 320; // a card narrower than this squeezes its charts
 
 } // namespace
 
@@ -29,10 +29,10 @@ DashboardPage::DashboardPage(BrokerView *view, QWidget *parent)
 {
     setObjectName(QStringLiteral("dashboardPage"));
     setAccessibleName(tr("Dashboard"));
-    setWidgetResizable(true);
+    setWidgetResizable(true); // the content is as wide as the viewport: cards stretch, never scroll sideways
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     setFrameShape(QFrame::NoFrame);
     m_empty->setAlignment(Qt::AlignCenter);
-    m_grid->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     auto *layout = new QVBoxLayout(m_content);
     layout->addWidget(m_empty);
     layout->addLayout(m_grid);
@@ -90,21 +90,34 @@ void DashboardPage::onRowsRemoved(const QModelIndex &, int first, int last)
 int DashboardPage::columnsFor(int width) const
 {
     const int spacing = m_grid->horizontalSpacing() > 0 ? m_grid->horizontalSpacing() : 6;
-    return qMax(1, (width - 24) / (kCardWidth + spacing));
+    const QMargins margins = m_content->layout()->contentsMargins();
+    const int room = width - margins.left() - margins.right();
+    const int fit = qMax(1, (room + spacing) / (kMinCardWidth + spacing));
+    return qMax(1, qMin(fit, int(m_cards.size()))); // a few cards share the whole width
 }
 
-// Cards in model order, left to right, as many per row as the viewport holds; Tab follows.
+// Cards in model order, left to right, as many per row as the viewport holds at their minimum
+// width (at most one row's worth of cards), all columns equally wide; Tab follows.
 void DashboardPage::relayout()
 {
     m_empty->setVisible(m_cards.isEmpty());
     m_columns = columnsFor(viewport()->width());
     for (ServerCard *card : std::as_const(m_cards))
         m_grid->removeWidget(card);
+    for (int column = 0; column < m_grid->columnCount(); ++column)
+        m_grid->setColumnStretch(column, 0);
+    for (int column = 0; column < m_columns; ++column)
+        m_grid->setColumnStretch(column, 1);
     for (int i = 0; i < m_cards.size(); ++i) {
         m_grid->addWidget(m_cards.at(i), i / m_columns, i % m_columns);
         if (i > 0)
             setTabOrder(m_cards.at(i - 1), m_cards.at(i));
     }
+}
+
+int DashboardPage::minimumCardWidth()
+{
+    return kMinCardWidth;
 }
 
 void DashboardPage::resizeEvent(QResizeEvent *event)

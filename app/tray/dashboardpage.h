@@ -31,6 +31,9 @@ public:
     // The dashed "slow" line on the latency charts (remembered in QSettings).
     void setSlowThresholdMs(double ms);
     double slowThresholdMs() const { return m_slowMs; }
+    // Columns of cards shown now; a card is at least minimumCardWidth() wide.
+    int columns() const { return m_columns; }
+    static int minimumCardWidth();
 
 signals:
     void openTraffic(const QString &server);

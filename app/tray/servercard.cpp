@@ -57,6 +57,8 @@ ServerCard::ServerCard(HealthModel *model, const QString &server, Size size, QWi
     m_latency->setSecondarySamples({}, [](double v) { return tr("p50 %1").arg(formatMs(v)); });
     m_errors->setMetric(tr("Errors per minute"), [](double v) { return tr("%1 errors/min").arg(perMinute(v)); });
     m_memory->setMetric(tr("Memory"), [](double kb) { return ModelFormat::memory(QJsonValue(kb)); });
+    m_latency->setZeroIsGap(true); // a minute without calls has no latency
+    m_memory->setZeroIsGap(true);  // nor a server that was not running
     m_calls->setShowMinMax(size == Size::Large);
     m_latency->setShowMinMax(size == Size::Large);
     m_errors->setShowMinMax(size == Size::Large);
@@ -68,7 +70,7 @@ ServerCard::ServerCard(HealthModel *model, const QString &server, Size size, QWi
     if (size == Size::Large)
         layout->addStretch(1);
     else
-        setFixedWidth(340);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed); // the dashboard's grid sets the width
 
     if (m_model) {
         connect(m_model, &QAbstractItemModel::dataChanged, this, &ServerCard::onDataChanged);
@@ -83,8 +85,7 @@ Sparkline *ServerCard::addChart(QGridLayout *grid, int row, const QString &title
 {
     auto *label = new QLabel(title, this);
     auto *chart = new Sparkline(this);
-    if (m_size == Size::Large)
-        chart->setFixedHeight(72);
+    chart->setFixedHeight(m_size == Size::Large ? 72 : 40);
     *value = new QLabel(this);
     (*value)->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     (*value)->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("0000 errors/min")));

@@ -28,8 +28,11 @@
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QToolButton>
+#include <QStyle>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace manifold {
 
@@ -66,6 +69,8 @@ protected:
         if (state)
             option->palette.setColor(QPalette::Text,
                                      StateColors::forState(QLatin1String(state), false, option->palette));
+        else if (index.data(TrafficModel::MutedRole).toBool())
+            option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
     }
 };
 
@@ -94,7 +99,6 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAccessibleName(tr("Messages"));
     m_table->header()->setHighlightSections(false);
-    m_table->header()->setStretchLastSection(true);
     m_table->installEventFilter(this);
     m_table->setItemDelegate(new TrafficRowDelegate(m_table));
 
@@ -118,11 +122,7 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_splitter);
 
-    // Until the user sizes them: room for the time and the arrow, the method gets the rest.
-    m_table->header()->resizeSection(TrafficModel::TimeColumn, 110);
-    m_table->header()->resizeSection(TrafficModel::DirectionColumn, 36);
-    m_table->header()->resizeSection(TrafficModel::IdColumn, 60);
-    m_table->header()->resizeSection(TrafficModel::MethodColumn, 180);
+    setDefaultColumnWidths();
     QSettings settings;
     m_splitter->restoreState(settings.value(splitterKey).toByteArray());
     m_table->header()->restoreState(settings.value(headerKey).toByteArray());
@@ -169,6 +169,29 @@ TrafficPage::TrafficPage(BrokerView *view, const QString &server, QWidget *paren
 TrafficPage::~TrafficPage()
 {
     saveLayout();
+}
+
+void TrafficPage::setDefaultColumnWidths()
+{
+    // Until the user sizes them (a saved header state wins): each column fits its usual content,
+    // the method takes what is left.
+    QHeaderView *header = m_table->header();
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 12;
+    auto fit = [&](int column, const QString &sample) {
+        header->resizeSection(column, std::max(metrics.horizontalAdvance(sample) + padding,
+                                               header->sectionSizeHint(column)));
+    };
+    fit(TrafficModel::TimeColumn, QStringLiteral("00:00:00.000"));
+    fit(TrafficModel::ServerColumn, QStringLiteral("filesystem"));
+    fit(TrafficModel::ClientColumn, QStringLiteral("claude-desktop #12"));
+    fit(TrafficModel::DirectionColumn, QStringLiteral("\u2192"));
+    fit(TrafficModel::IdColumn, QStringLiteral("1234"));
+    fit(TrafficModel::DurationColumn, QStringLiteral("1234.5 ms"));
+    fit(TrafficModel::SizeColumn, QStringLiteral("1023.9 KiB"));
+    fit(TrafficModel::StatusColumn, QStringLiteral("error -32603: Internal error"));
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(TrafficModel::MethodColumn, QHeaderView::Stretch);
 }
 
 QWidget *TrafficPage::createToolbar()

@@ -67,6 +67,7 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void setDefaultColumnWidths();
     QWidget *createToolbar();
     QWidget *createDetail();
     void onRecordsArrived(const TrafficRows &rows);

@@ -23,9 +23,11 @@ QWidget *TrafficPage::createDetail()
     for (int column = 0; column <= TrafficModel::ColumnCount; ++column) {
         auto *value = new QLabel(pane);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-        const QString name = column == TrafficModel::ColumnCount
-                                 ? tr("Kind")
-                                 : m_model->headerData(column, Qt::Horizontal).toString();
+        // The header's full word where the column shows an abbreviation.
+        const QVariant fullName = m_model->headerData(column, Qt::Horizontal, Qt::AccessibleTextRole);
+        const QString name = column == TrafficModel::ColumnCount ? tr("Kind")
+                             : fullName.isValid()                ? fullName.toString()
+                                                                 : m_model->headerData(column, Qt::Horizontal).toString();
         value->setAccessibleName(name);
         form->addRow(tr("%1:").arg(name), value);
         m_metaValues.append(value);

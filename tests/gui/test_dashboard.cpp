@@ -17,6 +17,7 @@
 
 #include <QAction>
 #include <QMenu>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -111,11 +112,70 @@ TEST(DashboardTest, CardsForServersNumbersFromHealthEnterOpensTraffic)
     EXPECT_EQ(page.card(QStringLiteral("github")), nullptr);
 }
 
+TEST(DashboardTest, CardsFillTheWidthInEqualColumnsWithoutSidewaysScrolling)
+{
+    FakeBrokerView view;
+    for (const char *name : {"alpha", "beta", "gamma", "delta", "epsilon"})
+        view.addServer(server(QString::fromLatin1(name)));
+    DashboardPage page(&view);
+    page.resize(1100, 700);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    ASSERT_EQ(page.cards().size(), 5);
+
+    // As many columns as hold a card at its minimum width; the cards share the width equally.
+    const int width = page.viewport()->width();
+    const int minimum = DashboardPage::minimumCardWidth();
+    const int expected = page.columns();
+    EXPECT_EQ(expected, 3) << width; // 1100 px: three of 320 px fit, four do not
+    EXPECT_LE(expected * minimum, width);
+    EXPECT_GT((expected + 1) * minimum, width - 40);
+    const QList<ServerCard *> cards = page.cards();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return cards.at(0)->width() >= DashboardPage::minimumCardWidth(); }, 2000));
+    for (ServerCard *card : cards) {
+        EXPECT_NEAR(card->width(), cards.at(0)->width(), 1) << card->server().toStdString();
+        EXPECT_LE(card->geometry().right(), width);
+    }
+    // Together they use the row: less than a card's width is left over.
+    const int used = cards.at(expected - 1)->geometry().right() - cards.at(0)->geometry().left();
+    EXPECT_GT(used, width - minimum);
+    EXPECT_GT(cards.at(expected)->y(), cards.at(0)->y());
+    EXPECT_EQ(cards.at(expected)->x(), cards.at(0)->x());
+    EXPECT_FALSE(page.horizontalScrollBar()->isVisible());
+    EXPECT_FALSE(page.verticalScrollBar()->isVisible()); // everything fits
+
+    // Narrower: fewer columns, still no sideways scrolling; wider cards follow.
+    page.resize(2 * minimum + 60, 700);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.columns() == 2; }, 2000)) << page.columns();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return cards.at(2)->x() == cards.at(0)->x(); }, 2000));
+    EXPECT_FALSE(page.horizontalScrollBar()->isVisible());
+
+    // Fewer cards than fit: they share the whole width.
+    for (const char *name : {"gamma", "delta", "epsilon"})
+        view.removeServer(QString::fromLatin1(name));
+    page.resize(1100, 700);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.columns() == 2; }, 2000)) << page.columns();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.cards().at(1)->geometry().right() > page.viewport()->width() - 30; }, 2000))
+        << page.cards().at(1)->geometry().right() << " of " << page.viewport()->width();
+    EXPECT_NEAR(page.cards().at(0)->width(), page.cards().at(1)->width(), 1);
+}
+
 TEST(DashboardTest, WindowShowsDashboardFirstAndTheSelectedServersHealth)
 {
     FakeBrokerView view;
     view.addServer(server(QStringLiteral("memory")));
     MainWindow window(&view);
+    window.resize(1200, 760);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    window.pages()->setCurrentIndex(2);
+    window.showDashboard();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window.dashboardPage()->card(QStringLiteral("memory"))->width() > 1000; }, 2000));
+    // One card fits: no scrollbars at all (the scroll area hides them on a queued call).
+    EXPECT_TRUE(QTest::qWaitFor([&] { return !window.dashboardPage()->verticalScrollBar()->isVisible(); }, 2000))
+        << window.dashboardPage()->widget()->minimumSizeHint().height() << " of "
+        << window.dashboardPage()->viewport()->height();
+    EXPECT_FALSE(window.dashboardPage()->horizontalScrollBar()->isVisible());
     EXPECT_EQ(window.pages()->widget(0), window.dashboardPage());
     EXPECT_EQ(window.pages()->widget(0)->objectName(), QStringLiteral("dashboardPage"));
     EXPECT_EQ(window.pages()->tabText(0), MainWindow::tr("&Dashboard"));

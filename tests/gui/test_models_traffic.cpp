@@ -164,6 +164,44 @@ TEST(TrafficModelTest, AnAnswerUpdatesItsRequestWithOneDataChangedOverDurationTo
     EXPECT_EQ(cell(model, 0, TrafficModel::StatusColumn), QStringLiteral("ok"));
 }
 
+TEST(TrafficModelTest, TheClientCellNamesInstancesOnlyWhenTheyTellSomethingAndMutesNobodysRecords)
+{
+    TrafficModel model;
+    auto tester = testModel(&model);
+    TrafficRow shared = request(1, QStringLiteral("tools/list"), 1);
+    shared.instance = QStringLiteral("shared");
+    TrafficRow perProject = request(2, QStringLiteral("tools/list"), 2);
+    perProject.instance = QStringLiteral("project:/home/u/app");
+    TrafficRow nobodys = request(3, QStringLiteral("notifications/message"), 0, QString());
+    nobodys.session = 0;
+    nobodys.toServer = false;
+    nobodys.kind = TrafficRow::Kind::Notification;
+    nobodys.id = QJsonValue::Undefined;
+    nobodys.instance = QStringLiteral("shared");
+    TrafficRow brokers = request(4, QStringLiteral("ping"), 9, QStringLiteral("Manifold"));
+    brokers.session = 0;
+    TrafficRow unnamed = request(5, QStringLiteral("tools/call"), 3, QString());
+    model.applyBatch({shared, perProject, nobodys, brokers, unnamed});
+    ASSERT_EQ(model.rowCount(), 5);
+
+    EXPECT_EQ(cell(model, 0, TrafficModel::ClientColumn), QStringLiteral("claude-code #7"));
+    EXPECT_EQ(cell(model, 1, TrafficModel::ClientColumn), QStringLiteral("claude-code #7 (project:/home/u/app)"));
+    EXPECT_EQ(cell(model, 2, TrafficModel::ClientColumn), QStringLiteral("all clients"));
+    EXPECT_EQ(cell(model, 3, TrafficModel::ClientColumn), QStringLiteral("Manifold"));
+    EXPECT_EQ(cell(model, 4, TrafficModel::ClientColumn), QStringLiteral("unknown #7"));
+    for (int row = 0; row < model.rowCount(); ++row) {
+        EXPECT_EQ(model.index(row, TrafficModel::ClientColumn).data(TrafficModel::MutedRole).toBool(), row == 2) << row;
+        EXPECT_FALSE(model.index(row, TrafficModel::MethodColumn).data(TrafficModel::MutedRole).toBool()) << row;
+    }
+
+    // The arrow column's header is short; the full word is its tooltip and accessible text.
+    EXPECT_EQ(model.headerData(TrafficModel::DirectionColumn, Qt::Horizontal).toString(), QStringLiteral("Dir."));
+    EXPECT_EQ(model.headerData(TrafficModel::DirectionColumn, Qt::Horizontal, Qt::ToolTipRole).toString(),
+              QStringLiteral("Direction"));
+    EXPECT_EQ(model.headerData(TrafficModel::DirectionColumn, Qt::Horizontal, Qt::AccessibleTextRole).toString(),
+              QStringLiteral("Direction"));
+}
+
 TEST(TrafficModelTest, FiltersInsideTheModelResetOnlyWhenTheUserChangesThem)
 {
     TrafficModel model;

@@ -159,3 +159,34 @@ TEST(SparklineTest, RepaintsOnlyWhenSamplesChange)
     spark.setSamples({1, 2, 4});
     EXPECT_TRUE(QTest::qWaitFor([&] { return counter.paints > 0; }, 2000));
 }
+
+TEST(SparklineTest, ZeroIsAGapWhereNothingWasMeasuredAndTheBaselineIsAlwaysThere)
+{
+    Sparkline spark;
+    QPalette palette = spark.palette();
+    palette.setColor(QPalette::Highlight, QColor(0, 90, 200));
+    spark.setPalette(palette);
+    // No samples yet: only the faint time axis along the bottom of the plot.
+    const QImage empty = renderAt(spark, 1);
+    EXPECT_GT(empty.pixelColor(50, 43).alpha(), 0);
+    EXPECT_EQ(empty.pixelColor(50, 30).alpha(), 0);
+
+    // Two empty minutes, then two measured ones: drawn at zero, the line climbs from the
+    // second minute (x 36) and fills under it; as a gap, nothing is drawn before the third (x 70).
+    spark.setSamples({0, 0, 10, 10});
+    EXPECT_GT(renderAt(spark, 1).pixelColor(60, 38).alpha(), 0);
+    spark.setZeroIsGap(true);
+    EXPECT_TRUE(spark.zeroIsGap());
+    const QImage gap = renderAt(spark, 1);
+    EXPECT_EQ(gap.pixelColor(60, 38).alpha(), 0);
+    EXPECT_GT(gap.pixelColor(90, 38).alpha(), 0);                // filled under the measured run
+    EXPECT_TRUE(near(gap.pixelColor(103, 3), QColor(0, 90, 200))); // the latest value's dot
+    // The geometry does not change, only what is drawn.
+    EXPECT_EQ(spark.pointsFor(kSize).size(), 4);
+
+    // A single measured minute (the server just started) is a dot, not a cliff from zero.
+    spark.setSamples({0, 0, 0, 10});
+    const QImage lone = renderAt(spark, 1);
+    EXPECT_EQ(lone.pixelColor(95, 20).alpha(), 0);
+    EXPECT_TRUE(near(lone.pixelColor(103, 3), QColor(0, 90, 200)));
+}

@@ -15,6 +15,8 @@
 #include <QComboBox>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
@@ -196,6 +198,62 @@ TEST_F(ClientMapViewTest, RendersAtScaleFactorTwoInLightAndDarkPalettes)
         EXPECT_EQ(pixelAt(image, QPointF(node.right() - 6, node.bottom() - 4), 2),
                   palette.color(QPalette::Base));
     }
+}
+
+TEST(ClientMapViewDetail, PathsAreElidedOnTheLeftAfterTheExecutablesWhole)
+{
+    ClientMapView::Node node;
+    node.kind = ClientMapView::Node::Client;
+    node.name = QStringLiteral("claude-code");
+    node.detailLead = QStringLiteral("node");
+    node.detail = QStringLiteral("node · /tmp/manifold-tray-abcdef/projects/infra");
+    const QFontMetricsF metrics(QApplication::font());
+    const qreal full = metrics.horizontalAdvance(node.detail);
+    EXPECT_EQ(ClientMapView::elidedDetail(node, metrics, full + 1), node.detail);
+
+    const qreal narrow = metrics.horizontalAdvance(QStringLiteral("node · \u2026/projects/infra")) + 2;
+    const QString shown = ClientMapView::elidedDetail(node, metrics, narrow);
+    EXPECT_TRUE(shown.startsWith(QStringLiteral("node · \u2026"))) << shown.toStdString();
+    EXPECT_TRUE(shown.endsWith(QStringLiteral("/projects/infra"))) << shown.toStdString();
+    EXPECT_LE(metrics.horizontalAdvance(shown), narrow);
+
+    // Without executables the path alone is elided on the left; an instance keeps the middle.
+    node.detailLead.clear();
+    node.detail = QStringLiteral("/tmp/manifold-tray-abcdef/projects/webshop");
+    EXPECT_TRUE(ClientMapView::elidedDetail(node, metrics, metrics.horizontalAdvance(node.detail) / 2)
+                    .endsWith(QStringLiteral("webshop")));
+    node.kind = ClientMapView::Node::Instance;
+    node.detail = QStringLiteral("project /tmp/manifold-tray-abcdef/projects/webshop");
+    EXPECT_TRUE(ClientMapView::elidedDetail(node, metrics, metrics.horizontalAdvance(node.detail) / 2)
+                    .startsWith(QStringLiteral("project")));
+}
+
+TEST(ClientMapPage, TheMapGetsMostOfTheWidthAndNeverScrollsSideways)
+{
+    QSettings().remove(QStringLiteral("clientMap"));
+    FakeBrokerView view;
+    openFourClients(view);
+    ClientMapPage page(&view);
+    page.resize(1000, 600);
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    const QList<int> sizes = page.splitter()->sizes();
+    ASSERT_EQ(sizes.size(), 2);
+    const double share = double(sizes.at(0)) / (sizes.at(0) + sizes.at(1));
+    EXPECT_NEAR(share, 0.6, 0.03) << sizes.at(0) << " " << sizes.at(1);
+    auto *scroll = qobject_cast<QScrollArea *>(page.splitter()->widget(0));
+    ASSERT_NE(scroll, nullptr);
+    EXPECT_FALSE(scroll->horizontalScrollBar()->isVisible());
+    EXPECT_FALSE(scroll->verticalScrollBar()->isVisible()); // four clients fit
+    EXPECT_LE(page.map()->width(), scroll->viewport()->width());
+
+    // Dragged as narrow as it goes, the map still fits and has no sideways scrollbar.
+    page.splitter()->setSizes({1, 999});
+    ASSERT_TRUE(QTest::qWaitFor([&] { return page.splitter()->sizes().at(0) < sizes.at(0); }, 2000));
+    EXPECT_GE(scroll->width(), page.map()->minimumSizeHint().width());
+    EXPECT_LE(page.map()->width(), scroll->viewport()->width());
+    EXPECT_FALSE(scroll->horizontalScrollBar()->isVisible());
+    QSettings().remove(QStringLiteral("clientMap"));
 }
 
 TEST(ClientMapPage, TreeActivationOpensSessionsAndServersAndGroupingIsRemembered)

@@ -22,12 +22,14 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QTreeView>
+#include <QHeaderView>
 
 #include <gtest/gtest.h>
 
@@ -279,6 +281,42 @@ TEST(TrafficPageTest, EveryControlHasAnAccessibleName)
         ++checked;
     }
     EXPECT_GE(checked, 14);
+}
+
+TEST(TrafficPageTest, DefaultColumnsFitTheirContentUntilTheUserSizesThem)
+{
+    QSettings().remove(QStringLiteral("traffic/header"));
+    FakeBrokerView view;
+    int savedTimeWidth = 0;
+    {
+        auto page = pageWithRows(view);
+        QHeaderView *header = page->table()->header();
+        const QFontMetrics metrics = page->table()->fontMetrics();
+        EXPECT_GE(header->sectionSize(TrafficModel::TimeColumn), metrics.horizontalAdvance(QStringLiteral("05:11:54.466")));
+        EXPECT_GE(header->sectionSize(TrafficModel::ClientColumn),
+                  metrics.horizontalAdvance(QStringLiteral("cursor-vscode #12")));
+        EXPECT_GE(header->sectionSize(TrafficModel::DirectionColumn),
+                  header->sectionSizeHint(TrafficModel::DirectionColumn)); // "Dir." whole
+        EXPECT_LT(header->sectionSize(TrafficModel::DirectionColumn), header->sectionSize(TrafficModel::ClientColumn));
+        EXPECT_EQ(header->sectionResizeMode(TrafficModel::MethodColumn), QHeaderView::Stretch);
+        EXPECT_EQ(header->sectionResizeMode(TrafficModel::ClientColumn), QHeaderView::Interactive);
+        // The detail pane names the arrow column in full.
+        const QStringList names = [&] {
+            QStringList all;
+            for (const QLabel *label : page->findChildren<QLabel *>())
+                all << label->text();
+            return all;
+        }();
+        EXPECT_TRUE(names.contains(QStringLiteral("Direction:"))) << names.join(QLatin1Char('|')).toStdString();
+
+        savedTimeWidth = header->sectionSize(TrafficModel::TimeColumn) + 57;
+        header->resizeSection(TrafficModel::TimeColumn, savedTimeWidth);
+        page->hide(); // saves the layout
+    }
+    ASSERT_TRUE(QSettings().contains(QStringLiteral("traffic/header")));
+    auto again = std::make_unique<TrafficPage>(&view, memory);
+    EXPECT_EQ(again->table()->header()->sectionSize(TrafficModel::TimeColumn), savedTimeWidth);
+    QSettings().remove(QStringLiteral("traffic/header"));
 }
 
 TEST(TrafficPageTest, ExportsTheSelectionAndEverythingKeptAsJsonLines)

@@ -28,6 +28,7 @@ public:
         ServerRole,                // QString
         ErrorRole,                 // bool: an error record
         SlowRole,                  // bool: slower than the slow threshold (or pending longer)
+        MutedRole,                 // bool: the cell shows a stand-in ("all clients"), drawn muted
     };
 
     struct Filter
@@ -89,6 +90,7 @@ private:
     void dropOldest(qint64 count);
     void rebuildVisible();
     QString statusText(const TrafficRow &row) const;
+    static QString clientText(const TrafficRow &row);
 
     std::deque<TrafficRow> m_rows;        // kept rows, oldest first
     qint64 m_first = 0;                   // absolute number of m_rows.front()

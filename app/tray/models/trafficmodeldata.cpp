@@ -40,6 +40,20 @@ QString TrafficModel::statusText(const TrafficRow &row) const
                                     : tr("ok");
 }
 
+QString TrafficModel::clientText(const TrafficRow &row)
+{
+    // Session 0 without a name: the server spoke to several sessions or to none.
+    if (row.session == 0 && row.client.isEmpty())
+        return tr("all clients");
+    QString client = row.client.isEmpty() ? tr("unknown") : row.client;
+    if (row.session > 0)
+        client = tr("%1 #%2").arg(client).arg(row.session);
+    // Only per-project or per-client instances tell something; one shared instance does not.
+    if (!row.instance.isEmpty() && row.instance != QLatin1String("shared"))
+        client = tr("%1 (%2)").arg(client, row.instance);
+    return client;
+}
+
 QVariant TrafficModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -56,6 +70,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         return row.isError() || (row.answered && row.answerErrorCode != 0);
     case SlowRole:
         return row.isSlow(m_filter.slowThresholdMs, m_clock());
+    case MutedRole:
+        return index.column() == ClientColumn && row.session == 0 && row.client.isEmpty();
     case Qt::TextAlignmentRole:
         if (index.column() == DurationColumn || index.column() == SizeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
@@ -84,14 +100,8 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
         return QDateTime::fromMSecsSinceEpoch(row.timeUs / 1000).toString(QStringLiteral("HH:mm:ss.zzz"));
     case ServerColumn:
         return row.server;
-    case ClientColumn: {
-        QString client = row.client.isEmpty() ? tr("unknown") : row.client;
-        if (row.session > 0)
-            client = tr("%1 #%2").arg(client).arg(row.session);
-        if (!row.instance.isEmpty())
-            client = tr("%1 (%2)").arg(client, row.instance);
-        return client;
-    }
+    case ClientColumn:
+        return clientText(row);
     case DirectionColumn:
         return row.toServer ? QStringLiteral("\u2192") : QStringLiteral("\u2190");
     case MethodColumn:
@@ -121,7 +131,12 @@ QVariant TrafficModel::data(const QModelIndex &index, int role) const
 
 QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    // The arrow column is narrow: its header is abbreviated, the full word in tooltip and for screen readers.
+    if (section == DirectionColumn && (role == Qt::ToolTipRole || role == Qt::AccessibleTextRole))
+        return tr("Direction");
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case TimeColumn:
@@ -131,7 +146,7 @@ QVariant TrafficModel::headerData(int section, Qt::Orientation orientation, int 
     case ClientColumn:
         return tr("Client");
     case DirectionColumn:
-        return tr("Direction");
+        return tr("Dir.", "abbreviation of Direction");
     case MethodColumn:
         return tr("Method");
     case IdColumn:

@@ -76,6 +76,14 @@ void Sparkline::clearThreshold()
     update();
 }
 
+void Sparkline::setZeroIsGap(bool gap)
+{
+    if (gap == m_zeroIsGap)
+        return;
+    m_zeroIsGap = gap;
+    update();
+}
+
 void Sparkline::setShowMinMax(bool show)
 {
     if (show == m_showMinMax)
@@ -187,14 +195,69 @@ QSize Sparkline::minimumSizeHint() const
     return {60, 24};
 }
 
+QList<QPolygonF> Sparkline::runs(const QList<double> &values, const QPolygonF &points) const
+{
+    QList<QPolygonF> result;
+    QPolygonF run;
+    for (int i = 0; i < points.size(); ++i) {
+        if (m_zeroIsGap && values.at(i) <= 0) {
+            if (!run.isEmpty())
+                result.append(run);
+            run.clear();
+            continue;
+        }
+        run.append(points.at(i));
+    }
+    if (!run.isEmpty())
+        result.append(run);
+    return result;
+}
+
+void Sparkline::paintSeries(QPainter &painter, const QList<double> &values, const QPolygonF &points,
+                            const QColor &line, qreal width, bool filled) const
+{
+    const QRectF plot = plotRect(size());
+    QColor fill = line;
+    fill.setAlphaF(line.alphaF() * 0.28);
+    QPen pen(line, width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    pen.setCosmetic(true);
+    for (const QPolygonF &run : runs(values, points)) {
+        if (run.size() == 1) {
+            // A lone measurement: a short mark, a line needs two.
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(line);
+            painter.drawEllipse(run.first(), width, width);
+            continue;
+        }
+        if (filled) {
+            QPainterPath area;
+            area.moveTo(run.first().x(), plot.bottom());
+            for (const QPointF &point : run)
+                area.lineTo(point);
+            area.lineTo(run.last().x(), plot.bottom());
+            area.closeSubpath();
+            painter.fillPath(area, fill);
+        }
+        painter.setPen(pen);
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPolyline(run);
+    }
+}
+
 void Sparkline::paintEvent(QPaintEvent *)
 {
     QPainter painter(this);
     painter.setRenderHint(QPainter::Antialiasing);
     const QRectF plot = plotRect(size());
     const QColor line = lineColor();
-    QColor fill = line;
-    fill.setAlphaF(0.25);
+
+    // The time axis: a faint line at zero, drawn on whole device pixels.
+    QColor axis = palette().color(QPalette::PlaceholderText);
+    axis.setAlphaF(0.45);
+    QPen axisPen(axis, 0);
+    axisPen.setCosmetic(true);
+    painter.setPen(axisPen);
+    painter.drawLine(QPointF(plot.left(), plot.bottom() + 0.5), QPointF(plot.right(), plot.bottom() + 0.5));
 
     if (m_hasThreshold && !m_values.isEmpty()) {
         QPen dashed(palette().color(QPalette::PlaceholderText), 0, Qt::DashLine);
@@ -205,31 +268,16 @@ void Sparkline::paintEvent(QPaintEvent *)
     }
 
     const QPolygonF points = pointsFor(size());
-    if (points.size() >= 2) {
-        QPainterPath area;
-        area.moveTo(points.first().x(), plot.bottom());
-        for (const QPointF &point : points)
-            area.lineTo(point);
-        area.lineTo(points.last().x(), plot.bottom());
-        area.closeSubpath();
-        painter.fillPath(area, fill);
-    }
-    const QPolygonF secondary = secondaryPointsFor(size());
-    if (secondary.size() >= 2) {
-        QPen thin(palette().color(QPalette::Text), 0, Qt::SolidLine);
-        thin.setCosmetic(true);
-        painter.setPen(thin);
-        painter.drawPolyline(secondary);
-    }
-    if (!points.isEmpty()) {
-        QPen pen(line, 1.5, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
-        pen.setCosmetic(true);
-        painter.setPen(pen);
-        if (points.size() >= 2)
-            painter.drawPolyline(points);
-        painter.setPen(Qt::NoPen);
+    paintSeries(painter, m_values, points, line, 1.5, true);
+    QColor lighter = line;
+    lighter.setAlphaF(0.55);
+    paintSeries(painter, m_secondary, secondaryPointsFor(size()), lighter, 1.0, false);
+
+    // The latest value: a dot ringed in the background colour, so it reads on the line.
+    if (!points.isEmpty() && !(m_zeroIsGap && m_values.last() <= 0)) {
+        painter.setPen(QPen(palette().color(QPalette::Window), 1.5));
         painter.setBrush(line);
-        painter.drawEllipse(points.last(), kDotRadius, kDotRadius);
+        painter.drawEllipse(points.last(), kDotRadius + 0.5, kDotRadius + 0.5);
     }
     if (m_showMinMax && !m_values.isEmpty()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));

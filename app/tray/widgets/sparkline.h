@@ -9,8 +9,9 @@
 namespace manifold {
 
 // A small painted chart of one metric over time (the last hour of a server's health): a line
-// over a light filled area in the palette's highlight colour, an optional second series (drawn
-// thinner), an optional dashed threshold, a dot on the last value and a tooltip per sample.
+// over a light filled area in the palette's highlight colour on a faint baseline, an optional
+// second series (drawn thinner and lighter), an optional dashed threshold, a ringed dot on the
+// last value and a tooltip per sample.
 // Geometry is computed in logical coordinates with cosmetic pens, so it stays crisp at any
 // device pixel ratio; it repaints only when its samples or the palette change.
 class Sparkline final : public QWidget
@@ -31,6 +32,10 @@ public:
     void setThreshold(double value);
     void clearThreshold();
     void setShowMinMax(bool show);
+    // Zero means "nothing measured" (latency of a minute without calls, memory before the
+    // server ran): the line breaks there instead of dropping to the baseline.
+    void setZeroIsGap(bool gap);
+    bool zeroIsGap() const { return m_zeroIsGap; }
 
     QList<double> samples() const { return m_values; }
     bool hasThreshold() const { return m_hasThreshold; }
@@ -59,6 +64,10 @@ protected:
 private:
     QRectF plotRect(const QSize &size) const;
     QPolygonF project(const QList<double> &values, const QSize &size) const;
+    // The points split where the line breaks (every point one run unless zeroIsGap).
+    QList<QPolygonF> runs(const QList<double> &values, const QPolygonF &points) const;
+    void paintSeries(QPainter &painter, const QList<double> &values, const QPolygonF &points, const QColor &line,
+                     qreal width, bool filled) const;
     void updateDescription();
     QString text(double value) const;
 
@@ -71,6 +80,7 @@ private:
     double m_threshold = 0;
     bool m_hasThreshold = false;
     bool m_showMinMax = false;
+    bool m_zeroIsGap = false;
 };
 
 } // namespace manifold

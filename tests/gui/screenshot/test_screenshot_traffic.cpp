@@ -22,6 +22,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScrollBar>
 #include <QSet>
 #include <QSettings>
 #include <QSplitter>
@@ -242,8 +243,6 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     traffic->table()->selectionModel()->setCurrentIndex(
         selected, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     traffic->table()->scrollTo(selected);
-    // The client names ("claude-ai #1 (shared)") whole; the default width cuts them.
-    traffic->table()->header()->resizeSection(TrafficModel::ClientColumn, 190);
     JsonDetail *detail = traffic->detail();
     ASSERT_TRUE(QTest::qWaitFor([&] { return detail->hasBody(); }, 10000));
     const QString body = detail->bodyText();
@@ -272,9 +271,6 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
         return map->model()->clients().size() == 3 && sessions == 4;
     }, 10000));
 
-    // The painted map gets the room; the tree beside it needs less.
-    map->splitter()->setSizes({620, WindowSize.width() - 620});
-
     struct View
     {
         QWidget *page;
@@ -286,6 +282,15 @@ TEST_F(TrafficScreenshots, TrafficDashboardAndClientsMapWithRealTraffic)
     auto capture = [&](const QString &suffix) {
         for (const View &shown : views) {
             window->pages()->setCurrentWidget(shown.page);
+            // The newly shown page lays out and hides unneeded scrollbars on queued calls.
+            const bool settled = QTest::qWaitFor([&] {
+                for (const QScrollBar *bar : shown.page->findChildren<QScrollBar *>()) {
+                    if (bar->isVisible() && bar->maximum() == bar->minimum())
+                        return false;
+                }
+                return true;
+            }, 3000);
+            EXPECT_TRUE(settled) << shown.name.toStdString() << ": a scrollbar without anything to scroll";
             const QImage image = window->grab().toImage();
             EXPECT_GT(colourCount(image), 16) << shown.name.toStdString();
             EXPECT_TRUE(saveShot(image, shown.name + suffix + QStringLiteral(".png")));
