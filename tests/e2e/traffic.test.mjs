@@ -47,6 +47,9 @@ describe('traffic records match what real clients sent and received', { skip }, 
       // The same script sent the same messages both ways (same ids, same progress token).
       assert.deepEqual(viaManifold.wire.out, direct.wire.out, 'the client sent the same messages both ways');
 
+      // Premise: initialize + 7 calls (8 requests), notifications/initialized; 8 answers.
+      assert.equal(viaManifold.wire.out.length, 9, 'the client sent 8 requests and 1 notification');
+      assert.equal(viaManifold.wire.in.filter((m) => m.id !== undefined).length, 8, 'and got 8 answers');
       const records = await readTraffic(world, 'everything', '--bodies');
       const session = sessionOf(records, clientName);
       // The answer to initialize is Manifold's own (the shared server was initialized by the
