@@ -370,6 +370,7 @@ private:
     void recordFromSession(SessionId session, QByteArrayView line, const jsonrpc::Envelope &envelope);
     void recordFromChild(QByteArrayView line, const jsonrpc::Envelope &envelope, const RouterActions &routed);
     void recordAnswer(SessionId session, QByteArrayView rawId, QByteArrayView line);
+    void recordOwnRequest(SessionId session, QByteArrayView method, QByteArrayView rawId, QByteArrayView line);
     static TrafficRecorder::Answer answerOf(QByteArrayView line, const jsonrpc::Envelope &envelope);
     TrafficRecorder *m_traffic = nullptr;
     QByteArray m_trafficInstance;

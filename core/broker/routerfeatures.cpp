@@ -146,7 +146,10 @@ void Router::askSessionForRoots(RouterActions &out, SessionId session)
 {
     const qint64 id = nextId();
     m_rootsQueries.insert(id, session);
-    out.append({RouterAction::Kind::ToSession, session, jsonrpc::makeRequest(QByteArray::number(id), "roots/list")});
+    const QByteArray request = jsonrpc::makeRequest(QByteArray::number(id), "roots/list");
+    if (m_traffic)
+        recordOwnRequest(session, "roots/list", QByteArray::number(id), request);
+    out.append({RouterAction::Kind::ToSession, session, request});
 }
 
 void Router::storeRoots(RouterActions &out, SessionId session, QByteArrayView line, const Envelope &envelope)

@@ -63,9 +63,26 @@ void Router::recordFromChild(QByteArrayView line, const Envelope &envelope, cons
             several = true;
         session = action.session;
     }
-    TrafficRecorder::Origin origin = several || session == 0 ? TrafficRecorder::Origin{0, {}, m_trafficInstance}
-                                                              : trafficOrigin(session);
-    m_traffic->recordFromServer(origin, kindOf(envelope), envelope.method.left(MaxMethodLength), line);
+    const bool one = !several && session != 0;
+    const TrafficRecorder::Origin origin = one ? trafficOrigin(session) : TrafficRecorder::Origin{0, {}, m_trafficInstance};
+    // A request reaches its session under an id of the broker's: the one its answer will carry.
+    QByteArray facingId;
+    if (one && envelope.kind == Envelope::Kind::Request) {
+        for (const RouterAction &action : routed) {
+            if (action.kind == RouterAction::Kind::ToSession) {
+                const Envelope sent = jsonrpc::parseEnvelope(action.data);   // a small request
+                facingId = sent.id.isValid() ? sent.id.in(action.data).toByteArray() : QByteArray();
+                break;
+            }
+        }
+    }
+    m_traffic->recordFromServer(origin, kindOf(envelope), envelope.method.left(MaxMethodLength), line, facingId);
+}
+
+void Router::recordOwnRequest(SessionId session, QByteArrayView method, QByteArrayView rawId, QByteArrayView line)
+{
+    m_traffic->recordFromServer(trafficOrigin(session), TrafficRecord::Kind::Request, method.toByteArray(), line,
+                                rawId, true);
 }
 
 TrafficRecorder::Answer Router::answerOf(QByteArrayView line, const Envelope &envelope)

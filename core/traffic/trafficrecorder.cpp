@@ -29,6 +29,7 @@ void TrafficRecorder::clear()
 {
     m_ring.clear();
     m_pending.clear();
+    m_serverPending.clear();
 }
 
 void TrafficRecorder::keepBody(TrafficRecord &record, QByteArrayView line) const
@@ -72,22 +73,48 @@ void TrafficRecorder::recordFromClient(const Origin &origin, TrafficRecord::Kind
     record.kind = kind;
     record.method = internMethod(method);
     record.id = rawId.toByteArray();
+    // A client's answer to a request the server (or the broker) sent it.
+    if (kind == TrafficRecord::Kind::Result || kind == TrafficRecord::Kind::Error)
+        pair(m_serverPending, record);
     const qint64 timeUs = record.timeUs;
     const quint64 seq = m_ring.append(std::move(record));
-    if (kind != TrafficRecord::Kind::Request || rawId.isEmpty())
-        return;
-    if (m_pending.size() >= MaxPending)
-        m_pending.clear();   // answers to these show without a duration; nothing else is lost
-    m_pending.insert(qMakePair(origin.session, rawId.toByteArray()), Pending{seq, timeUs, internMethod(method)});
+    if (kind == TrafficRecord::Kind::Request && !rawId.isEmpty())
+        remember(m_pending, origin.session, rawId, seq, timeUs, internMethod(method));
+}
+
+void TrafficRecorder::remember(QHash<QPair<quint64, QByteArray>, Pending> &pending, quint64 session,
+                               QByteArrayView rawId, quint64 seq, qint64 timeUs, const QByteArray &method)
+{
+    if (pending.size() >= MaxPending)
+        pending.clear();   // answers to these show without a duration; nothing else is lost
+    pending.insert(qMakePair(session, rawId.toByteArray()), Pending{seq, timeUs, method});
+}
+
+bool TrafficRecorder::pair(QHash<QPair<quint64, QByteArray>, Pending> &pending, TrafficRecord &answer)
+{
+    const auto it = pending.constFind(qMakePair(answer.session, answer.id));
+    if (it == pending.cend())
+        return false;
+    answer.method = it->method;
+    answer.requestSeq = it->seq;
+    answer.durationUs = qMax<qint64>(0, answer.timeUs - it->timeUs);
+    pending.erase(it);
+    return true;
 }
 
 void TrafficRecorder::recordFromServer(const Origin &origin, TrafficRecord::Kind kind,
-                                       const QByteArray &method, QByteArrayView line)
+                                       const QByteArray &method, QByteArrayView line, QByteArrayView rawId,
+                                       bool byBroker)
 {
     TrafficRecord record = begin(origin, TrafficRecord::Direction::FromServer, line);
     record.kind = kind;
     record.method = internMethod(method);
-    m_ring.append(std::move(record));
+    record.id = rawId.toByteArray();
+    record.byBroker = byBroker;
+    const qint64 timeUs = record.timeUs;
+    const quint64 seq = m_ring.append(std::move(record));
+    if (kind == TrafficRecord::Kind::Request && !rawId.isEmpty() && origin.session != 0)
+        remember(m_serverPending, origin.session, rawId, seq, timeUs, internMethod(method));
 }
 
 void TrafficRecorder::recordAnswer(const Origin &origin, QByteArrayView rawId, const Answer &answer,
@@ -99,24 +126,20 @@ void TrafficRecorder::recordAnswer(const Origin &origin, QByteArrayView rawId, c
     record.id = rawId.toByteArray();
     record.errorCode = answer.errorCode;
     record.errorMessage = answer.errorMessage.left(200);
-    const auto pending = m_pending.constFind(qMakePair(origin.session, record.id));
-    if (pending != m_pending.cend()) {
-        record.method = pending->method;
-        record.requestSeq = pending->seq;
-        record.durationUs = qMax<qint64>(0, record.timeUs - pending->timeUs);
-        m_pending.erase(pending);
+    if (pair(m_pending, record))
         m_health.addCall(record.timeUs / 1000, record.durationUs, answer.isError);
-    }
     m_ring.append(std::move(record));
 }
 
 void TrafficRecorder::sessionClosed(quint64 session)
 {
-    for (auto it = m_pending.begin(); it != m_pending.end();) {
-        if (it.key().first == session)
-            it = m_pending.erase(it);
-        else
-            ++it;
+    for (auto *pending : {&m_pending, &m_serverPending}) {
+        for (auto it = pending->begin(); it != pending->end();) {
+            if (it.key().first == session)
+                it = pending->erase(it);
+            else
+                ++it;
+        }
     }
 }
 

@@ -53,8 +53,10 @@ public:
                           QByteArrayView rawId, QByteArrayView line);
     // The server's requests and notifications on their way to clients (origin: the one session
     // it went to, or session 0 for several or none).
+    // A request (rawId: the id the session sees) is remembered so that the session's answer is
+    // paired with it; byBroker: the broker's own (roots/list), not the server's.
     void recordFromServer(const Origin &origin, TrafficRecord::Kind kind, const QByteArray &method,
-                          QByteArrayView line);
+                          QByteArrayView line, QByteArrayView rawId = {}, bool byBroker = false);
     // The answer a session gets to its request rawId: from the server, or made by the broker.
     struct Answer
     {
@@ -97,7 +99,12 @@ private:
     bool m_captureBodies = false;
     QElapsedTimer m_clock;
     qint64 m_epochUs = 0;
-    QHash<QPair<quint64, QByteArray>, Pending> m_pending;
+    QHash<QPair<quint64, QByteArray>, Pending> m_pending;          // clients' requests
+    QHash<QPair<quint64, QByteArray>, Pending> m_serverPending;    // the server's requests to clients
+    void remember(QHash<QPair<quint64, QByteArray>, Pending> &pending, quint64 session, QByteArrayView rawId,
+                  quint64 seq, qint64 timeUs, const QByteArray &method);
+    // The record answering a pending request: its method, its request's seq and the time between.
+    bool pair(QHash<QPair<quint64, QByteArray>, Pending> &pending, TrafficRecord &answer);
     QSet<QByteArray> m_methods;
 };
 

@@ -164,3 +164,44 @@ TEST_F(RouterTrafficTest, HeldLinesAreNotedOnceWhenTheyArriveNotWhenReleased)
     EXPECT_EQ(ofKind(released, Kind::ToChild).size(), 1) << dump(released);
     EXPECT_EQ(recorder.ring().size(), before + 1);
 }
+
+TEST_F(RouterTrafficTest, RequestsToAClientArePairedWithItsAnswer)
+{
+    bringUp();
+    // The broker's own roots/list to a session with roots, and the session's answer.
+    connectSession(1, "{\"roots\":{\"listChanged\":true}}");
+    QList<TrafficRecord> records = all();
+    auto roots = std::find_if(records.cbegin(), records.cend(), [](const TrafficRecord &r) {
+        return r.method == "roots/list" && r.kind == TrafficRecord::Kind::Request;
+    });
+    ASSERT_NE(roots, records.cend());
+    EXPECT_EQ(roots->direction, TrafficRecord::Direction::FromServer);
+    EXPECT_TRUE(roots->byBroker);
+    EXPECT_EQ(roots->session, 1u);
+    const TrafficRecord *answer = last();
+    ASSERT_NE(answer, nullptr);
+    EXPECT_EQ(answer->direction, TrafficRecord::Direction::ToServer);
+    EXPECT_EQ(answer->kind, TrafficRecord::Kind::Result);
+    EXPECT_EQ(answer->method, QByteArray("roots/list"));
+    EXPECT_EQ(answer->requestSeq, roots->seq);
+    EXPECT_GE(answer->durationUs, 0);
+
+    // The server's sampling request, caused by the session's call, and the session's answer.
+    connectSession(2, "{\"sampling\":{}}");
+    const qint64 call = forward(2, toolCall("8", "ask"));
+    ASSERT_GT(call, 0);
+    const RouterActions asked = router.fromChild(request("\"s-1\"", "sampling/createMessage", "{\"messages\":[]}"));
+    const RouterActions delivered = toSession(asked, 2);
+    ASSERT_EQ(delivered.size(), 1) << dump(asked);
+    const TrafficRecord *sampling = last();
+    ASSERT_NE(sampling, nullptr);
+    EXPECT_EQ(sampling->method, QByteArray("sampling/createMessage"));
+    EXPECT_EQ(sampling->session, 2u);
+    const QByteArray facingId = QByteArray::number(idOf(delivered[0].data));
+    router.fromSession(2, result(facingId, "{\"role\":\"assistant\"}"));
+    const TrafficRecord *reply = last();
+    ASSERT_NE(reply, nullptr);
+    EXPECT_EQ(reply->method, QByteArray("sampling/createMessage"));
+    EXPECT_EQ(reply->requestSeq, sampling->seq);
+    EXPECT_EQ(reply->client, QByteArray("test-client"));
+}
