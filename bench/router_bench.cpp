@@ -105,11 +105,16 @@ struct ReadyRouter
 };
 
 // One echo call per session, all in flight together, then every reply: 2 messages per session.
+// traffic 1: the traffic view's tap is on (metadata only, as by default), so the difference is
+// what noting every message costs.
 void BM_RouterRoundTrip(benchmark::State &state)
 {
     const int sessions = int(state.range(0));
     ReadyRouter ready(sessions);
     Router &router = ready.router;
+    manifold::TrafficRecorder recorder(QStringLiteral("bench"), manifold::TrafficRing::DefaultCapBytes);
+    if (state.range(1) != 0)
+        router.setTrafficRecorder(&recorder, {});
     qint64 nextId = ready.probeNextId();
     ReplyLine reply(EchoResultHead, "}");
     for (auto _ : state) {
@@ -134,7 +139,7 @@ void BM_RouterRoundTrip(benchmark::State &state)
     }
     perMessage(state, 2.0 * sessions);
 }
-BENCHMARK(BM_RouterRoundTrip)->Arg(1)->Arg(8);
+BENCHMARK(BM_RouterRoundTrip)->ArgNames({"sessions", "traffic"})->Args({1, 0})->Args({8, 0})->Args({1, 1})->Args({8, 1});
 
 // What the round trips spend outside the router: writing the next id into the reply line.
 void BM_Harness(benchmark::State &state)
