@@ -10,6 +10,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QJsonArray>
+#include <QSet>
 #include <QDesktopServices>
 #include <QJsonObject>
 #include <QMenu>
@@ -165,7 +166,16 @@ QString TrayIcon::summaryText() const
         if (server.toObject().value(QLatin1String("state")).toString() == QLatin1String("failed"))
             ++failing;
     }
-    const int clients = int(status.value(QLatin1String("sessions")).toArray().size());
+    // A client is a running client program: Claude Desktop's shims for five servers are one, two
+    // Claude Code windows are two. A session without a known process (HTTP) counts on its own.
+    QSet<QString> programs;
+    for (const QJsonValue &value : status.value(QLatin1String("sessions")).toArray()) {
+        const QJsonObject session = value.toObject();
+        const qint64 parent = session.value(QLatin1String("parentPid")).toInteger(-1);
+        programs.insert(parent > 0 ? QStringLiteral("pid:%1").arg(parent)
+                                   : QStringLiteral("session:%1").arg(session.value(QLatin1String("id")).toInteger()));
+    }
+    const int clients = int(programs.size());
     //: Tray summary: server and client counts
     QString text = tr("%n server(s)", nullptr, int(servers.size())) + tr(", %n client(s)", nullptr, clients);
     if (failing > 0)

@@ -203,6 +203,14 @@ TEST(DashboardTest, TraySummarisesServersClientsFailingAndSlowest)
     view.addServer(server(QStringLiteral("github"), QStringLiteral("failed")));
     view.openSession({{QStringLiteral("id"), 1}, {QStringLiteral("server"), QStringLiteral("memory")}});
     TrayIcon tray(&view);
+    // One program with shims for two servers is one client; another program is a second one.
+    view.openSession({{QStringLiteral("id"), 2}, {QStringLiteral("server"), QStringLiteral("memory")},
+                      {QStringLiteral("parentPid"), 4242}});
+    view.openSession({{QStringLiteral("id"), 3}, {QStringLiteral("server"), QStringLiteral("github")},
+                      {QStringLiteral("parentPid"), 4242}});
+    EXPECT_TRUE(tray.summaryText().contains(QLatin1String(", 2 client"))) << tray.summaryText().toStdString();
+    view.closeSession(2);
+    view.closeSession(3);
     // Plural forms come from the translations; the counts are what matter here.
     const auto summaryHas = [&tray](const char *text) {
         return tray.summaryText().contains(QLatin1String(text));
