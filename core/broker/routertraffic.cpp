@@ -64,7 +64,11 @@ void Router::recordFromChild(QByteArrayView line, const Envelope &envelope, cons
         session = action.session;
     }
     const bool one = !several && session != 0;
-    const TrafficRecorder::Origin origin = one ? trafficOrigin(session) : TrafficRecorder::Origin{0, {}, m_trafficInstance};
+    TrafficRecorder::Origin origin = one ? trafficOrigin(session) : TrafficRecorder::Origin{0, {}, m_trafficInstance};
+    // A request that went to no session is the broker's to answer (roots/list from the
+    // instance's roots) or to hold until its cause is clear.
+    if (session == 0 && envelope.kind == Envelope::Kind::Request)
+        origin.client = QByteArrayLiteral("Manifold");
     // A request reaches its session under an id of the broker's: the one its answer will carry.
     QByteArray facingId;
     if (one && envelope.kind == Envelope::Kind::Request) {

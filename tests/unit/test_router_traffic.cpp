@@ -110,7 +110,15 @@ TEST_F(RouterTrafficTest, TheServersRequestsAndNotificationsAreNotedOnTheirWayOu
     EXPECT_EQ(note->kind, TrafficRecord::Kind::Notification);
     EXPECT_EQ(note->method, QByteArray("notifications/tools/list_changed"));
     EXPECT_EQ(note->session, 0u);
-    EXPECT_TRUE(note->client.isEmpty());
+    EXPECT_TRUE(note->client.isEmpty());   // not one client's: several
+
+    // A request the broker answers itself (the server asking for roots) is the broker's.
+    router.fromChild(request("\"r-1\"", "roots/list"));
+    const TrafficRecord *roots = last();
+    ASSERT_NE(roots, nullptr);
+    EXPECT_EQ(roots->method, QByteArray("roots/list"));
+    EXPECT_EQ(roots->session, 0u);
+    EXPECT_EQ(roots->client, QByteArray("Manifold"));
 
     // Progress goes to the one session that asked for it, and is noted as that session's.
     const QByteArray call = request("3", "tools/call", "{\"name\":\"x\",\"_meta\":{\"progressToken\":\"p-1\"}}");
