@@ -72,7 +72,6 @@ ClientMapPage::ClientMapPage(BrokerView *view, QWidget *parent)
     m_tree->setAllColumnsShowFocus(true);
     m_tree->setExpandsOnDoubleClick(false); // double click opens, the arrow expands
     m_tree->header()->setStretchLastSection(false);
-    m_tree->setTextElideMode(Qt::ElideMiddle);   // "Session 4 · /home/…/projects/infra": both ends tell
     m_tree->header()->setSectionResizeMode(ClientMapModel::NameColumn, QHeaderView::Stretch);
     m_tree->expandAll();
 
