@@ -56,12 +56,15 @@ void Router::recordFromChild(QByteArrayView line, const Envelope &envelope, cons
     // (a list change) or to none yet (held, dropped) is not one session's.
     SessionId session = 0;
     bool several = false;
+    const RouterAction *delivery = nullptr;   // the first line that went to a session
     for (const RouterAction &action : routed) {
         if (action.kind != RouterAction::Kind::ToSession)
             continue;
         if (session != 0 && action.session != session)
             several = true;
         session = action.session;
+        if (!delivery)
+            delivery = &action;
     }
     const bool one = !several && session != 0;
     TrafficRecorder::Origin origin = one ? trafficOrigin(session) : TrafficRecorder::Origin{0, {}, m_trafficInstance};
@@ -72,13 +75,8 @@ void Router::recordFromChild(QByteArrayView line, const Envelope &envelope, cons
     // A request reaches its session under an id of the broker's: the one its answer will carry.
     QByteArray facingId;
     if (one && envelope.kind == Envelope::Kind::Request) {
-        for (const RouterAction &action : routed) {
-            if (action.kind == RouterAction::Kind::ToSession) {
-                const Envelope sent = jsonrpc::parseEnvelope(action.data);   // a small request
-                facingId = sent.id.isValid() ? sent.id.in(action.data).toByteArray() : QByteArray();
-                break;
-            }
-        }
+        const Envelope sent = jsonrpc::parseEnvelope(delivery->data);   // a small request
+        facingId = sent.id.isValid() ? sent.id.in(delivery->data).toByteArray() : QByteArray();
     }
     m_traffic->recordFromServer(origin, kindOf(envelope), envelope.method.left(MaxMethodLength), line, facingId);
 }
@@ -97,7 +95,7 @@ TrafficRecorder::Answer Router::answerOf(QByteArrayView line, const Envelope &en
     answer.isError = true;
     if (const auto code = findBelow(line, envelope.error, {"code"}))
         answer.errorCode = code->in(line).toByteArray().toInt();
-    answer.errorMessage = stringAt(line, envelope.error, {"message"}).left(200);
+    answer.errorMessage = stringAt(line, envelope.error, {"message"});   // cut by the recorder
     return answer;
 }
 

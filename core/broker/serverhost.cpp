@@ -161,9 +161,8 @@ QJsonObject ServerHost::statusJson() const
     object.insert(QStringLiteral("unresponsive"), m_unresponsive);
     object.insert(QStringLiteral("lastExit"), m_lastExit.isEmpty() ? QJsonValue() : QJsonValue(m_lastExit));
     if (m_upstream) {
-        const qint64 memoryKb = m_upstream->memoryKb();
-        if (memoryKb >= 0)
-            object.insert(QStringLiteral("memoryKb"), memoryKb);
+        if (const qint64 kb = memoryKb(); kb >= 0)
+            object.insert(QStringLiteral("memoryKb"), kb);
         const QJsonObject extra = m_upstream->statusJson();
         for (auto it = extra.constBegin(); it != extra.constEnd(); ++it)
             object.insert(it.key(), it.value());
