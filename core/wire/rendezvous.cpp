@@ -1,0 +1,1 @@
+// Implemented by the core/wire work (issue 17); see rendezvous.h.

@@ -1,0 +1,1 @@
+# The shim's logic tests (owned by the shim work).

@@ -1,0 +1,1 @@
+# core/wire's tests (owned by the wire work).
