@@ -11,23 +11,14 @@ bool isWhitespace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-bool isHex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-int hexValue(char c)
+bool isHex(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return c - 'A' + 10;
+    return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 // Walks the bytes of one text; every skip either consumes a whole valid construct or fails.
@@ -271,7 +262,9 @@ bool hex4(std::string_view body, size_t at, char32_t *value)
     for (size_t i = at; i < at + 4; ++i) {
         if (!isHex(body[i]))
             return false;
-        result = (result << 4) | char32_t(hexValue(body[i]));
+        const char c = body[i];
+        // A letter's low four bits are 1-6 in either case ('a' is 0x61, 'A' 0x41).
+        result = (result << 4) | char32_t(isDigit(c) ? c - '0' : (c & 0x0F) + 9);
     }
     *value = result;
     return true;
