@@ -380,8 +380,13 @@ std::optional<Span> findMember(std::string_view objectText, std::string_view key
 bool mayContainKey(std::string_view text, std::string_view key)
 {
     const auto contains = [text](std::string_view needle) {
+#ifdef __cpp_lib_boyer_moore_searcher
+        // Large values are what this test is for: skip ahead rather than compare at every byte.
         const std::boyer_moore_horspool_searcher searcher(needle.begin(), needle.end());
         return std::search(text.begin(), text.end(), searcher) != text.end();
+#else
+        return text.find(needle) != std::string_view::npos; // older libc++ (macOS) lacks it
+#endif
     };
     return contains(key) || contains("\\u");
 }
