@@ -16,12 +16,14 @@
 namespace manifold::wire {
 namespace {
 
+#ifndef _WIN32
 bool fail(std::string *error, std::string message)
 {
     if (error)
         *error = std::move(message);
     return false;
 }
+#endif
 
 bool startsWithPipePrefix(const std::string &path)
 {
