@@ -3,6 +3,7 @@
 #include "bytebuffer.h"
 
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace manifold::shim {
