@@ -122,16 +122,24 @@ TEST(WireJson, VisitsElementsInOrder)
 
 TEST(WireJson, FindsMembersAndNestedPathsAsRawSpans)
 {
-    const std::string text = R"( {"id": "7", "params": {"_meta": {"progressToken": 12}, "x": [1, 2]}} )";
-    const auto token = json::findPath(text, {"params", "_meta", "progressToken"});
-    ASSERT_TRUE(token);
-    EXPECT_EQ(token->in(text), "12");
-    const auto id = json::findPath(text, {"id"});
-    ASSERT_TRUE(id);
-    EXPECT_EQ(id->in(text), "\"7\"");
-    EXPECT_FALSE(json::findPath(text, {"params", "x", "y"}));
-    EXPECT_FALSE(json::findPath(text, {"missing"}));
+    const std::string text = "\n {\"a\": {\"b\" : {\"c\": [true, null]}, \"s\": \"x\"}, \"n\": -1.5e3}\t";
+    const auto deep = json::findPath(text, {"a", "b", "c"});
+    ASSERT_TRUE(deep);
+    EXPECT_EQ(deep->in(text), "[true, null]");
+    const auto whole = json::findPath(text, {});
+    ASSERT_TRUE(whole);
+    EXPECT_EQ(whole->in(text).front(), '{');
+    EXPECT_EQ(whole->in(text).back(), '}');
+    const auto number = json::findPath(text, {"n"});
+    ASSERT_TRUE(number);
+    EXPECT_EQ(number->in(text), "-1.5e3");
+    EXPECT_FALSE(json::findPath(text, {"a", "s", "t"})) << "a step that is not an object";
+    EXPECT_FALSE(json::findPath(text, {"a", "z"}));
     EXPECT_FALSE(json::findPath("   ", {"a"}));
+    const std::string_view keys[] = {"a", "s"};
+    const auto fromArray = json::findPath(text, keys, 2);
+    ASSERT_TRUE(fromArray);
+    EXPECT_EQ(fromArray->in(text), "\"x\"");
 
     const std::string duplicates = R"({"a":1,"a":2})";
     const auto last = json::findMember(duplicates, "a");
@@ -164,6 +172,7 @@ TEST(WireJson, DecodesAndEncodesStrings)
     EXPECT_EQ(json::decodeString(R"("a\"b\\c\/\b\f\n\r\t\u00fc\ud83d\ude00")").value(),
               "a\"b\\c/\b\f\n\r\t\xc3\xbc\xf0\x9f\x98\x80");
     EXPECT_EQ(json::decodeString(R"("\u0041\u00e9\u4e2d")").value(), "A\xc3\xa9\xe4\xb8\xad");
+    EXPECT_EQ(json::decodeString(R"("\u00C9\u00e9\uFFFD")").value(), "\xc3\x89\xc3\xa9\xef\xbf\xbd");
     EXPECT_EQ(json::decodeString(R"("lone \ud83d here")").value(), "lone \xed\xa0\xbd here");
     EXPECT_EQ(json::decodeString("\"plain\"").value(), "plain");
     EXPECT_EQ(json::decodeString("\"\"").value(), "");
