@@ -2,6 +2,7 @@
 // line (--help, bad arguments), a client whose stdout is gone, and a socket of another user.
 #include "processhelpers.h"
 
+#include <QDir>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QTemporaryDir>
@@ -101,6 +102,24 @@ TEST(ShimCommandLine, SocketOptionWithEqualsSignIsUsed)
     ASSERT_TRUE(broker.listening());
     ClientProcess shim({QStringLiteral("--socket=") + socketPath, QStringLiteral("x")});
     ASSERT_TRUE(QTest::qWaitFor([&] { return broker.welcomed(); }, 10000));
+    shim.process().closeWriteChannel();
+    ASSERT_TRUE(shim.waitForExit());
+    EXPECT_EQ(shim.process().exitCode(), 0);
+}
+
+// M4/C6: a socket name that is not an absolute path is looked for where QLocalSocket (the broker's
+// listener) puts it: under $TMPDIR.
+TEST(ShimCommandLine, ARelativeSocketNameIsUnderTheTempDir)
+{
+    QTemporaryDir dir;
+    ASSERT_TRUE(QDir(dir.path()).mkpath(QStringLiteral("sub")));
+    WelcomingSocket inSub(dir.filePath(QStringLiteral("sub/b.sock")));
+    ASSERT_TRUE(inSub.listening());
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), dir.path() + QStringLiteral("/"));
+    env.insert(QStringLiteral("MANIFOLD_BIN"), QStringLiteral("/bin/false"));
+    ClientProcess shim({QStringLiteral("--socket"), QStringLiteral("sub/b.sock"), QStringLiteral("x")}, env);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return inSub.welcomed(); }, 10000)) << shim.err().constData();
     shim.process().closeWriteChannel();
     ASSERT_TRUE(shim.waitForExit());
     EXPECT_EQ(shim.process().exitCode(), 0);

@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <poll.h>
@@ -28,10 +30,11 @@ constexpr int SendFlags = MSG_NOSIGNAL;
 constexpr int SendFlags = 0; // SIGPIPE is ignored process-wide anyway
 #endif
 
-// Where QLocalSocket looks for a name: a path with '/' as given, a bare name in the temp dir.
+// Where QLocalSocket (which the broker listens with) looks for a name: an absolute path as given,
+// anything else under the temp dir (QDir::tempPath(): $TMPDIR, else /tmp).
 std::string socketAddress(const std::string &endpoint)
 {
-    if (endpoint.find('/') != std::string::npos)
+    if (!endpoint.empty() && endpoint[0] == '/')
         return endpoint;
     const char *tmp = std::getenv("TMPDIR");
     std::string dir = tmp && *tmp ? wire::cleanPath(tmp) : std::string("/tmp");
