@@ -2,35 +2,40 @@
 #include "linesplitter.h"
 #include "requesttracker.h"
 
-#include <QList>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+using manifold::shim::LineSplitter;
+using manifold::shim::RequestTracker;
+using Lines = std::vector<std::string>;
 
 namespace {
 
 struct Fed
 {
-    QList<QByteArray> lines;
-    QList<QByteArray> writes;
+    Lines lines;
+    Lines writes;
 };
 
-void feed(LineSplitter &splitter, QByteArrayView data, Fed &fed, const QByteArray &drop = {})
+void feed(LineSplitter &splitter, std::string_view data, Fed &fed, const std::string &drop = {})
 {
     splitter.feed(
         data,
-        [&](QByteArrayView line) {
-            fed.lines.append(line.toByteArray());
-            return drop.isEmpty() || line != drop;
+        [&](std::string_view line) {
+            fed.lines.emplace_back(line);
+            return drop.empty() || line != drop;
         },
-        [&](QByteArrayView bytes) { fed.writes.append(bytes.toByteArray()); });
+        [&](std::string_view bytes) { fed.writes.emplace_back(bytes); });
 }
 
-QByteArray requestLine(const QByteArray &rawId, const QByteArray &method = "tools/call")
+std::string requestLine(const std::string &rawId, const std::string &method = "tools/call")
 {
     return R"({"jsonrpc":"2.0","id":)" + rawId + R"(,"method":")" + method + R"("})";
 }
 
-QByteArray resultLine(const QByteArray &rawId, const QByteArray &result = "{}")
+std::string resultLine(const std::string &rawId, const std::string &result = "{}")
 {
     return R"({"jsonrpc":"2.0","id":)" + rawId + R"(,"result":)" + result + "}";
 }
@@ -42,13 +47,13 @@ TEST(LineSplitter, RelaysWholeLinesOnlyAndManyInOneWrite)
     LineSplitter splitter(1024);
     Fed fed;
     feed(splitter, "one\ntwo\nthr", fed);
-    EXPECT_EQ(fed.lines, (QList<QByteArray>{"one", "two"}));
-    EXPECT_EQ(fed.writes, QList<QByteArray>{"one\ntwo\n"});
+    EXPECT_EQ(fed.lines, (Lines{"one", "two"}));
+    EXPECT_EQ(fed.writes, Lines{"one\ntwo\n"});
     EXPECT_TRUE(splitter.midLine());
     feed(splitter, "ee\nfo", fed);
     feed(splitter, "ur\n", fed);
-    EXPECT_EQ(fed.lines, (QList<QByteArray>{"one", "two", "three", "four"}));
-    EXPECT_EQ(fed.writes, (QList<QByteArray>{"one\ntwo\n", "three\n", "four\n"}));
+    EXPECT_EQ(fed.lines, (Lines{"one", "two", "three", "four"}));
+    EXPECT_EQ(fed.writes, (Lines{"one\ntwo\n", "three\n", "four\n"}));
     EXPECT_FALSE(splitter.midLine());
 }
 
@@ -58,7 +63,7 @@ TEST(LineSplitter, ADroppedLineIsLeftOutOfTheWrites)
     Fed fed;
     feed(splitter, "a\nsecret\nb\nc\n", fed, "secret");
     EXPECT_EQ(fed.lines.size(), 4);
-    EXPECT_EQ(fed.writes, (QList<QByteArray>{"a\n", "b\nc\n"}));
+    EXPECT_EQ(fed.writes, (Lines{"a\n", "b\nc\n"}));
 }
 
 TEST(LineSplitter, AnOverlongLinePassesThroughInPiecesUnlooked)
@@ -69,8 +74,8 @@ TEST(LineSplitter, AnOverlongLinePassesThroughInPiecesUnlooked)
     EXPECT_TRUE(splitter.passingLongLine());
     feed(splitter, "gh", fed);
     feed(splitter, "ij\nnext\n", fed);
-    EXPECT_EQ(fed.lines, (QList<QByteArray>{"ok", "next"}));
-    EXPECT_EQ(fed.writes, (QList<QByteArray>{"ok\n", "abcdef", "gh", "ij\n", "next\n"}));
+    EXPECT_EQ(fed.lines, (Lines{"ok", "next"}));
+    EXPECT_EQ(fed.writes, (Lines{"ok\n", "abcdef", "gh", "ij\n", "next\n"}));
     EXPECT_FALSE(splitter.midLine());
 }
 
@@ -81,8 +86,8 @@ TEST(LineSplitter, TheRestOfAnOverlongLineCanBeDropped)
     feed(splitter, "abcdef", fed);
     splitter.dropRestOfLongLine();
     feed(splitter, "gh\nafter\n", fed);
-    EXPECT_EQ(fed.writes, (QList<QByteArray>{"abcdef", "after\n"}));
-    EXPECT_EQ(fed.lines, QList<QByteArray>{"after"});
+    EXPECT_EQ(fed.writes, (Lines{"abcdef", "after\n"}));
+    EXPECT_EQ(fed.lines, Lines{"after"});
 }
 
 TEST(LineSplitter, TakeHeldReturnsTheUnfinishedLine)
@@ -106,7 +111,7 @@ TEST(RequestTracker, ARequestIsUnansweredUntilItsOwnIdComesBack)
     EXPECT_EQ(
         tracker.brokerLine(R"({"jsonrpc":"2.0","id":"x","error":{"code":-1,"message":"no"}})"),
         RequestTracker::Route::Relay);
-    EXPECT_EQ(tracker.takeUnanswered(), QList<QByteArray>{"\"1\""});
+    EXPECT_EQ(tracker.takeUnanswered(), Lines{"\"1\""});
     EXPECT_FALSE(tracker.hasUnanswered());
 }
 
@@ -115,7 +120,7 @@ TEST(RequestTracker, UnansweredComeOutOldestFirst)
     RequestTracker tracker;
     for (const char *id : {"5", "\"a\"", "3", "\"b\"", "1"})
         tracker.clientLine(requestLine(id));
-    EXPECT_EQ(tracker.takeUnanswered(), (QList<QByteArray>{"5", "\"a\"", "3", "\"b\"", "1"}));
+    EXPECT_EQ(tracker.takeUnanswered(), (Lines{"5", "\"a\"", "3", "\"b\"", "1"}));
 }
 
 TEST(RequestTracker, ACancelledRequestIsNoLongerWaitedFor)
@@ -125,7 +130,7 @@ TEST(RequestTracker, ACancelledRequestIsNoLongerWaitedFor)
     tracker.clientLine(requestLine("8"));
     tracker.clientLine(
         R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7}})");
-    EXPECT_EQ(tracker.takeUnanswered(), QList<QByteArray>{"8"});
+    EXPECT_EQ(tracker.takeUnanswered(), Lines{"8"});
 }
 
 TEST(RequestTracker, BatchesAreTrackedElementByElement)
@@ -133,16 +138,16 @@ TEST(RequestTracker, BatchesAreTrackedElementByElement)
     RequestTracker tracker;
     tracker.clientLine("[" + requestLine("1") + "," + requestLine("2") + "]");
     tracker.brokerLine("[" + resultLine("2") + "]");
-    EXPECT_EQ(tracker.takeUnanswered(), QList<QByteArray>{"1"});
+    EXPECT_EQ(tracker.takeUnanswered(), Lines{"1"});
 }
 
 TEST(RequestTracker, ReplaysTheHandshakeOnlyAfterItSucceededAndSwallowsTheAnswers)
 {
     RequestTracker tracker;
-    const QByteArray initialize =
+    const std::string initialize =
         R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","clientInfo":{"name":"ü"}}})";
     tracker.clientLine(initialize);
-    EXPECT_TRUE(tracker.replayHandshake("own:").isEmpty()) << "not answered yet";
+    EXPECT_TRUE(tracker.replayHandshake("own:").empty()) << "not answered yet";
     tracker.brokerLine(resultLine("0"));
     tracker.clientLine(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
     tracker.clientLine(
@@ -156,7 +161,7 @@ TEST(RequestTracker, ReplaysTheHandshakeOnlyAfterItSucceededAndSwallowsTheAnswer
     tracker.clientLine(
         R"({"jsonrpc":"2.0","id":5,"method":"logging/setLevel","params":{"level":"debug"}})");
 
-    const QList<QByteArray> replay = tracker.replayHandshake("own:");
+    const Lines replay = tracker.replayHandshake("own:");
     ASSERT_EQ(replay.size(), 4);
     EXPECT_EQ(
         replay.at(0),
@@ -171,16 +176,16 @@ TEST(RequestTracker, ReplaysTheHandshakeOnlyAfterItSucceededAndSwallowsTheAnswer
 
     EXPECT_EQ(tracker.brokerLine(resultLine("\"own:2\"")), RequestTracker::Route::Swallow);
     EXPECT_FALSE(tracker.hasOwnAnswer()) << "only the initialize's answer is looked at";
-    const QByteArray answer = resultLine(
+    const std::string answer = resultLine(
         "\"own:1\"",
         R"({"capabilities":{"tools":{"listChanged":true},"prompts":{},"resources":{"listChanged":false}}})");
     EXPECT_EQ(tracker.brokerLine(answer), RequestTracker::Route::Swallow);
     ASSERT_TRUE(tracker.hasOwnAnswer());
-    const QByteArray own = tracker.takeOwnAnswer();
+    const std::string own = tracker.takeOwnAnswer();
     EXPECT_EQ(own, answer);
     EXPECT_EQ(
         RequestTracker::listChangedNotifications(own),
-        QList<QByteArray>{R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})"});
+        Lines{R"({"jsonrpc":"2.0","method":"notifications/tools/list_changed"})"});
     EXPECT_EQ(tracker.brokerLine(resultLine("\"own:3\"")), RequestTracker::Route::Swallow);
     EXPECT_EQ(tracker.brokerLine(answer), RequestTracker::Route::Relay)
         << "each of ours is answered once";
@@ -191,15 +196,15 @@ TEST(RequestTracker, AFailedInitializeIsNotReplayed)
     RequestTracker tracker;
     tracker.clientLine(requestLine("0", "initialize"));
     tracker.brokerLine(R"({"jsonrpc":"2.0","id":0,"error":{"code":-32000,"message":"down"}})");
-    EXPECT_TRUE(tracker.replayHandshake("own:").isEmpty());
+    EXPECT_TRUE(tracker.replayHandshake("own:").empty());
 }
 
 TEST(RequestTracker, TheBrokersClosingNoticeIsSwallowedAndKeepsItsReason)
 {
     RequestTracker tracker;
-    EXPECT_TRUE(tracker.closingReason().isEmpty());
-    const QByteArray notice =
+    EXPECT_TRUE(tracker.closingReason().empty());
+    const std::string notice =
         R"({"jsonrpc":"2.0","method":"notifications/manifold/sessionClosing","params":{"reason":"Manifold is shutting down"}})";
     EXPECT_EQ(tracker.brokerLine(notice), RequestTracker::Route::Swallow);
-    EXPECT_EQ(tracker.closingReason(), QStringLiteral("Manifold is shutting down"));
+    EXPECT_EQ(tracker.closingReason(), "Manifold is shutting down");
 }
