@@ -29,9 +29,19 @@ public:
         std::function<void(const std::string &reason)> closedByBroker;
     };
 
+    // Where a broker is started when none answers: on candidates.front(), with the launch lock
+    // and the log beside it.
+    struct LaunchPlace
+    {
+        std::string directory;         // made to exist before the lock goes in
+        bool privateDirectory = false; // the default rendezvous: made private (0700, ours)
+        std::string lockPath;          // <socket>.launch.lock
+        std::string logPath;           // <socket>.log
+    };
+
     // candidates: where to look, the endpoint to start a broker on first.
-    Connector(ShimHost &host, std::vector<std::string> candidates, std::string serverName,
-              bool defaultRendezvous, Callbacks callbacks);
+    Connector(ShimHost &host, std::vector<std::string> candidates, LaunchPlace launchPlace,
+              std::string serverName, Callbacks callbacks);
 
     // Starts an attempt with a fresh time budget (wire::MaxWaitForBrokerMs).
     void start();
@@ -55,13 +65,14 @@ private:
     void retryOrGiveUp(const std::string &giveUpMessage);
     void fail(const std::string &message);
     void stopAttempt(); // no more tries, the launch lock released
+    void closeChannel();
 
     ShimHost &m_host;
     std::vector<std::string> m_candidates;
     size_t m_candidate = 0;
     std::string m_endpoint; // the one being tried
+    LaunchPlace m_launchPlace;
     std::string m_serverName;
-    bool m_defaultRendezvous;
     Callbacks m_callbacks;
     std::string m_replyBuffer;
     bool m_open = false; // a channel is open, no answer yet

@@ -56,7 +56,8 @@ public:
 
     // --- the broker channel (at most one open at a time)
     // Opens the endpoint (a Unix socket path or a pipe name) and checks its peer is our user.
-    // Replaces any open channel. Connected: later bytes/EOF are reported to ShimCore.
+    // Replaces any open channel. Connected: later bytes/EOF are reported to ShimCore (the
+    // channel counts as closed before brokerEof is reported).
     virtual ConnectOutcome connectBroker(const std::string &endpoint) = 0;
     // Queues bytes for the open channel, never blocks (the platform buffers what the broker does
     // not take yet and keeps reading it meanwhile). Ignored without an open channel.

@@ -4,8 +4,10 @@
 #include "linesplitter.h"
 #include "requesttracker.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace manifold::shim {
 
@@ -19,9 +21,10 @@ class ShimHost;
 class ShimCore final
 {
 public:
-    // candidates: where a broker of this user may be, endpoint first (see Connector).
-    ShimCore(ShimHost &host, std::string endpoint, std::vector<std::string> candidates,
-             std::string serverName);
+    // candidates: where a broker of this user may be, the endpoint to start one on first (see
+    // Connector).
+    ShimCore(ShimHost &host, std::vector<std::string> candidates,
+             Connector::LaunchPlace launchPlace, std::string serverName);
 
     // Starts reaching the broker. The platform reads the client from the start as well.
     void start();
@@ -49,6 +52,7 @@ private:
     void answerUnanswered(const std::string &message);
     void refuse(const std::string &message);
     void answerInitializeWithError();
+    void closeAfterClientEof();
     void writeStdout(std::string_view data);
     void writeStderr(const std::string &text);
     void finish(int exitCode);
@@ -68,7 +72,9 @@ private:
     int m_reconnects = 0;
     std::string m_refusal;      // never welcomed: we can only answer initialize with an error
     std::string m_refusalLines; // client bytes not yet looked at while refusing
+    bool m_refusalDiscarding = false; // inside an over-long line while refusing
     bool m_refusalTimerArmed = false;
+    int64_t m_pid = -1;
 };
 
 } // namespace manifold::shim

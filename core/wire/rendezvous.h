@@ -35,6 +35,23 @@ bool ensurePrivateDirectory(const std::string &dir, std::string *error);
 // "/a//b/./c/../d/" -> "/a/b/d", as QDir::cleanPath does for the paths used here.
 std::string cleanPath(const std::string &path);
 
+// Is socketPath a Windows named pipe (\\.\pipe\... or a bare name without '/')? Always false
+// elsewhere.
+bool isPipeName(const std::string &socketPath);
+
+// A file that belongs with the broker at socketPath (suffix LockSuffix, LaunchLockSuffix,
+// LogSuffix): socketPath + suffix where the socket is a file; for a pipe, a file of the pipe's
+// name in pipeFilesDir (Windows: <tmp>/manifold).
+std::string sidecarPath(const std::string &socketPath, const std::string &suffix,
+                        const std::string &pipeFilesDir = {});
+
+// The directory the sidecar files and (on Unix) the socket live in: the socket's absolute
+// parent directory, or pipeFilesDir for a pipe.
+std::string socketDirectory(const std::string &socketPath, const std::string &pipeFilesDir = {});
+
+// The per-user broker pipe, \\.\pipe\manifold-<user> with any backslash in user made '_'.
+std::string windowsPipeName(std::string user);
+
 enum class SocketSource { Default, Environment, Option };
 struct SocketChoice
 {
