@@ -2,6 +2,8 @@
 
 #include "platform.h"
 
+#include <utility>
+
 #include "manifold/version.h"
 #include "wire/constants.h"
 #include "wire/hello.h"

@@ -2,6 +2,8 @@
 
 #include "platform.h"
 
+#include <utility>
+
 #include "wire/constants.h"
 #include "wire/jsonrpc.h"
 

@@ -47,20 +47,12 @@ std::vector<std::string> defaultSocketCandidates()
 
 std::string socketDirectory(const std::string &endpoint)
 {
-    // As QFileInfo::absolutePath(): relative to the current directory.
-    std::string path = endpoint;
-    if (path.empty() || path[0] != '/') {
-        const std::string cwd = posix::PosixHost().processFacts().cwd;
-        path = cwd + '/' + path;
-    }
-    path = wire::cleanPath(path);
-    const size_t slash = path.rfind('/');
-    return slash == 0 ? std::string("/") : path.substr(0, slash);
+    return wire::socketDirectory(endpoint);
 }
 
 std::string sidecarPath(const std::string &endpoint, const char *suffix)
 {
-    return endpoint + suffix;
+    return wire::sidecarPath(endpoint, suffix);
 }
 
 int runShim(const std::string &endpoint, const std::string &server)
