@@ -8,6 +8,9 @@
 
 #include <windows.h>
 
+#include "wire/constants.h"
+#include "wire/rendezvous.h"
+
 namespace manifold::shim::win {
 
 namespace {
@@ -76,7 +79,7 @@ bool startBroker(const std::string &endpoint, std::string *error)
     inheritable.bInheritHandle = TRUE;
     const Handle null(::CreateFileW(L"NUL", GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE,
                                     &inheritable, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr));
-    const std::string logPath = sidecarPath(endpoint, ".log", runtimeDir());
+    const std::string logPath = wire::sidecarPath(endpoint, wire::LogSuffix, runtimeDir());
     const Handle log(::CreateFileW(wide(logPath).c_str(), FILE_APPEND_DATA | SYNCHRONIZE,
                                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                                    &inheritable, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));

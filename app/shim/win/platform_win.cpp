@@ -14,6 +14,7 @@
 #include <windows.h>
 
 #include "wire/constants.h"
+#include "wire/rendezvous.h"
 
 namespace manifold::shim::platform {
 
@@ -41,7 +42,9 @@ std::string environment(const char *name)
 
 std::string defaultSocketPath()
 {
-    return win::defaultPipeName(win::environmentVariable("USERNAME"));
+    // core/platform/runtimepaths.cpp: USERNAME, or "user" when it is unset.
+    const std::string user = win::environmentVariable("USERNAME");
+    return wire::windowsPipeName(user.empty() ? std::string("user") : user);
 }
 
 std::vector<std::string> defaultSocketCandidates()
@@ -51,12 +54,12 @@ std::vector<std::string> defaultSocketCandidates()
 
 std::string socketDirectory(const std::string &endpoint)
 {
-    return win::socketDirectory(endpoint, win::runtimeDir());
+    return wire::socketDirectory(endpoint, win::runtimeDir());
 }
 
 std::string sidecarPath(const std::string &endpoint, const char *suffix)
 {
-    return win::sidecarPath(endpoint, suffix, win::runtimeDir());
+    return wire::sidecarPath(endpoint, suffix, win::runtimeDir());
 }
 
 int runShim(const std::string &endpoint, const std::string &server)

@@ -10,18 +10,6 @@ namespace {
 
 constexpr std::string_view PipePrefix = "\\\\.\\pipe\\";
 
-bool startsWithNoCase(std::string_view text, std::string_view prefix)
-{
-    if (text.size() < prefix.size())
-        return false;
-    for (size_t i = 0; i < prefix.size(); ++i) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-        if (lower(text[i]) != lower(prefix[i]))
-            return false;
-    }
-    return true;
-}
-
 std::string slashes(std::string_view path)
 {
     std::string out(path);
@@ -36,18 +24,6 @@ void upperDriveLetter(std::string &path)
 }
 
 } // namespace
-
-std::string defaultPipeName(std::string_view userName)
-{
-    std::string user = userName.empty() ? std::string("user") : std::string(userName);
-    std::replace(user.begin(), user.end(), '\\', '_');
-    return std::string(PipePrefix) + "manifold-" + user;
-}
-
-bool isPipeName(std::string_view endpoint)
-{
-    return startsWithNoCase(endpoint, PipePrefix) || endpoint.find('/') == std::string_view::npos;
-}
 
 std::string pipePath(std::string_view endpoint)
 {
@@ -136,31 +112,6 @@ std::string currentPathFromNative(std::string_view nativeCwd)
 std::string runtimeDirFromTemp(std::string_view tempPath)
 {
     return std::string(tempPath) + "/manifold";
-}
-
-std::string sidecarPath(std::string_view endpoint, std::string_view suffix,
-                        std::string_view runtimeDir)
-{
-    if (!isPipeName(endpoint))
-        return std::string(endpoint) + std::string(suffix);
-    std::string_view name = endpoint;
-    if (startsWithNoCase(name, PipePrefix))
-        name.remove_prefix(PipePrefix.size());
-    return std::string(runtimeDir) + "/" + std::string(name) + std::string(suffix);
-}
-
-std::string socketDirectory(std::string_view endpoint, std::string_view runtimeDir)
-{
-    if (isPipeName(endpoint))
-        return std::string(runtimeDir);
-    // A file path given with --socket (QFileInfo::absolutePath of an absolute path).
-    const std::string path = cleanWindowsPath(endpoint);
-    const size_t slash = path.rfind('/');
-    if (slash == std::string::npos)
-        return ".";
-    if (slash == 0 || (slash == 2 && path[1] == ':'))
-        return path.substr(0, slash + 1);
-    return path.substr(0, slash);
 }
 
 std::string lockFileContent(const LockFileInfo &info)

@@ -1,9 +1,10 @@
 #pragma once
 
-// Names the Windows shim must compute exactly as the Qt broker and the old Qt shim do (pipe
-// names, the runtime directory, sidecar files, the cwd in the hello, the launch lock's content).
+// Names the Windows shim must compute exactly as Qt does for the broker and did for the old Qt
+// shim (the pipe QLocalSocket opens, QDir's temp and current paths, the launch lock's content).
 // Pure functions of their inputs, without Windows headers, so they are unit-tested everywhere
-// (tests/shim/test_win_names.cpp); app/shim/win/winsystem.cpp feeds them the real values.
+// (tests/shim/test_win_names.cpp); app/shim/win/winsystem.cpp feeds them the real values. The
+// pipe name and sidecar rules the broker shares are wire's (core/wire/rendezvous.h).
 
 #include <cstdint>
 #include <optional>
@@ -12,13 +13,6 @@
 
 namespace manifold::shim::win {
 
-// The broker's default pipe: \\.\pipe\manifold-<USERNAME>, a '\' in the name turned into '_',
-// "user" when USERNAME is unset (core/platform/runtimepaths.cpp defaultSocketPath).
-std::string defaultPipeName(std::string_view userName);
-
-// Is endpoint a pipe name rather than a file path (starts with \\.\pipe\, any case, or has no
-// '/')? Pipe names keep their sidecar files in the runtime directory.
-bool isPipeName(std::string_view endpoint);
 // The name QLocalSocket opens: endpoint as is when it starts with \\.\pipe\, else under it.
 std::string pipePath(std::string_view endpoint);
 
@@ -32,12 +26,9 @@ std::string currentPathFromNative(std::string_view nativeCwd);
 // path kept), "." and ".." resolved, no trailing '/' except for a root ("C:/", "/").
 std::string cleanWindowsPath(std::string_view path);
 
-// runtimeDir: QDir::tempPath() + "/manifold". sidecarPath and socketDirectory as in
-// core/platform/runtimepaths.cpp (Windows branch).
+// runtimeDir (core/platform/runtimepaths.cpp, Windows): QDir::tempPath() + "/manifold", where
+// the sidecar files of a pipe go.
 std::string runtimeDirFromTemp(std::string_view tempPath);
-std::string sidecarPath(std::string_view endpoint, std::string_view suffix,
-                        std::string_view runtimeDir);
-std::string socketDirectory(std::string_view endpoint, std::string_view runtimeDir);
 
 // QLockFile's file on Windows (Qt 5.10+): pid, application name (the executable's base name),
 // host name (%COMPUTERNAME%), machine id, boot id, one per line. The Qt-free shim leaves the

@@ -10,6 +10,8 @@
 
 #include <tlhelp32.h>
 
+#include "wire/rendezvous.h"
+
 namespace manifold::shim::win {
 
 namespace {
@@ -184,7 +186,7 @@ std::string processBaseName(int64_t pid)
 
 bool pathExists(const std::string &path)
 {
-    if (isPipeName(path)) {
+    if (wire::isPipeName(path)) {
         // A pipe exists while its server has an instance listening (or all are busy).
         const std::wstring name = wide(pipePath(path));
         return ::WaitNamedPipeW(name.c_str(), 1) || ::GetLastError() == ERROR_SEM_TIMEOUT;
