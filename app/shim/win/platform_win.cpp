@@ -8,6 +8,7 @@
 #include "wintext.h"
 
 #include <cstdio>
+#include <cwchar>
 
 #include <fcntl.h>
 #include <io.h>

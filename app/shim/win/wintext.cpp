@@ -39,18 +39,18 @@ char32_t decodeUtf8(std::string_view text, size_t *pos)
         return lead;
     }
     int length = 0;
-    char32_t c = 0;
-    char32_t minimum = 0;
-    if ((lead & 0xE0) == 0xC0) {
-        length = 2, c = lead & 0x1F, minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-        length = 3, c = lead & 0x0F, minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-        length = 4, c = lead & 0x07, minimum = 0x10000;
-    } else {
+    if ((lead & 0xE0) == 0xC0)
+        length = 2;
+    else if ((lead & 0xF0) == 0xE0)
+        length = 3;
+    else if ((lead & 0xF8) == 0xF0)
+        length = 4;
+    if (length == 0) {
         ++*pos;
         return Replacement;
     }
+    char32_t c = lead & (0x7F >> length); // the lead byte's payload bits
+    const char32_t minimum = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
     if (*pos + size_t(length) > text.size()) {
         ++*pos;
         return Replacement;
