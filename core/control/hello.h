@@ -5,12 +5,15 @@
 
 #include <optional>
 
+#include "wire/hello.h"
+
 namespace manifold {
 
-// The first line on a broker connection (see docs/wire.md) and the broker's one-line answer.
+// The first line on a broker connection (see docs/wire.md) and the broker's one-line answer: the
+// QString face of core/wire/hello.h.
 struct Hello
 {
-    static constexpr int ProtocolVersion = 1;
+    static constexpr int ProtocolVersion = wire::Hello::ProtocolVersion;
 
     QString role;          // "shim" or "control"
     QString server;        // shim: the server name
@@ -48,7 +51,7 @@ struct HelloReply
 // without it means the broker went away.
 struct SessionClosing
 {
-    static constexpr char Method[] = "notifications/manifold/sessionClosing";
+    static constexpr const char *Method = wire::SessionClosing::Method;
 
     static QByteArray line(const QString &reason);
 };

@@ -1,26 +1,28 @@
 #pragma once
 
 #include "jsonscan.h"
+#include "wire/jsonrpc.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 
 namespace manifold::jsonrpc {
 
-enum ErrorCode {
-    ParseError = -32700,
-    InvalidRequest = -32600,
-    MethodNotFound = -32601,
-    InvalidParams = -32602,
-    InternalError = -32603,
-    ServerError = -32000,       // the server's child failed (exited, could not start, ...)
-    RequestRefused = -32001,    // the broker refused this request (too large, unknown server, ...)
-};
+// The QByteArray face of core/wire/jsonrpc.h (the one implementation, shared with the shim).
+
+using ErrorCode = wire::jsonrpc::ErrorCode;
+using wire::jsonrpc::ParseError;
+using wire::jsonrpc::InvalidRequest;
+using wire::jsonrpc::MethodNotFound;
+using wire::jsonrpc::InvalidParams;
+using wire::jsonrpc::InternalError;
+using wire::jsonrpc::ServerError;
+using wire::jsonrpc::RequestRefused;
 
 // The envelope of one JSON-RPC line: what it is and where its parts are. Spans index the line.
 struct Envelope
 {
-    enum class Kind { NotJson, Invalid, Request, Notification, Response, Batch };
+    using Kind = wire::jsonrpc::Envelope::Kind;
     Kind kind = Kind::NotJson;
     QByteArray method;   // decoded, for requests and notifications
     json::Span id;       // raw id (requests and responses), invalid span if absent

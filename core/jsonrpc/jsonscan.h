@@ -6,6 +6,8 @@
 
 #include <optional>
 
+#include "wire/json.h"
+
 namespace manifold::json {
 
 // Byte range [begin, end) of a JSON value inside a larger text.
@@ -19,6 +21,20 @@ struct Span
     QByteArrayView in(QByteArrayView text) const { return text.sliced(begin, end - begin); }
 };
 
+// Bridges to core/wire's types: views are not copied.
+inline std::string_view toWire(QByteArrayView bytes)
+{
+    return std::string_view(bytes.data(), size_t(bytes.size()));
+}
+inline QByteArrayView fromWire(std::string_view bytes)
+{
+    return QByteArrayView(bytes.data(), qsizetype(bytes.size()));
+}
+inline Span fromWire(wire::json::Span span)
+{
+    return Span{span.begin, span.end};
+}
+
 struct Member
 {
     QByteArray key;   // decoded key
@@ -29,11 +45,13 @@ struct Member
 // rewritten values into the original line, so payloads stay byte-exact (non-ASCII, number
 // spellings, key order, huge strings).
 
+// The QByteArray face of core/wire/json.h (the one implementation, shared with the shim).
+
 // Objects and arrays may nest at most this deep (the scanner recurses; deeper is refused).
-inline constexpr int MaxNestingDepth = 512;
+using wire::json::MaxNestingDepth;
 
 // Why a scan failed: a syntax error, or containers nested deeper than MaxNestingDepth.
-enum class ScanError { None, Syntax, TooDeep };
+using wire::json::ScanError;
 
 // True if text is exactly one JSON value, with optional surrounding whitespace.
 bool isValid(QByteArrayView text);
@@ -81,7 +99,7 @@ std::optional<QByteArray> decodeString(QByteArrayView literal);
 // Encodes bytes (UTF-8) as a JSON string literal with quotes.
 QByteArray encodeString(QByteArrayView utf8);
 
-enum class ValueType { Invalid, Object, Array, String, Number, True, False, Null };
+using wire::json::ValueType;
 ValueType typeOf(QByteArrayView rawValue);
 
 // Returns text with span replaced by replacement.

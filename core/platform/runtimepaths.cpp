@@ -2,81 +2,69 @@
 
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 
 #include "logging.h"
 #include "peercredentials.h"
+#include "wire/constants.h"
 
-#ifdef Q_OS_UNIX
-#include <cerrno>
-#include <cstring>
-#include <sys/stat.h>
-#include <unistd.h>
-#endif
-
-#ifdef Q_OS_MACOS
-#include <climits>
-#endif
-
+// The rule and the POSIX checks live in core/wire (shared with the shim); these convert paths
+// between QString and the file system's bytes.
 namespace manifold::platform {
 
 Q_LOGGING_CATEGORY(lcPlatform, "manifold.platform")
 
 namespace {
 
-bool fail(QString *error, const QString &message)
+std::string toWire(const QString &path)
 {
-    if (error)
-        *error = message;
-    return false;
+    return QFile::encodeName(path).toStdString();
 }
 
-const QString PipePrefix = QStringLiteral("\\\\.\\pipe\\");
-
-bool isPipeName(const QString &socketPath)
+QString fromWire(const std::string &path)
 {
-#ifdef Q_OS_WIN
-    return socketPath.startsWith(PipePrefix, Qt::CaseInsensitive) ||
-           !socketPath.contains(QLatin1Char('/'));
-#else
-    Q_UNUSED(socketPath);
-    return false;
-#endif
+    return QFile::decodeName(QByteArray(path.data(), qsizetype(path.size())));
+}
+
+wire::RendezvousInputs toWire(const RendezvousInputs &inputs)
+{
+    wire::RendezvousInputs out;
+    out.uid = inputs.uid;
+    out.root = toWire(inputs.root);
+    out.darwinUserTempDir = toWire(inputs.darwinUserTempDir);
+    if (inputs.isPrivateUserDirectory) {
+        out.isPrivateUserDirectory = [probe = inputs.isPrivateUserDirectory](const std::string &dir,
+                                                                            uint32_t uid) {
+            return probe(fromWire(dir), uint(uid));
+        };
+    }
+    return out;
+}
+
+// Where the sidecar files of a Windows pipe live; unused (and not computed) elsewhere.
+std::string pipeFilesDir(const QString &socketPath)
+{
+    return wire::isPipeName(toWire(socketPath)) ? toWire(runtimeDir()) : std::string();
 }
 
 } // namespace
 
 QString rendezvousDirectory(const RendezvousInputs &inputs)
 {
-    if (!inputs.darwinUserTempDir.isEmpty())
-        return QDir::cleanPath(inputs.darwinUserTempDir) + QStringLiteral("/manifold");
-    const QString root = inputs.root.isEmpty() ? QString() : QDir::cleanPath(inputs.root);
-    const QString userRun = root + QStringLiteral("/run/user/%1").arg(inputs.uid);
-    if (inputs.isPrivateUserDirectory && inputs.isPrivateUserDirectory(userRun, inputs.uid))
-        return userRun + QStringLiteral("/manifold");
-    // The uid in the name keeps users of a shared /tmp apart; ensurePrivateDirectory() checks
-    // ownership before the broker uses it and the shim checks the broker's uid.
-    return root + QStringLiteral("/tmp/manifold-%1").arg(inputs.uid);
+    return fromWire(wire::rendezvousDirectory(toWire(inputs)));
 }
 
 QStringList rendezvousCandidates(const RendezvousInputs &inputs)
 {
-    QStringList dirs{rendezvousDirectory(inputs)};
-    RendezvousInputs withoutRunUser = inputs;
-    withoutRunUser.isPrivateUserDirectory = nullptr;
-    const QString fallback = rendezvousDirectory(withoutRunUser);
-    if (!dirs.contains(fallback))
-        dirs.append(fallback);
+    QStringList dirs;
+    for (const std::string &dir : wire::rendezvousCandidates(toWire(inputs)))
+        dirs.append(fromWire(dir));
     return dirs;
 }
 
 bool isPrivateUserDirectory(const QString &dir, uint uid)
 {
 #ifdef Q_OS_UNIX
-    struct stat info;
-    if (::lstat(QFile::encodeName(dir).constData(), &info) != 0)
-        return false;
-    return S_ISDIR(info.st_mode) && info.st_uid == uid && (info.st_mode & 07777) == 0700;
+    return wire::isPrivateUserDirectory(toWire(dir), uid);
 #else
     Q_UNUSED(dir);
     Q_UNUSED(uid);
@@ -87,16 +75,15 @@ bool isPrivateUserDirectory(const QString &dir, uint uid)
 RendezvousInputs currentRendezvousInputs()
 {
     RendezvousInputs inputs;
+    inputs.isPrivateUserDirectory = &isPrivateUserDirectory;
+#ifdef Q_OS_UNIX
+    const wire::RendezvousInputs current = wire::currentRendezvousInputs();
+    inputs.uid = current.uid;
+    inputs.root = fromWire(current.root);
+    inputs.darwinUserTempDir = fromWire(current.darwinUserTempDir);
+#else
     inputs.uid = uint(currentUid());
     inputs.root = qEnvironmentVariable("MANIFOLD_RUNTIME_ROOT");
-    inputs.isPrivateUserDirectory = &isPrivateUserDirectory;
-#ifdef Q_OS_MACOS
-    if (inputs.root.isEmpty()) {
-        char buffer[PATH_MAX];
-        const size_t length = ::confstr(_CS_DARWIN_USER_TEMP_DIR, buffer, sizeof buffer);
-        if (length > 0 && length <= sizeof buffer)
-            inputs.darwinUserTempDir = QFile::decodeName(buffer);
-    }
 #endif
     return inputs;
 }
@@ -106,18 +93,17 @@ QString runtimeDir()
 #ifdef Q_OS_WIN
     return QDir::tempPath() + QStringLiteral("/manifold");
 #else
-    return rendezvousDirectory(currentRendezvousInputs());
+    return fromWire(wire::rendezvousDirectory(wire::currentRendezvousInputs()));
 #endif
 }
 
 QString defaultSocketPath()
 {
 #ifdef Q_OS_WIN
-    QString user = qEnvironmentVariable("USERNAME", QStringLiteral("user"));
-    user.replace(QLatin1Char('\\'), QLatin1Char('_'));
-    return PipePrefix + QStringLiteral("manifold-") + user;
+    return QString::fromStdString(wire::windowsPipeName(
+        qEnvironmentVariable("USERNAME", QStringLiteral("user")).toStdString()));
 #else
-    return runtimeDir() + QStringLiteral("/broker.sock");
+    return runtimeDir() + QLatin1Char('/') + QLatin1String(wire::SocketFileName);
 #endif
 }
 
@@ -127,8 +113,8 @@ QStringList defaultSocketCandidates()
     return {defaultSocketPath()};
 #else
     QStringList sockets;
-    for (const QString &dir : rendezvousCandidates(currentRendezvousInputs()))
-        sockets.append(dir + QStringLiteral("/broker.sock"));
+    for (const std::string &dir : wire::rendezvousCandidates(wire::currentRendezvousInputs()))
+        sockets.append(fromWire(dir) + QLatin1Char('/') + QLatin1String(wire::SocketFileName));
     return sockets;
 #endif
 }
@@ -136,18 +122,9 @@ QStringList defaultSocketCandidates()
 SocketChoice chooseSocket(const QString &option, const QString &environment,
                           const QString &defaultPath)
 {
-    SocketChoice choice;
-    choice.path = !option.isEmpty() ? option : !environment.isEmpty() ? environment : defaultPath;
-    const auto same = [](const QString &a, const QString &b) {
-        return !a.isEmpty() && !b.isEmpty() && QDir::cleanPath(a) == QDir::cleanPath(b);
-    };
-    if (same(choice.path, defaultPath))
-        choice.source = SocketSource::Default;
-    else if (same(choice.path, environment))
-        choice.source = SocketSource::Environment;
-    else
-        choice.source = SocketSource::Option;
-    return choice;
+    const wire::SocketChoice choice =
+        wire::chooseSocket(toWire(option), toWire(environment), toWire(defaultPath));
+    return SocketChoice{fromWire(choice.path), choice.source};
 }
 
 SocketChoice resolveSocket(const QString &option)
@@ -170,46 +147,32 @@ QString socketSourceName(SocketSource source)
 
 QString sidecarPath(const QString &socketPath, const QString &suffix)
 {
-    if (!isPipeName(socketPath))
-        return socketPath + suffix;
-    QString name = socketPath;
-    if (name.startsWith(PipePrefix, Qt::CaseInsensitive))
-        name = name.mid(PipePrefix.size());
-    return runtimeDir() + QLatin1Char('/') + name + suffix;
+    return fromWire(wire::sidecarPath(toWire(socketPath), toWire(suffix), pipeFilesDir(socketPath)));
 }
 
 QString socketDirectory(const QString &socketPath)
 {
-    return isPipeName(socketPath) ? runtimeDir() : QFileInfo(socketPath).absolutePath();
+    return fromWire(wire::socketDirectory(toWire(socketPath), pipeFilesDir(socketPath)));
 }
 
 bool ensurePrivateDirectory(const QString &dir, QString *error)
 {
-    if (dir.isEmpty())
-        return fail(error, QStringLiteral("empty directory path"));
-    if (!QDir().mkpath(dir))
-        return fail(error, QStringLiteral("cannot create directory %1").arg(dir));
 #ifdef Q_OS_UNIX
-    const QByteArray native = QFile::encodeName(QDir::cleanPath(dir));
-    struct stat info;
-    // lstat: in a shared /tmp someone else could have planted a symlink to a dir they control.
-    if (::lstat(native.constData(), &info) != 0)
-        return fail(error, QStringLiteral("cannot inspect %1: %2")
-                               .arg(dir, QString::fromLocal8Bit(std::strerror(errno))));
-    if (S_ISLNK(info.st_mode))
-        return fail(error, QStringLiteral("%1 is a symbolic link; refusing to use it").arg(dir));
-    if (!S_ISDIR(info.st_mode))
-        return fail(error, QStringLiteral("%1 is not a directory").arg(dir));
-    if (info.st_uid != ::getuid())
-        return fail(error, QStringLiteral("%1 is owned by uid %2, not by us (uid %3)")
-                               .arg(dir)
-                               .arg(info.st_uid)
-                               .arg(::getuid()));
-    if ((info.st_mode & 07777) != 0700 && ::chmod(native.constData(), 0700) != 0)
-        return fail(error, QStringLiteral("cannot make %1 private: %2")
-                               .arg(dir, QString::fromLocal8Bit(std::strerror(errno))));
-#endif
+    std::string why;
+    if (wire::ensurePrivateDirectory(toWire(dir), &why))
+        return true;
+    if (error)
+        *error = fromWire(why);
+    return false;
+#else
+    if (dir.isEmpty() || !QDir().mkpath(dir)) {
+        if (error)
+            *error = dir.isEmpty() ? QStringLiteral("empty directory path")
+                                   : QStringLiteral("cannot create directory %1").arg(dir);
+        return false;
+    }
     return true;
+#endif
 }
 
 } // namespace manifold::platform

@@ -5,6 +5,8 @@
 
 #include <functional>
 
+#include "wire/rendezvous.h"
+
 namespace manifold::platform {
 
 // The per-user rendezvous: where every process of one user finds the broker, whatever
@@ -23,6 +25,7 @@ namespace manifold::platform {
 // replaces the user temp dir, leaving DIR/tmp/manifold-<uid>), so a test can use the default
 // rendezvous without meeting the user's real broker. It moves the rendezvous of every process
 // started with it, not one socket: the rule itself is what such a test exercises.
+// The QString face of core/wire/rendezvous.h (the one rule, shared with the shim).
 struct RendezvousInputs
 {
     uint uid = 0;
@@ -59,7 +62,7 @@ QString defaultSocketPath();
 QStringList defaultSocketCandidates();
 
 // Where a program's socket path came from, as shown by `manifoldctl status`.
-enum class SocketSource { Default, Environment, Option };
+using SocketSource = wire::SocketSource;
 
 struct SocketChoice
 {

@@ -333,6 +333,11 @@ bool visitElements(std::string_view arrayText, ElementVisitor onElement, void *c
 
 std::optional<Span> findPath(std::string_view text, std::initializer_list<std::string_view> keys)
 {
+    return findPath(text, keys.begin(), keys.size());
+}
+
+std::optional<Span> findPath(std::string_view text, const std::string_view *keys, size_t count)
+{
     Scanner scanner(text);
     scanner.skipWhitespace();
     std::ptrdiff_t end = std::ptrdiff_t(text.size());
@@ -341,8 +346,8 @@ std::optional<Span> findPath(std::string_view text, std::initializer_list<std::s
     Span current{scanner.pos(), end};
     if (current.size() == 0)
         return std::nullopt;
-    for (std::string_view key : keys) {
-        const auto found = findMember(current.in(text), key);
+    for (size_t i = 0; i < count; ++i) {
+        const auto found = findMember(current.in(text), keys[i]);
         if (!found)
             return std::nullopt;
         current = Span{current.begin + found->begin, current.begin + found->end};

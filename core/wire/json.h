@@ -55,6 +55,8 @@ std::optional<Span> findMember(std::string_view objectText, std::string_view key
 // Span (relative to text) of the member reached by following keys through nested objects.
 // text must be valid JSON (it is not validated again).
 std::optional<Span> findPath(std::string_view text, std::initializer_list<std::string_view> keys);
+// The same with keys[0..count) (for callers whose keys are not a braced list).
+std::optional<Span> findPath(std::string_view text, const std::string_view *keys, size_t count);
 
 // True if the raw key literal (with quotes) spells key, escapes decoded.
 bool keyEquals(std::string_view rawKey, std::string_view key);
