@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Manifold benchmark: the same server-everything reached directly over stdio, through Manifold
 // (its shim, and its HTTP front door) and through the proxies users pick instead (over HTTP),
-// measured side by side in one run; then a 10 MB tool result relayed end to end. Prints a
-// table; `--json FILE` also saves the raw numbers.
+// measured side by side in one run, with the physical floor (two bare relays of bench/floor/)
+// beside them; then a 10 MB tool result relayed end to end. Prints a table and the verdicts;
+// `--json FILE` also saves the raw numbers.
 import fs from 'node:fs';
 
 // The SDK's HTTP transports hang one abort listener per request on a shared signal, and a
@@ -22,12 +23,17 @@ import { cpuLines, httpVerdict, machineLine, table, verdict } from './lib/report
 import { mergeRounds } from './lib/rounds.mjs';
 import { runTarget } from './lib/suite.mjs';
 import { allTargets } from './lib/targets.mjs';
+import { issue17Verdict } from './lib/verdict17.mjs';
 import { windowBenchmark, windowReport, windowVerdict } from './lib/windowbench.mjs';
 
 const USAGE = `usage: node bench/run.mjs [options]
-  --only KEYS          comma-separated targets: direct,manifold,manifold-http,manifold-sse,
+  --only KEYS          comma-separated targets: direct,floor,manifold,manifold-http,manifold-sse,
                        mcp-hub,mcp-proxy,supergateway (manifold: the shim; -http: the broker's
-                       front door over Streamable HTTP; -sse: its older HTTP+SSE endpoint)
+                       front door over Streamable HTTP; -sse: its older HTTP+SSE endpoint; floor:
+                       two bare relays of bench/floor/relay.c, compiled with cc -O2 or $CC)
+  --floor-splice       the floor's relays move bytes with splice(2) instead of read/write
+  --start-spawns N     shim start to ready: spawns timed by bench/floor/spawntime.c, each of the
+                       shim with stdin at EOF, its --version and /bin/true (60; 0 skips it)
   --rounds N           rounds; the targets take turns in each, numbers are medians (3)
   --calls N            sequential calls for p50/p99 (2000), after --warmup N (200)
   --duration MS        length of each throughput run (3000)
@@ -41,6 +47,8 @@ const USAGE = `usage: node bench/run.mjs [options]
   --flood-limits LIST  maxInFlight values Manifold is flooded with (0,8)
   --flood-quiet-calls N  quiet calls timed idle before the flood (500)
   --flood-only         run only the flood benchmark
+  --scenario shim      run only what issue 17 judges: direct, floor and manifold (or --only), no
+                       relay or flood benchmark; the table, CPU lines and the issue 17 block
   --scenario remote    run only the remote-server benchmark: one remote server (server-everything
                        over Streamable HTTP, and an OAuth-protected one) reached by N clients, each
                        through its own mcp-remote bridge vs manifold-shim + one broker (not part of
@@ -82,6 +90,8 @@ const { values: args } = parseArgs({
     'no-flood': { type: 'boolean', default: false },
     'flood-only': { type: 'boolean', default: false },
     scenario: { type: 'string' },
+    'floor-splice': { type: 'boolean', default: false },
+    'start-spawns': { type: 'string', default: '60' },
     'window-rate': { type: 'string', default: '5000' },
     'window-seconds': { type: 'string', default: '10' },
     'window-clients': { type: 'string', default: '4' },
@@ -108,6 +118,7 @@ const options = {
   sessions: Number(args.sessions),
   mismatchCalls: Number(args['mismatch-calls']),
   secondClients: Number(args['second-clients']),
+  startSpawns: Number(args['start-spawns']),
   rounds: Number(args.rounds),
   verbose: args.verbose,
   floodRequests: Number(args['flood-requests']),
@@ -124,17 +135,18 @@ const options = {
 
 const manifoldEnv = Object.fromEntries(args['manifold-env'].map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 const bins = manifoldBinaries(args['build-dir'], manifoldEnv);
-let targets = allTargets(bins);
+let targets = allTargets(bins, { floorSplice: args['floor-splice'] });
+const shimScenario = args.scenario === 'shim';
 const floodOnly = args['flood-only'];
 const relayOnly = args['relay-only'];
 if (floodOnly || relayOnly) targets = [];
-else if (args.only) {
-  const wanted = new Set(args.only.split(','));
+else if (args.only || shimScenario) {
+  const wanted = new Set((args.only ?? 'direct,floor,manifold').split(','));
   targets = targets.filter((t) => wanted.has(t.key));
 }
 
-if (args.scenario !== undefined && args.scenario !== 'remote' && args.scenario !== 'window') {
-  console.error(`unknown scenario ${args.scenario} (known: remote, window)\n${USAGE}`);
+if (args.scenario !== undefined && !['remote', 'window', 'shim'].includes(args.scenario)) {
+  console.error(`unknown scenario ${args.scenario} (known: shim, remote, window)\n${USAGE}`);
   process.exit(2);
 }
 console.log(machineLine());
@@ -178,10 +190,15 @@ if (rows.length) {
     console.log('Manifold over HTTP (the front door, one broker session per HTTP session):');
     console.log(overHttp.join('\n'));
   }
+  if (rows.some((r) => r.key === 'manifold')) {
+    console.log('');
+    console.log('Issue 17 (a shim that costs nothing), manifold shim against direct stdio and the floor:');
+    console.log(issue17Verdict(rows).join('\n'));
+  }
 }
 
 let relay = null;
-if ((!args['no-relay'] || relayOnly) && !floodOnly) {
+if ((!args['no-relay'] || relayOnly) && !floodOnly && !shimScenario) {
   process.stderr.write('running the relay benchmark ...\n');
   relay = await relayBenchmark(bins, { bytes: Number(args['relay-bytes']), repeats: Number(args['relay-repeats']) });
   console.log('');
@@ -189,7 +206,7 @@ if ((!args['no-relay'] || relayOnly) && !floodOnly) {
 }
 
 let flood = null;
-if ((!args['no-flood'] || floodOnly) && !relayOnly) {
+if ((!args['no-flood'] || floodOnly) && !relayOnly && !shimScenario) {
   flood = await floodBenchmark(bins, options);
   console.log('');
   console.log(floodReport(flood, options));
@@ -197,7 +214,7 @@ if ((!args['no-flood'] || floodOnly) && !relayOnly) {
 
 if (args.json) fs.writeFileSync(args.json, JSON.stringify({ machine: machineLine(), options, rows, rounds: Object.fromEntries(results), relay, flood }, null, 2));
 // Peers are optional (their failure is in the table); Manifold and the baseline are not.
-const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key.startsWith('manifold')));
+const ownFailed = rows.some((r) => r.error && (r.key === 'direct' || r.key === 'floor' || r.key.startsWith('manifold')));
 // Every process we started has been stopped; anything a proxy left is killed on exit.
 const floodFailed = flood?.some((r) => r.error || r.floodWrong || r.quietWrong);
 process.exit(ownFailed || relay?.error || floodFailed ? 1 : 0);

@@ -29,6 +29,8 @@ export function mergeRounds(rounds) {
     failed: ok.reduce((n, r) => n + r.mismatch.failed, 0),
     total: ok.reduce((n, r) => n + r.mismatch.total, 0),
   };
+  // A start that did not get ready is counted whatever round it was in.
+  if (ok.some((r) => r.startup)) row.startFailedAll = ok.reduce((n, r) => n + (r.startup?.ready.failed ?? 0), 0);
   if (failed.length) row.failedRounds = failed.map((r) => r.error);
   return row;
 }

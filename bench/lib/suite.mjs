@@ -3,6 +3,7 @@
 import { cpuMeter, footprint } from './footprint.mjs';
 import { latency, mismatches, secondClient, throughput } from './measure.mjs';
 import { findEchoTool } from './session.mjs';
+import { startTimes } from './starttime.mjs';
 
 function log(options, text) {
   if (options.verbose) process.stderr.write(`  ${text}\n`);
@@ -19,6 +20,7 @@ export async function runTarget(target, options) {
   try {
     step('start');
     instance = await target.start();
+    row.clientSide = instance.clientSide;
     step('first session');
     sessions.push(await instance.connect());
     const tool = await findEchoTool(sessions[0].client);   // also fills a broker's tools/list cache
@@ -31,6 +33,10 @@ export async function runTarget(target, options) {
     row.oneSession.cpuUs = cpu(row.oneSession.calls);
     step('second client');
     row.secondClient = await secondClient(instance, options.secondClients);
+    if (instance.readyProbe && options.startSpawns > 0) {
+      step('start to ready');
+      row.startup = await startTimes(instance.readyProbe, options.startSpawns);
+    }
 
     step(`${options.sessions} sessions`);
     while (sessions.length < options.sessions) sessions.push(await instance.connect());

@@ -3,8 +3,11 @@
 //   { proxyPid, serverRoot, clientSide, connect(), stop() }
 //   proxyPid:   the process relaying for everyone (null for direct stdio)
 //   serverRoot: the pid under which the server processes run (counted by walking /proc)
-//   clientSide: what runs per client: 'shim' (manifold-shim), 'server' (direct: the server
-//               itself) or null (HTTP: Manifold's front door and the peers; no per-client process)
+//   clientSide: what runs per client: 'shim' (manifold-shim), 'hop' (the floor's bare relay),
+//               'server' (direct: the server itself) or null (HTTP: Manifold's front door and the
+//               peers; no per-client process)
+//   readyProbe: (optional) { command, args, env } of the per-client process started so that it
+//               gets ready and exits on its own, for start-to-ready timing (starttime.mjs)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +17,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { startBroker } from './broker.mjs';
+import { floor } from './floor.mjs';
 import { Owned } from './owned.mjs';
 import {
   EVERYTHING_JS, LISTEN_PROBE_URL, MCP_HUB_JS, MCP_PROXY_JS, NODE, SUPERGATEWAY_JS, packageVersion,
@@ -74,6 +78,8 @@ export function manifold(bins) {
         connect: () => openSession(new StdioClientTransport({
           command: bins.shim, args: broker.shimArgs('everything'), env: broker.shimEnv, stderr: 'pipe',
         })),
+        // stdin at EOF: the shim connects, gets its welcome and exits 0.
+        readyProbe: { command: bins.shim, args: broker.shimArgs('everything'), env: broker.shimEnv },
         stop: broker.stop,
       };
     },
@@ -183,6 +189,7 @@ export const supergateway = {
   },
 };
 
-export function allTargets(bins) {
-  return [direct, manifold(bins), manifoldHttp(bins), manifoldSse(bins), mcpHub, mcpProxy, supergateway];
+/** `floorSplice`: the floor's relays move bytes with splice(2) instead of read/write. */
+export function allTargets(bins, { floorSplice = false } = {}) {
+  return [direct, floor({ splice: floorSplice }), manifold(bins), manifoldHttp(bins), manifoldSse(bins), mcpHub, mcpProxy, supergateway];
 }
