@@ -30,7 +30,8 @@ const USAGE = `usage: node bench/run.mjs [options]
   --only KEYS          comma-separated targets: direct,floor,manifold,manifold-http,manifold-sse,
                        mcp-hub,mcp-proxy,supergateway (manifold: the shim; -http: the broker's
                        front door over Streamable HTTP; -sse: its older HTTP+SSE endpoint; floor:
-                       two bare relays of bench/floor/relay.c, compiled with cc -O2 or $CC)
+                       two bare relays of bench/floor/relay.c, compiled with cc -O2 or $CC;
+                       floor-handoff: one relay that the hop hands the client's fds to)
   --floor-splice       the floor's relays move bytes with splice(2) instead of read/write
   --start-spawns N     shim start to ready: spawns timed by bench/floor/spawntime.c, each of the
                        shim with stdin at EOF, its --version and /bin/true (60; 0 skips it)

@@ -6,6 +6,11 @@
  *   relay [--splice] hop SOCK              stdin/stdout <-> a connection to SOCK (the bare shim)
  *   relay [--splice] serve SOCK CMD ARGS   listens on SOCK; every connection gets its own CMD,
  *                                          socket <-> the child's stdin/stdout (the bare broker)
+ *   relay --handoff hop SOCK               hands its stdin and stdout to SOCK's server over the
+ *                                          socket (SCM_RIGHTS), then only waits for it to close
+ *   relay --handoff serve SOCK CMD ARGS    takes each connection's handed-over client fds and
+ *                                          pumps them <-> its CMD directly: ONE hop, the best case
+ *                                          of a broker that reads and writes the client itself
  *
  * One process, one poll loop per hop, non-blocking read/write through a 64 KiB buffer per
  * direction (--splice: splice(2) through a pipe instead, so bytes never reach user space).
@@ -27,6 +32,7 @@
 #define MAX_SESSIONS 256
 
 static int use_splice;
+static int use_handoff;
 
 /* One direction of a pump: bytes read from `in` wait in `buf` (or the pipe `via`) until `out`
  * takes them. Once `in` ends and nothing waits, `out` is shut (socket) or closed (pipe). */
@@ -141,12 +147,55 @@ static struct sockaddr_un address_of(const char *path) {
   return addr;
 }
 
+/* --handoff, client side: send fds 0 and 1 with one byte, then wait until the server is done. */
+static int hand_over(int sock) {
+  char byte = 'h';
+  struct iovec iov = {&byte, 1};
+  union { struct cmsghdr header; char space[CMSG_SPACE(2 * sizeof(int))]; } control;
+  memset(&control, 0, sizeof control);
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.space;
+  msg.msg_controllen = sizeof control.space;
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(2 * sizeof(int));
+  int fds[2] = {STDIN_FILENO, STDOUT_FILENO};
+  memcpy(CMSG_DATA(cmsg), fds, sizeof fds);
+  if (sendmsg(sock, &msg, 0) != 1) die("sendmsg");
+  char sink[64];
+  while (read(sock, sink, sizeof sink) > 0) {}
+  return 0;
+}
+
+/* --handoff, server side: the client's stdin and stdout, received on conn. */
+static int take_over(int conn, int fds[2]) {
+  char byte;
+  struct iovec iov = {&byte, 1};
+  union { struct cmsghdr header; char space[CMSG_SPACE(2 * sizeof(int))]; } control;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.space;
+  msg.msg_controllen = sizeof control.space;
+  if (recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) != 1) return -1;
+  struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+  if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS || cmsg->cmsg_len != CMSG_LEN(2 * sizeof(int))) return -1;
+  memcpy(fds, CMSG_DATA(cmsg), 2 * sizeof(int));
+  return 0;
+}
+
 /* The bare shim: stdin -> socket, socket -> stdout, until the server's side has ended. */
 static int hop(const char *path) {
   struct sockaddr_un addr = address_of(path);
   int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (sock < 0) die("socket");
   if (connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0) die("connect");
+  if (use_handoff) return hand_over(sock);
   static struct flow up, down;
   flow_init(&up, STDIN_FILENO, sock, 1);
   flow_init(&down, dup(sock), STDOUT_FILENO, 0);
@@ -174,12 +223,24 @@ static int hop(const char *path) {
 struct session {
   struct flow to_child, from_child;
   pid_t child;
+  int held_conn; /* --handoff: the connection the hop waits on, closed when the session ends */
   int used;
 };
 
 static struct session sessions[MAX_SESSIONS];
 
 static int start_session(int conn, char **command) {
+  int client_in = conn, client_out = -1, held = -1;
+  if (use_handoff) {
+    int fds[2];
+    if (take_over(conn, fds) < 0) {
+      close(conn);
+      return -1;
+    }
+    client_in = fds[0];
+    client_out = fds[1];
+    held = conn;
+  }
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) die("pipe2");
   pid_t child = fork();
@@ -198,8 +259,9 @@ static int start_session(int conn, char **command) {
     struct session *s = &sessions[i];
     s->used = 1;
     s->child = child;
-    flow_init(&s->to_child, conn, in[1], 0);
-    flow_init(&s->from_child, out[0], dup(conn), 1);
+    s->held_conn = held;
+    flow_init(&s->to_child, client_in, in[1], 0);
+    flow_init(&s->from_child, out[0], use_handoff ? client_out : dup(conn), !use_handoff);
     return 0;
   }
   fprintf(stderr, "more than %d sessions\n", MAX_SESSIONS);
@@ -209,6 +271,8 @@ static int start_session(int conn, char **command) {
 static void end_session(struct session *s) {
   flow_close(&s->to_child);   /* the child's stdin closes: a stdio server exits */
   flow_close(&s->from_child);
+  if (s->held_conn >= 0) close(s->held_conn);   /* the hop sees EOF and exits */
+  s->held_conn = -1;
   s->used = 0;
 }
 
@@ -261,10 +325,14 @@ int main(int argc, char **argv) {
     use_splice = 1;
     ++arg;
   }
+  if (arg < argc && strcmp(argv[arg], "--handoff") == 0) {
+    use_handoff = 1;
+    ++arg;
+  }
   signal(SIGPIPE, SIG_IGN);
   signal(SIGCHLD, SIG_IGN);   /* servers that exit are reaped by the kernel */
   if (argc - arg == 2 && strcmp(argv[arg], "hop") == 0) return hop(argv[arg + 1]);
   if (argc - arg >= 3 && strcmp(argv[arg], "serve") == 0) serve(argv[arg + 1], argv + arg + 2);
-  fprintf(stderr, "usage: %s [--splice] hop SOCK | [--splice] serve SOCK CMD [ARGS...]\n", argv[0]);
+  fprintf(stderr, "usage: %s [--splice] [--handoff] hop SOCK | [--splice] [--handoff] serve SOCK CMD [ARGS...]\n", argv[0]);
   return 2;
 }

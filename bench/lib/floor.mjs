@@ -35,15 +35,21 @@ export function floorTools() {
 }
 
 /**
+ * `handoff`: the hop hands the client's stdin and stdout to the serving relay (SCM_RIGHTS) and
+ * only waits, so the serving relay pumps the client <-> the server directly: one hop, the best a
+ * broker reading and writing the client itself could do (issue 17, part 3).
+ *
  * Two bare relays: the client spawns `relay hop SOCK` (its stdio <-> a unix socket), and
  * `relay serve SOCK node server-everything stdio` starts a server for each connection (the socket
  * <-> the server's stdio). Like direct stdio, every session has a server of its own.
  */
-export function floor({ splice = false } = {}) {
-  const mode = splice ? ['--splice'] : [];
+export function floor({ splice = false, handoff = false } = {}) {
+  const mode = [...(splice ? ['--splice'] : []), ...(handoff ? ['--handoff'] : [])];
+  let label = splice ? 'bare relays+splice (floor)' : 'two bare relays (floor)';
+  if (handoff) label = 'one relay, fds handed over';
   return {
-    key: 'floor',
-    label: splice ? 'bare relays+splice (floor)' : 'two bare relays (floor)',
+    key: handoff ? 'floor-handoff' : 'floor',
+    label,
     async start() {
       const { relay } = floorTools();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mfb-'));   // short: sun_path is 108 bytes

@@ -191,5 +191,5 @@ export const supergateway = {
 
 /** `floorSplice`: the floor's relays move bytes with splice(2) instead of read/write. */
 export function allTargets(bins, { floorSplice = false } = {}) {
-  return [direct, floor({ splice: floorSplice }), manifold(bins), manifoldHttp(bins), manifoldSse(bins), mcpHub, mcpProxy, supergateway];
+  return [direct, floor({ splice: floorSplice }), floor({ splice: floorSplice, handoff: true }), manifold(bins), manifoldHttp(bins), manifoldSse(bins), mcpHub, mcpProxy, supergateway];
 }
