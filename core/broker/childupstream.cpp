@@ -1,13 +1,22 @@
 #include "childupstream.h"
 
+#include "broker/outputbatch.h"
 #include "platform/childledger.h"
 #include "platform/childprocess.h"
 #include "platform/guardian.h"
 
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QSocketNotifier>
 
 #include <csignal>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#endif
 
 namespace manifold {
 
@@ -53,6 +62,11 @@ ChildUpstream::~ChildUpstream()
         m_process->waitForFinished(2000);
         cleanupGroup();
     }
+    closeStdin();
+#ifdef Q_OS_UNIX
+    if (m_stdinChildFd >= 0)
+        ::close(m_stdinChildFd);
+#endif
 }
 
 void ChildUpstream::start()
@@ -69,6 +83,7 @@ void ChildUpstream::start()
         env.insert(it.key(), it.value());
     m_process->setProcessEnvironment(env);
     platform::placeInOwnProcessGroup(*m_process);
+    const bool ownStdin = openStdinPipe();
     connect(m_process, &QProcess::started, this, &ChildUpstream::onStarted);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildUpstream::onStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &ChildUpstream::onStderr);
@@ -76,6 +91,115 @@ void ChildUpstream::start()
     connect(m_process, &QProcess::errorOccurred, this, &ChildUpstream::onErrorOccurred);
     emit noted(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
     m_process->start();
+#ifdef Q_OS_UNIX
+    if (ownStdin) {
+        // The child has its copy (or never will): ours would keep the pipe open after it closed.
+        ::close(std::exchange(m_stdinChildFd, -1));
+    }
+#else
+    Q_UNUSED(ownStdin);
+#endif
+}
+
+bool ChildUpstream::openStdinPipe()
+{
+#ifdef Q_OS_UNIX
+    int fds[2];
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    // Only our end is non-blocking: the two ends are separate open files.
+    ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    // What QProcess does before its first write: a child that is gone must not kill the broker.
+    struct sigaction current = {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+        struct sigaction ignore = {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ignore, nullptr);
+    }
+    m_stdinChildFd = fds[0];
+    m_stdinFd = fds[1];
+    // QProcess makes no pipe of its own; the pipe's read end replaces its /dev/null in the child,
+    // after QProcess has set up the channels and after the process group is set.
+    m_process->setStandardInputFile(QProcess::nullDevice());
+    const std::function<void()> previous = m_process->childProcessModifier();
+    const int childFd = fds[0];
+    m_process->setChildProcessModifier([previous, childFd] {
+        if (previous)
+            previous();
+        ::dup2(childFd, STDIN_FILENO);   // the copy is not close-on-exec
+    });
+    m_stdinNotifier = new QSocketNotifier(qintptr(m_stdinFd), QSocketNotifier::Write, this);
+    m_stdinNotifier->setEnabled(false);
+    connect(m_stdinNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdinWritable);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void ChildUpstream::writeStdin(const char *data, qsizetype size)
+{
+#ifdef Q_OS_UNIX
+    if (!m_stdinPending.isEmpty()) {
+        m_stdinPending.append(data, size);
+        return;
+    }
+    ssize_t written;
+    do {
+        written = ::write(m_stdinFd, data, size_t(size));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return;   // the child closed its stdin or is gone: finished() tells the rest
+        written = 0;
+    }
+    if (written < size) {
+        m_stdinPending.append(data + written, size - written);
+        m_stdinNotifier->setEnabled(true);
+    }
+#else
+    Q_UNUSED(data);
+    Q_UNUSED(size);
+#endif
+}
+
+void ChildUpstream::onStdinWritable()
+{
+#ifdef Q_OS_UNIX
+    ssize_t written;
+    do {
+        written = ::write(m_stdinFd, m_stdinPending.constData(), size_t(m_stdinPending.size()));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+        m_stdinPending.clear();   // gone: nothing more will be read
+    else if (written > 0)
+        m_stdinPending.remove(0, written);
+    if (!m_stdinPending.isEmpty())
+        return;
+    m_stdinPending = QByteArray();
+    m_stdinNotifier->setEnabled(false);
+    if (m_closeStdinWhenWritten)
+        closeStdin();
+#endif
+}
+
+void ChildUpstream::closeStdin()
+{
+#ifdef Q_OS_UNIX
+    if (m_stdinFd < 0)
+        return;
+    delete std::exchange(m_stdinNotifier, nullptr);
+    ::close(std::exchange(m_stdinFd, -1));
+    m_stdinPending = QByteArray();
+    m_closeStdinWhenWritten = false;
+#endif
 }
 
 QString ChildUpstream::describe() const
@@ -108,8 +232,49 @@ void ChildUpstream::send(const QByteArray &message)
 {
     if (!m_process || m_process->state() != QProcess::Running || m_stopRequested)
         return;
-    m_process->write(message);
-    m_process->write("\n", 1);
+    if (m_stdinFd < 0) {
+        m_process->write(message);
+        m_process->write("\n", 1);
+        return;
+    }
+#ifdef Q_OS_UNIX
+    if (m_stdinPending.isEmpty()) {
+        // One system call for the line and its newline; whatever the pipe does not take waits.
+        const qsizetype size = message.size() + 1;
+        struct iovec parts[2] = {{const_cast<char *>(message.constData()), size_t(message.size())},
+                                 {const_cast<char *>("\n"), 1}};
+        ssize_t written;
+        do {
+            written = ::writev(m_stdinFd, parts, 2);
+        } while (written < 0 && errno == EINTR);
+        if (written < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return;   // the child closed its stdin or is gone: finished() tells the rest
+            written = 0;
+        }
+        if (written == size)
+            return;
+        if (written < message.size())
+            writeStdin(message.constData() + written, message.size() - written);
+        writeStdin("\n", 1);
+        return;
+    }
+    writeStdin(message.constData(), message.size());
+    writeStdin("\n", 1);
+#endif
+}
+
+void ChildUpstream::closeWriteChannel()
+{
+    if (m_stdinFd < 0) {
+        m_process->closeWriteChannel();
+        return;
+    }
+    // As QProcess does: what is still buffered goes first, then the child sees end of file.
+    if (m_stdinPending.isEmpty())
+        closeStdin();
+    else
+        m_closeStdinWhenWritten = true;
 }
 
 void ChildUpstream::stop()
@@ -123,7 +288,7 @@ void ChildUpstream::stop()
         return;
     }
     emit noted(QStringLiteral("stopping: closing stdin"));
-    m_process->closeWriteChannel();
+    closeWriteChannel();
     m_escalateStep = 0;
     m_escalateTimer.start(m_grace.stdinMs);
 }
@@ -156,6 +321,7 @@ void ChildUpstream::shutdownBlocking(int timeoutMs)
     if (!m_process || m_pid <= 0)
         return;
     m_stopRequested = true;
+    closeStdin();   // no loop runs from here on to write what is pending
     m_process->closeWriteChannel();
     if (!m_process->waitForFinished(timeoutMs / 2)) {
         platform::signalProcessGroup(m_pid, SIGTERM);
@@ -169,6 +335,7 @@ void ChildUpstream::shutdownBlocking(int timeoutMs)
 void ChildUpstream::onStdout()
 {
     m_stdout.append(m_process->readAllStandardOutput());
+    const OutputBatch batch;   // the answers in this read leave in one write per session
     for (;;) {
         LineBuffer::Item item = m_stdout.next();
         if (item.kind == LineBuffer::Item::Kind::None)
@@ -212,6 +379,7 @@ void ChildUpstream::onErrorOccurred(QProcess::ProcessError error)
     m_process->deleteLater();
     m_process = nullptr;
     m_pid = 0;
+    closeStdin();
     emit gone(description, GoneKind::Crashed);
 }
 
@@ -226,6 +394,7 @@ void ChildUpstream::onFinished(int exitCode, QProcess::ExitStatus status)
     const int signal = status == QProcess::CrashExit ? exitCode : 0;
     const QString description = describeExit(m_config.name, exitCode, status, signal);
     cleanupGroup();
+    closeStdin();
     m_process->deleteLater();
     m_process = nullptr;
     m_pid = 0;

@@ -9,6 +9,8 @@
 #include <QProcess>
 #include <QTimer>
 
+class QSocketNotifier;
+
 namespace manifold {
 
 namespace platform {
@@ -54,6 +56,13 @@ private:
     void onErrorOccurred(QProcess::ProcessError error);
     void onEscalate();
     void cleanupGroup();
+    // The child's stdin: on Unix a pipe of our own, written at once (one write(2) per message)
+    // instead of through QProcess's write buffer, which waits for the next loop pass.
+    bool openStdinPipe();
+    void writeStdin(const char *data, qsizetype size);
+    void onStdinWritable();
+    void closeStdin();
+    void closeWriteChannel();   // end of file for the child once what is pending is written
 
     ServerConfig m_config;
     QMap<QString, QString> m_secretEnv;
@@ -68,6 +77,11 @@ private:
     int m_escalateStep = 0;
     mutable qint64 m_memoryKb = -1;   // cached: reading /proc for every status is wasteful
     mutable QElapsedTimer m_memorySampled;
+    int m_stdinFd = -1;             // write end of the child's stdin pipe (-1: QProcess's own)
+    int m_stdinChildFd = -1;        // its read end, until the child has it
+    QByteArray m_stdinPending;      // what the pipe would not take yet
+    QSocketNotifier *m_stdinNotifier = nullptr;   // enabled only while something is pending
+    bool m_closeStdinWhenWritten = false;
 };
 
 } // namespace manifold
