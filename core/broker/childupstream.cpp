@@ -198,6 +198,7 @@ void ChildUpstream::closeStdin()
     delete std::exchange(m_stdinNotifier, nullptr);
     ::close(std::exchange(m_stdinFd, -1));
     m_stdinPending = QByteArray();
+    m_stdinBatch = QByteArray();
     m_closeStdinWhenWritten = false;
 #endif
 }
@@ -238,6 +239,18 @@ void ChildUpstream::send(const QByteArray &message)
         return;
     }
 #ifdef Q_OS_UNIX
+    // Small lines routed in one pass (a client's pipelined calls) leave in one write at its end.
+    constexpr qsizetype BatchBytes = 64 * 1024;
+    if (message.size() < BatchBytes && m_stdinBatch.size() < BatchBytes) {
+        if (m_batchDeferred ||
+            OutputBatch::defer(this, [](QObject *writer) { static_cast<ChildUpstream *>(writer)->flushBatch(); })) {
+            m_batchDeferred = true;
+            m_stdinBatch.append(message);
+            m_stdinBatch.append('\n');
+            return;
+        }
+    }
+    flushBatch();   // what came before goes first
     if (m_stdinPending.isEmpty()) {
         // One system call for the line and its newline; whatever the pipe does not take waits.
         const qsizetype size = message.size() + 1;
@@ -264,8 +277,19 @@ void ChildUpstream::send(const QByteArray &message)
 #endif
 }
 
+void ChildUpstream::flushBatch()
+{
+    m_batchDeferred = false;
+    if (m_stdinBatch.isEmpty())
+        return;
+    const QByteArray batch = std::exchange(m_stdinBatch, QByteArray());
+    if (m_stdinFd >= 0)
+        writeStdin(batch.constData(), batch.size());
+}
+
 void ChildUpstream::closeWriteChannel()
 {
+    flushBatch();
     if (m_stdinFd < 0) {
         m_process->closeWriteChannel();
         return;
@@ -321,6 +345,7 @@ void ChildUpstream::shutdownBlocking(int timeoutMs)
     if (!m_process || m_pid <= 0)
         return;
     m_stopRequested = true;
+    flushBatch();
     closeStdin();   // no loop runs from here on to write what is pending
     m_process->closeWriteChannel();
     if (!m_process->waitForFinished(timeoutMs / 2)) {

@@ -63,6 +63,7 @@ private:
     void onStdinWritable();
     void closeStdin();
     void closeWriteChannel();   // end of file for the child once what is pending is written
+    void flushBatch();          // what send() gathered during an OutputBatch, in one write
 
     ServerConfig m_config;
     QMap<QString, QString> m_secretEnv;
@@ -82,6 +83,8 @@ private:
     QByteArray m_stdinPending;      // what the pipe would not take yet
     QSocketNotifier *m_stdinNotifier = nullptr;   // enabled only while something is pending
     bool m_closeStdinWhenWritten = false;
+    QByteArray m_stdinBatch;        // lines (with newlines) gathered during an OutputBatch
+    bool m_batchDeferred = false;
 };
 
 } // namespace manifold

@@ -15,36 +15,6 @@
 
 namespace manifold {
 
-OutputBatch::State &OutputBatch::state()
-{
-    static thread_local State current;
-    return current;
-}
-
-OutputBatch::~OutputBatch()
-{
-    State &current = state();
-    if (--current.depth > 0)
-        return;
-    // A session flushed here may route nothing, but keep the batch shut while flushing anyway.
-    ++current.depth;
-    for (qsizetype i = 0; i < current.pending.size(); ++i) {
-        if (Session *session = current.pending.at(i).data())
-            session->flushDeferred();
-    }
-    current.pending.clear();
-    --current.depth;
-}
-
-bool OutputBatch::defer(Session *session)
-{
-    State &current = state();
-    if (current.depth == 0)
-        return false;
-    current.pending.append(session);
-    return true;
-}
-
 Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
                  qint64 maxQueuedBytes, QObject *parent)
     : ClientSession(id, std::move(hello), maxQueuedBytes, parent),
@@ -93,7 +63,7 @@ void Session::send(const QByteArray &line)
     if (m_flushDeferred && m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes())
         return;
     if (!m_flushDeferred && m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes() &&
-        OutputBatch::defer(this)) {
+        OutputBatch::defer(this, [](QObject *writer) { static_cast<Session *>(writer)->flushDeferred(); })) {
         m_flushDeferred = true;
         return;
     }
