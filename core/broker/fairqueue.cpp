@@ -15,7 +15,6 @@ void FairQueue::push(quint64 session, qint64 id, Lane lane, qint64 due)
     it->lanes[int(lane)].push_back({++m_seq, id, due});
     ++it->count;
     ++m_count;
-    m_where.insert(id, {session, int(lane)});
 }
 
 int FairQueue::firstInOrder(const Waiting &waiting) const
@@ -73,7 +72,6 @@ qint64 FairQueue::popEligible(const std::function<bool(quint64)> &sessionEligibl
                     if (waiting.pastDue[lane] > 0)
                         --waiting.pastDue[lane];
                     insertOrdered(waiting.lanes[int(now)], moved);
-                    m_where[moved.id].second = int(now);
                     ++m_examined;
                 }
             }
@@ -121,50 +119,48 @@ qint64 FairQueue::take(quint64 session, Waiting &waiting, int lane, std::size_t 
     items.erase(items.begin() + std::ptrdiff_t(index));
     if (index < waiting.pastDue[lane])
         --waiting.pastDue[lane];
-    m_where.remove(id);
     --m_count;
-    m_due.erase(waiting.dueKey);
     m_lastServed.insert(session, ++m_tick);
     if (--waiting.count == 0) {
+        m_due.erase(waiting.dueKey);
         m_waiting.remove(session);
     } else {
-        // Served now: due again after every session that waits.
+        // Served now: due again after every session that waits (the map's node is reused).
+        auto node = m_due.extract(waiting.dueKey);
         waiting.dueKey = {m_tick, waiting.dueKey.second};
-        m_due.emplace(waiting.dueKey, session);
+        node.key() = waiting.dueKey;
+        m_due.insert(std::move(node));
     }
     return id;
 }
 
 bool FairQueue::remove(qint64 id)
 {
-    const auto where = m_where.constFind(id);
-    if (where == m_where.cend())
-        return false;
-    const quint64 session = where->first;
-    const int lane = where->second;
-    m_where.erase(where);
-    Waiting &waiting = m_waiting[session];
-    std::deque<Item> &items = waiting.lanes[lane];
-    const auto it = std::find_if(items.begin(), items.end(), [id](const Item &item) { return item.id == id; });
-    if (std::size_t(it - items.begin()) < waiting.pastDue[lane])
-        --waiting.pastDue[lane];
-    items.erase(it);
-    --m_count;
-    if (--waiting.count == 0) {
-        m_due.erase(waiting.dueKey);
-        m_waiting.remove(session);
+    // Rare (a cancelled call that had not gone yet): a scan, not an index kept for every call.
+    for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
+        for (int lane = 0; lane < int(Lane::Count); ++lane) {
+            std::deque<Item> &items = it->lanes[lane];
+            const auto found = std::find_if(items.begin(), items.end(), [id](const Item &item) { return item.id == id; });
+            if (found == items.end())
+                continue;
+            if (std::size_t(found - items.begin()) < it->pastDue[lane])
+                --it->pastDue[lane];
+            items.erase(found);
+            --m_count;
+            if (--it->count == 0) {
+                m_due.erase(it->dueKey);
+                m_waiting.erase(it);
+            }
+            return true;
+        }
     }
-    return true;
+    return false;
 }
 
 void FairQueue::removeSession(quint64 session)
 {
     const auto it = m_waiting.constFind(session);
     if (it != m_waiting.cend()) {
-        for (const std::deque<Item> &items : it->lanes) {
-            for (const Item &item : items)
-                m_where.remove(item.id);
-        }
         m_count -= it->count;
         m_due.erase(it->dueKey);
         m_waiting.erase(it);

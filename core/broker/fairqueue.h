@@ -76,7 +76,6 @@ private:
     QHash<quint64, Waiting> m_waiting;
     std::map<DueKey, quint64> m_due;                // sessions with waiting requests, due first
     QHash<quint64, quint64> m_lastServed;           // session -> tick of its last pop (0: never)
-    QHash<qint64, std::pair<quint64, int>> m_where; // id -> (session, lane)
     quint64 m_tick = 0;
     quint64 m_joins = 0;
     quint64 m_seq = 0;
