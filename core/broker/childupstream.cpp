@@ -21,6 +21,12 @@
 namespace manifold {
 
 namespace {
+const QByteArray &newline()
+{
+    static const QByteArray line = QByteArrayLiteral("\n");
+    return line;
+}
+
 QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
 {
     if (status == QProcess::CrashExit || signal > 0)
@@ -144,46 +150,65 @@ bool ChildUpstream::openStdinPipe()
 #endif
 }
 
-void ChildUpstream::writeStdin(const char *data, qsizetype size)
+void ChildUpstream::writeStdin(const QByteArray &data, qsizetype from)
 {
 #ifdef Q_OS_UNIX
     if (!m_stdinPending.isEmpty()) {
-        m_stdinPending.append(data, size);
+        // Shared, not copied: a large request exists once until the pipe has taken it.
+        m_stdinPending.append(from == 0 ? data : data.sliced(from));
         return;
     }
     ssize_t written;
     do {
-        written = ::write(m_stdinFd, data, size_t(size));
+        written = ::write(m_stdinFd, data.constData() + from, size_t(data.size() - from));
     } while (written < 0 && errno == EINTR);
     if (written < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK)
             return;   // the child closed its stdin or is gone: finished() tells the rest
         written = 0;
     }
-    if (written < size) {
-        m_stdinPending.append(data + written, size - written);
+    if (from + written < data.size()) {
+        m_stdinPending.append(data);
+        m_stdinHeadOffset = from + written;
         m_stdinNotifier->setEnabled(true);
     }
 #else
     Q_UNUSED(data);
-    Q_UNUSED(size);
+    Q_UNUSED(from);
 #endif
 }
 
 void ChildUpstream::onStdinWritable()
 {
 #ifdef Q_OS_UNIX
+    constexpr int MaxParts = 16;
+    struct iovec parts[MaxParts];
+    int count = 0;
+    for (qsizetype i = 0; i < m_stdinPending.size() && count < MaxParts; ++i) {
+        const QByteArray &chunk = m_stdinPending.at(i);
+        const qsizetype skip = i == 0 ? m_stdinHeadOffset : 0;
+        parts[count++] = {const_cast<char *>(chunk.constData() + skip), size_t(chunk.size() - skip)};
+    }
     ssize_t written;
     do {
-        written = ::write(m_stdinFd, m_stdinPending.constData(), size_t(m_stdinPending.size()));
+        written = ::writev(m_stdinFd, parts, count);
     } while (written < 0 && errno == EINTR);
-    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
         m_stdinPending.clear();   // gone: nothing more will be read
-    else if (written > 0)
-        m_stdinPending.remove(0, written);
+        m_stdinHeadOffset = 0;
+    }
+    while (written > 0) {
+        const qsizetype headLeft = m_stdinPending.constFirst().size() - m_stdinHeadOffset;
+        if (written < headLeft) {
+            m_stdinHeadOffset += written;
+            break;
+        }
+        written -= headLeft;
+        m_stdinPending.removeFirst();
+        m_stdinHeadOffset = 0;
+    }
     if (!m_stdinPending.isEmpty())
         return;
-    m_stdinPending = QByteArray();
     m_stdinNotifier->setEnabled(false);
     if (m_closeStdinWhenWritten)
         closeStdin();
@@ -197,7 +222,8 @@ void ChildUpstream::closeStdin()
         return;
     delete std::exchange(m_stdinNotifier, nullptr);
     ::close(std::exchange(m_stdinFd, -1));
-    m_stdinPending = QByteArray();
+    m_stdinPending.clear();
+    m_stdinHeadOffset = 0;
     m_stdinBatch = QByteArray();
     m_closeStdinWhenWritten = false;
 #endif
@@ -268,12 +294,12 @@ void ChildUpstream::send(const QByteArray &message)
         if (written == size)
             return;
         if (written < message.size())
-            writeStdin(message.constData() + written, message.size() - written);
-        writeStdin("\n", 1);
+            writeStdin(message, written);
+        writeStdin(newline());
         return;
     }
-    writeStdin(message.constData(), message.size());
-    writeStdin("\n", 1);
+    writeStdin(message);
+    writeStdin(newline());
 #endif
 }
 
@@ -284,7 +310,7 @@ void ChildUpstream::flushBatch()
         return;
     const QByteArray batch = std::exchange(m_stdinBatch, QByteArray());
     if (m_stdinFd >= 0)
-        writeStdin(batch.constData(), batch.size());
+        writeStdin(batch);
 }
 
 void ChildUpstream::closeWriteChannel()

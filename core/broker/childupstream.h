@@ -59,7 +59,8 @@ private:
     // The child's stdin: on Unix a pipe of our own, written at once (one write(2) per message)
     // instead of through QProcess's write buffer, which waits for the next loop pass.
     bool openStdinPipe();
-    void writeStdin(const char *data, qsizetype size);
+    // data from `from` on, behind what already waits (shared, not copied, if it must wait).
+    void writeStdin(const QByteArray &data, qsizetype from = 0);
     void onStdinWritable();
     void closeStdin();
     void closeWriteChannel();   // end of file for the child once what is pending is written
@@ -80,7 +81,8 @@ private:
     mutable QElapsedTimer m_memorySampled;
     int m_stdinFd = -1;             // write end of the child's stdin pipe (-1: QProcess's own)
     int m_stdinChildFd = -1;        // its read end, until the child has it
-    QByteArray m_stdinPending;      // what the pipe would not take yet
+    QList<QByteArray> m_stdinPending;   // what the pipe would not take yet
+    qsizetype m_stdinHeadOffset = 0;    // of the first, what it already took
     QSocketNotifier *m_stdinNotifier = nullptr;   // enabled only while something is pending
     bool m_closeStdinWhenWritten = false;
     QByteArray m_stdinBatch;        // lines (with newlines) gathered during an OutputBatch
