@@ -70,8 +70,10 @@ ChildUpstream::~ChildUpstream()
     }
     closeStdin();
 #ifdef Q_OS_UNIX
-    if (m_stdinChildFd >= 0)
-        ::close(m_stdinChildFd);
+    for (int fd : {m_stdinChildFd, m_stdoutFd, m_stdoutChildFd}) {
+        if (fd >= 0)
+            ::close(fd);
+    }
 #endif
 }
 
@@ -90,6 +92,7 @@ void ChildUpstream::start()
     m_process->setProcessEnvironment(env);
     platform::placeInOwnProcessGroup(*m_process);
     const bool ownStdin = openStdinPipe();
+    const bool ownStdout = ownStdin && openStdoutPipe();
     connect(m_process, &QProcess::started, this, &ChildUpstream::onStarted);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildUpstream::onStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &ChildUpstream::onStderr);
@@ -102,8 +105,84 @@ void ChildUpstream::start()
         // The child has its copy (or never will): ours would keep the pipe open after it closed.
         ::close(std::exchange(m_stdinChildFd, -1));
     }
+    if (ownStdout)
+        ::close(std::exchange(m_stdoutChildFd, -1));
 #else
     Q_UNUSED(ownStdin);
+    Q_UNUSED(ownStdout);
+#endif
+}
+
+bool ChildUpstream::openStdoutPipe()
+{
+#ifdef Q_OS_UNIX
+    int fds[2];
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    m_stdoutFd = fds[0];
+    m_stdoutChildFd = fds[1];
+    m_process->setStandardOutputFile(QProcess::nullDevice());
+    const std::function<void()> previous = m_process->childProcessModifier();
+    const int childFd = fds[1];
+    m_process->setChildProcessModifier([previous, childFd] {
+        if (previous)
+            previous();
+        ::dup2(childFd, STDOUT_FILENO);
+    });
+    m_stdoutNotifier = new QSocketNotifier(qintptr(m_stdoutFd), QSocketNotifier::Read, this);
+    connect(m_stdoutNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdout);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void ChildUpstream::closeStdout()
+{
+#ifdef Q_OS_UNIX
+    m_stdoutMore = false;
+    if (m_stdoutFd < 0)
+        return;
+    delete std::exchange(m_stdoutNotifier, nullptr);
+    ::close(std::exchange(m_stdoutFd, -1));
+#endif
+}
+
+void ChildUpstream::readStdout()
+{
+#ifdef Q_OS_UNIX
+    m_stdoutMore = false;
+    // A few reads at most: a child that writes without pause must not keep the loop from
+    // everything else (the notifier fires again for the rest).
+    constexpr int MaxReads = 16;
+    char chunk[64 * 1024];
+    for (int i = 0; i < MaxReads && m_stdoutFd >= 0; ++i) {
+        ssize_t got;
+        do {
+            got = ::read(m_stdoutFd, chunk, sizeof chunk);
+        } while (got < 0 && errno == EINTR);
+        if (got > 0) {
+            m_stdout.append(QByteArrayView(chunk, got));
+            if (got < ssize_t(sizeof chunk))
+                return;   // drained: another read would only say EAGAIN
+            m_stdoutMore = true;
+            continue;
+        }
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_stdoutMore = false;
+            return;
+        }
+        // End of file (every holder of the write end is gone) or an error: nothing more comes.
+        closeStdout();
+    }
 #endif
 }
 
@@ -385,7 +464,10 @@ void ChildUpstream::shutdownBlocking(int timeoutMs)
 
 void ChildUpstream::onStdout()
 {
-    m_stdout.append(m_process->readAllStandardOutput());
+    if (m_stdoutFd >= 0)
+        readStdout();
+    else if (m_process)
+        m_stdout.append(m_process->readAllStandardOutput());
     const OutputBatch batch;   // the answers in this read leave in one write per session
     for (;;) {
         LineBuffer::Item item = m_stdout.next();
@@ -431,6 +513,7 @@ void ChildUpstream::onErrorOccurred(QProcess::ProcessError error)
     m_process = nullptr;
     m_pid = 0;
     closeStdin();
+    closeStdout();
     emit gone(description, GoneKind::Crashed);
 }
 
@@ -438,6 +521,13 @@ void ChildUpstream::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_escalateTimer.stop();
     onStdout();
+#ifdef Q_OS_UNIX
+    // The child is gone: what it wrote is in the pipe (a grandchild that still holds the pipe
+    // is not waited for).
+    while (m_stdoutMore && m_process)
+        onStdout();
+    closeStdout();
+#endif
     onStderr();
     const QByteArray rest = m_stderr.takeRemainder();
     if (!rest.isEmpty())
