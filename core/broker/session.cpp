@@ -15,6 +15,16 @@
 
 namespace manifold {
 
+#ifdef Q_OS_UNIX
+namespace {
+#ifdef MSG_NOSIGNAL
+constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#else
+constexpr int SendFlags = MSG_DONTWAIT;   // macOS: no such flag; the broker ignores SIGPIPE
+#endif
+} // namespace
+#endif
+
 Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
                  qint64 maxQueuedBytes, QObject *parent)
     : ClientSession(id, std::move(hello), maxQueuedBytes, parent),
@@ -108,7 +118,7 @@ void Session::writeDirect()
         message.msg_iovlen = count;
         ssize_t written;
         do {
-            written = ::sendmsg(int(fd), &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+            written = ::sendmsg(int(fd), &message, SendFlags);
         } while (written < 0 && errno == EINTR);
         if (written <= 0)
             return;   // full, or broken: the socket's own path finds out and reports it
