@@ -15,6 +15,8 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+
 namespace {
 
 using manifold::Router;
@@ -140,6 +142,47 @@ void BM_RouterRoundTrip(benchmark::State &state)
     perMessage(state, 2.0 * sessions);
 }
 BENCHMARK(BM_RouterRoundTrip)->ArgNames({"sessions", "traffic"})->Args({1, 0})->Args({8, 0})->Args({1, 1})->Args({8, 1});
+
+// issue 16's flood behind the attribution gate: session 1 holds the gate with a call known to ask
+// (it waits for a person), session 2 pipelines N calls of a kind not yet known, which may ask and
+// so wait. Every arrival drains the queue and the host asks for the next deadline, as ServerHost
+// does after each dispatch. per_msg should not grow with N (it did, linearly, before the queue's
+// lanes: every waiting call was judged on every arrival).
+void BM_RouterGatedFlood(benchmark::State &state)
+{
+    const int flood = int(state.range(0));
+    const QByteArray samplerInit =
+        R"({"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{"sampling":{}},"clientInfo":{"name":"bench","version":"1"}},"jsonrpc":"2.0","id":0})";
+    QList<QByteArray> calls;
+    for (int i = 0; i < flood; ++i)
+        calls.append(R"({"method":"tools/call","params":{"name":"search","arguments":{}},"jsonrpc":"2.0","id":)" +
+                     QByteArray::number(i + 1) + '}');
+    for (auto _ : state) {
+        state.PauseTiming();
+        auto router = std::make_unique<Router>(QStringLiteral("bench"), [] { return qint64(1000); });
+        router->setKnownAskers({QStringLiteral("tools/call:askUser")});
+        const RouterActions start = router->childStarted();
+        router->fromChild(manifold::jsonrpc::makeResult(QByteArray::number(idOf(start.at(0).data)), ChildInitResult));
+        for (SessionId s = 1; s <= 2; ++s) {
+            router->addSession(s);
+            router->fromSession(s, samplerInit);
+            router->fromSession(s, ClientInitialized);
+        }
+        router->fromSession(1, R"({"method":"tools/call","params":{"name":"askUser","arguments":{}},"jsonrpc":"2.0","id":1})");
+        state.ResumeTiming();
+        for (const QByteArray &call : calls) {
+            benchmark::DoNotOptimize(router->fromSession(2, call));
+            benchmark::DoNotOptimize(router->nextDeadlineMs());
+        }
+        state.PauseTiming();
+        if (router->waitingCount() != flood)
+            state.SkipWithError("the flood was not held back by the gate");
+        router.reset();
+        state.ResumeTiming();
+    }
+    perMessage(state, flood);
+}
+BENCHMARK(BM_RouterGatedFlood)->ArgName("queued")->Arg(1000)->Arg(5000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 // What the round trips spend outside the router: writing the next id into the reply line.
 void BM_Harness(benchmark::State &state)

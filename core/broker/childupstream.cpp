@@ -1,17 +1,32 @@
 #include "childupstream.h"
 
+#include "broker/outputbatch.h"
 #include "platform/childledger.h"
 #include "platform/childprocess.h"
 #include "platform/guardian.h"
 
 #include <QProcessEnvironment>
 #include <QRegularExpression>
+#include <QSocketNotifier>
 
 #include <csignal>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#endif
 
 namespace manifold {
 
 namespace {
+const QByteArray &newline()
+{
+    static const QByteArray line = QByteArrayLiteral("\n");
+    return line;
+}
+
 QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
 {
     if (status == QProcess::CrashExit || signal > 0)
@@ -53,6 +68,13 @@ ChildUpstream::~ChildUpstream()
         m_process->waitForFinished(2000);
         cleanupGroup();
     }
+    closeStdin();
+#ifdef Q_OS_UNIX
+    for (int fd : {m_stdinChildFd, m_stdoutFd, m_stdoutChildFd}) {
+        if (fd >= 0)
+            ::close(fd);
+    }
+#endif
 }
 
 void ChildUpstream::start()
@@ -69,6 +91,8 @@ void ChildUpstream::start()
         env.insert(it.key(), it.value());
     m_process->setProcessEnvironment(env);
     platform::placeInOwnProcessGroup(*m_process);
+    const bool ownStdin = openStdinPipe();
+    const bool ownStdout = ownStdin && openStdoutPipe();
     connect(m_process, &QProcess::started, this, &ChildUpstream::onStarted);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &ChildUpstream::onStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &ChildUpstream::onStderr);
@@ -76,6 +100,212 @@ void ChildUpstream::start()
     connect(m_process, &QProcess::errorOccurred, this, &ChildUpstream::onErrorOccurred);
     emit noted(QStringLiteral("starting: %1 %2").arg(m_config.command, redactedArguments(m_config.args)));
     m_process->start();
+#ifdef Q_OS_UNIX
+    if (ownStdin) {
+        // The child has its copy (or never will): ours would keep the pipe open after it closed.
+        ::close(std::exchange(m_stdinChildFd, -1));
+    }
+    if (ownStdout)
+        ::close(std::exchange(m_stdoutChildFd, -1));
+#else
+    Q_UNUSED(ownStdin);
+    Q_UNUSED(ownStdout);
+#endif
+}
+
+bool ChildUpstream::openStdoutPipe()
+{
+#ifdef Q_OS_UNIX
+    int fds[2];
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    m_stdoutFd = fds[0];
+    m_stdoutChildFd = fds[1];
+    m_process->setStandardOutputFile(QProcess::nullDevice());
+    const std::function<void()> previous = m_process->childProcessModifier();
+    const int childFd = fds[1];
+    m_process->setChildProcessModifier([previous, childFd] {
+        if (previous)
+            previous();
+        ::dup2(childFd, STDOUT_FILENO);
+    });
+    m_stdoutNotifier = new QSocketNotifier(qintptr(m_stdoutFd), QSocketNotifier::Read, this);
+    connect(m_stdoutNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdout);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void ChildUpstream::closeStdout()
+{
+#ifdef Q_OS_UNIX
+    m_stdoutMore = false;
+    if (m_stdoutFd < 0)
+        return;
+    delete std::exchange(m_stdoutNotifier, nullptr);
+    ::close(std::exchange(m_stdoutFd, -1));
+#endif
+}
+
+void ChildUpstream::readStdout()
+{
+#ifdef Q_OS_UNIX
+    m_stdoutMore = false;
+    // A few reads at most: a child that writes without pause must not keep the loop from
+    // everything else (the notifier fires again for the rest).
+    constexpr int MaxReads = 16;
+    char chunk[64 * 1024];
+    for (int i = 0; i < MaxReads && m_stdoutFd >= 0; ++i) {
+        ssize_t got;
+        do {
+            got = ::read(m_stdoutFd, chunk, sizeof chunk);
+        } while (got < 0 && errno == EINTR);
+        if (got > 0) {
+            m_stdout.append(QByteArrayView(chunk, got));
+            if (got < ssize_t(sizeof chunk))
+                return;   // drained: another read would only say EAGAIN
+            m_stdoutMore = true;
+            continue;
+        }
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_stdoutMore = false;
+            return;
+        }
+        // End of file (every holder of the write end is gone) or an error: nothing more comes.
+        closeStdout();
+    }
+#endif
+}
+
+bool ChildUpstream::openStdinPipe()
+{
+#ifdef Q_OS_UNIX
+    int fds[2];
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    // Only our end is non-blocking: the two ends are separate open files.
+    ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    // What QProcess does before its first write: a child that is gone must not kill the broker.
+    struct sigaction current = {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+        struct sigaction ignore = {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ignore, nullptr);
+    }
+    m_stdinChildFd = fds[0];
+    m_stdinFd = fds[1];
+    // QProcess makes no pipe of its own; the pipe's read end replaces its /dev/null in the child,
+    // after QProcess has set up the channels and after the process group is set.
+    m_process->setStandardInputFile(QProcess::nullDevice());
+    const std::function<void()> previous = m_process->childProcessModifier();
+    const int childFd = fds[0];
+    m_process->setChildProcessModifier([previous, childFd] {
+        if (previous)
+            previous();
+        ::dup2(childFd, STDIN_FILENO);   // the copy is not close-on-exec
+    });
+    m_stdinNotifier = new QSocketNotifier(qintptr(m_stdinFd), QSocketNotifier::Write, this);
+    m_stdinNotifier->setEnabled(false);
+    connect(m_stdinNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdinWritable);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void ChildUpstream::writeStdin(const QByteArray &data, qsizetype from)
+{
+#ifdef Q_OS_UNIX
+    if (!m_stdinPending.isEmpty()) {
+        // Shared, not copied: a large request exists once until the pipe has taken it.
+        m_stdinPending.append(from == 0 ? data : data.sliced(from));
+        return;
+    }
+    ssize_t written;
+    do {
+        written = ::write(m_stdinFd, data.constData() + from, size_t(data.size() - from));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return;   // the child closed its stdin or is gone: finished() tells the rest
+        written = 0;
+    }
+    if (from + written < data.size()) {
+        m_stdinPending.append(data);
+        m_stdinHeadOffset = from + written;
+        m_stdinNotifier->setEnabled(true);
+    }
+#else
+    Q_UNUSED(data);
+    Q_UNUSED(from);
+#endif
+}
+
+void ChildUpstream::onStdinWritable()
+{
+#ifdef Q_OS_UNIX
+    constexpr int MaxParts = 16;
+    struct iovec parts[MaxParts];
+    int count = 0;
+    for (qsizetype i = 0; i < m_stdinPending.size() && count < MaxParts; ++i) {
+        const QByteArray &chunk = m_stdinPending.at(i);
+        const qsizetype skip = i == 0 ? m_stdinHeadOffset : 0;
+        parts[count++] = {const_cast<char *>(chunk.constData() + skip), size_t(chunk.size() - skip)};
+    }
+    ssize_t written;
+    do {
+        written = ::writev(m_stdinFd, parts, count);
+    } while (written < 0 && errno == EINTR);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        m_stdinPending.clear();   // gone: nothing more will be read
+        m_stdinHeadOffset = 0;
+    }
+    while (written > 0) {
+        const qsizetype headLeft = m_stdinPending.constFirst().size() - m_stdinHeadOffset;
+        if (written < headLeft) {
+            m_stdinHeadOffset += written;
+            break;
+        }
+        written -= headLeft;
+        m_stdinPending.removeFirst();
+        m_stdinHeadOffset = 0;
+    }
+    if (!m_stdinPending.isEmpty())
+        return;
+    m_stdinNotifier->setEnabled(false);
+    if (m_closeStdinWhenWritten)
+        closeStdin();
+#endif
+}
+
+void ChildUpstream::closeStdin()
+{
+#ifdef Q_OS_UNIX
+    if (m_stdinFd < 0)
+        return;
+    delete std::exchange(m_stdinNotifier, nullptr);
+    ::close(std::exchange(m_stdinFd, -1));
+    m_stdinPending.clear();
+    m_stdinHeadOffset = 0;
+    m_stdinBatch = QByteArray();
+    m_closeStdinWhenWritten = false;
+#endif
 }
 
 QString ChildUpstream::describe() const
@@ -108,8 +338,72 @@ void ChildUpstream::send(const QByteArray &message)
 {
     if (!m_process || m_process->state() != QProcess::Running || m_stopRequested)
         return;
-    m_process->write(message);
-    m_process->write("\n", 1);
+    if (m_stdinFd < 0) {
+        m_process->write(message);
+        m_process->write("\n", 1);
+        return;
+    }
+#ifdef Q_OS_UNIX
+    // Small lines routed in one pass (a client's pipelined calls) leave in one write at its end.
+    constexpr qsizetype BatchBytes = 64 * 1024;
+    if (message.size() < BatchBytes && m_stdinBatch.size() < BatchBytes) {
+        if (m_batchDeferred ||
+            OutputBatch::defer(this, [](QObject *writer) { static_cast<ChildUpstream *>(writer)->flushBatch(); })) {
+            m_batchDeferred = true;
+            m_stdinBatch.append(message);
+            m_stdinBatch.append('\n');
+            return;
+        }
+    }
+    flushBatch();   // what came before goes first
+    if (m_stdinPending.isEmpty()) {
+        // One system call for the line and its newline; whatever the pipe does not take waits.
+        const qsizetype size = message.size() + 1;
+        struct iovec parts[2] = {{const_cast<char *>(message.constData()), size_t(message.size())},
+                                 {const_cast<char *>("\n"), 1}};
+        ssize_t written;
+        do {
+            written = ::writev(m_stdinFd, parts, 2);
+        } while (written < 0 && errno == EINTR);
+        if (written < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return;   // the child closed its stdin or is gone: finished() tells the rest
+            written = 0;
+        }
+        if (written == size)
+            return;
+        if (written < message.size())
+            writeStdin(message, written);
+        writeStdin(newline());
+        return;
+    }
+    writeStdin(message);
+    writeStdin(newline());
+#endif
+}
+
+void ChildUpstream::flushBatch()
+{
+    m_batchDeferred = false;
+    if (m_stdinBatch.isEmpty())
+        return;
+    const QByteArray batch = std::exchange(m_stdinBatch, QByteArray());
+    if (m_stdinFd >= 0)
+        writeStdin(batch);
+}
+
+void ChildUpstream::closeWriteChannel()
+{
+    flushBatch();
+    if (m_stdinFd < 0) {
+        m_process->closeWriteChannel();
+        return;
+    }
+    // As QProcess does: what is still buffered goes first, then the child sees end of file.
+    if (m_stdinPending.isEmpty())
+        closeStdin();
+    else
+        m_closeStdinWhenWritten = true;
 }
 
 void ChildUpstream::stop()
@@ -123,7 +417,7 @@ void ChildUpstream::stop()
         return;
     }
     emit noted(QStringLiteral("stopping: closing stdin"));
-    m_process->closeWriteChannel();
+    closeWriteChannel();
     m_escalateStep = 0;
     m_escalateTimer.start(m_grace.stdinMs);
 }
@@ -156,6 +450,8 @@ void ChildUpstream::shutdownBlocking(int timeoutMs)
     if (!m_process || m_pid <= 0)
         return;
     m_stopRequested = true;
+    flushBatch();
+    closeStdin();   // no loop runs from here on to write what is pending
     m_process->closeWriteChannel();
     if (!m_process->waitForFinished(timeoutMs / 2)) {
         platform::signalProcessGroup(m_pid, SIGTERM);
@@ -168,7 +464,11 @@ void ChildUpstream::shutdownBlocking(int timeoutMs)
 
 void ChildUpstream::onStdout()
 {
-    m_stdout.append(m_process->readAllStandardOutput());
+    if (m_stdoutFd >= 0)
+        readStdout();
+    else if (m_process)
+        m_stdout.append(m_process->readAllStandardOutput());
+    const OutputBatch batch;   // the answers in this read leave in one write per session
     for (;;) {
         LineBuffer::Item item = m_stdout.next();
         if (item.kind == LineBuffer::Item::Kind::None)
@@ -212,6 +512,8 @@ void ChildUpstream::onErrorOccurred(QProcess::ProcessError error)
     m_process->deleteLater();
     m_process = nullptr;
     m_pid = 0;
+    closeStdin();
+    closeStdout();
     emit gone(description, GoneKind::Crashed);
 }
 
@@ -219,6 +521,13 @@ void ChildUpstream::onFinished(int exitCode, QProcess::ExitStatus status)
 {
     m_escalateTimer.stop();
     onStdout();
+#ifdef Q_OS_UNIX
+    // The child is gone: what it wrote is in the pipe (a grandchild that still holds the pipe
+    // is not waited for).
+    while (m_stdoutMore && m_process)
+        onStdout();
+    closeStdout();
+#endif
     onStderr();
     const QByteArray rest = m_stderr.takeRemainder();
     if (!rest.isEmpty())
@@ -226,6 +535,7 @@ void ChildUpstream::onFinished(int exitCode, QProcess::ExitStatus status)
     const int signal = status == QProcess::CrashExit ? exitCode : 0;
     const QString description = describeExit(m_config.name, exitCode, status, signal);
     cleanupGroup();
+    closeStdin();
     m_process->deleteLater();
     m_process = nullptr;
     m_pid = 0;

@@ -9,6 +9,8 @@
 #include <QProcess>
 #include <QTimer>
 
+class QSocketNotifier;
+
 namespace manifold {
 
 namespace platform {
@@ -54,6 +56,20 @@ private:
     void onErrorOccurred(QProcess::ProcessError error);
     void onEscalate();
     void cleanupGroup();
+    // The child's stdin: on Unix a pipe of our own, written at once (one write(2) per message)
+    // instead of through QProcess's write buffer, which waits for the next loop pass.
+    bool openStdinPipe();
+    // The child's stdout likewise: read(2) straight into the line buffer when the pipe is
+    // readable, without QProcess's FIONREAD, ring buffer and readAll() copy.
+    bool openStdoutPipe();
+    void readStdout();   // what the pipe holds now (a bounded amount); closes our end at end of file
+    void closeStdout();
+    // data from `from` on, behind what already waits (shared, not copied, if it must wait).
+    void writeStdin(const QByteArray &data, qsizetype from = 0);
+    void onStdinWritable();
+    void closeStdin();
+    void closeWriteChannel();   // end of file for the child once what is pending is written
+    void flushBatch();          // what send() gathered during an OutputBatch, in one write
 
     ServerConfig m_config;
     QMap<QString, QString> m_secretEnv;
@@ -68,6 +84,18 @@ private:
     int m_escalateStep = 0;
     mutable qint64 m_memoryKb = -1;   // cached: reading /proc for every status is wasteful
     mutable QElapsedTimer m_memorySampled;
+    int m_stdinFd = -1;             // write end of the child's stdin pipe (-1: QProcess's own)
+    int m_stdinChildFd = -1;        // its read end, until the child has it
+    int m_stdoutFd = -1;            // read end of the child's stdout pipe (-1: QProcess's own)
+    int m_stdoutChildFd = -1;       // its write end, until the child has it
+    QSocketNotifier *m_stdoutNotifier = nullptr;
+    bool m_stdoutMore = false;      // the last read stopped at its bound, not at an empty pipe
+    QList<QByteArray> m_stdinPending;   // what the pipe would not take yet
+    qsizetype m_stdinHeadOffset = 0;    // of the first, what it already took
+    QSocketNotifier *m_stdinNotifier = nullptr;   // enabled only while something is pending
+    bool m_closeStdinWhenWritten = false;
+    QByteArray m_stdinBatch;        // lines (with newlines) gathered during an OutputBatch
+    bool m_batchDeferred = false;
 };
 
 } // namespace manifold

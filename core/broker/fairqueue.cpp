@@ -4,34 +4,42 @@
 
 namespace manifold {
 
-void FairQueue::push(quint64 session, qint64 id)
+void FairQueue::push(quint64 session, qint64 id, Lane lane, qint64 due)
 {
-    QList<qint64> &items = m_waiting[session];
-    if (items.isEmpty())
-        m_ring.append(session);
-    items.append(id);
+    auto it = m_waiting.find(session);
+    if (it == m_waiting.end()) {
+        it = m_waiting.insert(session, Waiting());
+        it->dueKey = {m_lastServed.value(session), ++m_joins};
+        m_due.emplace(it->dueKey, session);
+    }
+    it->lanes[int(lane)].push_back({++m_seq, id, due});
+    ++it->count;
+    ++m_count;
 }
 
-qsizetype FairQueue::dueIndex() const
+int FairQueue::firstInOrder(const Waiting &waiting) const
 {
-    qsizetype chosen = 0;
-    for (qsizetype i = 1; i < m_ring.size(); ++i) {
-        if (m_lastServed.value(m_ring[i]) < m_lastServed.value(m_ring[chosen]))
-            chosen = i;
+    int chosen = -1;
+    for (int lane = 0; lane < int(Lane::Count); ++lane) {
+        const std::deque<Item> &items = waiting.lanes[lane];
+        if (!items.empty() && (chosen < 0 || items.front().seq < waiting.lanes[chosen].front().seq))
+            chosen = lane;
     }
     return chosen;
 }
 
 qint64 FairQueue::pop()
 {
-    if (m_ring.isEmpty())
+    if (m_due.empty())
         return 0;
-    return take(dueIndex(), 0);
+    const quint64 session = m_due.begin()->second;
+    Waiting &waiting = m_waiting[session];
+    return take(session, waiting, firstInOrder(waiting), 0);
 }
 
 quint64 FairQueue::dueSession() const
 {
-    return m_ring.isEmpty() ? 0 : m_ring[dueIndex()];
+    return m_due.empty() ? 0 : m_due.begin()->second;
 }
 
 qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
@@ -40,52 +48,107 @@ qint64 FairQueue::popEligible(const std::function<bool(qint64)> &eligible)
 }
 
 qint64 FairQueue::popEligible(const std::function<bool(quint64)> &sessionEligible,
-                              const std::function<bool(qint64)> &eligible)
+                              const std::function<bool(qint64)> &eligible,
+                              const std::function<Lane(qint64)> &laneOf)
 {
-    if (m_ring.isEmpty())
-        return 0;
-    const qsizetype chosen = dueIndex();
-    const quint64 dueSession = m_ring[chosen];
-    if (sessionEligible(dueSession) && eligible(m_waiting[dueSession].constFirst()))
-        return take(chosen, 0);   // the usual case: nothing is held back
-    // Some requests must wait: the sessions in the order they are due, each one's first eligible.
-    QList<qsizetype> due(m_ring.size());
-    for (qsizetype i = 0; i < due.size(); ++i)
-        due[i] = i;
-    std::stable_sort(due.begin(), due.end(), [this](qsizetype a, qsizetype b) {
-        return m_lastServed.value(m_ring[a]) < m_lastServed.value(m_ring[b]);
-    });
-    for (qsizetype ringIndex : due) {
-        if (!sessionEligible(m_ring[ringIndex]))
+    // The sessions in the order they are due, each one's first eligible request.
+    for (auto due = m_due.begin(); due != m_due.end(); ++due) {
+        ++m_examined;
+        const quint64 session = due->second;
+        if (!sessionEligible(session))
             continue;
-        const QList<qint64> &items = m_waiting[m_ring[ringIndex]];
-        for (qsizetype i = 0; i < items.size(); ++i) {
-            if (eligible(items[i]))
-                return take(ringIndex, i);
+        Waiting &waiting = m_waiting[session];
+        if (laneOf) {
+            // An ordered lane's first that belongs elsewhere now (a kind learned since) moves
+            // there, so that it neither blocks its lane nor is judged by the wrong promise.
+            for (int lane = int(Lane::Ordered); lane < int(Lane::Count); ++lane) {
+                std::deque<Item> &items = waiting.lanes[lane];
+                while (!items.empty()) {
+                    const Lane now = laneOf(items.front().id);
+                    if (int(now) == lane)
+                        break;
+                    const Item moved = items.front();
+                    items.pop_front();
+                    if (waiting.pastDue[lane] > 0)
+                        --waiting.pastDue[lane];
+                    insertOrdered(waiting.lanes[int(now)], moved);
+                    ++m_examined;
+                }
+            }
         }
+        int bestLane = -1;
+        std::size_t bestIndex = 0;
+        const std::deque<Item> &free = waiting.lanes[int(Lane::Free)];
+        for (std::size_t i = 0; i < free.size(); ++i) {
+            ++m_examined;
+            if (eligible(free[i].id)) {
+                bestLane = int(Lane::Free);
+                bestIndex = i;
+                break;
+            }
+        }
+        for (int lane = int(Lane::Ordered); lane < int(Lane::Count); ++lane) {
+            const std::deque<Item> &items = waiting.lanes[lane];
+            if (items.empty())
+                continue;
+            if (bestLane >= 0 && waiting.lanes[bestLane][bestIndex].seq < items.front().seq)
+                continue;   // what was found in another lane came first
+            ++m_examined;
+            if (eligible(items.front().id)) {
+                bestLane = lane;
+                bestIndex = 0;
+            }
+        }
+        if (bestLane >= 0)
+            return take(session, waiting, bestLane, bestIndex);
     }
     return 0;
 }
 
-qint64 FairQueue::take(qsizetype ringIndex, qsizetype itemIndex)
+void FairQueue::insertOrdered(std::deque<Item> &lane, const Item &item)
 {
-    const quint64 session = m_ring[ringIndex];
-    QList<qint64> &items = m_waiting[session];
-    const qint64 id = items.takeAt(itemIndex);
+    const auto at = std::lower_bound(lane.begin(), lane.end(), item,
+                                     [](const Item &a, const Item &b) { return a.seq < b.seq; });
+    lane.insert(at, item);
+}
+
+qint64 FairQueue::take(quint64 session, Waiting &waiting, int lane, std::size_t index)
+{
+    std::deque<Item> &items = waiting.lanes[lane];
+    const qint64 id = items[index].id;
+    items.erase(items.begin() + std::ptrdiff_t(index));
+    if (index < waiting.pastDue[lane])
+        --waiting.pastDue[lane];
+    --m_count;
     m_lastServed.insert(session, ++m_tick);
-    if (items.isEmpty()) {
+    if (--waiting.count == 0) {
+        m_due.erase(waiting.dueKey);
         m_waiting.remove(session);
-        m_ring.remove(ringIndex);
+    } else {
+        // Served now: due again after every session that waits (the map's node is reused).
+        auto node = m_due.extract(waiting.dueKey);
+        waiting.dueKey = {m_tick, waiting.dueKey.second};
+        node.key() = waiting.dueKey;
+        m_due.insert(std::move(node));
     }
     return id;
 }
 
 bool FairQueue::remove(qint64 id)
 {
+    // Rare (a cancelled call that had not gone yet): a scan, not an index kept for every call.
     for (auto it = m_waiting.begin(); it != m_waiting.end(); ++it) {
-        if (it->removeOne(id)) {
-            if (it->isEmpty()) {
-                m_ring.removeOne(it.key());
+        for (int lane = 0; lane < int(Lane::Count); ++lane) {
+            std::deque<Item> &items = it->lanes[lane];
+            const auto found = std::find_if(items.begin(), items.end(), [id](const Item &item) { return item.id == id; });
+            if (found == items.end())
+                continue;
+            if (std::size_t(found - items.begin()) < it->pastDue[lane])
+                --it->pastDue[lane];
+            items.erase(found);
+            --m_count;
+            if (--it->count == 0) {
+                m_due.erase(it->dueKey);
                 m_waiting.erase(it);
             }
             return true;
@@ -96,17 +159,27 @@ bool FairQueue::remove(qint64 id)
 
 void FairQueue::removeSession(quint64 session)
 {
-    m_waiting.remove(session);
-    m_ring.removeOne(session);
+    const auto it = m_waiting.constFind(session);
+    if (it != m_waiting.cend()) {
+        m_count -= it->count;
+        m_due.erase(it->dueKey);
+        m_waiting.erase(it);
+    }
     m_lastServed.remove(session);
 }
 
-int FairQueue::size() const
+std::optional<qint64> FairQueue::earliestDueAfter(Lane lane, qint64 now) const
 {
-    int total = 0;
-    for (const QList<qint64> &items : m_waiting)
-        total += int(items.size());
-    return total;
+    std::optional<qint64> earliest;
+    for (auto it = m_waiting.cbegin(); it != m_waiting.cend(); ++it) {
+        const std::deque<Item> &items = it->lanes[int(lane)];
+        std::size_t &past = it->pastDue[int(lane)];
+        while (past < items.size() && items[past].due <= now)
+            ++past;
+        if (past < items.size() && (!earliest || items[past].due < *earliest))
+            earliest = items[past].due;
+    }
+    return earliest;
 }
 
 QList<qint64> FairQueue::serviceOrder() const

@@ -302,7 +302,7 @@ void Router::forwardRequest(RouterActions &out, SessionId session, QByteArrayVie
     m_requests.insert(brokerId, info);
     m_byOriginal.insert(qMakePair(session, rawId), brokerId);
     m_unsent.insert(brokerId, applyEdits(line, edits));
-    m_queue.push(session, brokerId);
+    m_queue.push(session, brokerId, laneOf(brokerId), info.receivedMs);
     if (m_state == ChildState::Down)
         out.append({RouterAction::Kind::NeedChild, 0, {}});
     drainQueue(out);

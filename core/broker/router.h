@@ -118,6 +118,9 @@ public:
     // call of an unknown kind may wait behind another session's call that may ask.
     void setHoldTimeoutMs(int ms) { m_holdTimeoutMs = qMax(0, ms); }
     int heldCount() const { return int(m_held.size()); }
+    // How many times a waiting request was judged by the attribution gate: tests bound the
+    // queue's work with it (a flood behind the gate must cost O(1) per message, not O(waiting)).
+    quint64 gateChecks() const { return m_gateChecks; }
     // When expireHeld() must next be called (the router's clock), if anything waits for a deadline.
     std::optional<qint64> nextDeadlineMs() const;
     RouterActions expireHeld();
@@ -342,6 +345,10 @@ private:
     };
     void noteRequestKey(RequestInfo &info, QByteArrayView line, const jsonrpc::Envelope &);
     bool gateAllows(qint64 brokerId) const;
+    // The FairQueue lane a waiting request belongs in, by what gateAllows would judge it on:
+    // Free (never gated), Ordered (may ask, kind unknown: released by age, so in arrival order)
+    // or Held (a known asker: released only when no other session holds the gate).
+    FairQueue::Lane laneOf(qint64 brokerId) const;
     void noteForwarded(RequestInfo &info);
     void releaseGate(const RequestInfo &info);
     void noteAbandoned(qint64 brokerId, const RequestInfo &info);
@@ -414,6 +421,7 @@ private:
     QHash<qint64, ChildRequestRoute> m_childRequests;        // session-facing id -> route
     QMap<qint64, bool> m_orphaned;                           // cancelled upstream; late answers are dropped
     AskerBook m_askers;
+    mutable quint64 m_gateChecks = 0;
     QHash<SessionId, int> m_gateHolders;                     // session -> requests holding the gate
     QList<HeldRequest> m_held;
     QHash<qint64, Candidate> m_abandoned;                    // cancelled calls the child may still run

@@ -61,16 +61,10 @@ std::optional<qint64> Router::nextDeadlineMs() const
     }
     if (!m_gateHolders.isEmpty()) {
         // Calls of an unknown kind held back by the gate go anyway once they waited that long.
-        const qint64 now = m_clock();
-        for (auto it = m_unsent.cbegin(); it != m_unsent.cend(); ++it) {
-            const auto request = m_requests.constFind(it.key());
-            if (request == m_requests.cend() || !m_askers.mayAsk(request->callKey) ||
-                m_askers.isAsker(request->callKey))
-                continue;
-            const qint64 deadline = request->receivedMs + m_holdTimeoutMs;
-            if (deadline > now)
-                consider(deadline);
-        }
+        // They wait in the queue's Ordered lane, in arrival order: the earliest still to come is
+        // found without looking at every waiting call.
+        if (const auto received = m_queue.earliestDueAfter(FairQueue::Lane::Ordered, m_clock() - m_holdTimeoutMs))
+            consider(*received + m_holdTimeoutMs);
     }
     return next;
 }
@@ -113,8 +107,17 @@ void Router::noteRequestKey(RequestInfo &info, QByteArrayView line, const Envelo
         info.callKey = AskerBook::callKey(info.method, json::decodeString(raw).value_or(QByteArray()));
 }
 
+FairQueue::Lane Router::laneOf(qint64 brokerId) const
+{
+    const auto it = m_requests.constFind(brokerId);
+    if (it == m_requests.cend() || m_serverRequestsTagged || !m_askers.mayAsk(it->callKey))
+        return FairQueue::Lane::Free;
+    return m_askers.isAsker(it->callKey) ? FairQueue::Lane::Held : FairQueue::Lane::Ordered;
+}
+
 bool Router::gateAllows(qint64 brokerId) const
 {
+    ++m_gateChecks;
     if (m_gateHolders.isEmpty() || m_serverRequestsTagged)
         return true;
     const auto it = m_requests.constFind(brokerId);

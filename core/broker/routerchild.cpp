@@ -459,10 +459,11 @@ void Router::drainQueue(RouterActions &out)
     const bool windowed = m_maxInFlight == 0 && m_sessionWindow > 0;
     const auto sessionMay = [this](quint64 session) { return mayForward(session); };
     const auto gate = [this](qint64 id) { return gateAllows(id); };
+    const auto lane = [this](qint64 id) { return laneOf(id); };
     while (!m_queue.isEmpty() && (m_maxInFlight == 0 || m_inFlight < m_maxInFlight)) {
         // The usual case takes the plain pop: no gate holders, and the due session is within its window.
         const bool plain = m_gateHolders.isEmpty() && (!windowed || mayForward(m_queue.dueSession()));
-        const qint64 id = plain ? m_queue.pop() : m_queue.popEligible(sessionMay, gate);
+        const qint64 id = plain ? m_queue.pop() : m_queue.popEligible(sessionMay, gate, lane);
         if (id == 0)
             break;   // all that waits is held back by the gate or its session's window
         auto it = m_requests.find(id);

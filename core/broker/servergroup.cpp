@@ -92,7 +92,12 @@ ServerHost *ServerGroup::instance(const InstanceKey &key, const QList<QByteArray
     connect(host, &ServerHost::rootsReported, this, [this, host](SessionId session) { onRootsReported(host, session); },
             Qt::QueuedConnection);
     connect(host, &ServerHost::childAskedRoots, this, [this, host] { onChildAskedRoots(host); }, Qt::QueuedConnection);
-    connect(host, &ServerHost::activity, this, [this, host] { retryMoves(host); }, Qt::QueuedConnection);
+    // Queued only when a move waits: a queued call per dispatch would be a posted event (and,
+    // under GLib, an eventfd write) for every message on the hot path.
+    connect(host, &ServerHost::activity, this, [this, host] {
+        if (!m_pendingMoves.isEmpty())
+            QMetaObject::invokeMethod(this, [this, host] { retryMoves(host); }, Qt::QueuedConnection);
+    });
     // A non-permanent instance goes once it is stopped with no sessions. Checked on the next
     // turn of the event loop, so a stop that is followed at once by a start (restart) keeps it.
     auto removeIfIdle = [this, host] {

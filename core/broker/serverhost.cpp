@@ -481,9 +481,13 @@ void ServerHost::dispatch(const RouterActions &actions)
 void ServerHost::armHeldTimer()
 {
     const std::optional<qint64> deadline = m_router.nextDeadlineMs();
+    // Runs after every dispatch: a timer already set for the same deadline is left alone rather
+    // than restarted (a timer-list removal and insertion per message).
+    if (deadline == m_heldDeadline && deadline.has_value() == m_heldTimer.isActive())
+        return;
+    m_heldDeadline = deadline;
     if (!deadline) {
-        if (m_heldTimer.isActive())
-            m_heldTimer.stop();
+        m_heldTimer.stop();
         return;
     }
     m_heldTimer.start(int(qBound(qint64(0), *deadline - m_clock.elapsed(), qint64(24 * 3600 * 1000))));

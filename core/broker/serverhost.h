@@ -169,6 +169,7 @@ private:
     QTimer m_lingerTimer;
     QTimer m_initializeTimer;
     QTimer m_heldTimer;   // the router's next held server request deadline
+    std::optional<qint64> m_heldDeadline;   // what m_heldTimer was last set for
     QElapsedTimer m_sinceChildTraffic;
     QElapsedTimer m_clock;
 };

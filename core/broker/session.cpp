@@ -1,11 +1,29 @@
 #include "session.h"
 
+#include "broker/outputbatch.h"
+
 #include <limits>
 
 #include <QLocalSocket>
 #include <QTimer>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#endif
+
 namespace manifold {
+
+#ifdef Q_OS_UNIX
+namespace {
+#ifdef MSG_NOSIGNAL
+constexpr int SendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#else
+constexpr int SendFlags = MSG_DONTWAIT;   // macOS: no such flag; the broker ignores SIGPIPE
+#endif
+} // namespace
+#endif
 
 Session::Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
                  qint64 maxQueuedBytes, QObject *parent)
@@ -52,9 +70,74 @@ void Session::send(const QByteArray &line)
         return;
     m_queue.append(line);   // shared, not copied: a large answer exists once until it is written
     m_queueBytes += line.size() + 1;
+    if (m_flushDeferred && m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes())
+        return;
+    if (!m_flushDeferred && m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes() &&
+        OutputBatch::defer(this, [](QObject *writer) { static_cast<Session *>(writer)->flushDeferred(); })) {
+        m_flushDeferred = true;
+        return;
+    }
     pump();
     if (queuedBytes() > maxQueuedBytes())
         cutOff();
+}
+
+void Session::flushDeferred()
+{
+    if (!std::exchange(m_flushDeferred, false) || m_closed)
+        return;
+    pump();
+    if (queuedBytes() > maxQueuedBytes())
+        cutOff();
+}
+
+void Session::writeDirect()
+{
+#ifdef Q_OS_UNIX
+    constexpr int MaxParts = 64;
+    while (!m_queue.isEmpty() && m_socket->bytesToWrite() == 0 &&
+           m_socket->state() == QLocalSocket::ConnectedState) {
+        const qintptr fd = m_socket->socketDescriptor();
+        if (fd < 0)
+            return;
+        struct iovec parts[MaxParts];
+        int count = 0;
+        qint64 offered = 0;
+        for (qsizetype i = 0; i < m_queue.size() && count + 2 <= MaxParts && offered < SocketWindowBytes; ++i) {
+            const QByteArray &line = m_queue.at(i);
+            const qsizetype skip = i == 0 ? qMin(m_headWritten, line.size()) : 0;
+            if (line.size() > skip) {
+                parts[count++] = {const_cast<char *>(line.constData() + skip), size_t(line.size() - skip)};
+                offered += line.size() - skip;
+            }
+            parts[count++] = {const_cast<char *>("\n"), 1};
+            offered += 1;
+        }
+        struct msghdr message = {};
+        message.msg_iov = parts;
+        message.msg_iovlen = count;
+        ssize_t written;
+        do {
+            written = ::sendmsg(int(fd), &message, SendFlags);
+        } while (written < 0 && errno == EINTR);
+        if (written <= 0)
+            return;   // full, or broken: the socket's own path finds out and reports it
+        m_queueBytes -= written;
+        qint64 left = written;
+        while (left > 0) {
+            const qint64 headLeft = m_queue.constFirst().size() + 1 - m_headWritten;
+            if (left < headLeft) {
+                m_headWritten += left;
+                break;
+            }
+            left -= headLeft;
+            m_headWritten = 0;
+            m_queue.removeFirst();
+        }
+        if (written < offered)
+            return;
+    }
+#endif
 }
 
 void Session::pump()
@@ -62,6 +145,7 @@ void Session::pump()
     if (m_closed || !m_socket)
         return;
     do {
+        writeDirect();
         while (!m_queue.isEmpty()) {
             const qint64 room = SocketWindowBytes - m_socket->bytesToWrite();
             if (room <= 0)
@@ -147,6 +231,7 @@ void Session::onReadyRead()
 
 void Session::drain(int maxLines)
 {
+    const OutputBatch batch;   // the answers these lines produce at once leave together
     for (int lines = 0;; ++lines) {
         if (lines == maxLines) {
             if (!std::exchange(m_drainQueued, true)) {

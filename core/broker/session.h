@@ -29,6 +29,10 @@ public:
     // Lines handled per pass of the event loop: a client that writes thousands at once does not
     // keep the broker from its other sessions and the child until the last one is routed.
     static constexpr int LinesPerPass = 256;
+    // Inside an OutputBatch, lines wait for the batch's end only while they hold less than this:
+    // past it they go now, so that a client that reads is never measured against the cap with
+    // lines the broker itself held back.
+    static constexpr qint64 DeferredBytesLimit = 64 * 1024;
 
     Session(SessionId id, QLocalSocket *socket, Hello hello, qsizetype maxLineBytes,
             qint64 maxQueuedBytes, QObject *parent = nullptr);
@@ -40,6 +44,8 @@ public:
     // Feeds bytes that arrived together with the hello line, then starts reading the socket.
     void begin(const QByteArray &alreadyRead) override;
     void send(const QByteArray &line) override;
+    // Writes what send() held back during an OutputBatch.
+    void flushDeferred();
     // Closes on purpose: the shim is told why (SessionClosing) and does not reconnect.
     void close(const QString &reason) override;
 
@@ -49,6 +55,10 @@ private:
     void drain(int maxLines = LinesPerPass);
     void pump();
     void writeLine(QByteArrayView line);   // to the socket, with its newline
+    // Whole lines from the queue straight to the socket's descriptor, in one system call, while
+    // the socket's own buffer is empty (so nothing overtakes it); returns when the kernel takes
+    // no more. What is left goes through the socket's buffer.
+    void writeDirect();
     void writeRestOfHead();                // what is left of the queue's first line
     void cutOff();
 
@@ -60,6 +70,7 @@ private:
     qint64 m_queueBytes = 0;     // what the queue holds that the socket has not been given
     bool m_closed = false;
     bool m_drainQueued = false;   // lines are left over for the next pass
+    bool m_flushDeferred = false; // an OutputBatch will pump this session when it closes
 };
 
 } // namespace manifold

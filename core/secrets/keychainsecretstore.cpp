@@ -1,5 +1,7 @@
 #include "secrets/keychainsecretstore.h"
 
+#include "secrets/glibpump.h"
+
 #include <QLoggingCategory>
 #include <QTimer>
 
@@ -83,13 +85,24 @@ void KeychainSecretStore::remove(const QString &key, Callback done)
 void KeychainSecretStore::run(QKeychain::Job *job, Callback done)
 {
     job->setAutoDelete(true);
+    // Under Qt's own dispatcher libsecret's answer needs GLib's context turned; until the job goes.
+    // Ended once: when the job goes, or when it is given up (one stuck at a prompt would
+    // otherwise keep the pump running).
+    GlibPump::instance().jobStarted();
+    auto pumped = std::make_shared<bool>(true);
+    const auto endPump = [pumped] {
+        if (std::exchange(*pumped, false))
+            GlibPump::instance().jobEnded();
+    };
+    connect(job, &QObject::destroyed, &GlibPump::instance(), endPump);
     job->setInsecureFallback(false); // never a plain-text file instead of the keychain
     // Whichever comes first, the job's answer or the timeout, answers the caller; once.
     auto callback = std::make_shared<Callback>(std::move(done));
     auto *timeout = new QTimer(job);
     timeout->setSingleShot(true);
     const QString key = job->key();
-    connect(timeout, &QTimer::timeout, this, [this, callback, key] {
+    connect(timeout, &QTimer::timeout, this, [this, callback, key, endPump] {
+        endPump();
         qCWarning(lcKeychain).noquote() << "no answer from the keychain for" << key;
         if (const Callback answer = std::exchange(*callback, {}))
             answer({Status::Failed,

@@ -252,6 +252,33 @@ TEST_F(RouterAttributionTest, UnknownCallWaitsAtMostTheHoldTimeoutKnownAskersAsL
     EXPECT_EQ(router.waitingCount(), 0);
 }
 
+TEST_F(RouterAttributionTest, AFloodBehindTheGateCostsTheQueueConstantWorkPerMessage)
+{
+    // issue 16's flood: one session holds the gate with a known asker while another pipelines
+    // thousands of calls that may ask. Each arrival drains the queue; judging every waiting call
+    // each time made the flood quadratic (N * N / 2 gate checks here).
+    router.setKnownAskers({QStringLiteral("tools/call:askUser")});
+    bringUp();
+    connectSession(1, Sampler);
+    connectSession(2, Sampler);
+    const qint64 interactive = forward(1, call("1", "askUser"));
+    constexpr int Flood = 2000;
+    const quint64 before = router.gateChecks();
+    for (int i = 0; i < Flood; ++i)
+        ASSERT_TRUE(ofKind(router.fromSession(2, call(QByteArray::number(i + 10), "search")), Kind::ToChild).isEmpty());
+    EXPECT_EQ(router.waitingCount(), Flood);
+    EXPECT_LE(router.gateChecks() - before, quint64(4 * Flood));
+    // Still released by age (the deadline is found without a scan), oldest first.
+    EXPECT_EQ(router.nextDeadlineMs(), std::optional<qint64>(now + 5000));
+    now += 5000;
+    const RouterActions released = router.expireHeld();
+    ASSERT_FALSE(ofKind(released, Kind::ToChild).isEmpty()) << dump(released);
+    EXPECT_EQ(router.waitingCount() + ofKind(released, Kind::ToChild).size(), qsizetype(Flood));
+    EXPECT_EQ(parse(ofKind(released, Kind::ToChild)[0].data).value("params").toObject().value("name"),
+              QJsonValue("search"));
+    answer(interactive);
+}
+
 TEST_F(RouterAttributionTest, CancelOfAGatedQueuedRequestDropsIt)
 {
     bringUp();
