@@ -1,5 +1,7 @@
 #include "childprocess.h"
 
+#include "wire/process.h"
+
 #include <limits>
 
 #include <QDir>
@@ -135,29 +137,14 @@ qint64 processStartTime(qint64 pid)
 #endif
 }
 
-#ifndef Q_OS_WIN
 qint64 parentProcessId()
 {
-#ifdef Q_OS_UNIX
-    return ::getppid();
-#else
-    return -1;
-#endif
+    return wire::parentProcessId();
 }
-#endif
 
 QString processExecutable(qint64 pid)
 {
-#ifdef Q_OS_LINUX
-    if (pid <= 0)
-        return {};
-    return QFileInfo(QStringLiteral("/proc/%1/exe").arg(pid)).symLinkTarget();
-#elif defined(Q_OS_WIN)
-    return executableOf(pid);
-#else
-    Q_UNUSED(pid);
-    return {};
-#endif
+    return QString::fromStdString(wire::processExecutable(pid));
 }
 
 qint64 processGroupRssKb(qint64 pgid)

@@ -6,9 +6,6 @@
 #include <QMutex>
 #include <QProcess>
 
-#include <iterator>
-
-#include <tlhelp32.h>
 #include <windows.h>
 
 namespace manifold::platform {
@@ -68,38 +65,6 @@ bool bindChildrenToThisProcess()
     // Never closed: the handle dies with the broker, and with it every process in the job.
     HANDLE job = newJob(JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE | JOB_OBJECT_LIMIT_BREAKAWAY_OK);
     return job && ::AssignProcessToJobObject(job, ::GetCurrentProcess());
-}
-
-QString executableOf(qint64 pid)
-{
-    HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid));
-    if (!process)
-        return {};
-    wchar_t path[MAX_PATH * 4];
-    DWORD size = DWORD(std::size(path));
-    const bool ok = ::QueryFullProcessImageNameW(process, 0, path, &size);
-    ::CloseHandle(process);
-    return ok ? QString::fromWCharArray(path, int(size)) : QString();
-}
-
-qint64 parentProcessId()
-{
-    HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-    if (snapshot == INVALID_HANDLE_VALUE)
-        return -1;
-    const DWORD self = ::GetCurrentProcessId();
-    qint64 parent = -1;
-    PROCESSENTRY32W entry = {};
-    entry.dwSize = sizeof entry;
-    for (BOOL more = ::Process32FirstW(snapshot, &entry); more;
-         more = ::Process32NextW(snapshot, &entry)) {
-        if (entry.th32ProcessID == self) {
-            parent = entry.th32ParentProcessID;
-            break;
-        }
-    }
-    ::CloseHandle(snapshot);
-    return parent;
 }
 
 bool signalProcessGroup(qint64 pgid, int sig)

@@ -15,7 +15,4 @@ void placeInOwnJob(QProcess &process);
 // (and everything those start) inherits the job, so nothing outlives a killed broker.
 bool bindChildrenToThisProcess();
 
-// The image path of pid (QueryFullProcessImageName), empty if unknown.
-QString executableOf(qint64 pid);
-
 } // namespace manifold::platform

@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "wire/process.h"
 #include "wire/rendezvous.h"
 
 namespace manifold::shim::posix {
@@ -389,15 +390,8 @@ ProcessFacts PosixHost::processFacts()
     if (m_factsKnown)
         return m_facts;
     m_facts.pid = ::getpid();
-    m_facts.ppid = ::getppid();
-#ifdef __linux__
-    char link[64];
-    std::snprintf(link, sizeof link, "/proc/%lld/exe", static_cast<long long>(m_facts.ppid));
-    char target[PATH_MAX];
-    const ssize_t n = ::readlink(link, target, sizeof target - 1);
-    if (n > 0)
-        m_facts.parentExe.assign(target, size_t(n));
-#endif
+    m_facts.ppid = wire::parentProcessId();
+    m_facts.parentExe = wire::processExecutable(m_facts.ppid);
     char cwd[PATH_MAX];
     if (::getcwd(cwd, sizeof cwd))
         m_facts.cwd = cwd;

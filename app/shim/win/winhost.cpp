@@ -13,6 +13,8 @@
 
 #include <windows.h>
 
+#include "wire/process.h"
+
 namespace manifold::shim::win {
 
 namespace {
@@ -388,8 +390,8 @@ ProcessFacts WinHost::processFacts()
 {
     ProcessFacts facts;
     facts.pid = int64_t(::GetCurrentProcessId());
-    facts.ppid = parentProcessId();
-    facts.parentExe = processExecutable(facts.ppid);
+    facts.ppid = wire::parentProcessId();
+    facts.parentExe = wire::processExecutable(facts.ppid);
     facts.cwd = currentPath();
     return facts;
 }

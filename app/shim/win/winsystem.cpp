@@ -8,8 +8,8 @@
 
 #include <windows.h>
 
-#include <tlhelp32.h>
 
+#include "wire/process.h"
 #include "wire/rendezvous.h"
 
 namespace manifold::shim::win {
@@ -126,40 +126,6 @@ std::wstring executableDirectory()
     return slash == std::wstring::npos ? std::wstring() : path.substr(0, slash);
 }
 
-int64_t parentProcessId()
-{
-    HANDLE snapshot = ::CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
-    if (snapshot == INVALID_HANDLE_VALUE)
-        return -1;
-    const DWORD self = ::GetCurrentProcessId();
-    int64_t parent = -1;
-    PROCESSENTRY32W entry = {};
-    entry.dwSize = sizeof entry;
-    for (BOOL more = ::Process32FirstW(snapshot, &entry); more;
-         more = ::Process32NextW(snapshot, &entry)) {
-        if (entry.th32ProcessID == self) {
-            parent = entry.th32ParentProcessID;
-            break;
-        }
-    }
-    ::CloseHandle(snapshot);
-    return parent;
-}
-
-std::string processExecutable(int64_t pid)
-{
-    if (pid <= 0)
-        return {};
-    HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid));
-    if (!process)
-        return {};
-    wchar_t path[MAX_PATH * 4];
-    DWORD size = DWORD(std::size(path));
-    const bool ok = ::QueryFullProcessImageNameW(process, 0, path, &size) != 0;
-    ::CloseHandle(process);
-    return ok ? narrow(path, size) : std::string();
-}
-
 bool processRunning(int64_t pid)
 {
     HANDLE process = ::OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, DWORD(pid));
@@ -174,7 +140,7 @@ bool processRunning(int64_t pid)
 
 std::string processBaseName(int64_t pid)
 {
-    std::string path = processExecutable(pid);
+    std::string path = wire::processExecutable(pid);
     const size_t slash = path.find_last_of("\\/");
     if (slash != std::string::npos)
         path.erase(0, slash + 1);

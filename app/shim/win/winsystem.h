@@ -25,10 +25,6 @@ std::string currentPath();
 // The directory of this executable, with '\' separators (as GetModuleFileNameW gives it).
 std::wstring executableDirectory();
 
-int64_t parentProcessId();
-// The full path of pid's executable (QueryFullProcessImageNameW), native separators; empty when
-// the process cannot be opened.
-std::string processExecutable(int64_t pid);
 // For QLockFile's staleness rule: is pid a live process, and its executable's base name without
 // extension ("" when unknown).
 bool processRunning(int64_t pid);
