@@ -9,6 +9,8 @@
 // Everything runs on one thread as far as ShimCore can tell: a platform that uses threads (the
 // Windows stdin reader) hands events to ShimCore one at a time.
 
+#include "connector.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -109,6 +111,9 @@ std::vector<std::string> defaultSocketCandidates();
 // the runtime dir), and the sidecar file path (endpoint + suffix, or runtime dir + name + suffix).
 std::string socketDirectory(const std::string &endpoint);
 std::string sidecarPath(const std::string &endpoint, const char *suffix);
+// Where a shim for endpoint makes its directory, takes its launch lock and logs a broker it
+// starts (launchplace.cpp, from the two functions above; private for the default rendezvous).
+Connector::LaunchPlace launchPlace(const std::string &endpoint);
 
 // Runs the shim: builds the platform's ShimHost, a ShimCore for server on endpoint, starts it and
 // loops until it exits. Returns the exit code.

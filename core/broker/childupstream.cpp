@@ -33,6 +33,27 @@ QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus sta
         return QStringLiteral("server '%1' was killed by signal %2").arg(name).arg(signal > 0 ? signal : exitCode);
     return QStringLiteral("server '%1' exited with code %2").arg(name).arg(exitCode);
 }
+
+#ifdef Q_OS_UNIX
+// A close-on-exec pipe; the child gets its end by dup2 in QProcess's child modifier, and the one
+// end named by nonBlockingEnd (0 read, 1 write: ours) is made non-blocking.
+bool openPipe(int fds[2], int nonBlockingEnd)
+{
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    // Only our end: the two ends are separate open files.
+    const int ours = fds[nonBlockingEnd];
+    ::fcntl(ours, F_SETFL, ::fcntl(ours, F_GETFL) | O_NONBLOCK);
+    return true;
+}
+#endif
 } // namespace
 
 QString ChildUpstream::redactedArguments(const QStringList &args)
@@ -117,16 +138,8 @@ bool ChildUpstream::openStdoutPipe()
 {
 #ifdef Q_OS_UNIX
     int fds[2];
-#ifdef Q_OS_LINUX
-    if (::pipe2(fds, O_CLOEXEC) != 0)
+    if (!openPipe(fds, 0))
         return false;
-#else
-    if (::pipe(fds) != 0)
-        return false;
-    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-#endif
-    ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
     m_stdoutFd = fds[0];
     m_stdoutChildFd = fds[1];
     m_process->setStandardOutputFile(QProcess::nullDevice());
@@ -190,17 +203,8 @@ bool ChildUpstream::openStdinPipe()
 {
 #ifdef Q_OS_UNIX
     int fds[2];
-#ifdef Q_OS_LINUX
-    if (::pipe2(fds, O_CLOEXEC) != 0)
+    if (!openPipe(fds, 1))
         return false;
-#else
-    if (::pipe(fds) != 0)
-        return false;
-    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
-    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
-#endif
-    // Only our end is non-blocking: the two ends are separate open files.
-    ::fcntl(fds[1], F_SETFL, ::fcntl(fds[1], F_GETFL) | O_NONBLOCK);
     // What QProcess does before its first write: a child that is gone must not kill the broker.
     struct sigaction current = {};
     if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {

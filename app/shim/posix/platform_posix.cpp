@@ -57,19 +57,14 @@ std::string sidecarPath(const std::string &endpoint, const char *suffix)
 
 int runShim(const std::string &endpoint, const std::string &server)
 {
-    const bool isDefault = endpoint == defaultSocketPath();
-    Connector::LaunchPlace place;
-    place.directory = socketDirectory(endpoint);
-    place.privateDirectory = isDefault;
-    place.lockPath = sidecarPath(endpoint, wire::LaunchLockSuffix);
-    place.logPath = sidecarPath(endpoint, wire::LogSuffix);
+    const Connector::LaunchPlace place = launchPlace(endpoint);
     std::vector<std::string> candidates =
-        isDefault ? defaultSocketCandidates() : std::vector<std::string>{endpoint};
+        place.privateDirectory ? defaultSocketCandidates() : std::vector<std::string>{endpoint};
     if (candidates.empty() || candidates.front() != endpoint)
         candidates.insert(candidates.begin(), endpoint);
 
     posix::PosixHost host;
-    ShimCore core(host, std::move(candidates), std::move(place), server);
+    ShimCore core(host, std::move(candidates), place, server);
     return host.run(core);
 }
 

@@ -65,15 +65,8 @@ std::string sidecarPath(const std::string &endpoint, const char *suffix)
 
 int runShim(const std::string &endpoint, const std::string &server)
 {
-    const bool isDefault = endpoint == defaultSocketPath();
-    Connector::LaunchPlace place;
-    place.directory = socketDirectory(endpoint);
-    place.privateDirectory = isDefault;
-    place.lockPath = sidecarPath(endpoint, wire::LaunchLockSuffix);
-    place.logPath = sidecarPath(endpoint, wire::LogSuffix);
-
     win::WinHost host;
-    ShimCore core(host, {endpoint}, std::move(place), server);
+    ShimCore core(host, {endpoint}, launchPlace(endpoint), server);
     return host.run(core);
 }
 
