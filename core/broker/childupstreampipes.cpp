@@ -1,0 +1,219 @@
+// ChildUpstream's own pipes to the child's stdin and stdout (Unix): one write per message and
+// reads straight into the line buffer, instead of QProcess's buffered channels.
+#include "childupstream.h"
+
+#include <QSocketNotifier>
+
+#include <csignal>
+
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#endif
+
+namespace manifold {
+
+namespace {
+#ifdef Q_OS_UNIX
+// A close-on-exec pipe; the child gets its end by dup2 in QProcess's child modifier, and the one
+// end named by nonBlockingEnd (0 read, 1 write: ours) is made non-blocking.
+bool openPipe(int fds[2], int nonBlockingEnd)
+{
+#ifdef Q_OS_LINUX
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        return false;
+#else
+    if (::pipe(fds) != 0)
+        return false;
+    ::fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    ::fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+#endif
+    // Only our end: the two ends are separate open files.
+    const int ours = fds[nonBlockingEnd];
+    ::fcntl(ours, F_SETFL, ::fcntl(ours, F_GETFL) | O_NONBLOCK);
+    return true;
+}
+#endif
+} // namespace
+
+bool ChildUpstream::openStdoutPipe()
+{
+#ifdef Q_OS_UNIX
+    int fds[2];
+    if (!openPipe(fds, 0))
+        return false;
+    m_stdoutFd = fds[0];
+    m_stdoutChildFd = fds[1];
+    m_process->setStandardOutputFile(QProcess::nullDevice());
+    const std::function<void()> previous = m_process->childProcessModifier();
+    const int childFd = fds[1];
+    m_process->setChildProcessModifier([previous, childFd] {
+        if (previous)
+            previous();
+        ::dup2(childFd, STDOUT_FILENO);
+    });
+    m_stdoutNotifier = new QSocketNotifier(qintptr(m_stdoutFd), QSocketNotifier::Read, this);
+    connect(m_stdoutNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdout);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void ChildUpstream::closeStdout()
+{
+#ifdef Q_OS_UNIX
+    m_stdoutMore = false;
+    if (m_stdoutFd < 0)
+        return;
+    delete std::exchange(m_stdoutNotifier, nullptr);
+    ::close(std::exchange(m_stdoutFd, -1));
+#endif
+}
+
+void ChildUpstream::readStdout()
+{
+#ifdef Q_OS_UNIX
+    m_stdoutMore = false;
+    // A few reads at most: a child that writes without pause must not keep the loop from
+    // everything else (the notifier fires again for the rest).
+    constexpr int MaxReads = 16;
+    char chunk[64 * 1024];
+    for (int i = 0; i < MaxReads && m_stdoutFd >= 0; ++i) {
+        ssize_t got;
+        do {
+            got = ::read(m_stdoutFd, chunk, sizeof chunk);
+        } while (got < 0 && errno == EINTR);
+        if (got > 0) {
+            m_stdout.append(QByteArrayView(chunk, got));
+            if (got < ssize_t(sizeof chunk))
+                return;   // drained: another read would only say EAGAIN
+            m_stdoutMore = true;
+            continue;
+        }
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            m_stdoutMore = false;
+            return;
+        }
+        // End of file (every holder of the write end is gone) or an error: nothing more comes.
+        closeStdout();
+    }
+#endif
+}
+
+bool ChildUpstream::openStdinPipe()
+{
+#ifdef Q_OS_UNIX
+    int fds[2];
+    if (!openPipe(fds, 1))
+        return false;
+    // What QProcess does before its first write: a child that is gone must not kill the broker.
+    struct sigaction current = {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+        struct sigaction ignore = {};
+        ignore.sa_handler = SIG_IGN;
+        ::sigaction(SIGPIPE, &ignore, nullptr);
+    }
+    m_stdinChildFd = fds[0];
+    m_stdinFd = fds[1];
+    // QProcess makes no pipe of its own; the pipe's read end replaces its /dev/null in the child,
+    // after QProcess has set up the channels and after the process group is set.
+    m_process->setStandardInputFile(QProcess::nullDevice());
+    const std::function<void()> previous = m_process->childProcessModifier();
+    const int childFd = fds[0];
+    m_process->setChildProcessModifier([previous, childFd] {
+        if (previous)
+            previous();
+        ::dup2(childFd, STDIN_FILENO);   // the copy is not close-on-exec
+    });
+    m_stdinNotifier = new QSocketNotifier(qintptr(m_stdinFd), QSocketNotifier::Write, this);
+    m_stdinNotifier->setEnabled(false);
+    connect(m_stdinNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdinWritable);
+    return true;
+#else
+    return false;
+#endif
+}
+
+void ChildUpstream::writeStdin(const QByteArray &data, qsizetype from)
+{
+#ifdef Q_OS_UNIX
+    if (!m_stdinPending.isEmpty()) {
+        // Shared, not copied: a large request exists once until the pipe has taken it.
+        m_stdinPending.append(from == 0 ? data : data.sliced(from));
+        return;
+    }
+    ssize_t written;
+    do {
+        written = ::write(m_stdinFd, data.constData() + from, size_t(data.size() - from));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK)
+            return;   // the child closed its stdin or is gone: finished() tells the rest
+        written = 0;
+    }
+    if (from + written < data.size()) {
+        m_stdinPending.append(data);
+        m_stdinHeadOffset = from + written;
+        m_stdinNotifier->setEnabled(true);
+    }
+#else
+    Q_UNUSED(data);
+    Q_UNUSED(from);
+#endif
+}
+
+void ChildUpstream::onStdinWritable()
+{
+#ifdef Q_OS_UNIX
+    constexpr int MaxParts = 16;
+    struct iovec parts[MaxParts];
+    int count = 0;
+    for (qsizetype i = 0; i < m_stdinPending.size() && count < MaxParts; ++i) {
+        const QByteArray &chunk = m_stdinPending.at(i);
+        const qsizetype skip = i == 0 ? m_stdinHeadOffset : 0;
+        parts[count++] = {const_cast<char *>(chunk.constData() + skip), size_t(chunk.size() - skip)};
+    }
+    ssize_t written;
+    do {
+        written = ::writev(m_stdinFd, parts, count);
+    } while (written < 0 && errno == EINTR);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+        m_stdinPending.clear();   // gone: nothing more will be read
+        m_stdinHeadOffset = 0;
+    }
+    while (written > 0) {
+        const qsizetype headLeft = m_stdinPending.constFirst().size() - m_stdinHeadOffset;
+        if (written < headLeft) {
+            m_stdinHeadOffset += written;
+            break;
+        }
+        written -= headLeft;
+        m_stdinPending.removeFirst();
+        m_stdinHeadOffset = 0;
+    }
+    if (!m_stdinPending.isEmpty())
+        return;
+    m_stdinNotifier->setEnabled(false);
+    if (m_closeStdinWhenWritten)
+        closeStdin();
+#endif
+}
+
+void ChildUpstream::closeStdin()
+{
+#ifdef Q_OS_UNIX
+    if (m_stdinFd < 0)
+        return;
+    delete std::exchange(m_stdinNotifier, nullptr);
+    ::close(std::exchange(m_stdinFd, -1));
+    m_stdinPending.clear();
+    m_stdinHeadOffset = 0;
+    m_stdinBatch = QByteArray();
+    m_closeStdinWhenWritten = false;
+#endif
+}
+
+} // namespace manifold
