@@ -147,18 +147,26 @@ static struct sockaddr_un address_of(const char *path) {
   return addr;
 }
 
+/* --handoff: a one-byte message with room for the client's two descriptors. */
+union fd_space { struct cmsghdr header; char space[CMSG_SPACE(2 * sizeof(int))]; };
+
+static struct msghdr fd_message(struct iovec *iov, union fd_space *control) {
+  memset(control, 0, sizeof *control);
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control->space;
+  msg.msg_controllen = sizeof control->space;
+  return msg;
+}
+
 /* --handoff, client side: send fds 0 and 1 with one byte, then wait until the server is done. */
 static int hand_over(int sock) {
   char byte = 'h';
   struct iovec iov = {&byte, 1};
-  union { struct cmsghdr header; char space[CMSG_SPACE(2 * sizeof(int))]; } control;
-  memset(&control, 0, sizeof control);
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.space;
-  msg.msg_controllen = sizeof control.space;
+  union fd_space control;
+  struct msghdr msg = fd_message(&iov, &control);
   struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
   cmsg->cmsg_level = SOL_SOCKET;
   cmsg->cmsg_type = SCM_RIGHTS;
@@ -175,13 +183,8 @@ static int hand_over(int sock) {
 static int take_over(int conn, int fds[2]) {
   char byte;
   struct iovec iov = {&byte, 1};
-  union { struct cmsghdr header; char space[CMSG_SPACE(2 * sizeof(int))]; } control;
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.space;
-  msg.msg_controllen = sizeof control.space;
+  union fd_space control;
+  struct msghdr msg = fd_message(&iov, &control);
   if (recvmsg(conn, &msg, MSG_CMSG_CLOEXEC) != 1) return -1;
   struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
   if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS || cmsg->cmsg_len != CMSG_LEN(2 * sizeof(int))) return -1;

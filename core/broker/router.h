@@ -349,6 +349,7 @@ private:
     // Free (never gated), Ordered (may ask, kind unknown: released by age, so in arrival order)
     // or Held (a known asker: released only when no other session holds the gate).
     FairQueue::Lane laneOf(qint64 brokerId) const;
+    FairQueue::Lane laneOf(const RequestInfo &info) const;   // gateAllows judges by it too
     void noteForwarded(RequestInfo &info);
     void releaseGate(const RequestInfo &info);
     void noteAbandoned(qint64 brokerId, const RequestInfo &info);

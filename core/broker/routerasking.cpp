@@ -110,18 +110,26 @@ void Router::noteRequestKey(RequestInfo &info, QByteArrayView line, const Envelo
 FairQueue::Lane Router::laneOf(qint64 brokerId) const
 {
     const auto it = m_requests.constFind(brokerId);
-    if (it == m_requests.cend() || m_serverRequestsTagged || !m_askers.mayAsk(it->callKey))
+    return it == m_requests.cend() ? FairQueue::Lane::Free : laneOf(*it);
+}
+
+FairQueue::Lane Router::laneOf(const RequestInfo &info) const
+{
+    if (m_serverRequestsTagged || !m_askers.mayAsk(info.callKey))
         return FairQueue::Lane::Free;
-    return m_askers.isAsker(it->callKey) ? FairQueue::Lane::Held : FairQueue::Lane::Ordered;
+    return m_askers.isAsker(info.callKey) ? FairQueue::Lane::Held : FairQueue::Lane::Ordered;
 }
 
 bool Router::gateAllows(qint64 brokerId) const
 {
     ++m_gateChecks;
-    if (m_gateHolders.isEmpty() || m_serverRequestsTagged)
+    if (m_gateHolders.isEmpty())
         return true;
     const auto it = m_requests.constFind(brokerId);
-    if (it == m_requests.cend() || !m_askers.mayAsk(it->callKey))
+    if (it == m_requests.cend())
+        return true;
+    const FairQueue::Lane lane = laneOf(*it);
+    if (lane == FairQueue::Lane::Free)
         return true;
     const bool othersHold = std::any_of(m_gateHolders.keyBegin(), m_gateHolders.keyEnd(),
                                         [&](SessionId holder) { return holder != it->session; });
@@ -129,7 +137,7 @@ bool Router::gateAllows(qint64 brokerId) const
         return true;
     // A call not known to ask does not wait long behind another client's (which may wait for a
     // person): most calls never ask, and if this one does, attribution still never guesses.
-    return !m_askers.isAsker(it->callKey) && m_clock() - it->receivedMs >= m_holdTimeoutMs;
+    return lane == FairQueue::Lane::Ordered && m_clock() - it->receivedMs >= m_holdTimeoutMs;
 }
 
 void Router::noteForwarded(RequestInfo &info)

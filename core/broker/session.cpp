@@ -70,22 +70,26 @@ void Session::send(const QByteArray &line)
         return;
     m_queue.append(line);   // shared, not copied: a large answer exists once until it is written
     m_queueBytes += line.size() + 1;
-    if (m_flushDeferred && m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes())
-        return;
-    if (!m_flushDeferred && m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes() &&
-        OutputBatch::defer(this, [](QObject *writer) { static_cast<Session *>(writer)->flushDeferred(); })) {
-        m_flushDeferred = true;
-        return;
+    // Inside an OutputBatch a small queue waits for the batch's end (deferred once per batch).
+    if (m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes()) {
+        if (!m_flushDeferred)
+            m_flushDeferred = OutputBatch::defer(
+                this, [](QObject *writer) { static_cast<Session *>(writer)->flushDeferred(); });
+        if (m_flushDeferred)
+            return;
     }
-    pump();
-    if (queuedBytes() > maxQueuedBytes())
-        cutOff();
+    writeOrCutOff();
 }
 
 void Session::flushDeferred()
 {
     if (!std::exchange(m_flushDeferred, false) || m_closed)
         return;
+    writeOrCutOff();
+}
+
+void Session::writeOrCutOff()
+{
     pump();
     if (queuedBytes() > maxQueuedBytes())
         cutOff();

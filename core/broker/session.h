@@ -54,6 +54,7 @@ private:
     void onDisconnected();
     void drain(int maxLines = LinesPerPass);
     void pump();
+    void writeOrCutOff();   // pump(), then cut the session off if it still holds too much
     void writeLine(QByteArrayView line);   // to the socket, with its newline
     // Whole lines from the queue straight to the socket's descriptor, in one system call, while
     // the socket's own buffer is empty (so nothing overtakes it); returns when the kernel takes
