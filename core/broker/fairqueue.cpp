@@ -105,6 +105,16 @@ qint64 FairQueue::popEligible(const std::function<bool(quint64)> &sessionEligibl
     return 0;
 }
 
+bool FairQueue::erase(Waiting &waiting, int lane, std::size_t index)
+{
+    std::deque<Item> &items = waiting.lanes[lane];
+    items.erase(items.begin() + std::ptrdiff_t(index));
+    if (index < waiting.pastDue[lane])
+        --waiting.pastDue[lane];
+    --m_count;
+    return --waiting.count == 0;
+}
+
 void FairQueue::insertOrdered(std::deque<Item> &lane, const Item &item)
 {
     const auto at = std::lower_bound(lane.begin(), lane.end(), item,
@@ -114,14 +124,9 @@ void FairQueue::insertOrdered(std::deque<Item> &lane, const Item &item)
 
 qint64 FairQueue::take(quint64 session, Waiting &waiting, int lane, std::size_t index)
 {
-    std::deque<Item> &items = waiting.lanes[lane];
-    const qint64 id = items[index].id;
-    items.erase(items.begin() + std::ptrdiff_t(index));
-    if (index < waiting.pastDue[lane])
-        --waiting.pastDue[lane];
-    --m_count;
+    const qint64 id = waiting.lanes[lane][index].id;
     m_lastServed.insert(session, ++m_tick);
-    if (--waiting.count == 0) {
+    if (erase(waiting, lane, index)) {
         m_due.erase(waiting.dueKey);
         m_waiting.remove(session);
     } else {
@@ -143,11 +148,7 @@ bool FairQueue::remove(qint64 id)
             const auto found = std::find_if(items.begin(), items.end(), [id](const Item &item) { return item.id == id; });
             if (found == items.end())
                 continue;
-            if (std::size_t(found - items.begin()) < it->pastDue[lane])
-                --it->pastDue[lane];
-            items.erase(found);
-            --m_count;
-            if (--it->count == 0) {
+            if (erase(*it, lane, std::size_t(found - items.begin()))) {
                 m_due.erase(it->dueKey);
                 m_waiting.erase(it);
             }

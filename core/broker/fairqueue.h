@@ -70,6 +70,9 @@ private:
     };
 
     qint64 take(quint64 session, Waiting &waiting, int lane, std::size_t index);
+    // Drops the lane's request at index from the counts; true when the session has none left
+    // (the caller then forgets the session).
+    bool erase(Waiting &waiting, int lane, std::size_t index);
     void insertOrdered(std::deque<Item> &lane, const Item &item);
     int firstInOrder(const Waiting &waiting) const;   // lane whose first was pushed first
 
