@@ -1,7 +1,9 @@
 #include "trayapp.h"
 
 #include <QApplication>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
 
@@ -19,6 +21,13 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("manifold-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("manifold-tray-tests"));
+    // ctest runs every test in its own process, several at once: each process gets settings of
+    // its own, so one test clearing or saving the map's settings cannot race another reading them.
+    QTemporaryDir settingsDir;
+    if (!settingsDir.isValid())
+        return 1;
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
     manifold::TrayApp::installTranslators(&app);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
