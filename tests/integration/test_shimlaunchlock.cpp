@@ -31,6 +31,8 @@ TEST(ShimLaunchLock, ExcludesAndIsExcludedByQLockFile)
         QString app;
         ASSERT_TRUE(qt.getLockInfo(&pid, &host, &app));
         EXPECT_EQ(pid, QCoreApplication::applicationPid());
+        EXPECT_EQ(host, QSysInfo::machineHostName());
+        EXPECT_EQ(app, QFileInfo(QCoreApplication::applicationFilePath()).fileName());
         LaunchLock second;
         EXPECT_FALSE(second.tryLock(path.toStdString())) << "nor may a second new shim take it";
     }

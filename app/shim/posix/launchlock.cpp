@@ -1,5 +1,7 @@
 #include "launchlock.h"
 
+#include "lockfile.h"
+
 #include <cerrno>
 #include <climits>
 #include <cstdio>
@@ -23,12 +25,6 @@ std::string hostName()
     return name;
 }
 
-std::string baseName(const std::string &path)
-{
-    const size_t slash = path.rfind('/');
-    return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The file name of pid's executable, as QLockFile compares it; empty when it cannot be known
 // (then only "is the pid alive" counts). "/ERROR/" when /proc says the pid is gone.
 std::string processName(long long pid)
@@ -45,7 +41,8 @@ std::string processName(long long pid)
     if (path.size() >= deleted.size() &&
         path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0)
         path.resize(path.size() - deleted.size());
-    return baseName(path);
+    const size_t slash = path.rfind('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
 #else
     (void)pid;
     return {};
@@ -73,9 +70,11 @@ int createLocked(const std::string &path)
     if (fd < 0)
         return -1;
     ::flock(fd, LOCK_EX | LOCK_NB); // keeps a stale-lock remover away while we hold it
-    const long long pid = ::getpid();
-    const std::string contents =
-        std::to_string(pid) + '\n' + processName(pid) + '\n' + hostName() + '\n';
+    LockFileInfo ours;
+    ours.pid = ::getpid();
+    ours.appName = processName(ours.pid);
+    ours.hostName = hostName();
+    const std::string contents = lockFileContent(ours);
     if (!writeAll(fd, contents)) {
         ::close(fd);
         ::unlink(path.c_str());
@@ -86,35 +85,22 @@ int createLocked(const std::string &path)
 
 bool isStale(const std::string &path)
 {
+    std::string content;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd >= 0) {
         char buffer[1024];
-        const ssize_t n = ::read(fd, buffer, sizeof buffer - 1);
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
         ::close(fd);
-        const std::string text(buffer, n > 0 ? size_t(n) : 0);
-        const size_t end1 = text.find('\n');
-        const size_t end2 = end1 == std::string::npos ? end1 : text.find('\n', end1 + 1);
-        const size_t end3 = end2 == std::string::npos ? end2 : text.find('\n', end2 + 1);
-        if (end1 != std::string::npos && end1 > 0) {
-            const long long pid = std::atoll(text.substr(0, end1).c_str());
-            const std::string app =
-                end2 == std::string::npos ? std::string() : text.substr(end1 + 1, end2 - end1 - 1);
-            const std::string host =
-                end3 == std::string::npos ? std::string() : text.substr(end2 + 1, end3 - end2 - 1);
-            if (pid > 0 && (host.empty() || host == hostName())) {
-                if (::kill(pid_t(pid), 0) == -1 && errno == ESRCH)
-                    return true; // the holder is gone
-                const std::string running = processName(pid);
-                if (!running.empty() && running != baseName(app))
-                    return true; // the pid now belongs to another program
-            }
-        }
+        content.assign(buffer, n > 0 ? size_t(n) : 0);
     }
     struct stat info;
     if (::stat(path.c_str(), &info) != 0)
-        return false;
-    const double ageMs = std::difftime(std::time(nullptr), info.st_mtime) * 1000.0;
-    return ageMs > LaunchLock::StaleAfterMs || ageMs < -LaunchLock::StaleAfterMs;
+        return false; // removed meanwhile: the next attempt creates it
+    const auto ageMs = int64_t(std::difftime(std::time(nullptr), info.st_mtime) * 1000.0);
+    const std::optional<LockFileInfo> holder = parseLockFile(content);
+    const bool running = holder && !(::kill(pid_t(holder->pid), 0) == -1 && errno == ESRCH);
+    const std::string holderName = running ? processName(holder->pid) : std::string();
+    return lockIsStale(holder, hostName(), running, holderName, ageMs);
 }
 
 // Removes a stale lock file, unless its holder still has it flock()ed.

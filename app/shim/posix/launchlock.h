@@ -6,10 +6,10 @@ namespace manifold::shim::posix {
 
 // The launch lock `<socket>.launch.lock`, compatible with QLockFile on Unix so that a Qt shim
 // (before an upgrade) and this one exclude each other: the file is created with O_EXCL, held
-// with flock(), and holds "pid\nappname\nhostname\n" (QLockFile reads the machine and boot ids
-// as optional lines). An existing file is taken over when it is stale the way QLockFile judges
-// it: its process is gone from this host, or it is older than 30 s; a holder still alive keeps
-// its flock, so a wrong judgement never removes a lock in use.
+// with flock(), and holds what app/shim/lockfile.h writes. An existing file is taken over when it
+// is stale the way QLockFile judges it (lockIsStale): its process is gone from this host, or it
+// is older than 30 s; a holder still alive keeps its flock, so a wrong judgement never removes a
+// lock in use.
 class LaunchLock final
 {
 public:
@@ -23,8 +23,6 @@ public:
     // Removes the file and closes it (if held).
     void release();
     bool held() const { return m_fd >= 0; }
-
-    static constexpr long StaleAfterMs = 30000; // QLockFile's default staleLockTime
 
 private:
     std::string m_path;

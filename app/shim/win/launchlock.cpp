@@ -1,6 +1,6 @@
 #include "launchlock.h"
 
-#include "winnames.h"
+#include "lockfile.h"
 #include "winsystem.h"
 
 #include <windows.h>

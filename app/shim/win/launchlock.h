@@ -3,7 +3,7 @@
 // The launch lock on Windows, compatible with QLockFile (which the Qt shim used): the file is
 // created with CREATE_NEW and kept open without FILE_SHARE_DELETE, so while one shim holds it no
 // other shim (old or new) can create or remove it. A file left by a dead holder is removed as
-// QLockFile does (winnames.h lockIsStale). Windows only.
+// QLockFile does (lockfile.h lockIsStale). Windows only.
 
 #include <string>
 
