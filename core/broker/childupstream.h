@@ -1,5 +1,6 @@
 #pragma once
 
+#include "broker/pendingwrites.h"
 #include "broker/upstream.h"
 #include "config/serverconfig.h"
 #include "jsonrpc/linebuffer.h"
@@ -90,8 +91,7 @@ private:
     int m_stdoutChildFd = -1;       // its write end, until the child has it
     QSocketNotifier *m_stdoutNotifier = nullptr;
     bool m_stdoutMore = false;      // the last read stopped at its bound, not at an empty pipe
-    QList<QByteArray> m_stdinPending;   // what the pipe would not take yet
-    qsizetype m_stdinHeadOffset = 0;    // of the first, what it already took
+    PendingWrites m_stdinPending{PendingWrites::Terminator::None};   // what the pipe would not take yet
     QSocketNotifier *m_stdinNotifier = nullptr;   // enabled only while something is pending
     bool m_closeStdinWhenWritten = false;
     QByteArray m_stdinBatch;        // lines (with newlines) gathered during an OutputBatch

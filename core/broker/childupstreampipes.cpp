@@ -5,6 +5,7 @@
 #include <QSocketNotifier>
 
 #include <csignal>
+#include <limits>
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -155,8 +156,7 @@ void ChildUpstream::writeStdin(const QByteArray &data, qsizetype from)
         written = 0;
     }
     if (from + written < data.size()) {
-        m_stdinPending.append(data);
-        m_stdinHeadOffset = from + written;
+        m_stdinPending.append(data, from + written);
         m_stdinNotifier->setEnabled(true);
     }
 #else
@@ -170,30 +170,17 @@ void ChildUpstream::onStdinWritable()
 #ifdef Q_OS_UNIX
     constexpr int MaxParts = 16;
     struct iovec parts[MaxParts];
-    int count = 0;
-    for (qsizetype i = 0; i < m_stdinPending.size() && count < MaxParts; ++i) {
-        const QByteArray &chunk = m_stdinPending.at(i);
-        const qsizetype skip = i == 0 ? m_stdinHeadOffset : 0;
-        parts[count++] = {const_cast<char *>(chunk.constData() + skip), size_t(chunk.size() - skip)};
-    }
+    qint64 offered = 0;
+    const int count =
+        m_stdinPending.gather(parts, MaxParts, std::numeric_limits<qint64>::max(), &offered);
     ssize_t written;
     do {
         written = ::writev(m_stdinFd, parts, count);
     } while (written < 0 && errno == EINTR);
-    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
         m_stdinPending.clear();   // gone: nothing more will be read
-        m_stdinHeadOffset = 0;
-    }
-    while (written > 0) {
-        const qsizetype headLeft = m_stdinPending.constFirst().size() - m_stdinHeadOffset;
-        if (written < headLeft) {
-            m_stdinHeadOffset += written;
-            break;
-        }
-        written -= headLeft;
-        m_stdinPending.removeFirst();
-        m_stdinHeadOffset = 0;
-    }
+    else if (written > 0)
+        m_stdinPending.consume(written);
     if (!m_stdinPending.isEmpty())
         return;
     m_stdinNotifier->setEnabled(false);
@@ -210,7 +197,6 @@ void ChildUpstream::closeStdin()
     delete std::exchange(m_stdinNotifier, nullptr);
     ::close(std::exchange(m_stdinFd, -1));
     m_stdinPending.clear();
-    m_stdinHeadOffset = 0;
     m_stdinBatch = QByteArray();
     m_closeStdinWhenWritten = false;
 #endif

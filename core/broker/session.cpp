@@ -61,7 +61,7 @@ void Session::onDisconnected()
 
 qint64 Session::queuedBytes() const
 {
-    return m_queueBytes + (m_socket ? m_socket->bytesToWrite() : 0);
+    return m_queue.bytes() + (m_socket ? m_socket->bytesToWrite() : 0);
 }
 
 void Session::send(const QByteArray &line)
@@ -69,9 +69,8 @@ void Session::send(const QByteArray &line)
     if (m_closed)
         return;
     m_queue.append(line);   // shared, not copied: a large answer exists once until it is written
-    m_queueBytes += line.size() + 1;
     // Inside an OutputBatch a small queue waits for the batch's end (deferred once per batch).
-    if (m_queueBytes < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes()) {
+    if (m_queue.bytes() < DeferredBytesLimit && queuedBytes() <= maxQueuedBytes()) {
         if (!m_flushDeferred)
             m_flushDeferred = OutputBatch::defer(
                 this, [](QObject *writer) { static_cast<Session *>(writer)->flushDeferred(); });
@@ -105,18 +104,8 @@ void Session::writeDirect()
         if (fd < 0)
             return;
         struct iovec parts[MaxParts];
-        int count = 0;
         qint64 offered = 0;
-        for (qsizetype i = 0; i < m_queue.size() && count + 2 <= MaxParts && offered < SocketWindowBytes; ++i) {
-            const QByteArray &line = m_queue.at(i);
-            const qsizetype skip = i == 0 ? qMin(m_headWritten, line.size()) : 0;
-            if (line.size() > skip) {
-                parts[count++] = {const_cast<char *>(line.constData() + skip), size_t(line.size() - skip)};
-                offered += line.size() - skip;
-            }
-            parts[count++] = {const_cast<char *>("\n"), 1};
-            offered += 1;
-        }
+        const int count = m_queue.gather(parts, MaxParts, SocketWindowBytes, &offered);
         struct msghdr message = {};
         message.msg_iov = parts;
         message.msg_iovlen = count;
@@ -126,18 +115,7 @@ void Session::writeDirect()
         } while (written < 0 && errno == EINTR);
         if (written <= 0)
             return;   // full, or broken: the socket's own path finds out and reports it
-        m_queueBytes -= written;
-        qint64 left = written;
-        while (left > 0) {
-            const qint64 headLeft = m_queue.constFirst().size() + 1 - m_headWritten;
-            if (left < headLeft) {
-                m_headWritten += left;
-                break;
-            }
-            left -= headLeft;
-            m_headWritten = 0;
-            m_queue.removeFirst();
-        }
+        m_queue.consume(written);
         if (written < offered)
             return;
     }
@@ -154,13 +132,13 @@ void Session::pump()
             const qint64 room = SocketWindowBytes - m_socket->bytesToWrite();
             if (room <= 0)
                 break;
-            const QByteArray &line = m_queue.constFirst();
-            if (line.size() > SocketWindowBytes && line.size() - m_headWritten > room) {
+            const QByteArray &line = m_queue.head();
+            const qsizetype written = m_queue.headWritten();
+            if (line.size() > SocketWindowBytes && line.size() - written > room) {
                 // A large line goes a window at a time: the socket copies what it is given, and
                 // the line itself is already here once.
-                m_socket->write(line.constData() + m_headWritten, room);
-                m_headWritten += room;
-                m_queueBytes -= room;
+                m_socket->write(line.constData() + written, room);
+                m_queue.consume(room);
                 break;
             }
             writeRestOfHead();
@@ -174,9 +152,8 @@ void Session::pump()
 
 void Session::writeRestOfHead()
 {
-    const QByteArray line = m_queue.takeFirst();
-    const qsizetype written = std::exchange(m_headWritten, 0);
-    m_queueBytes -= line.size() - written + 1;
+    qsizetype written = 0;
+    const QByteArray line = m_queue.takeHead(&written);
     writeLine(QByteArrayView(line).sliced(written));
 }
 
@@ -203,10 +180,9 @@ void Session::cutOff()
     const QString reason = stoppedReadingReason();
     m_closed = true;
     // A line partly given to the socket is finished, so that the client still gets whole lines.
-    if (m_headWritten > 0)
+    if (!m_queue.isEmpty() && m_queue.headWritten() > 0)
         writeRestOfHead();
-    m_queue = {};   // released now, not when the session goes
-    m_queueBytes = 0;
+    m_queue.clear();   // released now, not when the session goes
     // The socket outlives the session for a grace period: what it holds (at most a window plus
     // one line) and the closing line reach a client that catches up; one that does not is cut.
     // It stays a child of the session's parent (the broker), which counts it as closing.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "broker/clientsession.h"
+#include "broker/pendingwrites.h"
 #include "jsonrpc/linebuffer.h"
 
 #include <QList>
@@ -66,9 +67,7 @@ private:
     QLocalSocket *m_socket;
     LineBuffer m_buffer;
     qsizetype m_maxLineBytes;
-    QList<QByteArray> m_queue;   // lines (without their newline) not yet wholly given to the socket
-    qsizetype m_headWritten = 0; // bytes of the first one already given to it
-    qint64 m_queueBytes = 0;     // what the queue holds that the socket has not been given
+    PendingWrites m_queue{PendingWrites::Terminator::Newline};   // not yet given to the socket
     bool m_closed = false;
     bool m_drainQueued = false;   // lines are left over for the next pass
     bool m_flushDeferred = false; // an OutputBatch will pump this session when it closes
