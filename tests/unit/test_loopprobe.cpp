@@ -85,8 +85,9 @@ TEST(LoopProbe, IdleLoopIsPunctual)
     EXPECT_TRUE(probe.isRunning());
     runUntilSamples(probe, 50);
     ASSERT_GE(probe.samples(), 50);
-    // Generous for a loaded 2-core CI machine, far below the 120 ms of the blocked case.
-    EXPECT_LT(probe.p99Ms(), 40.0);
+    // Generous for a loaded 2-core CI machine (ASan, fuzzers beside it), still below the 120 ms
+    // of the blocked case.
+    EXPECT_LT(probe.p99Ms(), 80.0);
     EXPECT_EQ(probe.toJson().value(QStringLiteral("intervalMs")).toInt(), 10);
 }
 

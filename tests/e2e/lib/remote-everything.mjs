@@ -27,6 +27,7 @@
 // It exits when stdin closes.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import process from 'node:process';
@@ -58,6 +59,28 @@ function freePort() {
 
 // --- server-everything as a child process ---------------------------------------------------
 
+// Whether process pid holds the socket listening on TCP port (Linux: /proc/net/tcp{,6} name the
+// listening sockets' inodes, /proc/<pid>/fd the process's own).
+function childListensOn(pid, port) {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try { text = fs.readFileSync(table, 'utf8'); } catch { continue; }
+    for (const row of text.split('\n').slice(1)) {
+      const fields = row.trim().split(/\s+/);
+      if (fields.length > 9 && fields[3] === '0A' && fields[1].endsWith(`:${hexPort}`)) inodes.add(fields[9]);
+    }
+  }
+  try {
+    return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try { return inodes.has(/^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1]); } catch { return false; }
+    });
+  } catch {
+    return false;   // it is gone already
+  }
+}
+
 // It says it is ready on stderr: "MCP Streamable HTTP Server listening on port N" (streamableHttp)
 // or "Server is running on port N" (sse). Its log lines count its sessions: "Session initialized
 // with ID" (stdout, streamableHttp) or "Client Connected:" (stderr, sse).
@@ -67,17 +90,29 @@ function startEverything(mode, port) {
       env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let seen = '';
-    let ready = false;
+    let settled = false;
+    let listening = false;
+    const settle = (how, value) => { if (!settled) { settled = true; how(value); } };
     const onLine = (line) => {
       if (/^Session initialized with ID|^Client Connected:/.test(line)) stats.sessions++;
       if (/^Client reconnecting with Last-Event-ID/.test(line)) stats.resumeGets++;
-      if (ready) return;
+      if (settled) return;
       seen += `${line}\n`;
-      if (/listening on port|running on port/.test(line)) { ready = true; resolve(child); }
+      if (/already in use/.test(line)) settle(reject, new Error(`EADDRINUSE: ${seen}`));
+      if (listening || !/listening on port|running on port/.test(line)) return;
+      // Express calls its listen callback for a failed listen too (and server-everything's sse
+      // mode then lives on without a port): ready only if the port's listening socket is its.
+      listening = true;
+      if (childListensOn(child.pid, port)) settle(resolve, child);
+      else {
+        child.kill('SIGKILL');   // ours, and of no use without its port
+        settle(reject, new Error(`EADDRINUSE: port ${port} is not server-everything's: ${seen}`));
+      }
     };
     readline.createInterface({ input: child.stdout }).on('line', onLine);
     readline.createInterface({ input: child.stderr }).on('line', onLine);
-    child.once('exit', (code) => reject(new Error(`server-everything exited (${code}): ${seen}`)));
+    // 'close', not 'exit': by then every line it wrote has been read (the reason it failed).
+    child.once('close', (code) => settle(reject, new Error(`server-everything exited (${code}): ${seen}`)));
   });
 }
 
@@ -90,9 +125,23 @@ function stopChild(child) {
   });
 }
 
+// A free port is free only until someone takes it: a test running beside this one may bind it
+// before server-everything has started. Then it starts again on another.
+async function startEverythingOnFreePort(mode) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { port, child: await startEverything(mode, port) };
+    } catch (error) {
+      if (attempt >= 5 || !/EADDRINUSE/.test(error.message)) throw error;
+    }
+  }
+}
+
 async function runEverything(mode, withProxy) {
-  const port = await freePort();
-  let child = await startEverything(mode, port);
+  const started = await startEverythingOnFreePort(mode);
+  const { port } = started;
+  let { child } = started;
   const urlPath = mode === 'sse' ? '/sse' : '/mcp';
   const proxy = withProxy ? await runProxy(port) : null;
   reply({ url: `http://127.0.0.1:${proxy ? proxy.port : port}${urlPath}`, pid: child.pid, serverPort: port });
