@@ -17,12 +17,49 @@ total=0
 failed=0
 status=0
 
+# The suite runs with a home of its own that holds a shim launcher and a login item, as a user's
+# home does after setup. A broker or tray app points the ones it finds under $HOME at itself when
+# it starts, so a test that lets one use the real home would repoint the user's at the build tree:
+# every ctest run must leave them as they were. Checked after each run and counted as one test.
+make_test_home() {
+    local home
+    home=$(mktemp -d -t manifold-test-home.XXXXXX)
+    mkdir -p "$home/.local/share/manifold/bin" "$home/.config/autostart"
+    printf '#!/bin/sh\n# The user'"'"'s own launcher: no test may rewrite it.\nexit 0\n' \
+        >"$home/.local/share/manifold/bin/manifold-shim"
+    chmod 755 "$home/.local/share/manifold/bin/manifold-shim"
+    printf '[Desktop Entry]\nType=Application\nName=Manifold\nExec=/opt/the-users-own/manifold\n' \
+        >"$home/.config/autostart/manifold.desktop"
+    (cd "$home" && md5sum .local/share/manifold/bin/manifold-shim .config/autostart/manifold.desktop) \
+        >"$home.sums"
+    echo "$home"
+}
+
+check_test_home() {
+    local preset="$1" home="$2" changed=""
+    (cd "$home" && md5sum --quiet -c "$home.sums" >/dev/null 2>&1) || changed="the launcher or login item"
+    for written in .config/manifold .local/state/manifold; do
+        [[ -e "$home/$written" ]] && changed="${changed:+$changed, }~/$written"
+    done
+    total=$((total + 1))
+    if [[ -n "$changed" ]]; then
+        echo "==> $preset: the tests wrote to the home they ran in: $changed"
+        failed=$((failed + 1))
+        status=1
+    fi
+    rm -rf "$home" "$home.sums"
+}
+
 # run_ctest PRESET: ctest on a private D-Bus session bus beside a throw-away gnome-keyring, so
-# the keychain tests use a real Secret Service and never the user's own keyrings.
+# the keychain tests use a real Secret Service and never the user's own keyrings, in a home of
+# its own (above).
 run_ctest() {
-    local preset="$1" log="build/$1/ctest.log" rc=0
-    dbus-run-session -- scripts/with-keyring.sh \
+    local preset="$1" log="build/$1/ctest.log" rc=0 home
+    home=$(make_test_home)
+    env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME HOME="$home" \
+        dbus-run-session -- scripts/with-keyring.sh \
         ctest --preset "$preset" -j "$jobs" --timeout 300 </dev/null 2>&1 | tee "$log" || rc=$?
+    check_test_home "$preset" "$home"
     local summary
     summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1 || true)
     if [[ -z "$summary" ]]; then

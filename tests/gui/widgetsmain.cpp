@@ -1,9 +1,9 @@
 #include "trayapp.h"
 
+#include "privatehome.h"
+
 #include <QApplication>
-#include <QSettings>
 #include <QStandardPaths>
-#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
 
@@ -17,17 +17,16 @@ int main(int argc, char **argv)
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM") && !qEnvironmentVariableIsSet("DISPLAY") &&
         !qEnvironmentVariableIsSet("WAYLAND_DISPLAY"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QStandardPaths::setTestModeEnabled(true); // QSettings and autostart files stay out of $HOME
+    // ctest runs every test in its own process, several at once: each has a home of its own, so
+    // one test clearing or saving the map's settings cannot race another reading them, and
+    // nothing here or in what it starts writes to the user's home.
+    const testsupport::PrivateHome home;
+    if (!home.isValid())
+        return 1;
+    QStandardPaths::setTestModeEnabled(true);
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("manifold-tests"));
     QCoreApplication::setApplicationName(QStringLiteral("manifold-tray-tests"));
-    // ctest runs every test in its own process, several at once: each process gets settings of
-    // its own, so one test clearing or saving the map's settings cannot race another reading them.
-    QTemporaryDir settingsDir;
-    if (!settingsDir.isValid())
-        return 1;
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settingsDir.path());
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, settingsDir.path());
     manifold::TrayApp::installTranslators(&app);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();

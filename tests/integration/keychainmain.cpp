@@ -2,6 +2,8 @@
 
 #include "secrets/secretstore.h"
 
+#include "privatehome.h"
+
 #include <QCoreApplication>
 #include <QTimer>
 
@@ -45,6 +47,7 @@ int probeKeychain()
 int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
+    const testsupport::PrivateHome home; // what it starts never writes to the user's home
     QCoreApplication app(argc, argv);
     if (argc > 1 && std::strcmp(argv[1], "--probe-keychain") == 0)
         return probeKeychain();

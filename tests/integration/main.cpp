@@ -1,3 +1,5 @@
+#include "privatehome.h"
+
 #include <QCoreApplication>
 
 #include <gtest/gtest.h>
@@ -8,6 +10,7 @@
 int main(int argc, char **argv)
 {
     std::signal(SIGPIPE, SIG_IGN);
+    const testsupport::PrivateHome home; // what it starts never writes to the user's home
     QCoreApplication app(argc, argv);
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();

@@ -369,8 +369,16 @@ export class World {
     world.socket = path.join(world.dir, 'broker.sock');
     fs.mkdirSync(world.configDir, { recursive: true, mode: 0o700 });
     world.tag = `mfe2e-${randomUUID()}`;
+    // A home of the world's own: a broker or tray it starts points the shim launcher and the
+    // autostart entry under $HOME at this build, which must never be the developer's.
+    const home = path.join(world.dir, 'home');
+    fs.mkdirSync(home, { mode: 0o700 });
     world.env = {
       ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+      XDG_STATE_HOME: path.join(home, '.local', 'state'),
       MANIFOLD_E2E_TAG: world.tag,
       MANIFOLD_CONFIG_DIR: world.configDir,
       MANIFOLD_SOCKET: world.socket,
