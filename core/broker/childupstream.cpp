@@ -12,21 +12,12 @@
 #include <csignal>
 
 #ifdef Q_OS_UNIX
-#include <cerrno>
-#include <fcntl.h>
-#include <sys/uio.h>
 #include <unistd.h>
 #endif
 
 namespace manifold {
 
 namespace {
-const QByteArray &newline()
-{
-    static const QByteArray line = QByteArrayLiteral("\n");
-    return line;
-}
-
 QString describeExit(const QString &name, int exitCode, QProcess::ExitStatus status, int signal)
 {
     if (status == QProcess::CrashExit || signal > 0)
@@ -162,29 +153,7 @@ void ChildUpstream::send(const QByteArray &message)
         }
     }
     flushBatch();   // what came before goes first
-    if (m_stdinPending.isEmpty()) {
-        // One system call for the line and its newline; whatever the pipe does not take waits.
-        const qsizetype size = message.size() + 1;
-        struct iovec parts[2] = {{const_cast<char *>(message.constData()), size_t(message.size())},
-                                 {const_cast<char *>("\n"), 1}};
-        ssize_t written;
-        do {
-            written = ::writev(m_stdinFd, parts, 2);
-        } while (written < 0 && errno == EINTR);
-        if (written < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                return;   // the child closed its stdin or is gone: finished() tells the rest
-            written = 0;
-        }
-        if (written == size)
-            return;
-        if (written < message.size())
-            writeStdin(message, written);
-        writeStdin(newline());
-        return;
-    }
-    writeStdin(message);
-    writeStdin(newline());
+    writeStdin(message, true);
 #endif
 }
 
@@ -195,7 +164,7 @@ void ChildUpstream::flushBatch()
         return;
     const QByteArray batch = std::exchange(m_stdinBatch, QByteArray());
     if (m_stdinFd >= 0)
-        writeStdin(batch);
+        writeStdin(batch, false);
 }
 
 void ChildUpstream::closeWriteChannel()

@@ -65,8 +65,8 @@ private:
     bool openStdoutPipe();
     void readStdout();   // what the pipe holds now (a bounded amount); closes our end at end of file
     void closeStdout();
-    // data from `from` on, behind what already waits (shared, not copied, if it must wait).
-    void writeStdin(const QByteArray &data, qsizetype from = 0);
+    // data (and a newline after it) at once, or behind what already waits (shared, not copied).
+    void writeStdin(const QByteArray &data, bool withNewline);
     void onStdinWritable();
     void closeStdin();
     void closeWriteChannel();   // end of file for the child once what is pending is written

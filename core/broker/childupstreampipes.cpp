@@ -36,6 +36,18 @@ bool openPipe(int fds[2], int nonBlockingEnd)
     ::fcntl(ours, F_SETFL, ::fcntl(ours, F_GETFL) | O_NONBLOCK);
     return true;
 }
+
+// In the child, after QProcess has set up its channels (and after any modifier set before, the
+// process group's), childFd becomes target; the copy is not close-on-exec.
+void redirectInChild(QProcess &process, int childFd, int target)
+{
+    const std::function<void()> previous = process.childProcessModifier();
+    process.setChildProcessModifier([previous, childFd, target] {
+        if (previous)
+            previous();
+        ::dup2(childFd, target);
+    });
+}
 #endif
 } // namespace
 
@@ -48,13 +60,7 @@ bool ChildUpstream::openStdoutPipe()
     m_stdoutFd = fds[0];
     m_stdoutChildFd = fds[1];
     m_process->setStandardOutputFile(QProcess::nullDevice());
-    const std::function<void()> previous = m_process->childProcessModifier();
-    const int childFd = fds[1];
-    m_process->setChildProcessModifier([previous, childFd] {
-        if (previous)
-            previous();
-        ::dup2(childFd, STDOUT_FILENO);
-    });
+    redirectInChild(*m_process, m_stdoutChildFd, STDOUT_FILENO);
     m_stdoutNotifier = new QSocketNotifier(qintptr(m_stdoutFd), QSocketNotifier::Read, this);
     connect(m_stdoutNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdout);
     return true;
@@ -119,16 +125,9 @@ bool ChildUpstream::openStdinPipe()
     }
     m_stdinChildFd = fds[0];
     m_stdinFd = fds[1];
-    // QProcess makes no pipe of its own; the pipe's read end replaces its /dev/null in the child,
-    // after QProcess has set up the channels and after the process group is set.
+    // QProcess makes no pipe of its own; the pipe's read end replaces its /dev/null in the child.
     m_process->setStandardInputFile(QProcess::nullDevice());
-    const std::function<void()> previous = m_process->childProcessModifier();
-    const int childFd = fds[0];
-    m_process->setChildProcessModifier([previous, childFd] {
-        if (previous)
-            previous();
-        ::dup2(childFd, STDIN_FILENO);   // the copy is not close-on-exec
-    });
+    redirectInChild(*m_process, m_stdinChildFd, STDIN_FILENO);
     m_stdinNotifier = new QSocketNotifier(qintptr(m_stdinFd), QSocketNotifier::Write, this);
     m_stdinNotifier->setEnabled(false);
     connect(m_stdinNotifier, &QSocketNotifier::activated, this, &ChildUpstream::onStdinWritable);
@@ -138,30 +137,38 @@ bool ChildUpstream::openStdinPipe()
 #endif
 }
 
-void ChildUpstream::writeStdin(const QByteArray &data, qsizetype from)
+void ChildUpstream::writeStdin(const QByteArray &data, bool withNewline)
 {
 #ifdef Q_OS_UNIX
-    if (!m_stdinPending.isEmpty()) {
-        // Shared, not copied: a large request exists once until the pipe has taken it.
-        m_stdinPending.append(from == 0 ? data : data.sliced(from));
+    static const QByteArray newline = QByteArrayLiteral("\n");
+    if (m_stdinPending.isEmpty()) {
+        // One system call for the data and its newline; whatever the pipe does not take waits.
+        struct iovec parts[2] = {{const_cast<char *>(data.constData()), size_t(data.size())},
+                                 {const_cast<char *>("\n"), 1}};
+        ssize_t written;
+        do {
+            written = ::writev(m_stdinFd, parts, withNewline ? 2 : 1);
+        } while (written < 0 && errno == EINTR);
+        if (written < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                return;   // the child closed its stdin or is gone: finished() tells the rest
+            written = 0;
+        }
+        if (written < data.size())
+            m_stdinPending.append(data, written);   // shared, not copied: it exists once
+        if (withNewline && written <= data.size())
+            m_stdinPending.append(newline);
+        if (!m_stdinPending.isEmpty())
+            m_stdinNotifier->setEnabled(true);
         return;
     }
-    ssize_t written;
-    do {
-        written = ::write(m_stdinFd, data.constData() + from, size_t(data.size() - from));
-    } while (written < 0 && errno == EINTR);
-    if (written < 0) {
-        if (errno != EAGAIN && errno != EWOULDBLOCK)
-            return;   // the child closed its stdin or is gone: finished() tells the rest
-        written = 0;
-    }
-    if (from + written < data.size()) {
-        m_stdinPending.append(data, from + written);
-        m_stdinNotifier->setEnabled(true);
-    }
+    // Behind what already waits.
+    m_stdinPending.append(data);
+    if (withNewline)
+        m_stdinPending.append(newline);
 #else
     Q_UNUSED(data);
-    Q_UNUSED(from);
+    Q_UNUSED(withNewline);
 #endif
 }
 
