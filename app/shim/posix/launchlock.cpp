@@ -1,11 +1,9 @@
 #include "launchlock.h"
 
 #include "lockfile.h"
+#include "wire/process.h"
 
 #include <cerrno>
-#include <climits>
-#include <cstdio>
-#include <cstdlib>
 #include <ctime>
 #include <fcntl.h>
 #include <signal.h>
@@ -30,13 +28,9 @@ std::string hostName()
 std::string processName(long long pid)
 {
 #ifdef __linux__
-    char link[64];
-    std::snprintf(link, sizeof link, "/proc/%lld/exe", pid);
-    char target[PATH_MAX];
-    const ssize_t n = ::readlink(link, target, sizeof target - 1);
-    if (n <= 0)
+    std::string path = wire::processExecutable(pid);
+    if (path.empty())
         return "/ERROR/";
-    std::string path(target, size_t(n));
     static const std::string deleted = " (deleted)";
     if (path.size() >= deleted.size() &&
         path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0)
