@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 
-import { withWorld, skipReason, echo, resultText, runCtl, BINS, NODE, EVERYTHING_JS } from './lib/harness.mjs';
+import { withWorld, skipReason, echo, resultText, runCtl, homeEnvironment, BINS, NODE, EVERYTHING_JS } from './lib/harness.mjs';
 
 function keyringSkipReason() {
   const base = skipReason();
@@ -50,9 +50,7 @@ describe('client setup with a Claude Desktop config', { skip: keyringSkipReason(
 
     const env = {
       ...world.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+      ...homeEnvironment(home),
       MANIFOLD_SHIM_BIN: BINS.shim,
       MANIFOLD_BIN: BINS.manifold,
       MANIFOLD_LAUNCH: 'headless',
@@ -127,9 +125,7 @@ describe('client setup of remote servers', { skip: keyringSkipReason() }, () => 
     fs.writeFileSync(desktopPath, desktop, { mode: 0o600 });
     const env = {
       ...world.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+      ...homeEnvironment(home),
       MANIFOLD_SHIM_BIN: BINS.shim,
       MANIFOLD_BIN: BINS.manifold,
       MANIFOLD_LAUNCH: 'headless',

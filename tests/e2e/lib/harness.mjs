@@ -360,6 +360,16 @@ export async function withWorld(fn, options = {}) {
   }
 }
 
+/** HOME and the XDG directories a program derives from it, all under `home`. */
+export function homeEnvironment(home) {
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_STATE_HOME: path.join(home, '.local', 'state'),
+  };
+}
+
 export class World {
   static async create({ servers = { everything: everythingServer() } } = {}) {
     const world = new World();
@@ -375,10 +385,7 @@ export class World {
     fs.mkdirSync(home, { mode: 0o700 });
     world.env = {
       ...process.env,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
-      XDG_STATE_HOME: path.join(home, '.local', 'state'),
+      ...homeEnvironment(home),
       MANIFOLD_E2E_TAG: world.tag,
       MANIFOLD_CONFIG_DIR: world.configDir,
       MANIFOLD_SOCKET: world.socket,

@@ -16,7 +16,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { E2E_DIR } from './harness.mjs';
+import { E2E_DIR, homeEnvironment } from './harness.mjs';
 
 const MODULES = path.join(E2E_DIR, 'node_modules');
 /** Claude Code's package ships its native executable as the bin (no node needed). */
@@ -46,11 +46,8 @@ export function sealedHome(dir, baseEnv) {
     if (/^(ANTHROPIC_|CLAUDE_|GEMINI_|GOOGLE_|OPENAI_|CODEX_)/.test(name)) delete env[name];
   }
   Object.assign(env, {
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    ...homeEnvironment(home),
     XDG_CACHE_HOME: path.join(home, '.cache'),
-    XDG_STATE_HOME: path.join(home, '.local', 'state'),
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_TELEMETRY: '1',
     DISABLE_AUTOUPDATER: '1',
